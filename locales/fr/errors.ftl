@@ -1,0 +1,16 @@
+error-required = Répondez à cette question pour continuer.
+error-too-long = { $max ->
+    [one] Utilisez { $max } caractère au maximum.
+   *[other] Utilisez { $max } caractères au maximum.
+}
+error-control-characters = Ce texte contient des caractères qui ne peuvent pas être envoyés. Veuillez le saisir à nouveau.
+error-not-a-number = Saisissez un nombre, par exemple 3 ou 2,5.
+error-number-out-of-range = Ce nombre est trop grand. Vérifiez-le et réessayez.
+error-not-a-datetime = Choisissez une date et une heure qui existent.
+error-choice = Choisissez une des réponses proposées.
+error-unknown = Un problème est survenu avec cette question. Veuillez demander à un membre du personnel.
+error-location-missing = Indiquez où se trouve le problème, par exemple une rue et un numéro.
+error-bad-coordinate = La position sur la carte n’est pas valable.
+error-bad-email = Saisissez une adresse e-mail comme nom@exemple.fr, ou laissez vide.
+error-bad-phone = Saisissez un numéro de téléphone avec des chiffres, ou laissez vide.
+error-disk-full = Votre demande n’a pas pu être enregistrée sur cette borne. Rien n’a été envoyé. Veuillez demander à un membre du personnel.

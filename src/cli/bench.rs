@@ -1,0 +1,114 @@
+//! `guichet bench ...`: measurements recorded in BENCHMARKS.md. Benchmarks live in the binary so
+//! they measure exactly what ships (same database settings, same code paths).
+
+use std::time::Instant;
+
+use clap::Subcommand;
+
+use super::{CliError, Context, print_json};
+use crate::validate::{Answer, Contact, Location, ValidForm};
+
+/// `guichet bench ...`
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Durable enqueue latency: N submissions, each committed with synchronous=FULL.
+    Enqueue {
+        /// How many submissions.
+        #[arg(long, default_value_t = 1000)]
+        count: u64,
+        /// Print "REFERENCE<TAB>N" after each commit (used by the crash test).
+        #[arg(long)]
+        print_references: bool,
+        /// One JSON document on stdout.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// The submission the enqueue benchmark (and the crash test) writes as its `n`-th: its content is
+/// derived from `n`, so a reader can check that what was stored is intact.
+pub fn bench_form(n: u64) -> ValidForm {
+    ValidForm {
+        service_code: "BULKY".into(),
+        locale: "en".into(),
+        answers: [
+            (
+                "ITEMS".to_string(),
+                Answer::Many(vec!["fridge".into(), "garden".into()]),
+            ),
+            (
+                "ITEM_COUNT".to_string(),
+                Answer::One((n % 10 + 1).to_string()),
+            ),
+            (
+                "PREFERRED_DATE".to_string(),
+                Answer::One("2026-12-01T09:00:00Z".into()),
+            ),
+        ]
+        .into(),
+        description: format!("benchmark submission {n}"),
+        location: Location {
+            address: format!("{n} Benchmark Road"),
+            lat: None,
+            long: None,
+        },
+        contact: Contact::default(),
+    }
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[idx.min(sorted.len() - 1)]
+}
+
+pub(super) fn run(ctx: &Context, cmd: BenchCommand) -> Result<(), CliError> {
+    match cmd {
+        BenchCommand::Enqueue {
+            count,
+            print_references,
+            json,
+        } => {
+            use std::io::Write;
+            let mut store = crate::queue::Store::open(&ctx.data_dir)?;
+            let mut latencies = Vec::with_capacity(count.min(1_000_000) as usize);
+            let stdout = std::io::stdout();
+            let started = Instant::now();
+            for n in 0..count {
+                let form = bench_form(n);
+                let t = Instant::now();
+                let reference = store.enqueue(&ctx.config.device.code, &form, None)?;
+                latencies.push(t.elapsed().as_secs_f64() * 1000.0);
+                if print_references {
+                    let mut out = stdout.lock();
+                    writeln!(out, "{reference}\t{n}")?;
+                    out.flush()?;
+                }
+            }
+            let total = started.elapsed().as_secs_f64();
+            latencies.sort_by(f64::total_cmp);
+            let report = serde_json::json!({
+                "count": count,
+                "p50_ms": percentile(&latencies, 0.50),
+                "p99_ms": percentile(&latencies, 0.99),
+                "max_ms": latencies.last().copied().unwrap_or(0.0),
+                "per_second": count as f64 / total.max(1e-9),
+            });
+            if json {
+                print_json(&report)
+            } else if !print_references {
+                println!(
+                    "enqueue x{count}: p50 {:.2} ms, p99 {:.2} ms, {:.0}/s",
+                    report["p50_ms"].as_f64().unwrap_or(0.0),
+                    report["p99_ms"].as_f64().unwrap_or(0.0),
+                    report["per_second"].as_f64().unwrap_or(0.0)
+                );
+                Ok(())
+            } else {
+                Ok(())
+            }
+        }
+    }
+}

@@ -1,0 +1,163 @@
+//! `guichet doctor`: the self-test a technician runs first. Each check is independent, so one
+//! failure never hides another.
+
+use serde::Serialize;
+
+use super::{CliError, Context, fail, print_json};
+use crate::config::CentralKind;
+use crate::queue::Store;
+
+/// Below this much free space the kiosk may soon refuse submissions.
+const MIN_FREE_BYTES: u64 = 200 * 1024 * 1024;
+
+/// One check's result.
+#[derive(Debug, Clone, Serialize)]
+pub struct Check {
+    /// `config`, `database`, `disk`, `printer`, `central`, `clock`.
+    pub name: &'static str,
+    /// Passed?
+    pub ok: bool,
+    /// What was found, or what to do.
+    pub detail: String,
+}
+
+fn check(name: &'static str, result: Result<String, String>) -> Check {
+    match result {
+        Ok(detail) => Check {
+            name,
+            ok: true,
+            detail,
+        },
+        Err(detail) => Check {
+            name,
+            ok: false,
+            detail,
+        },
+    }
+}
+
+pub(super) fn run(ctx: &Context, json: bool) -> Result<(), CliError> {
+    let checks = vec![
+        check(
+            "config",
+            Ok(format!(
+                "{} (device {}, site {:?})",
+                ctx.source, ctx.config.device.code, ctx.config.device.site
+            )),
+        ),
+        check("database", check_database(ctx)),
+        check("disk", check_disk(ctx)),
+        check("printer", check_printer(ctx)),
+        check("central", check_central(ctx)),
+        check("clock", check_clock()),
+    ];
+    let failed = checks.iter().filter(|c| !c.ok).count();
+    if json {
+        print_json(&serde_json::json!({ "checks": checks }))?;
+    } else {
+        for c in &checks {
+            println!(
+                "{:<4} {:<9} {}",
+                if c.ok { "ok" } else { "FAIL" },
+                c.name,
+                c.detail
+            );
+        }
+    }
+    if failed > 0 {
+        let names: Vec<_> = checks.iter().filter(|c| !c.ok).map(|c| c.name).collect();
+        return fail(format!("{failed} check(s) failed: {}", names.join(", ")));
+    }
+    Ok(())
+}
+
+fn check_database(ctx: &Context) -> Result<String, String> {
+    let store = Store::open(&ctx.data_dir).map_err(|e| e.to_string())?;
+    store
+        .integrity_check()
+        .map_err(|e| format!("integrity_check: {e}"))?;
+    let pending = store
+        .count(crate::queue::State::Pending)
+        .map_err(|e| e.to_string())?;
+    Ok(format!(
+        "{}: integrity ok, {pending} pending",
+        store.path().display()
+    ))
+}
+
+/// Free bytes available to this user on the filesystem holding `path`.
+pub fn free_bytes(path: &std::path::Path) -> std::io::Result<u64> {
+    use std::os::unix::ffi::OsStrExt;
+    let c_path = std::ffi::CString::new(path.as_os_str().as_bytes())
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
+    let mut stat: libc::statvfs = unsafe { std::mem::zeroed() };
+    // SAFETY: c_path is a valid NUL-terminated string and stat a valid out-pointer.
+    let rc = unsafe { libc::statvfs(c_path.as_ptr(), &mut stat) };
+    if rc != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok(stat.f_bavail as u64 * stat.f_frsize as u64)
+}
+
+fn check_disk(ctx: &Context) -> Result<String, String> {
+    let free = free_bytes(&ctx.data_dir).map_err(|e| format!("{}: {e}", ctx.data_dir.display()))?;
+    let mb = free / (1024 * 1024);
+    if free < MIN_FREE_BYTES {
+        return Err(format!(
+            "only {mb} MB free in {}: free some space (at least {} MB)",
+            ctx.data_dir.display(),
+            MIN_FREE_BYTES / (1024 * 1024)
+        ));
+    }
+    Ok(format!("{mb} MB free in {}", ctx.data_dir.display()))
+}
+
+fn check_printer(ctx: &Context) -> Result<String, String> {
+    let port = &ctx.config.printer.port;
+    if port == "none" {
+        return Ok("no printer configured".into());
+    }
+    if let Some(path) = port.strip_prefix("file:") {
+        let path = ctx.data_dir.join(path);
+        return Ok(format!("file sink {}", path.display()));
+    }
+    if std::path::Path::new(port).exists() {
+        Ok(format!("{port} present (status not queried)"))
+    } else {
+        Err(format!(
+            "{port} does not exist: check the cable and printer.port"
+        ))
+    }
+}
+
+fn check_central(ctx: &Context) -> Result<String, String> {
+    let central = &ctx.config.central;
+    if central.kind == CentralKind::None {
+        return Ok("none configured: submissions stay on this kiosk".into());
+    }
+    let key_file = central
+        .api_key_file
+        .as_deref()
+        .unwrap_or(std::path::Path::new(""));
+    match std::fs::read_to_string(key_file) {
+        Ok(k) if !k.trim().is_empty() => Ok(format!(
+            "{} (API key file readable; reachability not tested)",
+            central.url.as_deref().unwrap_or("")
+        )),
+        Ok(_) => Err(format!("API key file {} is empty", key_file.display())),
+        Err(e) => Err(format!(
+            "cannot read API key file {}: {e}",
+            key_file.display()
+        )),
+    }
+}
+
+fn check_clock() -> Result<String, String> {
+    let now = time::OffsetDateTime::now_utc();
+    if now.year() < 2025 {
+        return Err(format!(
+            "system clock says {now}: set the time (NTP) or receipts and references will carry wrong dates"
+        ));
+    }
+    Ok(crate::queue::now_rfc3339())
+}

@@ -1,0 +1,137 @@
+//! The command line of `INTERFACE.md`. Each subcommand lives in its own file and returns
+//! `Result<(), CliError>`; `run` turns that into the documented exit codes: 0 success, 1 a failure
+//! explained on stderr in one line, 2 a usage error (clap's own).
+
+pub mod bench;
+mod catalog;
+mod doctor;
+mod queue;
+mod submit;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::{Config, ConfigSource};
+use crate::queue::Store;
+
+/// A failure explained in one line (exit 1).
+#[derive(Debug)]
+pub struct CliError(pub String);
+
+impl<E: std::fmt::Display> From<E> for CliError {
+    fn from(e: E) -> Self {
+        CliError(e.to_string())
+    }
+}
+
+/// Shorthand for a one-line failure.
+pub fn fail<T>(message: impl Into<String>) -> Result<T, CliError> {
+    Err(CliError(message.into()))
+}
+
+/// Guichet: the council's self-service kiosk.
+#[derive(Debug, Parser)]
+#[command(name = "guichet", version, about, long_about = None)]
+pub struct Cli {
+    /// Configuration file (default: $GUICHET_CONFIG, else /etc/guichet/kiosk.toml, else the demo).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Data directory (overrides device.data_dir).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// What to do (default: kiosk).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate and queue one submission exactly as the touchscreen would.
+    Submit(Box<submit::SubmitArgs>),
+    /// Inspect and manage the submission queue.
+    #[command(subcommand)]
+    Queue(queue::QueueCommand),
+    /// The cached catalogue of services.
+    #[command(subcommand)]
+    Catalog(catalog::CatalogCommand),
+    /// Self-test: configuration, database, disk, printer, central system, clock.
+    Doctor {
+        /// One JSON document on stdout.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Measure performance (results go in BENCHMARKS.md).
+    #[command(subcommand)]
+    Bench(bench::BenchCommand),
+}
+
+/// What every command needs: the configuration and where the data lives.
+pub struct Context {
+    /// The loaded configuration.
+    pub config: Config,
+    /// Where it came from.
+    pub source: ConfigSource,
+    /// The data dir in effect.
+    pub data_dir: PathBuf,
+}
+
+impl Context {
+    /// Opens the queue database; with the demo configuration, seeds the demo catalogue.
+    pub fn open_store(&self) -> Result<Store, CliError> {
+        let mut store = Store::open(&self.data_dir)?;
+        if self.source == ConfigSource::Demo {
+            store.ensure_demo_catalog()?;
+        }
+        Ok(store)
+    }
+}
+
+/// Entry point for `main`.
+pub fn run() -> ExitCode {
+    crate::clock::init_local_offset();
+    let cli = Cli::parse();
+    init_logging();
+    match dispatch(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(CliError(message)) => {
+            eprintln!("guichet: {message}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("GUICHET_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+fn dispatch(cli: Cli) -> Result<(), CliError> {
+    let (config, source) = Config::locate(cli.config.as_deref())?;
+    let data_dir = config.data_dir(cli.data_dir.as_deref(), &source);
+    let ctx = Context {
+        config,
+        source,
+        data_dir,
+    };
+    match cli.command {
+        Some(Command::Submit(args)) => submit::run(&ctx, *args),
+        Some(Command::Queue(cmd)) => queue::run(&ctx, cmd),
+        Some(Command::Catalog(cmd)) => catalog::run(&ctx, cmd),
+        Some(Command::Doctor { json }) => doctor::run(&ctx, json),
+        Some(Command::Bench(cmd)) => bench::run(&ctx, cmd),
+        None => fail("the touchscreen kiosk is not part of this build yet; see `guichet --help`"),
+    }
+}
+
+/// Prints one JSON document on stdout.
+pub fn print_json<T: serde::Serialize>(value: &T) -> Result<(), CliError> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
+}

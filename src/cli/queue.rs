@@ -1,0 +1,158 @@
+//! `guichet queue list|show|retry|export`.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::Subcommand;
+
+use super::{CliError, Context, print_json};
+use crate::queue::State;
+
+/// `guichet queue ...`
+#[derive(Debug, Subcommand)]
+pub enum QueueCommand {
+    /// List submissions, newest first.
+    List {
+        /// Only this state: pending, accepted or rejected.
+        #[arg(long)]
+        state: Option<State>,
+        /// A JSON array on stdout.
+        #[arg(long)]
+        json: bool,
+    },
+    /// One submission, answers included.
+    Show {
+        /// Reference, e.g. LIB2-00042-7.
+        reference: String,
+        /// One JSON document on stdout.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Put a rejected submission back to pending.
+    Retry {
+        /// Reference.
+        reference: String,
+    },
+    /// Write everything not yet accepted as JSON lines (for carrying on a USB stick).
+    Export {
+        /// Output file (created with owner-only permissions).
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+/// Accepts references as people type them but stores the canonical form.
+fn canonical(reference: &str) -> String {
+    crate::reference::Reference::parse(reference)
+        .map(|r| r.to_string())
+        .unwrap_or_else(|_| reference.trim().to_string())
+}
+
+pub(super) fn run(ctx: &Context, cmd: QueueCommand) -> Result<(), CliError> {
+    let mut store = ctx.open_store()?;
+    match cmd {
+        QueueCommand::List { state, json } => {
+            let rows = store.list(state)?;
+            if json {
+                return print_json(&rows);
+            }
+            if rows.is_empty() {
+                println!("(no submissions)");
+            }
+            for r in rows {
+                println!(
+                    "{:<16} {:<9} {:<14} {}  {}",
+                    r.reference,
+                    r.state.as_str(),
+                    r.service_code,
+                    r.created_at,
+                    r.last_error
+                        .or(r.remote_id.map(|id| format!("remote id {id}")))
+                        .unwrap_or_default()
+                );
+            }
+            Ok(())
+        }
+        QueueCommand::Show { reference, json } => {
+            let s = store.get(&canonical(&reference))?;
+            if json {
+                return print_json(&s);
+            }
+            println!("reference:    {}", s.reference);
+            println!("state:        {}", s.state.as_str());
+            println!("service:      {}", s.service_code);
+            println!("language:     {}", s.locale);
+            println!("created:      {}", s.created_at);
+            if let Some(id) = &s.remote_id {
+                println!("remote id:    {id}");
+            }
+            if let Some(status) = &s.remote_status {
+                println!("status:       {status}");
+            }
+            if let Some(e) = &s.last_error {
+                println!("last error:   {e}");
+            }
+            if let Some(who) = &s.assisted_by {
+                println!("assisted by:  {who}");
+            }
+            match &s.form {
+                Some(form) => {
+                    for (code, answer) in &form.answers {
+                        println!("answer {code}: {}", serde_json::to_string(answer)?);
+                    }
+                    if !form.description.is_empty() {
+                        println!("description:  {}", form.description);
+                    }
+                    println!("address:      {}", form.location.address);
+                }
+                None => println!(
+                    "personal data erased on {}",
+                    s.erased_at.as_deref().unwrap_or("?")
+                ),
+            }
+            for a in &s.attempt_log {
+                println!("attempt {}: {} {}", a.at, a.outcome, a.detail);
+            }
+            Ok(())
+        }
+        QueueCommand::Retry { reference } => {
+            let reference = canonical(&reference);
+            store.retry(&reference, "cli")?;
+            println!("{reference} is pending again");
+            Ok(())
+        }
+        QueueCommand::Export { out } => {
+            let submissions = store.unaccepted()?;
+            let mut file = create_private(&out)?;
+            for s in &submissions {
+                serde_json::to_writer(&mut file, s)?;
+                file.write_all(b"\n")?;
+            }
+            file.sync_all()?;
+            eprintln!(
+                "exported {} submissions to {}",
+                submissions.len(),
+                out.display()
+            );
+            store.audit(
+                "cli",
+                "queue.export",
+                None,
+                &format!("{} submissions", submissions.len()),
+            )?;
+            Ok(())
+        }
+    }
+}
+
+/// Creates (truncating) a file readable by its owner only.
+fn create_private(path: &std::path::Path) -> Result<std::fs::File, CliError> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)
+        .map_err(|e| CliError(format!("cannot write {}: {e}", path.display())))
+}

@@ -1,0 +1,683 @@
+//! The kiosk's configuration: the TOML file of `INTERFACE.md`.
+//!
+//! Loading order: `--config PATH`, then `$GUICHET_CONFIG`, then `/etc/guichet/kiosk.toml`, then the
+//! embedded demo configuration. Unknown keys and bad values are refused with the key's name and
+//! what is allowed, because a technician reading the error on a kiosk's console has nothing else.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::i18n::SUPPORTED_LOCALES;
+
+/// The configuration a kiosk runs with when nothing else is given.
+pub const DEMO_CONFIG: &str = include_str!("demo/kiosk.toml");
+
+/// The system-wide location looked at when neither `--config` nor `$GUICHET_CONFIG` is set.
+pub const SYSTEM_CONFIG_PATH: &str = "/etc/guichet/kiosk.toml";
+
+/// Serial speeds a receipt printer may be set to.
+pub const ALLOWED_BAUD_RATES: &[u32] = &[2400, 4800, 9600, 19200, 38400, 57600, 115200];
+
+/// Bounds for `ui.idle_timeout_s`: shorter hurries a slow reader; longer leaves data on screen.
+pub const IDLE_TIMEOUT_RANGE: std::ops::RangeInclusive<u32> = 30..=1800;
+
+/// Bounds for `privacy.retention_days`.
+pub const RETENTION_DAYS_RANGE: std::ops::RangeInclusive<u32> = 0..=90;
+
+/// Largest configuration file accepted (a real one is well under 2 KB).
+const MAX_CONFIG_BYTES: u64 = 64 * 1024;
+
+/// The whole configuration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// This kiosk's identity and storage.
+    pub device: DeviceConfig,
+    /// The council's central system.
+    #[serde(default)]
+    pub central: CentralConfig,
+    /// The receipt printer.
+    #[serde(default)]
+    pub printer: PrinterConfig,
+    /// The resident-facing interface.
+    #[serde(default)]
+    pub ui: UiConfig,
+    /// What is kept, and for how long (extension of INTERFACE.md).
+    #[serde(default)]
+    pub privacy: PrivacyConfig,
+}
+
+/// `[device]`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeviceConfig {
+    /// 2–6 of A–Z 0–9; the prefix of every reference this kiosk issues.
+    pub code: String,
+    /// Human name of the site, printed on receipts.
+    #[serde(default)]
+    pub site: String,
+    /// Where the database and print files live. `None` means the default for this config.
+    #[serde(default)]
+    pub data_dir: Option<PathBuf>,
+}
+
+/// Which kind of central system the kiosk talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum CentralKind {
+    /// Open311 GeoReport v2.
+    Open311,
+    /// Offline only: submissions stay queued for export.
+    #[default]
+    None,
+}
+
+/// `[central]`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct CentralConfig {
+    /// `open311` or `none`.
+    #[serde(default)]
+    pub kind: CentralKind,
+    /// Base URL of the GeoReport v2 endpoint, ending in `/`.
+    #[serde(default)]
+    pub url: Option<String>,
+    /// File holding the API key (never the key itself, so the config can be shown safely).
+    #[serde(default)]
+    pub api_key_file: Option<PathBuf>,
+    /// Only where one server serves several jurisdictions.
+    #[serde(default)]
+    pub jurisdiction_id: Option<String>,
+    /// Plain `http://` is refused unless this is true (tests against a local server only).
+    #[serde(default)]
+    pub allow_insecure_http: bool,
+    /// Extra PEM CA certificate trusted beside the system roots (extension).
+    #[serde(default)]
+    pub extra_ca_file: Option<PathBuf>,
+    /// Seconds between background sync rounds (extension; default 60).
+    #[serde(default)]
+    pub sync_interval_s: Option<u32>,
+}
+
+/// Serial flow control between kiosk and printer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum FlowControl {
+    /// No handshake.
+    #[default]
+    None,
+    /// XON/XOFF.
+    Software,
+    /// RTS/CTS.
+    Hardware,
+}
+
+/// `[printer]`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrinterConfig {
+    /// `/dev/ttyUSB0`, `file:PATH` (relative paths are inside the data dir) or `none`.
+    #[serde(default = "PrinterConfig::default_port")]
+    pub port: String,
+    /// Serial speed.
+    #[serde(default = "PrinterConfig::default_baud")]
+    pub baud: u32,
+    /// Handshake.
+    #[serde(default)]
+    pub flow_control: FlowControl,
+    /// Printer capability profile name.
+    #[serde(default = "PrinterConfig::default_profile")]
+    pub profile: String,
+}
+
+impl PrinterConfig {
+    fn default_port() -> String {
+        "none".into()
+    }
+    fn default_baud() -> u32 {
+        19200
+    }
+    fn default_profile() -> String {
+        "default".into()
+    }
+}
+
+impl Default for PrinterConfig {
+    fn default() -> Self {
+        Self {
+            port: Self::default_port(),
+            baud: Self::default_baud(),
+            flow_control: FlowControl::None,
+            profile: Self::default_profile(),
+        }
+    }
+}
+
+/// `[ui]`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UiConfig {
+    /// Languages offered, in the order shown; the first is the welcome screen's default.
+    #[serde(default = "UiConfig::default_languages")]
+    pub languages: Vec<String>,
+    /// Seconds without a touch before the "do you need more time?" warning.
+    #[serde(default = "UiConfig::default_idle_timeout")]
+    pub idle_timeout_s: u32,
+}
+
+impl UiConfig {
+    fn default_languages() -> Vec<String> {
+        SUPPORTED_LOCALES.iter().map(|s| s.to_string()).collect()
+    }
+    fn default_idle_timeout() -> u32 {
+        120
+    }
+}
+
+impl Default for UiConfig {
+    fn default() -> Self {
+        Self {
+            languages: Self::default_languages(),
+            idle_timeout_s: Self::default_idle_timeout(),
+        }
+    }
+}
+
+/// `[privacy]` (extension of INTERFACE.md).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrivacyConfig {
+    /// Days personal data is kept after the council accepted a submission.
+    #[serde(default = "PrivacyConfig::default_retention")]
+    pub retention_days: u32,
+}
+
+impl PrivacyConfig {
+    fn default_retention() -> u32 {
+        7
+    }
+}
+
+impl Default for PrivacyConfig {
+    fn default() -> Self {
+        Self {
+            retention_days: Self::default_retention(),
+        }
+    }
+}
+
+/// Where a configuration came from; decides the default data dir.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigSource {
+    /// A file on disk.
+    File(PathBuf),
+    /// The embedded demo configuration.
+    Demo,
+}
+
+impl std::fmt::Display for ConfigSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ConfigSource::File(p) => write!(f, "{}", p.display()),
+            ConfigSource::Demo => f.write_str("embedded demo configuration"),
+        }
+    }
+}
+
+/// A configuration that could not be used, with enough to fix it.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read config {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file is larger than any real configuration.
+    #[error("config {path} is {size} bytes; a configuration is at most {MAX_CONFIG_BYTES} bytes")]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Its size.
+        size: u64,
+    },
+    /// TOML syntax, an unknown key or a value of the wrong type.
+    #[error("config {source_name}: {detail}")]
+    Syntax {
+        /// Where it came from.
+        source_name: String,
+        /// Line, key and what is allowed.
+        detail: String,
+    },
+    /// A key whose value is outside what is allowed.
+    #[error("config {source_name}: `{key}` = {value}: {allowed}")]
+    Value {
+        /// Where it came from.
+        source_name: String,
+        /// Dotted key name, e.g. `device.code`.
+        key: String,
+        /// The offending value as written.
+        value: String,
+        /// What would be accepted.
+        allowed: String,
+    },
+}
+
+impl Config {
+    /// Parses and checks a configuration text.
+    pub fn parse(text: &str, source: &ConfigSource) -> Result<Config, ConfigError> {
+        let source_name = source.to_string();
+        let config: Config = toml::from_str(text).map_err(|e| ConfigError::Syntax {
+            source_name: source_name.clone(),
+            detail: describe_toml_error(text, &e),
+        })?;
+        config.check(&source_name)?;
+        Ok(config)
+    }
+
+    /// Reads and checks a configuration file.
+    pub fn load_file(path: &Path) -> Result<Config, ConfigError> {
+        let read_err = |source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        };
+        let size = std::fs::metadata(path).map_err(read_err)?.len();
+        if size > MAX_CONFIG_BYTES {
+            return Err(ConfigError::TooLarge {
+                path: path.to_path_buf(),
+                size,
+            });
+        }
+        let text = std::fs::read_to_string(path).map_err(read_err)?;
+        Config::parse(&text, &ConfigSource::File(path.to_path_buf()))
+    }
+
+    /// The embedded demo configuration.
+    pub fn demo() -> Config {
+        // The demo text is part of the binary and covered by a unit test, so it always parses.
+        Config::parse(DEMO_CONFIG, &ConfigSource::Demo).expect("embedded demo config is valid")
+    }
+
+    /// Finds and loads the configuration following the documented order.
+    pub fn locate(explicit: Option<&Path>) -> Result<(Config, ConfigSource), ConfigError> {
+        if let Some(path) = explicit {
+            return Ok((Config::load_file(path)?, ConfigSource::File(path.into())));
+        }
+        if let Some(env) = std::env::var_os("GUICHET_CONFIG").filter(|v| !v.is_empty()) {
+            let path = PathBuf::from(env);
+            return Ok((Config::load_file(&path)?, ConfigSource::File(path)));
+        }
+        let system = Path::new(SYSTEM_CONFIG_PATH);
+        if system.exists() {
+            return Ok((
+                Config::load_file(system)?,
+                ConfigSource::File(system.into()),
+            ));
+        }
+        Ok((Config::demo(), ConfigSource::Demo))
+    }
+
+    /// Whether this configuration talks to a central system.
+    pub fn has_central(&self) -> bool {
+        self.central.kind == CentralKind::Open311
+    }
+
+    fn check(&self, source_name: &str) -> Result<(), ConfigError> {
+        let bad = |key: &str, value: String, allowed: &str| ConfigError::Value {
+            source_name: source_name.to_string(),
+            key: key.to_string(),
+            value,
+            allowed: allowed.to_string(),
+        };
+        if !is_valid_device_code(&self.device.code) {
+            return Err(bad(
+                "device.code",
+                quoted(&self.device.code),
+                "2 to 6 characters, each A-Z or 0-9",
+            ));
+        }
+        if self.device.site.chars().count() > 80 || self.device.site.chars().any(char::is_control) {
+            return Err(bad(
+                "device.site",
+                quoted(&self.device.site),
+                "at most 80 characters, no control characters",
+            ));
+        }
+        self.check_central(&bad)?;
+        let port = &self.printer.port;
+        if port.is_empty() || port.chars().any(char::is_control) {
+            return Err(bad(
+                "printer.port",
+                quoted(port),
+                "a serial device such as \"/dev/ttyUSB0\", \"file:PATH\" or \"none\"",
+            ));
+        }
+        if !ALLOWED_BAUD_RATES.contains(&self.printer.baud) {
+            return Err(bad(
+                "printer.baud",
+                self.printer.baud.to_string(),
+                &format!("one of {ALLOWED_BAUD_RATES:?}"),
+            ));
+        }
+        if self.printer.profile.is_empty() || self.printer.profile.len() > 64 {
+            return Err(bad(
+                "printer.profile",
+                quoted(&self.printer.profile),
+                "a printer profile name (see `guichet printer status`)",
+            ));
+        }
+        if self.ui.languages.is_empty() {
+            return Err(bad(
+                "ui.languages",
+                "[]".into(),
+                &format!("a non-empty list drawn from {SUPPORTED_LOCALES:?}"),
+            ));
+        }
+        for (i, lang) in self.ui.languages.iter().enumerate() {
+            if !SUPPORTED_LOCALES.contains(&lang.as_str()) {
+                return Err(bad(
+                    "ui.languages",
+                    quoted(lang),
+                    &format!("each language one of {SUPPORTED_LOCALES:?}"),
+                ));
+            }
+            if self.ui.languages[..i].contains(lang) {
+                return Err(bad(
+                    "ui.languages",
+                    quoted(lang),
+                    "each language listed once",
+                ));
+            }
+        }
+        if !IDLE_TIMEOUT_RANGE.contains(&self.ui.idle_timeout_s) {
+            return Err(bad(
+                "ui.idle_timeout_s",
+                self.ui.idle_timeout_s.to_string(),
+                &format!(
+                    "a number of seconds from {} to {}",
+                    IDLE_TIMEOUT_RANGE.start(),
+                    IDLE_TIMEOUT_RANGE.end()
+                ),
+            ));
+        }
+        if !RETENTION_DAYS_RANGE.contains(&self.privacy.retention_days) {
+            return Err(bad(
+                "privacy.retention_days",
+                self.privacy.retention_days.to_string(),
+                &format!(
+                    "a number of days from {} to {}",
+                    RETENTION_DAYS_RANGE.start(),
+                    RETENTION_DAYS_RANGE.end()
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    fn check_central(
+        &self,
+        bad: &dyn Fn(&str, String, &str) -> ConfigError,
+    ) -> Result<(), ConfigError> {
+        let central = &self.central;
+        if let Some(j) = &central.jurisdiction_id
+            && (j.is_empty() || j.len() > 200 || j.chars().any(char::is_control))
+        {
+            return Err(bad(
+                "central.jurisdiction_id",
+                quoted(j),
+                "1 to 200 printable characters",
+            ));
+        }
+        if let Some(s) = central.sync_interval_s
+            && !(5..=3600).contains(&s)
+        {
+            return Err(bad(
+                "central.sync_interval_s",
+                s.to_string(),
+                "a number of seconds from 5 to 3600",
+            ));
+        }
+        if central.kind == CentralKind::None {
+            return Ok(());
+        }
+        let Some(url_text) = &central.url else {
+            return Err(bad(
+                "central.url",
+                "(missing)".into(),
+                "required when central.kind = \"open311\": the GeoReport v2 base URL",
+            ));
+        };
+        let url = url::Url::parse(url_text).map_err(|e| {
+            bad(
+                "central.url",
+                quoted(url_text),
+                &format!("an absolute URL ({e})"),
+            )
+        })?;
+        match url.scheme() {
+            "https" => {}
+            "http" if central.allow_insecure_http => {}
+            "http" => {
+                return Err(bad(
+                    "central.url",
+                    quoted(url_text),
+                    "an https:// URL (plain http is only allowed with central.allow_insecure_http = true, for tests)",
+                ));
+            }
+            _ => {
+                return Err(bad("central.url", quoted(url_text), "an https:// URL"));
+            }
+        }
+        if central.api_key_file.is_none() {
+            return Err(bad(
+                "central.api_key_file",
+                "(missing)".into(),
+                "required when central.kind = \"open311\": a file holding the API key",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The data directory: an explicit override, else `device.data_dir`, else the default for
+    /// where the configuration came from.
+    pub fn data_dir(&self, override_dir: Option<&Path>, source: &ConfigSource) -> PathBuf {
+        if let Some(dir) = override_dir {
+            return dir.to_path_buf();
+        }
+        if let Some(dir) = &self.device.data_dir {
+            return dir.clone();
+        }
+        match source {
+            ConfigSource::File(_) => PathBuf::from("/var/lib/guichet"),
+            ConfigSource::Demo => user_data_dir().join("guichet"),
+        }
+    }
+}
+
+/// `$XDG_DATA_HOME`, else `~/.local/share`, else the current directory.
+fn user_data_dir() -> PathBuf {
+    if let Some(x) = std::env::var_os("XDG_DATA_HOME").filter(|v| !v.is_empty()) {
+        return PathBuf::from(x);
+    }
+    if let Some(home) = std::env::var_os("HOME").filter(|v| !v.is_empty()) {
+        return PathBuf::from(home).join(".local/share");
+    }
+    PathBuf::from(".")
+}
+
+/// 2–6 characters, each `A-Z` or `0-9`.
+pub fn is_valid_device_code(code: &str) -> bool {
+    (2..=6).contains(&code.len())
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+}
+
+fn quoted(s: &str) -> String {
+    let shown: String = s.chars().take(60).collect();
+    format!("{shown:?}")
+}
+
+/// Turns a TOML error into "line N, `key`: message" — one line a technician can act on.
+fn describe_toml_error(text: &str, err: &toml::de::Error) -> String {
+    let message = err.message().trim().replace('\n', " ");
+    match err.span() {
+        Some(span) => {
+            let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
+            let snippet: String = text
+                .get(span.clone())
+                .unwrap_or("")
+                .chars()
+                .take(60)
+                .collect();
+            let table = enclosing_table(text, span.start);
+            if snippet.is_empty() {
+                format!("line {line}: {message}")
+            } else if let Some(table) = table {
+                format!("line {line}, `{snippet}` in [{table}]: {message}")
+            } else {
+                format!("line {line}, `{snippet}`: {message}")
+            }
+        }
+        None => message,
+    }
+}
+
+/// The `[table]` header above a byte offset, if any.
+fn enclosing_table(text: &str, offset: usize) -> Option<String> {
+    text[..offset.min(text.len())]
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| l.starts_with('[') && l.ends_with(']'))
+        .map(|l| l.trim_matches(|c| c == '[' || c == ']').to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        Config::parse(text, &ConfigSource::File("test.toml".into()))
+    }
+
+    #[test]
+    fn demo_config_is_valid_and_offline() {
+        let c = Config::demo();
+        assert_eq!(c.central.kind, CentralKind::None);
+        assert!(is_valid_device_code(&c.device.code));
+    }
+
+    #[test]
+    fn interface_example_parses() {
+        let c = parse(
+            r#"
+[device]
+code = "LIB2"
+site = "Central Library"
+data_dir = "/var/lib/guichet"
+[central]
+kind = "open311"
+url = "https://311.example.org/open311/v2/"
+api_key_file = "/etc/guichet/api-key"
+jurisdiction_id = "example.org"
+allow_insecure_http = false
+[printer]
+port = "/dev/ttyUSB0"
+baud = 19200
+flow_control = "none"
+profile = "default"
+[ui]
+languages = ["en", "fr", "es", "ar", "uk", "pl"]
+idle_timeout_s = 120
+"#,
+        )
+        .unwrap();
+        assert_eq!(c.device.code, "LIB2");
+        assert_eq!(c.printer.flow_control, FlowControl::None);
+        assert!(c.has_central());
+    }
+
+    #[test]
+    fn unknown_key_is_named_with_allowed_keys() {
+        let err = parse("[device]\ncode = \"AB\"\ncolour = \"red\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("line 3"), "{err}");
+        assert!(err.contains("colour"), "{err}");
+        assert!(err.contains("[device]"), "{err}");
+        assert!(err.contains("data_dir"), "names the allowed keys: {err}");
+    }
+
+    #[test]
+    fn bad_values_name_key_and_allowed() {
+        let cases = [
+            ("[device]\ncode = \"lib\"\n", "device.code", "A-Z"),
+            (
+                "[device]\ncode = \"AB\"\n[printer]\nbaud = 1234\n",
+                "printer.baud",
+                "9600",
+            ),
+            (
+                "[device]\ncode = \"AB\"\n[ui]\nlanguages = [\"xx\"]\n",
+                "ui.languages",
+                "\"en\"",
+            ),
+            (
+                "[device]\ncode = \"AB\"\n[ui]\nidle_timeout_s = 5\n",
+                "ui.idle_timeout_s",
+                "30",
+            ),
+            (
+                "[device]\ncode = \"AB\"\n[central]\nkind = \"open311\"\nurl = \"http://x/\"\napi_key_file = \"/k\"\n",
+                "central.url",
+                "https",
+            ),
+            (
+                "[device]\ncode = \"AB\"\n[central]\nkind = \"open311\"\n",
+                "central.url",
+                "required",
+            ),
+        ];
+        for (text, key, allowed) in cases {
+            let err = parse(text).unwrap_err().to_string();
+            assert!(err.contains(key), "{text}: {err}");
+            assert!(err.contains(allowed), "{text}: {err}");
+        }
+    }
+
+    #[test]
+    fn bad_enum_value_lists_variants() {
+        let err = parse("[device]\ncode = \"AB\"\n[printer]\nflow_control = \"rts\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("flow_control") || err.contains("rts"), "{err}");
+        assert!(
+            err.contains("software") && err.contains("hardware"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn insecure_http_allowed_only_when_asked() {
+        let text = "[device]\ncode = \"AB\"\n[central]\nkind = \"open311\"\nurl = \"http://127.0.0.1:1/\"\napi_key_file = \"/k\"\nallow_insecure_http = true\n";
+        assert!(parse(text).is_ok());
+    }
+
+    #[test]
+    fn data_dir_precedence() {
+        let c = Config::demo();
+        assert_eq!(
+            c.data_dir(Some(Path::new("/x")), &ConfigSource::Demo),
+            PathBuf::from("/x")
+        );
+        let f = parse("[device]\ncode = \"AB\"\n").unwrap();
+        assert_eq!(
+            f.data_dir(None, &ConfigSource::File("a".into())),
+            PathBuf::from("/var/lib/guichet")
+        );
+    }
+}

@@ -1,0 +1,205 @@
+//! Translations with Fluent. Every UI language lives in `locales/<lang>/*.ftl`, embedded at build
+//! time; English is the reference every other language must match key for key (a test enforces
+//! it). Catalogue texts are not translated here: they come from the council as they are.
+
+use std::collections::BTreeMap;
+
+use fluent::concurrent::FluentBundle;
+use fluent::{FluentArgs, FluentResource, FluentValue};
+use unic_langid::LanguageIdentifier;
+
+include!(concat!(env!("OUT_DIR"), "/locales.rs"));
+
+/// The UI languages this build ships, in the order offered by default.
+pub const SUPPORTED_LOCALES: &[&str] = &["en", "fr", "es", "ar", "uk", "pl"];
+
+/// The language every other is checked against and falls back to.
+pub const REFERENCE_LOCALE: &str = "en";
+
+/// Languages written right to left.
+pub fn is_rtl(locale: &str) -> bool {
+    matches!(locale, "ar" | "he" | "fa" | "ur")
+}
+
+/// The language's own name for itself (never a flag: flags are countries, not languages).
+pub fn endonym(locale: &str) -> &'static str {
+    match locale {
+        "en" => "English",
+        "fr" => "Français",
+        "es" => "Español",
+        "ar" => "العربية",
+        "uk" => "Українська",
+        "pl" => "Polski",
+        _ => "?",
+    }
+}
+
+/// An argument value for a message.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Arg {
+    /// Text.
+    Str(String),
+    /// A number (drives plural selection).
+    Num(f64),
+}
+
+impl From<&str> for Arg {
+    fn from(s: &str) -> Self {
+        Arg::Str(s.to_string())
+    }
+}
+impl From<String> for Arg {
+    fn from(s: String) -> Self {
+        Arg::Str(s)
+    }
+}
+impl From<i64> for Arg {
+    fn from(n: i64) -> Self {
+        Arg::Num(n as f64)
+    }
+}
+impl From<usize> for Arg {
+    fn from(n: usize) -> Self {
+        Arg::Num(n as f64)
+    }
+}
+
+/// All bundled languages, ready to format messages.
+pub struct Translations {
+    bundles: BTreeMap<String, FluentBundle<FluentResource>>,
+}
+
+/// A `.ftl` file that does not parse, or a language missing.
+#[derive(Debug, thiserror::Error)]
+#[error("locale {locale}: {detail}")]
+pub struct I18nError {
+    /// Which language.
+    pub locale: String,
+    /// What is wrong.
+    pub detail: String,
+}
+
+impl Translations {
+    /// Loads every bundled language.
+    pub fn load() -> Result<Translations, I18nError> {
+        let mut bundles = BTreeMap::new();
+        for (locale, files) in BUNDLED {
+            let err = |detail: String| I18nError {
+                locale: locale.to_string(),
+                detail,
+            };
+            let langid: LanguageIdentifier = locale
+                .parse()
+                .map_err(|e| err(format!("bad language tag: {e}")))?;
+            let mut bundle = FluentBundle::new_concurrent(vec![langid]);
+            for (name, text) in *files {
+                let resource = FluentResource::try_new(text.to_string())
+                    .map_err(|(_, errs)| err(format!("{name}: {errs:?}")))?;
+                bundle
+                    .add_resource(resource)
+                    .map_err(|errs| err(format!("{name}: {errs:?}")))?;
+            }
+            bundles.insert(locale.to_string(), bundle);
+        }
+        Ok(Translations { bundles })
+    }
+
+    /// The message `id` in `locale`, falling back to English, then to the id itself (so a missing
+    /// string shows up in screenshots rather than as an empty button).
+    pub fn text(&self, locale: &str, id: &str) -> String {
+        self.format(locale, id, &[])
+    }
+
+    /// The message `id` with arguments.
+    pub fn format(&self, locale: &str, id: &str, args: &[(&str, Arg)]) -> String {
+        let mut fluent_args = FluentArgs::new();
+        for (name, value) in args {
+            match value {
+                Arg::Str(s) => fluent_args.set(*name, FluentValue::from(s.clone())),
+                Arg::Num(n) => fluent_args.set(*name, FluentValue::from(*n)),
+            }
+        }
+        for candidate in [locale, REFERENCE_LOCALE] {
+            let Some(bundle) = self.bundles.get(candidate) else {
+                continue;
+            };
+            let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) else {
+                continue;
+            };
+            let mut errors = Vec::new();
+            let text = bundle.format_pattern(pattern, Some(&fluent_args), &mut errors);
+            return text.into_owned();
+        }
+        id.to_string()
+    }
+
+    /// Message ids of one language.
+    pub fn message_ids(&self, locale: &str) -> Vec<String> {
+        BUNDLED
+            .iter()
+            .filter(|(l, _)| *l == locale)
+            .flat_map(|(_, files)| files.iter())
+            .filter_map(|(_, text)| FluentResource::try_new(text.to_string()).ok())
+            .flat_map(|r| {
+                r.entries()
+                    .filter_map(|e| match e {
+                        fluent_syntax::ast::Entry::Message(m) => Some(m.id.name.to_string()),
+                        _ => None,
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+
+    /// Languages loaded.
+    pub fn locales(&self) -> impl Iterator<Item = &str> {
+        self.bundles.keys().map(String::as_str)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn bundled_locales_are_the_supported_ones() {
+        let bundled: BTreeSet<&str> = BUNDLED.iter().map(|(l, _)| *l).collect();
+        let supported: BTreeSet<&str> = SUPPORTED_LOCALES.iter().copied().collect();
+        assert_eq!(bundled, supported);
+        for l in SUPPORTED_LOCALES {
+            assert_ne!(endonym(l), "?");
+        }
+    }
+
+    #[test]
+    fn every_language_has_every_key_and_no_extra_ones() {
+        let t = Translations::load().unwrap();
+        let reference: BTreeSet<String> = t.message_ids(REFERENCE_LOCALE).into_iter().collect();
+        assert!(!reference.is_empty());
+        for locale in SUPPORTED_LOCALES {
+            let ids: BTreeSet<String> = t.message_ids(locale).into_iter().collect();
+            let missing: Vec<_> = reference.difference(&ids).collect();
+            let extra: Vec<_> = ids.difference(&reference).collect();
+            assert!(missing.is_empty(), "{locale} is missing {missing:?}");
+            assert!(
+                extra.is_empty(),
+                "{locale} has keys English lacks: {extra:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn plurals_and_fallback() {
+        let t = Translations::load().unwrap();
+        let one = t.format("en", "error-too-long", &[("max", Arg::from(1i64))]);
+        let many = t.format("en", "error-too-long", &[("max", Arg::from(250i64))]);
+        assert_ne!(one, many);
+        assert!(many.contains("250"), "{many}");
+        assert_eq!(t.text("fr", "no-such-id"), "no-such-id");
+        assert_ne!(
+            t.text("ar", "error-required"),
+            t.text("en", "error-required")
+        );
+    }
+}

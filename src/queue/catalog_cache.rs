@@ -1,0 +1,116 @@
+//! The cached catalogue. Only catalogues that passed [`crate::catalog`]'s checks are stored, and a
+//! new one replaces the old in a single transaction, so a bad download never leaves the kiosk
+//! without a catalogue.
+
+use rusqlite::{OptionalExtension, params};
+
+use super::{Store, StoreError, now_rfc3339};
+use crate::catalog::{Catalog, demo_catalogs};
+
+/// The locale key under which the central system's own (untranslated) catalogue is stored.
+pub const CATALOG_DEFAULT_LOCALE: &str = "";
+
+impl Store {
+    /// Replaces the cached catalogues for the given locales in one transaction.
+    pub fn save_catalogs(
+        &mut self,
+        catalogs: &[(String, Catalog)],
+        source: &str,
+    ) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        let now = now_rfc3339();
+        for (locale, catalog) in catalogs {
+            let document = serde_json::to_string(catalog).map_err(|e| StoreError::Corrupt {
+                what: "catalogue".into(),
+                detail: e.to_string(),
+            })?;
+            tx.execute(
+                "INSERT INTO catalogs (locale, document, source, updated_at) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (locale) DO UPDATE SET document = excluded.document,
+                     source = excluded.source, updated_at = excluded.updated_at",
+                params![locale, document, source, now],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Replaces every cached catalogue with one catalogue from the central system (or a file):
+    /// translated demo copies would no longer match it.
+    pub fn replace_catalog(&mut self, catalog: &Catalog, source: &str) -> Result<(), StoreError> {
+        self.conn.execute("DELETE FROM catalogs", [])?;
+        self.save_catalogs(
+            &[(CATALOG_DEFAULT_LOCALE.to_string(), catalog.clone())],
+            source,
+        )
+    }
+
+    /// The catalogue to show in `locale`: its own translation, else the central one, else any.
+    /// `None` when nothing is cached.
+    pub fn catalog_for(&self, locale: &str) -> Result<Option<Catalog>, StoreError> {
+        let row: Option<(String, String)> = self
+            .conn
+            .query_row(
+                "SELECT locale, document FROM catalogs
+                 ORDER BY (locale = ?1) DESC, (locale = '') DESC, (locale = 'en') DESC, locale
+                 LIMIT 1",
+                [locale],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        row.map(|(loc, doc)| {
+            serde_json::from_str(&doc).map_err(|e| StoreError::Corrupt {
+                what: format!("cached catalogue {loc:?}"),
+                detail: e.to_string(),
+            })
+        })
+        .transpose()
+    }
+
+    /// Where the cached catalogue came from and when, if any.
+    pub fn catalog_info(&self) -> Result<Option<(String, String)>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT source, max(updated_at) FROM catalogs GROUP BY source ORDER BY 2 DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+
+    /// Seeds the embedded demo catalogue when nothing is cached yet.
+    pub fn ensure_demo_catalog(&mut self) -> Result<(), StoreError> {
+        let count: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM catalogs", [], |r| r.get(0))?;
+        if count == 0 {
+            self.save_catalogs(&demo_catalogs(), "demo")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::queue::tests::tempdir;
+
+    #[test]
+    fn demo_is_seeded_per_language_and_replaced_by_central() {
+        let mut store = Store::open(&tempdir()).unwrap();
+        assert!(store.catalog_for("fr").unwrap().is_none());
+        store.ensure_demo_catalog().unwrap();
+        let fr = store.catalog_for("fr").unwrap().unwrap();
+        let en = store.catalog_for("en").unwrap().unwrap();
+        assert_eq!(fr.services.len(), en.services.len());
+        assert_ne!(fr.services[0].service_name, en.services[0].service_name);
+        // An unknown language falls back to English.
+        assert_eq!(store.catalog_for("xx").unwrap().unwrap(), en);
+        let mut central = en.clone();
+        central.services.truncate(1);
+        store.replace_catalog(&central, "file").unwrap();
+        assert_eq!(store.catalog_for("fr").unwrap().unwrap(), central);
+        assert_eq!(store.catalog_info().unwrap().unwrap().0, "file");
+    }
+}

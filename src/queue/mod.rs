@@ -1,0 +1,629 @@
+//! The durable queue: one SQLite database in the data dir holding submissions, their delivery
+//! attempts, receipt print jobs, the staff audit trail, the cached catalogue and kiosk state.
+//!
+//! Invariant: [`Store::enqueue`] returns only after the submission *and* its receipt job are
+//! committed with `synchronous=FULL` in WAL mode, so once the UI says "saved" a power cut cannot
+//! lose it. References come from a per-device sequence allocated in the same transaction, so they
+//! never repeat, even across crashes.
+
+mod catalog_cache;
+mod schema;
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use serde::Serialize;
+
+use crate::reference::Reference;
+use crate::validate::ValidForm;
+
+pub use catalog_cache::CATALOG_DEFAULT_LOCALE;
+
+/// File name of the database inside the data dir.
+pub const DATABASE_FILE: &str = "guichet.sqlite3";
+
+/// Delivery state of a submission.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum State {
+    /// Saved on the kiosk, not yet accepted by the council.
+    Pending,
+    /// The council accepted it (it has a remote id or token).
+    Accepted,
+    /// The council refused it; staff may put it back to pending.
+    Rejected,
+}
+
+impl State {
+    /// The stored spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Pending => "pending",
+            State::Accepted => "accepted",
+            State::Rejected => "rejected",
+        }
+    }
+
+    fn from_db(s: &str) -> rusqlite::Result<State> {
+        match s {
+            "pending" => Ok(State::Pending),
+            "accepted" => Ok(State::Accepted),
+            "rejected" => Ok(State::Rejected),
+            other => Err(rusqlite::Error::FromSqlConversionFailure(
+                0,
+                rusqlite::types::Type::Text,
+                format!("unknown state {other:?}").into(),
+            )),
+        }
+    }
+}
+
+impl std::str::FromStr for State {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        State::from_db(s).map_err(|_| format!("{s:?} is not pending, accepted or rejected"))
+    }
+}
+
+/// What can go wrong with the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The data dir could not be created.
+    #[error("cannot create data directory {path}: {source}")]
+    DataDir {
+        /// The directory.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The disk is full: nothing was saved, the database is intact.
+    #[error("the disk is full: nothing was saved (free space in {0})")]
+    DiskFull(PathBuf),
+    /// The schema could not be brought up to date.
+    #[error("database migration failed: {0}")]
+    Migration(#[from] rusqlite_migration::Error),
+    /// Any other SQLite error.
+    #[error("database error: {0}")]
+    Sqlite(rusqlite::Error),
+    /// A stored document could not be read back.
+    #[error("stored data for {what} is unreadable: {detail}")]
+    Corrupt {
+        /// Which record.
+        what: String,
+        /// Why.
+        detail: String,
+    },
+    /// No submission with that reference.
+    #[error("no submission with reference {0}")]
+    NotFound(String),
+    /// The operation does not apply in the submission's current state.
+    #[error("submission {reference} is {state}; {what}")]
+    WrongState {
+        /// The reference.
+        reference: String,
+        /// Its state.
+        state: &'static str,
+        /// What would be needed.
+        what: &'static str,
+    },
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError::Sqlite(e)
+    }
+}
+
+/// A row of `queue list`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SubmissionSummary {
+    /// Reference.
+    pub reference: String,
+    /// State.
+    pub state: State,
+    /// Service code.
+    pub service_code: String,
+    /// RFC 3339.
+    pub created_at: String,
+    /// The council's id, once accepted.
+    pub remote_id: Option<String>,
+    /// The last delivery error, if any.
+    pub last_error: Option<String>,
+}
+
+/// One delivery attempt.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Attempt {
+    /// RFC 3339.
+    pub at: String,
+    /// e.g. `accepted`, `rejected`, `retry`, `unknown`.
+    pub outcome: String,
+    /// Detail for technicians (never personal data).
+    pub detail: String,
+}
+
+/// A whole submission, for `queue show` and for sending.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Submission {
+    /// Database id.
+    #[serde(skip)]
+    pub id: i64,
+    /// Reference.
+    pub reference: String,
+    /// State.
+    pub state: State,
+    /// Service code.
+    pub service_code: String,
+    /// UI language the resident used.
+    pub locale: String,
+    /// RFC 3339.
+    pub created_at: String,
+    /// RFC 3339.
+    pub updated_at: String,
+    /// The council's id.
+    pub remote_id: Option<String>,
+    /// Token from a batch service.
+    pub token: Option<String>,
+    /// Notice from the council.
+    pub service_notice: Option<String>,
+    /// Last delivery error.
+    pub last_error: Option<String>,
+    /// Number of delivery attempts.
+    pub attempts: i64,
+    /// Staff member who assisted, if any.
+    pub assisted_by: Option<String>,
+    /// Latest status the council reported.
+    pub remote_status: Option<String>,
+    /// When personal data was erased (retention), if it was.
+    pub erased_at: Option<String>,
+    /// The resident's answers, location and contact; `None` once erased.
+    pub form: Option<ValidForm>,
+    /// Attempt log, oldest first.
+    pub attempt_log: Vec<Attempt>,
+}
+
+/// The queue database.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// The current time as RFC 3339 (UTC, whole seconds).
+pub fn now_rfc3339() -> String {
+    let now = time::OffsetDateTime::now_utc();
+    let now = now.replace_nanosecond(0).unwrap_or(now);
+    now.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+fn is_disk_full(e: &rusqlite::Error) -> bool {
+    matches!(
+        e,
+        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::DiskFull
+    )
+}
+
+impl Store {
+    /// Opens (creating if needed) the database in `data_dir` and brings its schema up to date.
+    pub fn open(data_dir: &Path) -> Result<Store, StoreError> {
+        std::fs::create_dir_all(data_dir).map_err(|source| StoreError::DataDir {
+            path: data_dir.to_path_buf(),
+            source,
+        })?;
+        restrict_permissions(data_dir);
+        Store::open_file(&data_dir.join(DATABASE_FILE))
+    }
+
+    /// Opens a database file directly.
+    pub fn open_file(path: &Path) -> Result<Store, StoreError> {
+        let mut conn = Connection::open(path)?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        // WAL + FULL: a commit is on disk before it returns, and readers never block the writer.
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Erased personal data is overwritten, not just unlinked from the b-tree.
+        conn.pragma_update(None, "secure_delete", "ON")?;
+        schema::migrations().to_latest(&mut conn)?;
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The underlying connection, for modules that own their own tables' queries.
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Mutable access, for modules that need their own transactions.
+    pub fn connection_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
+    fn map_write_error(&self, e: rusqlite::Error) -> StoreError {
+        if is_disk_full(&e) {
+            StoreError::DiskFull(self.path.parent().unwrap_or(&self.path).to_path_buf())
+        } else {
+            StoreError::Sqlite(e)
+        }
+    }
+
+    /// Saves a validated submission and its receipt job in one transaction and returns its new
+    /// reference. When this returns `Ok`, the submission is durable.
+    pub fn enqueue(
+        &mut self,
+        device_code: &str,
+        form: &ValidForm,
+        assisted_by: Option<&str>,
+    ) -> Result<Reference, StoreError> {
+        let payload = serde_json::to_vec(form).map_err(|e| StoreError::Corrupt {
+            what: "new submission".into(),
+            detail: e.to_string(),
+        })?;
+        self.enqueue_payload(
+            device_code,
+            &form.service_code,
+            &form.locale,
+            &payload,
+            assisted_by,
+        )
+    }
+
+    /// [`Store::enqueue`] with an already encoded payload (the hook for sealing it at rest).
+    pub fn enqueue_payload(
+        &mut self,
+        device_code: &str,
+        service_code: &str,
+        locale: &str,
+        payload: &[u8],
+        assisted_by: Option<&str>,
+    ) -> Result<Reference, StoreError> {
+        let result = (|| -> rusqlite::Result<Reference> {
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let mut sequence: i64 = tx
+                .query_row(
+                    "SELECT next_sequence FROM sequences WHERE device_code = ?1",
+                    [device_code],
+                    |r| r.get(0),
+                )
+                .optional()?
+                .unwrap_or(1);
+            let reference = loop {
+                if let Some(r) = Reference::issue(device_code, sequence as u64) {
+                    break r;
+                }
+                sequence += 1;
+            };
+            tx.execute(
+                "INSERT INTO sequences (device_code, next_sequence) VALUES (?1, ?2)
+                 ON CONFLICT (device_code) DO UPDATE SET next_sequence = excluded.next_sequence",
+                params![device_code, sequence + 1],
+            )?;
+            let now = now_rfc3339();
+            tx.execute(
+                "INSERT INTO submissions
+                   (reference, service_code, locale, state, payload, created_at, updated_at, assisted_by)
+                 VALUES (?1, ?2, ?3, 'pending', ?4, ?5, ?5, ?6)",
+                params![reference.as_str(), service_code, locale, payload, now, assisted_by],
+            )?;
+            let id = tx.last_insert_rowid();
+            tx.execute(
+                "INSERT INTO print_jobs (submission_id, state, created_at, updated_at)
+                 VALUES (?1, 'pending', ?2, ?2)",
+                params![id, now],
+            )?;
+            tx.commit()?;
+            Ok(reference)
+        })();
+        result.map_err(|e| self.map_write_error(e))
+    }
+
+    /// Submissions, newest first, optionally in one state.
+    pub fn list(&self, state: Option<State>) -> Result<Vec<SubmissionSummary>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT reference, state, service_code, created_at, remote_id, last_error
+             FROM submissions WHERE (?1 IS NULL OR state = ?1) ORDER BY id DESC",
+        )?;
+        let rows = stmt.query_map([state.map(State::as_str)], |r| {
+            Ok(SubmissionSummary {
+                reference: r.get(0)?,
+                state: State::from_db(&r.get::<_, String>(1)?)?,
+                service_code: r.get(2)?,
+                created_at: r.get(3)?,
+                remote_id: r.get(4)?,
+                last_error: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Counts submissions by state.
+    pub fn count(&self, state: State) -> Result<u64, StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM submissions WHERE state = ?1",
+            [state.as_str()],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// One submission with its answers and attempt log.
+    pub fn get(&self, reference: &str) -> Result<Submission, StoreError> {
+        let row = self
+            .conn
+            .query_row(
+                "SELECT id, reference, state, service_code, locale, created_at, updated_at,
+                        remote_id, token, service_notice, last_error, attempts, assisted_by,
+                        remote_status, erased_at, payload
+                 FROM submissions WHERE reference = ?1",
+                [reference],
+                |r| {
+                    Ok((
+                        Submission {
+                            id: r.get(0)?,
+                            reference: r.get(1)?,
+                            state: State::from_db(&r.get::<_, String>(2)?)?,
+                            service_code: r.get(3)?,
+                            locale: r.get(4)?,
+                            created_at: r.get(5)?,
+                            updated_at: r.get(6)?,
+                            remote_id: r.get(7)?,
+                            token: r.get(8)?,
+                            service_notice: r.get(9)?,
+                            last_error: r.get(10)?,
+                            attempts: r.get(11)?,
+                            assisted_by: r.get(12)?,
+                            remote_status: r.get(13)?,
+                            erased_at: r.get(14)?,
+                            form: None,
+                            attempt_log: Vec::new(),
+                        },
+                        r.get::<_, Option<Vec<u8>>>(15)?,
+                    ))
+                },
+            )
+            .optional()?;
+        let Some((mut submission, payload)) = row else {
+            return Err(StoreError::NotFound(reference.to_string()));
+        };
+        submission.form = payload
+            .map(|p| {
+                serde_json::from_slice(&p).map_err(|e| StoreError::Corrupt {
+                    what: reference.to_string(),
+                    detail: e.to_string(),
+                })
+            })
+            .transpose()?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT at, outcome, detail FROM attempts WHERE submission_id = ?1 ORDER BY id",
+        )?;
+        submission.attempt_log = stmt
+            .query_map([submission.id], |r| {
+                Ok(Attempt {
+                    at: r.get(0)?,
+                    outcome: r.get(1)?,
+                    detail: r.get(2)?,
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+        Ok(submission)
+    }
+
+    /// Puts a rejected submission back to pending (staff action, audited).
+    pub fn retry(&mut self, reference: &str, actor: &str) -> Result<(), StoreError> {
+        let current = self.get(reference)?;
+        if current.state != State::Rejected {
+            return Err(StoreError::WrongState {
+                reference: reference.to_string(),
+                state: current.state.as_str(),
+                what: "only a rejected submission can be retried",
+            });
+        }
+        let tx = self.conn.transaction()?;
+        let now = now_rfc3339();
+        tx.execute(
+            "UPDATE submissions SET state = 'pending', next_attempt_at = NULL, updated_at = ?2
+             WHERE id = ?1",
+            params![current.id, now],
+        )?;
+        tx.execute(
+            "INSERT INTO attempts (submission_id, at, outcome, detail)
+             VALUES (?1, ?2, 'requeued', ?3)",
+            params![current.id, now, format!("put back to pending by {actor}")],
+        )?;
+        audit_in(&tx, actor, "queue.retry", Some(reference), "")?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Every submission not yet accepted, oldest first, with its answers.
+    pub fn unaccepted(&self) -> Result<Vec<Submission>, StoreError> {
+        let refs: Vec<String> = self
+            .conn
+            .prepare_cached(
+                "SELECT reference FROM submissions WHERE state != 'accepted' ORDER BY id",
+            )?
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        refs.iter().map(|r| self.get(r)).collect()
+    }
+
+    /// Records a staff action in the audit trail.
+    pub fn audit(
+        &self,
+        actor: &str,
+        action: &str,
+        reference: Option<&str>,
+        detail: &str,
+    ) -> Result<(), StoreError> {
+        audit_in(&self.conn, actor, action, reference, detail)?;
+        Ok(())
+    }
+
+    /// Reads a kiosk state value.
+    pub fn state_value(&self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM kiosk_state WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    /// Writes a kiosk state value.
+    pub fn set_state_value(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO kiosk_state (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+
+    /// `PRAGMA integrity_check`: `Ok(())` or the problems SQLite found.
+    pub fn integrity_check(&self) -> Result<(), String> {
+        let mut stmt = self
+            .conn
+            .prepare("PRAGMA integrity_check")
+            .map_err(|e| e.to_string())?;
+        let lines: Vec<String> = stmt
+            .query_map([], |r| r.get(0))
+            .map_err(|e| e.to_string())?
+            .collect::<Result<_, _>>()
+            .map_err(|e| e.to_string())?;
+        if lines == ["ok"] {
+            Ok(())
+        } else {
+            Err(lines.join("; "))
+        }
+    }
+}
+
+fn audit_in(
+    conn: &Connection,
+    actor: &str,
+    action: &str,
+    reference: Option<&str>,
+    detail: &str,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO audit (at, actor, action, reference, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![now_rfc3339(), actor, action, reference, detail],
+    )?;
+    Ok(())
+}
+
+/// The data dir holds residents' data: owner-only.
+fn restrict_permissions(dir: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    // Best effort: a data dir on a filesystem without modes still works.
+    let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::validate::{Answer, Location};
+
+    fn form() -> ValidForm {
+        ValidForm {
+            service_code: "POTHOLE".into(),
+            locale: "fr".into(),
+            answers: [("SIZE".to_string(), Answer::One("large".into()))].into(),
+            description: "Près de l'école".into(),
+            location: Location {
+                address: "1 rue Haute".into(),
+                lat: None,
+                long: None,
+            },
+            ..ValidForm::default()
+        }
+    }
+
+    #[test]
+    fn enqueue_is_durable_with_receipt_job_and_unique_references() {
+        let dir = tempdir();
+        let mut store = Store::open(&dir).unwrap();
+        let mode: String = store
+            .connection()
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+        let sync: i64 = store
+            .connection()
+            .query_row("PRAGMA synchronous", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(sync, 2, "FULL");
+        let a = store.enqueue("LIB2", &form(), None).unwrap();
+        let b = store.enqueue("LIB2", &form(), Some("alice")).unwrap();
+        assert_ne!(a, b);
+        let s = store.get(a.as_str()).unwrap();
+        assert_eq!(s.state, State::Pending);
+        assert_eq!(s.form.unwrap(), form());
+        let jobs: i64 = store
+            .connection()
+            .query_row("SELECT count(*) FROM print_jobs", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(jobs, 2);
+        drop(store);
+        let store = Store::open(&dir).unwrap();
+        assert_eq!(store.list(None).unwrap().len(), 2);
+        assert_eq!(
+            store.get(b.as_str()).unwrap().assisted_by.as_deref(),
+            Some("alice")
+        );
+        store.integrity_check().unwrap();
+    }
+
+    #[test]
+    fn retry_only_applies_to_rejected_and_is_audited() {
+        let dir = tempdir();
+        let mut store = Store::open(&dir).unwrap();
+        let r = store.enqueue("LIB2", &form(), None).unwrap();
+        let err = store.retry(r.as_str(), "cli").unwrap_err();
+        assert!(err.to_string().contains("only a rejected"), "{err}");
+        store
+            .connection()
+            .execute(
+                "UPDATE submissions SET state = 'rejected', last_error = 'bad' WHERE reference = ?1",
+                [r.as_str()],
+            )
+            .unwrap();
+        store.retry(r.as_str(), "cli").unwrap();
+        assert_eq!(store.get(r.as_str()).unwrap().state, State::Pending);
+        let audits: i64 = store
+            .connection()
+            .query_row(
+                "SELECT count(*) FROM audit WHERE action = 'queue.retry'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(audits, 1);
+        assert!(matches!(
+            store.get("LIB2-99999-Z"),
+            Err(StoreError::NotFound(_))
+        ));
+    }
+
+    /// A fresh directory under the system temp dir, unique per test.
+    pub(crate) fn tempdir() -> PathBuf {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        static N: AtomicU32 = AtomicU32::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "guichet-unit-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+}

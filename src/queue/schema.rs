@@ -1,0 +1,102 @@
+//! Versioned schema migrations. Append a new `M::up` for every change; never edit a shipped one,
+//! because 200 kiosks have already run it.
+
+use rusqlite_migration::{M, Migrations};
+
+/// All migrations, oldest first.
+pub fn migrations() -> Migrations<'static> {
+    Migrations::from_slice(MIGRATIONS)
+}
+
+const MIGRATIONS: &[M<'static>] = &[M::up(
+    r#"
+-- Per-device reference sequence. Keyed by device code so a re-provisioned kiosk with a new code
+-- starts its own sequence without colliding with the old one's references.
+CREATE TABLE sequences (
+    device_code   TEXT PRIMARY KEY,
+    next_sequence INTEGER NOT NULL CHECK (next_sequence > 0)
+) STRICT;
+
+-- One row per submission. `payload` holds everything personal (answers, description, location,
+-- contact); it becomes NULL once retention has passed, while the row stays for lookup.
+CREATE TABLE submissions (
+    id              INTEGER PRIMARY KEY,
+    reference       TEXT NOT NULL UNIQUE,
+    service_code    TEXT NOT NULL,
+    locale          TEXT NOT NULL,
+    state           TEXT NOT NULL CHECK (state IN ('pending', 'accepted', 'rejected')),
+    payload         BLOB,
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL,
+    remote_id       TEXT,
+    token           TEXT,
+    service_notice  TEXT,
+    last_error      TEXT,
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT,
+    -- 1 while a POST may have reached the server without us seeing the answer: such a
+    -- submission is reconciled (looked up on the server) before it is ever sent again.
+    outcome_unknown INTEGER NOT NULL DEFAULT 0 CHECK (outcome_unknown IN (0, 1)),
+    assisted_by     TEXT,
+    remote_status   TEXT,
+    remote_status_at TEXT,
+    erased_at       TEXT
+) STRICT;
+CREATE INDEX submissions_by_state ON submissions (state, next_attempt_at);
+
+-- Every attempt to deliver a submission, for staff and technicians.
+CREATE TABLE attempts (
+    id            INTEGER PRIMARY KEY,
+    submission_id INTEGER NOT NULL REFERENCES submissions (id) ON DELETE CASCADE,
+    at            TEXT NOT NULL,
+    outcome       TEXT NOT NULL,
+    detail        TEXT NOT NULL DEFAULT ''
+) STRICT;
+CREATE INDEX attempts_by_submission ON attempts (submission_id);
+
+-- Receipts to print. Written in the same transaction as the submission.
+CREATE TABLE print_jobs (
+    id            INTEGER PRIMARY KEY,
+    submission_id INTEGER NOT NULL REFERENCES submissions (id) ON DELETE CASCADE,
+    state         TEXT NOT NULL CHECK (state IN ('pending', 'printed', 'failed', 'skipped')),
+    reprint       INTEGER NOT NULL DEFAULT 0 CHECK (reprint IN (0, 1)),
+    created_at    TEXT NOT NULL,
+    updated_at    TEXT NOT NULL,
+    attempts      INTEGER NOT NULL DEFAULT 0,
+    last_error    TEXT
+) STRICT;
+CREATE INDEX print_jobs_by_state ON print_jobs (state);
+
+-- What staff did, and when. Never holds residents' personal data.
+CREATE TABLE audit (
+    id        INTEGER PRIMARY KEY,
+    at        TEXT NOT NULL,
+    actor     TEXT NOT NULL,
+    action    TEXT NOT NULL,
+    reference TEXT,
+    detail    TEXT NOT NULL DEFAULT ''
+) STRICT;
+
+-- The cached catalogue, one validated document per language ('' = the central system's own).
+CREATE TABLE catalogs (
+    locale     TEXT PRIMARY KEY,
+    document   TEXT NOT NULL,
+    source     TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+) STRICT;
+
+-- Small facts about the kiosk's state: last sync, connectivity, help requested...
+CREATE TABLE kiosk_state (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) STRICT;
+"#,
+)];
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn migrations_are_valid() {
+        super::migrations().validate().unwrap();
+    }
+}
