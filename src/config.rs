@@ -60,6 +60,12 @@ pub struct DeviceConfig {
     /// Where the database and print files live. `None` means the default for this config.
     #[serde(default)]
     pub data_dir: Option<PathBuf>,
+    /// The council's name, shown on the confirmation screen and receipts (extension).
+    #[serde(default)]
+    pub council: String,
+    /// How residents reach the council about a request, e.g. a phone number (extension).
+    #[serde(default)]
+    pub help_contact: String,
 }
 
 /// Which kind of central system the kiosk talks to.
@@ -98,6 +104,10 @@ pub struct CentralConfig {
     /// Seconds between background sync rounds (extension; default 60).
     #[serde(default)]
     pub sync_interval_s: Option<u32>,
+    /// Where a resident can follow a request online, with `{reference}` in it (extension). When
+    /// set, the receipt's QR code carries this URL instead of the bare reference.
+    #[serde(default)]
+    pub status_url: Option<String>,
 }
 
 /// Serial flow control between kiosk and printer.
@@ -346,6 +356,18 @@ impl Config {
                 "at most 80 characters, no control characters",
             ));
         }
+        for (key, value, max) in [
+            ("device.council", &self.device.council, 80),
+            ("device.help_contact", &self.device.help_contact, 120),
+        ] {
+            if value.chars().count() > max || value.chars().any(char::is_control) {
+                return Err(bad(
+                    key,
+                    quoted(value),
+                    &format!("at most {max} characters, no control characters"),
+                ));
+            }
+        }
         self.check_central(&bad)?;
         let port = &self.printer.port;
         if port.is_empty() || port.chars().any(char::is_control) {
@@ -439,6 +461,20 @@ impl Config {
                 s.to_string(),
                 "a number of seconds from 5 to 3600",
             ));
+        }
+        if let Some(template) = &central.status_url {
+            let sample = template.replace("{reference}", "LIB2-00001-X");
+            let parsed = url::Url::parse(&sample);
+            if !template.contains("{reference}")
+                || template.len() > 200
+                || !parsed.is_ok_and(|u| u.scheme() == "https" || u.scheme() == "http")
+            {
+                return Err(bad(
+                    "central.status_url",
+                    quoted(template),
+                    "an http(s) URL of at most 200 characters containing {reference}",
+                ));
+            }
         }
         if central.kind == CentralKind::None {
             return Ok(());

@@ -12,6 +12,8 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod i18n;
+pub mod printer;
 pub mod queue;
 pub mod reference;
+pub mod sync;
 pub mod validate;

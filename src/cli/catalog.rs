@@ -10,6 +10,8 @@ use crate::catalog::{limits::MAX_DOCUMENT_BYTES, parse_catalog_document};
 /// `guichet catalog ...`
 #[derive(Debug, Subcommand)]
 pub enum CatalogCommand {
+    /// Fetch the catalogue from the central system (the cached one stays if the new one is bad).
+    Refresh,
     /// Load an Open311 catalogue file: {"services":[...],"definitions":{"CODE":{...}}}.
     Import {
         /// The file.
@@ -31,6 +33,7 @@ pub enum CatalogCommand {
 
 pub(super) fn run(ctx: &Context, cmd: CatalogCommand) -> Result<(), CliError> {
     match cmd {
+        CatalogCommand::Refresh => super::sync::catalog_refresh(ctx),
         CatalogCommand::Import { file, locale } => {
             let size = std::fs::metadata(&file)
                 .map_err(|e| CliError(format!("cannot read {}: {e}", file.display())))?

@@ -5,8 +5,10 @@
 pub mod bench;
 mod catalog;
 mod doctor;
+mod printer;
 mod queue;
 mod submit;
+mod sync;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -57,6 +59,14 @@ pub enum Command {
     /// The cached catalogue of services.
     #[command(subcommand)]
     Catalog(catalog::CatalogCommand),
+    /// Push pending submissions, then refresh the catalogue and statuses.
+    Sync(sync::SyncArgs),
+    /// The receipt printer.
+    #[command(subcommand)]
+    Printer(printer::PrinterCommand),
+    /// Receipts.
+    #[command(subcommand)]
+    Receipt(printer::ReceiptCommand),
     /// Self-test: configuration, database, disk, printer, central system, clock.
     Doctor {
         /// One JSON document on stdout.
@@ -125,6 +135,9 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         Some(Command::Queue(cmd)) => queue::run(&ctx, cmd),
         Some(Command::Catalog(cmd)) => catalog::run(&ctx, cmd),
         Some(Command::Doctor { json }) => doctor::run(&ctx, json),
+        Some(Command::Sync(args)) => sync::run(&ctx, args),
+        Some(Command::Printer(cmd)) => printer::run_printer(&ctx, cmd),
+        Some(Command::Receipt(cmd)) => printer::run_receipt(&ctx, cmd),
         Some(Command::Bench(cmd)) => bench::run(&ctx, cmd),
         None => fail("the touchscreen kiosk is not part of this build yet; see `guichet --help`"),
     }

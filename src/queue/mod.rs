@@ -7,6 +7,8 @@
 //! never repeat, even across crashes.
 
 mod catalog_cache;
+mod delivery;
+mod print_jobs;
 mod schema;
 
 use std::path::{Path, PathBuf};

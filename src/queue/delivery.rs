@@ -1,0 +1,1 @@
+//! Queries that move submissions through delivery (owned by the sync module).

@@ -1,0 +1,1 @@
+//! Queries on the `print_jobs` table (owned by the printer module).
