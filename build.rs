@@ -1,9 +1,18 @@
-//! Build script: embeds every `locales/<lang>/*.ftl` file, so adding a language is adding a folder.
+//! Build script: compiles the Slint UI and embeds every `locales/<lang>/*.ftl` file, so adding a
+//! language is adding a folder.
 
 use std::fmt::Write as _;
 use std::path::Path;
 
 fn main() {
+    embed_locales();
+    // Debug info gives every element its accessible identity for the UI tests
+    // (i-slint-backend-testing finds nothing without it); it costs nothing at run time.
+    let config = slint_build::CompilerConfiguration::new().with_debug_info(true);
+    slint_build::compile_with_config("ui/app.slint", config).expect("ui/app.slint compiles");
+}
+
+fn embed_locales() {
     let locales = Path::new("locales");
     println!("cargo:rerun-if-changed=locales");
     let mut langs: Vec<_> = std::fs::read_dir(locales)

@@ -78,6 +78,8 @@ pub enum Field {
     Phone,
     /// Locale.
     Locale,
+    /// Whether the resident wants to be contacted (asked by the touchscreen only).
+    ContactChoice,
 }
 
 impl std::fmt::Display for Field {
@@ -95,6 +97,7 @@ impl std::fmt::Display for Field {
             Field::Email => f.write_str("email"),
             Field::Phone => f.write_str("phone"),
             Field::Locale => f.write_str("locale"),
+            Field::ContactChoice => f.write_str("contact choice"),
         }
     }
 }

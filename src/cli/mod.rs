@@ -9,6 +9,7 @@ mod printer;
 mod queue;
 mod submit;
 mod sync;
+mod ui;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -51,6 +52,10 @@ pub struct Cli {
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// The touchscreen app (fullscreen unless --windowed).
+    Kiosk(ui::KioskArgs),
+    /// Render one UI screen to PNG without a display.
+    Screenshot(ui::ScreenshotArgs),
     /// Validate and queue one submission exactly as the touchscreen would.
     Submit(Box<submit::SubmitArgs>),
     /// Inspect and manage the submission queue.
@@ -139,7 +144,9 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         Some(Command::Printer(cmd)) => printer::run_printer(&ctx, cmd),
         Some(Command::Receipt(cmd)) => printer::run_receipt(&ctx, cmd),
         Some(Command::Bench(cmd)) => bench::run(&ctx, cmd),
-        None => fail("the touchscreen kiosk is not part of this build yet; see `guichet --help`"),
+        Some(Command::Kiosk(args)) => ui::kiosk(&ctx, args),
+        Some(Command::Screenshot(args)) => ui::screenshot(&ctx, args),
+        None => ui::kiosk(&ctx, ui::KioskArgs::default()),
     }
 }
 

@@ -1,0 +1,115 @@
+# The resident's touchscreen. Keep sentences short and plain: many readers are elderly or
+# reading in a second language.
+
+## Welcome and language
+welcome-touch = المس الشاشة للبدء
+language-title = اختر لغتك
+
+## Always-present controls
+tool-back = رجوع
+tool-start-over = البدء من جديد
+tool-language = اللغة
+tool-text-size = حجم النص
+tool-contrast = تباين عالٍ
+tool-help = طلب المساعدة
+help-requested = طلبنا من أحد الموظفين أن يأتي لمساعدتك.
+
+## Services
+groups-title = بماذا يتعلق طلبك؟
+services-other = خدمات أخرى
+
+## Questions
+question-step = السؤال { $current } من { $total }
+continue = متابعة
+optional = اختياري
+choose-one = اختر إجابة واحدة
+choose-all = اختر كل الإجابات المناسبة
+info-title = يرجى قراءة ما يلي
+description-title = أخبرنا بمزيد من التفاصيل
+description-hint = اختياري. أي معلومة تساعد البلدية.
+address-title = أين المكان؟
+address-hint = مثلًا اسم الشارع ورقم المنزل، أو مكان قريب.
+contact-choice-title = هل تريد أن تتواصل معك البلدية بخصوص هذا الطلب؟
+contact-choice-hint = لن تستخدم البلدية بياناتك إلا لهذا الطلب.
+contact-yes = نعم
+contact-no = لا، شكرًا
+first-name-title = ما اسمك الأول؟
+last-name-title = ما اسم عائلتك؟
+email-title = ما عنوان بريدك الإلكتروني؟
+phone-title = ما رقم هاتفك؟
+error-choose-yes-no = اختر نعم أو لا.
+
+## Date picker
+date-today = اليوم
+date-yesterday = أمس
+date-later = لاحقًا
+date-earlier = أبكر
+date-not-chosen = لم تختر تاريخًا بعد
+date-day = يوم
+date-month = شهر
+date-year = سنة
+date-hour = ساعة
+date-minute = دقيقة
+date-format = { $day } { $month } { $year }، الساعة { $time }
+month-1 = يناير
+month-2 = فبراير
+month-3 = مارس
+month-4 = أبريل
+month-5 = مايو
+month-6 = يونيو
+month-7 = يوليو
+month-8 = أغسطس
+month-9 = سبتمبر
+month-10 = أكتوبر
+month-11 = نوفمبر
+month-12 = ديسمبر
+
+## Keyboard (names read out by screen readers)
+keyboard-space = مسافة
+keyboard-backspace = حذف
+keyboard-shift = حرف كبير
+keyboard-symbols = أرقام ورموز
+keyboard-letters = حروف
+keyboard-latin = حروف لاتينية
+keyboard-newline = سطر جديد
+
+## Check your answers
+check-title = راجع إجاباتك قبل الإرسال
+check-change = تغيير
+check-not-answered = بدون إجابة
+check-submit = إرسال الطلب
+check-service = الخدمة
+check-contact = بيانات الاتصال
+check-contact-none = لا تريد أن تتواصل معك البلدية
+error-summary-title = توجد مشكلة
+
+## Saving and confirmation
+submitting = جارٍ حفظ طلبك…
+confirm-title = تم حفظ الطلب
+confirm-reference = الرقم المرجعي لطلبك
+confirm-qr = رمز QR يحتوي على الرقم المرجعي لطلبك
+confirm-printing = تتم الآن طباعة الإيصال. يرجى أخذه معك.
+confirm-printed = تمت طباعة الإيصال. يرجى أخذه معك.
+confirm-print-failed = تعذّرت طباعة الإيصال. يرجى كتابة الرقم المرجعي لطلبك. يمكن لأحد الموظفين طباعة الإيصال مرة أخرى.
+confirm-no-printer = يرجى كتابة الرقم المرجعي لطلبك.
+confirm-offline = تم حفظ طلبك على هذا الجهاز. سيُرسَل إلى البلدية تلقائيًا.
+confirm-online = تم حفظ طلبك. سيُرسَل إلى البلدية خلال الدقائق القادمة.
+confirm-next-title = ماذا يحدث بعد ذلك
+confirm-next = ستنظر البلدية في طلبك. احتفظ بالرقم المرجعي، فستحتاج إليه إذا سألت عن طلبك.
+confirm-contact = إذا كان لديك سؤال، اتصل بالرقم { $contact }.
+confirm-finish = إنهاء
+save-failed-title = لم يتم حفظ طلبك
+save-failed-retry = حاول مرة أخرى
+
+## Idle warning
+timeout-title = هل تحتاج إلى مزيد من الوقت؟
+timeout-body = { $seconds ->
+    [zero] حفاظًا على خصوصيتك، ستُحذف إجاباتك الآن.
+    [one] حفاظًا على خصوصيتك، ستُحذف إجاباتك بعد ثانية واحدة.
+    [two] حفاظًا على خصوصيتك، ستُحذف إجاباتك بعد ثانيتين.
+    [few] حفاظًا على خصوصيتك، ستُحذف إجاباتك بعد { $seconds } ثوانٍ.
+    [many] حفاظًا على خصوصيتك، ستُحذف إجاباتك بعد { $seconds } ثانية.
+   *[other] حفاظًا على خصوصيتك، ستُحذف إجاباتك بعد { $seconds } ثانية.
+}
+timeout-more = أحتاج إلى مزيد من الوقت
+timeout-finish = البدء من جديد

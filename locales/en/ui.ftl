@@ -1,0 +1,111 @@
+# The resident's touchscreen. Keep sentences short and plain: many readers are elderly or
+# reading in a second language.
+
+## Welcome and language
+welcome-touch = Touch the screen to start
+language-title = Choose your language
+
+## Always-present controls
+tool-back = Back
+tool-start-over = Start again
+tool-language = Language
+tool-text-size = Text size
+tool-contrast = High contrast
+tool-help = Ask for help
+help-requested = A member of staff has been asked to come and help you.
+
+## Services
+groups-title = What is your request about?
+services-other = Other services
+
+## Questions
+question-step = Question { $current } of { $total }
+continue = Continue
+optional = Optional
+choose-one = Choose one
+choose-all = Choose all that apply
+info-title = Please read this
+description-title = Tell us more about it
+description-hint = Optional. Anything that would help the council.
+address-title = Where is it?
+address-hint = For example a street name and house number, or a place nearby.
+contact-choice-title = Would you like the council to contact you about this?
+contact-choice-hint = The council will only use your details for this request.
+contact-yes = Yes
+contact-no = No, thank you
+first-name-title = What is your first name?
+last-name-title = What is your last name?
+email-title = What is your email address?
+phone-title = What is your phone number?
+error-choose-yes-no = Choose yes or no.
+
+## Date picker
+date-today = Today
+date-yesterday = Yesterday
+date-later = Later
+date-earlier = Earlier
+date-not-chosen = No date chosen yet
+date-day = Day
+date-month = Month
+date-year = Year
+date-hour = Hour
+date-minute = Minute
+date-format = { $day } { $month } { $year }, { $time }
+month-1 = January
+month-2 = February
+month-3 = March
+month-4 = April
+month-5 = May
+month-6 = June
+month-7 = July
+month-8 = August
+month-9 = September
+month-10 = October
+month-11 = November
+month-12 = December
+
+## Keyboard (names read out by screen readers)
+keyboard-space = Space
+keyboard-backspace = Delete
+keyboard-shift = Capital letter
+keyboard-symbols = Numbers and symbols
+keyboard-letters = Letters
+keyboard-latin = Latin letters
+keyboard-newline = New line
+
+## Check your answers
+check-title = Check your answers before sending
+check-change = Change
+check-not-answered = Not answered
+check-submit = Send request
+check-service = Service
+check-contact = Contact details
+check-contact-none = You do not want to be contacted
+error-summary-title = There is a problem
+
+## Saving and confirmation
+submitting = Saving your request…
+confirm-title = Request saved
+confirm-reference = Your reference number
+confirm-qr = QR code with your reference number
+confirm-printing = Your receipt is printing. Please take it with you.
+confirm-printed = Your receipt has printed. Please take it with you.
+confirm-print-failed = Your receipt could not be printed. Please write down your reference number. A member of staff can print the receipt again.
+confirm-no-printer = Please write down your reference number.
+confirm-offline = Your request is saved on this kiosk. It will be sent to the council automatically.
+confirm-online = Your request is saved. It will be sent to the council in the next few minutes.
+confirm-next-title = What happens next
+confirm-next = The council will look at your request. Keep your reference number: you will need it if you ask about your request.
+confirm-contact = If you have a question, call { $contact }.
+confirm-finish = Finish
+save-failed-title = Your request was not saved
+save-failed-retry = Try again
+
+## Idle warning
+timeout-title = Do you need more time?
+timeout-body = { $seconds ->
+    [one] To protect your privacy, your answers will be cleared in { $seconds } second.
+   *[other] To protect your privacy, your answers will be cleared in { $seconds } seconds.
+}
+timeout-more = I need more time
+timeout-finish = Start again

@@ -1,0 +1,111 @@
+# The resident's touchscreen. Keep sentences short and plain: many readers are elderly or
+# reading in a second language.
+
+## Welcome and language
+welcome-touch = Toque la pantalla para empezar
+language-title = Elija su idioma
+
+## Always-present controls
+tool-back = Volver
+tool-start-over = Empezar de nuevo
+tool-language = Idioma
+tool-text-size = Tamaño del texto
+tool-contrast = Alto contraste
+tool-help = Pedir ayuda
+help-requested = Hemos pedido a un miembro del personal que venga a ayudarle.
+
+## Services
+groups-title = ¿Sobre qué es su solicitud?
+services-other = Otros servicios
+
+## Questions
+question-step = Pregunta { $current } de { $total }
+continue = Continuar
+optional = Opcional
+choose-one = Elija una opción
+choose-all = Elija todas las opciones que correspondan
+info-title = Lea esto, por favor
+description-title = Cuéntenos más
+description-hint = Opcional. Cualquier dato que pueda ayudar al ayuntamiento.
+address-title = ¿Dónde es?
+address-hint = Por ejemplo, el nombre de una calle y el número, o un lugar cercano.
+contact-choice-title = ¿Quiere que el ayuntamiento se ponga en contacto con usted sobre esto?
+contact-choice-hint = El ayuntamiento solo usará sus datos para esta solicitud.
+contact-yes = Sí
+contact-no = No, gracias
+first-name-title = ¿Cuál es su nombre?
+last-name-title = ¿Cuáles son sus apellidos?
+email-title = ¿Cuál es su correo electrónico?
+phone-title = ¿Cuál es su número de teléfono?
+error-choose-yes-no = Elija sí o no.
+
+## Date picker
+date-today = Hoy
+date-yesterday = Ayer
+date-later = Después
+date-earlier = Antes
+date-not-chosen = Todavía no ha elegido una fecha
+date-day = Día
+date-month = Mes
+date-year = Año
+date-hour = Hora
+date-minute = Minuto
+date-format = { $day } de { $month } de { $year }, { $time }
+month-1 = enero
+month-2 = febrero
+month-3 = marzo
+month-4 = abril
+month-5 = mayo
+month-6 = junio
+month-7 = julio
+month-8 = agosto
+month-9 = septiembre
+month-10 = octubre
+month-11 = noviembre
+month-12 = diciembre
+
+## Keyboard (names read out by screen readers)
+keyboard-space = Espacio
+keyboard-backspace = Borrar
+keyboard-shift = Mayúscula
+keyboard-symbols = Números y símbolos
+keyboard-letters = Letras
+keyboard-latin = Letras latinas
+keyboard-newline = Nueva línea
+
+## Check your answers
+check-title = Revise sus respuestas antes de enviar
+check-change = Cambiar
+check-not-answered = Sin respuesta
+check-submit = Enviar solicitud
+check-service = Servicio
+check-contact = Datos de contacto
+check-contact-none = No quiere que se pongan en contacto con usted
+error-summary-title = Hay un problema
+
+## Saving and confirmation
+submitting = Guardando su solicitud…
+confirm-title = Solicitud guardada
+confirm-reference = Su número de referencia
+confirm-qr = Código QR con su número de referencia
+confirm-printing = Se está imprimiendo su justificante. Por favor, lléveselo.
+confirm-printed = Su justificante ya está impreso. Por favor, lléveselo.
+confirm-print-failed = No se ha podido imprimir su justificante. Por favor, apunte su número de referencia. Un miembro del personal puede volver a imprimirlo.
+confirm-no-printer = Por favor, apunte su número de referencia.
+confirm-offline = Su solicitud está guardada en este quiosco. Se enviará al ayuntamiento automáticamente.
+confirm-online = Su solicitud está guardada. Se enviará al ayuntamiento en los próximos minutos.
+confirm-next-title = Qué pasa ahora
+confirm-next = El ayuntamiento revisará su solicitud. Guarde su número de referencia: lo necesitará si pregunta por su solicitud.
+confirm-contact = Si tiene alguna pregunta, llame al { $contact }.
+confirm-finish = Terminar
+save-failed-title = Su solicitud no se ha guardado
+save-failed-retry = Intentar de nuevo
+
+## Idle warning
+timeout-title = ¿Necesita más tiempo?
+timeout-body = { $seconds ->
+    [one] Para proteger su privacidad, sus respuestas se borrarán en { $seconds } segundo.
+   *[other] Para proteger su privacidad, sus respuestas se borrarán en { $seconds } segundos.
+}
+timeout-more = Necesito más tiempo
+timeout-finish = Empezar de nuevo

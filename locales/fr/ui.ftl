@@ -1,0 +1,111 @@
+# The resident's touchscreen. Keep sentences short and plain: many readers are elderly or
+# reading in a second language.
+
+## Welcome and language
+welcome-touch = Touchez l’écran pour commencer
+language-title = Choisissez votre langue
+
+## Always-present controls
+tool-back = Retour
+tool-start-over = Recommencer
+tool-language = Langue
+tool-text-size = Taille du texte
+tool-contrast = Contraste élevé
+tool-help = Demander de l’aide
+help-requested = Nous avons demandé à un membre du personnel de venir vous aider.
+
+## Services
+groups-title = Quel est le sujet de votre demande ?
+services-other = Autres services
+
+## Questions
+question-step = Question { $current } sur { $total }
+continue = Continuer
+optional = Facultatif
+choose-one = Choisissez une réponse
+choose-all = Choisissez toutes les réponses qui conviennent
+info-title = Veuillez lire ceci
+description-title = Donnez-nous plus de détails
+description-hint = Facultatif. Tout ce qui peut aider la mairie.
+address-title = Où est-ce ?
+address-hint = Par exemple un nom de rue et un numéro, ou un lieu proche.
+contact-choice-title = Souhaitez-vous que la mairie vous contacte à ce sujet ?
+contact-choice-hint = La mairie utilisera vos coordonnées uniquement pour cette demande.
+contact-yes = Oui
+contact-no = Non, merci
+first-name-title = Quel est votre prénom ?
+last-name-title = Quel est votre nom de famille ?
+email-title = Quelle est votre adresse e-mail ?
+phone-title = Quel est votre numéro de téléphone ?
+error-choose-yes-no = Choisissez oui ou non.
+
+## Date picker
+date-today = Aujourd’hui
+date-yesterday = Hier
+date-later = Plus tard
+date-earlier = Plus tôt
+date-not-chosen = Aucune date choisie pour l’instant
+date-day = Jour
+date-month = Mois
+date-year = Année
+date-hour = Heure
+date-minute = Minute
+date-format = { $day } { $month } { $year } à { $time }
+month-1 = janvier
+month-2 = février
+month-3 = mars
+month-4 = avril
+month-5 = mai
+month-6 = juin
+month-7 = juillet
+month-8 = août
+month-9 = septembre
+month-10 = octobre
+month-11 = novembre
+month-12 = décembre
+
+## Keyboard (names read out by screen readers)
+keyboard-space = Espace
+keyboard-backspace = Effacer
+keyboard-shift = Majuscule
+keyboard-symbols = Chiffres et symboles
+keyboard-letters = Lettres
+keyboard-latin = Lettres latines
+keyboard-newline = Retour à la ligne
+
+## Check your answers
+check-title = Vérifiez vos réponses avant d’envoyer
+check-change = Modifier
+check-not-answered = Pas de réponse
+check-submit = Envoyer la demande
+check-service = Service
+check-contact = Coordonnées
+check-contact-none = Vous ne souhaitez pas qu’on vous contacte
+error-summary-title = Il y a un problème
+
+## Saving and confirmation
+submitting = Enregistrement de votre demande…
+confirm-title = Demande enregistrée
+confirm-reference = Votre numéro de référence
+confirm-qr = Code QR avec votre numéro de référence
+confirm-printing = Votre reçu est en cours d’impression. Veuillez le prendre avec vous.
+confirm-printed = Votre reçu est imprimé. Veuillez le prendre avec vous.
+confirm-print-failed = Votre reçu n’a pas pu être imprimé. Veuillez noter votre numéro de référence. Un membre du personnel peut imprimer le reçu à nouveau.
+confirm-no-printer = Veuillez noter votre numéro de référence.
+confirm-offline = Votre demande est enregistrée sur cette borne. Elle sera envoyée automatiquement à la mairie.
+confirm-online = Votre demande est enregistrée. Elle sera envoyée à la mairie dans quelques minutes.
+confirm-next-title = Et ensuite ?
+confirm-next = La mairie va examiner votre demande. Gardez votre numéro de référence : vous en aurez besoin si vous posez une question sur votre demande.
+confirm-contact = Si vous avez une question, appelez le { $contact }.
+confirm-finish = Terminer
+save-failed-title = Votre demande n’a pas été enregistrée
+save-failed-retry = Réessayer
+
+## Idle warning
+timeout-title = Avez-vous besoin de plus de temps ?
+timeout-body = { $seconds ->
+    [one] Pour protéger votre vie privée, vos réponses seront effacées dans { $seconds } seconde.
+   *[other] Pour protéger votre vie privée, vos réponses seront effacées dans { $seconds } secondes.
+}
+timeout-more = J’ai besoin de plus de temps
+timeout-finish = Recommencer

@@ -1,0 +1,113 @@
+# The resident's touchscreen. Keep sentences short and plain: many readers are elderly or
+# reading in a second language.
+
+## Welcome and language
+welcome-touch = Prosimy dotknąć ekranu, aby rozpocząć
+language-title = Wybór języka
+
+## Always-present controls
+tool-back = Wstecz
+tool-start-over = Od nowa
+tool-language = Język
+tool-text-size = Rozmiar tekstu
+tool-contrast = Wysoki kontrast
+tool-help = Potrzebuję pomocy
+help-requested = Poprosiliśmy pracownika, żeby podszedł i pomógł.
+
+## Services
+groups-title = Czego dotyczy zgłoszenie?
+services-other = Inne usługi
+
+## Questions
+question-step = Pytanie { $current } z { $total }
+continue = Dalej
+optional = Nieobowiązkowe
+choose-one = Prosimy wybrać jedną odpowiedź
+choose-all = Prosimy wybrać wszystkie pasujące odpowiedzi
+info-title = Prosimy przeczytać
+description-title = Prosimy opisać sprawę dokładniej
+description-hint = Nieobowiązkowe. Wszystko, co może pomóc urzędowi.
+address-title = Gdzie to jest?
+address-hint = Na przykład nazwa ulicy i numer domu albo pobliskie miejsce.
+contact-choice-title = Czy urząd ma się skontaktować w tej sprawie?
+contact-choice-hint = Urząd użyje tych danych tylko do tego zgłoszenia.
+contact-yes = Tak
+contact-no = Nie, dziękuję
+first-name-title = Prosimy podać imię
+last-name-title = Prosimy podać nazwisko
+email-title = Prosimy podać adres e-mail
+phone-title = Prosimy podać numer telefonu
+error-choose-yes-no = Prosimy wybrać „tak” albo „nie”.
+
+## Date picker
+date-today = Dzisiaj
+date-yesterday = Wczoraj
+date-later = Później
+date-earlier = Wcześniej
+date-not-chosen = Nie wybrano jeszcze daty
+date-day = Dzień
+date-month = Miesiąc
+date-year = Rok
+date-hour = Godzina
+date-minute = Minuta
+date-format = { $day } { $month } { $year }, { $time }
+month-1 = stycznia
+month-2 = lutego
+month-3 = marca
+month-4 = kwietnia
+month-5 = maja
+month-6 = czerwca
+month-7 = lipca
+month-8 = sierpnia
+month-9 = września
+month-10 = października
+month-11 = listopada
+month-12 = grudnia
+
+## Keyboard (names read out by screen readers)
+keyboard-space = Spacja
+keyboard-backspace = Usuń
+keyboard-shift = Wielka litera
+keyboard-symbols = Cyfry i symbole
+keyboard-letters = Litery
+keyboard-latin = Litery łacińskie
+keyboard-newline = Nowy wiersz
+
+## Check your answers
+check-title = Prosimy sprawdzić odpowiedzi przed wysłaniem
+check-change = Zmień
+check-not-answered = Brak odpowiedzi
+check-submit = Wyślij zgłoszenie
+check-service = Usługa
+check-contact = Dane kontaktowe
+check-contact-none = Bez kontaktu z urzędem
+error-summary-title = Wystąpił problem
+
+## Saving and confirmation
+submitting = Zapisywanie zgłoszenia…
+confirm-title = Zgłoszenie zapisane
+confirm-reference = Numer zgłoszenia
+confirm-qr = Kod QR z numerem zgłoszenia
+confirm-printing = Trwa drukowanie potwierdzenia. Prosimy je zabrać.
+confirm-printed = Potwierdzenie zostało wydrukowane. Prosimy je zabrać.
+confirm-print-failed = Nie udało się wydrukować potwierdzenia. Prosimy zapisać numer zgłoszenia. Pracownik może wydrukować potwierdzenie ponownie.
+confirm-no-printer = Prosimy zapisać numer zgłoszenia.
+confirm-offline = Zgłoszenie jest zapisane w tym kiosku. Zostanie automatycznie wysłane do urzędu.
+confirm-online = Zgłoszenie jest zapisane. Zostanie wysłane do urzędu w ciągu kilku minut.
+confirm-next-title = Co dalej
+confirm-next = Urząd rozpatrzy zgłoszenie. Prosimy zachować numer zgłoszenia: będzie potrzebny przy pytaniach o tę sprawę.
+confirm-contact = W razie pytań prosimy dzwonić pod numer { $contact }.
+confirm-finish = Zakończ
+save-failed-title = Zgłoszenie nie zostało zapisane
+save-failed-retry = Spróbuj ponownie
+
+## Idle warning
+timeout-title = Czy potrzeba więcej czasu?
+timeout-body = { $seconds ->
+    [one] Dla ochrony prywatności odpowiedzi zostaną usunięte za { $seconds } sekundę.
+    [few] Dla ochrony prywatności odpowiedzi zostaną usunięte za { $seconds } sekundy.
+    [many] Dla ochrony prywatności odpowiedzi zostaną usunięte za { $seconds } sekund.
+   *[other] Dla ochrony prywatności odpowiedzi zostaną usunięte za { $seconds } sekundy.
+}
+timeout-more = Potrzebuję więcej czasu
+timeout-finish = Od nowa

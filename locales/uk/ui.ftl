@@ -1,0 +1,113 @@
+# The resident's touchscreen. Keep sentences short and plain: many readers are elderly or
+# reading in a second language.
+
+## Welcome and language
+welcome-touch = Торкніться екрана, щоб почати
+language-title = Виберіть мову
+
+## Always-present controls
+tool-back = Назад
+tool-start-over = Почати знову
+tool-language = Мова
+tool-text-size = Розмір тексту
+tool-contrast = Високий контраст
+tool-help = Попросити допомоги
+help-requested = Ми попросили працівника підійти й допомогти вам.
+
+## Services
+groups-title = Чого стосується ваше звернення?
+services-other = Інші послуги
+
+## Questions
+question-step = Питання { $current } з { $total }
+continue = Продовжити
+optional = Необов’язково
+choose-one = Виберіть один варіант
+choose-all = Виберіть усі відповідні варіанти
+info-title = Будь ласка, прочитайте це
+description-title = Розкажіть докладніше
+description-hint = Необов’язково. Усе, що допоможе муніципалітету.
+address-title = Де це?
+address-hint = Наприклад, назва вулиці й номер будинку або місце поблизу.
+contact-choice-title = Бажаєте, щоб муніципалітет зв’язався з вами щодо цього?
+contact-choice-hint = Муніципалітет використає ваші дані лише для цього звернення.
+contact-yes = Так
+contact-no = Ні, дякую
+first-name-title = Яке ваше ім’я?
+last-name-title = Яке ваше прізвище?
+email-title = Яка ваша електронна адреса?
+phone-title = Який ваш номер телефону?
+error-choose-yes-no = Виберіть «так» або «ні».
+
+## Date picker
+date-today = Сьогодні
+date-yesterday = Учора
+date-later = Пізніше
+date-earlier = Раніше
+date-not-chosen = Дату ще не вибрано
+date-day = День
+date-month = Місяць
+date-year = Рік
+date-hour = Година
+date-minute = Хвилина
+date-format = { $day } { $month } { $year }, { $time }
+month-1 = січня
+month-2 = лютого
+month-3 = березня
+month-4 = квітня
+month-5 = травня
+month-6 = червня
+month-7 = липня
+month-8 = серпня
+month-9 = вересня
+month-10 = жовтня
+month-11 = листопада
+month-12 = грудня
+
+## Keyboard (names read out by screen readers)
+keyboard-space = Пробіл
+keyboard-backspace = Видалити
+keyboard-shift = Велика літера
+keyboard-symbols = Цифри та символи
+keyboard-letters = Літери
+keyboard-latin = Латинські літери
+keyboard-newline = Новий рядок
+
+## Check your answers
+check-title = Перевірте відповіді перед надсиланням
+check-change = Змінити
+check-not-answered = Немає відповіді
+check-submit = Надіслати звернення
+check-service = Послуга
+check-contact = Контактні дані
+check-contact-none = Ви не бажаєте, щоб із вами зв’язувалися
+error-summary-title = Є проблема
+
+## Saving and confirmation
+submitting = Зберігаємо ваше звернення…
+confirm-title = Звернення збережено
+confirm-reference = Номер вашого звернення
+confirm-qr = QR-код із номером вашого звернення
+confirm-printing = Ваша квитанція друкується. Будь ласка, візьміть її з собою.
+confirm-printed = Вашу квитанцію надруковано. Будь ласка, візьміть її з собою.
+confirm-print-failed = Не вдалося надрукувати квитанцію. Будь ласка, запишіть номер вашого звернення. Працівник може надрукувати квитанцію ще раз.
+confirm-no-printer = Будь ласка, запишіть номер вашого звернення.
+confirm-offline = Ваше звернення збережено на цьому кіоску. Його буде автоматично надіслано до муніципалітету.
+confirm-online = Ваше звернення збережено. Його буде надіслано до муніципалітету протягом кількох хвилин.
+confirm-next-title = Що буде далі
+confirm-next = Муніципалітет розгляне ваше звернення. Збережіть його номер: він знадобиться, якщо ви будете питати про своє звернення.
+confirm-contact = Якщо у вас є запитання, телефонуйте за номером { $contact }.
+confirm-finish = Завершити
+save-failed-title = Ваше звернення не збережено
+save-failed-retry = Спробувати ще раз
+
+## Idle warning
+timeout-title = Вам потрібно більше часу?
+timeout-body = { $seconds ->
+    [one] Щоб захистити вашу приватність, ваші відповіді буде видалено через { $seconds } секунду.
+    [few] Щоб захистити вашу приватність, ваші відповіді буде видалено через { $seconds } секунди.
+    [many] Щоб захистити вашу приватність, ваші відповіді буде видалено через { $seconds } секунд.
+   *[other] Щоб захистити вашу приватність, ваші відповіді буде видалено через { $seconds } секунди.
+}
+timeout-more = Мені потрібно більше часу
+timeout-finish = Почати знову

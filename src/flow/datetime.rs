@@ -1,0 +1,133 @@
+//! The date-and-time picker's state: chosen with "earlier"/"later" buttons, never typed.
+
+use time::{Date, Duration, Month, PrimitiveDateTime, Time};
+
+/// Minutes move in steps of this many (a resident rarely knows the minute).
+pub const MINUTE_STEP: i64 = 5;
+
+/// A date and time being chosen. Starts at "now" (rounded) but counts as an answer only once
+/// the resident touched it, so a required date cannot be sent by accident.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DatePicker {
+    /// The date and time shown.
+    pub value: PrimitiveDateTime,
+    /// Whether the resident has chosen (touched) it.
+    pub chosen: bool,
+}
+
+/// The parts shown with their own buttons.
+pub const PARTS: [&str; 5] = ["day", "month", "year", "hour", "minute"];
+
+impl DatePicker {
+    /// A picker showing `now`, rounded down to the minute step.
+    pub fn new(now: PrimitiveDateTime) -> DatePicker {
+        let minute = now.minute() as i64 / MINUTE_STEP * MINUTE_STEP;
+        let value = now
+            .replace_second(0)
+            .and_then(|v| v.replace_nanosecond(0))
+            .and_then(|v| v.replace_minute(minute as u8))
+            .unwrap_or(now);
+        DatePicker {
+            value,
+            chosen: false,
+        }
+    }
+
+    /// Moves one part by `delta` steps; days and months clamp to real dates.
+    pub fn adjust(&mut self, part: &str, delta: i64) {
+        let v = self.value;
+        self.value = match part {
+            "day" => v.saturating_add(Duration::days(delta)),
+            "hour" => v.saturating_add(Duration::hours(delta)),
+            "minute" => v.saturating_add(Duration::minutes(delta * MINUTE_STEP)),
+            "month" => {
+                let months = v.year() as i64 * 12 + v.month() as i64 - 1 + delta;
+                with_year_month(
+                    v,
+                    (months.div_euclid(12)) as i32,
+                    (months.rem_euclid(12) + 1) as u8,
+                )
+            }
+            "year" => with_year_month(v, v.year() + delta as i32, v.month() as u8),
+            _ => return,
+        };
+        self.chosen = true;
+    }
+
+    /// Sets the date to `today` minus `days_ago`, keeping the time.
+    pub fn quick(&mut self, today: Date, days_ago: i64) {
+        let date = today.saturating_sub(Duration::days(days_ago));
+        self.value = PrimitiveDateTime::new(date, self.value.time());
+        self.chosen = true;
+    }
+
+    /// The text given to the validator: `YYYY-MM-DD HH:MM` in local time.
+    pub fn answer_text(&self) -> String {
+        let v = self.value;
+        format!(
+            "{:04}-{:02}-{:02} {:02}:{:02}",
+            v.year(),
+            v.month() as u8,
+            v.day(),
+            v.hour(),
+            v.minute()
+        )
+    }
+}
+
+fn with_year_month(v: PrimitiveDateTime, year: i32, month: u8) -> PrimitiveDateTime {
+    let Ok(month) = Month::try_from(month) else {
+        return v;
+    };
+    let last_day = time::util::days_in_month(month, year);
+    let day = v.day().min(last_day);
+    Date::from_calendar_date(year, month, day)
+        .map(|d| PrimitiveDateTime::new(d, v.time()))
+        .unwrap_or(v)
+}
+
+/// Parses the validator's `YYYY-MM-DD HH:MM` (or RFC 3339) back into a picker value.
+pub fn parse_answer(text: &str) -> Option<PrimitiveDateTime> {
+    let fmt = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]");
+    PrimitiveDateTime::parse(text, &fmt).ok().or_else(|| {
+        time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+            .ok()
+            .map(|d| {
+                PrimitiveDateTime::new(
+                    d.date(),
+                    Time::from_hms(d.hour(), d.minute(), 0).unwrap_or(d.time()),
+                )
+            })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn adjusting_parts_stays_on_real_dates() {
+        let mut p = DatePicker::new(datetime!(2026-01-31 14:37:12));
+        assert_eq!(p.value, datetime!(2026-01-31 14:35));
+        assert!(!p.chosen);
+        p.adjust("month", 1);
+        assert_eq!(
+            p.value,
+            datetime!(2026-02-28 14:35),
+            "31 Jan + 1 month clamps"
+        );
+        assert!(p.chosen);
+        p.adjust("month", -3);
+        assert_eq!(p.value, datetime!(2025-11-28 14:35));
+        p.adjust("minute", 6);
+        assert_eq!(p.value, datetime!(2025-11-28 15:05));
+        p.adjust("day", 3);
+        assert_eq!(p.value, datetime!(2025-12-01 15:05));
+        p.adjust("year", 1);
+        assert_eq!(p.answer_text(), "2026-12-01 15:05");
+        assert_eq!(parse_answer(&p.answer_text()), Some(p.value));
+        p.quick(time::macros::date!(2026 - 11 - 27), 1);
+        assert_eq!(p.answer_text(), "2026-11-26 15:05");
+    }
+}

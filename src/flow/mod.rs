@@ -1,0 +1,788 @@
+//! The resident's journey as a plain-Rust state machine: which screen, which question, what was
+//! typed, validation, the idle timeout and the wipe. The Slint layer (`crate::ui`) only renders
+//! [`Flow`]'s views and forwards touches; everything here is tested without a display.
+//!
+//! Privacy invariant: everything a resident enters lives in [`Session`]; [`Flow::wipe`] replaces
+//! the session wholesale, so nothing can be reached afterwards by "back" or otherwise.
+
+pub mod datetime;
+pub mod keyboard;
+mod session;
+mod steps;
+mod view;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
+
+use crate::catalog::{Catalog, Datatype};
+use crate::i18n::Translations;
+use crate::validate::{Answer, FieldError, ValidForm, validate_form};
+
+pub use session::Session;
+pub use steps::Step;
+pub use view::*;
+
+use keyboard::{KeyboardKind, Mode, special};
+
+/// Seconds the "do you need more time?" warning counts down before the wipe (at least 20).
+pub const WARNING_SECONDS: u32 = 30;
+
+/// Seconds each language's greeting stays on the welcome screen.
+pub const GREETING_SECONDS: u32 = 3;
+
+/// The screens of the resident flow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    /// Attract loop.
+    Welcome,
+    /// Choose a language.
+    Language,
+    /// Groups of services.
+    Groups,
+    /// Services in a group.
+    Services,
+    /// One question.
+    Question,
+    /// Check your answers.
+    Check,
+    /// Saving.
+    Submitting,
+    /// Saved: the reference.
+    Confirmation,
+    /// The save failed.
+    SaveFailed,
+}
+
+impl Screen {
+    /// The name the UI and `guichet screenshot` use.
+    pub fn name(self) -> &'static str {
+        match self {
+            Screen::Welcome => "welcome",
+            Screen::Language => "language",
+            Screen::Groups => "groups",
+            Screen::Services => "services",
+            Screen::Question => "question",
+            Screen::Check => "check",
+            Screen::Submitting => "submitting",
+            Screen::Confirmation => "confirmation",
+            Screen::SaveFailed => "save-failed",
+        }
+    }
+}
+
+/// How a save ended, reported back by whoever ran it off the UI thread.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SaveOutcome {
+    /// Durable, with this reference.
+    Saved(String),
+    /// Not saved; the message id to show (e.g. `error-disk-full`).
+    Failed(&'static str),
+}
+
+/// Fixed facts the flow needs.
+#[derive(Debug, Clone)]
+pub struct FlowSettings {
+    /// Offered languages, first is the default.
+    pub languages: Vec<String>,
+    /// `ui.idle_timeout_s`.
+    pub idle_timeout_s: u32,
+    /// Local UTC offset for dates.
+    pub local_offset: UtcOffset,
+}
+
+/// The resident flow.
+pub struct Flow {
+    settings: FlowSettings,
+    catalogs: BTreeMap<String, Catalog>,
+    tr: Arc<Translations>,
+    /// Everything about the current resident.
+    pub session: Session,
+    greeting_index: usize,
+    greeting_ticks: u32,
+}
+
+impl Flow {
+    /// A flow on the welcome screen. `catalogs` maps each language to its catalogue (a language
+    /// without its own falls back to the first available).
+    pub fn new(
+        settings: FlowSettings,
+        catalogs: BTreeMap<String, Catalog>,
+        tr: Arc<Translations>,
+    ) -> Flow {
+        let locale = settings
+            .languages
+            .first()
+            .cloned()
+            .unwrap_or_else(|| "en".into());
+        Flow {
+            settings,
+            catalogs,
+            tr,
+            session: Session::new(&locale),
+            greeting_index: 0,
+            greeting_ticks: 0,
+        }
+    }
+
+    /// Replaces the catalogues (after a refresh). The current resident keeps going with the
+    /// service they chose only if it still exists; otherwise they start again at the groups.
+    pub fn set_catalogs(&mut self, catalogs: BTreeMap<String, Catalog>) {
+        self.catalogs = catalogs;
+        if let Some(code) = &self.session.service
+            && self.catalog().service(code).is_none()
+        {
+            self.session.service = None;
+            if matches!(self.session.screen, Screen::Question | Screen::Check) {
+                self.session.screen = Screen::Groups;
+            }
+        }
+    }
+
+    /// The settings.
+    pub fn settings(&self) -> &FlowSettings {
+        &self.settings
+    }
+
+    /// The translations.
+    pub fn translations(&self) -> &Translations {
+        &self.tr
+    }
+
+    /// The current resident's language.
+    pub fn locale(&self) -> &str {
+        &self.session.locale
+    }
+
+    /// Translated UI text in the current language.
+    pub fn t(&self, id: &str) -> String {
+        self.tr.text(&self.session.locale, id)
+    }
+
+    /// The catalogue in the current language.
+    pub fn catalog(&self) -> &Catalog {
+        static EMPTY: std::sync::OnceLock<Catalog> = std::sync::OnceLock::new();
+        self.catalogs
+            .get(&self.session.locale)
+            .or_else(|| self.catalogs.get(crate::queue::CATALOG_DEFAULT_LOCALE))
+            .or_else(|| self.catalogs.values().next())
+            .unwrap_or_else(|| EMPTY.get_or_init(Catalog::default))
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Navigation
+
+    /// Any touch: resets the idle countdown (but not an open warning: only "more time" does).
+    pub fn touched(&mut self) {
+        if self.session.warning.is_none() {
+            self.session.idle_seconds = 0;
+        }
+    }
+
+    /// Welcome → language.
+    pub fn start(&mut self) {
+        self.touched();
+        self.session.screen = Screen::Language;
+    }
+
+    /// Opens the language screen from anywhere, remembering where to return.
+    pub fn open_languages(&mut self) {
+        self.touched();
+        if self.session.screen != Screen::Language {
+            self.session.return_to = Some(self.session.screen);
+        }
+        self.session.screen = Screen::Language;
+    }
+
+    /// Picks a language; returns to where the resident was, or on to the services.
+    pub fn choose_language(&mut self, locale: &str) {
+        self.touched();
+        if !self.settings.languages.iter().any(|l| l == locale) {
+            return;
+        }
+        self.session.locale = locale.to_string();
+        self.session.input.locale = locale.to_string();
+        self.session.keyboard_mode = Mode::Native;
+        self.session.screen = match self.session.return_to.take() {
+            Some(Screen::Welcome) | None => Screen::Groups,
+            Some(s) => s,
+        };
+        self.revalidate_current();
+    }
+
+    /// A tile was touched: a language, a group or a service depending on the screen.
+    pub fn choose_tile(&mut self, key: &str) {
+        self.touched();
+        match self.session.screen {
+            Screen::Language => self.choose_language(key),
+            Screen::Groups => {
+                let group = if key == view::NO_GROUP_KEY {
+                    None
+                } else {
+                    Some(key.to_string())
+                };
+                if self.catalog().groups().contains(&group) {
+                    self.session.group = Some(group);
+                    self.session.screen = Screen::Services;
+                }
+            }
+            Screen::Services => self.choose_service(key),
+            _ => {}
+        }
+    }
+
+    /// Picks a service and starts its questions. Choosing another service drops the answers
+    /// given for the previous one.
+    pub fn choose_service(&mut self, code: &str) {
+        self.touched();
+        if self.catalog().service(code).is_none() {
+            return;
+        }
+        if self.session.service.as_deref() != Some(code) {
+            self.session.input.answers.clear();
+            self.session.dates.clear();
+        }
+        self.session.service = Some(code.to_string());
+        self.session.input.service_code = code.to_string();
+        self.session.step = 0;
+        self.session.returning_to_check = false;
+        self.session.error = None;
+        self.session.screen = Screen::Question;
+        self.session.keyboard_mode = Mode::Native;
+    }
+
+    /// The steps of the chosen service, in order.
+    pub fn steps(&self) -> Vec<Step> {
+        steps::steps_for(
+            self.catalog(),
+            self.session.service.as_deref(),
+            self.session.wants_contact,
+        )
+    }
+
+    /// The current step, if on a question.
+    pub fn current_step(&self) -> Option<Step> {
+        if self.session.screen != Screen::Question {
+            return None;
+        }
+        self.steps().get(self.session.step).cloned()
+    }
+
+    /// "Back": one screen back; never into a previous resident's session (there is none).
+    pub fn back(&mut self) {
+        self.touched();
+        self.session.error = None;
+        self.session.screen = match self.session.screen {
+            Screen::Welcome | Screen::Language => {
+                if let Some(back) = self.session.return_to.take() {
+                    back
+                } else {
+                    Screen::Welcome
+                }
+            }
+            Screen::Groups => Screen::Language,
+            Screen::Services => Screen::Groups,
+            Screen::Question if self.session.returning_to_check => {
+                self.session.returning_to_check = false;
+                Screen::Check
+            }
+            Screen::Question if self.session.step == 0 => Screen::Services,
+            Screen::Question => {
+                self.session.step -= 1;
+                Screen::Question
+            }
+            Screen::Check => {
+                self.session.step = self.steps().len().saturating_sub(1);
+                Screen::Question
+            }
+            // After saving there is no way back into the answers.
+            s @ (Screen::Submitting | Screen::Confirmation) => s,
+            Screen::SaveFailed => Screen::Check,
+        };
+        self.session.keyboard_mode = Mode::Native;
+    }
+
+    /// Whether "back" does something here.
+    pub fn can_go_back(&self) -> bool {
+        !matches!(
+            self.session.screen,
+            Screen::Welcome | Screen::Submitting | Screen::Confirmation
+        )
+    }
+
+    /// "Continue" on a question: validates this step with the shared validator; on success moves
+    /// on (or back to the check page when changing an answer).
+    pub fn next(&mut self) {
+        self.touched();
+        let Some(step) = self.current_step() else {
+            return;
+        };
+        if step == Step::ContactChoice && self.session.wants_contact.is_none() {
+            self.session.error = Some(view::choose_error());
+            return;
+        }
+        let errors = self.step_errors(&step);
+        if let Some(e) = errors.first() {
+            self.session.error = Some(e.clone());
+            return;
+        }
+        self.session.error = None;
+        self.session.keyboard_mode = Mode::Native;
+        let total = self.steps().len();
+        let contact_now_wanted =
+            step == Step::ContactChoice && self.session.wants_contact == Some(true);
+        if self.session.returning_to_check && !contact_now_wanted {
+            self.session.returning_to_check = false;
+            self.session.screen = Screen::Check;
+            self.refresh_check_errors();
+        } else if self.session.step + 1 >= total {
+            self.session.screen = Screen::Check;
+            self.refresh_check_errors();
+        } else {
+            self.session.step += 1;
+        }
+    }
+
+    /// "Change" on the check page: go to that step and come back after it.
+    pub fn change(&mut self, step: usize) {
+        self.touched();
+        if step < self.steps().len() {
+            self.session.step = step;
+            self.session.returning_to_check = true;
+            self.session.screen = Screen::Question;
+            self.session.error = self
+                .session
+                .check_errors
+                .iter()
+                .find(|e| self.step_of_field(&e.field) == Some(step))
+                .cloned();
+        }
+    }
+
+    /// "Start again" (or the idle timeout): drop everything the resident entered.
+    pub fn wipe(&mut self) {
+        let locale = self
+            .settings
+            .languages
+            .first()
+            .cloned()
+            .unwrap_or_else(|| "en".into());
+        // Replacing the whole session drops every answer, draft, date and reference at once.
+        self.session = Session::new(&locale);
+    }
+
+    /// Language, text size and contrast go back to defaults too: the next resident starts fresh.
+    pub fn start_over(&mut self) {
+        self.wipe();
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Answering
+
+    /// A key of the on-screen keyboard (or number pad).
+    pub fn key(&mut self, value: &str) {
+        self.touched();
+        let Some(step) = self.current_step() else {
+            return;
+        };
+        match value {
+            special::SHIFT => {
+                self.session.shift = !self.session.shift;
+                return;
+            }
+            special::MODE_NATIVE => {
+                self.session.keyboard_mode = Mode::Native;
+                return;
+            }
+            special::MODE_LATIN => {
+                self.session.keyboard_mode = Mode::Latin;
+                return;
+            }
+            special::MODE_SYMBOLS => {
+                self.session.keyboard_mode = Mode::Symbols;
+                return;
+            }
+            _ => {}
+        }
+        let max = steps::max_chars(&step, self.step_datatype(&step));
+        let multiline = self.is_multiline(&step);
+        let shift = std::mem::take(&mut self.session.shift);
+        let Some(text) = self.text_target(&step) else {
+            return;
+        };
+        match value {
+            special::BACKSPACE => {
+                text.pop();
+            }
+            special::SPACE => text.push(' '),
+            special::NEWLINE if multiline => text.push('\n'),
+            special::NEWLINE => {}
+            typed => {
+                let typed = if shift {
+                    typed.to_uppercase()
+                } else {
+                    typed.to_string()
+                };
+                text.push_str(&typed);
+            }
+        }
+        // The keyboard never lets a text grow past its limit: the resident sees it stop.
+        if text.chars().count() > max {
+            *text = text.chars().take(max).collect();
+        }
+        if self.session.error.is_some() {
+            self.revalidate_current();
+        }
+    }
+
+    /// The whole value at once (assistive technology, or a test typing a word).
+    pub fn set_value(&mut self, value: &str) {
+        self.touched();
+        let Some(step) = self.current_step() else {
+            return;
+        };
+        if let Some(text) = self.text_target(&step) {
+            *text = value.to_string();
+        }
+    }
+
+    /// Toggles a choice (single choice: selects it; multiple: adds or removes it).
+    pub fn toggle_choice(&mut self, key: &str) {
+        self.touched();
+        let Some(step) = self.current_step() else {
+            return;
+        };
+        match &step {
+            Step::ContactChoice => {
+                self.session.wants_contact = match key {
+                    "yes" => Some(true),
+                    "no" => Some(false),
+                    _ => self.session.wants_contact,
+                };
+                if self.session.wants_contact == Some(false) {
+                    self.session.input.contact = Default::default();
+                }
+            }
+            Step::Attribute(code) => {
+                let Some(attribute) = self
+                    .catalog()
+                    .definition(self.session.service.as_deref().unwrap_or(""))
+                    .and_then(|d| d.attribute(code))
+                    .cloned()
+                else {
+                    return;
+                };
+                if attribute.value(key).is_none() {
+                    return;
+                }
+                let answers = &mut self.session.input.answers;
+                match attribute.datatype {
+                    Datatype::Singlevaluelist => {
+                        answers.insert(code.clone(), Answer::One(key.to_string()));
+                    }
+                    Datatype::Multivaluelist => {
+                        let entry = answers
+                            .entry(code.clone())
+                            .or_insert(Answer::Many(Vec::new()));
+                        if let Answer::Many(keys) = entry {
+                            if let Some(i) = keys.iter().position(|k| k == key) {
+                                keys.remove(i);
+                            } else {
+                                keys.push(key.to_string());
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+        if self.session.error.is_some() {
+            self.revalidate_current();
+        }
+    }
+
+    /// Moves one part of the date picker.
+    pub fn date_adjust(&mut self, part: &str, delta: i64) {
+        self.touched();
+        let now = self.now_local();
+        if let Some(Step::Attribute(code)) = self.current_step() {
+            let picker = self
+                .session
+                .dates
+                .entry(code.clone())
+                .or_insert_with(|| datetime::DatePicker::new(now));
+            picker.adjust(part, delta);
+            let text = picker.answer_text();
+            self.session.input.answers.insert(code, Answer::One(text));
+            if self.session.error.is_some() {
+                self.revalidate_current();
+            }
+        }
+    }
+
+    /// "Today" / "Yesterday" on the date picker.
+    pub fn date_quick(&mut self, which: &str) {
+        self.touched();
+        let now = self.now_local();
+        let days_ago = match which {
+            "today" => 0,
+            "yesterday" => 1,
+            _ => return,
+        };
+        if let Some(Step::Attribute(code)) = self.current_step() {
+            let picker = self
+                .session
+                .dates
+                .entry(code.clone())
+                .or_insert_with(|| datetime::DatePicker::new(now));
+            picker.quick(now.date(), days_ago);
+            let text = picker.answer_text();
+            self.session.input.answers.insert(code, Answer::One(text));
+            if self.session.error.is_some() {
+                self.revalidate_current();
+            }
+        }
+    }
+
+    /// The local time now (the picker's starting point).
+    pub fn now_local(&self) -> PrimitiveDateTime {
+        let now = OffsetDateTime::now_utc().to_offset(self.settings.local_offset);
+        PrimitiveDateTime::new(now.date(), now.time())
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Submitting
+
+    /// "Send": validates everything. On success returns the form to save (off the UI thread) and
+    /// shows "saving"; on failure stays on the check page with the error summary.
+    pub fn submit(&mut self) -> Option<ValidForm> {
+        self.touched();
+        if !matches!(self.session.screen, Screen::Check | Screen::SaveFailed) {
+            return None;
+        }
+        match self.validate_all() {
+            Ok(form) => {
+                self.session.check_errors.clear();
+                self.session.screen = Screen::Submitting;
+                Some(form)
+            }
+            Err(errors) => {
+                self.session.check_errors = errors;
+                self.session.screen = Screen::Check;
+                None
+            }
+        }
+    }
+
+    /// The save finished. On success the answers are dropped at once: only the reference stays
+    /// on screen until the resident finishes or the timeout wipes it.
+    pub fn saved(&mut self, outcome: SaveOutcome) {
+        if self.session.screen != Screen::Submitting {
+            // The resident (or the timeout) already moved on; nothing to show.
+            return;
+        }
+        match outcome {
+            SaveOutcome::Saved(reference) => {
+                let service = self.session.service.clone();
+                let locale = self.session.locale.clone();
+                let (contrast, size) = (self.session.high_contrast, self.session.text_size_step);
+                let help = self.session.help_requested;
+                self.session = Session::new(&locale);
+                self.session.service = service;
+                self.session.high_contrast = contrast;
+                self.session.text_size_step = size;
+                self.session.help_requested = help;
+                self.session.reference = Some(reference);
+                self.session.screen = Screen::Confirmation;
+            }
+            SaveOutcome::Failed(message_id) => {
+                self.session.save_error = Some(message_id);
+                self.session.screen = Screen::SaveFailed;
+            }
+        }
+    }
+
+    /// "Finish" on the confirmation.
+    pub fn finish(&mut self) {
+        self.wipe();
+    }
+
+    fn validate_all(&self) -> Result<ValidForm, Vec<FieldError>> {
+        validate_form(
+            self.catalog(),
+            &self.session.input,
+            &self.settings.languages,
+            self.settings.local_offset,
+        )
+    }
+
+    fn refresh_check_errors(&mut self) {
+        // Errors are shown on the check page only after a send attempt, but fixed ones vanish.
+        if !self.session.check_errors.is_empty() {
+            self.session.check_errors = self.validate_all().err().unwrap_or_default();
+        }
+    }
+
+    fn step_errors(&self, step: &Step) -> Vec<FieldError> {
+        let fields = steps::fields_of(step);
+        match self.validate_all() {
+            Ok(_) => Vec::new(),
+            Err(errors) => errors
+                .into_iter()
+                .filter(|e| fields.contains(&e.field))
+                .collect(),
+        }
+    }
+
+    fn revalidate_current(&mut self) {
+        if let Some(step) = self.current_step()
+            && self.session.error.is_some()
+        {
+            self.session.error = self.step_errors(&step).into_iter().next();
+        }
+    }
+
+    /// Which step a field is asked on.
+    pub fn step_of_field(&self, field: &crate::validate::Field) -> Option<usize> {
+        self.steps()
+            .iter()
+            .position(|s| steps::fields_of(s).contains(field))
+    }
+
+    fn is_multiline(&self, step: &Step) -> bool {
+        match step {
+            Step::Description => true,
+            Step::Attribute(code) => self.attribute_datatype(code) == Some(Datatype::Text),
+            _ => false,
+        }
+    }
+
+    fn step_datatype(&self, step: &Step) -> Option<Datatype> {
+        match step {
+            Step::Attribute(code) => self.attribute_datatype(code),
+            _ => None,
+        }
+    }
+
+    fn attribute_datatype(&self, code: &str) -> Option<Datatype> {
+        self.catalog()
+            .definition(self.session.service.as_deref().unwrap_or(""))
+            .and_then(|d| d.attribute(code))
+            .map(|a| a.datatype)
+    }
+
+    /// The keyboard a step needs.
+    pub fn keyboard_kind(&self, step: &Step) -> KeyboardKind {
+        match step {
+            Step::Attribute(code) => match self.attribute_datatype(code) {
+                Some(Datatype::String | Datatype::Text) => KeyboardKind::Text,
+                Some(Datatype::Number) => KeyboardKind::Number,
+                _ => KeyboardKind::None,
+            },
+            Step::Description | Step::Address | Step::FirstName | Step::LastName | Step::Email => {
+                KeyboardKind::Text
+            }
+            Step::Phone => KeyboardKind::Phone,
+            Step::ContactChoice => KeyboardKind::None,
+        }
+    }
+
+    /// The text a typing step edits.
+    fn text_target(&mut self, step: &Step) -> Option<&mut String> {
+        let typed = self.keyboard_kind(step) != KeyboardKind::None;
+        let input = &mut self.session.input;
+        match step {
+            Step::Attribute(code) if typed => {
+                let entry = input
+                    .answers
+                    .entry(code.clone())
+                    .or_insert_with(|| Answer::One(String::new()));
+                match entry {
+                    Answer::One(s) => Some(s),
+                    Answer::Many(_) => None,
+                }
+            }
+            Step::Attribute(_) | Step::ContactChoice => None,
+            Step::Description => Some(&mut input.description),
+            Step::Address => Some(&mut input.address),
+            Step::FirstName => Some(&mut input.contact.first_name),
+            Step::LastName => Some(&mut input.contact.last_name),
+            Step::Email => Some(&mut input.contact.email),
+            Step::Phone => Some(&mut input.contact.phone),
+        }
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Controls always on screen
+
+    /// Cycles the three text sizes.
+    pub fn cycle_text_size(&mut self) {
+        self.touched();
+        self.session.text_size_step = (self.session.text_size_step + 1) % 3;
+    }
+
+    /// Toggles high contrast.
+    pub fn toggle_contrast(&mut self) {
+        self.touched();
+        self.session.high_contrast = !self.session.high_contrast;
+    }
+
+    /// "Ask for help": shows the resident that staff were called. Returns true the first time,
+    /// when the caller should raise the flag for assisted mode.
+    pub fn ask_for_help(&mut self) -> bool {
+        self.touched();
+        !std::mem::replace(&mut self.session.help_requested, true)
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Time
+
+    /// One second passed. Returns true when something visible changed.
+    pub fn tick(&mut self) -> bool {
+        if self.session.screen == Screen::Welcome {
+            self.greeting_ticks += 1;
+            if self.greeting_ticks >= GREETING_SECONDS {
+                self.greeting_ticks = 0;
+                self.greeting_index =
+                    (self.greeting_index + 1) % self.settings.languages.len().max(1);
+                return true;
+            }
+            return false;
+        }
+        if let Some(remaining) = self.session.warning {
+            if remaining <= 1 {
+                self.wipe();
+            } else {
+                self.session.warning = Some(remaining - 1);
+            }
+            return true;
+        }
+        self.session.idle_seconds += 1;
+        if self.session.idle_seconds >= self.settings.idle_timeout_s {
+            self.session.warning = Some(WARNING_SECONDS);
+            return true;
+        }
+        false
+    }
+
+    /// "I need more time": closes the warning and restarts the idle countdown. Unlimited.
+    pub fn more_time(&mut self) {
+        self.session.warning = None;
+        self.session.idle_seconds = 0;
+        self.session.extensions += 1;
+    }
+
+    /// The language whose greeting the welcome screen shows now.
+    pub fn greeting_locale(&self) -> &str {
+        self.settings
+            .languages
+            .get(self.greeting_index)
+            .map(String::as_str)
+            .unwrap_or("en")
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,102 @@
+//! Everything about the resident at the kiosk right now. Replaced wholesale by `Flow::wipe`.
+
+use std::collections::BTreeMap;
+
+use super::Screen;
+use super::datetime::DatePicker;
+use super::keyboard::Mode;
+use crate::validate::{FieldError, FormInput};
+
+/// One resident's session.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Session {
+    /// UI language.
+    pub locale: String,
+    /// Screen shown.
+    pub screen: Screen,
+    /// Where the language screen returns to.
+    pub return_to: Option<Screen>,
+    /// The group being browsed (`Some(None)`: services without a group).
+    pub group: Option<Option<String>>,
+    /// The chosen service.
+    pub service: Option<String>,
+    /// Everything typed and chosen, in the validator's own shape.
+    pub input: FormInput,
+    /// Date pickers by attribute code.
+    pub dates: BTreeMap<String, DatePicker>,
+    /// Whether the resident wants to be contacted (`None`: not asked yet).
+    pub wants_contact: Option<bool>,
+    /// Index of the current question.
+    pub step: usize,
+    /// Came from "Change" on the check page: Continue returns there.
+    pub returning_to_check: bool,
+    /// The current question's error, shown next to the field.
+    pub error: Option<FieldError>,
+    /// Errors of the last send attempt, shown as the error summary.
+    pub check_errors: Vec<FieldError>,
+    /// Keyboard page.
+    pub keyboard_mode: Mode,
+    /// One-shot capital letter.
+    pub shift: bool,
+    /// The reference once saved.
+    pub reference: Option<String>,
+    /// Why the save failed (message id).
+    pub save_error: Option<&'static str>,
+    /// Seconds since the last touch.
+    pub idle_seconds: u32,
+    /// Seconds left on the idle warning, when it is up.
+    pub warning: Option<u32>,
+    /// Times "more time" was chosen.
+    pub extensions: u32,
+    /// 0, 1 or 2.
+    pub text_size_step: u8,
+    /// High contrast on.
+    pub high_contrast: bool,
+    /// Staff were asked to come.
+    pub help_requested: bool,
+}
+
+impl Session {
+    /// A fresh session on the welcome screen.
+    pub fn new(locale: &str) -> Session {
+        Session {
+            locale: locale.to_string(),
+            screen: Screen::Welcome,
+            return_to: None,
+            group: None,
+            service: None,
+            input: FormInput {
+                locale: locale.to_string(),
+                ..FormInput::default()
+            },
+            dates: BTreeMap::new(),
+            wants_contact: None,
+            step: 0,
+            returning_to_check: false,
+            error: None,
+            check_errors: Vec::new(),
+            keyboard_mode: Mode::Native,
+            shift: false,
+            reference: None,
+            save_error: None,
+            idle_seconds: 0,
+            warning: None,
+            extensions: 0,
+            text_size_step: 0,
+            high_contrast: false,
+            help_requested: false,
+        }
+    }
+
+    /// Whether the session holds nothing a resident entered.
+    pub fn is_blank(&self) -> bool {
+        self.service.is_none()
+            && self.input.answers.is_empty()
+            && self.input.description.is_empty()
+            && self.input.address.is_empty()
+            && self.input.contact.is_empty()
+            && self.dates.is_empty()
+            && self.wants_contact.is_none()
+            && self.reference.is_none()
+    }
+}

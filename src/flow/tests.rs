@@ -1,0 +1,260 @@
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use super::*;
+use crate::catalog::demo_catalogs;
+use crate::i18n::Translations;
+use crate::validate::Answer;
+
+fn flow() -> Flow {
+    let catalogs: BTreeMap<String, Catalog> = demo_catalogs().into_iter().collect();
+    Flow::new(
+        FlowSettings {
+            languages: crate::i18n::SUPPORTED_LOCALES
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            idle_timeout_s: 60,
+            local_offset: UtcOffset::UTC,
+        },
+        catalogs,
+        Arc::new(Translations::load().unwrap()),
+    )
+}
+
+fn to_service(f: &mut Flow, locale: &str, code: &str) {
+    f.start();
+    f.choose_language(locale);
+    assert_eq!(f.session.screen, Screen::Groups);
+    let group = f.catalog().service(code).unwrap().group.clone().unwrap();
+    f.choose_tile(&group);
+    assert_eq!(f.session.screen, Screen::Services);
+    f.choose_tile(code);
+    assert_eq!(f.session.screen, Screen::Question);
+}
+
+fn type_text(f: &mut Flow, text: &str) {
+    for c in text.chars() {
+        if c == ' ' {
+            f.key(keyboard::special::SPACE);
+        } else {
+            f.key(&c.to_string());
+        }
+    }
+}
+
+#[test]
+fn a_whole_request_from_welcome_to_save() {
+    let mut f = flow();
+    to_service(&mut f, "fr", "BULKY");
+    // ITEMS (multi)
+    assert_eq!(f.question_view().unwrap().kind, "multi");
+    f.next();
+    assert!(f.session.error.is_some(), "required");
+    assert_eq!(f.question_view().unwrap().error, f.t("error-required"));
+    f.toggle_choice("fridge");
+    assert!(
+        f.session.error.is_none(),
+        "fixed errors clear as the resident answers"
+    );
+    f.toggle_choice("garden");
+    f.toggle_choice("garden");
+    f.toggle_choice("mattress");
+    f.next();
+    // ITEM_COUNT (number) with the French decimal comma
+    assert_eq!(f.question_view().unwrap().kind, "number");
+    assert_eq!(f.keyboard().0, keyboard::KeyboardKind::Number);
+    type_text(&mut f, "x");
+    f.next();
+    assert_eq!(f.question_view().unwrap().error, f.t("error-not-a-number"));
+    f.key(keyboard::special::BACKSPACE);
+    type_text(&mut f, "2,5");
+    f.next();
+    // PREFERRED_DATE (datetime): not chosen yet → error; touching it chooses
+    assert_eq!(f.question_view().unwrap().kind, "datetime");
+    f.next();
+    assert!(f.session.error.is_some());
+    f.date_quick("today");
+    f.date_adjust("day", 1);
+    f.next();
+    // ACCESS (text, optional)
+    assert_eq!(f.question_view().unwrap().kind, "text");
+    type_text(&mut f, "Troisième étage");
+    f.key(keyboard::special::NEWLINE);
+    type_text(&mut f, "sans ascenseur");
+    f.next();
+    // BULKY_FEE (information)
+    assert_eq!(f.question_view().unwrap().kind, "info");
+    f.next();
+    // Description, address
+    assert_eq!(f.current_step(), Some(Step::Description));
+    f.next();
+    assert_eq!(f.current_step(), Some(Step::Address));
+    f.next();
+    assert!(f.session.error.is_some(), "location is required");
+    type_text(&mut f, "4 rue du Moulin");
+    f.next();
+    // Contact: yes, then name and an e-mail with a slip
+    assert_eq!(f.current_step(), Some(Step::ContactChoice));
+    f.next();
+    assert_eq!(f.question_view().unwrap().error, f.t("error-choose-yes-no"));
+    f.toggle_choice("yes");
+    f.next();
+    type_text(&mut f, "Anne");
+    f.next();
+    f.key(keyboard::special::SHIFT);
+    type_text(&mut f, "martin");
+    f.next();
+    type_text(&mut f, "anne.example.org");
+    f.next();
+    assert_eq!(f.question_view().unwrap().error, f.t("error-bad-email"));
+    f.set_value("anne@example.org");
+    f.next();
+    f.next(); // phone: optional
+    assert_eq!(f.session.screen, Screen::Check);
+    let rows = f.check_rows();
+    assert!(rows.iter().any(|r| r.answer.contains("Réfrigérateur")
+        || r.answer.contains("Frigo")
+        || r.answer.contains(',')));
+    assert!(rows.iter().any(|r| r.answer == "Martin"), "{rows:?}");
+    // Change the count from the check page: Continue returns to check.
+    let count_step = rows.iter().find(|r| r.answer == "2,5").unwrap().step as usize;
+    f.change(count_step);
+    assert_eq!(f.session.screen, Screen::Question);
+    f.key(keyboard::special::BACKSPACE);
+    f.key(keyboard::special::BACKSPACE);
+    f.key(keyboard::special::BACKSPACE);
+    type_text(&mut f, "3");
+    f.next();
+    assert_eq!(f.session.screen, Screen::Check);
+    let form = f.submit().expect("valid");
+    assert_eq!(f.session.screen, Screen::Submitting);
+    assert_eq!(form.locale, "fr");
+    assert_eq!(
+        form.answers["ITEMS"],
+        Answer::Many(vec!["fridge".into(), "mattress".into()])
+    );
+    assert_eq!(form.answers["ITEM_COUNT"], Answer::One("3".into()));
+    assert_eq!(
+        form.answers["ACCESS"],
+        Answer::One("Troisième étage\nsans ascenseur".into())
+    );
+    assert_eq!(form.contact.last_name, "Martin");
+    f.saved(SaveOutcome::Saved("DEMO-00001-X".into()));
+    assert_eq!(f.session.screen, Screen::Confirmation);
+    assert!(
+        f.session.input.answers.is_empty(),
+        "answers dropped once saved"
+    );
+    assert!(!f.can_go_back());
+    f.back();
+    assert_eq!(
+        f.session.screen,
+        Screen::Confirmation,
+        "no way back into the answers"
+    );
+    f.finish();
+    assert!(f.session.is_blank());
+    assert_eq!(f.session.screen, Screen::Welcome);
+}
+
+#[test]
+fn the_idle_timeout_warns_then_wipes_and_more_time_is_unlimited() {
+    let mut f = flow();
+    to_service(&mut f, "ar", "PARK");
+    type_text(&mut f, "حديقة");
+    for _ in 0..59 {
+        assert!(!f.tick() || f.session.warning.is_none());
+    }
+    assert!(f.session.warning.is_none());
+    f.tick();
+    assert_eq!(f.session.warning, Some(WARNING_SECONDS));
+    const { assert!(WARNING_SECONDS >= 20) };
+    assert!(f.timeout_text().contains(&WARNING_SECONDS.to_string()));
+    for _ in 0..12 {
+        // ten extensions and more, each taken late in the countdown
+        for _ in 0..WARNING_SECONDS - 1 {
+            f.tick();
+        }
+        assert!(f.session.warning.is_some());
+        f.more_time();
+        assert_eq!(f.session.screen, Screen::Question);
+        assert!(f.session.warning.is_none());
+        for _ in 0..60 {
+            f.tick();
+        }
+    }
+    assert_eq!(f.session.extensions, 12);
+    assert!(f.session.warning.is_some());
+    for _ in 0..WARNING_SECONDS {
+        f.tick();
+    }
+    assert_eq!(f.session.screen, Screen::Welcome);
+    assert!(f.session.is_blank());
+    assert_eq!(f.locale(), "en", "language back to the kiosk default");
+    f.back();
+    f.back();
+    assert!(
+        f.session.is_blank(),
+        "back cannot reach the previous resident's answers"
+    );
+    assert_eq!(f.question_view(), None);
+}
+
+#[test]
+fn check_page_lists_every_error_after_send_and_links_to_its_question() {
+    let mut f = flow();
+    to_service(&mut f, "en", "GRAFFITI");
+    f.next(); // description
+    type_text(&mut f, "x");
+    f.next(); // address
+    f.toggle_choice("no");
+    f.next();
+    assert_eq!(f.session.screen, Screen::Check);
+    // Simulate an answer that became invalid (set through assistive technology).
+    f.change(1);
+    f.set_value("");
+    f.session.returning_to_check = false;
+    f.session.screen = Screen::Check;
+    assert!(f.submit().is_none());
+    let summary = f.error_summary();
+    assert_eq!(summary.len(), 1);
+    assert_eq!(summary[0].step, 1);
+    assert!(summary[0].message.contains(&f.t("address-title")));
+    f.change(summary[0].step as usize);
+    assert!(
+        f.question_view()
+            .unwrap()
+            .error
+            .contains(&f.t("error-location-missing"))
+    );
+}
+
+#[test]
+fn language_can_change_mid_form_without_losing_answers() {
+    let mut f = flow();
+    to_service(&mut f, "en", "POTHOLE");
+    f.next(); // info
+    f.toggle_choice("large");
+    let title_en = f.question_view().unwrap().title;
+    f.open_languages();
+    f.choose_language("uk");
+    assert_eq!(f.session.screen, Screen::Question);
+    let q = f.question_view().unwrap();
+    assert_ne!(q.title, title_en);
+    assert!(q.choices.iter().any(|c| c.selected && c.key == "large"));
+    assert!(f.keyboard().1.is_empty());
+}
+
+#[test]
+fn typing_stops_at_the_limit() {
+    let mut f = flow();
+    to_service(&mut f, "en", "PARK");
+    for _ in 0..(crate::validate::STRING_MAX + 20) {
+        f.key("a");
+    }
+    assert_eq!(
+        f.question_view().unwrap().value.chars().count(),
+        crate::validate::STRING_MAX
+    );
+}

@@ -1,0 +1,555 @@
+//! What each screen shows, computed from the flow as plain data (translated, ordered, ready to
+//! render). The Slint adapter copies these into `Api` properties; tests read them directly.
+
+use crate::catalog::{Attribute, Datatype};
+use crate::i18n::{Arg, endonym, is_rtl};
+use crate::validate::{Answer, Field, FieldError, Problem};
+
+use super::keyboard::{self, Key, KeyboardKind};
+use super::{Flow, Screen, Step, datetime};
+
+/// Tile key for services without a group.
+pub const NO_GROUP_KEY: &str = "~none";
+
+/// A large tile.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TileView {
+    /// What `choose_tile` receives.
+    pub key: String,
+    /// Big text.
+    pub title: String,
+    /// Small text.
+    pub subtitle: String,
+}
+
+/// One option of a choice question.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChoiceView {
+    /// Value key.
+    pub key: String,
+    /// Shown text.
+    pub label: String,
+    /// Chosen.
+    pub selected: bool,
+}
+
+/// The question screen.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QuestionView {
+    /// `string`, `text`, `number`, `datetime`, `single`, `multi`, `info`, `yesno`.
+    pub kind: &'static str,
+    /// The service name.
+    pub caption: String,
+    /// "Question 2 of 6".
+    pub step_label: String,
+    /// The question.
+    pub title: String,
+    /// A hint under it.
+    pub hint: String,
+    /// What was typed (or the date chosen, or the information text).
+    pub value: String,
+    /// The error, translated.
+    pub error: String,
+    /// Options for choice questions.
+    pub choices: Vec<ChoiceView>,
+}
+
+/// One part of the date picker.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DatePartView {
+    /// `day`, `month`, `year`, `hour`, `minute`.
+    pub field: String,
+    /// Translated label.
+    pub label: String,
+    /// Shown value.
+    pub value: String,
+}
+
+/// A row of "check your answers".
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckRowView {
+    /// The question.
+    pub question: String,
+    /// The answer as the resident would say it.
+    pub answer: String,
+    /// The step "Change" goes to, or -1 for none.
+    pub step: i32,
+    /// This answer must be fixed.
+    pub has_error: bool,
+}
+
+/// A line of the error summary.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorView {
+    /// "<question>: <what to do>".
+    pub message: String,
+    /// The step to go to.
+    pub step: i32,
+}
+
+/// The error shown when "contact me?" is not answered.
+pub fn choose_error() -> FieldError {
+    FieldError {
+        field: Field::ContactChoice,
+        problem: Problem::Required,
+    }
+}
+
+impl Flow {
+    /// Whether the current language is written right to left.
+    pub fn rtl(&self) -> bool {
+        is_rtl(self.locale())
+    }
+
+    /// The welcome greeting, in the language of the moment.
+    pub fn greeting(&self) -> (String, bool) {
+        let locale = self.greeting_locale();
+        (
+            self.translations().text(locale, "welcome-touch"),
+            is_rtl(locale),
+        )
+    }
+
+    /// The heading of a tile page.
+    pub fn page_title(&self) -> String {
+        match self.session.screen {
+            Screen::Language => self.t("language-title"),
+            Screen::Groups => self.t("groups-title"),
+            Screen::Services => match &self.session.group {
+                Some(Some(g)) => g.clone(),
+                _ => self.t("services-other"),
+            },
+            _ => String::new(),
+        }
+    }
+
+    /// The tiles of the language, group or service page.
+    pub fn tiles(&self) -> Vec<TileView> {
+        let catalog = self.catalog();
+        match self.session.screen {
+            Screen::Language => self
+                .settings()
+                .languages
+                .iter()
+                .map(|l| TileView {
+                    key: l.clone(),
+                    title: endonym(l).to_string(),
+                    subtitle: String::new(),
+                })
+                .collect(),
+            Screen::Groups => catalog
+                .groups()
+                .into_iter()
+                .map(|g| {
+                    let names = catalog
+                        .services_in_group(g.as_deref())
+                        .map(|s| s.service_name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" · ");
+                    TileView {
+                        key: g.clone().unwrap_or_else(|| NO_GROUP_KEY.to_string()),
+                        title: g.clone().unwrap_or_else(|| self.t("services-other")),
+                        subtitle: names,
+                    }
+                })
+                .collect(),
+            Screen::Services => {
+                let group = self.session.group.clone().flatten();
+                catalog
+                    .services_in_group(group.as_deref())
+                    .map(|s| TileView {
+                        key: s.service_code.clone(),
+                        title: s.service_name.clone(),
+                        subtitle: s.description.clone(),
+                    })
+                    .collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn attribute(&self, code: &str) -> Option<&Attribute> {
+        self.catalog()
+            .definition(self.session.service.as_deref()?)?
+            .attribute(code)
+    }
+
+    /// A translated error message for a field error.
+    pub fn error_message(&self, error: &FieldError) -> String {
+        let tr = self.translations();
+        match &error.problem {
+            Problem::TooLong { max } => tr.format(
+                self.locale(),
+                error.problem.message_id(),
+                &[("max", Arg::from(*max))],
+            ),
+            p if error.field == Field::ContactChoice => {
+                let _ = p;
+                self.t("error-choose-yes-no")
+            }
+            p => self.t(p.message_id()),
+        }
+    }
+
+    fn step_title(&self, step: &Step) -> String {
+        match step {
+            Step::Attribute(code) => self
+                .attribute(code)
+                .map(|a| {
+                    if a.variable {
+                        a.description.clone()
+                    } else {
+                        self.t("info-title")
+                    }
+                })
+                .unwrap_or_default(),
+            Step::Description => self.t("description-title"),
+            Step::Address => self.t("address-title"),
+            Step::ContactChoice => self.t("contact-choice-title"),
+            Step::FirstName => self.t("first-name-title"),
+            Step::LastName => self.t("last-name-title"),
+            Step::Email => self.t("email-title"),
+            Step::Phone => self.t("phone-title"),
+        }
+    }
+
+    /// The current question, ready to show.
+    pub fn question_view(&self) -> Option<QuestionView> {
+        let step = self.current_step()?;
+        let steps = self.steps();
+        let service_name = self
+            .session
+            .service
+            .as_deref()
+            .and_then(|c| self.catalog().service(c))
+            .map(|s| s.service_name.clone())
+            .unwrap_or_default();
+        let input = &self.session.input;
+        let text_of = |s: &str| s.to_string();
+        let mut view = QuestionView {
+            kind: "string",
+            caption: service_name,
+            step_label: self.translations().format(
+                self.locale(),
+                "question-step",
+                &[
+                    ("current", Arg::from(self.session.step + 1)),
+                    ("total", Arg::from(steps.len())),
+                ],
+            ),
+            title: self.step_title(&step),
+            hint: String::new(),
+            value: String::new(),
+            error: self
+                .session
+                .error
+                .as_ref()
+                .map(|e| self.error_message(e))
+                .unwrap_or_default(),
+            choices: Vec::new(),
+        };
+        match &step {
+            Step::Attribute(code) => {
+                let Some(a) = self.attribute(code) else {
+                    return Some(view);
+                };
+                view.hint = a.datatype_description.clone();
+                if !a.required && a.variable {
+                    view.hint = join_hint(&self.t("optional"), &view.hint);
+                }
+                let answer = input.answers.get(code);
+                if !a.variable {
+                    view.kind = "info";
+                    view.value = a.description.clone();
+                    view.hint.clear();
+                    return Some(view);
+                }
+                match a.datatype {
+                    Datatype::String | Datatype::Text | Datatype::Number => {
+                        view.kind = match a.datatype {
+                            Datatype::Text => "text",
+                            Datatype::Number => "number",
+                            _ => "string",
+                        };
+                        if let Some(Answer::One(s)) = answer {
+                            view.value = text_of(s);
+                        }
+                    }
+                    Datatype::Datetime => {
+                        view.kind = "datetime";
+                        view.value = match self.session.dates.get(code) {
+                            Some(p) if p.chosen => self.format_datetime(&p.answer_text()),
+                            _ => self.t("date-not-chosen"),
+                        };
+                    }
+                    Datatype::Singlevaluelist | Datatype::Multivaluelist => {
+                        let multi = a.datatype == Datatype::Multivaluelist;
+                        view.kind = if multi { "multi" } else { "single" };
+                        if view.hint.is_empty() || multi {
+                            let extra = self.t(if multi { "choose-all" } else { "choose-one" });
+                            if !view.hint.contains(&extra) && a.datatype_description.is_empty() {
+                                view.hint = join_hint(&view.hint, &extra);
+                            }
+                        }
+                        let chosen: Vec<&str> = match answer {
+                            Some(Answer::One(k)) => vec![k.as_str()],
+                            Some(Answer::Many(ks)) => ks.iter().map(String::as_str).collect(),
+                            None => Vec::new(),
+                        };
+                        view.choices = a
+                            .values
+                            .iter()
+                            .map(|v| ChoiceView {
+                                key: v.key.clone(),
+                                label: v.name.clone(),
+                                selected: chosen.contains(&v.key.as_str()),
+                            })
+                            .collect();
+                    }
+                }
+            }
+            Step::Description => {
+                view.kind = "text";
+                view.hint = self.t("description-hint");
+                view.value = text_of(&input.description);
+            }
+            Step::Address => {
+                view.hint = self.t("address-hint");
+                view.value = text_of(&input.address);
+            }
+            Step::ContactChoice => {
+                view.kind = "yesno";
+                view.hint = self.t("contact-choice-hint");
+                view.choices = vec![
+                    ChoiceView {
+                        key: "yes".into(),
+                        label: self.t("contact-yes"),
+                        selected: self.session.wants_contact == Some(true),
+                    },
+                    ChoiceView {
+                        key: "no".into(),
+                        label: self.t("contact-no"),
+                        selected: self.session.wants_contact == Some(false),
+                    },
+                ];
+            }
+            Step::FirstName | Step::LastName | Step::Email | Step::Phone => {
+                view.hint = self.t("optional");
+                view.value = text_of(match step {
+                    Step::FirstName => &input.contact.first_name,
+                    Step::LastName => &input.contact.last_name,
+                    Step::Email => &input.contact.email,
+                    _ => &input.contact.phone,
+                });
+                if step == Step::Phone {
+                    view.kind = "number";
+                }
+            }
+        }
+        Some(view)
+    }
+
+    /// The keyboard to show with the current question.
+    pub fn keyboard(&self) -> (KeyboardKind, Vec<Vec<Key>>) {
+        let Some(step) = self.current_step() else {
+            return (KeyboardKind::None, Vec::new());
+        };
+        let kind = self.keyboard_kind(&step);
+        let multiline = matches!(self.question_view().map(|q| q.kind), Some("text"));
+        let mode = if step == Step::Email
+            && self.session.keyboard_mode == keyboard::Mode::Native
+            && matches!(self.locale(), "ar" | "uk")
+        {
+            // E-mail addresses are written in Latin letters.
+            keyboard::Mode::Latin
+        } else {
+            self.session.keyboard_mode
+        };
+        let mut rows = keyboard::layout(kind, self.locale(), mode, self.session.shift, multiline);
+        for key in rows.iter_mut().flatten() {
+            if key.value.starts_with('{') {
+                key.accessible = self.t(&key.accessible);
+            }
+        }
+        (kind, rows)
+    }
+
+    /// The parts of the date picker for the current question.
+    pub fn date_parts(&self) -> Vec<DatePartView> {
+        let Some(Step::Attribute(code)) = self.current_step() else {
+            return Vec::new();
+        };
+        let picker = self
+            .session
+            .dates
+            .get(&code)
+            .copied()
+            .unwrap_or_else(|| datetime::DatePicker::new(self.now_local()));
+        let v = picker.value;
+        datetime::PARTS
+            .iter()
+            .map(|part| DatePartView {
+                field: part.to_string(),
+                label: self.t(&format!("date-{part}")),
+                value: match *part {
+                    "day" => v.day().to_string(),
+                    "month" => self.t(&format!("month-{}", v.month() as u8)),
+                    "year" => v.year().to_string(),
+                    "hour" => format!("{:02}", v.hour()),
+                    _ => format!("{:02}", v.minute()),
+                },
+            })
+            .collect()
+    }
+
+    /// A date and time as a resident reads it: "27 November 2026, 14:30".
+    pub fn format_datetime(&self, answer: &str) -> String {
+        match datetime::parse_answer(answer) {
+            Some(v) => self.translations().format(
+                self.locale(),
+                "date-format",
+                &[
+                    ("day", Arg::from(v.day() as i64)),
+                    (
+                        "month",
+                        Arg::from(self.t(&format!("month-{}", v.month() as u8))),
+                    ),
+                    ("year", Arg::Str(v.year().to_string())),
+                    (
+                        "time",
+                        Arg::from(format!("{:02}:{:02}", v.hour(), v.minute())),
+                    ),
+                ],
+            ),
+            None => answer.to_string(),
+        }
+    }
+
+    fn answer_text(&self, step: &Step) -> String {
+        let input = &self.session.input;
+        let text = match step {
+            Step::Attribute(code) => {
+                let Some(a) = self.attribute(code) else {
+                    return String::new();
+                };
+                match (a.datatype, input.answers.get(code)) {
+                    (_, None) => String::new(),
+                    (Datatype::Datetime, Some(Answer::One(s))) if !s.is_empty() => {
+                        self.format_datetime(s)
+                    }
+                    (_, Some(Answer::One(s))) => a
+                        .value(s)
+                        .map(|v| v.name.clone())
+                        .unwrap_or_else(|| s.clone()),
+                    (_, Some(Answer::Many(keys))) => keys
+                        .iter()
+                        .map(|k| {
+                            a.value(k)
+                                .map(|v| v.name.clone())
+                                .unwrap_or_else(|| k.clone())
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                }
+            }
+            Step::Description => input.description.clone(),
+            Step::Address => input.address.clone(),
+            Step::ContactChoice => String::new(),
+            Step::FirstName => input.contact.first_name.clone(),
+            Step::LastName => input.contact.last_name.clone(),
+            Step::Email => input.contact.email.clone(),
+            Step::Phone => input.contact.phone.clone(),
+        };
+        if text.trim().is_empty() {
+            self.t("check-not-answered")
+        } else {
+            text
+        }
+    }
+
+    /// The rows of "check your answers".
+    pub fn check_rows(&self) -> Vec<CheckRowView> {
+        let mut rows = Vec::new();
+        if let Some(service) = self
+            .session
+            .service
+            .as_deref()
+            .and_then(|c| self.catalog().service(c))
+        {
+            rows.push(CheckRowView {
+                question: self.t("check-service"),
+                answer: service.service_name.clone(),
+                step: -1,
+                has_error: false,
+            });
+        }
+        let errors = &self.session.check_errors;
+        for (i, step) in self.steps().iter().enumerate() {
+            let is_info = matches!(step, Step::Attribute(c) if self.attribute(c).is_some_and(|a| !a.variable));
+            if is_info {
+                continue;
+            }
+            let (question, answer) = if *step == Step::ContactChoice {
+                let answer = if self.session.wants_contact == Some(true) {
+                    self.t("contact-yes")
+                } else {
+                    self.t("check-contact-none")
+                };
+                (self.t("check-contact"), answer)
+            } else {
+                (self.step_title(step), self.answer_text(step))
+            };
+            let fields = super::steps::fields_of(step);
+            rows.push(CheckRowView {
+                question,
+                answer,
+                step: i as i32,
+                has_error: errors.iter().any(|e| fields.contains(&e.field)),
+            });
+        }
+        rows
+    }
+
+    /// The error summary of the check page (after a send attempt).
+    pub fn error_summary(&self) -> Vec<ErrorView> {
+        self.session
+            .check_errors
+            .iter()
+            .map(|e| {
+                let step = self.step_of_field(&e.field);
+                let question = step
+                    .and_then(|i| self.steps().get(i).cloned())
+                    .map(|s| self.step_title(&s))
+                    .unwrap_or_default();
+                ErrorView {
+                    message: if question.is_empty() {
+                        self.error_message(e)
+                    } else {
+                        format!("{question}: {}", self.error_message(e))
+                    },
+                    step: step.map_or(-1, |i| i as i32),
+                }
+            })
+            .collect()
+    }
+
+    /// The idle warning's text with the seconds left.
+    pub fn timeout_text(&self) -> String {
+        self.translations().format(
+            self.locale(),
+            "timeout-body",
+            &[(
+                "seconds",
+                Arg::from(self.session.warning.unwrap_or(0) as i64),
+            )],
+        )
+    }
+}
+
+fn join_hint(a: &str, b: &str) -> String {
+    match (a.is_empty(), b.is_empty()) {
+        (true, _) => b.to_string(),
+        (_, true) => a.to_string(),
+        _ => format!("{a} — {b}"),
+    }
+}

@@ -1,0 +1,126 @@
+//! `guichet kiosk`: the touchscreen app, fullscreen, with saving off the UI thread.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use slint::ComponentHandle;
+
+use super::controller::{Controller, KioskFacts};
+use super::generated::AppWindow;
+use super::worker::StoreWorker;
+use crate::catalog::Catalog;
+use crate::config::Config;
+use crate::flow::{Flow, FlowSettings};
+use crate::i18n::Translations;
+use crate::queue::Store;
+
+/// Why the kiosk could not run, in one line for the technician.
+#[derive(Debug, thiserror::Error)]
+pub enum KioskError {
+    /// Neither Wayland nor X11 is available.
+    #[error(
+        "no display: neither WAYLAND_DISPLAY nor DISPLAY is set. Run the kiosk under cage (see kiosk-image/) or Xvfb (`xvfb-run -s '-screen 0 1920x1080x24' guichet kiosk`), or render screens without a display with `guichet screenshot`"
+    )]
+    NoDisplay,
+    /// The windowing system refused.
+    #[error("cannot open the kiosk window: {0}. Check the display, or use `guichet screenshot`")]
+    Window(String),
+    /// Database or catalogue trouble.
+    #[error("{0}")]
+    Setup(String),
+}
+
+/// Whether a display server is reachable at all (checked before Slint tries, so that a kiosk
+/// started without one says so in one line instead of panicking deep in a backend).
+pub fn display_available() -> bool {
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+    set("WAYLAND_DISPLAY") || set("DISPLAY")
+}
+
+/// Every language's catalogue from the store.
+pub fn load_catalogs(
+    store: &Store,
+    languages: &[String],
+) -> Result<BTreeMap<String, Catalog>, String> {
+    let mut catalogs = BTreeMap::new();
+    for locale in languages {
+        if let Some(c) = store.catalog_for(locale).map_err(|e| e.to_string())? {
+            catalogs.insert(locale.clone(), c);
+        }
+    }
+    Ok(catalogs)
+}
+
+/// Runs the kiosk until the window closes.
+pub fn run(config: &Config, data_dir: &Path, demo: bool, windowed: bool) -> Result<(), KioskError> {
+    if !display_available() {
+        return Err(KioskError::NoDisplay);
+    }
+    let mut store = Store::open(data_dir).map_err(|e| KioskError::Setup(e.to_string()))?;
+    if demo {
+        store
+            .ensure_demo_catalog()
+            .map_err(|e| KioskError::Setup(e.to_string()))?;
+    }
+    let catalogs = load_catalogs(&store, &config.ui.languages).map_err(KioskError::Setup)?;
+    if catalogs.is_empty() {
+        return Err(KioskError::Setup(
+            "no catalogue is cached: run `guichet catalog refresh` or `guichet catalog import FILE` (or start with --demo)".into(),
+        ));
+    }
+    drop(store);
+    let tr = Arc::new(Translations::load().map_err(|e| KioskError::Setup(e.to_string()))?);
+    let app = AppWindow::new().map_err(|e| KioskError::Window(e.to_string()))?;
+    if !windowed {
+        app.window().set_fullscreen(true);
+    }
+    let flow = Flow::new(
+        FlowSettings {
+            languages: config.ui.languages.clone(),
+            idle_timeout_s: config.ui.idle_timeout_s,
+            local_offset: crate::clock::local_offset(),
+        },
+        catalogs,
+        tr,
+    );
+    let (tx, rx) = std::sync::mpsc::channel();
+    let worker = StoreWorker::spawn(
+        data_dir.to_path_buf(),
+        config.device.code.clone(),
+        tx,
+        Box::new(|_| {}),
+    );
+    let facts = KioskFacts {
+        council: config.device.council.clone(),
+        help_contact: config.device.help_contact.clone(),
+        status_url: config.central.status_url.clone(),
+        has_printer: config.printer.port != "none",
+        has_central: config.has_central(),
+    };
+    let _controller = Controller::install(&app, flow, worker, rx, facts);
+    let _watchdog = start_watchdog();
+    app.show().map_err(|e| KioskError::Window(e.to_string()))?;
+    // Tell systemd (Type=notify) we are up once the window exists.
+    let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Ready]);
+    slint::run_event_loop().map_err(|e| KioskError::Window(e.to_string()))?;
+    Ok(())
+}
+
+/// Pings the systemd watchdog from the UI thread, so a frozen event loop gets the kiosk
+/// restarted. Does nothing when not run under a watchdog.
+fn start_watchdog() -> Option<slint::Timer> {
+    let mut usec = 0;
+    if !sd_notify::watchdog_enabled(false, &mut usec) || usec == 0 {
+        return None;
+    }
+    let timer = slint::Timer::default();
+    timer.start(
+        slint::TimerMode::Repeated,
+        std::time::Duration::from_micros(usec / 2),
+        || {
+            let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Watchdog]);
+        },
+    );
+    Some(timer)
+}

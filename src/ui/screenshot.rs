@@ -1,0 +1,124 @@
+//! `guichet screenshot`: renders one scene to PNG with Slint's software renderer, no display
+//! needed. Uses its own platform (a `MinimalSoftwareWindow`), so it runs on a bare server.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use slint::platform::software_renderer::{MinimalSoftwareWindow, RepaintBufferType};
+use slint::platform::{Platform, WindowAdapter};
+use slint::{ComponentHandle, PhysicalSize, PlatformError};
+
+use super::controller::{Controller, KioskFacts};
+use super::generated::AppWindow;
+use super::scenes;
+use super::worker::StoreWorker;
+use crate::catalog::Catalog;
+use crate::config::Config;
+use crate::flow::{Flow, FlowSettings};
+use crate::i18n::Translations;
+
+struct HeadlessPlatform {
+    window: Rc<MinimalSoftwareWindow>,
+}
+
+impl Platform for HeadlessPlatform {
+    fn create_window_adapter(&self) -> Result<Rc<dyn WindowAdapter>, PlatformError> {
+        Ok(self.window.clone())
+    }
+}
+
+/// A headless renderer: one per process (Slint's platform is set once).
+pub struct Renderer {
+    window: Rc<MinimalSoftwareWindow>,
+    app: AppWindow,
+    controller: Rc<Controller>,
+}
+
+impl Renderer {
+    /// Sets up the headless platform and the UI with the demo catalogues (or the given ones).
+    pub fn new(config: &Config, catalogs: BTreeMap<String, Catalog>) -> Result<Renderer, String> {
+        let window = MinimalSoftwareWindow::new(RepaintBufferType::NewBuffer);
+        slint::platform::set_platform(Box::new(HeadlessPlatform {
+            window: window.clone(),
+        }))
+        .map_err(|e| format!("cannot start the headless renderer: {e}"))?;
+        let app = AppWindow::new().map_err(|e| format!("cannot create the UI: {e}"))?;
+        let tr = Arc::new(Translations::load().map_err(|e| e.to_string())?);
+        let flow = Flow::new(
+            FlowSettings {
+                languages: config.ui.languages.clone(),
+                idle_timeout_s: config.ui.idle_timeout_s,
+                local_offset: crate::clock::local_offset(),
+            },
+            catalogs,
+            tr,
+        );
+        let (tx, rx) = std::sync::mpsc::channel();
+        let worker = StoreWorker::disconnected(tx);
+        let facts = KioskFacts {
+            council: config.device.council.clone(),
+            help_contact: config.device.help_contact.clone(),
+            status_url: config.central.status_url.clone(),
+            has_printer: config.printer.port != "none",
+            has_central: config.has_central(),
+        };
+        let controller = Controller::install(&app, flow, worker, rx, facts);
+        app.show().map_err(|e| format!("cannot show the UI: {e}"))?;
+        Ok(Renderer {
+            window,
+            app,
+            controller,
+        })
+    }
+
+    /// Renders `scene` in `locale` at `width`×`height` to an RGBA image.
+    pub fn render(
+        &self,
+        scene: &str,
+        locale: &str,
+        width: u32,
+        height: u32,
+    ) -> Result<image::RgbaImage, String> {
+        self.window.set_size(PhysicalSize::new(width, height));
+        {
+            let mut flow = self.controller.flow_mut();
+            scenes::enter(&mut flow, scene, locale)?;
+        }
+        self.controller
+            .set_print_state(scenes::print_state_for(scene));
+        self.controller.refresh();
+        slint::platform::update_timers_and_animations();
+        let snapshot = self
+            .app
+            .window()
+            .take_snapshot()
+            .map_err(|e| format!("cannot render: {e}"))?;
+        image::RgbaImage::from_raw(
+            snapshot.width(),
+            snapshot.height(),
+            snapshot.as_bytes().to_vec(),
+        )
+        .ok_or_else(|| "rendered buffer has the wrong size".to_string())
+    }
+
+    /// The controller (tests).
+    pub fn controller(&self) -> &Rc<Controller> {
+        &self.controller
+    }
+}
+
+/// Renders and writes one PNG.
+pub fn write_png(
+    renderer: &Renderer,
+    scene: &str,
+    locale: &str,
+    width: u32,
+    height: u32,
+    out: &Path,
+) -> Result<(), String> {
+    let img = renderer.render(scene, locale, width, height)?;
+    img.save_with_format(out, image::ImageFormat::Png)
+        .map_err(|e| format!("cannot write {}: {e}", out.display()))
+}
