@@ -127,7 +127,11 @@ fn receipts_over_a_serial_line() {
     assert_eq!(collect(&mut printer, &store), [printed(&first)]);
     fake.wait_for(Duration::from_secs(5), "the cut", |c| c.cuts() == 1);
     let got = fake.received();
-    assert!(got.unknown().is_empty(), "unexpected commands {:?}", got.unknown());
+    assert!(
+        got.unknown().is_empty(),
+        "unexpected commands {:?}",
+        got.unknown()
+    );
     let text = got.text();
     for expected in [
         "Example Council",
@@ -138,7 +142,10 @@ fn receipts_over_a_serial_line() {
         "Questions : 0800 555 0100",
         "Votre référence",
     ] {
-        assert!(text.contains(expected), "{expected:?} not printed in:\n{text}");
+        assert!(
+            text.contains(expected),
+            "{expected:?} not printed in:\n{text}"
+        );
     }
     let reference_line = got
         .lines()
@@ -146,7 +153,12 @@ fn receipts_over_a_serial_line() {
         .find(|l| l.text == first)
         .expect("the reference on its own line");
     assert_eq!(
-        (reference_line.width, reference_line.height, reference_line.bold, reference_line.align),
+        (
+            reference_line.width,
+            reference_line.height,
+            reference_line.bold,
+            reference_line.align
+        ),
         (2, 2, true, 1),
         "the reference is large, bold and centred"
     );
@@ -165,13 +177,20 @@ fn receipts_over_a_serial_line() {
     let cut = got.iter().position(|c| matches!(c, Cmd::Cut(_))).unwrap();
     assert!(queries.iter().any(|&q| q < init), "status before the job");
     assert!(queries.iter().any(|&q| q > cut), "status after the job");
-    assert_eq!(store.print_jobs_for(&first).unwrap()[0].state, JobState::Printed);
+    assert_eq!(
+        store.print_jobs_for(&first).unwrap()[0].state,
+        JobState::Printed
+    );
     assert_eq!(printer.last_status().paper, Paper::Ok);
 
     // --- Paper out: nothing is sent, the job waits, and prints once paper is loaded. ----------
     fake.clear();
     fake.set_mode(Mode::PaperOut);
-    let second = store.enqueue("LIB2", &form("en"), None).unwrap().as_str().to_string();
+    let second = store
+        .enqueue("LIB2", &form("en"), None)
+        .unwrap()
+        .as_str()
+        .to_string();
     assert_eq!(
         collect(&mut printer, &store),
         [failed(&second, FailureReason::PaperOut)]
@@ -186,16 +205,24 @@ fn receipts_over_a_serial_line() {
     let job = &store.print_jobs_for(&second).unwrap()[0];
     assert_eq!((job.state, job.attempts), (JobState::Pending, 1));
     assert!(job.last_error.as_deref().unwrap().starts_with("paper_out"));
-    assert!(fake.received().qr_payloads().is_empty(), "nothing printed without paper");
+    assert!(
+        fake.received().qr_payloads().is_empty(),
+        "nothing printed without paper"
+    );
     fake.set_mode(Mode::Ready);
     assert_eq!(collect(&mut printer, &store), [printed(&second)]);
-    fake.wait_for(Duration::from_secs(5), "the retried receipt", |c| c.cuts() == 1);
+    fake.wait_for(Duration::from_secs(5), "the retried receipt", |c| {
+        c.cuts() == 1
+    });
     assert_eq!(
         fake.received().qr_payloads(),
         [format!("https://council.example/track/{second}")],
         "printed exactly once"
     );
-    assert!(fake.received().text().contains("Request received"), "in English this time");
+    assert!(
+        fake.received().text().contains("Request received"),
+        "in English this time"
+    );
 
     // --- Cover open and near-end are told apart; near-end still prints. -----------------------
     fake.set_mode(Mode::CoverOpen);
@@ -213,12 +240,35 @@ fn receipts_over_a_serial_line() {
         json,
         serde_json::json!({"connected": true, "paper": "ok", "cover_open": true, "error": false})
     );
-    assert!(out.stderr_text().contains("cover open"), "{}", out.stderr_text());
+    assert!(
+        out.stderr_text().contains("cover open"),
+        "{}",
+        out.stderr_text()
+    );
     assert_eq!(out.stderr_text().trim().lines().count(), 1);
+    let out = guichet_with_config(&dir, &config_path, &["doctor", "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let check = json["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "printer")
+        .unwrap()
+        .clone();
+    assert_eq!(check["ok"], false, "{check}");
+    assert!(
+        check["detail"].as_str().unwrap().contains("cover open"),
+        "{check}"
+    );
+    assert_eq!(out.status.code(), Some(1));
 
     // --- A printer that does not answer (switched off) is not connected. ----------------------
     fake.set_mode(Mode::Silent);
-    let third = store.enqueue("LIB2", &form("en"), None).unwrap().as_str().to_string();
+    let third = store
+        .enqueue("LIB2", &form("en"), None)
+        .unwrap()
+        .as_str()
+        .to_string();
     assert_eq!(
         collect(&mut printer, &store),
         [failed(&third, FailureReason::NotConnected)]
@@ -233,20 +283,25 @@ fn receipts_over_a_serial_line() {
     fake.unplug();
     assert!(!port.exists());
     let (tx, rx) = mpsc::channel();
-    let worker = guichet::printer::spawn_print_worker(
-        config.clone(),
-        dir.path().to_path_buf(),
-        move |e| {
+    let worker =
+        guichet::printer::spawn_print_worker(config.clone(), dir.path().to_path_buf(), move |e| {
             let _ = tx.send(e);
-        },
-    );
-    let fourth = store.enqueue("LIB2", &form("pl"), None).unwrap().as_str().to_string();
+        });
+    let fourth = store
+        .enqueue("LIB2", &form("pl"), None)
+        .unwrap()
+        .as_str()
+        .to_string();
     worker.wake();
     let event = rx.recv_timeout(Duration::from_secs(10)).expect("an event");
     assert_eq!(event, failed(&fourth, FailureReason::NotConnected));
     assert!(!worker.status().connected);
     let job = &store.print_jobs_for(&fourth).unwrap()[0];
-    assert_eq!(job.state, JobState::Pending, "kept for when the printer is back");
+    assert_eq!(
+        job.state,
+        JobState::Pending,
+        "kept for when the printer is back"
+    );
 
     let fake = FakePrinter::plug_in(&port, Mode::Ready);
     // No wake: the worker's own retry finds the printer again.
@@ -254,9 +309,14 @@ fn receipts_over_a_serial_line() {
         .recv_timeout(guichet::printer::worker::RETRY_INTERVAL * 4)
         .expect("printed after replug");
     assert_eq!(event, printed(&fourth));
-    fake.wait_for(Duration::from_secs(5), "the receipt after replug", |c| c.cuts() == 1);
+    fake.wait_for(Duration::from_secs(5), "the receipt after replug", |c| {
+        c.cuts() == 1
+    });
     let got = fake.received();
-    assert_eq!(got.qr_payloads(), [format!("https://council.example/track/{fourth}")]);
+    assert_eq!(
+        got.qr_payloads(),
+        [format!("https://council.example/track/{fourth}")]
+    );
     assert!(got.text().contains("Zgłoszenie przyjęte"), "{}", got.text());
     // Polish is sent as text in CP852 (ESC t 18), not as an image.
     assert!(got.contains(&Cmd::CodePage(18)));
@@ -267,11 +327,17 @@ fn receipts_over_a_serial_line() {
     // --- A staff reprint: a new job, audited, printed as a copy. ------------------------------
     fake.clear();
     let job = store.request_reprint(&first, "staff:bob").unwrap();
-    assert_eq!(printer.print_job_now(&store, job).unwrap(), PrintOutcome::Printed);
+    assert_eq!(
+        printer.print_job_now(&store, job).unwrap(),
+        PrintOutcome::Printed
+    );
     fake.wait_for(Duration::from_secs(5), "the reprint", |c| c.cuts() == 1);
     let got = fake.received();
     assert!(got.text().contains("DUPLICATA"), "{}", got.text());
-    assert_eq!(got.qr_payloads(), [format!("https://council.example/track/{first}")]);
+    assert_eq!(
+        got.qr_payloads(),
+        [format!("https://council.example/track/{first}")]
+    );
     let jobs = store.print_jobs_for(&first).unwrap();
     assert_eq!(jobs.len(), 2);
     assert!(jobs[1].reprint && jobs[1].state == JobState::Printed);
@@ -333,24 +399,53 @@ fn file_sink_render_and_reprint_through_the_binary() {
 
     // .bin: exactly what the printer would get.
     let bin = dir.path().join("r.bin");
-    let out = guichet(&dir, &["printer", "render", &reference, "--out", bin.to_str().unwrap()]);
+    let out = guichet(
+        &dir,
+        &[
+            "printer",
+            "render",
+            &reference,
+            "--out",
+            bin.to_str().unwrap(),
+        ],
+    );
     assert!(out.status.success(), "{}", out.stderr_text());
     let cmds = Decoder::decode_all(&std::fs::read(&bin).unwrap());
     assert!(cmds.unknown().is_empty(), "{:?}", cmds.unknown());
-    assert_eq!(cmds.qr_payloads(), [reference.clone()], "demo: no status URL");
+    assert_eq!(
+        cmds.qr_payloads(),
+        std::slice::from_ref(&reference),
+        "demo: no status URL"
+    );
     assert_eq!(cmds.cuts(), 1);
     let text = cmds.text();
-    for expected in ["Demo City Council", "Demo Library", "Service: Pothole or damaged road"] {
+    for expected in [
+        "Demo City Council",
+        "Demo Library",
+        "Service: Pothole or damaged road",
+    ] {
         assert!(text.contains(expected), "{expected:?} in {text}");
     }
     assert!(!text.contains("Secret") && !text.contains("ann@"), "{text}");
     assert!(cmds.rasters().is_empty(), "English needs no images");
     let size = std::fs::metadata(&bin).unwrap().len();
-    assert!(size < 2048, "a Latin receipt with native QR is under 2 KB: {size}");
+    assert!(
+        size < 2048,
+        "a Latin receipt with native QR is under 2 KB: {size}"
+    );
 
     // .png: a preview one pixel per dot of the 80 mm paper.
     let png = dir.path().join("r.png");
-    let out = guichet(&dir, &["printer", "render", &reference, "--out", png.to_str().unwrap()]);
+    let out = guichet(
+        &dir,
+        &[
+            "printer",
+            "render",
+            &reference,
+            "--out",
+            png.to_str().unwrap(),
+        ],
+    );
     assert!(out.status.success(), "{}", out.stderr_text());
     let image = image::open(&png).unwrap().to_luma8();
     assert_eq!(image.width(), 576);
@@ -359,10 +454,17 @@ fn file_sink_render_and_reprint_through_the_binary() {
     // Wrong extension: usage error. Unknown reference: one line, exit 1.
     let out = guichet(&dir, &["printer", "render", &reference, "--out", "r.txt"]);
     assert_eq!(out.status.code(), Some(2));
-    let out = guichet(&dir, &["printer", "render", "DEMO-99999-Z", "--out", "x.bin"]);
+    let out = guichet(
+        &dir,
+        &["printer", "render", "DEMO-99999-Z", "--out", "x.bin"],
+    );
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(out.stderr_text().trim().lines().count(), 1);
-    assert!(out.stderr_text().contains("DEMO-99999-Z"), "{}", out.stderr_text());
+    assert!(
+        out.stderr_text().contains("DEMO-99999-Z"),
+        "{}",
+        out.stderr_text()
+    );
 
     // The file sink is always ready.
     let out = guichet(&dir, &["printer", "status", "--json"]);
@@ -382,7 +484,11 @@ fn file_sink_render_and_reprint_through_the_binary() {
         .filter(|p| p.extension().is_some_and(|e| e == "bin"))
         .collect();
     assert_eq!(receipts.len(), 1, "{receipts:?}");
-    let name = receipts[0].file_name().unwrap().to_string_lossy().into_owned();
+    let name = receipts[0]
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
     assert!(name.starts_with(&format!("{reference}-")), "{name}");
     let cmds = Decoder::decode_all(&std::fs::read(&receipts[0]).unwrap());
     assert!(cmds.text().starts_with("COPY"), "{}", cmds.text());
@@ -405,15 +511,39 @@ fn arabic_is_drawn_and_other_languages_use_their_code_page() {
     let dir = TestDir::new("scripts");
     let arabic = submit(&dir, "ar");
     let bin = dir.path().join("ar.bin");
-    let out = guichet(&dir, &["printer", "render", &arabic, "--out", bin.to_str().unwrap()]);
+    let out = guichet(
+        &dir,
+        &["printer", "render", &arabic, "--out", bin.to_str().unwrap()],
+    );
     assert!(out.status.success(), "{}", out.stderr_text());
     let cmds = Decoder::decode_all(&std::fs::read(&bin).unwrap());
-    // The Arabic paragraphs are full-width images; the reference and QR stay native.
+    // The Arabic paragraphs are images; the reference and QR stay native.
     let rasters = cmds.rasters();
     assert!(rasters.len() >= 6, "{} images", rasters.len());
-    assert!(rasters.iter().all(|(w, _, _)| *w == 576 / 8));
-    assert!(cmds.lines().iter().any(|l| l.text == arabic && l.width == 2));
-    assert_eq!(cmds.qr_payloads(), [arabic.clone()]);
+    assert!(rasters.iter().all(|(w, _, _)| *w <= 576 / 8));
+    // Paragraphs that start at the start of the line sit at the right edge: ESC a 2.
+    let right_aligned = cmds
+        .iter()
+        .filter(|c| matches!(c, Cmd::Raster { align: 2, .. }))
+        .count();
+    assert!(right_aligned >= 3, "{right_aligned} right-aligned images");
+    assert!(
+        !cmds
+            .iter()
+            .any(|c| matches!(c, Cmd::Raster { align: 0, .. })),
+        "no Arabic paragraph on the left"
+    );
+    let bytes = std::fs::metadata(&bin).unwrap().len();
+    assert!(
+        bytes < 20_000,
+        "trimmed images keep an Arabic receipt small: {bytes}"
+    );
+    assert!(
+        cmds.lines()
+            .iter()
+            .any(|l| l.text == arabic && l.width == 2)
+    );
+    assert_eq!(cmds.qr_payloads(), std::slice::from_ref(&arabic));
     assert!(
         !cmds.text().contains(char::REPLACEMENT_CHARACTER),
         "no Arabic sent as code-page text: {}",
@@ -422,12 +552,32 @@ fn arabic_is_drawn_and_other_languages_use_their_code_page() {
 
     let ukrainian = submit(&dir, "uk");
     let bin = dir.path().join("uk.bin");
-    let out = guichet(&dir, &["printer", "render", &ukrainian, "--out", bin.to_str().unwrap()]);
+    let out = guichet(
+        &dir,
+        &[
+            "printer",
+            "render",
+            &ukrainian,
+            "--out",
+            bin.to_str().unwrap(),
+        ],
+    );
     assert!(out.status.success(), "{}", out.stderr_text());
     let cmds = Decoder::decode_all(&std::fs::read(&bin).unwrap());
-    assert!(cmds.rasters().is_empty(), "the default profile has CP866/CP1251");
-    assert!(cmds.text().contains("Послуга: Яма або пошкоджена дорога"), "{}", cmds.text());
-    assert!(cmds.text().contains("Питання: 0800 555 0100"), "{}", cmds.text());
+    assert!(
+        cmds.rasters().is_empty(),
+        "the default profile has CP866/CP1251"
+    );
+    assert!(
+        cmds.text().contains("Послуга: Яма або пошкоджена дорога"),
+        "{}",
+        cmds.text()
+    );
+    assert!(
+        cmds.text().contains("Питання: 0800 555 0100"),
+        "{}",
+        cmds.text()
+    );
 }
 
 #[test]
@@ -444,7 +594,13 @@ fn a_printer_without_native_qr_gets_the_qr_as_an_image() {
     let out = guichet_with_config(
         &dir,
         &config,
-        &["printer", "render", &reference, "--out", bin.to_str().unwrap()],
+        &[
+            "printer",
+            "render",
+            &reference,
+            "--out",
+            bin.to_str().unwrap(),
+        ],
     );
     assert!(out.status.success(), "{}", out.stderr_text());
     let cmds = Decoder::decode_all(&std::fs::read(&bin).unwrap());
@@ -477,7 +633,11 @@ fn a_printer_without_native_qr_gets_the_qr_as_an_image() {
         "[device]\ncode = \"DEMO\"\n[printer]\nport = \"file:receipts\"\nprofile = \"tm-9000\"\n",
     )
     .unwrap();
-    let out = guichet_with_config(&dir, &config, &["printer", "render", &reference, "--out", "x.bin"]);
+    let out = guichet_with_config(
+        &dir,
+        &config,
+        &["printer", "render", &reference, "--out", "x.bin"],
+    );
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stderr_text().contains("tm-9000") && out.stderr_text().contains("zj-5870"));
 }

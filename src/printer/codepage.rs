@@ -119,7 +119,11 @@ mod tests {
     fn a_missing_letter_refuses_the_whole_line() {
         assert_eq!(CodePage::Cp437.encode("Łódź"), None, "CP437 has no Polish");
         assert!(CodePage::Cp852.encode("Łódź").is_some());
-        assert_eq!(CodePage::Cp866.encode("місто"), None, "CP866 lacks Ukrainian і");
+        assert_eq!(
+            CodePage::Cp866.encode("місто"),
+            None,
+            "CP866 lacks Ukrainian і"
+        );
         assert!(CodePage::Cp866.encode("Київ").is_some(), "but has ї");
         assert!(CodePage::Cp1251.encode("місто").is_some());
         assert_eq!(CodePage::Cp1252.encode("مرحبا"), None);

@@ -21,8 +21,8 @@ const TRAILING_FEED_LINES: u8 = 4;
 
 /// Explicit directional formatting characters (embeddings, overrides, isolates).
 const BIDI_CONTROLS: [char; 9] = [
-    '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{2067}',
-    '\u{2068}', '\u{2069}',
+    '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{2067}', '\u{2068}',
+    '\u{2069}',
 ];
 
 /// A step of the plan.
@@ -129,11 +129,35 @@ fn plan_text(
                 bold,
                 align,
             };
-            Op::Image {
-                image: fonts.render(text, &style, profile.width_dots),
-                align: Align::Left,
-            }
+            trimmed_text_image(fonts.render(text, &style, profile.width_dots), text, align)
         }
+    }
+}
+
+/// Blank dots still cost bytes on the wire (a full-width row is 72 bytes), so a drawn paragraph
+/// is cut down to its ink, whole bytes wide, with a little air above and below; `ESC a` then puts
+/// it back where the layout had it.
+fn trimmed_text_image(image: Bitmap, text: &str, align: TextAlign) -> Op {
+    const AIR: usize = 6;
+    let (Some((left, right)), Some((top, bottom))) = (image.ink_columns(), image.ink_rows()) else {
+        return Op::Feed(1);
+    };
+    let x0 = left / 8 * 8;
+    let x1 = (right / 8 + 1) * 8;
+    let y0 = top.saturating_sub(AIR);
+    let y1 = bottom + 1 + AIR;
+    let first_strong_is_rtl = text
+        .chars()
+        .find(|c| c.is_alphabetic())
+        .is_some_and(is_rtl_char);
+    let align = match align {
+        TextAlign::Center => Align::Center,
+        TextAlign::Start if first_strong_is_rtl => Align::Right,
+        TextAlign::Start => Align::Left,
+    };
+    Op::Image {
+        image: image.crop(x0, y0, x1 - x0, y1 - y0),
+        align,
     }
 }
 
@@ -146,7 +170,11 @@ pub fn wrap(text: &str, columns: usize) -> Vec<String> {
         let mut word: Vec<char> = word.chars().collect();
         loop {
             let used = line.chars().count();
-            let room = if used == 0 { columns } else { columns - used - 1 };
+            let room = if used == 0 {
+                columns
+            } else {
+                columns - used - 1
+            };
             if word.len() <= room {
                 if used > 0 {
                     line.push(' ');
@@ -381,7 +409,10 @@ mod tests {
         let mut fonts = TextRenderer::new();
         let profile = Profile::named("zj-5870").unwrap();
         let bytes = encode(&receipt("تم استلام طلبك"), profile, &mut fonts);
-        let rasters = bytes.windows(3).filter(|w| *w == [0x1D, b'v', b'0']).count();
+        let rasters = bytes
+            .windows(3)
+            .filter(|w| *w == [0x1D, b'v', b'0'])
+            .count();
         assert_eq!(rasters, 2, "the Arabic line and the QR code");
         assert!(!bytes.windows(3).any(|w| w == [0x1D, b'(', b'k']));
         assert!(!bytes.windows(2).any(|w| w == [0x1D, b'V']), "no cutter");

@@ -71,6 +71,7 @@ pub struct Printer {
     fonts: TextRenderer,
     translations: Translations,
     last_status: PrinterStatus,
+    status_observer: Option<Box<dyn FnMut(PrinterStatus) + Send>>,
 }
 
 impl Printer {
@@ -88,6 +89,7 @@ impl Printer {
             fonts: TextRenderer::new(),
             translations: Translations::load()?,
             last_status: PrinterStatus::disconnected(),
+            status_observer: None,
         })
     }
 
@@ -101,6 +103,19 @@ impl Printer {
         &self.destination
     }
 
+    /// Calls `observer` with every status seen, as soon as it is seen (before the events that
+    /// follow from it), so a status shown next to an event is never older than the event.
+    pub fn observe_status(&mut self, observer: impl FnMut(PrinterStatus) + Send + 'static) {
+        self.status_observer = Some(Box::new(observer));
+    }
+
+    fn set_status(&mut self, status: PrinterStatus) {
+        self.last_status = status;
+        if let Some(observer) = &mut self.status_observer {
+            observer(status);
+        }
+    }
+
     /// The status seen by the last check.
     pub fn last_status(&self) -> PrinterStatus {
         self.last_status
@@ -108,11 +123,12 @@ impl Printer {
 
     /// Asks the printer now (opens the port, queries, closes).
     pub fn status(&mut self) -> PrinterStatus {
-        self.last_status = match Link::open(&self.destination) {
+        let status = match Link::open(&self.destination) {
             Ok(Some(mut link)) => link.status(),
             Ok(None) | Err(_) => PrinterStatus::disconnected(),
         };
-        self.last_status
+        self.set_status(status);
+        status
     }
 
     /// The receipt for `reference` as a document.
@@ -169,8 +185,9 @@ impl Printer {
     }
 
     fn check(&mut self, link: &mut Link) -> Result<(), Unavailable> {
-        self.last_status = link.status();
-        match self.last_status.problem() {
+        let status = link.status();
+        self.set_status(status);
+        match status.problem() {
             None => Ok(()),
             Some(reason) => Err(Unavailable {
                 reason,
@@ -196,7 +213,10 @@ impl Printer {
             .unwrap_or_default();
         let expired = store.expire_print_jobs(&cutoff)?;
         if expired > 0 {
-            tracing::warn!(expired, "gave up receipts not printed within {STALE_AFTER:?}");
+            tracing::warn!(
+                expired,
+                "gave up receipts not printed within {STALE_AFTER:?}"
+            );
         }
         let jobs = store.pending_print_jobs()?;
         self.print_batch(store, &jobs, on_event)?;
@@ -242,7 +262,7 @@ impl Printer {
         let mut link = match Link::open(&self.destination) {
             Ok(Some(link)) => link,
             Ok(None) => {
-                self.last_status = PrinterStatus::disconnected();
+                self.set_status(PrinterStatus::disconnected());
                 for job in jobs {
                     store.set_print_job_state(job.id, JobState::Skipped)?;
                     on_event(event(job, PrintOutcome::Skipped));
@@ -251,7 +271,7 @@ impl Printer {
             }
             Err(unavailable) => {
                 tracing::info!("{unavailable}");
-                self.last_status = PrinterStatus::disconnected();
+                self.set_status(PrinterStatus::disconnected());
                 return self.fail_all(store, jobs, unavailable.reason, on_event);
             }
         };
@@ -277,7 +297,9 @@ impl Printer {
                 Err(e) => return Err(e),
             };
             let name = format!("{}-{}", job.reference, job.id);
-            let sent = link.send(&bytes, &name).and_then(|()| self.check(&mut link));
+            let sent = link
+                .send(&bytes, &name)
+                .and_then(|()| self.check(&mut link));
             match sent {
                 Ok(()) => {
                     store.finish_print_attempt(job.id, JobState::Printed, None)?;

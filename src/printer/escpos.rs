@@ -143,12 +143,7 @@ impl Encoder {
 
     /// Native QR code (`GS ( k`, cn=49): model 2, module size 1–16 dots, error correction, store
     /// `data`, print. Returns `None` (and appends nothing) when `data` is empty or too long.
-    pub fn qr(
-        &mut self,
-        data: &[u8],
-        module_dots: u8,
-        ec: QrErrorCorrection,
-    ) -> Option<&mut Self> {
+    pub fn qr(&mut self, data: &[u8], module_dots: u8, ec: QrErrorCorrection) -> Option<&mut Self> {
         if data.is_empty() || data.len() > QR_MAX_DATA {
             return None;
         }

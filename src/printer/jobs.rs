@@ -78,4 +78,3 @@ pub struct ReceiptRow {
     /// Staff member who helped, if any.
     pub assisted_by: Option<String>,
 }
-

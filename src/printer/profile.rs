@@ -182,7 +182,10 @@ mod tests {
         assert_eq!(p.encode("Vœu").unwrap().0, CodePage::Cp1252);
         assert_eq!(p.encode("Zgłoszenie przyjęte").unwrap().0, CodePage::Cp852);
         assert_eq!(p.encode("Ваш запит прийнято").unwrap().0, CodePage::Cp866);
-        assert_eq!(p.encode("Питання: міська рада").unwrap().0, CodePage::Cp1251);
+        assert_eq!(
+            p.encode("Питання: міська рада").unwrap().0,
+            CodePage::Cp1251
+        );
         assert!(p.encode("تم استلام طلبك").is_none());
         // The 58 mm ZJ-5870 has no CP1251: Ukrainian must be drawn.
         let zj = Profile::named("zj-5870").unwrap();

@@ -172,7 +172,11 @@ pub fn layout(facts: &ReceiptFacts, tr: &Translations) -> Receipt {
         TextAlign::Start,
     ));
     blocks.push(Block::Feed(1));
-    blocks.push(text(tr.text(l, "receipt-reference"), false, TextAlign::Center));
+    blocks.push(text(
+        tr.text(l, "receipt-reference"),
+        false,
+        TextAlign::Center,
+    ));
     blocks.push(Block::Text {
         text: facts.reference.clone(),
         bold: true,
@@ -202,7 +206,11 @@ pub fn layout(facts: &ReceiptFacts, tr: &Translations) -> Receipt {
     }
     if let Some(name) = &facts.assisted_by {
         blocks.push(text(
-            tr.format(l, "receipt-assisted-by", &[("name", Arg::from(name.as_str()))]),
+            tr.format(
+                l,
+                "receipt-assisted-by",
+                &[("name", Arg::from(name.as_str()))],
+            ),
             false,
             TextAlign::Start,
         ));
@@ -214,13 +222,13 @@ pub fn layout(facts: &ReceiptFacts, tr: &Translations) -> Receipt {
 
 /// The `printer test` page: the profile, a line in each code page the profile has, a line of
 /// Arabic (always raster), and a QR code.
-pub fn test_page(
-    profile: &super::profile::Profile,
-    config: &Config,
-    tr: &Translations,
-) -> Receipt {
+pub fn test_page(profile: &super::profile::Profile, config: &Config, tr: &Translations) -> Receipt {
     let mut blocks = vec![
-        text(tr.text("en", "receipt-test-heading"), true, TextAlign::Center),
+        text(
+            tr.text("en", "receipt-test-heading"),
+            true,
+            TextAlign::Center,
+        ),
         text(
             format!("{} / {}", config.device.code, config.device.site),
             false,
@@ -235,7 +243,9 @@ pub fn test_page(
     ];
     for (cp, n) in profile.code_pages {
         let sample = match cp {
-            super::codepage::CodePage::Cp852 | super::codepage::CodePage::Cp1250 => "Zażółć gęślą jaźń",
+            super::codepage::CodePage::Cp852 | super::codepage::CodePage::Cp1250 => {
+                "Zażółć gęślą jaźń"
+            }
             super::codepage::CodePage::Cp866 => "Съешь же ещё этих булок",
             super::codepage::CodePage::Cp1251 => "Їжак і ґава: Київ",
             super::codepage::CodePage::Cp1252 => "Œuvre, cœur, 10 €",
@@ -247,10 +257,21 @@ pub fn test_page(
             TextAlign::Start,
         ));
     }
-    blocks.push(text(tr.text("ar", "receipt-heading"), false, TextAlign::Start));
+    blocks.push(text(
+        tr.text("ar", "receipt-heading"),
+        false,
+        TextAlign::Start,
+    ));
     blocks.push(Block::Rule);
-    blocks.push(text(tr.text("en", "receipt-test-ok"), false, TextAlign::Start));
-    blocks.push(Block::Qr(format!("guichet printer test {}", config.device.code)));
+    blocks.push(text(
+        tr.text("en", "receipt-test-ok"),
+        false,
+        TextAlign::Start,
+    ));
+    blocks.push(Block::Qr(format!(
+        "guichet printer test {}",
+        config.device.code
+    )));
     Receipt { blocks }
 }
 
@@ -302,7 +323,11 @@ mod tests {
             assert!(all.contains(expected), "{expected:?} missing from {all}");
         }
         assert!(r.blocks.contains(&Block::Qr("LIB2-00042-K".into())));
-        assert!(r.blocks.iter().any(|b| matches!(b, Block::Text { text, large: true, .. } if text == "LIB2-00042-K")));
+        assert!(
+            r.blocks.iter().any(
+                |b| matches!(b, Block::Text { text, large: true, .. } if text == "LIB2-00042-K")
+            )
+        );
     }
 
     #[test]

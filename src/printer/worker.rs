@@ -105,6 +105,10 @@ fn run(
             }
         }
     };
+    let observed = Arc::clone(&status);
+    printer.observe_status(move |now| {
+        *observed.lock().unwrap_or_else(PoisonError::into_inner) = now;
+    });
     let mut store: Option<Store> = None;
     loop {
         let mut waiting = false;
@@ -116,9 +120,11 @@ fn run(
         if let Some(s) = &store {
             let mut emit = |event: PrintEvent| on_event(event);
             match printer.print_pending(s, &mut emit) {
-                Ok(now) => {
-                    *status.lock().unwrap_or_else(PoisonError::into_inner) = now;
-                    waiting = s.pending_print_jobs().map(|j| !j.is_empty()).unwrap_or(true);
+                Ok(_) => {
+                    waiting = s
+                        .pending_print_jobs()
+                        .map(|j| !j.is_empty())
+                        .unwrap_or(true);
                 }
                 Err(e) => {
                     tracing::error!("print worker: {e}");

@@ -11,7 +11,8 @@ use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use super::{Store, StoreError, audit_in, now_rfc3339};
 use crate::printer::jobs::{JobState, PrintJob, ReceiptRow};
 
-const JOB_COLUMNS: &str = "j.id, s.reference, j.state, j.reprint, j.created_at, j.attempts, j.last_error
+const JOB_COLUMNS: &str =
+    "j.id, s.reference, j.state, j.reprint, j.created_at, j.attempts, j.last_error
      FROM print_jobs j JOIN submissions s ON s.id = j.submission_id";
 
 fn job_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PrintJob> {
@@ -198,7 +199,10 @@ mod tests {
                 |row| Ok((row.get(0)?, row.get(1)?)),
             )
             .unwrap();
-        assert_eq!((actor.as_str(), action.as_str()), ("bob", "receipt.reprint"));
+        assert_eq!(
+            (actor.as_str(), action.as_str()),
+            ("bob", "receipt.reprint")
+        );
         assert!(matches!(
             store.request_reprint("LIB2-99999-Z", "bob"),
             Err(StoreError::NotFound(_))

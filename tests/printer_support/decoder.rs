@@ -138,10 +138,7 @@ impl Decoder {
     pub fn feed(&mut self, bytes: &[u8]) -> Vec<Cmd> {
         self.pending.extend_from_slice(bytes);
         let mut out = Vec::new();
-        loop {
-            let Some((used, cmd)) = self.next_command() else {
-                break;
-            };
+        while let Some((used, cmd)) = self.next_command() {
             self.pending.drain(..used);
             match cmd {
                 Step::Printable(b) => self.line.push(b),
@@ -154,11 +151,7 @@ impl Decoder {
                             self.pending = pending;
                         }
                         Cmd::CodePage(n) => self.code_page = *n,
-                        Cmd::Feed(_) => {
-                            if !self.line.is_empty() {
-                                self.emit_line(&mut out);
-                            }
-                        }
+                        Cmd::Feed(_) if !self.line.is_empty() => self.emit_line(&mut out),
                         _ => {}
                     }
                     out.push(cmd);
