@@ -23,6 +23,12 @@ pub enum BenchCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Receipt size and time on the wire, native QR against raster QR (BENCHMARKS.md "Receipts").
+    Receipt {
+        /// One JSON document on stdout.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// The submission the enqueue benchmark (and the crash test) writes as its `n`-th: its content is
@@ -66,6 +72,7 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 
 pub(super) fn run(ctx: &Context, cmd: BenchCommand) -> Result<(), CliError> {
     match cmd {
+        BenchCommand::Receipt { json } => super::printer::bench_receipt(ctx, json),
         BenchCommand::Enqueue {
             count,
             print_references,

@@ -113,21 +113,30 @@ fn check_disk(ctx: &Context) -> Result<String, String> {
 }
 
 fn check_printer(ctx: &Context) -> Result<String, String> {
-    let port = &ctx.config.printer.port;
-    if port == "none" {
-        return Ok("no printer configured".into());
+    use crate::printer::transport::Destination;
+    let mut printer = crate::printer::Printer::new(
+        std::sync::Arc::new(ctx.config.clone()),
+        ctx.data_dir.clone(),
+    )
+    .map_err(|e| e.to_string())?;
+    let profile = printer.profile().name;
+    let port = match printer.destination() {
+        Destination::None => return Ok("no printer configured".into()),
+        Destination::Directory(dir) => {
+            return Ok(format!("file sink {} (profile {profile})", dir.display()));
+        }
+        Destination::Serial { path, .. } => path.clone(),
+    };
+    let status = printer.status();
+    if let Some(reason) = status.problem() {
+        return Err(format!("{port}: {reason}"));
     }
-    if let Some(path) = port.strip_prefix("file:") {
-        let path = ctx.data_dir.join(path);
-        return Ok(format!("file sink {}", path.display()));
+    if status.paper == crate::printer::Paper::NearEnd {
+        return Ok(format!(
+            "{port}: ready, paper near end: load a new roll soon (profile {profile})"
+        ));
     }
-    if std::path::Path::new(port).exists() {
-        Ok(format!("{port} present (status not queried)"))
-    } else {
-        Err(format!(
-            "{port} does not exist: check the cable and printer.port"
-        ))
-    }
+    Ok(format!("{port}: ready (profile {profile})"))
 }
 
 fn check_central(ctx: &Context) -> Result<String, String> {

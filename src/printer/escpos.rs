@@ -1,0 +1,313 @@
+//! A small ESC/POS encoder: exactly the commands a receipt needs, each one a method that appends
+//! its bytes. It knows nothing about receipts or profiles; callers decide what to send.
+//!
+//! Command reference: Epson's ESC/POS Application Programming Guide; the facts we rely on are
+//! summarised in `NOTES-escpos.md` (code page numbers, `GS ( k` function codes, `GS v 0` layout).
+
+use super::raster::Bitmap;
+
+const ESC: u8 = 0x1B;
+const GS: u8 = 0x1D;
+const DLE: u8 = 0x10;
+const EOT: u8 = 0x04;
+const LF: u8 = 0x0A;
+
+/// `DLE EOT n`: which real-time status to ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum StatusKind {
+    /// n=1: printer status (offline bit).
+    Printer = 1,
+    /// n=2: off-line cause (cover open, paper-end stop, error).
+    OfflineCause = 2,
+    /// n=3: error cause (cutter, unrecoverable, auto-recoverable).
+    ErrorCause = 3,
+    /// n=4: paper roll sensor (near end, end).
+    PaperSensor = 4,
+}
+
+/// The real-time status request for `kind` (sent on its own, outside any other command).
+pub fn status_request(kind: StatusKind) -> [u8; 3] {
+    [DLE, EOT, kind as u8]
+}
+
+/// Horizontal alignment (`ESC a n`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    /// n=0.
+    Left,
+    /// n=1.
+    Center,
+    /// n=2.
+    Right,
+}
+
+/// QR error correction (`GS ( k` fn 169): 48–51 = L/M/Q/H.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QrErrorCorrection {
+    /// ~7 % recoverable.
+    L,
+    /// ~15 % recoverable: what receipts use, a crumpled receipt still scans.
+    M,
+    /// ~25 %.
+    Q,
+    /// ~30 %.
+    H,
+}
+
+/// Largest QR payload a `GS ( k` store command may carry on Epson-class printers.
+pub const QR_MAX_DATA: usize = 7089;
+
+/// Largest raster band sent in one `GS v 0`: some printers cap the height, and a band is only
+/// accepted when the print buffer is empty, so tall images go in several bands.
+pub const RASTER_BAND_ROWS: usize = 256;
+
+/// An ESC/POS byte stream being built.
+#[derive(Debug, Default, Clone)]
+pub struct Encoder {
+    bytes: Vec<u8>,
+}
+
+impl Encoder {
+    /// An empty stream.
+    pub fn new() -> Encoder {
+        Encoder::default()
+    }
+
+    /// The bytes so far.
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// The finished stream.
+    pub fn into_bytes(self) -> Vec<u8> {
+        self.bytes
+    }
+
+    /// `ESC @`: back to power-on settings, print buffer cleared.
+    pub fn init(&mut self) -> &mut Self {
+        self.bytes.extend_from_slice(&[ESC, b'@']);
+        self
+    }
+
+    /// `ESC t n`: select the character code table (number from the printer profile).
+    pub fn code_page(&mut self, n: u8) -> &mut Self {
+        self.bytes.extend_from_slice(&[ESC, b't', n]);
+        self
+    }
+
+    /// `ESC E n`: emphasised (bold) on or off.
+    pub fn bold(&mut self, on: bool) -> &mut Self {
+        self.bytes.extend_from_slice(&[ESC, b'E', u8::from(on)]);
+        self
+    }
+
+    /// `GS ! n`: character size as width and height multipliers, each clamped to 1–8.
+    pub fn size(&mut self, width: u8, height: u8) -> &mut Self {
+        let w = width.clamp(1, 8) - 1;
+        let h = height.clamp(1, 8) - 1;
+        self.bytes.extend_from_slice(&[GS, b'!', (w << 4) | h]);
+        self
+    }
+
+    /// `ESC a n`: alignment of the following lines (text, QR and raster images).
+    pub fn align(&mut self, align: Align) -> &mut Self {
+        let n = match align {
+            Align::Left => 0,
+            Align::Center => 1,
+            Align::Right => 2,
+        };
+        self.bytes.extend_from_slice(&[ESC, b'a', n]);
+        self
+    }
+
+    /// Already encoded text (bytes of the current code page), without a line feed. Control bytes
+    /// are dropped: inside text they would be read as commands.
+    pub fn text(&mut self, encoded: &[u8]) -> &mut Self {
+        self.bytes
+            .extend(encoded.iter().copied().filter(|&b| b >= 0x20 && b != 0x7F));
+        self
+    }
+
+    /// `LF`: print the line and advance.
+    pub fn line_feed(&mut self) -> &mut Self {
+        self.bytes.push(LF);
+        self
+    }
+
+    /// `ESC d n`: print and feed `n` lines.
+    pub fn feed_lines(&mut self, n: u8) -> &mut Self {
+        self.bytes.extend_from_slice(&[ESC, b'd', n]);
+        self
+    }
+
+    /// Native QR code (`GS ( k`, cn=49): model 2, module size 1–16 dots, error correction, store
+    /// `data`, print. Returns `None` (and appends nothing) when `data` is empty or too long.
+    pub fn qr(&mut self, data: &[u8], module_dots: u8, ec: QrErrorCorrection) -> Option<&mut Self> {
+        if data.is_empty() || data.len() > QR_MAX_DATA {
+            return None;
+        }
+        // fn 165: model 2 (n1=50, n2=0).
+        self.gs_k(65, &[50, 0]);
+        // fn 167: module size.
+        self.gs_k(67, &[module_dots.clamp(1, 16)]);
+        // fn 169: error correction level.
+        let level = match ec {
+            QrErrorCorrection::L => 48,
+            QrErrorCorrection::M => 49,
+            QrErrorCorrection::Q => 50,
+            QrErrorCorrection::H => 51,
+        };
+        self.gs_k(69, &[level]);
+        // fn 180: store the data (m=48).
+        let mut store = Vec::with_capacity(data.len() + 1);
+        store.push(48);
+        store.extend_from_slice(data);
+        self.gs_k(80, &store);
+        // fn 181: print the stored symbol (m=48).
+        self.gs_k(81, &[48]);
+        Some(self)
+    }
+
+    /// `GS ( k pL pH cn fn params`: `fn_code` is the low byte after cn=49 (65 = fn 165, …).
+    fn gs_k(&mut self, fn_code: u8, params: &[u8]) {
+        // pL pH count cn, fn and the parameters.
+        let len = params.len() + 2;
+        self.bytes.extend_from_slice(&[
+            GS,
+            b'(',
+            b'k',
+            (len & 0xFF) as u8,
+            (len >> 8) as u8,
+            49,
+            fn_code,
+        ]);
+        self.bytes.extend_from_slice(params);
+    }
+
+    /// Raster image (`GS v 0`, normal density), in bands of at most [`RASTER_BAND_ROWS`] rows.
+    /// Bits are MSB = leftmost dot, 1 = black, rows padded to whole bytes (as [`Bitmap`] is).
+    pub fn raster(&mut self, image: &Bitmap) -> &mut Self {
+        let width_bytes = image.width_bytes();
+        if width_bytes == 0 || image.height() == 0 {
+            return self;
+        }
+        for band_start in (0..image.height()).step_by(RASTER_BAND_ROWS) {
+            let rows = RASTER_BAND_ROWS.min(image.height() - band_start);
+            self.bytes.extend_from_slice(&[
+                GS,
+                b'v',
+                b'0',
+                0,
+                (width_bytes & 0xFF) as u8,
+                (width_bytes >> 8) as u8,
+                (rows & 0xFF) as u8,
+                (rows >> 8) as u8,
+            ]);
+            self.bytes
+                .extend_from_slice(image.rows_bytes(band_start, band_start + rows));
+        }
+        self
+    }
+
+    /// Cut the paper (`GS V 0` full, `GS V 1` partial). Feed past the cutter first.
+    pub fn cut(&mut self, partial: bool) -> &mut Self {
+        self.bytes.extend_from_slice(&[GS, b'V', u8::from(partial)]);
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn basic_commands_have_their_documented_bytes() {
+        let mut e = Encoder::new();
+        e.init()
+            .code_page(16)
+            .bold(true)
+            .size(2, 2)
+            .align(Align::Center)
+            .text(b"AB")
+            .line_feed()
+            .feed_lines(3)
+            .cut(true);
+        assert_eq!(
+            e.bytes(),
+            &[
+                0x1B, b'@', 0x1B, b't', 16, 0x1B, b'E', 1, 0x1D, b'!', 0x11, 0x1B, b'a', 1, b'A',
+                b'B', 0x0A, 0x1B, b'd', 3, 0x1D, b'V', 1
+            ]
+        );
+        assert_eq!(status_request(StatusKind::PaperSensor), [0x10, 0x04, 4]);
+    }
+
+    #[test]
+    fn size_is_clamped_to_what_printers_accept() {
+        let mut e = Encoder::new();
+        e.size(0, 9);
+        assert_eq!(e.bytes(), &[0x1D, b'!', 0x07]);
+    }
+
+    #[test]
+    fn text_drops_control_bytes() {
+        let mut e = Encoder::new();
+        e.text(b"a\x1b@b\x10\x04\x01");
+        assert_eq!(e.bytes(), b"a@b");
+    }
+
+    #[test]
+    fn qr_sequence_matches_the_epson_function_codes() {
+        let mut e = Encoder::new();
+        e.qr(b"ABC", 6, QrErrorCorrection::M).unwrap();
+        let expected: Vec<u8> = [
+            &[0x1D, b'(', b'k', 4, 0, 49, 65, 50, 0][..],
+            &[0x1D, b'(', b'k', 3, 0, 49, 67, 6],
+            &[0x1D, b'(', b'k', 3, 0, 49, 69, 49],
+            &[0x1D, b'(', b'k', 6, 0, 49, 80, 48, b'A', b'B', b'C'],
+            &[0x1D, b'(', b'k', 3, 0, 49, 81, 48],
+        ]
+        .concat();
+        assert_eq!(e.bytes(), expected.as_slice());
+    }
+
+    #[test]
+    fn qr_length_uses_both_length_bytes_and_refuses_overlong_data() {
+        let data = vec![b'x'; 300];
+        let mut e = Encoder::new();
+        e.qr(&data, 4, QrErrorCorrection::L).unwrap();
+        let store = e
+            .bytes()
+            .windows(7)
+            .position(|w| w[0] == 0x1D && w[5] == 49 && w[6] == 80)
+            .unwrap();
+        // 300 data bytes + m + cn + fn = 303 = 0x012F.
+        assert_eq!(&e.bytes()[store + 3..store + 5], &[0x2F, 0x01]);
+        let mut e = Encoder::new();
+        assert!(e.qr(&[], 4, QrErrorCorrection::L).is_none());
+        assert!(
+            e.qr(&vec![b'x'; QR_MAX_DATA + 1], 4, QrErrorCorrection::L)
+                .is_none()
+        );
+        assert!(e.bytes().is_empty());
+    }
+
+    #[test]
+    fn raster_is_sent_in_bands_with_byte_width_and_dot_height() {
+        let mut image = Bitmap::new(20, RASTER_BAND_ROWS + 3);
+        image.set(0, 0);
+        image.set(19, RASTER_BAND_ROWS + 2);
+        let mut e = Encoder::new();
+        e.raster(&image);
+        let b = e.bytes();
+        // 20 dots = 3 bytes wide; first band 256 rows (xL=3, xH=0, yL=0, yH=1).
+        assert_eq!(&b[..8], &[0x1D, b'v', b'0', 0, 3, 0, 0, 1]);
+        assert_eq!(b[8], 0x80, "MSB is the leftmost dot");
+        let second = 8 + 3 * RASTER_BAND_ROWS;
+        assert_eq!(&b[second..second + 8], &[0x1D, b'v', b'0', 0, 3, 0, 3, 0]);
+        let last_row = &b[second + 8 + 6..second + 8 + 9];
+        assert_eq!(last_row, &[0, 0, 0x10], "dot 19 is bit 3 of the third byte");
+        assert_eq!(b.len(), second + 8 + 9);
+    }
+}

@@ -1,0 +1,354 @@
+//! What a receipt says, independent of any printer: a list of [`Block`]s built from the
+//! submission's non-personal facts, in the resident's language. `compose` turns it into bytes for
+//! a given printer profile, or into a preview image.
+//!
+//! Invariant: a receipt never carries personal data. [`ReceiptFacts`] has no field that could hold
+//! an answer, an address, a name or a contact, and is read with a query that skips the payload.
+
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use crate::config::Config;
+use crate::i18n::{Arg, Translations};
+use crate::queue::{Store, StoreError};
+
+use super::raster::TextAlign;
+
+/// One piece of the receipt, top to bottom.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    /// A paragraph, wrapped to the paper width.
+    Text {
+        /// The words, in the resident's language.
+        text: String,
+        /// Bold.
+        bold: bool,
+        /// Double width and height (the reference).
+        large: bool,
+        /// Placement.
+        align: TextAlign,
+    },
+    /// A QR code carrying this text, centred.
+    Qr(String),
+    /// A dashed line across the paper.
+    Rule,
+    /// Blank lines.
+    Feed(u8),
+}
+
+/// A receipt ready to compose.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Receipt {
+    /// Top to bottom.
+    pub blocks: Vec<Block>,
+}
+
+/// Everything a receipt shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReceiptFacts {
+    /// `CODE-NNNNN-C`.
+    pub reference: String,
+    /// The resident's language.
+    pub locale: String,
+    /// `device.council`.
+    pub council: String,
+    /// `device.site`.
+    pub site: String,
+    /// The service's name in the resident's language (its code when the catalogue lacks it).
+    pub service_name: String,
+    /// When it was submitted, in the kiosk's local time.
+    pub submitted_at: OffsetDateTime,
+    /// What the QR code carries: the status URL for the reference, or the reference itself.
+    pub qr_payload: String,
+    /// Whether `qr_payload` is a URL the resident can open.
+    pub qr_is_url: bool,
+    /// Staff member who helped, if any.
+    pub assisted_by: Option<String>,
+    /// `device.help_contact`.
+    pub help_contact: String,
+    /// A staff reprint: marked as a copy.
+    pub reprint: bool,
+}
+
+impl ReceiptFacts {
+    /// Reads the facts for `reference` (never its answers, address or contact).
+    pub fn load(
+        store: &Store,
+        config: &Config,
+        reference: &str,
+        reprint: bool,
+    ) -> Result<ReceiptFacts, StoreError> {
+        let row = store.receipt_row(reference)?;
+        let service_name = store
+            .catalog_for(&row.locale)?
+            .and_then(|c| c.service(&row.service_code).map(|s| s.service_name.clone()))
+            .unwrap_or_else(|| row.service_code.clone());
+        let submitted_at = OffsetDateTime::parse(&row.created_at, &Rfc3339)
+            .map_err(|e| StoreError::Corrupt {
+                what: format!("created_at of {reference}"),
+                detail: e.to_string(),
+            })?
+            .to_offset(crate::clock::local_offset());
+        let (qr_payload, qr_is_url) = qr_payload(config, &row.reference);
+        Ok(ReceiptFacts {
+            reference: row.reference,
+            locale: row.locale,
+            council: config.device.council.clone(),
+            site: config.device.site.clone(),
+            service_name,
+            submitted_at,
+            qr_payload,
+            qr_is_url,
+            assisted_by: row.assisted_by,
+            help_contact: config.device.help_contact.clone(),
+            reprint,
+        })
+    }
+}
+
+/// The QR code's content: `central.status_url` with `{reference}` replaced, else the reference.
+pub fn qr_payload(config: &Config, reference: &str) -> (String, bool) {
+    match &config.central.status_url {
+        Some(template) => (template.replace("{reference}", reference), true),
+        None => (reference.to_string(), false),
+    }
+}
+
+/// `2026-03-14 10:32`: unambiguous in every language, no month names to translate.
+fn format_datetime(t: OffsetDateTime) -> String {
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute()
+    )
+}
+
+/// Texts keep the bidi isolation marks Fluent puts around placeables: they keep a date or a
+/// Latin name in an Arabic sentence in its own order. `compose` drops them for code-page text.
+fn text(text: String, bold: bool, align: TextAlign) -> Block {
+    Block::Text {
+        text,
+        bold,
+        large: false,
+        align,
+    }
+}
+
+/// Lays out the receipt for `facts` in its language.
+pub fn layout(facts: &ReceiptFacts, tr: &Translations) -> Receipt {
+    let l = facts.locale.as_str();
+    let mut blocks = Vec::new();
+    if facts.reprint {
+        blocks.push(text(tr.text(l, "receipt-copy"), true, TextAlign::Center));
+    }
+    if !facts.council.is_empty() {
+        blocks.push(text(facts.council.clone(), true, TextAlign::Center));
+    }
+    if !facts.site.is_empty() {
+        blocks.push(text(facts.site.clone(), false, TextAlign::Center));
+    }
+    blocks.push(Block::Rule);
+    blocks.push(text(tr.text(l, "receipt-heading"), true, TextAlign::Center));
+    blocks.push(Block::Feed(1));
+    blocks.push(text(
+        tr.format(
+            l,
+            "receipt-service",
+            &[("service", Arg::from(facts.service_name.as_str()))],
+        ),
+        false,
+        TextAlign::Start,
+    ));
+    blocks.push(text(
+        tr.format(
+            l,
+            "receipt-date",
+            &[("datetime", Arg::from(format_datetime(facts.submitted_at)))],
+        ),
+        false,
+        TextAlign::Start,
+    ));
+    blocks.push(Block::Feed(1));
+    blocks.push(text(
+        tr.text(l, "receipt-reference"),
+        false,
+        TextAlign::Center,
+    ));
+    blocks.push(Block::Text {
+        text: facts.reference.clone(),
+        bold: true,
+        large: true,
+        align: TextAlign::Center,
+    });
+    blocks.push(Block::Feed(1));
+    blocks.push(Block::Qr(facts.qr_payload.clone()));
+    let scan = if facts.qr_is_url {
+        "receipt-scan-status"
+    } else {
+        "receipt-scan-reference"
+    };
+    blocks.push(text(tr.text(l, scan), false, TextAlign::Center));
+    blocks.push(Block::Rule);
+    blocks.push(text(tr.text(l, "receipt-next"), false, TextAlign::Start));
+    if !facts.help_contact.is_empty() {
+        blocks.push(text(
+            tr.format(
+                l,
+                "receipt-contact",
+                &[("contact", Arg::from(facts.help_contact.as_str()))],
+            ),
+            false,
+            TextAlign::Start,
+        ));
+    }
+    if let Some(name) = &facts.assisted_by {
+        blocks.push(text(
+            tr.format(
+                l,
+                "receipt-assisted-by",
+                &[("name", Arg::from(name.as_str()))],
+            ),
+            false,
+            TextAlign::Start,
+        ));
+    }
+    blocks.push(Block::Feed(1));
+    blocks.push(text(tr.text(l, "receipt-keep"), true, TextAlign::Center));
+    Receipt { blocks }
+}
+
+/// The `printer test` page: the profile, a line in each code page the profile has, a line of
+/// Arabic (always raster), and a QR code.
+pub fn test_page(profile: &super::profile::Profile, config: &Config, tr: &Translations) -> Receipt {
+    let mut blocks = vec![
+        text(
+            tr.text("en", "receipt-test-heading"),
+            true,
+            TextAlign::Center,
+        ),
+        text(
+            format!("{} / {}", config.device.code, config.device.site),
+            false,
+            TextAlign::Center,
+        ),
+        text(
+            format!("profile {}: {}", profile.name, profile.description),
+            false,
+            TextAlign::Start,
+        ),
+        Block::Rule,
+    ];
+    for (cp, n) in profile.code_pages {
+        let sample = match cp {
+            super::codepage::CodePage::Cp852 | super::codepage::CodePage::Cp1250 => {
+                "Zażółć gęślą jaźń"
+            }
+            super::codepage::CodePage::Cp866 => "Съешь же ещё этих булок",
+            super::codepage::CodePage::Cp1251 => "Їжак і ґава: Київ",
+            super::codepage::CodePage::Cp1252 => "Œuvre, cœur, 10 €",
+            _ => "Déjà vu, señor, Müller",
+        };
+        blocks.push(text(
+            format!("{} ({n}): {sample}", cp.name()),
+            false,
+            TextAlign::Start,
+        ));
+    }
+    blocks.push(text(
+        tr.text("ar", "receipt-heading"),
+        false,
+        TextAlign::Start,
+    ));
+    blocks.push(Block::Rule);
+    blocks.push(text(
+        tr.text("en", "receipt-test-ok"),
+        false,
+        TextAlign::Start,
+    ));
+    blocks.push(Block::Qr(format!(
+        "guichet printer test {}",
+        config.device.code
+    )));
+    Receipt { blocks }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts(locale: &str) -> ReceiptFacts {
+        ReceiptFacts {
+            reference: "LIB2-00042-K".into(),
+            locale: locale.into(),
+            council: "Example Council".into(),
+            site: "Central Library".into(),
+            service_name: "Pothole".into(),
+            submitted_at: time::macros::datetime!(2026-03-14 10:32 UTC),
+            qr_payload: "LIB2-00042-K".into(),
+            qr_is_url: false,
+            assisted_by: Some("alice".into()),
+            help_contact: "0800 555 0100".into(),
+            reprint: false,
+        }
+    }
+
+    fn texts(r: &Receipt) -> Vec<String> {
+        r.blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Text { text, .. } => Some(text.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn receipt_has_everything_in_the_residents_language() {
+        let tr = Translations::load().unwrap();
+        let r = layout(&facts("fr"), &tr);
+        let all = texts(&r).join("\n");
+        for expected in [
+            "Example Council",
+            "Central Library",
+            "Pothole",
+            "2026-03-14 10:32",
+            "LIB2-00042-K",
+            "alice",
+            "0800 555 0100",
+            "Votre référence",
+        ] {
+            assert!(all.contains(expected), "{expected:?} missing from {all}");
+        }
+        assert!(r.blocks.contains(&Block::Qr("LIB2-00042-K".into())));
+        assert!(
+            r.blocks.iter().any(
+                |b| matches!(b, Block::Text { text, large: true, .. } if text == "LIB2-00042-K")
+            )
+        );
+    }
+
+    #[test]
+    fn reprints_say_copy_and_unassisted_receipts_name_no_one() {
+        let tr = Translations::load().unwrap();
+        let mut f = facts("en");
+        f.reprint = true;
+        f.assisted_by = None;
+        let all = texts(&layout(&f, &tr)).join("\n");
+        assert!(all.starts_with("COPY"), "{all}");
+        assert!(!all.contains("Assisted"), "{all}");
+    }
+
+    #[test]
+    fn status_url_goes_in_the_qr_code() {
+        let mut config = Config::demo();
+        assert_eq!(qr_payload(&config, "A-1"), ("A-1".to_string(), false));
+        config.central.status_url = Some("https://council.example/track/{reference}".into());
+        assert_eq!(
+            qr_payload(&config, "A-1"),
+            ("https://council.example/track/A-1".to_string(), true)
+        );
+    }
+}

@@ -1,0 +1,643 @@
+//! Receipts: what goes down a real (pseudo-terminal) serial line to a test printer that decodes
+//! it and answers status queries; paper-out and unplugged printers; retries; reprints; and the
+//! `file:` sink through the real binary.
+
+mod common;
+mod printer_support;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use common::{OutputText, TestDir, guichet};
+use guichet::config::{Config, ConfigSource};
+use guichet::printer::jobs::JobState;
+use guichet::printer::{FailureReason, Paper, PrintEvent, PrintOutcome, Printer};
+use guichet::queue::Store;
+use guichet::validate::{Answer, Contact, Location, ValidForm};
+use printer_support::decoder::{Cmd, Decoded, Decoder};
+use printer_support::fake::{FakePrinter, Mode};
+
+/// Strings from the resident's form: none may ever reach the paper.
+const PERSONAL: &[&str] = &[
+    "SECRET-DESCRIPTION",
+    "12 Secret Street",
+    "Ann",
+    "Lovelace",
+    "ann@example.org",
+    "07700900123",
+];
+
+fn form(locale: &str) -> ValidForm {
+    ValidForm {
+        service_code: "POTHOLE".into(),
+        locale: locale.into(),
+        answers: [("SIZE".to_string(), Answer::One("large".into()))].into(),
+        description: "SECRET-DESCRIPTION".into(),
+        location: Location {
+            address: "12 Secret Street".into(),
+            lat: None,
+            long: None,
+        },
+        contact: Contact {
+            first_name: "Ann".into(),
+            last_name: "Lovelace".into(),
+            email: "ann@example.org".into(),
+            phone: "07700900123".into(),
+        },
+    }
+}
+
+fn serial_config(dir: &Path, port: &Path) -> (PathBuf, Config) {
+    let text = format!(
+        r#"
+[device]
+code = "LIB2"
+site = "Central Library"
+council = "Example Council"
+help_contact = "0800 555 0100"
+data_dir = "{}"
+[central]
+kind = "none"
+status_url = "https://council.example/track/{{reference}}"
+[printer]
+port = "{}"
+baud = 9600
+flow_control = "none"
+profile = "default"
+"#,
+        dir.display(),
+        port.display()
+    );
+    let path = dir.join("kiosk.toml");
+    std::fs::write(&path, &text).unwrap();
+    let config = Config::parse(&text, &ConfigSource::File(path.clone())).unwrap();
+    (path, config)
+}
+
+fn collect(printer: &mut Printer, store: &Store) -> Vec<PrintEvent> {
+    let mut events = Vec::new();
+    printer
+        .print_pending(store, &mut |e| events.push(e))
+        .unwrap();
+    events
+}
+
+fn printed(reference: &str) -> PrintEvent {
+    PrintEvent {
+        reference: reference.into(),
+        outcome: PrintOutcome::Printed,
+    }
+}
+
+fn failed(reference: &str, reason: FailureReason) -> PrintEvent {
+    PrintEvent {
+        reference: reference.into(),
+        outcome: PrintOutcome::Failed { reason },
+    }
+}
+
+fn status_queries(cmds: &[Cmd]) -> Vec<usize> {
+    cmds.iter()
+        .enumerate()
+        .filter(|(_, c)| matches!(c, Cmd::StatusQuery(_)))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// Everything over pseudo-terminals runs in this one test: `TTYPort::pair` is not thread-safe.
+#[test]
+fn receipts_over_a_serial_line() {
+    let dir = TestDir::new("serial");
+    let port = dir.path().join("ttyPRINTER");
+    let (config_path, config) = serial_config(dir.path(), &port);
+    let config = Arc::new(config);
+    let mut store = Store::open(dir.path()).unwrap();
+    store.ensure_demo_catalog().unwrap();
+    let mut printer = Printer::new(config.clone(), dir.path().to_path_buf()).unwrap();
+
+    // --- A ready printer prints the receipt: text, large reference, QR payload, cut. ---------
+    let fake = FakePrinter::plug_in(&port, Mode::Ready);
+    let first = store
+        .enqueue("LIB2", &form("fr"), Some("alice"))
+        .unwrap()
+        .as_str()
+        .to_string();
+    assert_eq!(collect(&mut printer, &store), [printed(&first)]);
+    fake.wait_for(Duration::from_secs(5), "the cut", |c| c.cuts() == 1);
+    let got = fake.received();
+    assert!(
+        got.unknown().is_empty(),
+        "unexpected commands {:?}",
+        got.unknown()
+    );
+    let text = got.text();
+    for expected in [
+        "Example Council",
+        "Central Library",
+        "Demande enregistrée",
+        "Service : Nid-de-poule ou route abîmée",
+        "Avec l'aide de alice",
+        "Questions : 0800 555 0100",
+        "Votre référence",
+    ] {
+        assert!(
+            text.contains(expected),
+            "{expected:?} not printed in:\n{text}"
+        );
+    }
+    let reference_line = got
+        .lines()
+        .into_iter()
+        .find(|l| l.text == first)
+        .expect("the reference on its own line");
+    assert_eq!(
+        (
+            reference_line.width,
+            reference_line.height,
+            reference_line.bold,
+            reference_line.align
+        ),
+        (2, 2, true, 1),
+        "the reference is large, bold and centred"
+    );
+    assert_eq!(
+        got.qr_payloads(),
+        [format!("https://council.example/track/{first}")]
+    );
+    assert!(got.contains(&Cmd::QrModel(50)) && got.contains(&Cmd::QrPrint));
+    let raw = String::from_utf8_lossy(&fake.raw()).into_owned();
+    for secret in PERSONAL {
+        assert!(!raw.contains(secret), "personal data {secret:?} was sent");
+    }
+    // Status asked before anything is printed and again after the cut.
+    let queries = status_queries(&got);
+    let init = got.iter().position(|c| *c == Cmd::Init).unwrap();
+    let cut = got.iter().position(|c| matches!(c, Cmd::Cut(_))).unwrap();
+    assert!(queries.iter().any(|&q| q < init), "status before the job");
+    assert!(queries.iter().any(|&q| q > cut), "status after the job");
+    assert_eq!(
+        store.print_jobs_for(&first).unwrap()[0].state,
+        JobState::Printed
+    );
+    assert_eq!(printer.last_status().paper, Paper::Ok);
+
+    // --- Paper out: nothing is sent, the job waits, and prints once paper is loaded. ----------
+    fake.clear();
+    fake.set_mode(Mode::PaperOut);
+    let second = store
+        .enqueue("LIB2", &form("en"), None)
+        .unwrap()
+        .as_str()
+        .to_string();
+    assert_eq!(
+        collect(&mut printer, &store),
+        [failed(&second, FailureReason::PaperOut)]
+    );
+    let status = printer.status();
+    assert_eq!(
+        serde_json::to_value(status).unwrap(),
+        serde_json::json!({"connected": true, "paper": "out", "cover_open": false, "error": false})
+    );
+    // Still out: the job is not reported again, nor counted again.
+    assert_eq!(collect(&mut printer, &store), []);
+    let job = &store.print_jobs_for(&second).unwrap()[0];
+    assert_eq!((job.state, job.attempts), (JobState::Pending, 1));
+    assert!(job.last_error.as_deref().unwrap().starts_with("paper_out"));
+    assert!(
+        fake.received().qr_payloads().is_empty(),
+        "nothing printed without paper"
+    );
+    fake.set_mode(Mode::Ready);
+    assert_eq!(collect(&mut printer, &store), [printed(&second)]);
+    fake.wait_for(Duration::from_secs(5), "the retried receipt", |c| {
+        c.cuts() == 1
+    });
+    assert_eq!(
+        fake.received().qr_payloads(),
+        [format!("https://council.example/track/{second}")],
+        "printed exactly once"
+    );
+    assert!(
+        fake.received().text().contains("Request received"),
+        "in English this time"
+    );
+
+    // --- Cover open and near-end are told apart; near-end still prints. -----------------------
+    fake.set_mode(Mode::CoverOpen);
+    let s = printer.status();
+    assert!(s.cover_open && s.problem() == Some(FailureReason::CoverOpen));
+    fake.set_mode(Mode::NearEnd);
+    assert_eq!(printer.status().paper, Paper::NearEnd);
+    assert_eq!(printer.status().problem(), None);
+    // The binary reports the same, and exits 1 while the cover is open.
+    fake.set_mode(Mode::CoverOpen);
+    let out = guichet_with_config(&dir, &config_path, &["printer", "status", "--json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", out.stderr_text());
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!({"connected": true, "paper": "ok", "cover_open": true, "error": false})
+    );
+    assert!(
+        out.stderr_text().contains("cover open"),
+        "{}",
+        out.stderr_text()
+    );
+    assert_eq!(out.stderr_text().trim().lines().count(), 1);
+    let out = guichet_with_config(&dir, &config_path, &["doctor", "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let check = json["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "printer")
+        .unwrap()
+        .clone();
+    assert_eq!(check["ok"], false, "{check}");
+    assert!(
+        check["detail"].as_str().unwrap().contains("cover open"),
+        "{check}"
+    );
+    assert_eq!(out.status.code(), Some(1));
+
+    // --- A printer that does not answer (switched off) is not connected. ----------------------
+    fake.set_mode(Mode::Silent);
+    let third = store
+        .enqueue("LIB2", &form("en"), None)
+        .unwrap()
+        .as_str()
+        .to_string();
+    assert_eq!(
+        collect(&mut printer, &store),
+        [failed(&third, FailureReason::NotConnected)]
+    );
+    assert!(!printer.last_status().connected);
+    assert_eq!(printer.last_status().paper, Paper::Unknown);
+    fake.set_mode(Mode::Ready);
+    fake.clear();
+    assert_eq!(collect(&mut printer, &store), [printed(&third)]);
+
+    // --- Unplugged: the port is gone. The worker reports it, then prints when plugged back. ---
+    fake.unplug();
+    assert!(!port.exists());
+    let (tx, rx) = mpsc::channel();
+    let worker =
+        guichet::printer::spawn_print_worker(config.clone(), dir.path().to_path_buf(), move |e| {
+            let _ = tx.send(e);
+        });
+    let fourth = store
+        .enqueue("LIB2", &form("pl"), None)
+        .unwrap()
+        .as_str()
+        .to_string();
+    worker.wake();
+    let event = rx.recv_timeout(Duration::from_secs(10)).expect("an event");
+    assert_eq!(event, failed(&fourth, FailureReason::NotConnected));
+    assert!(!worker.status().connected);
+    let job = &store.print_jobs_for(&fourth).unwrap()[0];
+    assert_eq!(
+        job.state,
+        JobState::Pending,
+        "kept for when the printer is back"
+    );
+
+    let fake = FakePrinter::plug_in(&port, Mode::Ready);
+    // No wake: the worker's own retry finds the printer again.
+    let event = rx
+        .recv_timeout(guichet::printer::worker::RETRY_INTERVAL * 4)
+        .expect("printed after replug");
+    assert_eq!(event, printed(&fourth));
+    fake.wait_for(Duration::from_secs(5), "the receipt after replug", |c| {
+        c.cuts() == 1
+    });
+    let got = fake.received();
+    assert_eq!(
+        got.qr_payloads(),
+        [format!("https://council.example/track/{fourth}")]
+    );
+    assert!(got.text().contains("Zgłoszenie przyjęte"), "{}", got.text());
+    // Polish is sent as text in CP852 (ESC t 18), not as an image.
+    assert!(got.contains(&Cmd::CodePage(18)));
+    assert!(worker.status().connected);
+    assert!(rx.try_recv().is_err(), "one event per job");
+    drop(worker);
+
+    // --- A staff reprint: a new job, audited, printed as a copy. ------------------------------
+    fake.clear();
+    let job = store.request_reprint(&first, "staff:bob").unwrap();
+    assert_eq!(
+        printer.print_job_now(&store, job).unwrap(),
+        PrintOutcome::Printed
+    );
+    fake.wait_for(Duration::from_secs(5), "the reprint", |c| c.cuts() == 1);
+    let got = fake.received();
+    assert!(got.text().contains("DUPLICATA"), "{}", got.text());
+    assert_eq!(
+        got.qr_payloads(),
+        [format!("https://council.example/track/{first}")]
+    );
+    let jobs = store.print_jobs_for(&first).unwrap();
+    assert_eq!(jobs.len(), 2);
+    assert!(jobs[1].reprint && jobs[1].state == JobState::Printed);
+    let audits: i64 = store
+        .connection()
+        .query_row(
+            "SELECT count(*) FROM audit WHERE action = 'receipt.reprint' AND reference = ?1 AND actor = 'staff:bob'",
+            [&first],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(audits, 1);
+
+    // --- `receipt reprint` through the binary while the printer is out of paper: queued. ------
+    fake.set_mode(Mode::PaperOut);
+    let out = guichet_with_config(&dir, &config_path, &["receipt", "reprint", &second]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = out.stderr_text();
+    assert!(err.contains("queued") && err.contains("paper"), "{err}");
+    let jobs = store.print_jobs_for(&second).unwrap();
+    assert_eq!(jobs.last().unwrap().state, JobState::Pending);
+    fake.set_mode(Mode::Ready);
+    let out = guichet_with_config(&dir, &config_path, &["printer", "test"]);
+    assert!(out.status.success(), "{}", out.stderr_text());
+    drop(fake);
+}
+
+fn guichet_with_config(dir: &TestDir, config: &Path, args: &[&str]) -> std::process::Output {
+    let mut full = vec!["--config", config.to_str().unwrap()];
+    full.extend_from_slice(args);
+    guichet(dir, &full)
+}
+
+fn submit(dir: &TestDir, locale: &str) -> String {
+    let out = guichet(
+        dir,
+        &[
+            "submit",
+            "--service",
+            "POTHOLE",
+            "--answer",
+            "SIZE=large",
+            "--address",
+            "12 Secret Street",
+            "--email",
+            "ann@example.org",
+            "--locale",
+            locale,
+        ],
+    );
+    assert!(out.status.success(), "{}", out.stderr_text());
+    out.stdout_text().trim().to_string()
+}
+
+#[test]
+fn file_sink_render_and_reprint_through_the_binary() {
+    let dir = TestDir::new("filesink");
+    let reference = submit(&dir, "en");
+
+    // .bin: exactly what the printer would get.
+    let bin = dir.path().join("r.bin");
+    let out = guichet(
+        &dir,
+        &[
+            "printer",
+            "render",
+            &reference,
+            "--out",
+            bin.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", out.stderr_text());
+    let cmds = Decoder::decode_all(&std::fs::read(&bin).unwrap());
+    assert!(cmds.unknown().is_empty(), "{:?}", cmds.unknown());
+    assert_eq!(
+        cmds.qr_payloads(),
+        std::slice::from_ref(&reference),
+        "demo: no status URL"
+    );
+    assert_eq!(cmds.cuts(), 1);
+    let text = cmds.text();
+    for expected in [
+        "Demo City Council",
+        "Demo Library",
+        "Service: Pothole or damaged road",
+    ] {
+        assert!(text.contains(expected), "{expected:?} in {text}");
+    }
+    assert!(!text.contains("Secret") && !text.contains("ann@"), "{text}");
+    assert!(cmds.rasters().is_empty(), "English needs no images");
+    let size = std::fs::metadata(&bin).unwrap().len();
+    assert!(
+        size < 2048,
+        "a Latin receipt with native QR is under 2 KB: {size}"
+    );
+
+    // .png: a preview one pixel per dot of the 80 mm paper.
+    let png = dir.path().join("r.png");
+    let out = guichet(
+        &dir,
+        &[
+            "printer",
+            "render",
+            &reference,
+            "--out",
+            png.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", out.stderr_text());
+    let image = image::open(&png).unwrap().to_luma8();
+    assert_eq!(image.width(), 576);
+    assert!(image.height() > 600);
+
+    // Wrong extension: usage error. Unknown reference: one line, exit 1.
+    let out = guichet(&dir, &["printer", "render", &reference, "--out", "r.txt"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = guichet(
+        &dir,
+        &["printer", "render", "DEMO-99999-Z", "--out", "x.bin"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.stderr_text().trim().lines().count(), 1);
+    assert!(
+        out.stderr_text().contains("DEMO-99999-Z"),
+        "{}",
+        out.stderr_text()
+    );
+
+    // The file sink is always ready.
+    let out = guichet(&dir, &["printer", "status", "--json"]);
+    assert!(out.status.success(), "{}", out.stderr_text());
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!({"connected": true, "paper": "ok", "cover_open": false, "error": false})
+    );
+
+    // Reprint: a new file holding the receipt marked as a copy, and an audit row.
+    let out = guichet(&dir, &["receipt", "reprint", &reference]);
+    assert!(out.status.success(), "{}", out.stderr_text());
+    let receipts: Vec<PathBuf> = std::fs::read_dir(dir.path().join("receipts"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "bin"))
+        .collect();
+    assert_eq!(receipts.len(), 1, "{receipts:?}");
+    let name = receipts[0]
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    assert!(name.starts_with(&format!("{reference}-")), "{name}");
+    let cmds = Decoder::decode_all(&std::fs::read(&receipts[0]).unwrap());
+    assert!(cmds.text().starts_with("COPY"), "{}", cmds.text());
+    let store = Store::open(dir.path()).unwrap();
+    let audits: i64 = store
+        .connection()
+        .query_row(
+            "SELECT count(*) FROM audit WHERE action = 'receipt.reprint' AND reference = ?1",
+            [&reference],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(audits, 1);
+    let out = guichet(&dir, &["receipt", "reprint", "DEMO-99999-Z"]);
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn arabic_is_drawn_and_other_languages_use_their_code_page() {
+    let dir = TestDir::new("scripts");
+    let arabic = submit(&dir, "ar");
+    let bin = dir.path().join("ar.bin");
+    let out = guichet(
+        &dir,
+        &["printer", "render", &arabic, "--out", bin.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", out.stderr_text());
+    let cmds = Decoder::decode_all(&std::fs::read(&bin).unwrap());
+    // The Arabic paragraphs are images; the reference and QR stay native.
+    let rasters = cmds.rasters();
+    assert!(rasters.len() >= 6, "{} images", rasters.len());
+    assert!(rasters.iter().all(|(w, _, _)| *w <= 576 / 8));
+    // Paragraphs that start at the start of the line sit at the right edge: ESC a 2.
+    let right_aligned = cmds
+        .iter()
+        .filter(|c| matches!(c, Cmd::Raster { align: 2, .. }))
+        .count();
+    assert!(right_aligned >= 3, "{right_aligned} right-aligned images");
+    assert!(
+        !cmds
+            .iter()
+            .any(|c| matches!(c, Cmd::Raster { align: 0, .. })),
+        "no Arabic paragraph on the left"
+    );
+    let bytes = std::fs::metadata(&bin).unwrap().len();
+    assert!(
+        bytes < 20_000,
+        "trimmed images keep an Arabic receipt small: {bytes}"
+    );
+    assert!(
+        cmds.lines()
+            .iter()
+            .any(|l| l.text == arabic && l.width == 2)
+    );
+    assert_eq!(cmds.qr_payloads(), std::slice::from_ref(&arabic));
+    assert!(
+        !cmds.text().contains(char::REPLACEMENT_CHARACTER),
+        "no Arabic sent as code-page text: {}",
+        cmds.text()
+    );
+
+    let ukrainian = submit(&dir, "uk");
+    let bin = dir.path().join("uk.bin");
+    let out = guichet(
+        &dir,
+        &[
+            "printer",
+            "render",
+            &ukrainian,
+            "--out",
+            bin.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", out.stderr_text());
+    let cmds = Decoder::decode_all(&std::fs::read(&bin).unwrap());
+    assert!(
+        cmds.rasters().is_empty(),
+        "the default profile has CP866/CP1251"
+    );
+    assert!(
+        cmds.text().contains("Послуга: Яма або пошкоджена дорога"),
+        "{}",
+        cmds.text()
+    );
+    assert!(
+        cmds.text().contains("Питання: 0800 555 0100"),
+        "{}",
+        cmds.text()
+    );
+}
+
+#[test]
+fn a_printer_without_native_qr_gets_the_qr_as_an_image() {
+    let dir = TestDir::new("noqr");
+    let reference = submit(&dir, "uk");
+    let config = dir.path().join("zj.toml");
+    std::fs::write(
+        &config,
+        "[device]\ncode = \"DEMO\"\nsite = \"Demo Library\"\n[printer]\nport = \"file:receipts\"\nprofile = \"zj-5870\"\n",
+    )
+    .unwrap();
+    let bin = dir.path().join("zj.bin");
+    let out = guichet_with_config(
+        &dir,
+        &config,
+        &[
+            "printer",
+            "render",
+            &reference,
+            "--out",
+            bin.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", out.stderr_text());
+    let cmds = Decoder::decode_all(&std::fs::read(&bin).unwrap());
+    assert!(cmds.qr_payloads().is_empty(), "no GS ( k on this printer");
+    assert_eq!(cmds.cuts(), 0, "no cutter");
+    // The QR image is exactly the code for the reference (5 dots a module, centred).
+    let expected = guichet::printer::raster::qr_bitmap(reference.as_bytes(), 5).unwrap();
+    let qr = cmds
+        .iter()
+        .find_map(|c| match c {
+            Cmd::Raster {
+                width_bytes,
+                height,
+                data,
+                align: 1,
+            } => Some((*width_bytes, *height, data.clone())),
+            _ => None,
+        })
+        .expect("a centred raster QR");
+    assert_eq!((qr.0, qr.1), (expected.width_bytes(), expected.height()));
+    assert_eq!(qr.2, expected.rows_bytes(0, expected.height()));
+    // Ukrainian lines with і are drawn: this printer has CP866 but not CP1251.
+    assert!(cmds.rasters().len() > 1);
+    for raster in cmds.rasters() {
+        assert!(raster.0 * 8 <= 384, "fits 58 mm paper");
+    }
+    // An unknown profile is named with the known ones.
+    std::fs::write(
+        &config,
+        "[device]\ncode = \"DEMO\"\n[printer]\nport = \"file:receipts\"\nprofile = \"tm-9000\"\n",
+    )
+    .unwrap();
+    let out = guichet_with_config(
+        &dir,
+        &config,
+        &["printer", "render", &reference, "--out", "x.bin"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stderr_text().contains("tm-9000") && out.stderr_text().contains("zj-5870"));
+}
