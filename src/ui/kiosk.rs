@@ -85,11 +85,13 @@ pub fn run(config: &Config, data_dir: &Path, demo: bool, windowed: bool) -> Resu
         tr,
     );
     let (tx, rx) = std::sync::mpsc::channel();
+    let printer = Arc::new(spawn_printer(config, data_dir, tx.clone()));
+    let wake_printer = printer.clone();
     let worker = StoreWorker::spawn(
         data_dir.to_path_buf(),
         config.device.code.clone(),
         tx,
-        Box::new(|_| {}),
+        Box::new(move |_reference| wake_printer.wake()),
     );
     let facts = KioskFacts {
         council: config.device.council.clone(),
@@ -100,11 +102,36 @@ pub fn run(config: &Config, data_dir: &Path, demo: bool, windowed: bool) -> Resu
     };
     let _controller = Controller::install(&app, flow, worker, rx, facts);
     let _watchdog = start_watchdog();
+    // Receipts left over from before a restart print now.
+    printer.wake();
     app.show().map_err(|e| KioskError::Window(e.to_string()))?;
     // Tell systemd (Type=notify) we are up once the window exists.
     let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Ready]);
     slint::run_event_loop().map_err(|e| KioskError::Window(e.to_string()))?;
     Ok(())
+}
+
+/// The receipt printer's worker, reporting outcomes to the UI thread.
+fn spawn_printer(
+    config: &Config,
+    data_dir: &Path,
+    events: std::sync::mpsc::Sender<super::controller::UiEvent>,
+) -> crate::printer::PrintWorker {
+    use crate::printer::PrintOutcome;
+    let events = std::sync::Mutex::new(events);
+    crate::printer::spawn_print_worker(Arc::new(config.clone()), data_dir.to_path_buf(), move |event| {
+        let ok = match event.outcome {
+            PrintOutcome::Printed => true,
+            PrintOutcome::Failed { .. } => false,
+            PrintOutcome::Skipped => return,
+        };
+        if let Ok(tx) = events.lock() {
+            let _ = tx.send(super::controller::UiEvent::Printed {
+                reference: event.reference,
+                ok,
+            });
+        }
+    })
 }
 
 /// Pings the systemd watchdog from the UI thread, so a frozen event loop gets the kiosk

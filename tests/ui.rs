@@ -1,0 +1,318 @@
+//! The touchscreen, driven like a person through Slint's testing backend: elements are found by
+//! their accessible labels (in the resident's language) and activated as assistive technology
+//! would. The real database thread saves into a real SQLite file.
+//!
+//! The testing backend can be initialised once per process, so the flows run inside one test.
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use common::TestDir;
+use guichet::catalog::Catalog;
+use guichet::flow::{Flow, FlowSettings, WARNING_SECONDS};
+use guichet::i18n::Translations;
+use guichet::queue::{State, Store};
+use guichet::ui::generated::{Api, AppWindow};
+use guichet::ui::worker::StoreWorker;
+use guichet::ui::{Controller, KioskFacts};
+use guichet::validate::Answer;
+use i_slint_backend_testing::{ElementHandle, ElementRoot, mock_elapsed_time};
+use slint::ComponentHandle;
+
+struct Kiosk {
+    app: AppWindow,
+    controller: std::rc::Rc<Controller>,
+    tr: Arc<Translations>,
+}
+
+impl Kiosk {
+    fn api(&self) -> Api<'_> {
+        self.app.global::<Api>()
+    }
+
+    fn screen(&self) -> String {
+        self.api().get_screen().to_string()
+    }
+
+    fn locale(&self) -> String {
+        self.api().get_locale().to_string()
+    }
+
+    fn t(&self, id: &str) -> String {
+        self.tr.text(&self.locale(), id)
+    }
+
+    fn find(&self, label: &str) -> Vec<ElementHandle> {
+        ElementHandle::find_by_accessible_label(&self.app, label)
+            .filter(|e| e.is_valid())
+            .collect()
+    }
+
+    /// Touches the element with this accessible label (exactly one must be on screen).
+    fn tap(&self, label: &str) {
+        let found = self.find(label);
+        assert!(
+            !found.is_empty(),
+            "nothing labelled {label:?} on screen {:?}; on screen:\n{}",
+            self.screen(),
+            self.all_text()
+        );
+        found[0].invoke_accessible_default_action();
+    }
+
+    fn tap_t(&self, id: &str) {
+        let label = self.t(id);
+        self.tap(&label);
+    }
+
+    fn visible(&self, label: &str) -> bool {
+        !self.find(label).is_empty()
+    }
+
+    fn type_keys(&self, text: &str) {
+        for c in text.chars() {
+            if c == ' ' {
+                self.tap_t("keyboard-space");
+            } else {
+                self.tap(&c.to_string());
+            }
+        }
+    }
+
+    /// Lets time pass (mocked) while the real database thread works.
+    fn wait_for_screen(&self, screen: &str) {
+        for _ in 0..200 {
+            if self.screen() == screen {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+            mock_elapsed_time(Duration::from_millis(100));
+        }
+        panic!("screen {screen:?} never came; still on {:?}", self.screen());
+    }
+
+    /// Every accessible label and value on screen (to look for leftover personal data).
+    fn all_text(&self) -> String {
+        let mut out = String::new();
+        self.app.root_element().visit_descendants(|e| {
+            if let Some(l) = e.accessible_label() {
+                out.push_str(&l);
+                out.push('\n');
+            }
+            if let Some(v) = e.accessible_value() {
+                out.push_str(&v);
+                out.push('\n');
+            }
+            std::ops::ControlFlow::<()>::Continue(())
+        });
+        out
+    }
+}
+
+fn start_kiosk(dir: &TestDir) -> Kiosk {
+    let mut store = Store::open(dir.path()).unwrap();
+    store.ensure_demo_catalog().unwrap();
+    let languages: Vec<String> = guichet::i18n::SUPPORTED_LOCALES
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let catalogs: std::collections::BTreeMap<String, Catalog> =
+        guichet::ui::kiosk::load_catalogs(&store, &languages).unwrap();
+    drop(store);
+    let tr = Arc::new(Translations::load().unwrap());
+    let flow = Flow::new(
+        FlowSettings {
+            languages,
+            idle_timeout_s: 120,
+            local_offset: time::UtcOffset::UTC,
+        },
+        catalogs,
+        tr.clone(),
+    );
+    let app = AppWindow::new().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let worker = StoreWorker::spawn(dir.path().to_path_buf(), "LIB7".into(), tx, Box::new(|_| {}));
+    let facts = KioskFacts {
+        council: "Test Council".into(),
+        help_contact: "0800 000 000".into(),
+        status_url: None,
+        has_printer: false,
+        has_central: false,
+    };
+    let controller = Controller::install(&app, flow, worker, rx, facts);
+    // Tall enough that no page needs scrolling: the element tree only holds what is in view.
+    app.window().set_size(slint::LogicalSize::new(1280.0, 4000.0));
+    app.show().unwrap();
+    Kiosk {
+        app,
+        controller,
+        tr,
+    }
+}
+
+#[test]
+fn touchscreen_flows() {
+    i_slint_backend_testing::init_integration_test_with_mock_time();
+    let dir = TestDir::new("ui");
+    let kiosk = start_kiosk(&dir);
+    a_resident_reading_arabic_sends_a_request(&kiosk, &dir);
+    the_idle_timeout_wipes_everything_mid_form(&kiosk);
+}
+
+fn a_resident_reading_arabic_sends_a_request(k: &Kiosk, dir: &TestDir) {
+    assert_eq!(k.screen(), "welcome");
+    k.tap(&k.tr.text("en", "welcome-touch"));
+    assert_eq!(k.screen(), "language");
+    k.tap("العربية");
+    assert_eq!(k.locale(), "ar");
+    assert!(k.app.global::<guichet::ui::generated::Theme>().get_rtl());
+    // Groups and services, by their Arabic names from the catalogue.
+    let ar: Catalog = guichet::catalog::demo_catalogs()
+        .into_iter()
+        .find(|(l, _)| l == "ar")
+        .unwrap()
+        .1;
+    let bulky = ar.service("BULKY").unwrap().clone();
+    k.tap(bulky.group.as_deref().unwrap());
+    k.tap(&bulky.service_name);
+    assert_eq!(k.screen(), "question");
+    let def = ar.definition("BULKY").unwrap();
+    let name_of = |code: &str, key: &str| def.attribute(code).unwrap().value(key).unwrap().name.clone();
+
+    // Multiple choice: Continue without choosing shows the translated error next to the field.
+    k.tap_t("continue");
+    assert!(k.visible(&k.t("error-required")), "required error shown");
+    k.tap(&name_of("ITEMS", "fridge"));
+    assert!(!k.visible(&k.t("error-required")), "error clears once answered");
+    k.tap(&name_of("ITEMS", "furniture"));
+    k.tap_t("continue");
+
+    // Number with the number pad: a wrong entry, fixed.
+    assert_eq!(k.api().get_keyboard_kind(), "number");
+    k.tap("-");
+    k.tap_t("continue");
+    assert!(k.visible(&k.t("error-not-a-number")));
+    k.tap_t("keyboard-backspace");
+    k.tap("3");
+    k.tap_t("continue");
+
+    // Date picker: no typing.
+    assert_eq!(k.api().get_question().kind, "datetime");
+    k.tap_t("date-today");
+    let later_day = format!("{}: {}", k.t("date-later"), k.t("date-day"));
+    k.tap(&later_day);
+    k.tap_t("continue");
+
+    // Multi-line text with the Arabic keyboard.
+    assert_eq!(k.api().get_question().kind, "text");
+    k.type_keys("درج ضيق");
+    assert_eq!(k.api().get_question().value, "درج ضيق");
+    k.tap_t("continue");
+
+    // Information from the council: read, then continue.
+    assert_eq!(k.api().get_question().kind, "info");
+    k.tap_t("continue");
+    // Description (optional).
+    k.tap_t("continue");
+    // Address: set as assistive technology would, on the field labelled with the question.
+    let field = k.find(&k.t("address-title"));
+    let input = field
+        .iter()
+        .find(|e| e.accessible_role() == Some(i_slint_backend_testing::AccessibleRole::TextInput))
+        .expect("address field");
+    input.set_accessible_value("شارع المحطة 12");
+    k.tap_t("continue");
+    // Contact: no.
+    k.tap_t("contact-no");
+    k.tap_t("continue");
+
+    // Check answers, change one, come back, send.
+    assert_eq!(k.screen(), "check");
+    let rows = guichet::ui::controller::rows(&k.api().get_check_rows());
+    assert!(rows.iter().any(|r| r.answer == "3"));
+    let change_count = format!("{}: {}", k.t("check-change"), def.attribute("ITEM_COUNT").unwrap().description);
+    k.tap(&change_count);
+    assert_eq!(k.screen(), "question");
+    k.tap_t("keyboard-backspace");
+    k.tap("4");
+    k.tap_t("continue");
+    assert_eq!(k.screen(), "check", "Continue after Change returns to the check page");
+    k.tap_t("check-submit");
+    k.wait_for_screen("confirmation");
+
+    let reference = k.api().get_reference().to_string();
+    assert!(reference.starts_with("LIB7-"), "{reference}");
+    assert!(k.visible(&format!("{} {reference}", k.t("confirm-reference"))));
+    assert!(k.visible(&k.t("confirm-offline")), "honest offline line");
+    assert_eq!(k.api().get_can_go_back(), false);
+
+    // The submission is in the SQLite queue with the right answers and locale.
+    let store = Store::open(dir.path()).unwrap();
+    let saved = store.get(&reference).unwrap();
+    assert_eq!(saved.state, State::Pending);
+    assert_eq!(saved.locale, "ar");
+    assert_eq!(saved.service_code, "BULKY");
+    let form = saved.form.unwrap();
+    assert_eq!(form.answers["ITEMS"], Answer::Many(vec!["fridge".into(), "furniture".into()]));
+    assert_eq!(form.answers["ITEM_COUNT"], Answer::One("4".into()));
+    assert_eq!(form.answers["ACCESS"], Answer::One("درج ضيق".into()));
+    assert!(matches!(&form.answers["PREFERRED_DATE"], Answer::One(d) if d.ends_with('Z') || d.contains('+')));
+    assert_eq!(form.location.address, "شارع المحطة 12");
+    assert!(form.contact.is_empty());
+
+    k.tap_t("confirm-finish");
+    assert_eq!(k.screen(), "welcome");
+    assert_eq!(k.locale(), "en");
+}
+
+fn the_idle_timeout_wipes_everything_mid_form(k: &Kiosk) {
+    k.tap(&k.tr.text("en", "welcome-touch"));
+    k.tap("English");
+    let en: Catalog = guichet::catalog::demo_catalogs().remove(0).1;
+    let park = en.service("PARK").unwrap().clone();
+    k.tap(park.group.as_deref().unwrap());
+    k.tap(&park.service_name);
+    k.type_keys("secret garden");
+    assert_eq!(k.api().get_question().value, "secret garden");
+
+    // Idle for the configured 120 s: the warning comes, with a countdown and "more time".
+    for _ in 0..119 {
+        mock_elapsed_time(Duration::from_secs(1));
+    }
+    assert!(!k.api().get_timeout_warning());
+    mock_elapsed_time(Duration::from_secs(1));
+    assert!(k.api().get_timeout_warning());
+    assert!(k.api().get_timeout_text().contains(&WARNING_SECONDS.to_string()));
+    // "More time" can be had again and again.
+    for _ in 0..11 {
+        k.tap_t("timeout-more");
+        assert!(!k.api().get_timeout_warning());
+        for _ in 0..120 {
+            mock_elapsed_time(Duration::from_secs(1));
+        }
+        assert!(k.api().get_timeout_warning());
+    }
+    assert_eq!(k.api().get_question().value, "secret garden", "nothing lost while extending");
+
+    // Then nobody answers: everything is wiped and the welcome screen returns.
+    for _ in 0..WARNING_SECONDS {
+        mock_elapsed_time(Duration::from_secs(1));
+    }
+    assert_eq!(k.screen(), "welcome");
+    assert!(!k.api().get_timeout_warning());
+    assert!(k.controller.flow().session.is_blank());
+    assert_eq!(k.api().get_question().value, "");
+    assert!(!k.all_text().contains("secret garden"), "no trace in any UI element");
+
+    // The next resident cannot get back to it, by back or by going to the same service.
+    k.tap(&k.tr.text("en", "welcome-touch"));
+    k.tap_t("tool-back");
+    k.tap(&k.tr.text("en", "welcome-touch"));
+    k.tap("English");
+    k.tap(park.group.as_deref().unwrap());
+    k.tap(&park.service_name);
+    assert_eq!(k.api().get_question().value, "");
+    assert!(!k.all_text().contains("secret"));
+}
