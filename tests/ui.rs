@@ -133,7 +133,12 @@ fn start_kiosk(dir: &TestDir) -> Kiosk {
     );
     let app = AppWindow::new().unwrap();
     let (tx, rx) = std::sync::mpsc::channel();
-    let worker = StoreWorker::spawn(dir.path().to_path_buf(), "LIB7".into(), tx, Box::new(|_| {}));
+    let worker = StoreWorker::spawn(
+        dir.path().to_path_buf(),
+        "LIB7".into(),
+        tx,
+        Box::new(|_| {}),
+    );
     let facts = KioskFacts {
         council: "Test Council".into(),
         help_contact: "0800 000 000".into(),
@@ -143,7 +148,8 @@ fn start_kiosk(dir: &TestDir) -> Kiosk {
     };
     let controller = Controller::install(&app, flow, worker, rx, facts);
     // Tall enough that no page needs scrolling: the element tree only holds what is in view.
-    app.window().set_size(slint::LogicalSize::new(1280.0, 4000.0));
+    app.window()
+        .set_size(slint::LogicalSize::new(1280.0, 4000.0));
     app.show().unwrap();
     Kiosk {
         app,
@@ -179,13 +185,23 @@ fn a_resident_reading_arabic_sends_a_request(k: &Kiosk, dir: &TestDir) {
     k.tap(&bulky.service_name);
     assert_eq!(k.screen(), "question");
     let def = ar.definition("BULKY").unwrap();
-    let name_of = |code: &str, key: &str| def.attribute(code).unwrap().value(key).unwrap().name.clone();
+    let name_of = |code: &str, key: &str| {
+        def.attribute(code)
+            .unwrap()
+            .value(key)
+            .unwrap()
+            .name
+            .clone()
+    };
 
     // Multiple choice: Continue without choosing shows the translated error next to the field.
     k.tap_t("continue");
     assert!(k.visible(&k.t("error-required")), "required error shown");
     k.tap(&name_of("ITEMS", "fridge"));
-    assert!(!k.visible(&k.t("error-required")), "error clears once answered");
+    assert!(
+        !k.visible(&k.t("error-required")),
+        "error clears once answered"
+    );
     k.tap(&name_of("ITEMS", "furniture"));
     k.tap_t("continue");
 
@@ -232,13 +248,21 @@ fn a_resident_reading_arabic_sends_a_request(k: &Kiosk, dir: &TestDir) {
     assert_eq!(k.screen(), "check");
     let rows = guichet::ui::controller::rows(&k.api().get_check_rows());
     assert!(rows.iter().any(|r| r.answer == "3"));
-    let change_count = format!("{}: {}", k.t("check-change"), def.attribute("ITEM_COUNT").unwrap().description);
+    let change_count = format!(
+        "{}: {}",
+        k.t("check-change"),
+        def.attribute("ITEM_COUNT").unwrap().description
+    );
     k.tap(&change_count);
     assert_eq!(k.screen(), "question");
     k.tap_t("keyboard-backspace");
     k.tap("4");
     k.tap_t("continue");
-    assert_eq!(k.screen(), "check", "Continue after Change returns to the check page");
+    assert_eq!(
+        k.screen(),
+        "check",
+        "Continue after Change returns to the check page"
+    );
     k.tap_t("check-submit");
     k.wait_for_screen("confirmation");
 
@@ -246,7 +270,7 @@ fn a_resident_reading_arabic_sends_a_request(k: &Kiosk, dir: &TestDir) {
     assert!(reference.starts_with("LIB7-"), "{reference}");
     assert!(k.visible(&format!("{} {reference}", k.t("confirm-reference"))));
     assert!(k.visible(&k.t("confirm-offline")), "honest offline line");
-    assert_eq!(k.api().get_can_go_back(), false);
+    assert!(!k.api().get_can_go_back());
 
     // The submission is in the SQLite queue with the right answers and locale.
     let store = Store::open(dir.path()).unwrap();
@@ -255,10 +279,15 @@ fn a_resident_reading_arabic_sends_a_request(k: &Kiosk, dir: &TestDir) {
     assert_eq!(saved.locale, "ar");
     assert_eq!(saved.service_code, "BULKY");
     let form = saved.form.unwrap();
-    assert_eq!(form.answers["ITEMS"], Answer::Many(vec!["fridge".into(), "furniture".into()]));
+    assert_eq!(
+        form.answers["ITEMS"],
+        Answer::Many(vec!["fridge".into(), "furniture".into()])
+    );
     assert_eq!(form.answers["ITEM_COUNT"], Answer::One("4".into()));
     assert_eq!(form.answers["ACCESS"], Answer::One("درج ضيق".into()));
-    assert!(matches!(&form.answers["PREFERRED_DATE"], Answer::One(d) if d.ends_with('Z') || d.contains('+')));
+    assert!(
+        matches!(&form.answers["PREFERRED_DATE"], Answer::One(d) if d.ends_with('Z') || d.contains('+'))
+    );
     assert_eq!(form.location.address, "شارع المحطة 12");
     assert!(form.contact.is_empty());
 
@@ -284,7 +313,11 @@ fn the_idle_timeout_wipes_everything_mid_form(k: &Kiosk) {
     assert!(!k.api().get_timeout_warning());
     mock_elapsed_time(Duration::from_secs(1));
     assert!(k.api().get_timeout_warning());
-    assert!(k.api().get_timeout_text().contains(&WARNING_SECONDS.to_string()));
+    assert!(
+        k.api()
+            .get_timeout_text()
+            .contains(&WARNING_SECONDS.to_string())
+    );
     // "More time" can be had again and again.
     for _ in 0..11 {
         k.tap_t("timeout-more");
@@ -294,7 +327,11 @@ fn the_idle_timeout_wipes_everything_mid_form(k: &Kiosk) {
         }
         assert!(k.api().get_timeout_warning());
     }
-    assert_eq!(k.api().get_question().value, "secret garden", "nothing lost while extending");
+    assert_eq!(
+        k.api().get_question().value,
+        "secret garden",
+        "nothing lost while extending"
+    );
 
     // Then nobody answers: everything is wiped and the welcome screen returns.
     for _ in 0..WARNING_SECONDS {
@@ -304,7 +341,10 @@ fn the_idle_timeout_wipes_everything_mid_form(k: &Kiosk) {
     assert!(!k.api().get_timeout_warning());
     assert!(k.controller.flow().session.is_blank());
     assert_eq!(k.api().get_question().value, "");
-    assert!(!k.all_text().contains("secret garden"), "no trace in any UI element");
+    assert!(
+        !k.all_text().contains("secret garden"),
+        "no trace in any UI element"
+    );
 
     // The next resident cannot get back to it, by back or by going to the same service.
     k.tap(&k.tr.text("en", "welcome-touch"));

@@ -21,15 +21,18 @@ pub struct KioskArgs {
 /// Arguments of `guichet screenshot`.
 #[derive(Debug, Args)]
 pub struct ScreenshotArgs {
-    /// Screen to render (`list` prints the names).
+    /// Screen to render (`list` prints the names; `all` renders every one into the --out directory).
     #[arg(long)]
     pub screen: String,
-    /// UI language.
+    /// UI language; with --screen all, a comma-separated list (e.g. en,ar).
     #[arg(long, default_value = "en")]
     pub locale: String,
-    /// Output PNG (required unless --screen list).
+    /// Output PNG, or a directory with --screen all.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// With --screen all: sizes to render, e.g. 1920x1080,1024x600 (default: --width x --height).
+    #[arg(long, value_delimiter = ',')]
+    pub sizes: Vec<String>,
     /// Width in pixels.
     #[arg(long, default_value_t = 1920)]
     pub width: u32,
@@ -53,25 +56,62 @@ pub(super) fn screenshot(ctx: &Context, args: ScreenshotArgs) -> Result<(), CliE
     let Some(out) = args.out else {
         return fail("--out FILE.png is required");
     };
-    if !ctx.config.ui.languages.contains(&args.locale) {
-        return fail(format!(
-            "--locale {:?} is not one of this kiosk's languages {:?}",
-            args.locale, ctx.config.ui.languages
-        ));
+    let locales: Vec<&str> = args.locale.split(',').map(str::trim).collect();
+    for locale in &locales {
+        if !ctx.config.ui.languages.iter().any(|l| l == locale) {
+            return fail(format!(
+                "--locale {locale:?} is not one of this kiosk's languages {:?}",
+                ctx.config.ui.languages
+            ));
+        }
     }
-    if !(320..=4096).contains(&args.width) || !(320..=4096).contains(&args.height) {
-        return fail("--width and --height must be between 320 and 4096");
+    let mut sizes = Vec::new();
+    for size in &args.sizes {
+        let parsed = size.split_once('x').and_then(|(w, h)| {
+            Some((w.trim().parse::<u32>().ok()?, h.trim().parse::<u32>().ok()?))
+        });
+        match parsed {
+            Some(wh) => sizes.push(wh),
+            None => {
+                return fail(format!(
+                    "--sizes {size:?}: expected WIDTHxHEIGHT, e.g. 1024x600"
+                ));
+            }
+        }
+    }
+    if sizes.is_empty() {
+        sizes.push((args.width, args.height));
+    }
+    if sizes
+        .iter()
+        .any(|(w, h)| !(320..=4096).contains(w) || !(320..=4096).contains(h))
+    {
+        return fail("sizes must be between 320 and 4096 pixels");
     }
     // Screenshots use the embedded demo catalogue only: never a real session's data.
     let catalogs = crate::catalog::demo_catalogs().into_iter().collect();
     let renderer = crate::ui::screenshot::Renderer::new(&ctx.config, catalogs).map_err(CliError)?;
-    crate::ui::screenshot::write_png(
-        &renderer,
-        &args.screen,
-        &args.locale,
-        args.width,
-        args.height,
-        &out,
-    )
-    .map_err(CliError)
+    if args.screen != "all" {
+        if locales.len() != 1 || sizes.len() != 1 {
+            return fail("one --locale and one size per screenshot (or use --screen all)");
+        }
+        let (w, h) = sizes[0];
+        return crate::ui::screenshot::write_png(&renderer, &args.screen, locales[0], w, h, &out)
+            .map_err(CliError);
+    }
+    std::fs::create_dir_all(&out)
+        .map_err(|e| CliError(format!("cannot create {}: {e}", out.display())))?;
+    let mut count = 0;
+    for (scene, _) in crate::ui::scenes::SCENES {
+        for locale in &locales {
+            for (w, h) in &sizes {
+                let file = out.join(format!("{scene}-{locale}-{w}x{h}.png"));
+                crate::ui::screenshot::write_png(&renderer, scene, locale, *w, *h, &file)
+                    .map_err(CliError)?;
+                count += 1;
+            }
+        }
+    }
+    eprintln!("wrote {count} screenshots to {}", out.display());
+    Ok(())
 }

@@ -51,6 +51,8 @@ pub mod special {
     pub const SPACE: &str = "{space}";
     /// A new line (multi-line text only).
     pub const NEWLINE: &str = "{newline}";
+    /// Done with this question (the keyboard's own Continue key).
+    pub const CONTINUE: &str = "{continue}";
     /// Next letter upper case.
     pub const SHIFT: &str = "{shift}";
     /// Switch to the native alphabet.
@@ -147,30 +149,26 @@ pub fn layout(
     match kind {
         KeyboardKind::None => Vec::new(),
         KeyboardKind::Number | KeyboardKind::Phone => {
-            let last = if kind == KeyboardKind::Number {
-                if matches!(locale, "en" | "ar") {
-                    ". 0 -"
-                } else {
-                    ", 0 -"
-                }
-            } else {
-                "+ 0"
+            let extra = match kind {
+                KeyboardKind::Number if matches!(locale, "en" | "ar") => ".",
+                KeyboardKind::Number => ",",
+                _ => "+",
             };
-            let mut rows = vec![
-                letters("1 2 3"),
-                letters("4 5 6"),
-                letters("7 8 9"),
-                letters(last),
-            ];
-            if kind == KeyboardKind::Phone {
-                rows[3].push(special_key("␣", special::SPACE, 1.0, "keyboard-space"));
-            }
-            rows[3].push(special_key(
+            let mut rows = vec![letters("1 2 3"), letters("4 5 6"), letters("7 8 9")];
+            let mut last = letters(extra);
+            last.push(letters("0").remove(0));
+            last.push(special_key(
                 "⌫",
                 special::BACKSPACE,
                 1.0,
                 "keyboard-backspace",
             ));
+            rows.push(last);
+            let first = match kind {
+                KeyboardKind::Number => letters("-").remove(0),
+                _ => special_key("␣", special::SPACE, 1.0, "keyboard-space"),
+            };
+            rows.push(vec![first, continue_key(2.0)]);
             rows
         }
         KeyboardKind::Text => {
@@ -233,10 +231,16 @@ pub fn layout(
             if multiline {
                 bottom.push(special_key("↵", special::NEWLINE, 2.0, "keyboard-newline"));
             }
+            bottom.push(continue_key(3.0));
             out.push(bottom);
             out
         }
     }
+}
+
+/// The keyboard's Continue key; its label is filled in by the flow (translated).
+fn continue_key(width: f32) -> Key {
+    special_key("continue", special::CONTINUE, width, "continue")
 }
 
 /// The label of the key that returns to a language's own alphabet.

@@ -387,6 +387,10 @@ impl Flow {
             return;
         };
         match value {
+            special::CONTINUE => {
+                self.next();
+                return;
+            }
             special::SHIFT => {
                 self.session.shift = !self.session.shift;
                 return;

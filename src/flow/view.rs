@@ -370,6 +370,9 @@ impl Flow {
             if key.value.starts_with('{') {
                 key.accessible = self.t(&key.accessible);
             }
+            if key.value == keyboard::special::CONTINUE {
+                key.label = key.accessible.clone();
+            }
         }
         (kind, rows)
     }

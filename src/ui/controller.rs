@@ -310,8 +310,13 @@ impl Controller {
             },
             None => g::QuestionView::default(),
         });
+        let mut date_parts = flow.date_parts();
+        if rtl {
+            // Day on the right, minutes on the left: read in the resident's direction.
+            date_parts.reverse();
+        }
         api.set_date_parts(model(
-            flow.date_parts()
+            date_parts
                 .into_iter()
                 .map(|p| g::DatePart {
                     field: s(p.field),

@@ -119,19 +119,23 @@ fn spawn_printer(
 ) -> crate::printer::PrintWorker {
     use crate::printer::PrintOutcome;
     let events = std::sync::Mutex::new(events);
-    crate::printer::spawn_print_worker(Arc::new(config.clone()), data_dir.to_path_buf(), move |event| {
-        let ok = match event.outcome {
-            PrintOutcome::Printed => true,
-            PrintOutcome::Failed { .. } => false,
-            PrintOutcome::Skipped => return,
-        };
-        if let Ok(tx) = events.lock() {
-            let _ = tx.send(super::controller::UiEvent::Printed {
-                reference: event.reference,
-                ok,
-            });
-        }
-    })
+    crate::printer::spawn_print_worker(
+        Arc::new(config.clone()),
+        data_dir.to_path_buf(),
+        move |event| {
+            let ok = match event.outcome {
+                PrintOutcome::Printed => true,
+                PrintOutcome::Failed { .. } => false,
+                PrintOutcome::Skipped => return,
+            };
+            if let Ok(tx) = events.lock() {
+                let _ = tx.send(super::controller::UiEvent::Printed {
+                    reference: event.reference,
+                    ok,
+                });
+            }
+        },
+    )
 }
 
 /// Pings the systemd watchdog from the UI thread, so a frozen event loop gets the kiosk
