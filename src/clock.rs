@@ -8,6 +8,24 @@ use std::sync::OnceLock;
 use time::UtcOffset;
 
 static LOCAL_OFFSET: OnceLock<UtcOffset> = OnceLock::new();
+static PROCESS_START: OnceLock<std::time::Instant> = OnceLock::new();
+
+/// Marks the start of the process (called first thing in `main`), for start-up benchmarks.
+pub fn mark_process_start() {
+    let _ = PROCESS_START.get_or_init(std::time::Instant::now);
+}
+
+/// Time since [`mark_process_start`].
+pub fn since_process_start() -> std::time::Duration {
+    PROCESS_START.get_or_init(std::time::Instant::now).elapsed()
+}
+
+/// Peak resident memory of this process (`VmHWM`), in KiB, where Linux reports it.
+pub fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
 
 /// Reads and caches the local offset (UTC when it cannot be determined).
 pub fn init_local_offset() {

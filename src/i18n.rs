@@ -203,3 +203,79 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod coverage_tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    /// Every message id the UI code asks for: `Api.t("id", ...)` in .slint files, and the ids the
+    /// flow and controller build, must exist in English (and so, by the test above, in every
+    /// language). A missing one would show its raw id on screen.
+    #[test]
+    fn every_id_used_by_the_ui_exists() {
+        let t = Translations::load().unwrap();
+        let known: BTreeSet<String> = t.message_ids(REFERENCE_LOCALE).into_iter().collect();
+        let mut used = BTreeSet::new();
+        let root = env!("CARGO_MANIFEST_DIR");
+        let mut files = Vec::new();
+        for dir in ["ui", "ui/pages", "ui/widgets", "src/flow", "src/ui"] {
+            for entry in std::fs::read_dir(format!("{root}/{dir}")).unwrap() {
+                let path = entry.unwrap().path();
+                if path.extension().is_some_and(|e| e == "slint" || e == "rs") {
+                    files.push(path);
+                }
+            }
+        }
+        for path in files {
+            let text = std::fs::read_to_string(&path).unwrap();
+            for pattern in ["Api.t(\"", "self.t(\"", "flow.t(\"", "f.t(\""] {
+                for piece in text.split(pattern).skip(1) {
+                    if let Some(id) = piece.split('"').next() {
+                        used.insert(id.to_string());
+                    }
+                }
+            }
+        }
+        // Ids built from parts at run time.
+        for part in ["day", "month", "year", "hour", "minute"] {
+            used.insert(format!("date-{part}"));
+        }
+        for m in 1..=12 {
+            used.insert(format!("month-{m}"));
+        }
+        for tool in [
+            "back",
+            "start-over",
+            "language",
+            "text-size",
+            "contrast",
+            "help",
+        ] {
+            used.insert(format!("tool-{tool}"));
+        }
+        use crate::validate::Problem;
+        for problem in [
+            Problem::Required,
+            Problem::TooLong { max: 1 },
+            Problem::ControlCharacters,
+            Problem::NotANumber,
+            Problem::NumberOutOfRange,
+            Problem::NotADatetime,
+            Problem::UnknownChoice { key: String::new() },
+            Problem::UnknownAttribute,
+            Problem::LocationMissing,
+            Problem::BadCoordinate,
+            Problem::BadEmail,
+            Problem::BadPhone,
+        ] {
+            used.insert(problem.message_id().to_string());
+        }
+        for id in crate::flow::keyboard::special_message_ids() {
+            used.insert(id.to_string());
+        }
+        let missing: Vec<_> = used.difference(&known).collect();
+        assert!(used.len() > 60, "found {} ids", used.len());
+        assert!(missing.is_empty(), "used but not translated: {missing:?}");
+    }
+}

@@ -23,6 +23,19 @@ pub enum BenchCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Start-up to first rendered frame and peak memory, with the software renderer and the
+    /// demo catalogue (BENCHMARKS.md "Touchscreen"). Headless: no display needed.
+    Startup {
+        /// Window width.
+        #[arg(long, default_value_t = 1920)]
+        width: u32,
+        /// Window height.
+        #[arg(long, default_value_t = 1080)]
+        height: u32,
+        /// One JSON document on stdout.
+        #[arg(long)]
+        json: bool,
+    },
     /// Receipt size and time on the wire, native QR against raster QR (BENCHMARKS.md "Receipts").
     Receipt {
         /// One JSON document on stdout.
@@ -73,6 +86,37 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 pub(super) fn run(ctx: &Context, cmd: BenchCommand) -> Result<(), CliError> {
     match cmd {
         BenchCommand::Receipt { json } => super::printer::bench_receipt(ctx, json),
+        BenchCommand::Startup {
+            width,
+            height,
+            json,
+        } => {
+            let catalogs = crate::catalog::demo_catalogs().into_iter().collect();
+            let renderer =
+                crate::ui::screenshot::Renderer::new(&ctx.config, catalogs).map_err(CliError)?;
+            renderer
+                .render("welcome", "en", width, height)
+                .map_err(CliError)?;
+            let first_frame_ms = crate::clock::since_process_start().as_secs_f64() * 1000.0;
+            // A resident's whole journey, to see memory with every page built once.
+            for (scene, _) in crate::ui::scenes::SCENES {
+                renderer
+                    .render(scene, "ar", width, height)
+                    .map_err(CliError)?;
+            }
+            let report = serde_json::json!({
+                "width": width,
+                "height": height,
+                "first_frame_ms": first_frame_ms,
+                "peak_rss_mb": crate::clock::peak_rss_kib().map(|k| k as f64 / 1024.0),
+            });
+            if json {
+                print_json(&report)
+            } else {
+                println!("{report}");
+                Ok(())
+            }
+        }
         BenchCommand::Enqueue {
             count,
             print_references,

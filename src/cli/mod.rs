@@ -106,6 +106,7 @@ impl Context {
 
 /// Entry point for `main`.
 pub fn run() -> ExitCode {
+    crate::clock::mark_process_start();
     crate::clock::init_local_offset();
     let cli = Cli::parse();
     init_logging();

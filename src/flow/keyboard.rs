@@ -252,6 +252,20 @@ fn native_label(locale: &str) -> &'static str {
     }
 }
 
+/// The message ids naming special keys (for the translation coverage test).
+pub fn special_message_ids() -> &'static [&'static str] {
+    &[
+        "keyboard-space",
+        "keyboard-backspace",
+        "keyboard-shift",
+        "keyboard-symbols",
+        "keyboard-letters",
+        "keyboard-latin",
+        "keyboard-newline",
+        "continue",
+    ]
+}
+
 /// The widest row, in letter-key units (the UI sizes keys from it).
 pub fn units(rows: &[Vec<Key>]) -> f32 {
     rows.iter()

@@ -105,6 +105,19 @@ pub fn run(config: &Config, data_dir: &Path, demo: bool, windowed: bool) -> Resu
     // Receipts left over from before a restart print now.
     printer.wake();
     app.show().map_err(|e| KioskError::Window(e.to_string()))?;
+    if std::env::var_os("GUICHET_BENCH_FIRST_FRAME").is_some() {
+        // Start-up benchmark: report once the event loop has drawn the first frame, then quit.
+        slint::Timer::single_shot(std::time::Duration::from_millis(0), || {
+            println!(
+                "{}",
+                serde_json::json!({
+                    "first_frame_ms": crate::clock::since_process_start().as_secs_f64() * 1000.0,
+                    "peak_rss_mb": crate::clock::peak_rss_kib().map(|k| k as f64 / 1024.0),
+                })
+            );
+            let _ = slint::quit_event_loop();
+        });
+    }
     // Tell systemd (Type=notify) we are up once the window exists.
     let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Ready]);
     slint::run_event_loop().map_err(|e| KioskError::Window(e.to_string()))?;
