@@ -356,3 +356,52 @@ fn the_idle_timeout_wipes_everything_mid_form(k: &Kiosk) {
     assert_eq!(k.api().get_question().value, "");
     assert!(!k.all_text().contains("secret"));
 }
+
+/// Without a display the kiosk says so in one line, points to the alternatives, and exits 1
+/// without panicking.
+#[test]
+fn kiosk_without_a_display_explains_in_one_line() {
+    let dir = TestDir::new("nodisplay");
+    let out = common::command(&dir)
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .env("RUST_BACKTRACE", "0")
+        .arg("kiosk")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("no display"), "{stderr}");
+    assert!(stderr.contains("guichet screenshot"), "{stderr}");
+    assert!(stderr.contains("Xvfb") && stderr.contains("cage"), "{stderr}");
+    assert!(!stderr.contains("panicked"));
+}
+
+/// `guichet screenshot` renders a real PNG of the requested size without any display.
+#[test]
+fn screenshot_renders_a_png_headlessly() {
+    let dir = TestDir::new("screenshot");
+    let out_file = dir.path().join("check-ar.png");
+    let out = common::command(&dir)
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .args(["screenshot", "--screen", "check", "--locale", "ar", "--width", "1024", "--height", "600", "--out"])
+        .arg(&out_file)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let img = image::open(&out_file).unwrap().to_rgba8();
+    assert_eq!((img.width(), img.height()), (1024, 600));
+    // Not blank: the top bar is dark, the page is white.
+    let dark = img.pixels().filter(|p| p.0[0] < 40).count();
+    let light = img.pixels().filter(|p| p.0[0] > 240).count();
+    assert!(dark > 10_000 && light > 100_000, "dark {dark}, light {light}");
+    let bad = common::command(&dir)
+        .args(["screenshot", "--screen", "nope", "--out"])
+        .arg(dir.path().join("x.png"))
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("question-multi"));
+}

@@ -12,6 +12,10 @@ pub const SCENES: &[(&str, &str)] = &[
     ("services", "services of one group"),
     ("question-single", "single choice"),
     ("question-multi", "multiple choice"),
+    (
+        "question-large-contrast",
+        "single choice with the largest text and high contrast",
+    ),
     ("question-number", "number with the number pad"),
     ("question-datetime", "date and time picker"),
     ("question-string", "one line of text with the keyboard"),
@@ -94,6 +98,13 @@ pub fn enter(flow: &mut Flow, scene: &str, locale: &str) -> Result<(), String> {
         "question-single" => {
             open_service(flow, locale, "MISSEDBIN");
             flow.toggle_choice("recycling");
+        }
+        "question-large-contrast" => {
+            open_service(flow, locale, "MISSEDBIN");
+            flow.toggle_choice("recycling");
+            flow.cycle_text_size();
+            flow.cycle_text_size();
+            flow.toggle_contrast();
         }
         "question-multi" => {
             open_service(flow, locale, "BULKY");
