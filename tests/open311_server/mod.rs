@@ -575,7 +575,7 @@ fn catalog_code(shared: &Shared, sent: &str) -> Option<String> {
         let wire = wire_code(shared, code);
         let matches = match &wire {
             Value::String(w) => w == sent,
-            other => other.to_string() == sent,
+            other => other.as_u64().is_some() && sent.parse::<u64>().ok() == other.as_u64(),
         };
         matches.then(|| code.to_string())
     })
