@@ -387,7 +387,7 @@ impl SyncEngine {
                     self.retry(attempts, detail, true)
                 }
             };
-            tracing::debug!(submission = id, outcome = ?std::mem::discriminant(&update), "delivery");
+            tracing::debug!(submission = id, outcome = update.outcome_name(), "delivery");
             updates.push((id, update));
         }
         self.store.record_outcomes(&updates)?;

@@ -100,3 +100,19 @@ pub enum DeliveryUpdate {
         detail: String,
     },
 }
+
+impl DeliveryUpdate {
+    /// A short name for logs (never personal data).
+    pub fn outcome_name(&self) -> &'static str {
+        match self {
+            DeliveryUpdate::Accepted { outcome, .. } => outcome,
+            DeliveryUpdate::Rejected { .. } => "rejected",
+            DeliveryUpdate::Retry {
+                outcome_unknown: true,
+                ..
+            } => "unknown",
+            DeliveryUpdate::Retry { .. } => "retry",
+            DeliveryUpdate::NotOnServer { .. } => "not_found",
+        }
+    }
+}
