@@ -236,7 +236,9 @@ impl SyncEngine {
                 let (claimed, sent, rejected) = self.push_batch(&client, &mut observed).await?;
                 report.sent += sent;
                 report.rejected += rejected;
-                if claimed == 0 {
+                // A batch that moved nothing forward (all failed) ends the pushing: the failures
+                // are scheduled after their backoff, not hammered again within this round.
+                if claimed == 0 || sent + rejected == 0 {
                     break;
                 }
             }
