@@ -140,23 +140,58 @@ fn check_printer(ctx: &Context) -> Result<String, String> {
 }
 
 fn check_central(ctx: &Context) -> Result<String, String> {
+    use crate::sync::classify::{GetOutcome, classify_get};
+    use crate::sync::client::{MAX_LIST_BYTES, Open311Client, Timeouts};
+
     let central = &ctx.config.central;
+    let queue = Store::open(&ctx.data_dir)
+        .and_then(|s| crate::sync::Connectivity::load(&s))
+        .map(|c| {
+            format!(
+                "last successful sync {}, {} pending",
+                c.last_success_at.as_deref().unwrap_or("never"),
+                c.pending
+            )
+        })
+        .unwrap_or_else(|e| format!("queue unreadable: {e}"));
     if central.kind == CentralKind::None {
-        return Ok("none configured: submissions stay on this kiosk".into());
+        return Ok(format!(
+            "none configured: submissions stay on this kiosk ({queue})"
+        ));
     }
-    let key_file = central
-        .api_key_file
-        .as_deref()
-        .unwrap_or(std::path::Path::new(""));
-    match std::fs::read_to_string(key_file) {
-        Ok(k) if !k.trim().is_empty() => Ok(format!(
-            "{} (API key file readable; reachability not tested)",
-            central.url.as_deref().unwrap_or("")
+    // Short timeouts: a technician is waiting.
+    let timeouts = Timeouts {
+        connect: std::time::Duration::from_secs(5),
+        request: std::time::Duration::from_secs(10),
+    };
+    let client = Open311Client::new(central, timeouts).map_err(|e| e.to_string())?;
+    let url = client.base().to_string();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let probe = rt.block_on(client.get("services.json", &[], MAX_LIST_BYTES));
+    match classify_get(probe) {
+        GetOutcome::Document(doc) => match crate::catalog::parse_services(&doc) {
+            Ok(services) => Ok(format!(
+                "online: {url} answers with {} services; {queue}",
+                services.len()
+            )),
+            Err(e) => Err(format!(
+                "online but {url}services.json is refused ({e}): check central.url; {queue}"
+            )),
+        },
+        GetOutcome::Unavailable {
+            detail,
+            link: crate::sync::LinkState::CaptivePortal,
+        } => Err(format!(
+            "captive portal: a web page answers instead of {url} ({detail}): log the kiosk's network in; {queue}"
         )),
-        Ok(_) => Err(format!("API key file {} is empty", key_file.display())),
-        Err(e) => Err(format!(
-            "cannot read API key file {}: {e}",
-            key_file.display()
+        GetOutcome::Unavailable { detail, .. } => Err(format!(
+            "offline: {url} not reached ({detail}): check the network; {queue}"
+        )),
+        GetOutcome::Refused { detail, .. } => Err(format!(
+            "{url}services.json answered {detail}: check central.url and jurisdiction_id; {queue}"
         )),
     }
 }

@@ -1,1 +1,406 @@
-//! Queries that move submissions through delivery (owned by the sync module).
+//! Queries that move submissions through delivery (owned by the `sync` module).
+//!
+//! The protocol that makes "never lose, never duplicate" hold across crashes:
+//!
+//! 1. [`Store::claim_due`] marks a batch `outcome_unknown = 1` *before* anything is sent, with a
+//!    lease (`next_attempt_at` in the future) so that no other process touches them meanwhile.
+//! 2. The POSTs go out.
+//! 3. [`Store::record_outcomes`] writes every answer in one transaction, clearing
+//!    `outcome_unknown` only where the outcome is known.
+//!
+//! A crash between 1 and 3 leaves the batch `outcome_unknown = 1`: once the lease expires,
+//! [`Store::due_unknown`] hands them to reconciliation, which looks each one up on the server before
+//! anything is sent again.
+
+use rusqlite::{OptionalExtension, TransactionBehavior, params};
+
+use super::{Store, StoreError, now_rfc3339};
+use crate::sync::record::{DeliveryUpdate, Outgoing, StatusTarget, UnknownOutcome};
+use crate::validate::ValidForm;
+
+impl Store {
+    /// Decodes a stored submission payload. The one place in delivery that knows the payload's
+    /// encoding, so that sealing it at rest changes only this function.
+    pub fn decode_payload(reference: &str, payload: &[u8]) -> Result<ValidForm, StoreError> {
+        serde_json::from_slice(payload).map_err(|e| StoreError::Corrupt {
+            what: reference.to_string(),
+            detail: e.to_string(),
+        })
+    }
+
+    /// Claims up to `limit` pending submissions due at `now` (a delivery timestamp) and whose last
+    /// outcome is known, marking them `outcome_unknown` with a lease until `lease_until`, in one
+    /// durable transaction. Oldest first.
+    pub fn claim_due(
+        &mut self,
+        now: &str,
+        lease_until: &str,
+        limit: usize,
+    ) -> Result<Vec<Outgoing>, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let claimed = {
+            let mut select = tx.prepare_cached(
+                "SELECT id, reference, service_code, payload, attempts FROM submissions
+                 WHERE state = 'pending' AND outcome_unknown = 0
+                   AND (next_attempt_at IS NULL OR next_attempt_at <= ?1)
+                 ORDER BY id LIMIT ?2",
+            )?;
+            let rows: Vec<Outgoing> = select
+                .query_map(params![now, limit as i64], |r| {
+                    Ok(Outgoing {
+                        id: r.get(0)?,
+                        reference: r.get(1)?,
+                        service_code: r.get(2)?,
+                        payload: r.get(3)?,
+                        attempts: r.get::<_, i64>(4)? + 1,
+                    })
+                })?
+                .collect::<Result<_, _>>()?;
+            let mut claim = tx.prepare_cached(
+                "UPDATE submissions SET outcome_unknown = 1, attempts = attempts + 1,
+                    next_attempt_at = ?2, unknown_since = COALESCE(unknown_since, ?3),
+                    updated_at = ?4
+                 WHERE id = ?1",
+            )?;
+            let updated_at = now_rfc3339();
+            for row in &rows {
+                claim.execute(params![row.id, lease_until, now, updated_at])?;
+            }
+            rows
+        };
+        tx.commit().map_err(|e| self.map_write_error(e))?;
+        Ok(claimed)
+    }
+
+    /// Pending submissions with an unknown outcome whose lease has expired, oldest first.
+    pub fn due_unknown(&self, now: &str, limit: usize) -> Result<Vec<UnknownOutcome>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, reference, service_code, COALESCE(unknown_since, updated_at), attempts
+             FROM submissions
+             WHERE state = 'pending' AND outcome_unknown = 1
+               AND (next_attempt_at IS NULL OR next_attempt_at <= ?1)
+             ORDER BY id LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![now, limit as i64], |r| {
+            Ok(UnknownOutcome {
+                id: r.get(0)?,
+                reference: r.get(1)?,
+                service_code: r.get(2)?,
+                unknown_since: r.get(3)?,
+                attempts: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Whether any pending submission is due at `now` (for deciding whether to go round again).
+    pub fn has_due(&self, now: &str) -> Result<bool, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT 1 FROM submissions WHERE state = 'pending'
+                   AND (next_attempt_at IS NULL OR next_attempt_at <= ?1) LIMIT 1",
+                [now],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some())
+    }
+
+    /// The earliest `next_attempt_at` among pending submissions, if any is scheduled.
+    pub fn next_due_at(&self) -> Result<Option<String>, StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT min(next_attempt_at) FROM submissions WHERE state = 'pending'",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Records the outcome of many deliveries in one durable transaction, each with its line in
+    /// the attempt log.
+    pub fn record_outcomes(&mut self, updates: &[(i64, DeliveryUpdate)]) -> Result<(), StoreError> {
+        if updates.is_empty() {
+            return Ok(());
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let now = now_rfc3339();
+        for (id, update) in updates {
+            let (outcome, detail): (&str, String) = match update {
+                DeliveryUpdate::Accepted {
+                    remote_id,
+                    token,
+                    notice,
+                    detail,
+                    outcome,
+                } => {
+                    tx.prepare_cached(
+                        "UPDATE submissions SET state = 'accepted', outcome_unknown = 0,
+                            unknown_since = NULL, next_attempt_at = NULL, remote_id = ?2,
+                            token = ?3, service_notice = ?4, last_error = NULL, updated_at = ?5
+                         WHERE id = ?1",
+                    )?
+                    .execute(params![id, remote_id, token, notice, now])?;
+                    let what = match (remote_id, token) {
+                        (Some(r), _) => format!("service_request_id {r}"),
+                        (None, Some(t)) => format!("token {t}"),
+                        (None, None) => String::new(),
+                    };
+                    (outcome, format!("{detail}: {what}"))
+                }
+                DeliveryUpdate::Rejected { reason } => {
+                    tx.prepare_cached(
+                        "UPDATE submissions SET state = 'rejected', outcome_unknown = 0,
+                            unknown_since = NULL, next_attempt_at = NULL, last_error = ?2,
+                            updated_at = ?3
+                         WHERE id = ?1",
+                    )?
+                    .execute(params![id, reason, now])?;
+                    ("rejected", reason.clone())
+                }
+                DeliveryUpdate::Retry {
+                    next_attempt_at,
+                    error,
+                    outcome_unknown,
+                } => {
+                    tx.prepare_cached(
+                        "UPDATE submissions SET outcome_unknown = ?2,
+                            unknown_since = CASE WHEN ?2 = 1 THEN unknown_since END,
+                            next_attempt_at = ?3, last_error = ?4, updated_at = ?5
+                         WHERE id = ?1",
+                    )?
+                    .execute(params![
+                        id,
+                        i64::from(*outcome_unknown),
+                        next_attempt_at,
+                        error,
+                        now
+                    ])?;
+                    let outcome = if *outcome_unknown { "unknown" } else { "retry" };
+                    (outcome, format!("{error}; next attempt {next_attempt_at}"))
+                }
+                DeliveryUpdate::NotOnServer { detail } => {
+                    tx.prepare_cached(
+                        "UPDATE submissions SET outcome_unknown = 0, unknown_since = NULL,
+                            next_attempt_at = NULL, updated_at = ?2
+                         WHERE id = ?1",
+                    )?
+                    .execute(params![id, now])?;
+                    ("not_found", detail.clone())
+                }
+            };
+            tx.prepare_cached(
+                "INSERT INTO attempts (submission_id, at, outcome, detail) VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![id, now, outcome, detail])?;
+        }
+        tx.commit().map_err(|e| self.map_write_error(e))?;
+        Ok(())
+    }
+
+    /// Accepted submissions created since `since` (RFC 3339) whose status is followed, newest
+    /// first.
+    pub fn status_targets(
+        &self,
+        since: &str,
+        limit: usize,
+    ) -> Result<Vec<StatusTarget>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, reference, remote_id, token, remote_status FROM submissions
+             WHERE state = 'accepted' AND created_at >= ?1
+               AND (remote_id IS NOT NULL OR token IS NOT NULL)
+             ORDER BY id DESC LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![since, limit as i64], |r| {
+            Ok(StatusTarget {
+                id: r.get(0)?,
+                reference: r.get(1)?,
+                remote_id: r.get(2)?,
+                token: r.get(3)?,
+                remote_status: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Stores the `service_request_id` a batch service's token resolved to.
+    pub fn set_remote_id(&mut self, id: i64, remote_id: &str) -> Result<(), StoreError> {
+        let now = now_rfc3339();
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "UPDATE submissions SET remote_id = ?2, updated_at = ?3 WHERE id = ?1",
+            params![id, remote_id, now],
+        )?;
+        tx.execute(
+            "INSERT INTO attempts (submission_id, at, outcome, detail)
+             VALUES (?1, ?2, 'token_resolved', ?3)",
+            params![id, now, format!("service_request_id {remote_id}")],
+        )?;
+        tx.commit().map_err(|e| self.map_write_error(e))?;
+        Ok(())
+    }
+
+    /// Stores council statuses (`(id, status)`) in one transaction; returns how many changed.
+    pub fn store_remote_statuses(
+        &mut self,
+        statuses: &[(i64, String)],
+    ) -> Result<usize, StoreError> {
+        let now = now_rfc3339();
+        let tx = self.conn.transaction()?;
+        let mut changed = 0;
+        {
+            let mut stmt = tx.prepare_cached(
+                "UPDATE submissions SET remote_status = ?2, remote_status_at = ?3
+                 WHERE id = ?1 AND remote_status IS NOT ?2",
+            )?;
+            for (id, status) in statuses {
+                changed += stmt.execute(params![id, status, now])?;
+            }
+        }
+        tx.commit().map_err(|e| self.map_write_error(e))?;
+        Ok(changed)
+    }
+
+    /// The council status of a submission and when it was fetched.
+    pub fn remote_status(&self, reference: &str) -> Result<Option<(String, String)>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT remote_status, remote_status_at FROM submissions
+                 WHERE reference = ?1 AND remote_status IS NOT NULL",
+                [reference],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::queue::State;
+    use crate::queue::tests::tempdir;
+    use crate::sync::record::delivery_timestamp;
+    use crate::validate::{Location, ValidForm};
+
+    fn form() -> ValidForm {
+        ValidForm {
+            service_code: "GRAFFITI".into(),
+            locale: "en".into(),
+            location: Location {
+                address: "1 High St".into(),
+                ..Location::default()
+            },
+            ..ValidForm::default()
+        }
+    }
+
+    #[test]
+    fn a_claim_is_durable_leased_and_exclusive() {
+        let mut store = Store::open(&tempdir()).unwrap();
+        for _ in 0..3 {
+            store.enqueue("LIB2", &form(), None).unwrap();
+        }
+        let now = "2030-01-01T00:00:00.000Z";
+        let lease = "2030-01-01T00:05:00.000Z";
+        let claimed = store.claim_due(now, lease, 2).unwrap();
+        assert_eq!(claimed.len(), 2);
+        assert_eq!(claimed[0].attempts, 1);
+        assert_eq!(
+            Store::decode_payload(
+                &claimed[0].reference,
+                claimed[0].payload.as_deref().unwrap()
+            )
+            .unwrap(),
+            form()
+        );
+        // A second claimer (another process) only gets the third one.
+        let rest = store.claim_due(now, lease, 10).unwrap();
+        assert_eq!(rest.len(), 1);
+        assert!(store.claim_due(now, lease, 10).unwrap().is_empty());
+        // A crash now: nothing is due for reconciliation until the lease ends.
+        assert!(store.due_unknown(now, 10).unwrap().is_empty());
+        let after = "2030-01-01T00:06:00.000Z";
+        let unknown = store.due_unknown(after, 10).unwrap();
+        assert_eq!(unknown.len(), 3);
+        assert_eq!(unknown[0].unknown_since, now);
+        // Claimed submissions are never claimed again while their outcome is unknown.
+        assert!(store.claim_due(after, lease, 10).unwrap().is_empty());
+    }
+
+    #[test]
+    fn outcomes_move_state_and_log_attempts() {
+        let mut store = Store::open(&tempdir()).unwrap();
+        let a = store.enqueue("LIB2", &form(), None).unwrap();
+        let b = store.enqueue("LIB2", &form(), None).unwrap();
+        let c = store.enqueue("LIB2", &form(), None).unwrap();
+        let now = "2030-01-01T00:00:00.000Z";
+        let claimed = store.claim_due(now, now, 10).unwrap();
+        let id = |r: &crate::reference::Reference| store.get(r.as_str()).unwrap().id;
+        let (ia, ib, ic) = (id(&a), id(&b), id(&c));
+        store
+            .record_outcomes(&[
+                (
+                    ia,
+                    DeliveryUpdate::Accepted {
+                        remote_id: Some("42".into()),
+                        token: None,
+                        notice: Some("thanks".into()),
+                        detail: "created".into(),
+                        outcome: "accepted",
+                    },
+                ),
+                (
+                    ib,
+                    DeliveryUpdate::Rejected {
+                        reason: "bad".into(),
+                    },
+                ),
+                (
+                    ic,
+                    DeliveryUpdate::Retry {
+                        next_attempt_at: "2030-01-01T00:01:00.000Z".into(),
+                        error: "HTTP 500".into(),
+                        outcome_unknown: false,
+                    },
+                ),
+            ])
+            .unwrap();
+        assert_eq!(claimed.len(), 3);
+        let sa = store.get(a.as_str()).unwrap();
+        assert_eq!(sa.state, State::Accepted);
+        assert_eq!(sa.remote_id.as_deref(), Some("42"));
+        assert_eq!(sa.service_notice.as_deref(), Some("thanks"));
+        assert_eq!(sa.attempt_log[0].outcome, "accepted");
+        let sb = store.get(b.as_str()).unwrap();
+        assert_eq!(sb.state, State::Rejected);
+        assert_eq!(sb.last_error.as_deref(), Some("bad"));
+        let sc = store.get(c.as_str()).unwrap();
+        assert_eq!(sc.state, State::Pending);
+        assert_eq!(sc.attempt_log[0].outcome, "retry");
+        assert!(!store.has_due(now).unwrap());
+        assert!(store.has_due("2030-01-01T00:01:00.000Z").unwrap());
+        assert_eq!(
+            store.next_due_at().unwrap().as_deref(),
+            Some("2030-01-01T00:01:00.000Z")
+        );
+        let targets = store.status_targets("2000-01-01T00:00:00Z", 10).unwrap();
+        assert_eq!(targets.len(), 1);
+        assert_eq!(
+            store
+                .store_remote_statuses(&[(ia, "open".into()), (ia, "open".into())])
+                .unwrap(),
+            1
+        );
+        assert_eq!(store.remote_status(a.as_str()).unwrap().unwrap().0, "open");
+    }
+
+    #[test]
+    fn delivery_timestamps_are_fixed_width() {
+        let t = time::macros::datetime!(2026-03-04 05:06:07.089 UTC);
+        assert_eq!(delivery_timestamp(t), "2026-03-04T05:06:07.089Z");
+    }
+}

@@ -8,8 +8,9 @@ pub fn migrations() -> Migrations<'static> {
     Migrations::from_slice(MIGRATIONS)
 }
 
-const MIGRATIONS: &[M<'static>] = &[M::up(
-    r#"
+const MIGRATIONS: &[M<'static>] = &[
+    M::up(
+        r#"
 -- Per-device reference sequence. Keyed by device code so a re-provisioned kiosk with a new code
 -- starts its own sequence without colliding with the old one's references.
 CREATE TABLE sequences (
@@ -91,7 +92,12 @@ CREATE TABLE kiosk_state (
     value TEXT NOT NULL
 ) STRICT;
 "#,
-)];
+    ),
+    // Sync (issue 5): when a POST whose answer we may not have seen was first sent, so that
+    // reconciliation searches the server from that moment, not from when the resident submitted
+    // (a submission queued offline for weeks is only requested on the server when it is sent).
+    M::up("ALTER TABLE submissions ADD COLUMN unknown_since TEXT;"),
+];
 
 #[cfg(test)]
 mod tests {

@@ -1,2 +1,44 @@
-//! Delivery to the council's Open311 GeoReport v2 system: client, outcome classification,
-//! reconciliation, background worker, connectivity. (Being built: see issue 5.)
+//! Delivery to the council's Open311 GeoReport v2 system: never lose a submission, never send one
+//! twice.
+//!
+//! - [`client`]: HTTPS (rustls, system roots + extra CA), timeouts, bounded answers; nothing else
+//!   in Guichet talks HTTP.
+//! - [`wire`]: the form-encoded POST body and bounded parsing of the server's JSON.
+//! - [`classify`]: what each answer means: accepted, rejected, not processed, or unknown.
+//! - [`reconcile`]: looking up an unknown outcome before anything is resent.
+//! - [`engine`]: one round (probe, reconcile, push in concurrent batches, pull catalogue and
+//!   statuses) and `run_until_idle` for `guichet sync --once`.
+//! - [`worker`]: the background thread the kiosk runs, with events for the UI.
+//! - [`connectivity`]: online / offline / captive portal, last success, counts.
+//! - [`record`]: what the engine and the queue's delivery queries exchange.
+//!
+//! The write-ahead protocol that makes crashes safe is described in `src/queue/delivery.rs`.
+
+pub mod classify;
+pub mod client;
+pub mod connectivity;
+pub mod engine;
+mod pull;
+pub mod reconcile;
+pub mod record;
+pub mod wire;
+pub mod worker;
+
+pub use connectivity::{Connectivity, LinkState};
+pub use engine::{RoundReport, SyncEngine, SyncTuning};
+pub use worker::{SyncEvent, SyncWorker, spawn_sync_worker, spawn_sync_worker_with};
+
+/// A fresh directory for unit tests.
+#[cfg(test)]
+pub(crate) fn test_dir() -> std::path::PathBuf {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "guichet-sync-unit-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}

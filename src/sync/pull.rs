@@ -1,0 +1,259 @@
+//! What sync pulls from the server once submissions are pushed: the catalogue (services and their
+//! definitions, stored only when all of it is valid) and the council's statuses of recent
+//! submissions (tokens resolved to ids, then `servicerequestupdates` when the server has that
+//! extension, and `requests.json?service_request_id=...` otherwise).
+
+use std::collections::{BTreeMap, HashMap};
+
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use super::classify::{GetOutcome, classify_get};
+use super::client::{MAX_LIST_BYTES, MAX_SMALL_BYTES, Open311Client};
+use super::connectivity::{LinkState, keys};
+use super::engine::{Observed, SyncEngine};
+use super::wire::{parse_requests, parse_token_answer, parse_updates, path_segment};
+use crate::catalog::{
+    CatalogError, ServiceDefinition, assemble, parse_service_definition, parse_services,
+};
+use crate::queue::{CATALOG_DEFAULT_LOCALE, StoreError};
+
+/// Ids per `requests.json?service_request_id=` query (keeps URLs short).
+const IDS_PER_QUERY: usize = 50;
+/// Tokens resolved per round.
+const TOKENS_PER_ROUND: usize = 50;
+/// Accepted submissions followed per round.
+const MAX_FOLLOWED: usize = 2000;
+
+fn rfc3339(t: OffsetDateTime) -> String {
+    t.replace_nanosecond(0)
+        .unwrap_or(t)
+        .format(&Rfc3339)
+        .unwrap_or_default()
+}
+
+async fn get_document(
+    client: &Open311Client,
+    path: &str,
+    query: &[(&str, &str)],
+    cap: usize,
+    observed: &mut Observed,
+) -> Result<Vec<u8>, (u16, String)> {
+    match classify_get(client.get(path, query, cap).await) {
+        GetOutcome::Document(doc) => {
+            observed.link(LinkState::Online);
+            Ok(doc)
+        }
+        GetOutcome::Refused { status, detail } => {
+            observed.link(LinkState::Online);
+            Err((status, format!("{path}: {detail}")))
+        }
+        GetOutcome::Unavailable { detail, link } => {
+            observed.link(link);
+            Err((0, format!("{path}: {detail}")))
+        }
+    }
+}
+
+/// Fetches every definition the services list announces, checks the whole catalogue, and
+/// replaces the cached one when it differs. Any problem keeps the cached catalogue and is noted
+/// in `observed`. `Ok(true)` when a new catalogue was stored.
+pub(super) async fn refresh_catalog(
+    engine: &mut SyncEngine,
+    client: &Open311Client,
+    services_doc: &[u8],
+    observed: &mut Observed,
+) -> Result<bool, StoreError> {
+    let services = match parse_services(services_doc) {
+        Ok(s) => s,
+        Err(e) => {
+            observed.error(format!("services.json refused: {e}"));
+            return Ok(false);
+        }
+    };
+    let mut definitions = BTreeMap::new();
+    for service in services.iter().filter(|s| s.metadata) {
+        let path = format!("services/{}.json", path_segment(&service.service_code));
+        let doc = match get_document(client, &path, &[], MAX_LIST_BYTES, observed).await {
+            Ok(doc) => doc,
+            Err((_, e)) => {
+                observed.error(e);
+                return Ok(false);
+            }
+        };
+        let definition: Result<ServiceDefinition, CatalogError> = parse_service_definition(&doc);
+        match definition {
+            Ok(d) if d.service_code == service.service_code => {
+                definitions.insert(d.service_code.clone(), d);
+            }
+            Ok(d) => {
+                observed.error(format!(
+                    "{path}: definition is for {:?}, not {:?}",
+                    d.service_code, service.service_code
+                ));
+                return Ok(false);
+            }
+            Err(e) => {
+                observed.error(format!("{path} refused: {e}"));
+                return Ok(false);
+            }
+        }
+    }
+    let catalog = match assemble(services, definitions) {
+        Ok(c) => c,
+        Err(e) => {
+            observed.error(format!("catalogue refused: {e}"));
+            return Ok(false);
+        }
+    };
+    let store = &mut engine.store;
+    store.set_state_value(keys::CATALOG_CHECKED_AT, &crate::queue::now_rfc3339())?;
+    // A new catalogue may come with a new server: look for the updates extension again.
+    store.set_state_value(keys::UPDATES_EXTENSION, "")?;
+    let source = client.base().as_str().to_string();
+    let unchanged = store.catalog_info()?.is_some_and(|(s, _)| s == source)
+        && store.catalog_for(CATALOG_DEFAULT_LOCALE)?.as_ref() == Some(&catalog);
+    if unchanged {
+        return Ok(false);
+    }
+    store.replace_catalog(&catalog, &source)?;
+    tracing::info!(services = catalog.services.len(), "catalogue updated");
+    Ok(true)
+}
+
+/// Pulls statuses of accepted submissions from the last `status_window`.
+pub(super) async fn pull_statuses(
+    engine: &mut SyncEngine,
+    client: &Open311Client,
+    observed: &mut Observed,
+) -> Result<(), StoreError> {
+    let now = OffsetDateTime::now_utc();
+    let since = rfc3339(now - engine.tuning.status_window);
+    let mut targets = engine.store.status_targets(&since, MAX_FOLLOWED)?;
+    // Batch services answer with a token first; the id comes later.
+    for target in targets
+        .iter_mut()
+        .filter(|t| t.remote_id.is_none())
+        .take(TOKENS_PER_ROUND)
+    {
+        let Some(token) = target.token.clone() else {
+            continue;
+        };
+        let path = format!("tokens/{}.json", path_segment(&token));
+        match get_document(client, &path, &[], MAX_SMALL_BYTES, observed).await {
+            Ok(doc) => match parse_token_answer(&doc) {
+                Some(Some(id)) => {
+                    engine.store.set_remote_id(target.id, &id)?;
+                    target.remote_id = Some(id);
+                }
+                Some(None) => {}
+                None => observed.error(format!("{path}: not an Open311 token answer")),
+            },
+            Err((_, e)) => observed.error(e),
+        }
+        if observed.unreachable() {
+            return Ok(());
+        }
+    }
+    let by_remote: HashMap<String, i64> = targets
+        .iter()
+        .filter_map(|t| Some((t.remote_id.clone()?, t.id)))
+        .collect();
+    if by_remote.is_empty() {
+        return Ok(());
+    }
+    let mut statuses: Vec<(i64, String)> = Vec::new();
+    // Submissions never seen with a status are asked by id; the rest follow the updates feed
+    // when the server has one (one request instead of one per 50 submissions).
+    let updates_used =
+        pull_updates(engine, client, &since, &by_remote, &mut statuses, observed).await?;
+    let ask: Vec<&str> = targets
+        .iter()
+        .filter(|t| !updates_used || t.remote_status.is_none())
+        .filter_map(|t| t.remote_id.as_deref())
+        .collect();
+    for chunk in ask.chunks(IDS_PER_QUERY) {
+        let ids = chunk.join(",");
+        let query = [("service_request_id", ids.as_str())];
+        match get_document(client, "requests.json", &query, MAX_LIST_BYTES, observed).await {
+            Ok(doc) => match parse_requests(&doc) {
+                Some(list) => {
+                    for r in list {
+                        if let (Some(id), Some(status)) = (by_remote.get(&r.remote_id), r.status) {
+                            statuses.push((*id, status));
+                        }
+                    }
+                }
+                None => observed.error("requests.json: not an Open311 list of requests"),
+            },
+            Err((_, e)) => {
+                observed.error(e);
+                break;
+            }
+        }
+    }
+    engine.store.store_remote_statuses(&statuses)?;
+    Ok(())
+}
+
+/// Uses the `servicerequestupdates` extension when the server has it. Returns whether it did.
+async fn pull_updates(
+    engine: &mut SyncEngine,
+    client: &Open311Client,
+    window_start: &str,
+    by_remote: &HashMap<String, i64>,
+    statuses: &mut Vec<(i64, String)>,
+    observed: &mut Observed,
+) -> Result<bool, StoreError> {
+    let store = &engine.store;
+    if store.state_value(keys::UPDATES_EXTENSION)?.as_deref() == Some("absent") {
+        return Ok(false);
+    }
+    let start = store
+        .state_value(keys::UPDATES_SINCE)?
+        .filter(|s| s.as_str() > window_start)
+        .unwrap_or_else(|| window_start.to_string());
+    let end = crate::queue::now_rfc3339();
+    let key = client.api_key().expose().to_string();
+    let query = [
+        ("start_date", start.as_str()),
+        ("end_date", end.as_str()),
+        ("api_key", key.as_str()),
+    ];
+    match get_document(
+        client,
+        "servicerequestupdates.json",
+        &query,
+        MAX_LIST_BYTES,
+        observed,
+    )
+    .await
+    {
+        Ok(doc) => match parse_updates(&doc) {
+            Some(updates) => {
+                // Sorted oldest first: the last status per request wins.
+                for u in updates {
+                    if let Some(id) = by_remote.get(&u.remote_id) {
+                        statuses.push((*id, u.status));
+                    }
+                }
+                store.set_state_value(keys::UPDATES_EXTENSION, "present")?;
+                store.set_state_value(keys::UPDATES_SINCE, &end)?;
+                Ok(true)
+            }
+            None => {
+                store.set_state_value(keys::UPDATES_EXTENSION, "absent")?;
+                Ok(false)
+            }
+        },
+        // 404/400/501: the server does not have the extension.
+        Err((status, _)) if (400..500).contains(&status) || status == 501 => {
+            store.set_state_value(keys::UPDATES_EXTENSION, "absent")?;
+            Ok(false)
+        }
+        Err((_, e)) => {
+            observed.error(e);
+            Ok(false)
+        }
+    }
+}

@@ -1,0 +1,843 @@
+//! Sync with a faithful Open311 server: every submission reaches it exactly once, whatever the
+//! network does.
+
+mod common;
+mod open311_server;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use common::{OutputText, TestDir, guichet};
+use guichet::config::{Config, ConfigSource};
+use guichet::queue::{State, Store};
+use guichet::sync::client::Timeouts;
+use guichet::sync::{Connectivity, LinkState, SyncEngine, SyncTuning};
+use guichet::validate::{Answer, Contact, Location, ValidForm};
+use open311_server::{Fault, Open311Server, Route, ServerOptions};
+use serde_json::Value;
+
+const API_KEY: &str = "test-api-key";
+
+fn tuning() -> SyncTuning {
+    SyncTuning {
+        timeouts: Timeouts {
+            connect: Duration::from_secs(2),
+            request: Duration::from_millis(400),
+        },
+        max_in_flight: 4,
+        batch_size: 16,
+        max_batches_per_round: 64,
+        backoff_base: Duration::from_millis(1),
+        backoff_cap: Duration::from_millis(5),
+        lease: Duration::from_secs(2),
+        catalog_interval: Duration::from_secs(3600),
+        status_interval: Duration::from_secs(3600),
+        status_window: Duration::from_secs(30 * 24 * 3600),
+        round_interval: Duration::from_millis(50),
+    }
+}
+
+/// A kiosk pointed at `server`, with its data dir and API key file in `dir`.
+fn kiosk_config(dir: &Path, url: &str) -> (Config, PathBuf) {
+    let key = dir.join("api-key");
+    std::fs::write(&key, format!("{API_KEY}\n")).unwrap();
+    let text = format!(
+        "[device]\ncode = \"LIB2\"\ndata_dir = {data:?}\n[central]\nkind = \"open311\"\nurl = {url:?}\napi_key_file = {key:?}\nallow_insecure_http = true\n[printer]\nport = \"none\"\n",
+        data = dir.join("data").display().to_string(),
+        key = key.display().to_string(),
+    );
+    let config_path = dir.join("kiosk.toml");
+    std::fs::write(&config_path, &text).unwrap();
+    let config = Config::parse(&text, &ConfigSource::File(config_path.clone())).unwrap();
+    (config, config_path)
+}
+
+struct Kiosk {
+    _dir: TestDir,
+    engine: SyncEngine,
+    queue: Store,
+    rt: tokio::runtime::Runtime,
+}
+
+impl Kiosk {
+    fn new(server: &Open311Server, tuning: SyncTuning) -> Kiosk {
+        let dir = TestDir::new("sync");
+        let (config, _) = kiosk_config(dir.path(), &server.url());
+        let data = dir.path().join("data");
+        let engine = SyncEngine::new(&config, Store::open(&data).unwrap(), tuning).unwrap();
+        let queue = Store::open(&data).unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        Kiosk {
+            _dir: dir,
+            engine,
+            queue,
+            rt,
+        }
+    }
+
+    fn enqueue(&mut self, form: &ValidForm) -> String {
+        self.queue
+            .enqueue("LIB2", form, None)
+            .unwrap()
+            .as_str()
+            .to_string()
+    }
+
+    fn round(&mut self) -> guichet::sync::RoundReport {
+        self.rt.block_on(self.engine.round(false)).unwrap()
+    }
+
+    /// Goes round (as the worker would) until nothing is pending or `max` rounds have passed.
+    fn drain(&mut self, max: usize) {
+        for _ in 0..max {
+            let report = self.round();
+            if report.pending == 0 {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    fn outcomes(&self, reference: &str) -> Vec<String> {
+        self.queue
+            .get(reference)
+            .unwrap()
+            .attempt_log
+            .into_iter()
+            .map(|a| a.outcome)
+            .collect()
+    }
+}
+
+fn pothole(n: u32) -> ValidForm {
+    ValidForm {
+        service_code: "POTHOLE".into(),
+        locale: "fr".into(),
+        answers: [
+            ("SIZE".to_string(), Answer::One("large".into())),
+            ("DEPTH_CM".to_string(), Answer::One(format!("{n}"))),
+        ]
+        .into(),
+        description: format!("Trou numéro {n} & danger"),
+        location: Location {
+            address: format!("{n} rue Haute"),
+            lat: None,
+            long: None,
+        },
+        contact: Contact::default(),
+    }
+}
+
+fn streetlight() -> ValidForm {
+    ValidForm {
+        service_code: "STREETLIGHT".into(),
+        locale: "en".into(),
+        answers: [(
+            "PROBLEM".to_string(),
+            Answer::Many(vec!["off".into(), "flicker".into()]),
+        )]
+        .into(),
+        description: String::new(),
+        location: Location {
+            address: String::new(),
+            lat: Some(51.5),
+            long: Some(-0.125),
+        },
+        contact: Contact {
+            first_name: "Ada".into(),
+            last_name: "Lovelace".into(),
+            email: "ada@example.org".into(),
+            phone: "+44 20 7946 0000".into(),
+        },
+    }
+}
+
+fn graffiti(n: u32) -> ValidForm {
+    ValidForm {
+        service_code: "GRAFFITI".into(),
+        locale: "en".into(),
+        description: format!("Tag {n}"),
+        location: Location {
+            address: format!("{n} Station Road"),
+            lat: None,
+            long: None,
+        },
+        ..ValidForm::default()
+    }
+}
+
+/// Every reference is on the server exactly once and accepted locally with the server's id.
+fn assert_delivered_once(kiosk: &Kiosk, server: &Open311Server, references: &[String]) {
+    for r in references {
+        let stored = server.with_reference(r);
+        assert_eq!(stored.len(), 1, "{r} stored {} times", stored.len());
+        let local = kiosk.queue.get(r).unwrap();
+        assert_eq!(local.state, State::Accepted, "{r}: {:?}", local.attempt_log);
+        assert_eq!(local.remote_id, Some(stored[0].id.to_string()), "{r}");
+    }
+    assert_eq!(server.requests().len(), references.len());
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON schemas (copied from the shared fixtures so CI has them).
+
+fn schema(name: &str) -> Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/open311/schema")
+        .join(name);
+    let mut value: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    // `requests.json` / `services.json` refer to their item schema by file name: inline it.
+    if let Some(items) = value.get_mut("items")
+        && let Some(Value::String(r)) = items.get("$ref").cloned()
+        && r.ends_with(".json")
+    {
+        *items = schema(&r);
+    }
+    value
+}
+
+fn swagger_definition(name: &str) -> Value {
+    schema("swagger.json")["definitions"][name].clone()
+}
+
+fn assert_valid(schema: &Value, instance: &Value, what: &str) {
+    let validator = jsonschema::validator_for(schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(instance)
+        .map(|e| format!("{} at {}", e, e.instance_path))
+        .collect();
+    assert!(errors.is_empty(), "{what} violates its schema: {errors:?}");
+}
+
+/// The POST parameters GeoReport v2 defines (swagger's, plus the spec's optional ones).
+fn post_parameter_names() -> Vec<String> {
+    let swagger = schema("swagger.json");
+    let mut names: Vec<String> =
+        swagger["paths"]["/requests.{response_format}"]["post"]["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|p| p["name"].as_str().map(str::to_string))
+            .collect();
+    for extra in [
+        "api_key",
+        "jurisdiction_id",
+        "email",
+        "device_id",
+        "account_id",
+        "first_name",
+        "last_name",
+        "phone",
+        "description",
+        "media_url",
+    ] {
+        names.push(extra.into());
+    }
+    names
+}
+
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn every_submission_reaches_the_server_once_with_the_right_fields() {
+    let server = Open311Server::start();
+    let mut kiosk = Kiosk::new(&server, tuning());
+    let a = kiosk.enqueue(&pothole(7));
+    let b = kiosk.enqueue(&streetlight());
+    let c = kiosk.enqueue(&graffiti(1));
+    let report = kiosk.round();
+    assert_eq!((report.sent, report.pending, report.rejected), (3, 0, 0));
+    assert!(
+        report.catalog_updated,
+        "first round stores the server's catalogue"
+    );
+    assert_delivered_once(&kiosk, &server, &[a.clone(), b.clone(), c.clone()]);
+
+    let sa = &server.with_reference(&a)[0];
+    assert_eq!(sa.one("api_key"), Some(API_KEY));
+    assert_eq!(sa.one("service_code"), Some("POTHOLE"));
+    assert_eq!(sa.one("attribute[SIZE]"), Some("large"));
+    assert_eq!(sa.one("attribute[DEPTH_CM]"), Some("7"));
+    assert_eq!(sa.one("address_string"), Some("7 rue Haute"));
+    assert_eq!(sa.one("device_id"), Some("LIB2"));
+    assert_eq!(sa.one("lat"), None);
+    assert_eq!(sa.one("email"), None, "no empty contact fields are sent");
+    assert_eq!(
+        sa.one("description").unwrap(),
+        format!("Trou numéro 7 & danger\n\nKiosk reference: {a}")
+    );
+    let sb = &server.with_reference(&b)[0];
+    assert_eq!(sb.all("attribute[PROBLEM][]"), ["off", "flicker"]);
+    assert_eq!(sb.one("attribute[PROBLEM]"), None);
+    assert_eq!(sb.one("lat"), Some("51.5"));
+    assert_eq!(sb.one("long"), Some("-0.125"));
+    assert_eq!(sb.one("address_string"), None);
+    assert_eq!(sb.one("first_name"), Some("Ada"));
+    assert_eq!(sb.one("last_name"), Some("Lovelace"));
+    assert_eq!(sb.one("email"), Some("ada@example.org"));
+    assert_eq!(sb.one("phone"), Some("+44 20 7946 0000"));
+    assert_eq!(
+        sb.one("description"),
+        Some(format!("Kiosk reference: {b}").as_str())
+    );
+
+    // What the client sent uses only the standard's parameters.
+    let allowed = post_parameter_names();
+    for stored in server.requests() {
+        for (key, _) in &stored.form {
+            let name = key.split('[').next().unwrap();
+            assert!(
+                allowed.iter().any(|a| a == name),
+                "non-standard parameter {key}"
+            );
+        }
+    }
+
+    let local = kiosk.queue.get(&a).unwrap();
+    assert_eq!(
+        local.service_notice.as_deref(),
+        Some("The council will review your report.")
+    );
+    assert_eq!(kiosk.outcomes(&a), ["accepted"]);
+    assert_eq!(local.attempts, 1);
+
+    // Everything the client parsed was a valid Open311 document.
+    for services in server.answers(Route::Services) {
+        assert_valid(&schema("services.json"), &services, "services.json");
+    }
+    let definitions = server.answers(Route::Definition);
+    assert_eq!(definitions.len(), 8, "one per metadata service");
+    for d in definitions {
+        assert_valid(&schema("service-definition.json"), &d, "service definition");
+    }
+    let posts = server.answers(Route::PostRequest);
+    assert_eq!(posts.len(), 3);
+    for p in posts {
+        for item in p.as_array().unwrap() {
+            assert_valid(&swagger_definition("RequestResponse"), item, "POST answer");
+        }
+    }
+    let lists = server.answers(Route::ListRequests);
+    assert!(!lists.is_empty(), "statuses were pulled by id");
+    for l in lists {
+        assert_valid(&schema("requests.json"), &l, "requests.json");
+    }
+    // Statuses were stored.
+    assert_eq!(
+        kiosk
+            .queue
+            .remote_status(&a)
+            .unwrap()
+            .map(|s| s.0)
+            .as_deref(),
+        Some("open")
+    );
+    let c = Connectivity::load(&kiosk.queue).unwrap();
+    assert_eq!(c.link, LinkState::Online);
+    assert!(c.last_success_at.is_some());
+    assert_eq!(c.pending, 0);
+}
+
+#[test]
+fn a_500_is_retried_with_backoff_and_sent_once() {
+    let server = Open311Server::start();
+    let mut kiosk = Kiosk::new(&server, tuning());
+    let refs: Vec<String> = (0..3).map(|n| kiosk.enqueue(&pothole(n))).collect();
+    server.inject(Route::PostRequest, Fault::Status500, 2);
+    let first = kiosk.round();
+    assert_eq!(first.sent, 1);
+    assert_eq!(first.pending, 2);
+    kiosk.drain(50);
+    assert_delivered_once(&kiosk, &server, &refs);
+    let failed: Vec<_> = refs
+        .iter()
+        .filter(|r| kiosk.outcomes(r).len() > 1)
+        .collect();
+    assert_eq!(failed.len(), 2);
+    for r in failed {
+        // A 500 may come after the server stored it: looked up before the resend.
+        assert_eq!(kiosk.outcomes(r), ["unknown", "not_found", "accepted"]);
+        let s = kiosk.queue.get(r).unwrap();
+        assert_eq!(s.attempts, 2);
+        assert!(
+            s.attempt_log[0].detail.contains("HTTP 500"),
+            "{:?}",
+            s.attempt_log
+        );
+    }
+    assert_eq!(server.hits(Route::PostRequest), 5);
+}
+
+#[test]
+fn a_slow_answer_times_out_and_is_reconciled_not_resent() {
+    let server = Open311Server::start();
+    let mut kiosk = Kiosk::new(&server, tuning());
+    let refs: Vec<String> = (0..2).map(|n| kiosk.enqueue(&graffiti(n))).collect();
+    server.inject(
+        Route::PostRequest,
+        Fault::Slow(Duration::from_millis(1500)),
+        1,
+    );
+    kiosk.drain(50);
+    assert_delivered_once(&kiosk, &server, &refs);
+    assert_eq!(server.hits(Route::PostRequest), 2, "nothing was sent twice");
+    let slow = refs
+        .iter()
+        .find(|r| kiosk.outcomes(r).len() > 1)
+        .expect("one timed out");
+    assert_eq!(kiosk.outcomes(slow), ["unknown", "reconciled"]);
+    let s = kiosk.queue.get(slow).unwrap();
+    assert!(
+        s.attempt_log[0].detail.contains("timed out"),
+        "{:?}",
+        s.attempt_log
+    );
+    assert!(s.service_notice.is_some(), "notice taken from the lookup");
+}
+
+#[test]
+fn a_connection_dropped_before_commit_is_resent_once() {
+    let server = Open311Server::start();
+    let mut kiosk = Kiosk::new(&server, tuning());
+    let refs: Vec<String> = (0..3).map(|n| kiosk.enqueue(&pothole(n))).collect();
+    server.inject(Route::PostRequest, Fault::DropBeforeCommit, 1);
+    kiosk.drain(50);
+    assert_delivered_once(&kiosk, &server, &refs);
+    assert_eq!(server.hits(Route::PostRequest), 4);
+    assert!(
+        refs.iter()
+            .any(|r| kiosk.outcomes(r) == ["unknown", "not_found", "accepted"])
+    );
+}
+
+#[test]
+fn an_answer_lost_after_commit_is_reconciled_not_resent() {
+    let server = Open311Server::start();
+    let mut kiosk = Kiosk::new(&server, tuning());
+    let refs: Vec<String> = (0..4).map(|n| kiosk.enqueue(&pothole(n))).collect();
+    server.inject(Route::PostRequest, Fault::DropAfterCommit, 2);
+    kiosk.drain(50);
+    assert_delivered_once(&kiosk, &server, &refs);
+    assert_eq!(server.hits(Route::PostRequest), 4, "never resent");
+    let reconciled = refs
+        .iter()
+        .filter(|r| kiosk.outcomes(r) == ["unknown", "reconciled"])
+        .count();
+    assert_eq!(reconciled, 2);
+}
+
+#[test]
+fn malformed_json_is_never_taken_for_success() {
+    let server = Open311Server::start();
+    let mut kiosk = Kiosk::new(&server, tuning());
+    let refs: Vec<String> = (0..2).map(|n| kiosk.enqueue(&graffiti(n))).collect();
+    server.inject(Route::PostRequest, Fault::MalformedJson, 1);
+    let first = kiosk.round();
+    assert_eq!(first.sent, 1, "the mangled answer is not a success");
+    kiosk.drain(50);
+    assert_delivered_once(&kiosk, &server, &refs);
+    assert_eq!(server.hits(Route::PostRequest), 2);
+}
+
+#[test]
+fn a_captive_portal_is_never_success_and_is_reported() {
+    let server = Open311Server::start();
+    let mut kiosk = Kiosk::new(&server, tuning());
+    let refs: Vec<String> = (0..3).map(|n| kiosk.enqueue(&pothole(n))).collect();
+    server.inject(Route::Any, Fault::CaptivePortal, usize::MAX);
+    let report = kiosk.round();
+    assert_eq!(report.link, LinkState::CaptivePortal);
+    assert_eq!((report.sent, report.pending), (0, 3));
+    assert_eq!(
+        server.hits(Route::PostRequest),
+        0,
+        "nothing sent into a portal"
+    );
+    let c = Connectivity::load(&kiosk.queue).unwrap();
+    assert_eq!(c.link, LinkState::CaptivePortal);
+    assert!(c.last_success_at.is_none());
+    assert_eq!(c.pending, 3);
+    // The portal appears in the middle of a round: the POST's answer is a web page.
+    server.clear_faults();
+    server.inject(Route::PostRequest, Fault::CaptivePortal, 1);
+    kiosk.drain(50);
+    assert_delivered_once(&kiosk, &server, &refs);
+    assert!(
+        refs.iter()
+            .any(|r| kiosk.outcomes(r).first().map(String::as_str) == Some("unknown"))
+    );
+    assert_eq!(
+        Connectivity::load(&kiosk.queue).unwrap().link,
+        LinkState::Online
+    );
+}
+
+#[test]
+fn offline_keeps_everything_pending_and_says_so() {
+    let server = Open311Server::start();
+    let url = server.url();
+    drop(server);
+    let dir = TestDir::new("offline");
+    let (config, _) = kiosk_config(dir.path(), &url);
+    let data = dir.path().join("data");
+    let mut queue = Store::open(&data).unwrap();
+    let r = queue.enqueue("LIB2", &graffiti(1), None).unwrap();
+    let mut engine = SyncEngine::new(&config, Store::open(&data).unwrap(), tuning()).unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let report = rt.block_on(engine.round(false)).unwrap();
+    assert_eq!(report.link, LinkState::Offline);
+    assert_eq!(report.pending, 1);
+    let s = queue.get(r.as_str()).unwrap();
+    assert_eq!(s.state, State::Pending);
+    assert_eq!(
+        s.attempts, 0,
+        "nothing is claimed while the server is unreachable"
+    );
+    let c = Connectivity::load(&queue).unwrap();
+    assert_eq!(c.link, LinkState::Offline);
+    assert!(c.last_error.unwrap().contains("services.json"));
+}
+
+#[test]
+fn token_mode_resolves_the_token_to_an_id() {
+    let server = Open311Server::start_with(ServerOptions {
+        token_mode: true,
+        ..ServerOptions::default()
+    });
+    let mut kiosk = Kiosk::new(&server, tuning());
+    let r = kiosk.enqueue(&pothole(1));
+    kiosk.round();
+    let stored = server.with_reference(&r);
+    assert_eq!(stored.len(), 1);
+    let local = kiosk.queue.get(&r).unwrap();
+    assert_eq!(local.state, State::Accepted);
+    assert_eq!(local.token, stored[0].token);
+    // Statuses were pulled in the same round: the token resolved to the id.
+    assert_eq!(local.remote_id, Some(stored[0].id.to_string()));
+    assert_eq!(kiosk.outcomes(&r), ["accepted", "token_resolved"]);
+    for t in server.answers(Route::Token) {
+        for item in t.as_array().unwrap() {
+            assert_valid(&swagger_definition("TokenResponse"), item, "token answer");
+        }
+    }
+}
+
+#[test]
+fn numeric_service_codes_and_ids_are_handled() {
+    let server = Open311Server::start_with(ServerOptions {
+        numeric_codes: true,
+        ..ServerOptions::default()
+    });
+    let mut kiosk = Kiosk::new(&server, tuning());
+    kiosk.round();
+    let catalog = kiosk.queue.catalog_for("en").unwrap().unwrap();
+    assert_eq!(catalog.services[0].service_code, "37");
+    let graffiti_code = catalog
+        .services
+        .iter()
+        .find(|s| s.service_name == "Graffiti")
+        .unwrap()
+        .service_code
+        .clone();
+    assert!(catalog.definition("37").is_some());
+    let mut form = graffiti(1);
+    form.service_code = graffiti_code.clone();
+    let r = kiosk.enqueue(&form);
+    kiosk.drain(10);
+    let stored = server.with_reference(&r);
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].one("service_code"), Some(graffiti_code.as_str()));
+    assert_eq!(stored[0].service_code, "GRAFFITI");
+    assert_eq!(
+        kiosk.queue.get(&r).unwrap().remote_id,
+        Some(stored[0].id.to_string())
+    );
+}
+
+#[test]
+fn a_refusal_is_rejected_with_the_servers_reason_and_can_be_retried() {
+    let server = Open311Server::start();
+    let mut kiosk = Kiosk::new(&server, tuning());
+    let mut form = graffiti(1);
+    form.service_code = "WITHDRAWN".into();
+    let bad = kiosk.enqueue(&form);
+    let good = kiosk.enqueue(&graffiti(2));
+    let report = kiosk.round();
+    assert_eq!((report.sent, report.rejected, report.pending), (1, 1, 0));
+    let s = kiosk.queue.get(&bad).unwrap();
+    assert_eq!(s.state, State::Rejected);
+    assert_eq!(
+        s.last_error.as_deref(),
+        Some("Service code WITHDRAWN is not a valid service")
+    );
+    assert_eq!(kiosk.outcomes(&bad), ["rejected"]);
+    assert_eq!(server.with_reference(&good).len(), 1);
+    kiosk.queue.retry(&bad, "test").unwrap();
+    assert_eq!(kiosk.queue.get(&bad).unwrap().state, State::Pending);
+    let again = kiosk.round();
+    assert_eq!(again.rejected, 1, "sent again after staff retried it");
+}
+
+#[test]
+fn a_refused_api_key_keeps_submissions_pending() {
+    let server = Open311Server::start_with(ServerOptions {
+        api_key: "another-key".into(),
+        ..ServerOptions::default()
+    });
+    let mut kiosk = Kiosk::new(&server, tuning());
+    let r = kiosk.enqueue(&graffiti(1));
+    let report = kiosk.round();
+    assert_eq!((report.sent, report.rejected, report.pending), (0, 0, 1));
+    let s = kiosk.queue.get(&r).unwrap();
+    assert_eq!(s.state, State::Pending);
+    assert!(s.last_error.unwrap().contains("API key refused"));
+    assert_eq!(kiosk.outcomes(&r), ["retry"]);
+    assert!(server.requests().is_empty());
+}
+
+#[test]
+fn a_bad_catalogue_keeps_the_cached_one() {
+    let server = Open311Server::start();
+    let mut kiosk = Kiosk::new(&server, tuning());
+    assert!(
+        kiosk
+            .rt
+            .block_on(kiosk.engine.refresh_catalog_now())
+            .unwrap()
+    );
+    let before = kiosk.queue.catalog_for("en").unwrap().unwrap();
+    assert_eq!(before.services.len(), 9);
+    assert!(
+        !kiosk
+            .rt
+            .block_on(kiosk.engine.refresh_catalog_now())
+            .unwrap(),
+        "unchanged"
+    );
+    server.inject(Route::Definition, Fault::MalformedJson, 1);
+    let err = kiosk
+        .rt
+        .block_on(kiosk.engine.refresh_catalog_now())
+        .unwrap_err();
+    assert!(err.contains("cached catalogue is kept"), "{err}");
+    server.inject(Route::Services, Fault::CaptivePortal, 1);
+    assert!(
+        kiosk
+            .rt
+            .block_on(kiosk.engine.refresh_catalog_now())
+            .is_err()
+    );
+    assert_eq!(kiosk.queue.catalog_for("en").unwrap().unwrap(), before);
+}
+
+#[test]
+fn statuses_follow_the_council_with_and_without_the_updates_extension() {
+    for extension in [false, true] {
+        let server = Open311Server::start_with(ServerOptions {
+            updates_extension: extension,
+            ..ServerOptions::default()
+        });
+        let mut t = tuning();
+        t.status_interval = Duration::ZERO;
+        let mut kiosk = Kiosk::new(&server, t);
+        let refs: Vec<String> = (0..3).map(|n| kiosk.enqueue(&graffiti(n))).collect();
+        kiosk.round();
+        let id = server.with_reference(&refs[1])[0].id;
+        std::thread::sleep(Duration::from_millis(1100)); // updates are dated to the second
+        server.set_status(id, "closed");
+        kiosk.round();
+        let status = |r: &str| kiosk.queue.remote_status(r).unwrap().map(|s| s.0);
+        assert_eq!(
+            status(&refs[1]).as_deref(),
+            Some("closed"),
+            "extension {extension}"
+        );
+        assert_eq!(status(&refs[0]).as_deref(), Some("open"));
+        assert!(server.hits(Route::Updates) > 0, "extension probed");
+        if extension {
+            assert!(!server.answers(Route::Updates).is_empty());
+        }
+    }
+}
+
+#[test]
+fn a_crash_after_claiming_is_reconciled_before_any_resend() {
+    let server = Open311Server::start();
+    let mut t = tuning();
+    t.lease = Duration::ZERO;
+    let mut kiosk = Kiosk::new(&server, t);
+    let refs: Vec<String> = (0..2).map(|n| kiosk.enqueue(&pothole(n))).collect();
+    // A previous run claimed both, sent the first, and died before recording anything.
+    let now = guichet::sync::record::delivery_timestamp(time::OffsetDateTime::now_utc());
+    let claimed = kiosk.queue.claim_due(&now, &now, 10).unwrap();
+    assert_eq!(claimed.len(), 2);
+    let form = Store::decode_payload(&refs[0], claimed[0].payload.as_deref().unwrap()).unwrap();
+    let body = guichet::sync::wire::encode_post(
+        &form,
+        &refs[0],
+        guichet::sync::wire::PostContext {
+            api_key: API_KEY,
+            jurisdiction_id: None,
+            device_id: "LIB2",
+        },
+    );
+    let answer = kiosk.rt.block_on(async {
+        reqwest::Client::new()
+            .post(format!("{}requests.json", server.url()))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+            .status()
+    });
+    assert_eq!(answer, 200);
+    kiosk.drain(20);
+    assert_delivered_once(&kiosk, &server, &refs);
+    assert_eq!(kiosk.outcomes(&refs[0]), ["reconciled"]);
+    assert_eq!(kiosk.outcomes(&refs[1]), ["not_found", "accepted"]);
+    assert_eq!(server.hits(Route::PostRequest), 2);
+}
+
+#[test]
+fn never_more_requests_in_flight_than_the_server_allows() {
+    let server = Open311Server::start_with(ServerOptions {
+        max_concurrency: 3,
+        ..ServerOptions::default()
+    });
+    let mut t = tuning();
+    t.max_in_flight = 3;
+    t.batch_size = 50;
+    let mut kiosk = Kiosk::new(&server, t);
+    let refs: Vec<String> = (0..300).map(|n| kiosk.enqueue(&graffiti(n))).collect();
+    kiosk.drain(20);
+    assert_eq!(server.over_limit(), 0);
+    assert!(server.peak_concurrency() <= 3);
+    assert!(server.peak_concurrency() >= 2, "requests do overlap");
+    assert_delivered_once(&kiosk, &server, &refs);
+}
+
+#[test]
+fn the_worker_reports_connectivity_and_drains_the_queue() {
+    let server = Open311Server::start();
+    let dir = TestDir::new("worker");
+    let (config, _) = kiosk_config(dir.path(), &server.url());
+    let data = dir.path().join("data");
+    let mut queue = Store::open(&data).unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let worker = guichet::sync::spawn_sync_worker_with(
+        Arc::new(config),
+        data.clone(),
+        tuning(),
+        move |event| {
+            let _ = tx.send(event);
+        },
+    );
+    let r = queue.enqueue("LIB2", &graffiti(1), None).unwrap();
+    worker.sync_now();
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let last = loop {
+        let event = rx.recv_timeout(Duration::from_secs(5)).unwrap();
+        if event.connectivity.pending == 0 && event.connectivity.link == LinkState::Online {
+            break event;
+        }
+        assert!(std::time::Instant::now() < deadline, "worker never drained");
+    };
+    assert!(last.connectivity.central_configured);
+    assert!(last.connectivity.last_success_at.is_some());
+    assert_eq!(server.with_reference(r.as_str()).len(), 1);
+    worker.stop();
+
+    // With no central system the worker only reports.
+    let demo = Config::demo();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let offline = guichet::sync::spawn_sync_worker_with(
+        Arc::new(demo),
+        dir.path().join("demo-data"),
+        tuning(),
+        move |e| {
+            let _ = tx.send(e);
+        },
+    );
+    let event = rx.recv_timeout(Duration::from_secs(5)).unwrap();
+    assert_eq!(event.connectivity.link, LinkState::Offline);
+    drop(offline);
+}
+
+#[test]
+fn the_binary_syncs_once_and_prints_the_documented_json() {
+    let server = Open311Server::start();
+    let dir = TestDir::new("cli-sync");
+    let (_, config_path) = kiosk_config(dir.path(), &server.url());
+    let config = config_path.to_str().unwrap();
+    let out = guichet(&dir, &["--config", config, "catalog", "refresh"]);
+    assert!(out.status.success(), "{}", out.stderr_text());
+    assert!(out.stdout_text().contains("catalogue updated: 9 services"));
+    for n in 0..2 {
+        let out = guichet(
+            &dir,
+            &[
+                "--config",
+                config,
+                "submit",
+                "--service",
+                "POTHOLE",
+                "--answer",
+                "SIZE=small",
+                "--address",
+                &format!("{n} Main Street"),
+                "--json",
+            ],
+        );
+        assert!(out.status.success(), "{}", out.stderr_text());
+    }
+    let out = guichet(&dir, &["--config", config, "sync", "--once", "--json"]);
+    assert!(out.status.success(), "{}", out.stderr_text());
+    let json: Value = serde_json::from_str(&out.stdout_text()).unwrap();
+    let keys: Vec<&String> = json.as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["catalog_updated", "pending", "rejected", "sent"]);
+    assert_eq!(json["sent"], 2);
+    assert_eq!(json["pending"], 0);
+    assert_eq!(json["rejected"], 0);
+    assert_eq!(json["catalog_updated"], false, "refreshed just before");
+    assert_eq!(server.requests().len(), 2);
+
+    let out = guichet(&dir, &["--config", config, "doctor", "--json"]);
+    let doc: Value = serde_json::from_str(&out.stdout_text()).unwrap();
+    let central = doc["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "central")
+        .unwrap()
+        .clone();
+    assert_eq!(central["ok"], true, "{central}");
+    let detail = central["detail"].as_str().unwrap();
+    assert!(
+        detail.starts_with("online") && detail.contains("0 pending"),
+        "{detail}"
+    );
+    assert!(!out.stdout_text().contains(API_KEY) && !out.stderr_text().contains(API_KEY));
+
+    // Unreachable: counts still printed, exit 1 with the reason.
+    drop(server);
+    let out = guichet(&dir, &["--config", config, "sync", "--once", "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let json: Value = serde_json::from_str(&out.stdout_text()).unwrap();
+    assert_eq!(json["pending"], 0);
+    assert!(
+        out.stderr_text().contains("not reached"),
+        "{}",
+        out.stderr_text()
+    );
+    let out = guichet(&dir, &["--config", config, "doctor", "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout_text().contains("offline"));
+}
