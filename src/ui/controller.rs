@@ -29,6 +29,8 @@ pub enum UiEvent {
     },
     /// Whether the kiosk can reach the council right now.
     Online(bool),
+    /// A new catalogue was stored (by language).
+    Catalogs(std::collections::BTreeMap<String, crate::catalog::Catalog>),
 }
 
 /// Facts the UI shows that come from the configuration.
@@ -218,6 +220,7 @@ impl Controller {
                     }
                 }
                 UiEvent::Online(online) => *self.online.borrow_mut() = online,
+                UiEvent::Catalogs(catalogs) => self.flow.borrow_mut().set_catalogs(catalogs),
             }
         }
         if changed {

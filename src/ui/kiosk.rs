@@ -86,12 +86,17 @@ pub fn run(config: &Config, data_dir: &Path, demo: bool, windowed: bool) -> Resu
     );
     let (tx, rx) = std::sync::mpsc::channel();
     let printer = Arc::new(spawn_printer(config, data_dir, tx.clone()));
-    let wake_printer = printer.clone();
+    let sync = Arc::new(spawn_sync(config, data_dir, tx.clone()));
+    let (wake_printer, wake_sync) = (printer.clone(), sync.clone());
     let worker = StoreWorker::spawn(
         data_dir.to_path_buf(),
         config.device.code.clone(),
         tx,
-        Box::new(move |_reference| wake_printer.wake()),
+        // A new submission: print its receipt and send it now rather than at the next round.
+        Box::new(move |_reference| {
+            wake_printer.wake();
+            wake_sync.sync_now();
+        }),
     );
     let facts = KioskFacts {
         council: config.device.council.clone(),
@@ -112,6 +117,43 @@ pub fn run(config: &Config, data_dir: &Path, demo: bool, windowed: bool) -> Resu
     let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Ready]);
     slint::run_event_loop().map_err(|e| KioskError::Window(e.to_string()))?;
     Ok(())
+}
+
+/// The sync worker (a no-op reporting "offline only" when no central system is configured),
+/// reporting connectivity and catalogue updates to the UI thread.
+fn spawn_sync(
+    config: &Config,
+    data_dir: &Path,
+    events: std::sync::mpsc::Sender<super::controller::UiEvent>,
+) -> crate::sync::SyncWorker {
+    use super::controller::UiEvent;
+    let events = std::sync::Mutex::new(events);
+    let languages = config.ui.languages.clone();
+    let dir = data_dir.to_path_buf();
+    crate::sync::spawn_sync_worker(
+        Arc::new(config.clone()),
+        data_dir.to_path_buf(),
+        move |event| {
+            let Ok(tx) = events.lock() else {
+                return;
+            };
+            let online = event.connectivity.link == crate::sync::LinkState::Online;
+            let _ = tx.send(UiEvent::Online(online));
+            if event.catalog_updated {
+                // Read here, on the worker's thread: the UI thread never touches the database.
+                match Store::open(&dir)
+                    .map_err(|e| e.to_string())
+                    .and_then(|s| load_catalogs(&s, &languages))
+                {
+                    Ok(catalogs) if !catalogs.is_empty() => {
+                        let _ = tx.send(UiEvent::Catalogs(catalogs));
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!("new catalogue not loaded into the kiosk: {e}"),
+                }
+            }
+        },
+    )
 }
 
 /// The receipt printer's worker, reporting outcomes to the UI thread.
@@ -162,7 +204,9 @@ fn bench_first_frame(app: &AppWindow) {
         }
     });
     if exact.is_err() {
-        slint::Timer::single_shot(std::time::Duration::ZERO, move || report("event_loop_running"));
+        slint::Timer::single_shot(std::time::Duration::ZERO, move || {
+            report("event_loop_running")
+        });
     }
     slint::Timer::single_shot(std::time::Duration::from_secs(1), move || {
         report("after_1s");
