@@ -508,8 +508,10 @@ fn tidy(raw: &str, multiline: bool) -> String {
             '\n' if multiline => Some('\n'),
             '\n' | '\t' => Some(' '),
             c if c.is_control() => None,
-            // Bidi overrides could make a hostile name display as something else.
-            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => None,
+            // Bidi embeddings and overrides could make a hostile name display as something
+            // else. Isolates (U+2066–U+2069) are kept: they only protect a run's own order, such
+            // as a phone number inside Arabic text, and end with the paragraph.
+            '\u{202A}'..='\u{202E}' => None,
             c => Some(c),
         })
         .collect();

@@ -670,6 +670,13 @@ impl Flow {
         }
     }
 
+    fn attribute_is_question(&self, code: &str) -> bool {
+        self.catalog()
+            .definition(self.session.service.as_deref().unwrap_or(""))
+            .and_then(|d| d.attribute(code))
+            .is_some_and(|a| a.variable)
+    }
+
     fn attribute_datatype(&self, code: &str) -> Option<Datatype> {
         self.catalog()
             .definition(self.session.service.as_deref().unwrap_or(""))
@@ -680,6 +687,7 @@ impl Flow {
     /// The keyboard a step needs.
     pub fn keyboard_kind(&self, step: &Step) -> KeyboardKind {
         match step {
+            Step::Attribute(code) if !self.attribute_is_question(code) => KeyboardKind::None,
             Step::Attribute(code) => match self.attribute_datatype(code) {
                 Some(Datatype::String | Datatype::Text) => KeyboardKind::Text,
                 Some(Datatype::Number) => KeyboardKind::Number,

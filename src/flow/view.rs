@@ -528,7 +528,7 @@ impl Flow {
                     message: if question.is_empty() {
                         self.error_message(e)
                     } else {
-                        format!("{question}: {}", self.error_message(e))
+                        format!("{question} — {}", self.error_message(e))
                     },
                     step: step.map_or(-1, |i| i as i32),
                 }
