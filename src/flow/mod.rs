@@ -20,7 +20,7 @@ use crate::catalog::{Catalog, Datatype};
 use crate::i18n::Translations;
 use crate::validate::{Answer, FieldError, ValidForm, validate_form};
 
-pub use session::Session;
+pub use session::{Session, scrub_form_input, scrub_valid_form};
 pub use steps::Step;
 pub use view::*;
 

@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 use super::Screen;
 use super::datetime::DatePicker;
 use super::keyboard::Mode;
-use crate::validate::{FieldError, FormInput};
+use crate::validate::{Answer, FieldError, FormInput, ValidForm};
+use zeroize::Zeroize;
 
 /// One resident's session.
 #[derive(Debug, Clone, PartialEq)]
@@ -98,5 +99,93 @@ impl Session {
             && self.dates.is_empty()
             && self.wants_contact.is_none()
             && self.reference.is_none()
+    }
+}
+
+impl Drop for Session {
+    /// Overwrites what the resident typed before the memory is freed, so it cannot linger in
+    /// the heap for a later allocation (or a core dump) to reveal.
+    fn drop(&mut self) {
+        scrub_form_input(&mut self.input);
+        if let Some(r) = &mut self.reference {
+            r.zeroize();
+        }
+    }
+}
+
+fn scrub_answers(answers: &mut std::collections::BTreeMap<String, Answer>) {
+    for answer in answers.values_mut() {
+        match answer {
+            Answer::One(s) => s.zeroize(),
+            Answer::Many(keys) => keys.iter_mut().for_each(Zeroize::zeroize),
+        }
+    }
+    answers.clear();
+}
+
+/// Zeroes every personal field of a form being typed.
+pub fn scrub_form_input(input: &mut FormInput) {
+    scrub_answers(&mut input.answers);
+    for s in [
+        &mut input.description,
+        &mut input.address,
+        &mut input.lat,
+        &mut input.long,
+        &mut input.contact.first_name,
+        &mut input.contact.last_name,
+        &mut input.contact.email,
+        &mut input.contact.phone,
+    ] {
+        s.zeroize();
+    }
+}
+
+/// Zeroes every personal field of a validated form (after it was saved).
+pub fn scrub_valid_form(form: &mut ValidForm) {
+    scrub_answers(&mut form.answers);
+    for s in [
+        &mut form.description,
+        &mut form.location.address,
+        &mut form.contact.first_name,
+        &mut form.contact.last_name,
+        &mut form.contact.email,
+        &mut form.contact.phone,
+    ] {
+        s.zeroize();
+    }
+    form.location.lat = None;
+    form.location.long = None;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scrubbing_empties_every_personal_field() {
+        let mut input = FormInput {
+            description: "secret".into(),
+            address: "1 Secret Lane".into(),
+            lat: "51.5".into(),
+            long: "0.1".into(),
+            ..FormInput::default()
+        };
+        input.answers.insert("A".into(), Answer::One("x".into()));
+        input.contact.email = "a@b.example".into();
+        scrub_form_input(&mut input);
+        assert_eq!(
+            input,
+            FormInput::default(),
+            "everything personal is gone (service and locale were empty)"
+        );
+        let mut form = ValidForm {
+            description: "secret".into(),
+            ..ValidForm::default()
+        };
+        form.answers.insert("A".into(), Answer::Many(vec!["k".into()]));
+        form.contact.phone = "0123".into();
+        form.location.lat = Some(1.0);
+        scrub_valid_form(&mut form);
+        assert_eq!(form, ValidForm::default());
     }
 }

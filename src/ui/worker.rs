@@ -50,7 +50,7 @@ impl StoreWorker {
                         }
                     };
                     match job {
-                        Job::Save(form) => {
+                        Job::Save(mut form) => {
                             let outcome = match store.enqueue(&device_code, &form, None) {
                                 Ok(reference) => {
                                     tracing::info!(reference = %reference, service = %form.service_code, "submission saved");
@@ -66,6 +66,8 @@ impl StoreWorker {
                                     })
                                 }
                             };
+                            // The form now lives only in the database: clear this copy.
+                            crate::flow::scrub_valid_form(&mut form);
                             let _ = events.send(UiEvent::Saved(outcome));
                         }
                         Job::RequestHelp => {
