@@ -92,6 +92,17 @@ pub struct FlowSettings {
     pub local_offset: UtcOffset,
 }
 
+impl FlowSettings {
+    /// The settings of a configuration (local offset read at start-up).
+    pub fn from_config(config: &crate::config::Config) -> FlowSettings {
+        FlowSettings {
+            languages: config.ui.languages.clone(),
+            idle_timeout_s: config.ui.idle_timeout_s,
+            local_offset: crate::clock::local_offset(),
+        }
+    }
+}
+
 /// The resident flow.
 pub struct Flow {
     settings: FlowSettings,

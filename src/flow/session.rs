@@ -182,7 +182,8 @@ mod tests {
             description: "secret".into(),
             ..ValidForm::default()
         };
-        form.answers.insert("A".into(), Answer::Many(vec!["k".into()]));
+        form.answers
+            .insert("A".into(), Answer::Many(vec!["k".into()]));
         form.contact.phone = "0123".into();
         form.location.lat = Some(1.0);
         scrub_valid_form(&mut form);

@@ -48,6 +48,19 @@ pub struct KioskFacts {
     pub has_central: bool,
 }
 
+impl KioskFacts {
+    /// The facts of a configuration.
+    pub fn from_config(config: &crate::config::Config) -> KioskFacts {
+        KioskFacts {
+            council: config.device.council.clone(),
+            help_contact: config.device.help_contact.clone(),
+            status_url: config.central.status_url.clone(),
+            has_printer: config.printer.port != "none",
+            has_central: config.has_central(),
+        }
+    }
+}
+
 /// The UI controller (lives on the UI thread).
 pub struct Controller {
     flow: RefCell<Flow>,

@@ -75,15 +75,7 @@ pub fn run(config: &Config, data_dir: &Path, demo: bool, windowed: bool) -> Resu
     if !windowed {
         app.window().set_fullscreen(true);
     }
-    let flow = Flow::new(
-        FlowSettings {
-            languages: config.ui.languages.clone(),
-            idle_timeout_s: config.ui.idle_timeout_s,
-            local_offset: crate::clock::local_offset(),
-        },
-        catalogs,
-        tr,
-    );
+    let flow = Flow::new(FlowSettings::from_config(config), catalogs, tr);
     let (tx, rx) = std::sync::mpsc::channel();
     let printer = Arc::new(spawn_printer(config, data_dir, tx.clone()));
     let sync = Arc::new(spawn_sync(config, data_dir, tx.clone()));
@@ -98,13 +90,7 @@ pub fn run(config: &Config, data_dir: &Path, demo: bool, windowed: bool) -> Resu
             wake_sync.sync_now();
         }),
     );
-    let facts = KioskFacts {
-        council: config.device.council.clone(),
-        help_contact: config.device.help_contact.clone(),
-        status_url: config.central.status_url.clone(),
-        has_printer: config.printer.port != "none",
-        has_central: config.has_central(),
-    };
+    let facts = KioskFacts::from_config(config);
     let _controller = Controller::install(&app, flow, worker, rx, facts);
     let _watchdog = start_watchdog();
     // Receipts left over from before a restart print now.

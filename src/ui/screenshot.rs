@@ -46,24 +46,10 @@ impl Renderer {
         .map_err(|e| format!("cannot start the headless renderer: {e}"))?;
         let app = AppWindow::new().map_err(|e| format!("cannot create the UI: {e}"))?;
         let tr = Arc::new(Translations::load().map_err(|e| e.to_string())?);
-        let flow = Flow::new(
-            FlowSettings {
-                languages: config.ui.languages.clone(),
-                idle_timeout_s: config.ui.idle_timeout_s,
-                local_offset: crate::clock::local_offset(),
-            },
-            catalogs,
-            tr,
-        );
+        let flow = Flow::new(FlowSettings::from_config(config), catalogs, tr);
         let (tx, rx) = std::sync::mpsc::channel();
         let worker = StoreWorker::disconnected(tx);
-        let facts = KioskFacts {
-            council: config.device.council.clone(),
-            help_contact: config.device.help_contact.clone(),
-            status_url: config.central.status_url.clone(),
-            has_printer: config.printer.port != "none",
-            has_central: config.has_central(),
-        };
+        let facts = KioskFacts::from_config(config);
         let controller = Controller::install(&app, flow, worker, rx, facts);
         app.show().map_err(|e| format!("cannot show the UI: {e}"))?;
         Ok(Renderer {
