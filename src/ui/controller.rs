@@ -403,7 +403,9 @@ impl Controller {
         if flow.can_go_back() {
             start.push(tool("back", false));
         }
-        if session.screen != Screen::Welcome {
+        // Not while saving: the resident would leave without seeing the reference of a request
+        // that is being saved anyway.
+        if !matches!(session.screen, Screen::Welcome | Screen::Submitting) {
             start.push(tool("start-over", false));
         }
         let mut end = vec![
