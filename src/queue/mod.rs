@@ -217,6 +217,34 @@ fn is_disk_full(e: &rusqlite::Error) -> bool {
     )
 }
 
+/// Below this much free space, an I/O error is taken to be the disk being full: SQLite reports
+/// `SQLITE_FULL` only for some writes, and a plain I/O error for others (growing the WAL index
+/// when the WAL is opened), though the cause and the remedy are the same.
+const NEARLY_FULL_BYTES: u64 = 64 * 1024;
+
+/// Whether the filesystem holding `path` has (almost) no space left for this process.
+fn disk_nearly_full(path: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(c_path) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
+        return false;
+    };
+    // SAFETY: statvfs only writes into the zeroed struct we own, and reads a valid C string.
+    let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
+    if unsafe { libc::statvfs(c_path.as_ptr(), &mut st) } != 0 {
+        return false;
+    }
+    (st.f_bavail as u64).saturating_mul(st.f_frsize as u64) < NEARLY_FULL_BYTES
+}
+
+/// Whether `e` is an I/O error, which may mean the disk is full (see [`NEARLY_FULL_BYTES`]).
+fn is_io_error(e: &rusqlite::Error) -> bool {
+    matches!(
+        e,
+        rusqlite::Error::SqliteFailure(f, _)
+            if matches!(f.code, rusqlite::ErrorCode::SystemIoFailure | rusqlite::ErrorCode::CannotOpen)
+    )
+}
+
 impl Store {
     /// Opens (creating if needed) the database in `data_dir` and brings its schema up to date.
     pub fn open(data_dir: &Path) -> Result<Store, StoreError> {
@@ -232,6 +260,17 @@ impl Store {
     /// `guichet.key` beside the file. A database from a version that stored payloads in clear
     /// is sealed here, in one transaction.
     pub fn open_file(path: &Path) -> Result<Store, StoreError> {
+        let dir = path.parent().unwrap_or(Path::new("."));
+        Store::open_file_inner(path).map_err(|e| {
+            if !matches!(e, StoreError::DiskFull(_)) && disk_nearly_full(dir) {
+                StoreError::DiskFull(dir.to_path_buf())
+            } else {
+                e
+            }
+        })
+    }
+
+    fn open_file_inner(path: &Path) -> Result<Store, StoreError> {
         let mut conn = Connection::open(path)?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         // WAL + FULL: a commit is on disk before it returns, and readers never block the writer.
@@ -301,7 +340,8 @@ impl Store {
     }
 
     pub(crate) fn map_write_error(&self, e: rusqlite::Error) -> StoreError {
-        if is_disk_full(&e) {
+        let dir = self.path.parent().unwrap_or(&self.path);
+        if is_disk_full(&e) || (is_io_error(&e) && disk_nearly_full(dir)) {
             StoreError::DiskFull(self.path.parent().unwrap_or(&self.path).to_path_buf())
         } else {
             StoreError::Sqlite(e)
