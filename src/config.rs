@@ -303,14 +303,25 @@ impl Config {
             path: path.to_path_buf(),
             source,
         };
-        let size = std::fs::metadata(path).map_err(read_err)?.len();
+        // Bounded by reading, not by `metadata`: a device or a FIFO reports size 0, and a file
+        // may grow between the two calls.
+        use std::io::Read;
+        let mut bytes = Vec::new();
+        std::fs::File::open(path)
+            .map_err(read_err)?
+            .take(MAX_CONFIG_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(read_err)?;
+        let size = bytes.len() as u64;
         if size > MAX_CONFIG_BYTES {
             return Err(ConfigError::TooLarge {
                 path: path.to_path_buf(),
                 size,
             });
         }
-        let text = std::fs::read_to_string(path).map_err(read_err)?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            read_err(std::io::Error::new(std::io::ErrorKind::InvalidData, e.utf8_error()))
+        })?;
         Config::parse(&text, &ConfigSource::File(path.to_path_buf()))
     }
 
@@ -773,5 +784,12 @@ idle_timeout_s = 120
         let long = format!("/{}", "k".repeat(KEY_FILE_PATH_MAX));
         let text = format!("[device]\ncode = \"AB\"\n[privacy]\nkey_file = \"{long}\"\n");
         assert!(parse(&text).is_err());
+    }
+
+    #[test]
+    fn an_endless_config_file_is_refused_without_reading_it_all() {
+        // /dev/zero reports 0 bytes to `metadata` and never ends.
+        let err = Config::load_file(Path::new("/dev/zero")).unwrap_err();
+        assert!(matches!(err, ConfigError::TooLarge { .. }), "{err}");
     }
 }
