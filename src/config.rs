@@ -320,7 +320,10 @@ impl Config {
             });
         }
         let text = String::from_utf8(bytes).map_err(|e| {
-            read_err(std::io::Error::new(std::io::ErrorKind::InvalidData, e.utf8_error()))
+            read_err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                e.utf8_error(),
+            ))
         })?;
         Config::parse(&text, &ConfigSource::File(path.to_path_buf()))
     }
