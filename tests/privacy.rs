@@ -196,6 +196,21 @@ fn a_payload_moved_to_another_row_does_not_open() {
     let err = store.get(b.as_str()).unwrap_err().to_string();
     assert!(err.contains("cannot be opened"), "{err}");
     assert_eq!(store.get(a.as_str()).unwrap().form.unwrap(), form());
+
+    // Delivery opens what it claims; the moved one is refused, never sent as someone else's.
+    let claimed = store
+        .claim_due("2999-01-01T00:00:00.000Z", "2999-01-01T00:05:00.000Z", 10)
+        .unwrap();
+    assert_eq!(claimed.len(), 2);
+    for item in &claimed {
+        let decoded = Store::decode_payload(&item.reference, item.payload.as_deref().unwrap());
+        if item.reference == a.as_str() {
+            assert_eq!(decoded.unwrap(), form());
+        } else {
+            let err = decoded.unwrap_err().to_string();
+            assert!(err.contains("cannot be opened"), "{err}");
+        }
+    }
 }
 
 #[test]

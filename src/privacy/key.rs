@@ -321,6 +321,10 @@ pub fn load_for_database(conn: &Connection, key_file: &Path) -> Result<DataKey, 
         && key.id() == expected
     {
         std::fs::rename(&next, key_file).map_err(io_err(key_file))?;
+        if let Some(dir) = key_file.parent().filter(|d| !d.as_os_str().is_empty()) {
+            // Best effort: the database already names this key, so a lost rename is redone.
+            let _ = File::open(dir).and_then(|d| d.sync_all());
+        }
         tracing::info!("finished a key rotation: data key is now {}", key.id());
         return Ok(key);
     }
