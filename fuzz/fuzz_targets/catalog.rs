@@ -9,7 +9,10 @@ fuzz_target!(|data: &[u8]| {
         // What was accepted is within the documented limits and survives a round trip.
         let again = serde_json::to_vec(&catalog).expect("a parsed catalogue serialises");
         let reparsed = guichet::catalog::parse_catalog_document(&again);
-        assert!(reparsed.is_ok(), "a parsed catalogue parses again: {reparsed:?}");
+        assert!(
+            reparsed.is_ok(),
+            "a parsed catalogue parses again: {reparsed:?}"
+        );
     }
     let _ = guichet::catalog::parse_services(data);
     let _ = guichet::catalog::parse_service_definition(data);

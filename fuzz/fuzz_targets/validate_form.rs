@@ -64,7 +64,8 @@ fn input(data: &[u8]) -> FormInput {
 fuzz_target!(|data: &[u8]| {
     let form = input(data);
     let locales = ["en".to_string(), "fr".to_string(), "ar".to_string()];
-    let offset = time::UtcOffset::from_hms(data.len() as i8 % 13, 0, 0).unwrap_or(time::UtcOffset::UTC);
+    let offset =
+        time::UtcOffset::from_hms(data.len() as i8 % 13, 0, 0).unwrap_or(time::UtcOffset::UTC);
     if let Ok(valid) = validate_form(catalog(), &form, &locales, offset) {
         // What is accepted fits the Open311 description limit once the reference is added.
         assert!(valid.description.chars().count() <= guichet::validate::DESCRIPTION_MAX);
