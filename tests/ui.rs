@@ -374,10 +374,7 @@ fn kiosk_without_a_display_explains_in_one_line() {
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
     assert!(stderr.contains("no display"), "{stderr}");
     assert!(stderr.contains("guichet screenshot"), "{stderr}");
-    assert!(
-        stderr.contains("Xvfb") && stderr.contains("cage"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("Xvfb") && stderr.contains("cage"), "{stderr}");
     assert!(!stderr.contains("panicked"));
 }
 
@@ -389,35 +386,17 @@ fn screenshot_renders_a_png_headlessly() {
     let out = common::command(&dir)
         .env_remove("DISPLAY")
         .env_remove("WAYLAND_DISPLAY")
-        .args([
-            "screenshot",
-            "--screen",
-            "check",
-            "--locale",
-            "ar",
-            "--width",
-            "1024",
-            "--height",
-            "600",
-            "--out",
-        ])
+        .args(["screenshot", "--screen", "check", "--locale", "ar", "--width", "1024", "--height", "600", "--out"])
         .arg(&out_file)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let img = image::open(&out_file).unwrap().to_rgba8();
     assert_eq!((img.width(), img.height()), (1024, 600));
     // Not blank: the top bar is dark, the page is white.
     let dark = img.pixels().filter(|p| p.0[0] < 40).count();
     let light = img.pixels().filter(|p| p.0[0] > 240).count();
-    assert!(
-        dark > 10_000 && light > 100_000,
-        "dark {dark}, light {light}"
-    );
+    assert!(dark > 10_000 && light > 100_000, "dark {dark}, light {light}");
     let bad = common::command(&dir)
         .args(["screenshot", "--screen", "nope", "--out"])
         .arg(dir.path().join("x.png"))

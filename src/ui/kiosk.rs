@@ -162,9 +162,7 @@ fn bench_first_frame(app: &AppWindow) {
         }
     });
     if exact.is_err() {
-        slint::Timer::single_shot(std::time::Duration::ZERO, move || {
-            report("event_loop_running")
-        });
+        slint::Timer::single_shot(std::time::Duration::ZERO, move || report("event_loop_running"));
     }
     slint::Timer::single_shot(std::time::Duration::from_secs(1), move || {
         report("after_1s");
