@@ -25,6 +25,9 @@ pub const IDLE_TIMEOUT_RANGE: std::ops::RangeInclusive<u32> = 30..=1800;
 /// Bounds for `privacy.retention_days`.
 pub const RETENTION_DAYS_RANGE: std::ops::RangeInclusive<u32> = 0..=90;
 
+/// Longest `privacy.key_file` path accepted.
+pub const KEY_FILE_PATH_MAX: usize = 1024;
+
 /// Largest configuration file accepted (a real one is well under 2 KB).
 const MAX_CONFIG_BYTES: u64 = 64 * 1024;
 
@@ -201,6 +204,11 @@ pub struct PrivacyConfig {
     /// Days personal data is kept after the council accepted a submission.
     #[serde(default = "PrivacyConfig::default_retention")]
     pub retention_days: u32,
+    /// The data key sealing personal data at rest (absolute path, mode 0600, created on first
+    /// use). `None`: `guichet.key` in the data dir. Production kiosks should point it at a
+    /// separate partition (see SECURITY.md).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_file: Option<PathBuf>,
 }
 
 impl PrivacyConfig {
@@ -213,6 +221,7 @@ impl Default for PrivacyConfig {
     fn default() -> Self {
         Self {
             retention_days: Self::default_retention(),
+            key_file: None,
         }
     }
 }
@@ -294,14 +303,28 @@ impl Config {
             path: path.to_path_buf(),
             source,
         };
-        let size = std::fs::metadata(path).map_err(read_err)?.len();
+        // Bounded by reading, not by `metadata`: a device or a FIFO reports size 0, and a file
+        // may grow between the two calls.
+        use std::io::Read;
+        let mut bytes = Vec::new();
+        std::fs::File::open(path)
+            .map_err(read_err)?
+            .take(MAX_CONFIG_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(read_err)?;
+        let size = bytes.len() as u64;
         if size > MAX_CONFIG_BYTES {
             return Err(ConfigError::TooLarge {
                 path: path.to_path_buf(),
                 size,
             });
         }
-        let text = std::fs::read_to_string(path).map_err(read_err)?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            read_err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                e.utf8_error(),
+            ))
+        })?;
         Config::parse(&text, &ConfigSource::File(path.to_path_buf()))
     }
 
@@ -436,7 +459,32 @@ impl Config {
                 ),
             ));
         }
+        if let Some(path) = &self.privacy.key_file {
+            let text = path.to_string_lossy();
+            if !path.is_absolute()
+                || text.len() > KEY_FILE_PATH_MAX
+                || text.chars().any(char::is_control)
+                || path.file_name().is_none()
+                || text.ends_with('/')
+            {
+                return Err(bad(
+                    "privacy.key_file",
+                    quoted(&text),
+                    &format!(
+                        "an absolute file path of at most {KEY_FILE_PATH_MAX} bytes, such as \"/etc/guichet/data.key\""
+                    ),
+                ));
+            }
+        }
         Ok(())
+    }
+
+    /// The data key file for a database in `data_dir` (see [`PrivacyConfig::key_file`]).
+    pub fn key_file(&self, data_dir: &Path) -> PathBuf {
+        self.privacy
+            .key_file
+            .clone()
+            .unwrap_or_else(|| data_dir.join(crate::privacy::DEFAULT_KEY_FILE))
     }
 
     fn check_central(
@@ -715,5 +763,36 @@ idle_timeout_s = 120
             f.data_dir(None, &ConfigSource::File("a".into())),
             PathBuf::from("/var/lib/guichet")
         );
+    }
+
+    #[test]
+    fn privacy_key_file_defaults_to_the_data_dir_and_must_be_absolute() {
+        let c = parse("[device]\ncode = \"AB\"\n").unwrap();
+        assert_eq!(c.privacy.key_file, None);
+        assert_eq!(
+            c.key_file(Path::new("/var/lib/guichet")),
+            PathBuf::from("/var/lib/guichet/guichet.key")
+        );
+        let c = parse("[device]\ncode = \"AB\"\n[privacy]\nkey_file = \"/etc/guichet/data.key\"\n")
+            .unwrap();
+        assert_eq!(
+            c.key_file(Path::new("/var/lib/guichet")),
+            PathBuf::from("/etc/guichet/data.key")
+        );
+        for bad in ["data.key", "", "/etc/guichet/", "/etc/gui\\u0007chet/k"] {
+            let text = format!("[device]\ncode = \"AB\"\n[privacy]\nkey_file = \"{bad}\"\n");
+            let err = parse(&text).unwrap_err().to_string();
+            assert!(err.contains("privacy.key_file"), "{bad:?}: {err}");
+        }
+        let long = format!("/{}", "k".repeat(KEY_FILE_PATH_MAX));
+        let text = format!("[device]\ncode = \"AB\"\n[privacy]\nkey_file = \"{long}\"\n");
+        assert!(parse(&text).is_err());
+    }
+
+    #[test]
+    fn an_endless_config_file_is_refused_without_reading_it_all() {
+        // /dev/zero reports 0 bytes to `metadata` and never ends.
+        let err = Config::load_file(Path::new("/dev/zero")).unwrap_err();
+        assert!(matches!(err, ConfigError::TooLarge { .. }), "{err}");
     }
 }

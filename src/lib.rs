@@ -14,6 +14,7 @@ pub mod config;
 pub mod flow;
 pub mod i18n;
 pub mod printer;
+pub mod privacy;
 pub mod queue;
 pub mod reference;
 pub mod sync;

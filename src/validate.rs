@@ -31,7 +31,7 @@ pub const PHONE_MAX: usize = 30;
 pub const NUMBER_MAX_ABS: f64 = 1e12;
 
 /// A resident's answer to one attribute.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Answer {
     /// string, number, datetime, text, singlevaluelist.
@@ -217,7 +217,7 @@ impl FieldError {
 }
 
 /// Where the problem is reported.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Location {
     /// Free address text.
     pub address: String,
@@ -228,7 +228,7 @@ pub struct Location {
 }
 
 /// Optional contact details.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Contact {
     /// First name.
     pub first_name: String,
@@ -251,7 +251,7 @@ impl Contact {
 }
 
 /// Everything a resident (or `guichet submit`) gives, before validation.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct FormInput {
     /// Service code.
     pub service_code: String,
@@ -272,7 +272,7 @@ pub struct FormInput {
 }
 
 /// A validated submission's content, normalised (trimmed text, canonical numbers and dates).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ValidForm {
     /// Service code.
     pub service_code: String,
@@ -286,6 +286,76 @@ pub struct ValidForm {
     pub location: Location,
     /// Contact details.
     pub contact: Contact,
+}
+
+// Debug for the types that hold a resident's words: `{:?}` ends up in logs, panic messages and
+// failed assertions, so it shows the shape (which fields, how long) and never the content.
+
+/// How a redacted text shows in `Debug`: its length only.
+struct Redacted<'a>(&'a str);
+
+impl std::fmt::Debug for Redacted<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "<{} chars>", self.0.chars().count())
+    }
+}
+
+impl std::fmt::Debug for Answer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Answer::One(s) => f.debug_tuple("One").field(&Redacted(s)).finish(),
+            Answer::Many(v) => write!(f, "Many(<{} choices>)", v.len()),
+        }
+    }
+}
+
+impl std::fmt::Debug for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Location")
+            .field("address", &Redacted(&self.address))
+            .field("lat", &self.lat.map(|_| "<redacted>"))
+            .field("long", &self.long.map(|_| "<redacted>"))
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for Contact {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Contact")
+            .field("first_name", &Redacted(&self.first_name))
+            .field("last_name", &Redacted(&self.last_name))
+            .field("email", &Redacted(&self.email))
+            .field("phone", &Redacted(&self.phone))
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for FormInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FormInput")
+            .field("service_code", &self.service_code)
+            .field("locale", &self.locale)
+            .field("answers", &self.answers)
+            .field("description", &Redacted(&self.description))
+            .field("address", &Redacted(&self.address))
+            .field("lat", &Redacted(&self.lat))
+            .field("long", &Redacted(&self.long))
+            .field("contact", &self.contact)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for ValidForm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ValidForm")
+            .field("service_code", &self.service_code)
+            .field("locale", &self.locale)
+            .field("answers", &self.answers)
+            .field("description", &Redacted(&self.description))
+            .field("location", &self.location)
+            .field("contact", &self.contact)
+            .finish()
+    }
 }
 
 /// Checks text length and characters; trims.
@@ -788,5 +858,55 @@ mod tests {
                 max: DESCRIPTION_MAX
             }
         )));
+    }
+
+    #[test]
+    fn debug_output_never_shows_what_a_resident_typed() {
+        let contact = Contact {
+            first_name: "Zebulon".into(),
+            last_name: "Quaxley".into(),
+            email: "zq@secret.example".into(),
+            phone: "+44 7700 900123".into(),
+        };
+        let input = FormInput {
+            service_code: "POTHOLE".into(),
+            locale: "en".into(),
+            answers: [("SIZE".to_string(), Answer::One("Xylophone".into()))].into(),
+            description: "Behind the vicarage".into(),
+            address: "17 Secret Row".into(),
+            lat: "51.123".into(),
+            long: "-0.456".into(),
+            contact: contact.clone(),
+        };
+        let form = ValidForm {
+            service_code: "POTHOLE".into(),
+            locale: "en".into(),
+            answers: [("ITEMS".to_string(), Answer::Many(vec!["Xylophone".into()]))].into(),
+            description: "Behind the vicarage".into(),
+            location: Location {
+                address: "17 Secret Row".into(),
+                lat: Some(51.123),
+                long: Some(-0.456),
+            },
+            contact,
+        };
+        let shown = format!("{input:?} {form:?} {input:#?} {form:#?}");
+        for secret in [
+            "Zebulon",
+            "Quaxley",
+            "zq@secret",
+            "7700",
+            "Xylophone",
+            "vicarage",
+            "Secret Row",
+            "51.123",
+            "0.456",
+        ] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+        assert!(
+            shown.contains("POTHOLE") && shown.contains("SIZE"),
+            "{shown}"
+        );
     }
 }

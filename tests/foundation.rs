@@ -391,7 +391,10 @@ fn retry_and_export() {
         &["queue", "export", "--out", export.to_str().unwrap()],
     );
     assert!(out.status.success(), "{}", out.stderr_text());
-    let text = std::fs::read_to_string(&export).unwrap();
+    // Sealed at rest (issue 6): read back through `privacy open-export`.
+    let opened = guichet(&dir, &["privacy", "open-export", export.to_str().unwrap()]);
+    assert!(opened.status.success(), "{}", opened.stderr_text());
+    let text = opened.stdout_text();
     assert_eq!(text.lines().count(), 1);
     let line: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
     assert_eq!(line["reference"], reference.as_str());

@@ -6,6 +6,7 @@ pub mod bench;
 mod catalog;
 mod doctor;
 mod printer;
+mod privacy;
 mod queue;
 mod submit;
 mod sync;
@@ -81,6 +82,9 @@ pub enum Command {
     /// Measure performance (results go in BENCHMARKS.md).
     #[command(subcommand)]
     Bench(bench::BenchCommand),
+    /// Personal data at rest: key rotation, retention, opening sealed exports.
+    #[command(subcommand)]
+    Privacy(privacy::PrivacyCommand),
 }
 
 /// What every command needs: the configuration and where the data lives.
@@ -131,6 +135,8 @@ fn init_logging() {
 fn dispatch(cli: Cli) -> Result<(), CliError> {
     let (config, source) = Config::locate(cli.config.as_deref())?;
     let data_dir = config.data_dir(cli.data_dir.as_deref(), &source);
+    // Before any store is opened: every store this process opens seals under this key.
+    crate::privacy::use_key_file(config.key_file(&data_dir));
     let ctx = Context {
         config,
         source,
@@ -145,6 +151,7 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         Some(Command::Printer(cmd)) => printer::run_printer(&ctx, cmd),
         Some(Command::Receipt(cmd)) => printer::run_receipt(&ctx, cmd),
         Some(Command::Bench(cmd)) => bench::run(&ctx, cmd),
+        Some(Command::Privacy(cmd)) => privacy::run(&ctx, cmd),
         Some(Command::Kiosk(args)) => ui::kiosk(&ctx, args),
         Some(Command::Screenshot(args)) => ui::screenshot(&ctx, args),
         None => ui::kiosk(&ctx, ui::KioskArgs::default()),

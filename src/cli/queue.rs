@@ -33,7 +33,8 @@ pub enum QueueCommand {
         /// Reference.
         reference: String,
     },
-    /// Write everything not yet accepted as JSON lines (for carrying on a USB stick).
+    /// Write everything not yet accepted as JSON lines, sealed under the data key (for carrying
+    /// on a USB stick); read it back with `guichet privacy open-export FILE`.
     Export {
         /// Output file (created with owner-only permissions).
         #[arg(long)]
@@ -123,11 +124,16 @@ pub(super) fn run(ctx: &Context, cmd: QueueCommand) -> Result<(), CliError> {
         }
         QueueCommand::Export { out } => {
             let submissions = store.unaccepted()?;
-            let mut file = create_private(&out)?;
+            // The JSON lines exist in clear only in memory; the file holds one sealed envelope.
+            let mut lines = zeroize::Zeroizing::new(Vec::new());
             for s in &submissions {
-                serde_json::to_writer(&mut file, s)?;
-                file.write_all(b"\n")?;
+                serde_json::to_writer(&mut *lines, s)?;
+                lines.push(b'\n');
             }
+            let sealed = crate::privacy::export::seal_export(&store.data_key(), &lines);
+            let mut file = create_private(&out)?;
+            file.write_all(&sealed)
+                .map_err(|e| CliError(format!("cannot write {}: {e}", out.display())))?;
             file.sync_all()?;
             eprintln!(
                 "exported {} submissions to {}",
@@ -146,7 +152,7 @@ pub(super) fn run(ctx: &Context, cmd: QueueCommand) -> Result<(), CliError> {
 }
 
 /// Creates (truncating) a file readable by its owner only.
-fn create_private(path: &std::path::Path) -> Result<std::fs::File, CliError> {
+pub(super) fn create_private(path: &std::path::Path) -> Result<std::fs::File, CliError> {
     use std::os::unix::fs::OpenOptionsExt;
     std::fs::OpenOptions::new()
         .write(true)

@@ -19,9 +19,16 @@ use crate::sync::record::{DeliveryUpdate, Outgoing, StatusTarget, UnknownOutcome
 use crate::validate::ValidForm;
 
 impl Store {
-    /// Decodes a stored submission payload. The one place in delivery that knows the payload's
-    /// encoding, so that sealing it at rest changes only this function.
+    /// Decodes a claimed submission's payload: [`Store::claim_due`] has already opened its seal,
+    /// so this is clear JSON. A payload still sealed here is one that could not be opened
+    /// (altered, or moved from another row): it is reported as such, never sent.
     pub fn decode_payload(reference: &str, payload: &[u8]) -> Result<ValidForm, StoreError> {
+        if crate::privacy::seal::is_sealed(crate::privacy::seal::Kind::Payload, payload) {
+            return Err(StoreError::Corrupt {
+                what: reference.to_string(),
+                detail: "its sealed personal data cannot be opened with the data key".into(),
+            });
+        }
         serde_json::from_slice(payload).map_err(|e| StoreError::Corrupt {
             what: reference.to_string(),
             detail: e.to_string(),
@@ -30,7 +37,7 @@ impl Store {
 
     /// Claims up to `limit` pending submissions due at `now` (a delivery timestamp) and whose last
     /// outcome is known, marking them `outcome_unknown` with a lease until `lease_until`, in one
-    /// durable transaction. Oldest first.
+    /// durable transaction. Oldest first. Payloads come back opened (clear JSON, in memory only).
     pub fn claim_due(
         &mut self,
         now: &str,
@@ -71,6 +78,20 @@ impl Store {
             rows
         };
         tx.commit().map_err(|e| self.map_write_error(e))?;
+        let mut claimed = claimed;
+        for item in &mut claimed {
+            if let Some(stored) = item.payload.take() {
+                // One unreadable row must not hold up the batch: it keeps its sealed bytes,
+                // which `decode_payload` turns into a rejection staff can see.
+                item.payload = Some(match self.open_payload(&item.reference, &stored) {
+                    Ok(clear) => clear.to_vec(),
+                    Err(e) => {
+                        tracing::error!("{e}");
+                        stored
+                    }
+                });
+            }
+        }
         Ok(claimed)
     }
 

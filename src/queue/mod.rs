@@ -11,11 +11,14 @@ mod delivery;
 mod print_jobs;
 mod schema;
 
+use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
+use zeroize::Zeroizing;
 
+use crate::privacy::{self, DataKey, KeyError};
 use crate::reference::Reference;
 use crate::validate::ValidForm;
 
@@ -95,6 +98,9 @@ pub enum StoreError {
         /// Why.
         detail: String,
     },
+    /// The data key that seals personal data could not be used.
+    #[error("{0}")]
+    Key(#[from] KeyError),
     /// No submission with that reference.
     #[error("no submission with reference {0}")]
     NotFound(String),
@@ -185,9 +191,15 @@ pub struct Submission {
 }
 
 /// The queue database.
+///
+/// Payloads are sealed under the data key (see [`crate::privacy`]): the store holds the key in
+/// memory and seals on write, opens on read.
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// The key payloads are sealed under; replaced when another process rotated it.
+    key: RefCell<DataKey>,
+    key_file: PathBuf,
 }
 
 /// The current time as RFC 3339 (UTC, whole seconds).
@@ -205,6 +217,34 @@ fn is_disk_full(e: &rusqlite::Error) -> bool {
     )
 }
 
+/// Below this much free space, an I/O error is taken to be the disk being full: SQLite reports
+/// `SQLITE_FULL` only for some writes, and a plain I/O error for others (growing the WAL index
+/// when the WAL is opened), though the cause and the remedy are the same.
+const NEARLY_FULL_BYTES: u64 = 64 * 1024;
+
+/// Whether the filesystem holding `path` has (almost) no space left for this process.
+fn disk_nearly_full(path: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(c_path) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
+        return false;
+    };
+    // SAFETY: statvfs only writes into the zeroed struct we own, and reads a valid C string.
+    let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
+    if unsafe { libc::statvfs(c_path.as_ptr(), &mut st) } != 0 {
+        return false;
+    }
+    (st.f_bavail as u64).saturating_mul(st.f_frsize as u64) < NEARLY_FULL_BYTES
+}
+
+/// Whether `e` is an I/O error, which may mean the disk is full (see [`NEARLY_FULL_BYTES`]).
+fn is_io_error(e: &rusqlite::Error) -> bool {
+    matches!(
+        e,
+        rusqlite::Error::SqliteFailure(f, _)
+            if matches!(f.code, rusqlite::ErrorCode::SystemIoFailure | rusqlite::ErrorCode::CannotOpen)
+    )
+}
+
 impl Store {
     /// Opens (creating if needed) the database in `data_dir` and brings its schema up to date.
     pub fn open(data_dir: &Path) -> Result<Store, StoreError> {
@@ -216,8 +256,21 @@ impl Store {
         Store::open_file(&data_dir.join(DATABASE_FILE))
     }
 
-    /// Opens a database file directly.
+    /// Opens a database file directly; its data key is `privacy.key_file`, else
+    /// `guichet.key` beside the file. A database from a version that stored payloads in clear
+    /// is sealed here, in one transaction.
     pub fn open_file(path: &Path) -> Result<Store, StoreError> {
+        let dir = path.parent().unwrap_or(Path::new("."));
+        Store::open_file_inner(path).map_err(|e| {
+            if !matches!(e, StoreError::DiskFull(_)) && disk_nearly_full(dir) {
+                StoreError::DiskFull(dir.to_path_buf())
+            } else {
+                e
+            }
+        })
+    }
+
+    fn open_file_inner(path: &Path) -> Result<Store, StoreError> {
         let mut conn = Connection::open(path)?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         // WAL + FULL: a commit is on disk before it returns, and readers never block the writer.
@@ -227,10 +280,48 @@ impl Store {
         // Erased personal data is overwritten, not just unlinked from the b-tree.
         conn.pragma_update(None, "secure_delete", "ON")?;
         schema::migrations().to_latest(&mut conn)?;
-        Ok(Store {
+        let key_file = privacy::key_file_for(path.parent().unwrap_or(Path::new(".")));
+        let key = privacy::key::load_for_database(&conn, &key_file)?;
+        let mut store = Store {
             conn,
             path: path.to_path_buf(),
-        })
+            key: RefCell::new(key),
+            key_file,
+        };
+        privacy::at_rest::seal_clear_payloads(&mut store)?;
+        Ok(store)
+    }
+
+    /// The data key file this store uses.
+    pub fn key_file(&self) -> &Path {
+        &self.key_file
+    }
+
+    /// The key payloads are sealed under (as this store last knew it).
+    pub(crate) fn data_key(&self) -> DataKey {
+        self.key.borrow().clone()
+    }
+
+    /// Adopts the database's current key (after this process or another rotated it).
+    pub(crate) fn reload_key(&self) -> Result<(), StoreError> {
+        let key = privacy::key::load_for_database(&self.conn, &self.key_file)?;
+        *self.key.borrow_mut() = key;
+        Ok(())
+    }
+
+    /// Opens a stored payload of `reference`; a payload sealed under a key this store does not
+    /// hold yet (another process rotated it) makes it reload the key once.
+    pub(crate) fn open_payload(
+        &self,
+        reference: &str,
+        stored: &[u8],
+    ) -> Result<Zeroizing<Vec<u8>>, StoreError> {
+        let needs_reload = privacy::seal::key_id_of(privacy::seal::Kind::Payload, stored)
+            .is_some_and(|id| id != self.key.borrow().id());
+        if needs_reload {
+            self.reload_key()?;
+        }
+        privacy::at_rest::open_payload(&self.key.borrow(), reference, stored)
     }
 
     /// The database file.
@@ -248,8 +339,9 @@ impl Store {
         &mut self.conn
     }
 
-    fn map_write_error(&self, e: rusqlite::Error) -> StoreError {
-        if is_disk_full(&e) {
+    pub(crate) fn map_write_error(&self, e: rusqlite::Error) -> StoreError {
+        let dir = self.path.parent().unwrap_or(&self.path);
+        if is_disk_full(&e) || (is_io_error(&e) && disk_nearly_full(dir)) {
             StoreError::DiskFull(self.path.parent().unwrap_or(&self.path).to_path_buf())
         } else {
             StoreError::Sqlite(e)
@@ -264,10 +356,13 @@ impl Store {
         form: &ValidForm,
         assisted_by: Option<&str>,
     ) -> Result<Reference, StoreError> {
-        let payload = serde_json::to_vec(form).map_err(|e| StoreError::Corrupt {
-            what: "new submission".into(),
-            detail: e.to_string(),
-        })?;
+        let payload =
+            serde_json::to_vec(form)
+                .map(Zeroizing::new)
+                .map_err(|e| StoreError::Corrupt {
+                    what: "new submission".into(),
+                    detail: e.to_string(),
+                })?;
         self.enqueue_payload(
             device_code,
             &form.service_code,
@@ -277,7 +372,8 @@ impl Store {
         )
     }
 
-    /// [`Store::enqueue`] with an already encoded payload (the hook for sealing it at rest).
+    /// [`Store::enqueue`] with an already encoded payload (clear JSON): it is sealed under the
+    /// data key, bound to the new reference, inside the transaction that issues the reference.
     pub fn enqueue_payload(
         &mut self,
         device_code: &str,
@@ -286,10 +382,16 @@ impl Store {
         payload: &[u8],
         assisted_by: Option<&str>,
     ) -> Result<Reference, StoreError> {
-        let result = (|| -> rusqlite::Result<Reference> {
+        let result = (|| -> Result<Reference, StoreError> {
             let tx = self
                 .conn
                 .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            // Under the write lock, so a rotation by another process cannot slip in between
+            // this check and the insert: a payload is never sealed under a retired key.
+            if privacy::key::database_key_id(&tx)? != Some(self.key.borrow().id()) {
+                let key = privacy::key::load_for_database(&tx, &self.key_file)?;
+                *self.key.borrow_mut() = key;
+            }
             let mut sequence: i64 = tx
                 .query_row(
                     "SELECT next_sequence FROM sequences WHERE device_code = ?1",
@@ -310,11 +412,13 @@ impl Store {
                 params![device_code, sequence + 1],
             )?;
             let now = now_rfc3339();
+            let sealed =
+                privacy::at_rest::seal_payload(&self.key.borrow(), reference.as_str(), payload);
             tx.execute(
                 "INSERT INTO submissions
                    (reference, service_code, locale, state, payload, created_at, updated_at, assisted_by)
                  VALUES (?1, ?2, ?3, 'pending', ?4, ?5, ?5, ?6)",
-                params![reference.as_str(), service_code, locale, payload, now, assisted_by],
+                params![reference.as_str(), service_code, locale, sealed, now, assisted_by],
             )?;
             let id = tx.last_insert_rowid();
             tx.execute(
@@ -325,7 +429,10 @@ impl Store {
             tx.commit()?;
             Ok(reference)
         })();
-        result.map_err(|e| self.map_write_error(e))
+        result.map_err(|e| match e {
+            StoreError::Sqlite(e) => self.map_write_error(e),
+            other => other,
+        })
     }
 
     /// Submissions, newest first, optionally in one state.
@@ -397,7 +504,8 @@ impl Store {
         };
         submission.form = payload
             .map(|p| {
-                serde_json::from_slice(&p).map_err(|e| StoreError::Corrupt {
+                let clear = self.open_payload(&submission.reference, &p)?;
+                serde_json::from_slice(&clear).map_err(|e| StoreError::Corrupt {
                     what: reference.to_string(),
                     detail: e.to_string(),
                 })

@@ -97,6 +97,25 @@ CREATE TABLE kiosk_state (
     // reconciliation searches the server from that moment, not from when the resident submitted
     // (a submission queued offline for weeks is only requested on the server when it is sent).
     M::up("ALTER TABLE submissions ADD COLUMN unknown_since TEXT;"),
+    // Privacy (issue 6): retention counts from the council's acceptance, so record when it
+    // happened. A trigger keeps every path that accepts (delivery, reconciliation, status
+    // pulls) covered without each having to remember; rows accepted before this migration take
+    // their accepting attempt's time, else their last update.
+    M::up(
+        r#"
+ALTER TABLE submissions ADD COLUMN accepted_at TEXT;
+UPDATE submissions SET accepted_at = COALESCE(
+    (SELECT max(a.at) FROM attempts a
+      WHERE a.submission_id = submissions.id AND a.outcome IN ('accepted', 'reconciled')),
+    updated_at)
+  WHERE state = 'accepted';
+CREATE TRIGGER submissions_accepted_at AFTER UPDATE OF state ON submissions
+  WHEN NEW.state = 'accepted' AND OLD.state IS NOT 'accepted'
+BEGIN
+  UPDATE submissions SET accepted_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = NEW.id;
+END;
+"#,
+    ),
 ];
 
 #[cfg(test)]

@@ -183,6 +183,7 @@ async fn run(
             tokio::select! {
                 result = e.round(false) => match result {
                     Ok(report) => {
+                        crate::privacy::retention::run_pass(e.store(), config.privacy.retention_days);
                         if let Some(ev) = event(e.store(), &report) {
                             on_event(ev);
                         }

@@ -1,0 +1,78 @@
+//! Retention: a resident's personal data is kept only until the council has it.
+//!
+//! Once a submission is `accepted` and `privacy.retention_days` have passed since the
+//! acceptance (`accepted_at`, recorded by a trigger), its payload is set to NULL and `erased_at`
+//! is set; the reference, service, dates and status stay so staff can still answer "what
+//! happened to my request?". Pending and rejected submissions keep their data: the council does
+//! not have it yet. After erasing, the file is vacuumed and the WAL emptied (with
+//! `secure_delete` on) so the erased bytes are gone from disk, not merely unlinked.
+//!
+//! The pass runs after every sync round (kiosk worker and `guichet sync`) and on demand with
+//! `guichet privacy purge`.
+
+use serde::Serialize;
+use time::format_description::well_known::Rfc3339;
+use time::{Duration, OffsetDateTime};
+
+use super::at_rest::compact;
+use crate::queue::{Store, StoreError};
+
+/// What one retention pass did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Erasure {
+    /// Submissions whose personal data was erased by this pass.
+    pub erased: u64,
+}
+
+fn rfc3339(t: OffsetDateTime) -> String {
+    let t = t.replace_nanosecond(0).unwrap_or(t);
+    t.format(&Rfc3339).unwrap_or_default()
+}
+
+/// Erases the personal data of submissions accepted at least `retention_days` days before `now`,
+/// in one transaction, then compacts the file. Audited (counts only).
+pub fn erase_expired(
+    store: &Store,
+    retention_days: u32,
+    now: OffsetDateTime,
+) -> Result<Erasure, StoreError> {
+    let cutoff = rfc3339(now - Duration::days(i64::from(retention_days)));
+    let conn = store.connection();
+    let erased = (|| -> rusqlite::Result<usize> {
+        let tx = conn.unchecked_transaction()?;
+        let n = tx.execute(
+            "UPDATE submissions SET payload = NULL, erased_at = ?2
+             WHERE state = 'accepted' AND payload IS NOT NULL
+               AND COALESCE(accepted_at, updated_at) <= ?1",
+            rusqlite::params![cutoff, rfc3339(now)],
+        )?;
+        if n > 0 {
+            tx.execute(
+                "INSERT INTO audit (at, actor, action, reference, detail)
+                 VALUES (?1, 'retention', 'privacy.erase', NULL, ?2)",
+                rusqlite::params![
+                    rfc3339(now),
+                    format!("{n} submission(s) accepted {retention_days}+ days ago")
+                ],
+            )?;
+        }
+        tx.commit()?;
+        Ok(n)
+    })()
+    .map_err(|e| store.map_write_error(e))?;
+    if erased > 0 {
+        compact(store)?;
+        tracing::info!("retention: erased personal data of {erased} accepted submission(s)");
+    }
+    Ok(Erasure {
+        erased: erased as u64,
+    })
+}
+
+/// [`erase_expired`] now, for the background rounds: a failure is logged, never fatal, and
+/// retried on the next round.
+pub fn run_pass(store: &Store, retention_days: u32) {
+    if let Err(e) = erase_expired(store, retention_days, OffsetDateTime::now_utc()) {
+        tracing::error!("retention pass failed (retried next round): {e}");
+    }
+}
