@@ -12,6 +12,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod flow;
+pub mod fsutil;
 pub mod i18n;
 pub mod printer;
 pub mod privacy;

@@ -35,17 +35,13 @@ pub(super) fn run(ctx: &Context, cmd: CatalogCommand) -> Result<(), CliError> {
     match cmd {
         CatalogCommand::Refresh => super::sync::catalog_refresh(ctx),
         CatalogCommand::Import { file, locale } => {
-            let size = std::fs::metadata(&file)
-                .map_err(|e| CliError(format!("cannot read {}: {e}", file.display())))?
-                .len();
-            if size > MAX_DOCUMENT_BYTES as u64 {
-                return fail(format!(
-                    "catalogue {} refused: {size} bytes, at most {MAX_DOCUMENT_BYTES}; the cached catalogue is unchanged",
-                    file.display()
-                ));
-            }
-            let bytes = std::fs::read(&file)
-                .map_err(|e| CliError(format!("cannot read {}: {e}", file.display())))?;
+            let bytes =
+                crate::fsutil::read_bounded(&file, MAX_DOCUMENT_BYTES as u64).map_err(|e| {
+                    CliError(format!(
+                        "catalogue {} refused: {e}; the cached catalogue is unchanged",
+                        file.display()
+                    ))
+                })?;
             let catalog = parse_catalog_document(&bytes).map_err(|e| {
                 CliError(format!(
                     "catalogue {} refused: {e}; the cached catalogue is unchanged",

@@ -83,13 +83,9 @@ impl ApiKey {
             path: path.display().to_string(),
             detail,
         };
-        let size = std::fs::metadata(path)
-            .map_err(|e| err(e.to_string()))?
-            .len();
-        if size > MAX_SECRET_FILE_BYTES {
-            return Err(err(format!("{size} bytes is too large for an API key")));
-        }
-        let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
+        let bytes = crate::fsutil::read_bounded(path, MAX_SECRET_FILE_BYTES)
+            .map_err(|e| err(e.to_string()))?;
+        let text = String::from_utf8(bytes).map_err(|_| err("is not UTF-8 text".into()))?;
         let key = text.trim();
         if key.is_empty() {
             return Err(err("is empty".into()));
@@ -271,13 +267,8 @@ fn read_extra_ca(path: &Path) -> Result<Vec<reqwest::Certificate>, ClientError> 
         path: path.display().to_string(),
         detail,
     };
-    let size = std::fs::metadata(path)
-        .map_err(|e| err(e.to_string()))?
-        .len();
-    if size > MAX_SECRET_FILE_BYTES * 16 {
-        return Err(err(format!("{size} bytes is too large for a CA file")));
-    }
-    let pem = std::fs::read(path).map_err(|e| err(e.to_string()))?;
+    let pem = crate::fsutil::read_bounded(path, MAX_SECRET_FILE_BYTES * 16)
+        .map_err(|e| err(e.to_string()))?;
     let certs = reqwest::Certificate::from_pem_bundle(&pem)
         .map_err(|e| err(format!("not a PEM certificate bundle: {e}")))?;
     if certs.is_empty() {
