@@ -37,3 +37,11 @@ pub fn init_local_offset() {
 pub fn local_offset() -> UtcOffset {
     LOCAL_OFFSET.get().copied().unwrap_or(UtcOffset::UTC)
 }
+
+/// RFC 3339 in whole seconds, the one format the database and the wire use for times.
+pub fn rfc3339(t: time::OffsetDateTime) -> String {
+    t.replace_nanosecond(0)
+        .unwrap_or(t)
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}

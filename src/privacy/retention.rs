@@ -11,7 +11,6 @@
 //! `guichet privacy purge`.
 
 use serde::Serialize;
-use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime};
 
 use super::at_rest::compact;
@@ -24,10 +23,7 @@ pub struct Erasure {
     pub erased: u64,
 }
 
-fn rfc3339(t: OffsetDateTime) -> String {
-    let t = t.replace_nanosecond(0).unwrap_or(t);
-    t.format(&Rfc3339).unwrap_or_default()
-}
+use crate::clock::rfc3339;
 
 /// Erases the personal data of submissions accepted at least `retention_days` days before `now`,
 /// in one transaction, then compacts the file. Audited (counts only).

@@ -204,10 +204,7 @@ pub struct Store {
 
 /// The current time as RFC 3339 (UTC, whole seconds).
 pub fn now_rfc3339() -> String {
-    let now = time::OffsetDateTime::now_utc();
-    let now = now.replace_nanosecond(0).unwrap_or(now);
-    now.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
+    crate::clock::rfc3339(time::OffsetDateTime::now_utc())
 }
 
 fn is_disk_full(e: &rusqlite::Error) -> bool {

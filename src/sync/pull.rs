@@ -6,7 +6,6 @@
 use std::collections::{BTreeMap, HashMap};
 
 use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
 use super::classify::{GetOutcome, classify_get};
 use super::client::{MAX_LIST_BYTES, MAX_SMALL_BYTES, Open311Client};
@@ -25,12 +24,7 @@ const TOKENS_PER_ROUND: usize = 50;
 /// Accepted submissions followed per round.
 const MAX_FOLLOWED: usize = 2000;
 
-fn rfc3339(t: OffsetDateTime) -> String {
-    t.replace_nanosecond(0)
-        .unwrap_or(t)
-        .format(&Rfc3339)
-        .unwrap_or_default()
-}
+use crate::clock::rfc3339;
 
 async fn get_document(
     client: &Open311Client,

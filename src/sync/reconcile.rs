@@ -36,12 +36,7 @@ const SERVER_LIST_CAP: usize = 1000;
 /// Most unknown outcomes looked up per round.
 const MAX_PER_ROUND: usize = 500;
 
-fn rfc3339(t: OffsetDateTime) -> String {
-    t.replace_nanosecond(0)
-        .unwrap_or(t)
-        .format(&Rfc3339)
-        .unwrap_or_default()
-}
+use crate::clock::rfc3339;
 
 fn parse_time(s: &str) -> Option<OffsetDateTime> {
     OffsetDateTime::parse(s, &Rfc3339).ok()
