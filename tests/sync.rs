@@ -717,6 +717,13 @@ fn never_more_requests_in_flight_than_the_server_allows() {
     t.batch_size = 50;
     let mut kiosk = Kiosk::new(&server, t);
     let refs: Vec<String> = (0..300).map(|n| kiosk.enqueue(&graffiti(n))).collect();
+    // The first POSTs are held a moment, well inside the client's timeout, so that requests
+    // overlap even on a loaded machine: the limit is then really exercised, not vacuously met.
+    server.inject(
+        Route::PostRequest,
+        Fault::Slow(Duration::from_millis(50)),
+        30,
+    );
     kiosk.drain(20);
     assert_eq!(server.over_limit(), 0);
     assert!(server.peak_concurrency() <= 3);

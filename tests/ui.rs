@@ -83,7 +83,8 @@ impl Kiosk {
 
     /// Lets time pass (mocked) while the real database thread works.
     fn wait_for_screen(&self, screen: &str) {
-        for _ in 0..200 {
+        // Up to 10 s of real time for the database thread, however loaded the machine.
+        for _ in 0..1000 {
             if self.screen() == screen {
                 return;
             }
