@@ -197,13 +197,16 @@ pub fn layout(
             ));
             let native_is_latin = !matches!(locale, "ar" | "uk");
             let mut bottom = Vec::new();
-            match mode {
-                Mode::Symbols => bottom.push(special_key(
+            let back_to_native = || {
+                special_key(
                     native_label(locale),
                     special::MODE_NATIVE,
                     2.0,
                     "keyboard-letters",
-                )),
+                )
+            };
+            match mode {
+                Mode::Symbols => bottom.push(back_to_native()),
                 _ => bottom.push(special_key(
                     "?123",
                     special::MODE_SYMBOLS,
@@ -213,12 +216,7 @@ pub fn layout(
             }
             if !native_is_latin {
                 match mode {
-                    Mode::Latin => bottom.push(special_key(
-                        native_label(locale),
-                        special::MODE_NATIVE,
-                        2.0,
-                        "keyboard-letters",
-                    )),
+                    Mode::Latin => bottom.push(back_to_native()),
                     _ => bottom.push(special_key(
                         "ABC",
                         special::MODE_LATIN,

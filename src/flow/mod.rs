@@ -446,9 +446,7 @@ impl Flow {
         if text.chars().count() > max {
             *text = text.chars().take(max).collect();
         }
-        if self.session.error.is_some() {
-            self.revalidate_current();
-        }
+        self.revalidate_current();
     }
 
     /// The whole value at once (assistive technology, or a test typing a word).
@@ -513,52 +511,42 @@ impl Flow {
             }
             _ => {}
         }
-        if self.session.error.is_some() {
-            self.revalidate_current();
-        }
+        self.revalidate_current();
     }
 
     /// Moves one part of the date picker.
     pub fn date_adjust(&mut self, part: &str, delta: i64) {
         self.touched();
-        let now = self.now_local();
-        if let Some(Step::Attribute(code)) = self.current_step() {
-            let picker = self
-                .session
-                .dates
-                .entry(code.clone())
-                .or_insert_with(|| datetime::DatePicker::new(now));
-            picker.adjust(part, delta);
-            let text = picker.answer_text();
-            self.session.input.answers.insert(code, Answer::One(text));
-            if self.session.error.is_some() {
-                self.revalidate_current();
-            }
-        }
+        self.change_date(|picker, _| picker.adjust(part, delta));
     }
 
     /// "Today" / "Yesterday" on the date picker.
     pub fn date_quick(&mut self, which: &str) {
         self.touched();
-        let now = self.now_local();
         let days_ago = match which {
             "today" => 0,
             "yesterday" => 1,
             _ => return,
         };
-        if let Some(Step::Attribute(code)) = self.current_step() {
-            let picker = self
-                .session
-                .dates
-                .entry(code.clone())
-                .or_insert_with(|| datetime::DatePicker::new(now));
-            picker.quick(now.date(), days_ago);
-            let text = picker.answer_text();
-            self.session.input.answers.insert(code, Answer::One(text));
-            if self.session.error.is_some() {
-                self.revalidate_current();
-            }
-        }
+        self.change_date(|picker, now| picker.quick(now.date(), days_ago));
+    }
+
+    /// Applies `change` to the current question's date picker (created at "now" on first use)
+    /// and records the picked date as the answer.
+    fn change_date(&mut self, change: impl FnOnce(&mut datetime::DatePicker, PrimitiveDateTime)) {
+        let now = self.now_local();
+        let Some(Step::Attribute(code)) = self.current_step() else {
+            return;
+        };
+        let picker = self
+            .session
+            .dates
+            .entry(code.clone())
+            .or_insert_with(|| datetime::DatePicker::new(now));
+        change(picker, now);
+        let text = picker.answer_text();
+        self.session.input.answers.insert(code, Answer::One(text));
+        self.revalidate_current();
     }
 
     /// The local time now (the picker's starting point).
@@ -651,6 +639,8 @@ impl Flow {
         }
     }
 
+    /// Re-checks the current step only while an error is shown, so a fixed answer clears its
+    /// message as the resident types, but no error appears before they press Continue.
     fn revalidate_current(&mut self) {
         if let Some(step) = self.current_step()
             && self.session.error.is_some()
