@@ -18,6 +18,7 @@ pub mod printer;
 pub mod privacy;
 pub mod queue;
 pub mod reference;
+pub mod runtime;
 pub mod sync;
 pub mod ui;
 pub mod validate;

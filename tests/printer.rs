@@ -12,8 +12,8 @@ use std::time::Duration;
 
 use common::{OutputText, TestDir, guichet};
 use guichet::config::{Config, ConfigSource};
-use guichet::printer::jobs::JobState;
 use guichet::printer::{FailureReason, Paper, PrintEvent, PrintOutcome, Printer};
+use guichet::queue::JobState;
 use guichet::queue::Store;
 use guichet::validate::{Answer, Contact, Location, ValidForm};
 use printer_support::decoder::{Cmd, Decoded, Decoder};
@@ -283,10 +283,13 @@ fn receipts_over_a_serial_line() {
     fake.unplug();
     assert!(!port.exists());
     let (tx, rx) = mpsc::channel();
-    let worker =
-        guichet::printer::spawn_print_worker(config.clone(), dir.path().to_path_buf(), move |e| {
+    let worker = guichet::printer::spawn_print_worker(
+        config.clone(),
+        guichet::queue::StoreLocation::in_dir(dir.path()),
+        move |e| {
             let _ = tx.send(e);
-        });
+        },
+    );
     let fourth = store
         .enqueue("LIB2", &form("pl"), None)
         .unwrap()

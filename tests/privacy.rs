@@ -9,7 +9,6 @@ use std::path::Path;
 use std::process::Output;
 
 use common::{OutputText, TestDir, guichet, guichet_env};
-use guichet::privacy;
 use guichet::queue::{State, Store};
 use guichet::validate::{Answer, Contact, Location, ValidForm};
 use open311_server::Open311Server;
@@ -203,7 +202,7 @@ fn a_payload_moved_to_another_row_does_not_open() {
         .unwrap();
     assert_eq!(claimed.len(), 2);
     for item in &claimed {
-        let decoded = Store::decode_payload(&item.reference, item.payload.as_deref().unwrap());
+        let decoded = Store::decode_payload(&item.reference, &item.payload);
         if item.reference == a.as_str() {
             assert_eq!(decoded.unwrap(), form());
         } else {
@@ -310,7 +309,7 @@ fn rotation_reseals_everything_and_other_processes_follow() {
     let old_sealed = stored_payload(&kiosk, before.as_str()).unwrap();
     let old_key = std::fs::read_to_string(dir.path().join("guichet.key")).unwrap();
 
-    let rotation = privacy::rotate_key(&mut technician, "test").unwrap();
+    let rotation = technician.rotate_key("test").unwrap();
     assert_eq!(rotation.resealed, 1);
     assert_eq!(rotation.unreadable, 0);
     assert_ne!(rotation.old_key_id, rotation.new_key_id);
@@ -379,7 +378,7 @@ fn a_rotation_interrupted_before_or_after_its_commit_recovers() {
     // one in the key file. Reproduced by undoing the rename of a finished rotation.
     let old = std::fs::read(&key_file).unwrap();
     let mut store = Store::open(dir.path()).unwrap();
-    privacy::rotate_key(&mut store, "test").unwrap();
+    store.rotate_key("test").unwrap();
     drop(store);
     std::fs::rename(&key_file, &next).unwrap();
     std::fs::write(&key_file, &old).unwrap();
@@ -421,12 +420,13 @@ fn personal_data_is_erased_after_retention_and_gone_from_the_file() {
     assert!(accepted_at.ends_with('Z'), "{accepted_at}");
 
     let now = OffsetDateTime::now_utc();
-    let early = privacy::erase_expired(&store, 7, now + Duration::days(6)).unwrap();
+    let early = store.erase_expired(7, now + Duration::days(6)).unwrap();
     assert_eq!(early.erased, 0, "kept for 7 days after acceptance");
     assert!(stored_payload(&store, accepted.as_str()).is_some());
 
-    let late =
-        privacy::erase_expired(&store, 7, now + Duration::days(7) + Duration::minutes(1)).unwrap();
+    let late = store
+        .erase_expired(7, now + Duration::days(7) + Duration::minutes(1))
+        .unwrap();
     assert_eq!(late.erased, 1);
     let s = store.get(accepted.as_str()).unwrap();
     assert_eq!(s.form, None);
@@ -449,7 +449,7 @@ fn personal_data_is_erased_after_retention_and_gone_from_the_file() {
     assert_no_secret_in_files(dir.path());
     store.integrity_check().unwrap();
 
-    let again = privacy::erase_expired(&store, 7, now + Duration::days(30)).unwrap();
+    let again = store.erase_expired(7, now + Duration::days(30)).unwrap();
     assert_eq!(again.erased, 0, "erasing is done once");
 }
 
@@ -467,9 +467,9 @@ fn a_plaintext_marker_written_by_an_old_version_is_gone_after_erasure() {
             [],
         )
         .unwrap();
-    let erasure =
-        privacy::erase_expired(&store, 0, OffsetDateTime::now_utc() + Duration::seconds(5))
-            .unwrap();
+    let erasure = store
+        .erase_expired(0, OffsetDateTime::now_utc() + Duration::seconds(5))
+        .unwrap();
     assert_eq!(erasure.erased, 1);
     for (name, bytes) in raw_files(dir.path()) {
         assert!(!contains(&bytes, b"MARKER-7f3a9c"), "marker in {name}");

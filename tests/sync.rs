@@ -677,10 +677,10 @@ fn a_crash_after_claiming_is_reconciled_before_any_resend() {
     let mut kiosk = Kiosk::new(&server, t);
     let refs: Vec<String> = (0..2).map(|n| kiosk.enqueue(&pothole(n))).collect();
     // A previous run claimed both, sent the first, and died before recording anything.
-    let now = guichet::sync::record::delivery_timestamp(time::OffsetDateTime::now_utc());
+    let now = guichet::queue::delivery_timestamp(time::OffsetDateTime::now_utc());
     let claimed = kiosk.queue.claim_due(&now, &now, 10).unwrap();
     assert_eq!(claimed.len(), 2);
-    let form = Store::decode_payload(&refs[0], claimed[0].payload.as_deref().unwrap()).unwrap();
+    let form = Store::decode_payload(&refs[0], &claimed[0].payload).unwrap();
     let body = guichet::sync::wire::encode_post(
         &form,
         &refs[0],
@@ -743,7 +743,7 @@ fn the_worker_reports_connectivity_and_drains_the_queue() {
     let (tx, rx) = std::sync::mpsc::channel();
     let worker = guichet::sync::spawn_sync_worker_with(
         Arc::new(config),
-        data.clone(),
+        guichet::queue::StoreLocation::in_dir(&data),
         tuning(),
         move |event| {
             let _ = tx.send(event);
@@ -769,7 +769,7 @@ fn the_worker_reports_connectivity_and_drains_the_queue() {
     let (tx, rx) = std::sync::mpsc::channel();
     let offline = guichet::sync::spawn_sync_worker_with(
         Arc::new(demo),
-        dir.path().join("demo-data"),
+        guichet::queue::StoreLocation::in_dir(&dir.path().join("demo-data")),
         tuning(),
         move |e| {
             let _ = tx.send(e);

@@ -14,8 +14,8 @@ use guichet::catalog::Catalog;
 use guichet::flow::{Flow, FlowSettings, WARNING_SECONDS};
 use guichet::i18n::Translations;
 use guichet::queue::{State, Store};
+use guichet::runtime::StoreWorker;
 use guichet::ui::generated::{Api, AppWindow};
-use guichet::ui::worker::StoreWorker;
 use guichet::ui::{Controller, KioskFacts};
 use guichet::validate::Answer;
 use i_slint_backend_testing::{ElementHandle, ElementRoot, mock_elapsed_time};
@@ -120,7 +120,7 @@ fn start_kiosk(dir: &TestDir) -> Kiosk {
         .map(|s| s.to_string())
         .collect();
     let catalogs: std::collections::BTreeMap<String, Catalog> =
-        guichet::ui::kiosk::load_catalogs(&store, &languages).unwrap();
+        guichet::runtime::load_catalogs(&store, &languages).unwrap();
     drop(store);
     let tr = Arc::new(Translations::load().unwrap());
     let flow = Flow::new(
@@ -135,7 +135,7 @@ fn start_kiosk(dir: &TestDir) -> Kiosk {
     let app = AppWindow::new().unwrap();
     let (tx, rx) = std::sync::mpsc::channel();
     let worker = StoreWorker::spawn(
-        dir.path().to_path_buf(),
+        guichet::queue::StoreLocation::in_dir(dir.path()),
         "LIB7".into(),
         tx,
         Box::new(|_| {}),
@@ -147,7 +147,7 @@ fn start_kiosk(dir: &TestDir) -> Kiosk {
         has_printer: false,
         has_central: false,
     };
-    let controller = Controller::install(&app, flow, worker, rx, facts);
+    let controller = Controller::install(&app, flow, Box::new(worker), rx, facts);
     // Tall enough that no page needs scrolling: the element tree only holds what is in view.
     app.window()
         .set_size(slint::LogicalSize::new(1280.0, 4000.0));

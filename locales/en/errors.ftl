@@ -15,3 +15,5 @@ error-bad-coordinate = The map position is not valid.
 error-bad-email = Enter an email address like name@example.com, or leave it empty.
 error-bad-phone = Enter a phone number using digits, or leave it empty.
 error-disk-full = Your request could not be saved on this kiosk. Nothing was sent. Please ask a member of staff.
+error-store-unavailable = This kiosk cannot save requests at the moment. Nothing was sent. Please ask a member of staff.
+error-save-failed = Something went wrong and your request was not saved. Nothing was sent. Please try again, or ask a member of staff.

@@ -14,3 +14,5 @@ error-bad-coordinate = La posición en el mapa no es válida.
 error-bad-email = Escriba un correo electrónico como nombre@ejemplo.es, o déjelo vacío.
 error-bad-phone = Escriba un número de teléfono con cifras, o déjelo vacío.
 error-disk-full = Su solicitud no se ha podido guardar en este quiosco. No se ha enviado nada. Pida ayuda a un miembro del personal.
+error-store-unavailable = Este quiosco no puede guardar solicitudes en este momento. No se ha enviado nada. Pida ayuda a un miembro del personal.
+error-save-failed = Algo ha fallado y su solicitud no se ha guardado. No se ha enviado nada. Inténtelo de nuevo o pida ayuda a un miembro del personal.

@@ -14,3 +14,5 @@ error-bad-coordinate = La position sur la carte n’est pas valable.
 error-bad-email = Saisissez une adresse e-mail comme nom@exemple.fr, ou laissez vide.
 error-bad-phone = Saisissez un numéro de téléphone avec des chiffres, ou laissez vide.
 error-disk-full = Votre demande n’a pas pu être enregistrée sur cette borne. Rien n’a été envoyé. Veuillez demander à un membre du personnel.
+error-store-unavailable = Cette borne ne peut pas enregistrer de demandes pour le moment. Rien n’a été envoyé. Veuillez demander à un membre du personnel.
+error-save-failed = Un problème est survenu et votre demande n’a pas été enregistrée. Rien n’a été envoyé. Réessayez ou demandez à un membre du personnel.

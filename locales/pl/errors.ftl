@@ -16,3 +16,5 @@ error-bad-coordinate = Pozycja na mapie jest nieprawidłowa.
 error-bad-email = Wpisz adres e-mail, np. imie@przyklad.pl, albo zostaw puste.
 error-bad-phone = Wpisz numer telefonu cyframi albo zostaw puste.
 error-disk-full = Nie udało się zapisać zgłoszenia w tym kiosku. Nic nie zostało wysłane. Poproś o pomoc pracownika.
+error-store-unavailable = Ten kiosk nie może teraz zapisywać zgłoszeń. Nic nie zostało wysłane. Poproś o pomoc pracownika.
+error-save-failed = Coś poszło nie tak i zgłoszenie nie zostało zapisane. Nic nie zostało wysłane. Spróbuj ponownie lub poproś o pomoc pracownika.

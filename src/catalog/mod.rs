@@ -10,6 +10,10 @@ pub use parse::{
     parse_services,
 };
 
+/// The locale key under which the central system's own (untranslated) catalogue is kept: the
+/// flow falls back to it for any language without a translated copy.
+pub const CATALOG_DEFAULT_LOCALE: &str = "";
+
 /// The demo catalogue, one document per UI language (same codes, translated texts).
 const DEMO_CATALOGS: &[(&str, &str)] = &[
     ("en", include_str!("../demo/catalog/en.json")),

@@ -123,7 +123,7 @@ pub(super) fn run(ctx: &Context, cmd: BenchCommand) -> Result<(), CliError> {
             json,
         } => {
             use std::io::Write;
-            let mut store = crate::queue::Store::open(&ctx.data_dir)?;
+            let mut store = crate::queue::Store::open_at(&ctx.store)?;
             let mut latencies = Vec::with_capacity(count.min(1_000_000) as usize);
             let stdout = std::io::stdout();
             let started = Instant::now();

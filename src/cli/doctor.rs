@@ -72,7 +72,7 @@ pub(super) fn run(ctx: &Context, json: bool) -> Result<(), CliError> {
 }
 
 fn check_database(ctx: &Context) -> Result<String, String> {
-    let store = Store::open(&ctx.data_dir).map_err(|e| e.to_string())?;
+    let store = Store::open_at(&ctx.store).map_err(|e| e.to_string())?;
     store
         .integrity_check()
         .map_err(|e| format!("integrity_check: {e}"))?;
@@ -85,22 +85,9 @@ fn check_database(ctx: &Context) -> Result<String, String> {
     ))
 }
 
-/// Free bytes available to this user on the filesystem holding `path`.
-pub fn free_bytes(path: &std::path::Path) -> std::io::Result<u64> {
-    use std::os::unix::ffi::OsStrExt;
-    let c_path = std::ffi::CString::new(path.as_os_str().as_bytes())
-        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
-    let mut stat: libc::statvfs = unsafe { std::mem::zeroed() };
-    // SAFETY: c_path is a valid NUL-terminated string and stat a valid out-pointer.
-    let rc = unsafe { libc::statvfs(c_path.as_ptr(), &mut stat) };
-    if rc != 0 {
-        return Err(std::io::Error::last_os_error());
-    }
-    Ok(stat.f_bavail as u64 * stat.f_frsize as u64)
-}
-
 fn check_disk(ctx: &Context) -> Result<String, String> {
-    let free = free_bytes(&ctx.data_dir).map_err(|e| format!("{}: {e}", ctx.data_dir.display()))?;
+    let free = crate::fsutil::free_bytes(&ctx.data_dir)
+        .map_err(|e| format!("{}: {e}", ctx.data_dir.display()))?;
     let mb = free / (1024 * 1024);
     if free < MIN_FREE_BYTES {
         return Err(format!(
@@ -144,7 +131,7 @@ fn check_central(ctx: &Context) -> Result<String, String> {
     use crate::sync::client::{MAX_LIST_BYTES, Open311Client, Timeouts};
 
     let central = &ctx.config.central;
-    let queue = Store::open(&ctx.data_dir)
+    let queue = Store::open_at(&ctx.store)
         .and_then(|s| crate::sync::Connectivity::load(&s))
         .map(|c| {
             format!(

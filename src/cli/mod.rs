@@ -18,7 +18,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::config::{Config, ConfigSource};
-use crate::queue::Store;
+use crate::queue::{Store, StoreLocation};
 
 /// A failure explained in one line (exit 1).
 #[derive(Debug)]
@@ -95,12 +95,14 @@ pub struct Context {
     pub source: ConfigSource,
     /// The data dir in effect.
     pub data_dir: PathBuf,
+    /// The data dir with the configured data key file: how every store of this process opens.
+    pub store: StoreLocation,
 }
 
 impl Context {
     /// Opens the queue database; with the demo configuration, seeds the demo catalogue.
     pub fn open_store(&self) -> Result<Store, CliError> {
-        let mut store = Store::open(&self.data_dir)?;
+        let mut store = Store::open_at(&self.store)?;
         if self.source == ConfigSource::Demo {
             store.ensure_demo_catalog()?;
         }
@@ -135,12 +137,15 @@ fn init_logging() {
 fn dispatch(cli: Cli) -> Result<(), CliError> {
     let (config, source) = Config::locate(cli.config.as_deref())?;
     let data_dir = config.data_dir(cli.data_dir.as_deref(), &source);
-    // Before any store is opened: every store this process opens seals under this key.
-    crate::privacy::use_key_file(config.key_file(&data_dir));
+    let store = StoreLocation {
+        key_file: config.key_file(&data_dir),
+        data_dir: data_dir.clone(),
+    };
     let ctx = Context {
         config,
         source,
         data_dir,
+        store,
     };
     match cli.command {
         Some(Command::Submit(args)) => submit::run(&ctx, *args),

@@ -40,7 +40,7 @@ pub(super) fn run(ctx: &Context, cmd: PrivacyCommand) -> Result<(), CliError> {
     let mut store = ctx.open_store()?;
     match cmd {
         PrivacyCommand::RotateKey { json } => {
-            let rotation = crate::privacy::rotate_key(&mut store, "cli")?;
+            let rotation = store.rotate_key("cli")?;
             if json {
                 return print_json(&rotation);
             }
@@ -57,8 +57,7 @@ pub(super) fn run(ctx: &Context, cmd: PrivacyCommand) -> Result<(), CliError> {
             Ok(())
         }
         PrivacyCommand::Purge { json } => {
-            let erasure = crate::privacy::erase_expired(
-                &store,
+            let erasure = store.erase_expired(
                 ctx.config.privacy.retention_days,
                 time::OffsetDateTime::now_utc(),
             )?;

@@ -78,7 +78,9 @@ pub(super) fn run(ctx: &Context, args: SyncArgs) -> Result<(), CliError> {
     let rt = runtime()?;
     if args.once {
         let report = rt.block_on(engine.run_until_idle())?;
-        crate::privacy::retention::run_pass(engine.store(), ctx.config.privacy.retention_days);
+        engine
+            .store()
+            .retention_pass(ctx.config.privacy.retention_days);
         print_report(&report, args.json)?;
         return check_reached(&report);
     }
@@ -87,7 +89,9 @@ pub(super) fn run(ctx: &Context, args: SyncArgs) -> Result<(), CliError> {
         let mut first = true;
         loop {
             let report = engine.round(first).await?;
-            crate::privacy::retention::run_pass(engine.store(), ctx.config.privacy.retention_days);
+            engine
+                .store()
+                .retention_pass(ctx.config.privacy.retention_days);
             first = false;
             print_report(&report, args.json)?;
             if let Err(CliError(e)) = check_reached(&report) {

@@ -43,7 +43,7 @@ pub struct ScreenshotArgs {
 
 pub(super) fn kiosk(ctx: &Context, args: KioskArgs) -> Result<(), CliError> {
     let demo = args.demo || ctx.source == ConfigSource::Demo;
-    crate::ui::kiosk::run(&ctx.config, &ctx.data_dir, demo, args.windowed).map_err(CliError::from)
+    crate::runtime::kiosk::run(&ctx.config, &ctx.store, demo, args.windowed).map_err(CliError::from)
 }
 
 pub(super) fn screenshot(ctx: &Context, args: ScreenshotArgs) -> Result<(), CliError> {

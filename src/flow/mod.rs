@@ -176,7 +176,7 @@ impl Flow {
         static EMPTY: std::sync::OnceLock<Catalog> = std::sync::OnceLock::new();
         self.catalogs
             .get(&self.session.locale)
-            .or_else(|| self.catalogs.get(crate::queue::CATALOG_DEFAULT_LOCALE))
+            .or_else(|| self.catalogs.get(crate::catalog::CATALOG_DEFAULT_LOCALE))
             .or_else(|| self.catalogs.values().next())
             .unwrap_or_else(|| EMPTY.get_or_init(Catalog::default))
     }

@@ -8,7 +8,6 @@ use std::time::Duration;
 use image::GrayImage;
 
 use super::compose;
-use super::jobs::{JobState, PrintJob};
 use super::profile::Profile;
 use super::raster::TextRenderer;
 use super::receipt::{self, Receipt, ReceiptFacts};
@@ -16,6 +15,7 @@ use super::status::{FailureReason, PrinterStatus};
 use super::transport::{Destination, Link, Unavailable};
 use crate::config::Config;
 use crate::i18n::Translations;
+use crate::queue::{JobState, PrintJob};
 use crate::queue::{Store, StoreError, now_rfc3339};
 
 /// A pending receipt older than this is given up: the resident has long gone, and a stack of old

@@ -16,7 +16,6 @@ pub mod codepage;
 pub mod compose;
 pub mod engine;
 pub mod escpos;
-pub mod jobs;
 pub mod profile;
 pub mod raster;
 pub mod receipt;

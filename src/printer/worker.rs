@@ -7,7 +7,6 @@
 //! [`PrintEvent`]s delivered to the callback (on the worker thread: hop to the UI thread there,
 //! e.g. with `slint::invoke_from_event_loop`). Dropping the worker stops it.
 
-use std::path::PathBuf;
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
@@ -17,6 +16,7 @@ use super::engine::{PrintEvent, Printer};
 use super::status::PrinterStatus;
 use crate::config::Config;
 use crate::queue::Store;
+use crate::queue::StoreLocation;
 
 /// While receipts wait for the printer, look again this often.
 pub const RETRY_INTERVAL: Duration = Duration::from_secs(3);
@@ -38,7 +38,7 @@ pub struct PrintWorker {
 /// Starts the worker. `on_event` is called on the worker thread for each job's outcome.
 pub fn spawn_print_worker(
     config: Arc<Config>,
-    data_dir: PathBuf,
+    location: StoreLocation,
     on_event: impl Fn(PrintEvent) + Send + 'static,
 ) -> PrintWorker {
     let (sender, receiver) = mpsc::channel();
@@ -46,7 +46,7 @@ pub fn spawn_print_worker(
     let shared = Arc::clone(&status);
     let thread = std::thread::Builder::new()
         .name("guichet-printer".into())
-        .spawn(move || run(config, data_dir, receiver, shared, on_event));
+        .spawn(move || run(config, location, receiver, shared, on_event));
     let thread = match thread {
         Ok(handle) => Some(handle),
         Err(e) => {
@@ -84,19 +84,19 @@ impl Drop for PrintWorker {
 
 fn run(
     config: Arc<Config>,
-    data_dir: PathBuf,
+    location: StoreLocation,
     receiver: mpsc::Receiver<Message>,
     status: Arc<Mutex<PrinterStatus>>,
     on_event: impl Fn(PrintEvent),
 ) {
-    let mut printer = match Printer::new(Arc::clone(&config), data_dir.clone()) {
+    let mut printer = match Printer::new(Arc::clone(&config), location.data_dir.clone()) {
         Ok(p) => p,
         Err(e) => {
             // A kiosk with a misspelt profile still prints, with the 80 mm Epson defaults.
             tracing::error!("{e}; printing with the default profile");
             let mut fallback = (*config).clone();
             fallback.printer.profile = "default".into();
-            match Printer::new(Arc::new(fallback), data_dir.clone()) {
+            match Printer::new(Arc::new(fallback), location.data_dir.clone()) {
                 Ok(p) => p,
                 Err(e) => {
                     tracing::error!("print worker cannot start: {e}");
@@ -113,7 +113,7 @@ fn run(
     loop {
         let mut waiting = false;
         if store.is_none() {
-            store = Store::open(&data_dir)
+            store = Store::open_at(&location)
                 .map_err(|e| tracing::error!("print worker cannot open the queue: {e}"))
                 .ok();
         }

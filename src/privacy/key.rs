@@ -16,11 +16,7 @@ use std::path::{Path, PathBuf};
 
 use chacha20poly1305::aead::OsRng;
 use chacha20poly1305::aead::rand_core::RngCore;
-use rusqlite::{Connection, OptionalExtension};
 use zeroize::Zeroizing;
-
-/// `kiosk_state` key holding the id of the key the payloads are sealed under.
-pub const KEY_ID_STATE: &str = "privacy.key_id";
 
 const HEADER: &str = "guichet-data-key-v1";
 /// A key file is one short line; anything longer is not ours.
@@ -175,9 +171,6 @@ pub enum KeyError {
         /// The key the database needs.
         expected: KeyId,
     },
-    /// Reading the database's key id failed.
-    #[error("cannot read the data key id from the database: {0}")]
-    Database(#[from] rusqlite::Error),
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> KeyError + '_ {
@@ -286,24 +279,12 @@ pub fn load_or_create(path: &Path) -> Result<DataKey, KeyError> {
     }
 }
 
-/// The key id the database's payloads are sealed under, if it has one yet.
-pub fn database_key_id(conn: &Connection) -> Result<Option<KeyId>, KeyError> {
-    let stored: Option<String> = conn
-        .query_row(
-            "SELECT value FROM kiosk_state WHERE key = ?1",
-            [KEY_ID_STATE],
-            |r| r.get(0),
-        )
-        .optional()?;
-    Ok(stored.as_deref().and_then(KeyId::from_hex))
-}
-
-/// The key for the database on `conn`: the one whose id the database records, found in
-/// `key_file` or, when a rotation stopped between its commit and its rename, in
-/// `<key_file>.next` (the rename is then finished here). A database without a key id yet (new,
-/// or written by a version that did not seal) gets the key file's key, created if needed.
-pub fn load_for_database(conn: &Connection, key_file: &Path) -> Result<DataKey, KeyError> {
-    let Some(expected) = database_key_id(conn)? else {
+/// The key whose id a database records (`expected`, read by the store), found in `key_file` or,
+/// when a rotation stopped between its commit and its rename, in `<key_file>.next` (the rename is
+/// then finished here). A database without a key id yet (new, or written by a version that did
+/// not seal) gets the key file's key, created if needed.
+pub fn load_for_id(expected: Option<KeyId>, key_file: &Path) -> Result<DataKey, KeyError> {
+    let Some(expected) = expected else {
         return load_or_create(key_file);
     };
     let next = next_key_path(key_file);

@@ -2,13 +2,12 @@
 //! new one replaces the old in a single transaction, so a bad download never leaves the kiosk
 //! without a catalogue.
 
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
 use super::{Store, StoreError, now_rfc3339};
 use crate::catalog::{Catalog, demo_catalogs};
 
-/// The locale key under which the central system's own (untranslated) catalogue is stored.
-pub const CATALOG_DEFAULT_LOCALE: &str = "";
+pub use crate::catalog::CATALOG_DEFAULT_LOCALE;
 
 impl Store {
     /// Replaces the cached catalogues for the given locales in one transaction.
@@ -17,32 +16,58 @@ impl Store {
         catalogs: &[(String, Catalog)],
         source: &str,
     ) -> Result<(), StoreError> {
-        let tx = self.conn.transaction()?;
-        let now = now_rfc3339();
-        for (locale, catalog) in catalogs {
-            let document = serde_json::to_string(catalog).map_err(|e| StoreError::Corrupt {
-                what: "catalogue".into(),
-                detail: e.to_string(),
-            })?;
-            tx.execute(
-                "INSERT INTO catalogs (locale, document, source, updated_at) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (locale) DO UPDATE SET document = excluded.document,
-                     source = excluded.source, updated_at = excluded.updated_at",
-                params![locale, document, source, now],
-            )?;
-        }
-        tx.commit()?;
-        Ok(())
+        self.write_catalogs(false, catalogs, source)
     }
 
     /// Replaces every cached catalogue with one catalogue from the central system (or a file):
-    /// translated demo copies would no longer match it.
+    /// translated demo copies would no longer match it. The delete and the insert are one
+    /// transaction: a crash or a failed insert leaves the previous catalogue, never none, and a
+    /// reader in another process sees either the old catalogue or the new one.
     pub fn replace_catalog(&mut self, catalog: &Catalog, source: &str) -> Result<(), StoreError> {
-        self.conn.execute("DELETE FROM catalogs", [])?;
-        self.save_catalogs(
+        self.write_catalogs(
+            true,
             &[(CATALOG_DEFAULT_LOCALE.to_string(), catalog.clone())],
             source,
         )
+    }
+
+    fn write_catalogs(
+        &mut self,
+        replace_all: bool,
+        catalogs: &[(String, Catalog)],
+        source: &str,
+    ) -> Result<(), StoreError> {
+        let documents = catalogs
+            .iter()
+            .map(|(locale, catalog)| {
+                serde_json::to_string(catalog)
+                    .map(|document| (locale, document))
+                    .map_err(|e| StoreError::Corrupt {
+                        what: "catalogue".into(),
+                        detail: e.to_string(),
+                    })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let result = (|| -> Result<(), StoreError> {
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            if replace_all {
+                tx.execute("DELETE FROM catalogs", [])?;
+            }
+            let now = now_rfc3339();
+            for (locale, document) in &documents {
+                tx.execute(
+                    "INSERT INTO catalogs (locale, document, source, updated_at) VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (locale) DO UPDATE SET document = excluded.document,
+                         source = excluded.source, updated_at = excluded.updated_at",
+                    params![locale, document, source, now],
+                )?;
+            }
+            tx.commit()?;
+            Ok(())
+        })();
+        self.map_store_error(result)
     }
 
     /// The catalogue to show in `locale`: its own translation, else the central one, else any.
@@ -112,5 +137,33 @@ mod tests {
         store.replace_catalog(&central, "file").unwrap();
         assert_eq!(store.catalog_for("fr").unwrap().unwrap(), central);
         assert_eq!(store.catalog_info().unwrap().unwrap().0, "file");
+    }
+
+    #[test]
+    fn a_failed_replacement_leaves_the_previous_catalogue_whole() {
+        let mut store = Store::open(&tempdir()).unwrap();
+        store.ensure_demo_catalog().unwrap();
+        let before = store.catalog_for("en").unwrap().unwrap();
+        // Make the insert half of the replacement fail, after its delete has run.
+        store
+            .connection()
+            .execute_batch(
+                "CREATE TRIGGER refuse_insert BEFORE INSERT ON catalogs
+                 BEGIN SELECT RAISE(ABORT, 'insert refused by the test'); END;",
+            )
+            .unwrap();
+        let mut central = before.clone();
+        central.services.truncate(1);
+        let err = store.replace_catalog(&central, "file").unwrap_err();
+        assert!(err.to_string().contains("insert refused"), "{err}");
+        assert_eq!(store.catalog_for("en").unwrap().unwrap(), before);
+        assert_eq!(store.catalog_info().unwrap().unwrap().0, "demo");
+        // And once inserts work again, the replacement goes through whole.
+        store
+            .connection()
+            .execute_batch("DROP TRIGGER refuse_insert;")
+            .unwrap();
+        store.replace_catalog(&central, "file").unwrap();
+        assert_eq!(store.catalog_for("fr").unwrap().unwrap(), central);
     }
 }

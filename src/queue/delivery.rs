@@ -1,4 +1,4 @@
-//! Queries that move submissions through delivery (owned by the `sync` module).
+//! Delivery rows and the queries that move submissions through delivery (used by `sync`).
 //!
 //! The protocol that makes "never lose, never duplicate" hold across crashes:
 //!
@@ -15,24 +15,166 @@
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
 use super::{Store, StoreError, now_rfc3339};
-use crate::sync::record::{DeliveryUpdate, Outgoing, StatusTarget, UnknownOutcome};
 use crate::validate::ValidForm;
+use time::OffsetDateTime;
+use zeroize::Zeroizing;
+
+/// A timestamp with milliseconds in UTC (`2026-01-02T03:04:05.678Z`): the format of
+/// `next_attempt_at` and `unknown_since`, which sync compares as text, so it must be fixed-width.
+pub fn delivery_timestamp(at: OffsetDateTime) -> String {
+    let at = at.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+        at.year(),
+        u8::from(at.month()),
+        at.day(),
+        at.hour(),
+        at.minute(),
+        at.second(),
+        at.millisecond()
+    )
+}
+
+/// A claimed submission's personal data, as the store could read it. Opening happens inside the
+/// store, so a caller never has to guess from the bytes whether a seal failed to open.
+#[derive(Clone)]
+pub enum Payload {
+    /// Opened: the form's clear JSON, in memory only and zeroed when dropped.
+    Clear(Zeroizing<Vec<u8>>),
+    /// Present but cannot be opened (altered, moved from another row, or sealed under a key this
+    /// kiosk does not hold): never sent, rejected with this reason for staff to see.
+    Unreadable(String),
+    /// Erased by retention before it was delivered.
+    Erased,
+}
+
+impl std::fmt::Debug for Payload {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Payload::Clear(bytes) => write!(f, "Clear({} bytes)", bytes.len()),
+            Payload::Unreadable(why) => f.debug_tuple("Unreadable").field(why).finish(),
+            Payload::Erased => f.write_str("Erased"),
+        }
+    }
+}
+
+/// A submission claimed for sending.
+#[derive(Debug, Clone)]
+pub struct Outgoing {
+    /// Database id.
+    pub id: i64,
+    /// Reference (`CODE-NNNNN-C`).
+    pub reference: String,
+    /// Service code.
+    pub service_code: String,
+    /// The resident's data as the store could read it (decode with
+    /// [`Store::decode_payload`]).
+    pub payload: Payload,
+    /// Attempts so far, this one included.
+    pub attempts: i64,
+}
+
+/// A submission whose last POST may or may not have reached the server.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnknownOutcome {
+    /// Database id.
+    pub id: i64,
+    /// Reference.
+    pub reference: String,
+    /// Service code.
+    pub service_code: String,
+    /// When the first unanswered POST was sent (delivery timestamp or RFC 3339).
+    pub unknown_since: String,
+    /// Attempts so far.
+    pub attempts: i64,
+}
+
+/// An accepted submission whose council status is followed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatusTarget {
+    /// Database id.
+    pub id: i64,
+    /// Reference.
+    pub reference: String,
+    /// The council's id, once known.
+    pub remote_id: Option<String>,
+    /// The token of a batch service, until it resolves to an id.
+    pub token: Option<String>,
+    /// Latest status stored.
+    pub remote_status: Option<String>,
+}
+
+/// What happened to one submission, as recorded by [`Store::record_outcomes`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum DeliveryUpdate {
+    /// The council has it (an id, a token, or both).
+    Accepted {
+        /// `service_request_id`.
+        remote_id: Option<String>,
+        /// `token`.
+        token: Option<String>,
+        /// `service_notice`.
+        notice: Option<String>,
+        /// For the attempt log, e.g. "created" or "found on the server after an unknown outcome".
+        detail: String,
+        /// The attempt-log outcome: `accepted` or `reconciled`.
+        outcome: &'static str,
+    },
+    /// The council refused it: shown to staff, who may put it back with `queue retry`.
+    Rejected {
+        /// The server's description.
+        reason: String,
+    },
+    /// Try again at `next_attempt_at`.
+    Retry {
+        /// Delivery timestamp of the next attempt.
+        next_attempt_at: String,
+        /// Why (never personal data).
+        error: String,
+        /// Whether the request may have reached the server (reconcile before resending).
+        outcome_unknown: bool,
+    },
+    /// Reconciliation proved the request never reached the server: due for sending now.
+    NotOnServer {
+        /// What was searched.
+        detail: String,
+    },
+}
+
+impl DeliveryUpdate {
+    /// A short name for logs (never personal data).
+    pub fn outcome_name(&self) -> &'static str {
+        match self {
+            DeliveryUpdate::Accepted { outcome, .. } => outcome,
+            DeliveryUpdate::Rejected { .. } => "rejected",
+            DeliveryUpdate::Retry {
+                outcome_unknown: true,
+                ..
+            } => "unknown",
+            DeliveryUpdate::Retry { .. } => "retry",
+            DeliveryUpdate::NotOnServer { .. } => "not_found",
+        }
+    }
+}
 
 impl Store {
-    /// Decodes a claimed submission's payload: [`Store::claim_due`] has already opened its seal,
-    /// so this is clear JSON. A payload still sealed here is one that could not be opened
-    /// (altered, or moved from another row): it is reported as such, never sent.
-    pub fn decode_payload(reference: &str, payload: &[u8]) -> Result<ValidForm, StoreError> {
-        if crate::privacy::seal::is_sealed(crate::privacy::seal::Kind::Payload, payload) {
-            return Err(StoreError::Corrupt {
+    /// Decodes a claimed submission's payload. An unreadable or erased payload is an error that
+    /// says which, never something to send.
+    pub fn decode_payload(reference: &str, payload: &Payload) -> Result<ValidForm, StoreError> {
+        match payload {
+            Payload::Clear(json) => serde_json::from_slice(json).map_err(|e| StoreError::Corrupt {
                 what: reference.to_string(),
-                detail: "its sealed personal data cannot be opened with the data key".into(),
-            });
+                detail: e.to_string(),
+            }),
+            Payload::Unreadable(why) => Err(StoreError::Corrupt {
+                what: reference.to_string(),
+                detail: why.clone(),
+            }),
+            Payload::Erased => Err(StoreError::Corrupt {
+                what: reference.to_string(),
+                detail: "personal data was erased before delivery".into(),
+            }),
         }
-        serde_json::from_slice(payload).map_err(|e| StoreError::Corrupt {
-            what: reference.to_string(),
-            detail: e.to_string(),
-        })
     }
 
     /// Claims up to `limit` pending submissions due at `now` (a delivery timestamp) and whose last
@@ -54,15 +196,18 @@ impl Store {
                    AND (next_attempt_at IS NULL OR next_attempt_at <= ?1)
                  ORDER BY id LIMIT ?2",
             )?;
-            let rows: Vec<Outgoing> = select
+            let rows: Vec<(Outgoing, Option<Vec<u8>>)> = select
                 .query_map(params![now, limit as i64], |r| {
-                    Ok(Outgoing {
-                        id: r.get(0)?,
-                        reference: r.get(1)?,
-                        service_code: r.get(2)?,
-                        payload: r.get(3)?,
-                        attempts: r.get::<_, i64>(4)? + 1,
-                    })
+                    Ok((
+                        Outgoing {
+                            id: r.get(0)?,
+                            reference: r.get(1)?,
+                            service_code: r.get(2)?,
+                            payload: Payload::Erased,
+                            attempts: r.get::<_, i64>(4)? + 1,
+                        },
+                        r.get(3)?,
+                    ))
                 })?
                 .collect::<Result<_, _>>()?;
             let mut claim = tx.prepare_cached(
@@ -72,26 +217,33 @@ impl Store {
                  WHERE id = ?1",
             )?;
             let updated_at = now_rfc3339();
-            for row in &rows {
+            for (row, _) in &rows {
                 claim.execute(params![row.id, lease_until, now, updated_at])?;
             }
             rows
         };
         tx.commit().map_err(|e| self.map_write_error(e))?;
-        let mut claimed = claimed;
-        for item in &mut claimed {
-            if let Some(stored) = item.payload.take() {
-                // One unreadable row must not hold up the batch: it keeps its sealed bytes,
-                // which `decode_payload` turns into a rejection staff can see.
-                item.payload = Some(match self.open_payload(&item.reference, &stored) {
-                    Ok(clear) => clear.to_vec(),
-                    Err(e) => {
-                        tracing::error!("{e}");
-                        stored
-                    }
-                });
-            }
-        }
+        let claimed = claimed
+            .into_iter()
+            .map(|(mut item, stored)| {
+                // One unreadable row must not hold up the batch: it is handed back as
+                // `Unreadable`, which delivery turns into a rejection staff can see.
+                item.payload = match stored {
+                    None => Payload::Erased,
+                    Some(stored) => match self.open_payload(&item.reference, &stored) {
+                        Ok(clear) => Payload::Clear(clear),
+                        Err(e) => {
+                            tracing::error!("{e}");
+                            Payload::Unreadable(
+                                "its sealed personal data cannot be opened with the data key"
+                                    .into(),
+                            )
+                        }
+                    },
+                };
+                item
+            })
+            .collect();
         Ok(claimed)
     }
 
@@ -304,7 +456,6 @@ mod tests {
     use super::*;
     use crate::queue::State;
     use crate::queue::tests::tempdir;
-    use crate::sync::record::delivery_timestamp;
     use crate::validate::{Location, ValidForm};
 
     fn form() -> ValidForm {
@@ -331,11 +482,7 @@ mod tests {
         assert_eq!(claimed.len(), 2);
         assert_eq!(claimed[0].attempts, 1);
         assert_eq!(
-            Store::decode_payload(
-                &claimed[0].reference,
-                claimed[0].payload.as_deref().unwrap()
-            )
-            .unwrap(),
+            Store::decode_payload(&claimed[0].reference, &claimed[0].payload).unwrap(),
             form()
         );
         // A second claimer (another process) only gets the third one.

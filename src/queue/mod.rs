@@ -6,10 +6,14 @@
 //! lose it. References come from a per-device sequence allocated in the same transaction, so they
 //! never repeat, even across crashes.
 
+mod audit;
 mod catalog_cache;
 mod delivery;
 mod print_jobs;
+mod retention;
+mod rotation;
 mod schema;
+mod sealing;
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
@@ -18,11 +22,20 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
 use zeroize::Zeroizing;
 
-use crate::privacy::{self, DataKey, KeyError};
+use crate::privacy::{DataKey, KeyError};
 use crate::reference::Reference;
 use crate::validate::ValidForm;
 
 pub use catalog_cache::CATALOG_DEFAULT_LOCALE;
+pub use delivery::{
+    DeliveryUpdate, Outgoing, Payload, StatusTarget, UnknownOutcome, delivery_timestamp,
+};
+pub use print_jobs::{JobState, PrintJob, ReceiptRow};
+pub use retention::Erasure;
+pub use rotation::Rotation;
+pub use sealing::KEY_ID_STATE;
+
+use audit::audit_in;
 
 /// File name of the database inside the data dir.
 pub const DATABASE_FILE: &str = "guichet.sqlite3";
@@ -199,7 +212,33 @@ pub struct Store {
     path: PathBuf,
     /// The key payloads are sealed under; replaced when another process rotated it.
     key: RefCell<DataKey>,
-    key_file: PathBuf,
+    location: StoreLocation,
+}
+
+/// Where a store lives: the data dir holding the database, and the data key file that seals its
+/// personal data. Passed explicitly to every place that opens the store (the CLI builds it once
+/// from the configuration), so a process can never seal under a key it did not mean to use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreLocation {
+    /// The data dir (created 0700 if missing).
+    pub data_dir: PathBuf,
+    /// The data key file (`privacy.key_file`, else `<data_dir>/guichet.key`).
+    pub key_file: PathBuf,
+}
+
+impl StoreLocation {
+    /// The data dir with the default key file inside it.
+    pub fn in_dir(data_dir: &Path) -> StoreLocation {
+        StoreLocation {
+            data_dir: data_dir.to_path_buf(),
+            key_file: data_dir.join(crate::privacy::DEFAULT_KEY_FILE),
+        }
+    }
+
+    /// The database file.
+    pub fn database(&self) -> PathBuf {
+        self.data_dir.join(DATABASE_FILE)
+    }
 }
 
 /// The current time as RFC 3339 (UTC, whole seconds).
@@ -221,16 +260,7 @@ const NEARLY_FULL_BYTES: u64 = 64 * 1024;
 
 /// Whether the filesystem holding `path` has (almost) no space left for this process.
 fn disk_nearly_full(path: &Path) -> bool {
-    use std::os::unix::ffi::OsStrExt;
-    let Ok(c_path) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
-        return false;
-    };
-    // SAFETY: statvfs only writes into the zeroed struct we own, and reads a valid C string.
-    let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
-    if unsafe { libc::statvfs(c_path.as_ptr(), &mut st) } != 0 {
-        return false;
-    }
-    (st.f_bavail as u64).saturating_mul(st.f_frsize as u64) < NEARLY_FULL_BYTES
+    crate::fsutil::free_bytes(path).is_ok_and(|free| free < NEARLY_FULL_BYTES)
 }
 
 /// Whether `e` is an I/O error, which may mean the disk is full (see [`NEARLY_FULL_BYTES`]).
@@ -243,32 +273,35 @@ fn is_io_error(e: &rusqlite::Error) -> bool {
 }
 
 impl Store {
-    /// Opens (creating if needed) the database in `data_dir` and brings its schema up to date.
+    /// Opens (creating if needed) the database in `data_dir`, sealed under the default key file
+    /// in the same dir (tests, benchmarks, the demo). The kiosk and the CLI use
+    /// [`Store::open_at`] with the configured key file.
     pub fn open(data_dir: &Path) -> Result<Store, StoreError> {
+        Store::open_at(&StoreLocation::in_dir(data_dir))
+    }
+
+    /// Opens (creating if needed) the database of `location` and brings its schema up to date.
+    /// A database from a version that stored payloads in clear is sealed here, in one
+    /// transaction.
+    pub fn open_at(location: &StoreLocation) -> Result<Store, StoreError> {
+        let data_dir = &location.data_dir;
         std::fs::create_dir_all(data_dir).map_err(|source| StoreError::DataDir {
             path: data_dir.to_path_buf(),
             source,
         })?;
         restrict_permissions(data_dir);
-        Store::open_file(&data_dir.join(DATABASE_FILE))
-    }
-
-    /// Opens a database file directly; its data key is `privacy.key_file`, else
-    /// `guichet.key` beside the file. A database from a version that stored payloads in clear
-    /// is sealed here, in one transaction.
-    pub fn open_file(path: &Path) -> Result<Store, StoreError> {
-        let dir = path.parent().unwrap_or(Path::new("."));
-        Store::open_file_inner(path).map_err(|e| {
-            if !matches!(e, StoreError::DiskFull(_)) && disk_nearly_full(dir) {
-                StoreError::DiskFull(dir.to_path_buf())
+        Store::open_inner(location).map_err(|e| {
+            if !matches!(e, StoreError::DiskFull(_)) && disk_nearly_full(data_dir) {
+                StoreError::DiskFull(data_dir.to_path_buf())
             } else {
                 e
             }
         })
     }
 
-    fn open_file_inner(path: &Path) -> Result<Store, StoreError> {
-        let mut conn = Connection::open(path)?;
+    fn open_inner(location: &StoreLocation) -> Result<Store, StoreError> {
+        let path = location.database();
+        let mut conn = Connection::open(&path)?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         // WAL + FULL: a commit is on disk before it returns, and readers never block the writer.
         conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -277,48 +310,25 @@ impl Store {
         // Erased personal data is overwritten, not just unlinked from the b-tree.
         conn.pragma_update(None, "secure_delete", "ON")?;
         schema::migrations().to_latest(&mut conn)?;
-        let key_file = privacy::key_file_for(path.parent().unwrap_or(Path::new(".")));
-        let key = privacy::key::load_for_database(&conn, &key_file)?;
+        let key = sealing::load_key(&conn, &location.key_file)?;
         let mut store = Store {
             conn,
-            path: path.to_path_buf(),
+            path,
             key: RefCell::new(key),
-            key_file,
+            location: location.clone(),
         };
-        privacy::at_rest::seal_clear_payloads(&mut store)?;
+        store.seal_clear_payloads()?;
         Ok(store)
     }
 
     /// The data key file this store uses.
     pub fn key_file(&self) -> &Path {
-        &self.key_file
+        &self.location.key_file
     }
 
-    /// The key payloads are sealed under (as this store last knew it).
-    pub(crate) fn data_key(&self) -> DataKey {
-        self.key.borrow().clone()
-    }
-
-    /// Adopts the database's current key (after this process or another rotated it).
-    pub(crate) fn reload_key(&self) -> Result<(), StoreError> {
-        let key = privacy::key::load_for_database(&self.conn, &self.key_file)?;
-        *self.key.borrow_mut() = key;
-        Ok(())
-    }
-
-    /// Opens a stored payload of `reference`; a payload sealed under a key this store does not
-    /// hold yet (another process rotated it) makes it reload the key once.
-    pub(crate) fn open_payload(
-        &self,
-        reference: &str,
-        stored: &[u8],
-    ) -> Result<Zeroizing<Vec<u8>>, StoreError> {
-        let needs_reload = privacy::seal::key_id_of(privacy::seal::Kind::Payload, stored)
-            .is_some_and(|id| id != self.key.borrow().id());
-        if needs_reload {
-            self.reload_key()?;
-        }
-        privacy::at_rest::open_payload(&self.key.borrow(), reference, stored)
+    /// Where this store lives (to open another connection to it, e.g. from a worker thread).
+    pub fn location(&self) -> &StoreLocation {
+        &self.location
     }
 
     /// The database file.
@@ -326,23 +336,33 @@ impl Store {
         &self.path
     }
 
-    /// The underlying connection, for modules that own their own tables' queries.
+    /// The underlying connection, for tests and benchmarks that inspect or alter rows directly.
+    /// Production code goes through the store's methods: every SQL statement lives in `queue/`.
+    #[cfg(any(test, feature = "test-support"))]
     pub fn connection(&self) -> &Connection {
         &self.conn
     }
 
-    /// Mutable access, for modules that need their own transactions.
-    pub fn connection_mut(&mut self) -> &mut Connection {
-        &mut self.conn
-    }
-
+    /// A failed write as the caller should see it: a full disk (or an I/O error on an almost
+    /// full one) is [`StoreError::DiskFull`], anything else the SQLite error.
     pub(crate) fn map_write_error(&self, e: rusqlite::Error) -> StoreError {
-        let dir = self.path.parent().unwrap_or(&self.path);
+        let dir = &self.location.data_dir;
         if is_disk_full(&e) || (is_io_error(&e) && disk_nearly_full(dir)) {
-            StoreError::DiskFull(self.path.parent().unwrap_or(&self.path).to_path_buf())
+            StoreError::DiskFull(dir.clone())
         } else {
             StoreError::Sqlite(e)
         }
+    }
+
+    /// [`Store::map_write_error`] over a whole write's result.
+    pub(crate) fn map_store_error<T>(
+        &self,
+        result: Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        result.map_err(|e| match e {
+            StoreError::Sqlite(e) => self.map_write_error(e),
+            other => other,
+        })
     }
 
     /// Saves a validated submission and its receipt job in one transaction and returns its new
@@ -385,8 +405,8 @@ impl Store {
                 .transaction_with_behavior(TransactionBehavior::Immediate)?;
             // Under the write lock, so a rotation by another process cannot slip in between
             // this check and the insert: a payload is never sealed under a retired key.
-            if privacy::key::database_key_id(&tx)? != Some(self.key.borrow().id()) {
-                let key = privacy::key::load_for_database(&tx, &self.key_file)?;
+            if sealing::database_key_id(&tx)? != Some(self.key.borrow().id()) {
+                let key = sealing::load_key(&tx, &self.location.key_file)?;
                 *self.key.borrow_mut() = key;
             }
             let mut sequence: i64 = tx
@@ -409,8 +429,11 @@ impl Store {
                 params![device_code, sequence + 1],
             )?;
             let now = now_rfc3339();
-            let sealed =
-                privacy::at_rest::seal_payload(&self.key.borrow(), reference.as_str(), payload);
+            let sealed = crate::privacy::at_rest::seal_payload(
+                &self.key.borrow(),
+                reference.as_str(),
+                payload,
+            );
             tx.execute(
                 "INSERT INTO submissions
                    (reference, service_code, locale, state, payload, created_at, updated_at, assisted_by)
@@ -426,10 +449,7 @@ impl Store {
             tx.commit()?;
             Ok(reference)
         })();
-        result.map_err(|e| match e {
-            StoreError::Sqlite(e) => self.map_write_error(e),
-            other => other,
-        })
+        self.map_store_error(result)
     }
 
     /// Submissions, newest first, optionally in one state.
@@ -562,18 +582,6 @@ impl Store {
         refs.iter().map(|r| self.get(r)).collect()
     }
 
-    /// Records a staff action in the audit trail.
-    pub fn audit(
-        &self,
-        actor: &str,
-        action: &str,
-        reference: Option<&str>,
-        detail: &str,
-    ) -> Result<(), StoreError> {
-        audit_in(&self.conn, actor, action, reference, detail)?;
-        Ok(())
-    }
-
     /// Reads a kiosk state value.
     pub fn state_value(&self, key: &str) -> Result<Option<String>, StoreError> {
         Ok(self
@@ -611,20 +619,6 @@ impl Store {
             Err(lines.join("; "))
         }
     }
-}
-
-fn audit_in(
-    conn: &Connection,
-    actor: &str,
-    action: &str,
-    reference: Option<&str>,
-    detail: &str,
-) -> rusqlite::Result<()> {
-    conn.execute(
-        "INSERT INTO audit (at, actor, action, reference, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![now_rfc3339(), actor, action, reference, detail],
-    )?;
-    Ok(())
 }
 
 /// The data dir holds residents' data: owner-only.
@@ -720,17 +714,7 @@ mod tests {
         ));
     }
 
-    /// A fresh directory under the system temp dir, unique per test.
     pub(crate) fn tempdir() -> PathBuf {
-        use std::sync::atomic::{AtomicU32, Ordering};
-        static N: AtomicU32 = AtomicU32::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "guichet-unit-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed)
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        dir
+        crate::fsutil::test_dir("unit")
     }
 }

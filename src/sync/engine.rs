@@ -15,10 +15,10 @@ use tokio::task::JoinSet;
 use super::classify::{GetOutcome, PostOutcome, backoff, classify_get, classify_post};
 use super::client::{ClientError, MAX_LIST_BYTES, Open311Client, Timeouts};
 use super::connectivity::{Connectivity, LinkState};
-use super::record::{DeliveryUpdate, delivery_timestamp};
 use super::wire::{PostContext, encode_post};
 use super::{pull, reconcile};
 use crate::config::Config;
+use crate::queue::{DeliveryUpdate, Payload, delivery_timestamp};
 use crate::queue::{State, Store, StoreError};
 
 /// Knobs of the sync engine. Production defaults; tests shorten the times.
@@ -335,7 +335,7 @@ impl SyncEngine {
             device_id: &self.device_code,
         };
         for item in claimed {
-            let Some(payload) = item.payload.as_deref() else {
+            if matches!(item.payload, Payload::Erased) {
                 updates.push((
                     item.id,
                     DeliveryUpdate::Rejected {
@@ -343,8 +343,8 @@ impl SyncEngine {
                     },
                 ));
                 continue;
-            };
-            match Store::decode_payload(&item.reference, payload) {
+            }
+            match Store::decode_payload(&item.reference, &item.payload) {
                 Ok(form) => {
                     let body = encode_post(&form, &item.reference, ctx);
                     jobs.push((item.id, item.attempts, body));

@@ -10,7 +10,6 @@
 //!   statuses) and `run_until_idle` for `guichet sync --once`.
 //! - [`worker`]: the background thread the kiosk runs, with events for the UI.
 //! - [`connectivity`]: online / offline / captive portal, last success, counts.
-//! - [`record`]: what the engine and the queue's delivery queries exchange.
 //!
 //! The write-ahead protocol that makes crashes safe is described in `src/queue/delivery.rs`.
 
@@ -20,7 +19,6 @@ pub mod connectivity;
 pub mod engine;
 mod pull;
 pub mod reconcile;
-pub mod record;
 pub mod wire;
 pub mod worker;
 
@@ -31,14 +29,5 @@ pub use worker::{SyncEvent, SyncWorker, spawn_sync_worker, spawn_sync_worker_wit
 /// A fresh directory for unit tests.
 #[cfg(test)]
 pub(crate) fn test_dir() -> std::path::PathBuf {
-    use std::sync::atomic::{AtomicU32, Ordering};
-    static N: AtomicU32 = AtomicU32::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "guichet-sync-unit-{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::Relaxed)
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    crate::fsutil::test_dir("sync-unit")
 }

@@ -23,9 +23,9 @@ use super::classify::{GetOutcome, classify_get};
 use super::client::{MAX_LIST_BYTES, Open311Client};
 use super::connectivity::LinkState;
 use super::engine::{Observed, SyncEngine, now_ts};
-use super::record::{DeliveryUpdate, UnknownOutcome};
 use super::wire::{RemoteRequest, parse_requests};
 use crate::queue::StoreError;
+use crate::queue::{DeliveryUpdate, UnknownOutcome};
 
 /// Margin for the server's clock and processing time on each side of the search window.
 const CLOCK_MARGIN: Duration = Duration::hours(1);

@@ -2,12 +2,11 @@
 //! after round (pushing, reconciling, pulling) and telling the UI what it found.
 //!
 //! ```ignore
-//! let worker = spawn_sync_worker(config.clone(), data_dir, move |event| ui.show(event));
+//! let worker = spawn_sync_worker(config.clone(), location, move |event| ui.show(event));
 //! worker.sync_now(); // e.g. right after a submission is saved
 //! drop(worker);      // stops and joins
 //! ```
 
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -19,7 +18,7 @@ use tokio::sync::{Notify, watch};
 use super::connectivity::{Connectivity, LinkState};
 use super::engine::{RoundReport, SyncEngine, SyncTuning};
 use crate::config::Config;
-use crate::queue::Store;
+use crate::queue::{Store, StoreLocation};
 
 /// What the worker tells the UI after every round (and once at start).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,21 +66,21 @@ impl Drop for SyncWorker {
     }
 }
 
-/// Starts the sync worker for `config` over the queue in `data_dir`. With
+/// Starts the sync worker for `config` over the queue at `location`. With
 /// `central.kind = "none"` it only reports offline and pending counts.
 pub fn spawn_sync_worker(
     config: Arc<Config>,
-    data_dir: PathBuf,
+    location: StoreLocation,
     on_event: impl Fn(SyncEvent) + Send + 'static,
 ) -> SyncWorker {
     let tuning = SyncTuning::for_config(&config);
-    spawn_sync_worker_with(config, data_dir, tuning, on_event)
+    spawn_sync_worker_with(config, location, tuning, on_event)
 }
 
 /// [`spawn_sync_worker`] with explicit tuning (tests, benchmarks).
 pub fn spawn_sync_worker_with(
     config: Arc<Config>,
-    data_dir: PathBuf,
+    location: StoreLocation,
     tuning: SyncTuning,
     on_event: impl Fn(SyncEvent) + Send + 'static,
 ) -> SyncWorker {
@@ -103,7 +102,7 @@ pub fn spawn_sync_worker_with(
             };
             runtime.block_on(run(
                 config,
-                data_dir,
+                location,
                 tuning,
                 thread_wake,
                 stop_rx,
@@ -163,7 +162,7 @@ fn next_delay(engine: &SyncEngine, report: &RoundReport, interval: Duration) -> 
 
 async fn run(
     config: Arc<Config>,
-    data_dir: PathBuf,
+    location: StoreLocation,
     tuning: SyncTuning,
     wake: Arc<Notify>,
     mut stop: watch::Receiver<bool>,
@@ -177,13 +176,13 @@ async fn run(
         }
         let mut delay = interval;
         if engine.is_none() {
-            engine = start_engine(&config, &data_dir, &tuning, &on_event);
+            engine = start_engine(&config, &location, &tuning, &on_event);
         }
         if let Some(e) = engine.as_mut() {
             tokio::select! {
                 result = e.round(false) => match result {
                     Ok(report) => {
-                        crate::privacy::retention::run_pass(e.store(), config.privacy.retention_days);
+                        e.store().retention_pass(config.privacy.retention_days);
                         if let Some(ev) = event(e.store(), &report) {
                             on_event(ev);
                         }
@@ -206,11 +205,11 @@ async fn run(
 /// reported as offline with the reason, and tried again next round.
 fn start_engine(
     config: &Config,
-    data_dir: &std::path::Path,
+    location: &StoreLocation,
     tuning: &SyncTuning,
     on_event: &impl Fn(SyncEvent),
 ) -> Option<SyncEngine> {
-    let store = match Store::open(data_dir) {
+    let store = match Store::open_at(location) {
         Ok(s) => s,
         Err(e) => {
             tracing::error!("sync worker cannot open the queue: {e}");
@@ -232,7 +231,7 @@ fn start_engine(
         }
         Err(e) => {
             tracing::error!("sync cannot start: {e}");
-            if let Ok(store) = Store::open(data_dir) {
+            if let Ok(store) = Store::open_at(location) {
                 let message = e.to_string();
                 let _ = Connectivity::save_round(&store, true, LinkState::Offline, Some(&message));
                 if let Some(ev) = event(&store, &RoundReport::default()) {

@@ -1,7 +1,7 @@
 //! Wires the `Api` global of `ui/api.slint` to the resident [`Flow`]: every callback becomes a
 //! flow method, then [`Controller::refresh`] copies the flow's views into Slint properties.
-//! Database work never runs here: saves go to the [`StoreWorker`](super::worker::StoreWorker)
-//! thread and come back as [`UiEvent`]s, drained by a timer on the UI thread.
+//! Database work never runs here: saves go to the [`Backend`] (the kiosk's store worker) and come
+//! back as [`UiEvent`]s, drained by a timer on the UI thread.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -10,28 +10,10 @@ use std::time::Duration;
 
 use slint::{ComponentHandle, Model, ModelRc, SharedString, VecModel};
 
+use super::backend::{Backend, UiEvent};
 use super::generated::{self as g, Api, AppWindow, Theme};
 use super::qr;
-use super::worker::StoreWorker;
 use crate::flow::{Flow, SaveOutcome, Screen, TileView};
-
-/// What background work tells the UI.
-#[derive(Debug, Clone, PartialEq)]
-pub enum UiEvent {
-    /// A save finished.
-    Saved(SaveOutcome),
-    /// The receipt for this reference printed (true) or failed (false).
-    Printed {
-        /// Reference.
-        reference: String,
-        /// Printed?
-        ok: bool,
-    },
-    /// Whether the kiosk can reach the council right now.
-    Online(bool),
-    /// A new catalogue was stored (by language).
-    Catalogs(std::collections::BTreeMap<String, crate::catalog::Catalog>),
-}
 
 /// Facts the UI shows that come from the configuration.
 #[derive(Debug, Clone, Default)]
@@ -65,7 +47,7 @@ impl KioskFacts {
 pub struct Controller {
     flow: RefCell<Flow>,
     window: slint::Weak<AppWindow>,
-    worker: StoreWorker,
+    worker: Box<dyn Backend>,
     events: Receiver<UiEvent>,
     facts: KioskFacts,
     online: RefCell<bool>,
@@ -86,7 +68,7 @@ impl Controller {
     pub fn install(
         app: &AppWindow,
         flow: Flow,
-        worker: StoreWorker,
+        worker: Box<dyn Backend>,
         events: Receiver<UiEvent>,
         facts: KioskFacts,
     ) -> Rc<Controller> {

@@ -1,12 +1,13 @@
 //! The Slint touchscreen layer: a thin adapter between the resident flow (`crate::flow`) and the
-//! `Api` global of `ui/api.slint`, plus the kiosk runner and headless screenshots.
+//! `Api` global of `ui/api.slint`, plus headless screenshots. It shows and forwards touches;
+//! the kiosk's wiring (workers, events) is `crate::runtime`.
 
+pub mod backend;
 pub mod controller;
 pub mod generated;
-pub mod kiosk;
 pub mod qr;
 pub mod scenes;
 pub mod screenshot;
-pub mod worker;
 
-pub use controller::{Controller, KioskFacts, UiEvent};
+pub use backend::{Backend, Disconnected, UiEvent};
+pub use controller::{Controller, KioskFacts};

@@ -13,7 +13,6 @@ use slint::{ComponentHandle, PhysicalSize, PlatformError};
 use super::controller::{Controller, KioskFacts};
 use super::generated::AppWindow;
 use super::scenes;
-use super::worker::StoreWorker;
 use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::flow::{Flow, FlowSettings};
@@ -48,7 +47,7 @@ impl Renderer {
         let tr = Arc::new(Translations::load().map_err(|e| e.to_string())?);
         let flow = Flow::new(FlowSettings::from_config(config), catalogs, tr);
         let (tx, rx) = std::sync::mpsc::channel();
-        let worker = StoreWorker::disconnected(tx);
+        let worker = Box::new(super::Disconnected::new(tx));
         let facts = KioskFacts::from_config(config);
         let controller = Controller::install(&app, flow, worker, rx, facts);
         app.show().map_err(|e| format!("cannot show the UI: {e}"))?;

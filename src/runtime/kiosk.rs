@@ -1,19 +1,19 @@
-//! `guichet kiosk`: the touchscreen app, fullscreen, with saving off the UI thread.
+//! `guichet kiosk`: the touchscreen app, fullscreen, with saving, printing and sync off the UI
+//! thread. This is where the workers are started and their events routed to the UI.
 
-use std::collections::BTreeMap;
-use std::path::Path;
-use std::sync::Arc;
+use std::sync::mpsc::Sender;
+use std::sync::{Arc, OnceLock, Weak};
 
 use slint::ComponentHandle;
 
-use super::controller::{Controller, KioskFacts};
-use super::generated::AppWindow;
-use super::worker::StoreWorker;
-use crate::catalog::Catalog;
+use super::store_worker::{StoreWorker, load_catalogs};
 use crate::config::Config;
 use crate::flow::{Flow, FlowSettings};
 use crate::i18n::Translations;
-use crate::queue::Store;
+use crate::queue::{Store, StoreLocation};
+use crate::sync::SyncWorker;
+use crate::ui::generated::AppWindow;
+use crate::ui::{Controller, KioskFacts, UiEvent};
 
 /// Why the kiosk could not run, in one line for the technician.
 #[derive(Debug, thiserror::Error)]
@@ -38,32 +38,22 @@ pub fn display_available() -> bool {
     set("WAYLAND_DISPLAY") || set("DISPLAY")
 }
 
-/// Every language's catalogue from the store.
-pub fn load_catalogs(
-    store: &Store,
-    languages: &[String],
-) -> Result<BTreeMap<String, Catalog>, String> {
-    let mut catalogs = BTreeMap::new();
-    for locale in languages {
-        if let Some(c) = store.catalog_for(locale).map_err(|e| e.to_string())? {
-            catalogs.insert(locale.clone(), c);
-        }
-    }
-    Ok(catalogs)
-}
-
 /// Runs the kiosk until the window closes.
-pub fn run(config: &Config, data_dir: &Path, demo: bool, windowed: bool) -> Result<(), KioskError> {
+pub fn run(
+    config: &Config,
+    location: &StoreLocation,
+    demo: bool,
+    windowed: bool,
+) -> Result<(), KioskError> {
     if !display_available() {
         return Err(KioskError::NoDisplay);
     }
-    let mut store = Store::open(data_dir).map_err(|e| KioskError::Setup(e.to_string()))?;
+    let setup = |e: crate::queue::StoreError| KioskError::Setup(e.to_string());
+    let mut store = Store::open_at(location).map_err(setup)?;
     if demo {
-        store
-            .ensure_demo_catalog()
-            .map_err(|e| KioskError::Setup(e.to_string()))?;
+        store.ensure_demo_catalog().map_err(setup)?;
     }
-    let catalogs = load_catalogs(&store, &config.ui.languages).map_err(KioskError::Setup)?;
+    let catalogs = load_catalogs(&store, &config.ui.languages).map_err(setup)?;
     if catalogs.is_empty() {
         return Err(KioskError::Setup(
             "no catalogue is cached: run `guichet catalog refresh` or `guichet catalog import FILE` (or start with --demo)".into(),
@@ -77,21 +67,32 @@ pub fn run(config: &Config, data_dir: &Path, demo: bool, windowed: bool) -> Resu
     }
     let flow = Flow::new(FlowSettings::from_config(config), catalogs, tr);
     let (tx, rx) = std::sync::mpsc::channel();
-    let printer = Arc::new(spawn_printer(config, data_dir, tx.clone()));
-    let sync = Arc::new(spawn_sync(config, data_dir, tx.clone()));
-    let (wake_printer, wake_sync) = (printer.clone(), sync.clone());
-    let worker = StoreWorker::spawn(
-        data_dir.to_path_buf(),
+    let printer = Arc::new(spawn_printer(config, location, tx.clone()));
+    // Weak links between the workers, so that dropping `run`'s handles stops them all.
+    let sync_link: Arc<OnceLock<Weak<SyncWorker>>> = Arc::new(OnceLock::new());
+    let (wake_printer, wake_sync) = (printer.clone(), Arc::clone(&sync_link));
+    let worker = Arc::new(StoreWorker::spawn(
+        location.clone(),
         config.device.code.clone(),
-        tx,
+        tx.clone(),
         // A new submission: print its receipt and send it now rather than at the next round.
         Box::new(move |_reference| {
             wake_printer.wake();
-            wake_sync.sync_now();
+            if let Some(sync) = wake_sync.get().and_then(Weak::upgrade) {
+                sync.sync_now();
+            }
         }),
-    );
+    ));
+    let sync = Arc::new(spawn_sync(config, location, tx, Arc::downgrade(&worker)));
+    let _ = sync_link.set(Arc::downgrade(&sync));
     let facts = KioskFacts::from_config(config);
-    let _controller = Controller::install(&app, flow, worker, rx, facts);
+    let _controller = Controller::install(
+        &app,
+        flow,
+        Box::new(SharedBackend(Arc::clone(&worker))),
+        rx,
+        facts,
+    );
     let _watchdog = start_watchdog();
     // Receipts left over from before a restart print now.
     printer.wake();
@@ -105,68 +106,63 @@ pub fn run(config: &Config, data_dir: &Path, demo: bool, windowed: bool) -> Resu
     Ok(())
 }
 
+/// The store worker is shared by the UI (saves) and the sync router (catalogue reloads).
+struct SharedBackend(Arc<StoreWorker>);
+
+impl crate::ui::Backend for SharedBackend {
+    fn save(&self, form: crate::validate::ValidForm) {
+        self.0.save(form);
+    }
+
+    fn request_help(&self) {
+        self.0.request_help();
+    }
+}
+
 /// The sync worker (a no-op reporting "offline only" when no central system is configured),
-/// reporting connectivity and catalogue updates to the UI thread.
+/// reporting connectivity to the UI and asking the store worker to reload catalogues.
 fn spawn_sync(
     config: &Config,
-    data_dir: &Path,
-    events: std::sync::mpsc::Sender<super::controller::UiEvent>,
-) -> crate::sync::SyncWorker {
-    use super::controller::UiEvent;
+    location: &StoreLocation,
+    events: Sender<UiEvent>,
+    store: Weak<StoreWorker>,
+) -> SyncWorker {
     let events = std::sync::Mutex::new(events);
     let languages = config.ui.languages.clone();
-    let dir = data_dir.to_path_buf();
-    crate::sync::spawn_sync_worker(
-        Arc::new(config.clone()),
-        data_dir.to_path_buf(),
-        move |event| {
-            let Ok(tx) = events.lock() else {
-                return;
-            };
-            let online = event.connectivity.link == crate::sync::LinkState::Online;
+    crate::sync::spawn_sync_worker(Arc::new(config.clone()), location.clone(), move |event| {
+        let online = event.connectivity.link == crate::sync::LinkState::Online;
+        if let Ok(tx) = events.lock() {
             let _ = tx.send(UiEvent::Online(online));
-            if event.catalog_updated {
-                // Read here, on the worker's thread: the UI thread never touches the database.
-                match Store::open(&dir)
-                    .map_err(|e| e.to_string())
-                    .and_then(|s| load_catalogs(&s, &languages))
-                {
-                    Ok(catalogs) if !catalogs.is_empty() => {
-                        let _ = tx.send(UiEvent::Catalogs(catalogs));
-                    }
-                    Ok(_) => {}
-                    Err(e) => tracing::warn!("new catalogue not loaded into the kiosk: {e}"),
-                }
-            }
-        },
-    )
+        }
+        if event.catalog_updated
+            && let Some(store) = store.upgrade()
+        {
+            store.reload_catalogs(languages.clone());
+        }
+    })
 }
 
 /// The receipt printer's worker, reporting outcomes to the UI thread.
 fn spawn_printer(
     config: &Config,
-    data_dir: &Path,
-    events: std::sync::mpsc::Sender<super::controller::UiEvent>,
+    location: &StoreLocation,
+    events: Sender<UiEvent>,
 ) -> crate::printer::PrintWorker {
     use crate::printer::PrintOutcome;
     let events = std::sync::Mutex::new(events);
-    crate::printer::spawn_print_worker(
-        Arc::new(config.clone()),
-        data_dir.to_path_buf(),
-        move |event| {
-            let ok = match event.outcome {
-                PrintOutcome::Printed => true,
-                PrintOutcome::Failed { .. } => false,
-                PrintOutcome::Skipped => return,
-            };
-            if let Ok(tx) = events.lock() {
-                let _ = tx.send(super::controller::UiEvent::Printed {
-                    reference: event.reference,
-                    ok,
-                });
-            }
-        },
-    )
+    crate::printer::spawn_print_worker(Arc::new(config.clone()), location.clone(), move |event| {
+        let ok = match event.outcome {
+            PrintOutcome::Printed => true,
+            PrintOutcome::Failed { .. } => false,
+            PrintOutcome::Skipped => return,
+        };
+        if let Ok(tx) = events.lock() {
+            let _ = tx.send(UiEvent::Printed {
+                reference: event.reference,
+                ok,
+            });
+        }
+    })
 }
 
 /// Start-up benchmark: prints time to the first rendered frame and peak memory, then quits.

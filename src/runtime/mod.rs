@@ -1,0 +1,16 @@
+//! The kiosk's wiring, above everything else: it opens the store, starts the store, print and
+//! sync workers, and routes their events to the touchscreen.
+//!
+//! `ui` only shows and forwards touches (it sees the rest of the kiosk as a [`crate::ui::Backend`]
+//! and a stream of [`crate::ui::UiEvent`]s); `sync` and `printer` never see each other or the
+//! UI. Only this module and `cli` may import every layer (see the layering test in
+//! `tests/foundation.rs`).
+//!
+//! - [`kiosk`]: `guichet kiosk`: window, workers, event routing, watchdog, start-up benchmark.
+//! - [`store_worker`]: the touchscreen's database thread (saves, help flag, catalogue reloads).
+
+pub mod kiosk;
+pub mod store_worker;
+
+pub use kiosk::{KioskError, display_available};
+pub use store_worker::{HELP_REQUESTED_KEY, StoreWorker, load_catalogs};

@@ -1,0 +1,190 @@
+//! The kiosk's own database thread: saves submissions and raises the help flag without ever
+//! blocking the Slint event loop, and reads catalogues for the UI after sync stored new ones.
+//! It is the touchscreen's [`Backend`]; results come back as [`UiEvent`]s.
+//!
+//! Each save failure is told with the message that fits its cause: a full disk, a store that
+//! could not be opened at all (missing data key, unreadable file), or any other failure.
+
+use std::collections::BTreeMap;
+use std::sync::mpsc::{Sender, channel};
+
+use crate::catalog::Catalog;
+use crate::flow::SaveOutcome;
+use crate::queue::{Store, StoreError, StoreLocation};
+use crate::ui::{Backend, UiEvent};
+use crate::validate::ValidForm;
+
+/// Key in `kiosk_state` set when a resident asked for help (assisted mode shows it).
+pub const HELP_REQUESTED_KEY: &str = "help_requested_at";
+
+enum Job {
+    Save(Box<ValidForm>),
+    RequestHelp,
+    ReloadCatalogs(Vec<String>),
+}
+
+/// Handle to the database thread.
+pub struct StoreWorker {
+    jobs: Sender<Job>,
+}
+
+/// Called after a submission is durably saved, with its reference (e.g. to wake the printer).
+pub type OnSaved = Box<dyn Fn(&str) + Send>;
+
+/// The message a resident sees when a save failed for this reason.
+pub fn save_failure_message(e: &StoreError) -> &'static str {
+    match e {
+        StoreError::DiskFull(_) => "error-disk-full",
+        StoreError::DataDir { .. } | StoreError::Key(_) | StoreError::Migration(_) => {
+            "error-store-unavailable"
+        }
+        _ => "error-save-failed",
+    }
+}
+
+/// Every language's catalogue from the store (languages without one are left out).
+pub fn load_catalogs(
+    store: &Store,
+    languages: &[String],
+) -> Result<BTreeMap<String, Catalog>, StoreError> {
+    let mut catalogs = BTreeMap::new();
+    for locale in languages {
+        if let Some(c) = store.catalog_for(locale)? {
+            catalogs.insert(locale.clone(), c);
+        }
+    }
+    Ok(catalogs)
+}
+
+impl StoreWorker {
+    /// Starts the thread. It opens its own connection to the store at `location`.
+    pub fn spawn(
+        location: StoreLocation,
+        device_code: String,
+        events: Sender<UiEvent>,
+        on_saved: OnSaved,
+    ) -> StoreWorker {
+        let (jobs, inbox) = channel::<Job>();
+        std::thread::Builder::new()
+            .name("guichet-store".into())
+            .spawn(move || {
+                let mut store = Store::open_at(&location);
+                for job in inbox {
+                    let store = match &mut store {
+                        Ok(s) => s,
+                        Err(e) => {
+                            tracing::error!("database unavailable: {e}");
+                            if let Job::Save(mut form) = job {
+                                crate::flow::scrub_valid_form(&mut form);
+                                let message = save_failure_message(e);
+                                let _ = events.send(UiEvent::Saved(SaveOutcome::Failed(message)));
+                            }
+                            continue;
+                        }
+                    };
+                    run_job(store, job, &device_code, &events, &on_saved);
+                }
+            })
+            .map(|_| ())
+            .unwrap_or_else(|e| tracing::error!("cannot start the database thread: {e}"));
+        StoreWorker { jobs }
+    }
+
+    /// Reads the catalogues of `languages` again (sync stored a new one); they arrive as
+    /// [`UiEvent::Catalogs`]. Read on this thread: the UI thread never touches the database.
+    pub fn reload_catalogs(&self, languages: Vec<String>) {
+        let _ = self.jobs.send(Job::ReloadCatalogs(languages));
+    }
+}
+
+fn run_job(
+    store: &mut Store,
+    job: Job,
+    device_code: &str,
+    events: &Sender<UiEvent>,
+    on_saved: &OnSaved,
+) {
+    match job {
+        Job::Save(mut form) => {
+            let outcome = match store.enqueue(device_code, &form, None) {
+                Ok(reference) => {
+                    tracing::info!(reference = %reference, service = %form.service_code, "submission saved");
+                    on_saved(reference.as_str());
+                    SaveOutcome::Saved(reference.to_string())
+                }
+                Err(e) => {
+                    // Never log the form: it holds the resident's personal data.
+                    tracing::error!("submission not saved: {e}");
+                    SaveOutcome::Failed(save_failure_message(&e))
+                }
+            };
+            // The form now lives only in the database: clear this copy.
+            crate::flow::scrub_valid_form(&mut form);
+            let _ = events.send(UiEvent::Saved(outcome));
+        }
+        Job::RequestHelp => {
+            if let Err(e) = store.set_state_value(HELP_REQUESTED_KEY, &crate::queue::now_rfc3339())
+            {
+                tracing::error!("could not raise the help flag: {e}");
+            }
+        }
+        Job::ReloadCatalogs(languages) => match load_catalogs(store, &languages) {
+            Ok(catalogs) if !catalogs.is_empty() => {
+                let _ = events.send(UiEvent::Catalogs(catalogs));
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!("new catalogue not loaded into the kiosk: {e}"),
+        },
+    }
+}
+
+impl Backend for StoreWorker {
+    fn save(&self, form: ValidForm) {
+        let _ = self.jobs.send(Job::Save(Box::new(form)));
+    }
+
+    fn request_help(&self) {
+        let _ = self.jobs.send(Job::RequestHelp);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_save_failure_gets_the_message_that_fits_its_cause() {
+        let full = StoreError::DiskFull("/var/lib/guichet".into());
+        assert_eq!(save_failure_message(&full), "error-disk-full");
+        let dir = crate::fsutil::test_dir("save-failure");
+        // A store whose key file is not a key cannot be opened at all.
+        std::fs::write(dir.join("guichet.key"), "not a key\n").unwrap();
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(
+                dir.join("guichet.key"),
+                std::fs::Permissions::from_mode(0o600),
+            )
+            .unwrap();
+        }
+        let err = Store::open(&dir)
+            .err()
+            .expect("a bad key file refuses the store");
+        assert_eq!(save_failure_message(&err), "error-store-unavailable");
+        let wrong = StoreError::WrongState {
+            reference: "LIB2-00001-A".into(),
+            state: "accepted",
+            what: "test",
+        };
+        assert_eq!(save_failure_message(&wrong), "error-save-failed");
+        let tr = crate::i18n::Translations::load().unwrap();
+        for id in [
+            "error-disk-full",
+            "error-store-unavailable",
+            "error-save-failed",
+        ] {
+            let en = tr.text("en", id);
+            assert!(!en.is_empty() && en != id, "{id}");
+        }
+    }
+}
