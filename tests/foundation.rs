@@ -1,7 +1,10 @@
 //! Foundation: configuration, catalogue parsing (sloppy and refused), the CLI round trip through
-//! the real binary, and the durable queue under SIGKILL.
+//! the real binary, the durable queue under SIGKILL, and the layers of the house
+//! (`architecture/layering.rs`).
 
 mod common;
+#[path = "architecture/layering.rs"]
+mod layering;
 
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Read};
