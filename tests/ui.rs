@@ -15,7 +15,7 @@ use guichet::flow::{Flow, FlowSettings, WARNING_SECONDS};
 use guichet::i18n::Translations;
 use guichet::queue::{State, Store};
 use guichet::runtime::StoreWorker;
-use guichet::ui::generated::{Api, AppWindow};
+use guichet::ui::generated::{Api, AppWindow, KeyboardKind, QuestionKind, Screen};
 use guichet::ui::{Controller, KioskFacts};
 use guichet::validate::Answer;
 use i_slint_backend_testing::{ElementHandle, ElementRoot, mock_elapsed_time};
@@ -32,8 +32,20 @@ impl Kiosk {
         self.app.global::<Api>()
     }
 
+    /// The page Slint shows, by the name `guichet screenshot` uses.
     fn screen(&self) -> String {
-        self.api().get_screen().to_string()
+        match self.api().get_screen() {
+            Screen::Welcome => "welcome",
+            Screen::Language => "language",
+            Screen::Groups => "groups",
+            Screen::Services => "services",
+            Screen::Question => "question",
+            Screen::Check => "check",
+            Screen::Submitting => "submitting",
+            Screen::Confirmation => "confirmation",
+            Screen::SaveFailed => "save-failed",
+        }
+        .to_string()
     }
 
     fn locale(&self) -> String {
@@ -128,6 +140,8 @@ fn start_kiosk(dir: &TestDir) -> Kiosk {
             languages,
             idle_timeout_s: 120,
             local_offset: time::UtcOffset::UTC,
+            has_printer: false,
+            has_central: false,
         },
         catalogs,
         tr.clone(),
@@ -144,8 +158,6 @@ fn start_kiosk(dir: &TestDir) -> Kiosk {
         council: "Test Council".into(),
         help_contact: "0800 000 000".into(),
         status_url: None,
-        has_printer: false,
-        has_central: false,
     };
     let controller = Controller::install(&app, flow, Box::new(worker), rx, facts);
     // Tall enough that no page needs scrolling: the element tree only holds what is in view.
@@ -207,7 +219,7 @@ fn a_resident_reading_arabic_sends_a_request(k: &Kiosk, dir: &TestDir) {
     k.tap_t("continue");
 
     // Number with the number pad: a wrong entry, fixed.
-    assert_eq!(k.api().get_keyboard_kind(), "number");
+    assert_eq!(k.api().get_keyboard_kind(), KeyboardKind::Number);
     k.tap("-");
     k.tap_t("continue");
     assert!(k.visible(&k.t("error-not-a-number")));
@@ -216,20 +228,20 @@ fn a_resident_reading_arabic_sends_a_request(k: &Kiosk, dir: &TestDir) {
     k.tap_t("continue");
 
     // Date picker: no typing.
-    assert_eq!(k.api().get_question().kind, "datetime");
+    assert_eq!(k.api().get_question().kind, QuestionKind::Datetime);
     k.tap_t("date-today");
     let later_day = format!("{}: {}", k.t("date-later"), k.t("date-day"));
     k.tap(&later_day);
     k.tap_t("continue");
 
     // Multi-line text with the Arabic keyboard.
-    assert_eq!(k.api().get_question().kind, "text");
+    assert_eq!(k.api().get_question().kind, QuestionKind::LongText);
     k.type_keys("درج ضيق");
     assert_eq!(k.api().get_question().value, "درج ضيق");
     k.tap_t("continue");
 
     // Information from the council: read, then continue.
-    assert_eq!(k.api().get_question().kind, "info");
+    assert_eq!(k.api().get_question().kind, QuestionKind::Info);
     k.tap_t("continue");
     // Description (optional).
     k.tap_t("continue");
@@ -340,7 +352,7 @@ fn the_idle_timeout_wipes_everything_mid_form(k: &Kiosk) {
     }
     assert_eq!(k.screen(), "welcome");
     assert!(!k.api().get_timeout_warning());
-    assert!(k.controller.flow().session.is_blank());
+    assert!(k.controller.flow().session().is_blank());
     assert_eq!(k.api().get_question().value, "");
     assert!(
         !k.all_text().contains("secret garden"),

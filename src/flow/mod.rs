@@ -90,6 +90,22 @@ pub struct FlowSettings {
     pub idle_timeout_s: u32,
     /// Local UTC offset for dates.
     pub local_offset: UtcOffset,
+    /// Whether a receipt printer is configured (the confirmation then speaks of printing).
+    pub has_printer: bool,
+    /// Whether a central system is configured at all (else the kiosk is always "offline").
+    pub has_central: bool,
+}
+
+impl Default for FlowSettings {
+    fn default() -> FlowSettings {
+        FlowSettings {
+            languages: vec!["en".into()],
+            idle_timeout_s: 120,
+            local_offset: UtcOffset::UTC,
+            has_printer: false,
+            has_central: false,
+        }
+    }
 }
 
 impl FlowSettings {
@@ -99,17 +115,90 @@ impl FlowSettings {
             languages: config.ui.languages.clone(),
             idle_timeout_s: config.ui.idle_timeout_s,
             local_offset: crate::clock::local_offset(),
+            has_printer: config.printer.port != "none",
+            has_central: config.has_central(),
         }
     }
 }
+
+/// The always-present controls of the top bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tool {
+    /// The previous screen.
+    Back,
+    /// Forget everything and go back to the welcome screen.
+    StartOver,
+    /// Choose another language.
+    Language,
+    /// Cycle the three text sizes.
+    TextSize,
+    /// High contrast on or off.
+    Contrast,
+    /// Ask a member of staff to come.
+    Help,
+}
+
+impl Tool {
+    /// The message id of its label.
+    pub fn message_id(self) -> &'static str {
+        match self {
+            Tool::Back => "tool-back",
+            Tool::StartOver => "tool-start-over",
+            Tool::Language => "tool-language",
+            Tool::TextSize => "tool-text-size",
+            Tool::Contrast => "tool-contrast",
+            Tool::Help => "tool-help",
+        }
+    }
+}
+
+/// One control of the top bar, as shown.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ToolView {
+    /// Which control.
+    pub tool: Tool,
+    /// Its label in the resident's language.
+    pub title: String,
+    /// For toggles: whether it is on.
+    pub on: bool,
+}
+
+/// The top bar in visual order: the controls at the reading start (back, start again) and at
+/// the reading end (language, text size, contrast, help), already mirrored for right-to-left.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Toolbar {
+    /// Left edge of the screen.
+    pub left: Vec<ToolView>,
+    /// Right edge of the screen.
+    pub right: Vec<ToolView>,
+}
+
+/// What the confirmation says about the paper receipt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PrintState {
+    /// Nothing to say (no printer, or not saved yet).
+    #[default]
+    None,
+    /// The receipt is being printed.
+    Printing,
+    /// The receipt came out.
+    Printed,
+    /// The printer failed: write the reference down.
+    Failed,
+}
+
+/// The text scale of each of the three text-size steps.
+pub const TEXT_SCALES: [f32; 3] = [1.0, 1.25, 1.5];
 
 /// The resident flow.
 pub struct Flow {
     settings: FlowSettings,
     catalogs: BTreeMap<String, Catalog>,
     tr: Arc<Translations>,
-    /// Everything about the current resident.
-    pub session: Session,
+    /// Everything about the current resident (wiped as a whole).
+    session: Session,
+    /// Whether the kiosk reached the council lately (kiosk state, not the resident's).
+    online: bool,
     greeting_index: usize,
     greeting_ticks: u32,
 }
@@ -132,6 +221,7 @@ impl Flow {
             catalogs,
             tr,
             session: Session::new(&locale),
+            online: false,
             greeting_index: 0,
             greeting_ticks: 0,
         }
@@ -371,7 +461,10 @@ impl Flow {
         }
     }
 
-    /// "Start again" (or the idle timeout): drop everything the resident entered.
+    /// The one way a resident's session ends: "start again", "finish" on the confirmation or on
+    /// a failed save, and the idle timeout all come here. Drops everything the resident entered;
+    /// language, text size and contrast go back to defaults too, so the next resident starts
+    /// fresh.
     pub fn wipe(&mut self) {
         let locale = self
             .settings
@@ -381,11 +474,6 @@ impl Flow {
             .unwrap_or_else(|| "en".into());
         // Replacing the whole session drops every answer, draft, date and reference at once.
         self.session = Session::new(&locale);
-    }
-
-    /// Language, text size and contrast go back to defaults too: the next resident starts fresh.
-    pub fn start_over(&mut self) {
-        self.wipe();
     }
 
     // -----------------------------------------------------------------------------------------
@@ -598,6 +686,11 @@ impl Flow {
                 self.session.text_size_step = size;
                 self.session.help_requested = help;
                 self.session.reference = Some(reference);
+                self.session.print_state = if self.settings.has_printer {
+                    PrintState::Printing
+                } else {
+                    PrintState::None
+                };
                 self.session.screen = Screen::Confirmation;
             }
             SaveOutcome::Failed(message_id) => {
@@ -607,9 +700,9 @@ impl Flow {
         }
     }
 
-    /// "Finish" on the confirmation.
-    pub fn finish(&mut self) {
-        self.wipe();
+    /// The current resident's session (read-only: every change goes through the flow).
+    pub fn session(&self) -> &Session {
+        &self.session
     }
 
     fn validate_all(&self) -> Result<ValidForm, Vec<FieldError>> {
@@ -740,6 +833,89 @@ impl Flow {
     pub fn toggle_contrast(&mut self) {
         self.touched();
         self.session.high_contrast = !self.session.high_contrast;
+    }
+
+    /// The text scale of the chosen text size.
+    pub fn text_scale(&self) -> f32 {
+        TEXT_SCALES[usize::from(self.session.text_size_step).min(TEXT_SCALES.len() - 1)]
+    }
+
+    /// The top bar, in visual order. "Back" only where going back is possible; "start again"
+    /// not on the welcome screen and not while saving (the resident would leave without seeing
+    /// the reference of a request that is being saved anyway).
+    pub fn toolbar(&self) -> Toolbar {
+        let tool = |tool: Tool, on: bool| ToolView {
+            tool,
+            title: self.t(tool.message_id()),
+            on,
+        };
+        let mut start = Vec::new();
+        if self.can_go_back() {
+            start.push(tool(Tool::Back, false));
+        }
+        if !matches!(self.session.screen, Screen::Welcome | Screen::Submitting) {
+            start.push(tool(Tool::StartOver, false));
+        }
+        let mut end = vec![
+            tool(Tool::Language, false),
+            tool(Tool::TextSize, self.session.text_size_step > 0),
+            tool(Tool::Contrast, self.session.high_contrast),
+            tool(Tool::Help, self.session.help_requested),
+        ];
+        if self.rtl() {
+            start.reverse();
+            end.reverse();
+            Toolbar {
+                left: end,
+                right: start,
+            }
+        } else {
+            Toolbar {
+                left: start,
+                right: end,
+            }
+        }
+    }
+
+    /// A control of the top bar was touched. Returns true when staff should be called (the
+    /// first "ask for help" of a session).
+    pub fn tool(&mut self, tool: Tool) -> bool {
+        match tool {
+            Tool::Back => self.back(),
+            Tool::StartOver => self.wipe(),
+            Tool::Language => self.open_languages(),
+            Tool::TextSize => self.cycle_text_size(),
+            Tool::Contrast => self.toggle_contrast(),
+            Tool::Help => return self.ask_for_help(),
+        }
+        false
+    }
+
+    /// The receipt of `reference` printed (`ok`) or failed. Ignored when the resident on
+    /// screen is not the one it belongs to.
+    pub fn printed(&mut self, reference: &str, ok: bool) {
+        if self.session.reference.as_deref() == Some(reference) {
+            self.session.print_state = if ok {
+                PrintState::Printed
+            } else {
+                PrintState::Failed
+            };
+        }
+    }
+
+    /// Sets the receipt state shown on the confirmation (screenshots and tests).
+    pub fn set_print_state(&mut self, state: PrintState) {
+        self.session.print_state = state;
+    }
+
+    /// Whether the kiosk reached the council lately (from the sync worker).
+    pub fn set_online(&mut self, online: bool) {
+        self.online = online;
+    }
+
+    /// Whether to tell the resident their request will be sent later.
+    pub fn offline(&self) -> bool {
+        !self.settings.has_central || !self.online
     }
 
     /// "Ask for help": shows the resident that staff were called. Returns true the first time,

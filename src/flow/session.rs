@@ -55,6 +55,8 @@ pub struct Session {
     pub high_contrast: bool,
     /// Staff were asked to come.
     pub help_requested: bool,
+    /// What the confirmation says about the paper receipt.
+    pub print_state: super::PrintState,
 }
 
 impl Session {
@@ -78,6 +80,7 @@ impl Session {
             check_errors: Vec::new(),
             keyboard_mode: Mode::Native,
             shift: false,
+            print_state: super::PrintState::None,
             reference: None,
             save_error: None,
             idle_seconds: 0,

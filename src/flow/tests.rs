@@ -16,6 +16,7 @@ fn flow() -> Flow {
                 .collect(),
             idle_timeout_s: 60,
             local_offset: UtcOffset::UTC,
+            ..FlowSettings::default()
         },
         catalogs,
         Arc::new(Translations::load().unwrap()),
@@ -48,7 +49,7 @@ fn a_whole_request_from_welcome_to_save() {
     let mut f = flow();
     to_service(&mut f, "fr", "BULKY");
     // ITEMS (multi)
-    assert_eq!(f.question_view().unwrap().kind, "multi");
+    assert_eq!(f.question_view().unwrap().kind, QuestionKind::Multi);
     f.next();
     assert!(f.session.error.is_some(), "required");
     assert_eq!(f.question_view().unwrap().error, f.t("error-required"));
@@ -62,7 +63,7 @@ fn a_whole_request_from_welcome_to_save() {
     f.toggle_choice("mattress");
     f.next();
     // ITEM_COUNT (number) with the French decimal comma
-    assert_eq!(f.question_view().unwrap().kind, "number");
+    assert_eq!(f.question_view().unwrap().kind, QuestionKind::Number);
     assert_eq!(f.keyboard().0, keyboard::KeyboardKind::Number);
     type_text(&mut f, "x");
     f.next();
@@ -71,20 +72,20 @@ fn a_whole_request_from_welcome_to_save() {
     type_text(&mut f, "2,5");
     f.next();
     // PREFERRED_DATE (datetime): not chosen yet → error; touching it chooses
-    assert_eq!(f.question_view().unwrap().kind, "datetime");
+    assert_eq!(f.question_view().unwrap().kind, QuestionKind::Datetime);
     f.next();
     assert!(f.session.error.is_some());
     f.date_quick("today");
     f.date_adjust("day", 1);
     f.next();
     // ACCESS (text, optional)
-    assert_eq!(f.question_view().unwrap().kind, "text");
+    assert_eq!(f.question_view().unwrap().kind, QuestionKind::LongText);
     type_text(&mut f, "Troisième étage");
     f.key(keyboard::special::NEWLINE);
     type_text(&mut f, "sans ascenseur");
     f.next();
     // BULKY_FEE (information)
-    assert_eq!(f.question_view().unwrap().kind, "info");
+    assert_eq!(f.question_view().unwrap().kind, QuestionKind::Info);
     f.next();
     // Description, address
     assert_eq!(f.current_step(), Some(Step::Description));
@@ -153,7 +154,7 @@ fn a_whole_request_from_welcome_to_save() {
         Screen::Confirmation,
         "no way back into the answers"
     );
-    f.finish();
+    f.wipe();
     assert!(f.session.is_blank());
     assert_eq!(f.session.screen, Screen::Welcome);
 }
@@ -257,4 +258,79 @@ fn typing_stops_at_the_limit() {
         f.question_view().unwrap().value.chars().count(),
         crate::validate::STRING_MAX
     );
+}
+
+#[test]
+fn the_flow_decides_the_toolbar_and_mirrors_it_for_right_to_left() {
+    let mut f = flow();
+    let tools = |bar: &[ToolView]| bar.iter().map(|t| t.tool).collect::<Vec<_>>();
+    assert!(tools(&f.toolbar().left).is_empty(), "nothing to go back to");
+    to_service(&mut f, "en", "POTHOLE");
+    let bar = f.toolbar();
+    assert_eq!(tools(&bar.left), [Tool::Back, Tool::StartOver]);
+    assert_eq!(
+        tools(&bar.right),
+        [Tool::Language, Tool::TextSize, Tool::Contrast, Tool::Help]
+    );
+    assert_eq!(bar.left[0].title, f.t("tool-back"));
+    // Arabic reads from the right: the same controls, mirrored, at the other edges.
+    assert!(!f.tool(Tool::Language));
+    f.choose_language("ar");
+    let bar = f.toolbar();
+    assert_eq!(
+        tools(&bar.left),
+        [Tool::Help, Tool::Contrast, Tool::TextSize, Tool::Language]
+    );
+    assert_eq!(tools(&bar.right), [Tool::StartOver, Tool::Back]);
+    // Toggles report their state; the first "help" asks the caller to call staff, once.
+    assert!(!f.tool(Tool::TextSize));
+    assert_eq!(f.text_scale(), TEXT_SCALES[1]);
+    assert!(
+        f.toolbar()
+            .right
+            .iter()
+            .all(|t| t.tool != Tool::TextSize || !t.on)
+    );
+    assert!(
+        f.toolbar()
+            .left
+            .iter()
+            .any(|t| t.tool == Tool::TextSize && t.on)
+    );
+    assert!(f.tool(Tool::Help));
+    assert!(!f.tool(Tool::Help));
+}
+
+#[test]
+fn no_start_again_while_saving_and_the_receipt_state_belongs_to_the_session() {
+    let mut f = Flow::new(
+        FlowSettings {
+            has_printer: true,
+            ..FlowSettings::default()
+        },
+        demo_catalogs().into_iter().collect(),
+        Arc::new(Translations::load().unwrap()),
+    );
+    f.session.screen = Screen::Submitting;
+    assert!(
+        f.toolbar()
+            .left
+            .iter()
+            .chain(&f.toolbar().right)
+            .all(|t| t.tool != Tool::StartOver)
+    );
+    f.saved(SaveOutcome::Saved("LIB2-00001-A".into()));
+    assert_eq!(f.session().print_state, PrintState::Printing);
+    // Another resident's receipt does not change this confirmation.
+    f.printed("LIB2-00002-B", false);
+    assert_eq!(f.session().print_state, PrintState::Printing);
+    f.printed("LIB2-00001-A", true);
+    assert_eq!(f.session().print_state, PrintState::Printed);
+    assert!(
+        f.offline(),
+        "no central system: always 'will be sent later'"
+    );
+    f.wipe();
+    assert_eq!(f.session().print_state, PrintState::None);
+    assert!(f.session().is_blank());
 }

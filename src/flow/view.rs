@@ -33,11 +33,32 @@ pub struct ChoiceView {
     pub selected: bool,
 }
 
+/// How a question is answered, which decides its layout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuestionKind {
+    /// One line of text (Open311 `string`, the address, contact details).
+    ShortText,
+    /// Several lines of text (Open311 `text`, the description).
+    LongText,
+    /// A number (number pad).
+    Number,
+    /// A date and time (the picker).
+    Datetime,
+    /// One of a list.
+    Single,
+    /// Any of a list.
+    Multi,
+    /// Something to read, no answer.
+    Info,
+    /// Yes or no (contact opt-in).
+    YesNo,
+}
+
 /// The question screen.
 #[derive(Debug, Clone, PartialEq)]
 pub struct QuestionView {
-    /// `string`, `text`, `number`, `datetime`, `single`, `multi`, `info`, `yesno`.
-    pub kind: &'static str,
+    /// How it is answered.
+    pub kind: QuestionKind,
     /// The service name.
     pub caption: String,
     /// "Question 2 of 6".
@@ -227,7 +248,7 @@ impl Flow {
         let input = &self.session.input;
         let text_of = |s: &str| s.to_string();
         let mut view = QuestionView {
-            kind: "string",
+            kind: QuestionKind::ShortText,
             caption: service_name,
             step_label: self.translations().format(
                 self.locale(),
@@ -259,7 +280,7 @@ impl Flow {
                 }
                 let answer = input.answers.get(code);
                 if !a.variable {
-                    view.kind = "info";
+                    view.kind = QuestionKind::Info;
                     view.value = a.description.clone();
                     view.hint.clear();
                     return Some(view);
@@ -267,16 +288,16 @@ impl Flow {
                 match a.datatype {
                     Datatype::String | Datatype::Text | Datatype::Number => {
                         view.kind = match a.datatype {
-                            Datatype::Text => "text",
-                            Datatype::Number => "number",
-                            _ => "string",
+                            Datatype::Text => QuestionKind::LongText,
+                            Datatype::Number => QuestionKind::Number,
+                            _ => QuestionKind::ShortText,
                         };
                         if let Some(Answer::One(s)) = answer {
                             view.value = text_of(s);
                         }
                     }
                     Datatype::Datetime => {
-                        view.kind = "datetime";
+                        view.kind = QuestionKind::Datetime;
                         view.value = match self.session.dates.get(code) {
                             Some(p) if p.chosen => self.format_datetime(&p.answer_text()),
                             _ => self.t("date-not-chosen"),
@@ -284,7 +305,11 @@ impl Flow {
                     }
                     Datatype::Singlevaluelist | Datatype::Multivaluelist => {
                         let multi = a.datatype == Datatype::Multivaluelist;
-                        view.kind = if multi { "multi" } else { "single" };
+                        view.kind = if multi {
+                            QuestionKind::Multi
+                        } else {
+                            QuestionKind::Single
+                        };
                         if view.hint.is_empty() || multi {
                             let extra = self.t(if multi { "choose-all" } else { "choose-one" });
                             if !view.hint.contains(&extra) && a.datatype_description.is_empty() {
@@ -309,7 +334,7 @@ impl Flow {
                 }
             }
             Step::Description => {
-                view.kind = "text";
+                view.kind = QuestionKind::LongText;
                 view.hint = self.t("description-hint");
                 view.value = text_of(&input.description);
             }
@@ -318,7 +343,7 @@ impl Flow {
                 view.value = text_of(&input.address);
             }
             Step::ContactChoice => {
-                view.kind = "yesno";
+                view.kind = QuestionKind::YesNo;
                 view.hint = self.t("contact-choice-hint");
                 view.choices = vec![
                     ChoiceView {
@@ -342,7 +367,7 @@ impl Flow {
                     _ => &input.contact.phone,
                 });
                 if step == Step::Phone {
-                    view.kind = "number";
+                    view.kind = QuestionKind::Number;
                 }
             }
         }
@@ -355,7 +380,10 @@ impl Flow {
             return (KeyboardKind::None, Vec::new());
         };
         let kind = self.keyboard_kind(&step);
-        let multiline = matches!(self.question_view().map(|q| q.kind), Some("text"));
+        let multiline = matches!(
+            self.question_view().map(|q| q.kind),
+            Some(QuestionKind::LongText)
+        );
         let mode = if step == Step::Email
             && self.session.keyboard_mode == keyboard::Mode::Native
             && matches!(self.locale(), "ar" | "uk")

@@ -13,7 +13,8 @@ use slint::{ComponentHandle, Model, ModelRc, SharedString, VecModel};
 use super::backend::{Backend, UiEvent};
 use super::generated::{self as g, Api, AppWindow, Theme};
 use super::qr;
-use crate::flow::{Flow, SaveOutcome, Screen, TileView};
+use crate::flow::keyboard::KeyboardKind;
+use crate::flow::{Flow, PrintState, QuestionKind, Screen, TileView, Tool, ToolView};
 
 /// Facts the UI shows that come from the configuration.
 #[derive(Debug, Clone, Default)]
@@ -24,10 +25,6 @@ pub struct KioskFacts {
     pub help_contact: String,
     /// Status URL template with `{reference}`, for the QR code.
     pub status_url: Option<String>,
-    /// Whether a receipt printer is configured.
-    pub has_printer: bool,
-    /// Whether a central system is configured at all.
-    pub has_central: bool,
 }
 
 impl KioskFacts {
@@ -37,8 +34,6 @@ impl KioskFacts {
             council: config.device.council.clone(),
             help_contact: config.device.help_contact.clone(),
             status_url: config.central.status_url.clone(),
-            has_printer: config.printer.port != "none",
-            has_central: config.has_central(),
         }
     }
 }
@@ -50,8 +45,6 @@ pub struct Controller {
     worker: Box<dyn Backend>,
     events: Receiver<UiEvent>,
     facts: KioskFacts,
-    online: RefCell<bool>,
-    print_state: RefCell<&'static str>,
     timers: RefCell<Vec<slint::Timer>>,
 }
 
@@ -78,8 +71,6 @@ impl Controller {
             worker,
             events,
             facts,
-            online: RefCell::new(false),
-            print_state: RefCell::new("none"),
             timers: RefCell::new(Vec::new()),
         });
         controller.connect(app);
@@ -114,7 +105,6 @@ impl Controller {
             }};
         }
         on!(on_start, |c| c.with_flow(|f| f.start()));
-        on!(on_open_languages, |c| c.with_flow(|f| f.open_languages()));
         on!(on_choose_language, |c, l: SharedString| c
             .with_flow(|f| f.choose_language(&l)));
         on!(on_choose_tile, |c, k: SharedString| c
@@ -129,27 +119,25 @@ impl Controller {
         on!(on_date_quick, |c, w: SharedString| c
             .with_flow(|f| f.date_quick(&w)));
         on!(on_next, |c| c.with_flow(|f| f.next()));
-        on!(on_back, |c| c.with_flow(|f| f.back()));
-        on!(on_start_over, |c| c.with_flow(|f| f.start_over()));
         on!(on_change, |c, step: i32| c
             .with_flow(|f| f.change(step.max(0) as usize)));
         on!(on_submit, |c| c.submit());
-        on!(on_finish, |c| c.with_flow(|f| f.finish()));
+        on!(on_finish, |c| c.with_flow(|f| f.wipe()));
         on!(on_more_time, |c| c.with_flow(|f| f.more_time()));
-        on!(on_tool, |c, id: SharedString| c.tool(&id));
+        on!(on_tool, |c, tool: g::Tool| c.tool(tool));
     }
 
-    fn tool(&self, id: &str) {
+    fn tool(&self, tool: g::Tool) {
+        let tool = match tool {
+            g::Tool::Back => Tool::Back,
+            g::Tool::StartOver => Tool::StartOver,
+            g::Tool::Language => Tool::Language,
+            g::Tool::TextSize => Tool::TextSize,
+            g::Tool::Contrast => Tool::Contrast,
+            g::Tool::Help => Tool::Help,
+        };
         let mut raise_help = false;
-        self.with_flow(|f| match id {
-            "back" => f.back(),
-            "start-over" => f.start_over(),
-            "language" => f.open_languages(),
-            "text-size" => f.cycle_text_size(),
-            "contrast" => f.toggle_contrast(),
-            "help" => raise_help = f.ask_for_help(),
-            _ => {}
-        });
+        self.with_flow(|f| raise_help = f.tool(tool));
         if raise_help {
             self.worker.request_help();
         }
@@ -158,7 +146,6 @@ impl Controller {
     fn submit(&self) {
         let form = self.flow.borrow_mut().submit();
         if let Some(form) = form {
-            *self.print_state.borrow_mut() = "none";
             self.worker.save(form);
         }
         self.refresh();
@@ -199,22 +186,11 @@ impl Controller {
         while let Ok(event) = self.events.try_recv() {
             changed = true;
             match event {
-                UiEvent::Saved(outcome) => {
-                    if matches!(outcome, SaveOutcome::Saved(_)) {
-                        *self.print_state.borrow_mut() = if self.facts.has_printer {
-                            "printing"
-                        } else {
-                            "none"
-                        };
-                    }
-                    self.flow.borrow_mut().saved(outcome);
-                }
+                UiEvent::Saved(outcome) => self.flow.borrow_mut().saved(outcome),
                 UiEvent::Printed { reference, ok } => {
-                    if self.flow.borrow().session.reference.as_deref() == Some(reference.as_str()) {
-                        *self.print_state.borrow_mut() = if ok { "printed" } else { "failed" };
-                    }
+                    self.flow.borrow_mut().printed(&reference, ok)
                 }
-                UiEvent::Online(online) => *self.online.borrow_mut() = online,
+                UiEvent::Online(online) => self.flow.borrow_mut().set_online(online),
                 UiEvent::Catalogs(catalogs) => self.flow.borrow_mut().set_catalogs(catalogs),
             }
         }
@@ -239,15 +215,15 @@ impl Controller {
             return;
         };
         let flow = self.flow.borrow();
-        let session = &flow.session;
+        let session = flow.session();
         let api = app.global::<Api>();
         let theme = app.global::<Theme>();
         let rtl = flow.rtl();
         theme.set_rtl(rtl);
         theme.set_high_contrast(session.high_contrast);
-        theme.set_text_scale([1.0, 1.25, 1.5][session.text_size_step.min(2) as usize]);
+        theme.set_text_scale(flow.text_scale());
         api.set_locale(s(flow.locale()));
-        api.set_screen(s(session.screen.name()));
+        api.set_screen(screen(session.screen));
         api.set_council(s(&self.facts.council));
         let (greeting, greeting_rtl) = flow.greeting();
         api.set_greeting(s(greeting));
@@ -255,19 +231,21 @@ impl Controller {
         api.set_can_go_back(flow.can_go_back());
         api.set_help_requested(session.help_requested);
         api.set_text_size_step(session.text_size_step as i32);
-        self.refresh_toolbar(&api, &flow, rtl);
+        let toolbar = flow.toolbar();
+        api.set_toolbar_left(model(toolbar.left.into_iter().map(tool_item).collect()));
+        api.set_toolbar_right(model(toolbar.right.into_iter().map(tool_item).collect()));
 
         api.set_page_title(s(flow.page_title()));
         api.set_tiles(model(tile_rows(flow.tiles(), self.columns(&app), rtl)));
 
         let question = flow.question_view();
         let (kind, rows) = flow.keyboard();
-        api.set_keyboard_kind(s(match kind {
-            crate::flow::keyboard::KeyboardKind::None => "none",
-            crate::flow::keyboard::KeyboardKind::Text => "text",
-            crate::flow::keyboard::KeyboardKind::Number => "number",
-            crate::flow::keyboard::KeyboardKind::Phone => "phone",
-        }));
+        api.set_keyboard_kind(match kind {
+            KeyboardKind::None => g::KeyboardKind::None,
+            KeyboardKind::Text => g::KeyboardKind::Text,
+            KeyboardKind::Number => g::KeyboardKind::Number,
+            KeyboardKind::Phone => g::KeyboardKind::Phone,
+        });
         api.set_keyboard_units(crate::flow::keyboard::units(&rows));
         api.set_keyboard(model(
             rows.into_iter()
@@ -288,7 +266,7 @@ impl Controller {
         api.set_shift_active(session.shift);
         api.set_question(match question {
             Some(q) => g::QuestionView {
-                kind: s(q.kind),
+                kind: question_kind(q.kind),
                 caption: s(q.caption),
                 step_label: s(q.step_label),
                 title: s(q.title),
@@ -352,8 +330,13 @@ impl Controller {
             });
         }
         api.set_reference(s(&reference));
-        api.set_offline(!self.facts.has_central || !*self.online.borrow());
-        api.set_print_state(s(*self.print_state.borrow()));
+        api.set_offline(flow.offline());
+        api.set_print_state(match session.print_state {
+            PrintState::None => g::PrintState::None,
+            PrintState::Printing => g::PrintState::Printing,
+            PrintState::Printed => g::PrintState::Printed,
+            PrintState::Failed => g::PrintState::Failed,
+        });
         api.set_contact_line(if self.facts.help_contact.is_empty() {
             SharedString::default()
         } else {
@@ -374,37 +357,6 @@ impl Controller {
         api.set_timeout_text(s(flow.timeout_text()));
     }
 
-    fn refresh_toolbar(&self, api: &Api, flow: &Flow, rtl: bool) {
-        let session = &flow.session;
-        let tool = |key: &str, on: bool| g::Tile {
-            key: s(key),
-            title: s(flow.t(&format!("tool-{key}"))),
-            subtitle: s(if on { "on" } else { "" }),
-        };
-        let mut start = Vec::new();
-        if flow.can_go_back() {
-            start.push(tool("back", false));
-        }
-        // Not while saving: the resident would leave without seeing the reference of a request
-        // that is being saved anyway.
-        if !matches!(session.screen, Screen::Welcome | Screen::Submitting) {
-            start.push(tool("start-over", false));
-        }
-        let mut end = vec![
-            tool("language", false),
-            tool("text-size", session.text_size_step > 0),
-            tool("contrast", session.high_contrast),
-            tool("help", session.help_requested),
-        ];
-        if rtl {
-            start.reverse();
-            end.reverse();
-            std::mem::swap(&mut start, &mut end);
-        }
-        api.set_toolbar_start(model(start));
-        api.set_toolbar_end(model(end));
-    }
-
     /// Test and screenshot access to the flow.
     pub fn flow(&self) -> std::cell::Ref<'_, Flow> {
         self.flow.borrow()
@@ -417,14 +369,56 @@ impl Controller {
 
     /// Marks the kiosk online or offline (from the sync worker).
     pub fn set_online(&self, online: bool) {
-        *self.online.borrow_mut() = online;
+        self.flow.borrow_mut().set_online(online);
         self.refresh();
     }
 
     /// Sets the receipt state shown on the confirmation (screenshots and tests).
-    pub fn set_print_state(&self, state: &'static str) {
-        *self.print_state.borrow_mut() = state;
+    pub fn set_print_state(&self, state: PrintState) {
+        self.flow.borrow_mut().set_print_state(state);
         self.refresh();
+    }
+}
+
+fn screen(screen: Screen) -> g::Screen {
+    match screen {
+        Screen::Welcome => g::Screen::Welcome,
+        Screen::Language => g::Screen::Language,
+        Screen::Groups => g::Screen::Groups,
+        Screen::Services => g::Screen::Services,
+        Screen::Question => g::Screen::Question,
+        Screen::Check => g::Screen::Check,
+        Screen::Submitting => g::Screen::Submitting,
+        Screen::Confirmation => g::Screen::Confirmation,
+        Screen::SaveFailed => g::Screen::SaveFailed,
+    }
+}
+
+fn question_kind(kind: QuestionKind) -> g::QuestionKind {
+    match kind {
+        QuestionKind::ShortText => g::QuestionKind::ShortText,
+        QuestionKind::LongText => g::QuestionKind::LongText,
+        QuestionKind::Number => g::QuestionKind::Number,
+        QuestionKind::Datetime => g::QuestionKind::Datetime,
+        QuestionKind::Single => g::QuestionKind::Single,
+        QuestionKind::Multi => g::QuestionKind::Multi,
+        QuestionKind::Info => g::QuestionKind::Info,
+        QuestionKind::YesNo => g::QuestionKind::YesNo,
+    }
+}
+
+fn tool_item(view: ToolView) -> g::ToolItem {
+    g::ToolItem {
+        tool: match view.tool {
+            Tool::Back => g::Tool::Back,
+            Tool::StartOver => g::Tool::StartOver,
+            Tool::Language => g::Tool::Language,
+            Tool::TextSize => g::Tool::TextSize,
+            Tool::Contrast => g::Tool::Contrast,
+            Tool::Help => g::Tool::Help,
+        },
+        title: s(view.title),
+        on: view.on,
     }
 }
 

@@ -2,7 +2,7 @@
 //! driving the flow exactly as a resident would, with the demo catalogue and made-up answers
 //! (never a real session's data).
 
-use crate::flow::{Flow, SaveOutcome, keyboard::special};
+use crate::flow::{Flow, PrintState, SaveOutcome, Step, keyboard::special};
 
 /// Every scene `guichet screenshot --screen` knows, with what it shows.
 pub const SCENES: &[(&str, &str)] = &[
@@ -37,11 +37,11 @@ pub const SCENES: &[(&str, &str)] = &[
 ];
 
 /// What the confirmation scenes show as the receipt state.
-pub fn print_state_for(scene: &str) -> &'static str {
+pub fn print_state_for(scene: &str) -> PrintState {
     match scene {
-        "confirmation" => "printing",
-        "confirmation-print-failed" => "failed",
-        _ => "none",
+        "confirmation" => PrintState::Printing,
+        "confirmation-print-failed" => PrintState::Failed,
+        _ => PrintState::None,
     }
 }
 
@@ -174,7 +174,12 @@ pub fn enter(flow: &mut Flow, scene: &str, locale: &str) -> Result<(), String> {
             flow.toggle_choice("no");
             flow.next();
             if scene == "check-errors" {
-                flow.session.input.address.clear();
+                // The resident goes back to the address, empties it and returns unchecked.
+                if let Some(address) = flow.steps().iter().position(|s| *s == Step::Address) {
+                    flow.change(address);
+                    flow.set_value("");
+                    flow.back();
+                }
                 flow.submit();
                 return Ok(());
             }
