@@ -43,9 +43,7 @@ fn peak_rss_kib() -> u64 {
 
 /// Child: enqueue N, drain them, print one JSON line.
 fn drain(url: &str, n: usize, naive: bool, concurrency: usize) {
-    let dir = std::env::temp_dir().join(format!("guichet-drain-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = guichet::fsutil::test_dir("drain");
     let key = dir.join("api-key");
     std::fs::write(&key, "test-api-key").unwrap();
     let text = format!(

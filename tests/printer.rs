@@ -374,6 +374,31 @@ fn guichet_with_config(dir: &TestDir, config: &Path, args: &[&str]) -> std::proc
     guichet(dir, &full)
 }
 
+/// `guichet [--config CONFIG] printer render REF --out NAME.bin`, then the decoded commands
+/// (the exact bytes the printer would get). Returns the commands and the file's size.
+fn render_and_decode(
+    dir: &TestDir,
+    config: Option<&Path>,
+    reference: &str,
+    name: &str,
+) -> (Vec<Cmd>, u64) {
+    let bin = dir.path().join(name);
+    let args = [
+        "printer",
+        "render",
+        reference,
+        "--out",
+        bin.to_str().unwrap(),
+    ];
+    let out = match config {
+        Some(config) => guichet_with_config(dir, config, &args),
+        None => guichet(dir, &args),
+    };
+    assert!(out.status.success(), "{}", out.stderr_text());
+    let bytes = std::fs::read(&bin).unwrap();
+    (Decoder::decode_all(&bytes), bytes.len() as u64)
+}
+
 fn submit(dir: &TestDir, locale: &str) -> String {
     let out = guichet(
         dir,
@@ -401,19 +426,8 @@ fn file_sink_render_and_reprint_through_the_binary() {
     let reference = submit(&dir, "en");
 
     // .bin: exactly what the printer would get.
+    let (cmds, _) = render_and_decode(&dir, None, &reference, "r.bin");
     let bin = dir.path().join("r.bin");
-    let out = guichet(
-        &dir,
-        &[
-            "printer",
-            "render",
-            &reference,
-            "--out",
-            bin.to_str().unwrap(),
-        ],
-    );
-    assert!(out.status.success(), "{}", out.stderr_text());
-    let cmds = Decoder::decode_all(&std::fs::read(&bin).unwrap());
     assert!(cmds.unknown().is_empty(), "{:?}", cmds.unknown());
     assert_eq!(
         cmds.qr_payloads(),
@@ -513,13 +527,7 @@ fn file_sink_render_and_reprint_through_the_binary() {
 fn arabic_is_drawn_and_other_languages_use_their_code_page() {
     let dir = TestDir::new("scripts");
     let arabic = submit(&dir, "ar");
-    let bin = dir.path().join("ar.bin");
-    let out = guichet(
-        &dir,
-        &["printer", "render", &arabic, "--out", bin.to_str().unwrap()],
-    );
-    assert!(out.status.success(), "{}", out.stderr_text());
-    let cmds = Decoder::decode_all(&std::fs::read(&bin).unwrap());
+    let (cmds, bytes) = render_and_decode(&dir, None, &arabic, "ar.bin");
     // The Arabic paragraphs are images; the reference and QR stay native.
     let rasters = cmds.rasters();
     assert!(rasters.len() >= 6, "{} images", rasters.len());
@@ -536,7 +544,6 @@ fn arabic_is_drawn_and_other_languages_use_their_code_page() {
             .any(|c| matches!(c, Cmd::Raster { align: 0, .. })),
         "no Arabic paragraph on the left"
     );
-    let bytes = std::fs::metadata(&bin).unwrap().len();
     assert!(
         bytes < 20_000,
         "trimmed images keep an Arabic receipt small: {bytes}"
@@ -554,19 +561,7 @@ fn arabic_is_drawn_and_other_languages_use_their_code_page() {
     );
 
     let ukrainian = submit(&dir, "uk");
-    let bin = dir.path().join("uk.bin");
-    let out = guichet(
-        &dir,
-        &[
-            "printer",
-            "render",
-            &ukrainian,
-            "--out",
-            bin.to_str().unwrap(),
-        ],
-    );
-    assert!(out.status.success(), "{}", out.stderr_text());
-    let cmds = Decoder::decode_all(&std::fs::read(&bin).unwrap());
+    let (cmds, _) = render_and_decode(&dir, None, &ukrainian, "uk.bin");
     assert!(
         cmds.rasters().is_empty(),
         "the default profile has CP866/CP1251"
@@ -593,20 +588,7 @@ fn a_printer_without_native_qr_gets_the_qr_as_an_image() {
         "[device]\ncode = \"DEMO\"\nsite = \"Demo Library\"\n[printer]\nport = \"file:receipts\"\nprofile = \"zj-5870\"\n",
     )
     .unwrap();
-    let bin = dir.path().join("zj.bin");
-    let out = guichet_with_config(
-        &dir,
-        &config,
-        &[
-            "printer",
-            "render",
-            &reference,
-            "--out",
-            bin.to_str().unwrap(),
-        ],
-    );
-    assert!(out.status.success(), "{}", out.stderr_text());
-    let cmds = Decoder::decode_all(&std::fs::read(&bin).unwrap());
+    let (cmds, _) = render_and_decode(&dir, Some(&config), &reference, "zj.bin");
     assert!(cmds.qr_payloads().is_empty(), "no GS ( k on this printer");
     assert_eq!(cmds.cuts(), 0, "no cutter");
     // The QR image is exactly the code for the reference (5 dots a module, centred).

@@ -765,17 +765,18 @@ impl Flow {
     }
 
     fn attribute_is_question(&self, code: &str) -> bool {
-        self.catalog()
-            .definition(self.session.service.as_deref().unwrap_or(""))
-            .and_then(|d| d.attribute(code))
-            .is_some_and(|a| a.variable)
+        self.attribute(code).is_some_and(|a| a.variable)
     }
 
     fn attribute_datatype(&self, code: &str) -> Option<Datatype> {
+        self.attribute(code).map(|a| a.datatype)
+    }
+
+    /// The chosen service's attribute `code`: the one lookup every question goes through.
+    fn attribute(&self, code: &str) -> Option<&crate::catalog::Attribute> {
         self.catalog()
-            .definition(self.session.service.as_deref().unwrap_or(""))
-            .and_then(|d| d.attribute(code))
-            .map(|a| a.datatype)
+            .definition(self.session.service.as_deref()?)?
+            .attribute(code)
     }
 
     /// The keyboard a step needs.

@@ -1,7 +1,7 @@
 //! What each screen shows, computed from the flow as plain data (translated, ordered, ready to
 //! render). The Slint adapter copies these into `Api` properties; tests read them directly.
 
-use crate::catalog::{Attribute, Datatype};
+use crate::catalog::Datatype;
 use crate::i18n::{Arg, endonym, is_rtl};
 use crate::validate::{Answer, Field, FieldError, Problem};
 
@@ -187,12 +187,6 @@ impl Flow {
             }
             _ => Vec::new(),
         }
-    }
-
-    fn attribute(&self, code: &str) -> Option<&Attribute> {
-        self.catalog()
-            .definition(self.session.service.as_deref()?)?
-            .attribute(code)
     }
 
     /// A translated error message for a field error.

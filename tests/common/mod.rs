@@ -10,16 +10,7 @@ pub struct TestDir(PathBuf);
 impl TestDir {
     /// A new empty directory whose name includes `label`.
     pub fn new(label: &str) -> TestDir {
-        use std::sync::atomic::{AtomicU32, Ordering};
-        static N: AtomicU32 = AtomicU32::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "guichet-test-{label}-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed)
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        TestDir(dir)
+        TestDir(guichet::fsutil::test_dir(&format!("test-{label}")))
     }
 
     /// Its path.

@@ -182,15 +182,7 @@ impl Open311Server {
 
     /// Starts a server.
     pub fn start_with(opts: ServerOptions) -> Open311Server {
-        use std::sync::atomic::AtomicU32;
-        static N: AtomicU32 = AtomicU32::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "guichet-open311-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed)
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = guichet::fsutil::test_dir("open311");
         let db = Connection::open(dir.join("open311.sqlite3")).unwrap();
         db.pragma_update(None, "journal_mode", "WAL").unwrap();
         db.pragma_update(None, "synchronous", "NORMAL").unwrap();
