@@ -19,7 +19,7 @@ use guichet::ui::generated::{Api, AppWindow, KeyboardKind, QuestionKind, Screen}
 use guichet::ui::{Controller, KioskFacts};
 use guichet::validate::Answer;
 use i_slint_backend_testing::{ElementHandle, ElementRoot, mock_elapsed_time};
-use slint::ComponentHandle;
+use slint::{ComponentHandle, Model};
 
 struct Kiosk {
     app: AppWindow,
@@ -178,6 +178,129 @@ fn touchscreen_flows() {
     let kiosk = start_kiosk(&dir);
     a_resident_reading_arabic_sends_a_request(&kiosk, &dir);
     the_idle_timeout_wipes_everything_mid_form(&kiosk);
+    start_again_asks_first_and_keeps_language_and_text_size(&kiosk);
+    every_screen_fits_a_small_panel_or_says_there_is_more(&dir);
+}
+
+fn start_again_asks_first_and_keeps_language_and_text_size(k: &Kiosk) {
+    k.controller.flow_mut().wipe();
+    k.controller.refresh();
+    k.tap(&k.tr.text("en", "welcome-touch"));
+    k.tap("العربية");
+    k.tap_t("tool-text-size");
+    let bin = k
+        .controller
+        .flow()
+        .catalog()
+        .service("MISSEDBIN")
+        .unwrap()
+        .clone();
+    k.tap(bin.group.as_deref().unwrap());
+    k.tap(&bin.service_name);
+    let first_choice = k.api().get_question().choices.iter().next().unwrap();
+    k.tap(&first_choice.label);
+    assert_eq!(k.screen(), "question");
+
+    // One tap on "start again" deletes nothing: it asks, and keeping is the big button.
+    k.tap_t("tool-start-over");
+    assert!(k.visible(&k.t("confirm-start-over-title")));
+    k.tap_t("confirm-keep");
+    assert!(!k.visible(&k.t("confirm-start-over-title")));
+    assert_eq!(k.screen(), "question");
+    assert!(
+        k.api().get_question().choices.iter().any(|c| c.selected),
+        "the answer is still there"
+    );
+
+    // "Yes, delete my answers": a fresh start in the same language and text size.
+    k.tap_t("tool-start-over");
+    k.tap_t("confirm-delete");
+    assert_eq!(k.screen(), "groups");
+    assert_eq!(k.locale(), "ar");
+    assert_eq!(k.api().get_text_size_step(), 1);
+    assert!(k.controller.flow().session().is_blank());
+    // The next resident's finish resets everything.
+    k.controller.flow_mut().wipe();
+    k.controller.refresh();
+}
+
+/// Every screen of the demo, in every language, at every text size, on a 1024×600 panel: each
+/// control and line of text lies inside the window, or inside a scrolling area whose "More
+/// below" cue is showing. Measured on the laid-out element tree, not on pixels.
+fn every_screen_fits_a_small_panel_or_says_there_is_more(dir: &TestDir) {
+    let (width, height) = (1024.0_f32, 600.0_f32);
+    let k = start_kiosk(dir);
+    k.app
+        .window()
+        .set_size(slint::LogicalSize::new(width, height));
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for (scene, _) in guichet::ui::scenes::SCENES {
+        for locale in guichet::i18n::SUPPORTED_LOCALES {
+            // Text size cannot be changed on the welcome screen (every session starts at the
+            // default size), so it is measured there at the default size only.
+            let sizes = if *scene == "welcome" { 0..1 } else { 0..3 };
+            for size in sizes {
+                {
+                    let mut flow = k.controller.flow_mut();
+                    guichet::ui::scenes::enter(&mut flow, scene, locale).unwrap();
+                    let already = flow.session().text_size_step;
+                    while flow.session().text_size_step != (already + size) % 3 {
+                        flow.cycle_text_size();
+                    }
+                }
+                k.controller
+                    .set_print_state(guichet::ui::scenes::print_state_for(scene));
+                let more = k.tr.text(locale, "more-below");
+                let cue = !k.find(&more).is_empty();
+                let areas: Vec<(f32, f32, f32, f32)> =
+                    ElementHandle::find_by_element_type_name(&k.app, "Scrolling")
+                        .map(|e| {
+                            let (p, s) = (e.absolute_position(), e.size());
+                            (p.x, p.y, s.width, s.height)
+                        })
+                        .collect();
+                k.app.root_element().visit_descendants(|e| {
+                    let label = e.accessible_label().unwrap_or_default();
+                    if label.is_empty() || e.accessible_role().is_none() {
+                        return std::ops::ControlFlow::<()>::Continue(());
+                    }
+                    let (p, s) = (e.absolute_position(), e.size());
+                    let (x, y, w, h) = (p.x, p.y, s.width, s.height);
+                    if w <= 0.0 || h <= 0.0 {
+                        return std::ops::ControlFlow::Continue(());
+                    }
+                    let place = format!(
+                        "{scene} {locale} size {size}: {label:?} at x {x:.0}..{:.0}, y {y:.0}..{:.0}",
+                        x + w,
+                        y + h
+                    );
+                    if x < -1.0 || x + w > width + 1.0 {
+                        problems.push(format!("{place}: beyond the window's sides"));
+                        return std::ops::ControlFlow::Continue(());
+                    }
+                    // Below the window: only acceptable inside a scrolling area that says so.
+                    // (A scrolling area whose content is taller than itself shows the cue, so
+                    // what it clips inside the window is covered by the same rule.)
+                    let scrolled = areas
+                        .iter()
+                        .any(|(ax, ay, aw, _)| x >= ax - 1.0 && x + w <= ax + aw + 1.0 && y >= ay - 1.0);
+                    if y + h > height + 1.0 && !(scrolled && cue) {
+                        problems.push(format!("{place}: below the window with no cue"));
+                    }
+                    std::ops::ControlFlow::Continue(())
+                });
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 300, "{checked} screens");
+    assert!(
+        problems.is_empty(),
+        "{} problems on a 1024×600 panel:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
 }
 
 fn a_resident_reading_arabic_sends_a_request(k: &Kiosk, dir: &TestDir) {

@@ -113,3 +113,19 @@ timeout-body = { $seconds ->
 }
 timeout-more = أحتاج إلى مزيد من الوقت
 timeout-finish = البدء من جديد
+
+## Scrolling
+
+more-below = المزيد في الأسفل
+
+## Deleting answers, QR caption, welcome
+
+confirm-start-over-title = البدء من جديد؟
+confirm-start-over-body = ستُحذف إجاباتك عن هذا الطلب. تبقى لغتك وحجم النص كما هما.
+confirm-delete-title = حذف إجاباتك؟
+confirm-delete-body = لم يُحفظ طلبك. إذا حذفت إجاباتك فلن يُحفظ أي شيء على هذا الجهاز.
+confirm-keep = لا، احتفظ بإجاباتي
+confirm-delete = نعم، احذف إجاباتي
+save-failed-delete = احذف إجاباتي
+confirm-qr-caption = التقط صورة لهذا الرمز لتحتفظ برقمك المرجعي
+welcome-purpose = أبلغ عن مشكلة أو اطلب خدمة من البلدية. يستغرق ذلك نحو 5 دقائق، وتحصل على إيصال مطبوع.

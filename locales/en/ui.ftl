@@ -109,3 +109,19 @@ timeout-body = { $seconds ->
 }
 timeout-more = I need more time
 timeout-finish = Start again
+
+## Scrolling
+
+more-below = More below
+
+## Deleting answers, QR caption, welcome
+
+confirm-start-over-title = Start again?
+confirm-start-over-body = Your answers to this request will be deleted. Your language and text size stay as they are.
+confirm-delete-title = Delete your answers?
+confirm-delete-body = Your request was not saved. If you delete your answers, nothing is kept on this kiosk.
+confirm-keep = No, keep my answers
+confirm-delete = Yes, delete my answers
+save-failed-delete = Delete my answers
+confirm-qr-caption = Take a photo of this code to keep your reference number
+welcome-purpose = Report a problem or ask the council for a service. It takes about 5 minutes, and you get a printed receipt.

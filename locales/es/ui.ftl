@@ -109,3 +109,19 @@ timeout-body = { $seconds ->
 }
 timeout-more = Necesito más tiempo
 timeout-finish = Empezar de nuevo
+
+## Scrolling
+
+more-below = Más abajo
+
+## Deleting answers, QR caption, welcome
+
+confirm-start-over-title = ¿Empezar de nuevo?
+confirm-start-over-body = Se borrarán sus respuestas a esta solicitud. Su idioma y el tamaño del texto no cambian.
+confirm-delete-title = ¿Borrar sus respuestas?
+confirm-delete-body = Su solicitud no se ha guardado. Si borra sus respuestas, no se guarda nada en este quiosco.
+confirm-keep = No, conservar mis respuestas
+confirm-delete = Sí, borrar mis respuestas
+save-failed-delete = Borrar mis respuestas
+confirm-qr-caption = Haga una foto de este código para guardar su número de referencia
+welcome-purpose = Informe de un problema o pida un servicio al ayuntamiento. Se tarda unos 5 minutos y recibe un recibo impreso.

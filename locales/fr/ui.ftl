@@ -109,3 +109,19 @@ timeout-body = { $seconds ->
 }
 timeout-more = J’ai besoin de plus de temps
 timeout-finish = Recommencer
+
+## Scrolling
+
+more-below = Suite plus bas
+
+## Deleting answers, QR caption, welcome
+
+confirm-start-over-title = Recommencer ?
+confirm-start-over-body = Vos réponses à cette demande seront effacées. Votre langue et la taille du texte restent les mêmes.
+confirm-delete-title = Effacer vos réponses ?
+confirm-delete-body = Votre demande n’a pas été enregistrée. Si vous effacez vos réponses, rien n’est conservé sur cette borne.
+confirm-keep = Non, garder mes réponses
+confirm-delete = Oui, effacer mes réponses
+save-failed-delete = Effacer mes réponses
+confirm-qr-caption = Prenez ce code en photo pour garder votre numéro de référence
+welcome-purpose = Signalez un problème ou demandez un service à la mairie. Cela prend environ 5 minutes, et vous recevez un reçu imprimé.

@@ -111,3 +111,19 @@ timeout-body = { $seconds ->
 }
 timeout-more = Potrzebuję więcej czasu
 timeout-finish = Od nowa
+
+## Scrolling
+
+more-below = Więcej poniżej
+
+## Deleting answers, QR caption, welcome
+
+confirm-start-over-title = Zacząć od nowa?
+confirm-start-over-body = Twoje odpowiedzi na to zgłoszenie zostaną usunięte. Język i rozmiar tekstu pozostaną bez zmian.
+confirm-delete-title = Usunąć odpowiedzi?
+confirm-delete-body = Zgłoszenie nie zostało zapisane. Jeśli usuniesz odpowiedzi, nic nie zostanie w tym kiosku.
+confirm-keep = Nie, zachowaj moje odpowiedzi
+confirm-delete = Tak, usuń moje odpowiedzi
+save-failed-delete = Usuń moje odpowiedzi
+confirm-qr-caption = Zrób zdjęcie tego kodu, aby zachować numer zgłoszenia
+welcome-purpose = Zgłoś problem lub poproś urząd o usługę. Zajmie to około 5 minut, a otrzymasz wydrukowane potwierdzenie.

@@ -111,3 +111,19 @@ timeout-body = { $seconds ->
 }
 timeout-more = Мені потрібно більше часу
 timeout-finish = Почати знову
+
+## Scrolling
+
+more-below = Більше нижче
+
+## Deleting answers, QR caption, welcome
+
+confirm-start-over-title = Почати знову?
+confirm-start-over-body = Ваші відповіді на це звернення буде видалено. Мова і розмір тексту залишаться такими ж.
+confirm-delete-title = Видалити ваші відповіді?
+confirm-delete-body = Ваше звернення не збережено. Якщо ви видалите відповіді, на цьому кіоску нічого не залишиться.
+confirm-keep = Ні, залишити мої відповіді
+confirm-delete = Так, видалити мої відповіді
+save-failed-delete = Видалити мої відповіді
+confirm-qr-caption = Сфотографуйте цей код, щоб зберегти номер звернення
+welcome-purpose = Повідомте про проблему або попросіть послугу в міської ради. Це займає близько 5 хвилин, і ви отримаєте друковану квитанцію.

@@ -187,6 +187,15 @@ pub enum PrintState {
     Failed,
 }
 
+/// What the resident is asked to confirm before answers are deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Confirm {
+    /// "Start again?" (keeps language and text size).
+    StartOver,
+    /// "Delete your answers?" after a failed save.
+    DeleteAnswers,
+}
+
 /// The text scale of each of the three text-size steps.
 pub const TEXT_SCALES: [f32; 3] = [1.0, 1.25, 1.5];
 
@@ -461,19 +470,66 @@ impl Flow {
         }
     }
 
-    /// The one way a resident's session ends: "start again", "finish" on the confirmation or on
-    /// a failed save, and the idle timeout all come here. Drops everything the resident entered;
-    /// language, text size and contrast go back to defaults too, so the next resident starts
-    /// fresh.
+    /// The next resident's turn: "finish" on the confirmation, "delete my answers" after a
+    /// failed save, and the idle timeout. Drops everything the resident entered; language, text
+    /// size and contrast go back to defaults too, so the next resident starts fresh.
     pub fn wipe(&mut self) {
-        let locale = self
-            .settings
-            .languages
-            .first()
-            .cloned()
-            .unwrap_or_else(|| "en".into());
-        // Replacing the whole session drops every answer, draft, date and reference at once.
-        self.session = Session::new(&locale);
+        self.end_session(false);
+    }
+
+    /// The one way a session ends. Replacing the whole session drops every answer, draft, date
+    /// and reference at once. `keep_preferences` ("start again", the same resident) keeps the
+    /// language, text size and contrast they chose and goes back to the groups of services.
+    fn end_session(&mut self, keep_preferences: bool) {
+        if keep_preferences {
+            let old = &self.session;
+            let mut fresh = Session::new(&old.locale);
+            fresh.text_size_step = old.text_size_step;
+            fresh.high_contrast = old.high_contrast;
+            fresh.help_requested = old.help_requested;
+            fresh.screen = Screen::Groups;
+            self.session = fresh;
+        } else {
+            let locale = self
+                .settings
+                .languages
+                .first()
+                .cloned()
+                .unwrap_or_else(|| "en".into());
+            self.session = Session::new(&locale);
+        }
+    }
+
+    /// "Start again": asks first when there is something to lose ("No, keep my answers" is the
+    /// big button); the answer comes back through [`Flow::confirm`].
+    pub fn start_over(&mut self) {
+        self.touched();
+        if self.session.service.is_none() && self.session.is_blank() {
+            self.end_session(true);
+        } else {
+            self.session.confirm = Some(Confirm::StartOver);
+        }
+    }
+
+    /// "Delete my answers" after a failed save: asks first.
+    pub fn delete_answers(&mut self) {
+        self.touched();
+        self.session.confirm = Some(Confirm::DeleteAnswers);
+    }
+
+    /// The question on screen, if the resident is being asked to confirm something.
+    pub fn confirmation(&self) -> Option<Confirm> {
+        self.session.confirm
+    }
+
+    /// The resident's answer to [`Flow::confirmation`]: `true` deletes, `false` keeps.
+    pub fn confirm(&mut self, yes: bool) {
+        self.touched();
+        match self.session.confirm.take() {
+            Some(Confirm::StartOver) if yes => self.end_session(true),
+            Some(Confirm::DeleteAnswers) if yes => self.end_session(false),
+            _ => {}
+        }
     }
 
     // -----------------------------------------------------------------------------------------
@@ -854,15 +910,17 @@ impl Flow {
         if self.can_go_back() {
             start.push(tool(Tool::Back, false));
         }
+        // "Start again" sits with the other controls at the far side, away from "Back".
+        let mut end = Vec::new();
         if !matches!(self.session.screen, Screen::Welcome | Screen::Submitting) {
-            start.push(tool(Tool::StartOver, false));
+            end.push(tool(Tool::StartOver, false));
         }
-        let mut end = vec![
+        end.extend([
             tool(Tool::Language, false),
             tool(Tool::TextSize, self.session.text_size_step > 0),
             tool(Tool::Contrast, self.session.high_contrast),
             tool(Tool::Help, self.session.help_requested),
-        ];
+        ]);
         if self.rtl() {
             start.reverse();
             end.reverse();
@@ -883,7 +941,7 @@ impl Flow {
     pub fn tool(&mut self, tool: Tool) -> bool {
         match tool {
             Tool::Back => self.back(),
-            Tool::StartOver => self.wipe(),
+            Tool::StartOver => self.start_over(),
             Tool::Language => self.open_languages(),
             Tool::TextSize => self.cycle_text_size(),
             Tool::Contrast => self.toggle_contrast(),

@@ -57,6 +57,8 @@ pub struct Session {
     pub help_requested: bool,
     /// What the confirmation says about the paper receipt.
     pub print_state: super::PrintState,
+    /// A question asked before deleting answers, while it is on screen.
+    pub confirm: Option<super::Confirm>,
 }
 
 impl Session {
@@ -81,6 +83,7 @@ impl Session {
             keyboard_mode: Mode::Native,
             shift: false,
             print_state: super::PrintState::None,
+            confirm: None,
             reference: None,
             save_error: None,
             idle_seconds: 0,

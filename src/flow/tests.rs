@@ -267,10 +267,16 @@ fn the_flow_decides_the_toolbar_and_mirrors_it_for_right_to_left() {
     assert!(tools(&f.toolbar().left).is_empty(), "nothing to go back to");
     to_service(&mut f, "en", "POTHOLE");
     let bar = f.toolbar();
-    assert_eq!(tools(&bar.left), [Tool::Back, Tool::StartOver]);
+    assert_eq!(tools(&bar.left), [Tool::Back]);
     assert_eq!(
         tools(&bar.right),
-        [Tool::Language, Tool::TextSize, Tool::Contrast, Tool::Help]
+        [
+            Tool::StartOver,
+            Tool::Language,
+            Tool::TextSize,
+            Tool::Contrast,
+            Tool::Help
+        ]
     );
     assert_eq!(bar.left[0].title, f.t("tool-back"));
     // Arabic reads from the right: the same controls, mirrored, at the other edges.
@@ -279,9 +285,15 @@ fn the_flow_decides_the_toolbar_and_mirrors_it_for_right_to_left() {
     let bar = f.toolbar();
     assert_eq!(
         tools(&bar.left),
-        [Tool::Help, Tool::Contrast, Tool::TextSize, Tool::Language]
+        [
+            Tool::Help,
+            Tool::Contrast,
+            Tool::TextSize,
+            Tool::Language,
+            Tool::StartOver
+        ]
     );
-    assert_eq!(tools(&bar.right), [Tool::StartOver, Tool::Back]);
+    assert_eq!(tools(&bar.right), [Tool::Back]);
     // Toggles report their state; the first "help" asks the caller to call staff, once.
     assert!(!f.tool(Tool::TextSize));
     assert_eq!(f.text_scale(), TEXT_SCALES[1]);
@@ -333,4 +345,49 @@ fn no_start_again_while_saving_and_the_receipt_state_belongs_to_the_session() {
     f.wipe();
     assert_eq!(f.session().print_state, PrintState::None);
     assert!(f.session().is_blank());
+}
+
+#[test]
+fn start_again_asks_first_and_keeps_language_and_text_size() {
+    let mut f = flow();
+    to_service(&mut f, "ar", "MISSEDBIN");
+    f.cycle_text_size();
+    f.toggle_choice("recycling");
+    f.tool(Tool::StartOver);
+    assert_eq!(f.confirmation(), Some(Confirm::StartOver));
+    // "No, keep my answers": nothing changes.
+    f.confirm(false);
+    assert_eq!(f.confirmation(), None);
+    assert_eq!(f.session().screen, Screen::Question);
+    assert!(!f.session().input.answers.is_empty());
+    // "Yes": the answers go, the resident's language and text size stay.
+    f.tool(Tool::StartOver);
+    f.confirm(true);
+    assert_eq!(f.session().screen, Screen::Groups);
+    assert!(f.session().is_blank());
+    assert_eq!(f.locale(), "ar");
+    assert_eq!(f.session().text_size_step, 1);
+    // With nothing to lose there is nothing to ask.
+    f.tool(Tool::StartOver);
+    assert_eq!(f.confirmation(), None);
+    assert_eq!(f.session().screen, Screen::Groups);
+}
+
+#[test]
+fn after_a_failed_save_deleting_the_answers_asks_and_then_resets_everything() {
+    let mut f = flow();
+    to_service(&mut f, "fr", "MISSEDBIN");
+    f.toggle_choice("recycling");
+    f.session.screen = Screen::Submitting;
+    f.saved(SaveOutcome::Failed("error-disk-full"));
+    assert_eq!(f.session().screen, Screen::SaveFailed);
+    f.delete_answers();
+    assert_eq!(f.confirmation(), Some(Confirm::DeleteAnswers));
+    f.confirm(false);
+    assert_eq!(f.session().screen, Screen::SaveFailed, "kept");
+    f.delete_answers();
+    f.confirm(true);
+    assert_eq!(f.session().screen, Screen::Welcome);
+    assert!(f.session().is_blank());
+    assert_eq!(f.locale(), f.settings().languages[0]);
 }

@@ -131,6 +131,13 @@ impl Flow {
         )
     }
 
+    /// What the kiosk is for, how long it takes and that there is a receipt, in the greeting's
+    /// language (the welcome screen cycles both together).
+    pub fn welcome_purpose(&self) -> String {
+        self.translations()
+            .text(self.greeting_locale(), "welcome-purpose")
+    }
+
     /// The heading of a tile page.
     pub fn page_title(&self) -> String {
         match self.session.screen {

@@ -14,7 +14,7 @@ use super::backend::{Backend, UiEvent};
 use super::generated::{self as g, Api, AppWindow, Theme};
 use super::qr;
 use crate::flow::keyboard::KeyboardKind;
-use crate::flow::{Flow, PrintState, QuestionKind, Screen, TileView, Tool, ToolView};
+use crate::flow::{Confirm, Flow, PrintState, QuestionKind, Screen, TileView, Tool, ToolView};
 
 /// Facts the UI shows that come from the configuration.
 #[derive(Debug, Clone, Default)]
@@ -124,6 +124,9 @@ impl Controller {
         on!(on_submit, |c| c.submit());
         on!(on_finish, |c| c.with_flow(|f| f.wipe()));
         on!(on_more_time, |c| c.with_flow(|f| f.more_time()));
+        on!(on_delete_answers, |c| c.with_flow(|f| f.delete_answers()));
+        on!(on_confirm_answer, |c, yes: bool| c
+            .with_flow(|f| f.confirm(yes)));
         on!(on_tool, |c, tool: g::Tool| c.tool(tool));
     }
 
@@ -228,6 +231,12 @@ impl Controller {
         let (greeting, greeting_rtl) = flow.greeting();
         api.set_greeting(s(greeting));
         api.set_greeting_rtl(greeting_rtl);
+        api.set_welcome_purpose(s(flow.welcome_purpose()));
+        api.set_confirm(match flow.confirmation() {
+            None => g::ConfirmKind::None,
+            Some(Confirm::StartOver) => g::ConfirmKind::StartOver,
+            Some(Confirm::DeleteAnswers) => g::ConfirmKind::DeleteAnswers,
+        });
         api.set_can_go_back(flow.can_go_back());
         api.set_help_requested(session.help_requested);
         api.set_text_size_step(session.text_size_step as i32);

@@ -11,6 +11,10 @@ pub const SCENES: &[(&str, &str)] = &[
     ("groups", "groups of services"),
     ("services", "services of one group"),
     ("question-single", "single choice"),
+    (
+        "start-again",
+        "asked before answers are deleted (No, keep my answers)",
+    ),
     ("question-multi", "multiple choice"),
     (
         "question-large-contrast",
@@ -98,6 +102,11 @@ pub fn enter(flow: &mut Flow, scene: &str, locale: &str) -> Result<(), String> {
         "question-single" => {
             open_service(flow, locale, "MISSEDBIN");
             flow.toggle_choice("recycling");
+        }
+        "start-again" => {
+            open_service(flow, locale, "MISSEDBIN");
+            flow.toggle_choice("recycling");
+            flow.start_over();
         }
         "question-large-contrast" => {
             open_service(flow, locale, "MISSEDBIN");
