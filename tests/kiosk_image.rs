@@ -176,7 +176,10 @@ fn children(pid: i32) -> Vec<i32> {
     };
     for task in tasks.flatten() {
         if let Ok(text) = std::fs::read_to_string(task.path().join("children")) {
-            out.extend(text.split_whitespace().filter_map(|p| p.parse::<i32>().ok()));
+            out.extend(
+                text.split_whitespace()
+                    .filter_map(|p| p.parse::<i32>().ok()),
+            );
         }
     }
     out
@@ -197,7 +200,14 @@ fn side_processes() -> BTreeSet<(i32, String)> {
             continue;
         };
         let name = comm(pid);
-        if ["Xwayland", "Xorg", "dbus-daemon", "dbus-launch", "dbus-send"].contains(&name.as_str())
+        if [
+            "Xwayland",
+            "Xorg",
+            "dbus-daemon",
+            "dbus-launch",
+            "dbus-send",
+        ]
+        .contains(&name.as_str())
         {
             out.insert((pid, name));
         }
@@ -244,7 +254,13 @@ fn compositor_lines(log: &str) -> Vec<&str> {
 /// The output's size from the client's protocol log (`wl_output@N.mode(flags, W, H, refresh)`).
 fn output_size(log: &str) -> Option<(u32, u32)> {
     log.lines()
-        .filter_map(|l| l.split_once("wl_output@")?.1.split_once(".mode(")?.1.split_once(')'))
+        .filter_map(|l| {
+            l.split_once("wl_output@")?
+                .1
+                .split_once(".mode(")?
+                .1
+                .split_once(')')
+        })
         .filter_map(|(args, _)| {
             let v: Vec<u32> = args
                 .split(',')
@@ -289,6 +305,15 @@ fn kiosk_runs_fullscreen_under_cage_feeds_the_watchdog_from_frames_and_stops_cle
 
     let dir = TestDir::new("kiosk-image");
     let root = dir.path();
+    for ancestor in root.ancestors().skip(1) {
+        let mode = std::fs::metadata(ancestor).unwrap().permissions().mode();
+        assert!(
+            !is_root() || mode & 0o001 != 0,
+            "{} is not searchable by other users, so the unprivileged kiosk cannot reach the \
+             test's files: set TMPDIR to a directory under /tmp",
+            ancestor.display()
+        );
+    }
     std::fs::set_permissions(root, std::fs::Permissions::from_mode(0o755)).unwrap();
     // The binary where the unprivileged user can run it.
     let bin = root.join("bin");
@@ -320,9 +345,20 @@ fn kiosk_runs_fullscreen_under_cage_feeds_the_watchdog_from_frames_and_stops_cle
     std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o644)).unwrap();
     let stall = root.join("stall");
 
-    // The unit's pre-start runs.
+    // The unit's pre-start runs. Retried while the fresh copy is "text file busy": a process
+    // forked by the other test at the moment of the copy may briefly hold its write handle. Once
+    // it ran, no handle is left, and the kiosk below can run it too.
     let pre = substitute(&unit.exec_start_pre, &binary, &runtime_root);
-    let out = Command::new(&pre[0]).args(&pre[1..]).output().unwrap();
+    let mut attempts = 0;
+    let out = loop {
+        match Command::new(&pre[0]).args(&pre[1..]).output() {
+            Err(e) if e.raw_os_error() == Some(libc::ETXTBSY) && attempts < 100 => {
+                attempts += 1;
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            other => break other.unwrap(),
+        }
+    };
     assert!(out.status.success(), "ExecStartPre= failed: {out:?}");
 
     // systemd's notify socket, listened to by this test.
@@ -417,7 +453,8 @@ fn kiosk_runs_fullscreen_under_cage_feeds_the_watchdog_from_frames_and_stops_cle
 
     // Watchdog pings while frames render, with WATCHDOG_PID = cage's pid.
     assert!(
-        wait_for(Duration::from_secs(20), || messages("WATCHDOG=1").len() >= 3),
+        wait_for(Duration::from_secs(20), || messages("WATCHDOG=1").len()
+            >= 3),
         "fewer than 3 WATCHDOG=1 after READY=1: {:?}\nlog:\n{}",
         received.lock().unwrap(),
         journal()
@@ -449,11 +486,7 @@ fn kiosk_runs_fullscreen_under_cage_feeds_the_watchdog_from_frames_and_stops_cle
     let picture = image::open(&shot).unwrap().to_rgb8();
     let protocol = journal();
     let output = output_size(&protocol).expect("the output's mode in the protocol log");
-    assert_eq!(
-        picture.dimensions(),
-        output,
-        "the screenshot is the output"
-    );
+    assert_eq!(picture.dimensions(), output, "the screenshot is the output");
     for y in 0..picture.height() {
         let black = (0..picture.width()).all(|x| picture.get_pixel(x, y).0 == [0, 0, 0]);
         assert!(
@@ -479,8 +512,15 @@ fn kiosk_runs_fullscreen_under_cage_feeds_the_watchdog_from_frames_and_stops_cle
     // A stalled UI thread renders no frame, so no ping: systemd would restart the kiosk.
     if cfg!(debug_assertions) {
         std::fs::write(&stall, b"").unwrap();
-        // Let a tick enter the stall (ticks come every WATCHDOG_USEC / 8).
-        std::thread::sleep(Duration::from_micros(WATCHDOG_USEC / 4));
+        std::fs::set_permissions(&stall, std::fs::Permissions::from_mode(0o666)).unwrap();
+        // The UI thread marks the file when its next tick enters the stall.
+        assert!(
+            wait_for(Duration::from_secs(30), || std::fs::read(&stall)
+                .is_ok_and(|c| c == b"stalled")),
+            "the UI thread never reached the stall point"
+        );
+        // A ping sent just before the stall may still be on its way to the listener.
+        std::thread::sleep(Duration::from_millis(200));
         let pings_before = messages("WATCHDOG=1").len();
         let stalled_at = Instant::now();
         std::thread::sleep(Duration::from_micros(WATCHDOG_USEC + 500_000));
@@ -594,7 +634,11 @@ fn unit_passes_systemd_analyze_and_its_security_score_is_the_one_recorded() {
     let text = String::from_utf8_lossy(&out.stdout);
     let score = text
         .lines()
-        .find_map(|l| l.split_once("Overall exposure level for ")?.1.split_once(": "))
+        .find_map(|l| {
+            l.split_once("Overall exposure level for ")?
+                .1
+                .split_once(": ")
+        })
         .and_then(|(_, rest)| rest.split_whitespace().next()?.parse::<f32>().ok())
         .unwrap_or_else(|| panic!("no score in: {text}"));
     assert!(score < 3.0, "exposure {score}: the unit lost hardening");

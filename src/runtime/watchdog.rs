@@ -388,14 +388,18 @@ pub fn main_pid_datagram() -> String {
 
 /// A test-only way to stall the UI thread, so that a test can show that a live process with a
 /// frozen screen stops feeding the watchdog: while the file named by `GUICHET_TEST_STALL_FILE`
-/// exists, the UI thread sleeps. Compiled into debug builds only (the ones tests run); release
-/// builds, the ones kiosks run, do not have it.
+/// exists, the UI thread sleeps (it writes `stalled` into the file first, so the test knows when
+/// the stall began). Compiled into debug builds only (the ones tests run); release builds, the
+/// ones kiosks run, do not have it.
 #[cfg(debug_assertions)]
 pub fn test_stall_point() {
     let Some(path) = std::env::var_os("GUICHET_TEST_STALL_FILE") else {
         return;
     };
     let path = std::path::PathBuf::from(path);
+    if path.exists() {
+        let _ = std::fs::write(&path, b"stalled");
+    }
     while path.exists() {
         std::thread::sleep(Duration::from_millis(50));
     }
