@@ -254,6 +254,7 @@ fn compositor_lines(log: &str) -> Vec<&str> {
 /// The output's size from the client's protocol log (`wl_output@N.mode(flags, W, H, refresh)`).
 fn output_size(log: &str) -> Option<(u32, u32)> {
     log.lines()
+        .rev()
         .filter_map(|l| {
             l.split_once("wl_output@")?
                 .1
@@ -268,19 +269,20 @@ fn output_size(log: &str) -> Option<(u32, u32)> {
                 .collect();
             (v.len() == 4).then(|| (v[1], v[2]))
         })
-        .last()
+        .next()
 }
 
 /// The size of the last `xdg_toplevel.configure` the kiosk received.
 fn last_configure(log: &str) -> Option<(u32, u32)> {
     log.lines()
+        .rev()
         .filter(|l| l.contains("xdg_toplevel@") && !l.contains("->"))
         .filter_map(|l| l.split_once(".configure(")?.1.split_once(", array"))
         .filter_map(|(size, _)| {
             let (w, h) = size.split_once(',')?;
             Some((w.trim().parse().ok()?, h.trim().parse().ok()?))
         })
-        .last()
+        .next()
 }
 
 #[test]

@@ -49,10 +49,10 @@ impl State {
     /// After a frame was rendered: `READY=1` / `WATCHDOG=1` when due.
     fn after_frame(&self) {
         let notice = self.watchdog.borrow_mut().frame_rendered(Instant::now());
-        if let (Some(notice), Some(notifier)) = (notice, &self.notifier) {
-            if let Err(e) = notifier.send(&datagram(&notice, &self.status)) {
-                tracing::warn!("{e}");
-            }
+        if let (Some(notice), Some(notifier)) = (notice, &self.notifier)
+            && let Err(e) = notifier.send(&datagram(&notice, &self.status))
+        {
+            tracing::warn!("{e}");
         }
     }
 
@@ -99,11 +99,11 @@ impl State {
     /// The periodic timer: ask for a frame when a ping is due.
     fn tick(&self) {
         super::watchdog::test_stall_point();
-        if self.watchdog.borrow().tick(Instant::now()) {
-            if let Some(app) = self.window.upgrade() {
-                use slint::ComponentHandle;
-                app.window().request_redraw();
-            }
+        if self.watchdog.borrow().tick(Instant::now())
+            && let Some(app) = self.window.upgrade()
+        {
+            use slint::ComponentHandle;
+            app.window().request_redraw();
         }
     }
 }

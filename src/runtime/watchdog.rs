@@ -288,10 +288,10 @@ impl StatusBoard {
             return;
         }
         guard.1 = line;
-        if let Some(notifier) = &self.notifier {
-            if let Err(e) = notifier.send(&format!("STATUS={}", guard.1)) {
-                tracing::debug!("{e}");
-            }
+        if let Some(notifier) = &self.notifier
+            && let Err(e) = notifier.send(&format!("STATUS={}", guard.1))
+        {
+            tracing::debug!("{e}");
         }
     }
 }
