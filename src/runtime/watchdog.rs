@@ -509,17 +509,9 @@ mod tests {
         String::from_utf8_lossy(&buf[..n]).into_owned()
     }
 
-    fn temp_dir(label: &str) -> std::path::PathBuf {
-        let dir =
-            std::env::temp_dir().join(format!("guichet-watchdog-{label}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        dir
-    }
-
     #[test]
     fn notifications_reach_a_listening_socket_path_and_status_only_when_it_changes() {
-        let dir = temp_dir("path");
+        let dir = crate::fsutil::test_dir("watchdog");
         let (socket, address) = listener(&dir);
         let notifier = Arc::new(Notifier::new(&address).unwrap());
         let board = StatusBoard::new(
