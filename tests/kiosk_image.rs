@@ -506,6 +506,18 @@ fn kiosk_runs_fullscreen_under_cage_feeds_the_watchdog_from_frames_and_stops_cle
         "the kiosk withdrew its fullscreen request"
     );
     assert_eq!(last_configure(&protocol), Some(output));
+    // Server-side decorations (mode 2), which cage never draws: winit builds no client-side
+    // frame, whose theme lookup would run dbus-send.
+    let decoration_modes: Vec<&str> = protocol
+        .lines()
+        .filter(|l| l.contains("zxdg_toplevel_decoration_v1@") && !l.contains("->"))
+        .filter_map(|l| l.split_once(".configure(")?.1.split_once(')'))
+        .map(|(mode, _)| mode.trim())
+        .collect();
+    assert!(
+        !decoration_modes.is_empty() && decoration_modes.iter().all(|m| *m == "2"),
+        "decoration modes from cage: {decoration_modes:?} (2 = server-side)"
+    );
     assert!(
         protocol.contains("fullscreen at"),
         "the kiosk did not report being fullscreen"
