@@ -374,6 +374,15 @@ fn kiosk_runs_fullscreen_under_cage_feeds_the_watchdog_from_frames_and_stops_cle
         std::thread::spawn(move || listen(socket, received, stop))
     };
 
+    // cage's Xwayland support opens its (never used) X11 sockets in /tmp/.X11-unix; the unit's
+    // PrivateTmp= keeps them private, this test has no such sandbox. Create the directory as
+    // systemd-tmpfiles does at every boot (root, 1777), so that it is not left behind owned by
+    // the test's user on a fresh machine. wlroots removes its sockets and lock files at exit.
+    let x11_dir = Path::new("/tmp/.X11-unix");
+    if is_root() && !x11_dir.exists() {
+        std::fs::create_dir(x11_dir).unwrap();
+        std::fs::set_permissions(x11_dir, std::fs::Permissions::from_mode(0o1777)).unwrap();
+    }
     let before = side_processes();
     let log_path = root.join("journal.log");
     let log = std::fs::File::create(&log_path).unwrap();
