@@ -14,7 +14,8 @@ binary="${1:-$here/guichet}"
 
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
-# cage: the one-app compositor; seatd/libseat via systemd-logind; fonts for every UI script;
+# cage: the one-app compositor (libseat via systemd-logind); no xwayland: the unit points cage's
+# X11 support at /bin/false (see guichet-kiosk.service); fonts for every UI script;
 # unattended-upgrades: security fixes without a visit; nftables: the firewall below.
 apt-get install -y -q --no-install-recommends \
   cage fonts-noto-core ca-certificates unattended-upgrades nftables chrony
@@ -32,6 +33,10 @@ install -m 0644 "$here/nftables.conf" /etc/nftables.conf
 install -m 0644 "$here/20auto-upgrades" /etc/apt/apt.conf.d/20auto-upgrades
 # No USB mass storage on a public machine: a stick can neither be mounted nor used to exfiltrate.
 install -m 0644 "$here/no-usb-storage.conf" /etc/modprobe.d/guichet-no-usb-storage.conf
+# The unit allows the serial printer's device groups (ttyUSB, ttyACM) by name, which systemd reads
+# from /proc/devices when the kiosk starts: load their drivers at boot, so that a printer plugged
+# in after the start is allowed too.
+printf '%s\n' usbserial cdc_acm > /etc/modules-load.d/guichet-serial.conf
 # Ctrl+Alt+Del must not reboot a public kiosk.
 systemctl mask ctrl-alt-del.target
 

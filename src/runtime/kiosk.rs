@@ -7,6 +7,7 @@ use std::sync::{Arc, OnceLock, Weak};
 use slint::ComponentHandle;
 
 use super::store_worker::{StoreWorker, load_catalogs};
+use super::watchdog::{KioskNotify, StatusBoard};
 use crate::config::Config;
 use crate::flow::{Flow, FlowSettings};
 use crate::i18n::Translations;
@@ -48,6 +49,8 @@ pub fn run(
     if !display_available() {
         return Err(KioskError::NoDisplay);
     }
+    // systemd: MAINPID= now, READY=1 and pings once frames render, STATUS= from the workers.
+    let systemd = KioskNotify::from_env(config);
     let setup = |e: crate::queue::StoreError| KioskError::Setup(e.to_string());
     let mut store = Store::open_at(location).map_err(setup)?;
     if demo {
@@ -62,12 +65,14 @@ pub fn run(
     drop(store);
     let tr = Arc::new(Translations::load().map_err(|e| KioskError::Setup(e.to_string()))?);
     let app = AppWindow::new().map_err(|e| KioskError::Window(e.to_string()))?;
-    if !windowed {
-        app.window().set_fullscreen(true);
-    }
     let flow = Flow::new(FlowSettings::from_config(config), catalogs, tr);
     let (tx, rx) = std::sync::mpsc::channel();
-    let printer = Arc::new(spawn_printer(config, location, tx.clone()));
+    let printer = Arc::new(spawn_printer(
+        config,
+        location,
+        tx.clone(),
+        systemd.status.clone(),
+    ));
     // Weak links between the workers, so that dropping `run`'s handles stops them all.
     let sync_link: Arc<OnceLock<Weak<SyncWorker>>> = Arc::new(OnceLock::new());
     let (wake_printer, wake_sync) = (printer.clone(), Arc::clone(&sync_link));
@@ -83,7 +88,13 @@ pub fn run(
             }
         }),
     ));
-    let sync = Arc::new(spawn_sync(config, location, tx, Arc::downgrade(&worker)));
+    let sync = Arc::new(spawn_sync(
+        config,
+        location,
+        tx,
+        Arc::downgrade(&worker),
+        systemd.status.clone(),
+    ));
     let _ = sync_link.set(Arc::downgrade(&sync));
     let facts = KioskFacts::from_config(config);
     let _controller = Controller::install(
@@ -93,15 +104,15 @@ pub fn run(
         rx,
         facts,
     );
-    let _watchdog = start_watchdog();
+    // Fullscreen once the compositor has configured the window; READY=1 and watchdog pings
+    // after rendered frames.
+    let _surface = super::surface::install(&app, !windowed, systemd);
     // Receipts left over from before a restart print now.
     printer.wake();
     app.show().map_err(|e| KioskError::Window(e.to_string()))?;
     if std::env::var_os("GUICHET_BENCH_FIRST_FRAME").is_some() {
         bench_first_frame(&app);
     }
-    // Tell systemd (Type=notify) we are up once the window exists.
-    let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Ready]);
     slint::run_event_loop().map_err(|e| KioskError::Window(e.to_string()))?;
     Ok(())
 }
@@ -126,11 +137,13 @@ fn spawn_sync(
     location: &StoreLocation,
     events: Sender<UiEvent>,
     store: Weak<StoreWorker>,
+    status: StatusBoard,
 ) -> SyncWorker {
     let events = std::sync::Mutex::new(events);
     let languages = config.ui.languages.clone();
     crate::sync::spawn_sync_worker(Arc::new(config.clone()), location.clone(), move |event| {
         let online = event.connectivity.link == crate::sync::LinkState::Online;
+        status.sync_round(&event.connectivity);
         if let Ok(tx) = events.lock() {
             let _ = tx.send(UiEvent::Online(online));
         }
@@ -147,10 +160,12 @@ fn spawn_printer(
     config: &Config,
     location: &StoreLocation,
     events: Sender<UiEvent>,
+    status: StatusBoard,
 ) -> crate::printer::PrintWorker {
     use crate::printer::PrintOutcome;
     let events = std::sync::Mutex::new(events);
     crate::printer::spawn_print_worker(Arc::new(config.clone()), location.clone(), move |event| {
+        status.printed(&event.outcome);
         let ok = match event.outcome {
             PrintOutcome::Printed => true,
             PrintOutcome::Failed { .. } => false,
@@ -194,22 +209,4 @@ fn bench_first_frame(app: &AppWindow) {
         report("after_1s");
         let _ = slint::quit_event_loop();
     });
-}
-
-/// Pings the systemd watchdog from the UI thread, so a frozen event loop gets the kiosk
-/// restarted. Does nothing when not run under a watchdog.
-fn start_watchdog() -> Option<slint::Timer> {
-    let mut usec = 0;
-    if !sd_notify::watchdog_enabled(false, &mut usec) || usec == 0 {
-        return None;
-    }
-    let timer = slint::Timer::default();
-    timer.start(
-        slint::TimerMode::Repeated,
-        std::time::Duration::from_micros(usec / 2),
-        || {
-            let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Watchdog]);
-        },
-    );
-    Some(timer)
 }

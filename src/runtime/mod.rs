@@ -6,11 +6,16 @@
 //! UI. Only this module and `cli` may import every layer (see the layering test in
 //! `tests/foundation.rs`).
 //!
-//! - [`kiosk`]: `guichet kiosk`: window, workers, event routing, watchdog, start-up benchmark.
+//! - [`kiosk`]: `guichet kiosk`: window, workers, event routing, start-up benchmark.
 //! - [`store_worker`]: the touchscreen's database thread (saves, help flag, catalogue reloads).
+//! - [`watchdog`]: systemd's side (`MAINPID=`, `READY=1`, `WATCHDOG=1`, `STATUS=`), plain Rust.
+//! - [`surface`]: the kiosk window on its compositor: fullscreen that sticks, and the watchdog
+//!   fed by rendered frames.
 
 pub mod kiosk;
 pub mod store_worker;
+pub mod surface;
+pub mod watchdog;
 
 pub use kiosk::{KioskError, display_available};
 pub use store_worker::{HELP_REQUESTED_KEY, StoreWorker, load_catalogs};
