@@ -249,6 +249,9 @@ pub fn test_page(profile: &super::profile::Profile, config: &Config, tr: &Transl
             super::codepage::CodePage::Cp866 => "Съешь же ещё этих булок",
             super::codepage::CodePage::Cp1251 => "Їжак і ґава: Київ",
             super::codepage::CodePage::Cp1252 => "Œuvre, cœur, 10 €",
+            super::codepage::CodePage::Cp737 | super::codepage::CodePage::Cp1253 => "Ελληνικά",
+            super::codepage::CodePage::Cp862 => "שלום",
+            super::codepage::CodePage::Cp864 => "مرحبا بكم",
             _ => "Déjà vu, señor, Müller",
         };
         blocks.push(text(
