@@ -125,20 +125,63 @@ fn plan_text(
         visual,
     };
     if visual::has_rtl(text) {
-        // Shaped, wrapped and reordered once; then the first code page that holds every line.
+        // Shaped, wrapped and reordered once. The code page holding the most lines takes them;
+        // a line it cannot hold (a letter it lacks) is drawn on its own, not the whole paragraph.
         let paragraph = visual::visual_paragraph(text, columns);
-        let encoded = profile.code_pages.iter().find_map(|&(cp, n)| {
-            let lines: Option<Vec<(String, Vec<u8>)>> = paragraph
+        // (Reversed so that, of pages holding as many lines, the first preferred one wins.)
+        let best = profile
+            .code_pages
+            .iter()
+            .rev()
+            .map(|&(cp, n)| {
+                let encoded: Vec<Option<Vec<u8>>> = paragraph
+                    .lines
+                    .iter()
+                    .map(|line| cp.encode_shaped(line))
+                    .collect();
+                (n, encoded)
+            })
+            .max_by_key(|(_, encoded)| encoded.iter().filter(|e| e.is_some()).count())
+            // Only a page that holds right-to-left lines is worth splitting the paragraph for;
+            // otherwise it is drawn whole, wrapped to the paper's width rather than to columns.
+            .filter(|(_, encoded)| {
+                encoded
+                    .iter()
+                    .zip(&paragraph.lines)
+                    .any(|(e, line)| e.is_some() && visual::has_rtl(line))
+            });
+        if let Some((page, encoded)) = best {
+            let mut ops = Vec::new();
+            let mut run: Vec<(String, Vec<u8>)> = Vec::new();
+            for ((line, logical), bytes) in paragraph
                 .lines
                 .iter()
-                .map(|line| Some((line.clone(), cp.encode_shaped(line)?)))
-                .collect();
-            Some((n, lines?))
-        });
-        if let Some((page, lines)) = encoded
-            && !lines.is_empty()
-        {
-            return vec![text_op(page, lines, paragraph.rtl, true)];
+                .zip(&paragraph.logical)
+                .zip(encoded)
+            {
+                match bytes {
+                    Some(bytes) => run.push((line.clone(), bytes)),
+                    None => {
+                        if !run.is_empty() {
+                            ops.push(text_op(page, std::mem::take(&mut run), paragraph.rtl, true));
+                        }
+                        let style = TextStyle {
+                            px: drawn_px(profile, scale),
+                            bold,
+                            align,
+                        };
+                        ops.extend(drawn_lines(
+                            fonts.render(logical, &style, profile.width_dots),
+                            logical,
+                            &style,
+                        ));
+                    }
+                }
+            }
+            if !run.is_empty() {
+                ops.push(text_op(page, run, paragraph.rtl, true));
+            }
+            return ops;
         }
     } else {
         // Bidi isolation marks (from Fluent placeables) only matter to a bidi layout.
@@ -158,24 +201,35 @@ fn plan_text(
         }
     }
     let style = TextStyle {
-        px: profile.raster_text_px * f32::from(scale),
+        px: drawn_px(profile, scale),
         bold,
         align,
     };
-    drawn_lines(fonts.render(text, &style, profile.width_dots), text, align)
+    drawn_lines(fonts.render(text, &style, profile.width_dots), text, &style)
+}
+
+/// Font size of drawn text: the printer's own size for body text; for large text 1.5 times (not
+/// the 2 times of `GS !`): clearly larger, at about half the dots of double size.
+fn drawn_px(profile: &Profile, scale: u8) -> f32 {
+    if scale > 1 {
+        profile.raster_text_px * 1.5
+    } else {
+        profile.raster_text_px
+    }
 }
 
 /// A drawn paragraph as one image per line, each cut to its own ink (whole bytes wide) with a
 /// little air above and below: blank dots cost bytes on the wire (a full-width row is 72 bytes),
 /// and a short last line needs none of the width of the first. `ESC a` puts each line back where
 /// the layout had it (start = right for right-to-left text).
-fn drawn_lines(image: Bitmap, text: &str, align: TextAlign) -> Vec<Op> {
+fn drawn_lines(image: Bitmap, text: &str, style: &TextStyle) -> Vec<Op> {
     let first_strong_is_rtl = text
         .chars()
         .find(|c| c.is_alphabetic())
         .is_some_and(is_rtl_char);
-    let align = printer_align(align, first_strong_is_rtl);
-    let bands = ink_bands(&image);
+    let align = printer_align(style.align, first_strong_is_rtl);
+    // A band much shorter than a letter is a mark (dots, hamza) of the line next to it.
+    let bands = ink_bands(&image, (style.px * 0.45) as usize);
     if bands.is_empty() {
         return vec![Op::Feed(1)];
     }
@@ -210,8 +264,26 @@ fn drawn_lines(image: Bitmap, text: &str, align: TextAlign) -> Vec<Op> {
 }
 
 /// Row ranges (inclusive) of ink separated by blank rows: one per drawn line, or fewer where
-/// marks above and below Arabic letters join two lines.
-fn ink_bands(image: &Bitmap) -> Vec<(usize, usize)> {
+/// marks above and below Arabic letters join two lines. Bands shorter than `min_rows`, or closer
+/// than two rows, belong to their neighbour.
+fn ink_bands(image: &Bitmap, min_rows: usize) -> Vec<(usize, usize)> {
+    let mut merged: Vec<(usize, usize)> = Vec::new();
+    for band in ink_runs(image) {
+        match merged.last_mut() {
+            Some(last)
+                if band.0 - last.1 <= 2
+                    || band.1 - band.0 + 1 < min_rows
+                    || last.1 - last.0 + 1 < min_rows =>
+            {
+                last.1 = band.1;
+            }
+            _ => merged.push(band),
+        }
+    }
+    merged
+}
+
+fn ink_runs(image: &Bitmap) -> Vec<(usize, usize)> {
     let mut bands = Vec::new();
     let mut start = None;
     for y in 0..image.height() {
@@ -303,42 +375,28 @@ pub fn wrap(text: &str, columns: usize) -> Vec<String> {
 
 /// The exact bytes to send for `receipt` on a printer of `profile`.
 pub fn encode(receipt: &Receipt, profile: &Profile, fonts: &mut TextRenderer) -> Vec<u8> {
-    let mut e = Encoder::new();
-    e.init();
-    let mut page = None;
+    let mut e = Styled::new();
     for op in plan(receipt, profile, fonts) {
         match op {
             Op::Text {
-                page: n,
+                page,
                 lines,
                 bold,
                 scale,
                 align,
                 ..
             } => {
-                if page != Some(n) {
-                    e.code_page(n);
-                    page = Some(n);
-                }
+                e.page(page);
                 e.align(align);
-                if bold {
-                    e.bold(true);
-                }
-                if scale > 1 {
-                    e.size(scale, scale);
-                }
+                e.bold(bold);
+                e.size(scale, scale);
                 for (_, bytes) in &lines {
-                    e.text(bytes).line_feed();
-                }
-                if scale > 1 {
-                    e.size(1, 1);
-                }
-                if bold {
-                    e.bold(false);
+                    e.out.text(bytes).line_feed();
                 }
             }
             Op::Image { image, align } => {
-                e.align(align).raster(&image);
+                e.align(align);
+                e.out.raster(&image);
             }
             Op::Qr {
                 payload,
@@ -346,25 +404,105 @@ pub fn encode(receipt: &Receipt, profile: &Profile, fonts: &mut TextRenderer) ->
             } => {
                 e.align(Align::Center);
                 // The plan only chose native QR for a payload the command can carry.
-                let _ = e.qr(payload.as_bytes(), module_dots, QrErrorCorrection::M);
-                e.line_feed();
+                let _ = e
+                    .out
+                    .qr(payload.as_bytes(), module_dots, QrErrorCorrection::M);
+                e.out.line_feed();
             }
             Op::Feed(n) => {
-                e.feed_lines(n);
+                e.out.feed_lines(n);
             }
             Op::Rule => {
-                // ASCII: every code page has `-`, so the current one will do.
-                e.align(Align::Left)
-                    .text("-".repeat(profile.columns).as_bytes())
+                // Double-width dashes: the same line across the paper for half the bytes. ASCII:
+                // every code page has `-`, so the current one will do.
+                e.align(Align::Left);
+                e.bold(false);
+                e.size(2, 1);
+                e.out
+                    .text("-".repeat(profile.columns / 2).as_bytes())
                     .line_feed();
             }
         }
     }
-    e.align(Align::Left).feed_lines(TRAILING_FEED_LINES);
+    e.align(Align::Left);
+    e.out.feed_lines(TRAILING_FEED_LINES);
     if profile.cutter == Cutter::Partial {
-        e.cut(true);
+        e.out.cut(true);
     }
-    e.into_bytes()
+    e.out.into_bytes()
+}
+
+/// The encoder with the printer's current style, so a command is sent only when it changes
+/// something (every byte is wire time at 9600 baud).
+struct Styled {
+    out: Encoder,
+    page: u8,
+    align: Align,
+    bold: bool,
+    size: (u8, u8),
+}
+
+impl Styled {
+    /// After `ESC @`: code table 0, left, not bold, normal size.
+    fn new() -> Styled {
+        let mut out = Encoder::new();
+        out.init();
+        Styled {
+            out,
+            page: 0,
+            align: Align::Left,
+            bold: false,
+            size: (1, 1),
+        }
+    }
+
+    fn page(&mut self, n: u8) {
+        if self.page != n {
+            self.out.code_page(n);
+            self.page = n;
+        }
+    }
+
+    fn align(&mut self, align: Align) {
+        if self.align != align {
+            self.out.align(align);
+            self.align = align;
+        }
+    }
+
+    fn bold(&mut self, bold: bool) {
+        if self.bold != bold {
+            self.out.bold(bold);
+            self.bold = bold;
+        }
+    }
+
+    fn size(&mut self, width: u8, height: u8) {
+        if self.size != (width, height) {
+            self.out.size(width, height);
+            self.size = (width, height);
+        }
+    }
+}
+
+/// `image` cut to its ink and, if wider than `max_width`, narrowed to it (nearest neighbour).
+fn squeeze_to(image: &Bitmap, max_width: usize) -> Bitmap {
+    let Some((left, right)) = image.ink_columns() else {
+        return image.clone();
+    };
+    let ink = image.crop(left, 0, right + 1 - left, image.height());
+    if ink.width() <= max_width || max_width == 0 {
+        return ink;
+    }
+    let mut out = Bitmap::new(max_width, ink.height());
+    for y in 0..ink.height() {
+        for x in 0..max_width {
+            if ink.get(x * ink.width() / max_width, y) {
+                out.set(x, y);
+            }
+        }
+    }
+    out
 }
 
 /// What the paper would look like: white background, black dots, 1 pixel per dot.
@@ -393,12 +531,18 @@ pub fn preview(receipt: &Receipt, profile: &Profile, fonts: &mut TextRenderer) -
                 for (line, _) in lines {
                     // A visual line is drawn as the printer prints it: its characters (already
                     // shaped presentation forms) left to right, with no reordering (LRO … PDF).
+                    let cells = line.chars().count() * CELL_WIDTH * s;
                     let shown = if visual {
                         format!("\u{202D}{line}\u{202C}")
                     } else {
                         line
                     };
-                    let glyphs = fonts.render(&shown, &style, width);
+                    let mut glyphs = fonts.render(&shown, &style, width * 2);
+                    if visual {
+                        // The printer gives each character a 12-dot cell: squeeze our
+                        // proportional drawing into the width the printer's line takes.
+                        glyphs = squeeze_to(&glyphs, cells.min(width));
+                    }
                     let ink = glyphs.ink_columns().map_or(0, |(l, r)| r + 1 - l.min(r));
                     let shift = match align {
                         Align::Left => 0,
@@ -408,7 +552,7 @@ pub fn preview(receipt: &Receipt, profile: &Profile, fonts: &mut TextRenderer) -
                     let left = glyphs.ink_columns().map_or(0, |(l, _)| l);
                     let mut row = Bitmap::new(width, (LINE_DOTS - 6) * s + 6);
                     for y in 0..glyphs.height().min(row.height()) {
-                        for x in left..width {
+                        for x in left..glyphs.width() {
                             if glyphs.get(x, y) {
                                 row.set(x - left + shift, y);
                             }
@@ -436,8 +580,9 @@ pub fn preview(receipt: &Receipt, profile: &Profile, fonts: &mut TextRenderer) -
             }
             Op::Feed(n) => pieces.push((Bitmap::new(width, usize::from(n) * LINE_DOTS), 0)),
             Op::Rule => {
+                // Double-width dashes, as sent.
                 let mut rule = Bitmap::new(width, LINE_DOTS);
-                for x in (0..width).filter(|x| x % CELL_WIDTH < CELL_WIDTH - 4) {
+                for x in (0..width).filter(|x| x % (2 * CELL_WIDTH) < 2 * CELL_WIDTH - 8) {
                     for y in 12..14 {
                         rule.set(x, y);
                     }

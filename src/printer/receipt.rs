@@ -114,15 +114,21 @@ pub fn qr_payload(config: &Config, reference: &str) -> (String, bool) {
     }
 }
 
-/// `2026-03-14 10:32`: unambiguous in every language, no month names to translate.
-fn format_datetime(t: OffsetDateTime) -> String {
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute()
+/// "27 November 2026, 04:20" in the resident's language: the touchscreen's own `date-format` and
+/// `month-N` messages, so paper and screen write a date the same way.
+pub fn format_datetime(tr: &Translations, locale: &str, t: OffsetDateTime) -> String {
+    tr.format(
+        locale,
+        "date-format",
+        &[
+            ("day", Arg::from(i64::from(t.day()))),
+            (
+                "month",
+                Arg::from(tr.text(locale, &format!("month-{}", u8::from(t.month())))),
+            ),
+            ("year", Arg::Str(t.year().to_string())),
+            ("time", Arg::from(format!("{:02}:{:02}", t.hour(), t.minute()))),
+        ],
     )
 }
 
@@ -137,7 +143,10 @@ fn text(text: String, bold: bool, align: TextAlign) -> Block {
     }
 }
 
-/// Lays out the receipt for `facts` in its language.
+/// Lays out the receipt for `facts` in its language. Wherever the confirmation screen says the same
+/// thing (heading, reference, what happens next, whom to call) the receipt uses the screen's own
+/// message, so the resident reads the same words on both. Body text is the printer's standard
+/// size; the reference and "keep this receipt" are double size.
 pub fn layout(facts: &ReceiptFacts, tr: &Translations) -> Receipt {
     let l = facts.locale.as_str();
     let mut blocks = Vec::new();
@@ -151,7 +160,7 @@ pub fn layout(facts: &ReceiptFacts, tr: &Translations) -> Receipt {
         blocks.push(text(facts.site.clone(), false, TextAlign::Center));
     }
     blocks.push(Block::Rule);
-    blocks.push(text(tr.text(l, "receipt-heading"), true, TextAlign::Center));
+    blocks.push(text(tr.text(l, "confirm-title"), true, TextAlign::Center));
     blocks.push(Block::Feed(1));
     blocks.push(text(
         tr.format(
@@ -166,14 +175,17 @@ pub fn layout(facts: &ReceiptFacts, tr: &Translations) -> Receipt {
         tr.format(
             l,
             "receipt-date",
-            &[("datetime", Arg::from(format_datetime(facts.submitted_at)))],
+            &[(
+                "datetime",
+                Arg::from(format_datetime(tr, l, facts.submitted_at)),
+            )],
         ),
         false,
         TextAlign::Start,
     ));
     blocks.push(Block::Feed(1));
     blocks.push(text(
-        tr.text(l, "receipt-reference"),
+        tr.text(l, "confirm-reference"),
         false,
         TextAlign::Center,
     ));
@@ -192,12 +204,17 @@ pub fn layout(facts: &ReceiptFacts, tr: &Translations) -> Receipt {
     };
     blocks.push(text(tr.text(l, scan), false, TextAlign::Center));
     blocks.push(Block::Rule);
-    blocks.push(text(tr.text(l, "receipt-next"), false, TextAlign::Start));
+    blocks.push(text(
+        tr.text(l, "confirm-next-title"),
+        true,
+        TextAlign::Start,
+    ));
+    blocks.push(text(tr.text(l, "confirm-next"), false, TextAlign::Start));
     if !facts.help_contact.is_empty() {
         blocks.push(text(
             tr.format(
                 l,
-                "receipt-contact",
+                "confirm-contact",
                 &[("contact", Arg::from(facts.help_contact.as_str()))],
             ),
             false,
@@ -216,7 +233,12 @@ pub fn layout(facts: &ReceiptFacts, tr: &Translations) -> Receipt {
         ));
     }
     blocks.push(Block::Feed(1));
-    blocks.push(text(tr.text(l, "receipt-keep"), true, TextAlign::Center));
+    blocks.push(Block::Text {
+        text: tr.text(l, "receipt-keep"),
+        bold: true,
+        large: true,
+        align: TextAlign::Center,
+    });
     Receipt { blocks }
 }
 
@@ -260,11 +282,7 @@ pub fn test_page(profile: &super::profile::Profile, config: &Config, tr: &Transl
             TextAlign::Start,
         ));
     }
-    blocks.push(text(
-        tr.text("ar", "receipt-heading"),
-        false,
-        TextAlign::Start,
-    ));
+    blocks.push(text(tr.text("ar", "confirm-title"), false, TextAlign::Start));
     blocks.push(Block::Rule);
     blocks.push(text(
         tr.text("en", "receipt-test-ok"),
@@ -312,16 +330,17 @@ mod tests {
     fn receipt_has_everything_in_the_residents_language() {
         let tr = Translations::load().unwrap();
         let r = layout(&facts("fr"), &tr);
-        let all = texts(&r).join("\n");
+        let all = texts(&r).join("\n").replace(['\u{2068}', '\u{2069}'], "");
         for expected in [
             "Example Council",
             "Central Library",
             "Pothole",
-            "2026-03-14 10:32",
+            "14 mars 2026 à 10:32",
             "LIB2-00042-K",
             "alice",
             "0800 555 0100",
-            "Votre référence",
+            "Votre numéro de référence",
+            "Demande enregistrée",
         ] {
             assert!(all.contains(expected), "{expected:?} missing from {all}");
         }
@@ -342,6 +361,40 @@ mod tests {
         let all = texts(&layout(&f, &tr)).join("\n");
         assert!(all.starts_with("COPY"), "{all}");
         assert!(!all.contains("Assisted"), "{all}");
+    }
+
+    #[test]
+    fn dates_are_written_in_every_language_as_on_the_screen() {
+        let tr = Translations::load().unwrap();
+        let t = time::macros::datetime!(2026-11-27 04:20 UTC);
+        let plain = |s: String| s.replace(['\u{2068}', '\u{2069}'], "");
+        assert_eq!(plain(format_datetime(&tr, "en", t)), "27 November 2026, 04:20");
+        assert_eq!(plain(format_datetime(&tr, "fr", t)), "27 novembre 2026 à 04:20");
+        assert_eq!(plain(format_datetime(&tr, "uk", t)), "27 листопада 2026, 04:20");
+        assert_eq!(
+            plain(format_datetime(&tr, "es", t)),
+            "27 de noviembre de 2026, 04:20"
+        );
+        assert!(plain(format_datetime(&tr, "ar", t)).contains("نوفمبر"));
+        for locale in crate::i18n::SUPPORTED_LOCALES {
+            let s = plain(format_datetime(&tr, locale, t));
+            assert!(!s.contains("2026-11"), "{locale}: {s}");
+            assert!(s.contains("04:20") && s.contains("2026"), "{locale}: {s}");
+        }
+    }
+
+    #[test]
+    fn the_receipt_says_what_the_screen_says_and_keep_is_large() {
+        let tr = Translations::load().unwrap();
+        for locale in crate::i18n::SUPPORTED_LOCALES {
+            let r = layout(&facts(locale), &tr);
+            let all = texts(&r).join("\n");
+            for id in ["confirm-title", "confirm-reference", "confirm-next"] {
+                assert!(all.contains(&tr.text(locale, id)), "{locale}: {id}");
+            }
+            assert!(r.blocks.iter().any(|b| matches!(b,
+                Block::Text { text, large: true, .. } if *text == tr.text(locale, "receipt-keep"))));
+        }
     }
 
     #[test]

@@ -225,6 +225,9 @@ pub const BIDI_CONTROLS: [char; 12] = [
 pub struct VisualParagraph {
     /// Lines, top to bottom, each in the order the printer prints its characters.
     pub lines: Vec<String>,
+    /// The same lines shaped but in logical order (bidi marks kept), for drawing one that no
+    /// code page holds.
+    pub logical: Vec<String>,
     /// The paragraph direction (from its first strong character).
     pub rtl: bool,
 }
@@ -236,11 +239,14 @@ pub fn visual_paragraph(text: &str, columns: usize) -> VisualParagraph {
     let Some(para) = info.paragraphs.first() else {
         return VisualParagraph {
             lines: Vec::new(),
+            logical: Vec::new(),
             rtl: false,
         };
     };
     let rtl = para.level.is_rtl();
-    let lines = super::compose::wrap_ranges(&shaped, columns)
+    let ranges = super::compose::wrap_ranges(&shaped, columns);
+    let logical = ranges.iter().map(|r| shaped[r.clone()].to_string()).collect();
+    let lines = ranges
         .into_iter()
         .map(|range| {
             let (levels, runs) = info.visual_runs(para, range);
@@ -257,7 +263,11 @@ pub fn visual_paragraph(text: &str, columns: usize) -> VisualParagraph {
             line
         })
         .collect();
-    VisualParagraph { lines, rtl }
+    VisualParagraph {
+        lines,
+        logical,
+        rtl,
+    }
 }
 
 #[cfg(test)]
