@@ -220,12 +220,20 @@ mod tests {
     fn arabic_presentation_forms_land_on_cp864_bytes() {
         // Spot checks against IBM/Microsoft's CP864 chart.
         let cp = CodePage::Cp864;
-        assert_eq!(cp.encode("\u{FE8D}\u{FE91}"), Some(vec![0xC7, 0xC8]), "alef, beh initial");
+        assert_eq!(
+            cp.encode("\u{FE8D}\u{FE91}"),
+            Some(vec![0xC7, 0xC8]),
+            "alef, beh initial"
+        );
         assert_eq!(cp.encode("\u{FEFB}"), Some(vec![0x9D]), "lam-alef");
         assert_eq!(cp.encode("\u{0661}\u{060C}"), Some(vec![0xB1, 0xAC]));
         assert_eq!(cp.encode("%"), None, "0x25 is the Arabic percent sign");
         assert_eq!(cp.encode("\u{066A}"), Some(vec![0x25]));
-        assert_eq!(cp.encode("*"), None, "0x2A differs between IBM's and Microsoft's tables");
+        assert_eq!(
+            cp.encode("*"),
+            None,
+            "0x2A differs between IBM's and Microsoft's tables"
+        );
         assert_eq!(cp.decode_byte(0x2A), None);
         // Abstract letters are not there: only shaped text can be sent.
         assert_eq!(cp.encode("\u{0628}"), None);
@@ -257,7 +265,10 @@ mod tests {
         // shape for every position), so "initial → isolated" is used for those alone.
         let lacking_initial: Vec<char> = ('\u{0626}'..='\u{064A}')
             .filter(|&c| form_char(c, Form::Initial).is_some())
-            .filter(|&c| cp.encode_char(form_char(c, Form::Initial).unwrap()).is_none())
+            .filter(|&c| {
+                cp.encode_char(form_char(c, Form::Initial).unwrap())
+                    .is_none()
+            })
             .collect();
         assert_eq!(lacking_initial, ['\u{0637}', '\u{0638}']);
     }

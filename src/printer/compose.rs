@@ -153,11 +153,8 @@ fn plan_text(
         if let Some((page, encoded)) = best {
             let mut ops = Vec::new();
             let mut run: Vec<(String, Vec<u8>)> = Vec::new();
-            for ((line, logical), bytes) in paragraph
-                .lines
-                .iter()
-                .zip(&paragraph.logical)
-                .zip(encoded)
+            for ((line, logical), bytes) in
+                paragraph.lines.iter().zip(&paragraph.logical).zip(encoded)
             {
                 match bytes {
                     Some(bytes) => run.push((line.clone(), bytes)),
@@ -208,11 +205,11 @@ fn plan_text(
     drawn_lines(fonts.render(text, &style, profile.width_dots), text, &style)
 }
 
-/// Font size of drawn text: the printer's own size for body text; for large text 1.5 times (not
+/// Font size of drawn text: the printer's own size for body text; for large text 1.3 times (not
 /// the 2 times of `GS !`): clearly larger, at about half the dots of double size.
 fn drawn_px(profile: &Profile, scale: u8) -> f32 {
     if scale > 1 {
-        profile.raster_text_px * 1.5
+        profile.raster_text_px * 1.3
     } else {
         profile.raster_text_px
     }

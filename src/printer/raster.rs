@@ -275,10 +275,10 @@ impl TextRenderer {
             families.into(),
         )));
         builder.push_default(StyleProperty::FontSize(style.px));
-        // Noto Sans Arabic's own line gap is made for screens; 1.4 em still clears the marks
+        // Noto Sans Arabic's own line gap is made for screens; 1.3 em still clears the marks
         // above and below Arabic letters and saves paper (and bytes on the wire: the rows
         // between two drawn lines are sent too).
-        builder.push_default(StyleProperty::LineHeight(LineHeight::FontSizeRelative(1.4)));
+        builder.push_default(StyleProperty::LineHeight(LineHeight::FontSizeRelative(1.3)));
         builder.push_default(StyleProperty::FontWeight(if style.bold {
             FontWeight::BOLD
         } else {

@@ -127,7 +127,10 @@ pub fn format_datetime(tr: &Translations, locale: &str, t: OffsetDateTime) -> St
                 Arg::from(tr.text(locale, &format!("month-{}", u8::from(t.month())))),
             ),
             ("year", Arg::Str(t.year().to_string())),
-            ("time", Arg::from(format!("{:02}:{:02}", t.hour(), t.minute()))),
+            (
+                "time",
+                Arg::from(format!("{:02}:{:02}", t.hour(), t.minute())),
+            ),
         ],
     )
 }
@@ -282,7 +285,11 @@ pub fn test_page(profile: &super::profile::Profile, config: &Config, tr: &Transl
             TextAlign::Start,
         ));
     }
-    blocks.push(text(tr.text("ar", "confirm-title"), false, TextAlign::Start));
+    blocks.push(text(
+        tr.text("ar", "confirm-title"),
+        false,
+        TextAlign::Start,
+    ));
     blocks.push(Block::Rule);
     blocks.push(text(
         tr.text("en", "receipt-test-ok"),
@@ -368,9 +375,18 @@ mod tests {
         let tr = Translations::load().unwrap();
         let t = time::macros::datetime!(2026-11-27 04:20 UTC);
         let plain = |s: String| s.replace(['\u{2068}', '\u{2069}'], "");
-        assert_eq!(plain(format_datetime(&tr, "en", t)), "27 November 2026, 04:20");
-        assert_eq!(plain(format_datetime(&tr, "fr", t)), "27 novembre 2026 à 04:20");
-        assert_eq!(plain(format_datetime(&tr, "uk", t)), "27 листопада 2026, 04:20");
+        assert_eq!(
+            plain(format_datetime(&tr, "en", t)),
+            "27 November 2026, 04:20"
+        );
+        assert_eq!(
+            plain(format_datetime(&tr, "fr", t)),
+            "27 novembre 2026 à 04:20"
+        );
+        assert_eq!(
+            plain(format_datetime(&tr, "uk", t)),
+            "27 листопада 2026, 04:20"
+        );
         assert_eq!(
             plain(format_datetime(&tr, "es", t)),
             "27 de noviembre de 2026, 04:20"
@@ -392,8 +408,10 @@ mod tests {
             for id in ["confirm-title", "confirm-reference", "confirm-next"] {
                 assert!(all.contains(&tr.text(locale, id)), "{locale}: {id}");
             }
-            assert!(r.blocks.iter().any(|b| matches!(b,
-                Block::Text { text, large: true, .. } if *text == tr.text(locale, "receipt-keep"))));
+            assert!(
+                r.blocks.iter().any(|b| matches!(b,
+                Block::Text { text, large: true, .. } if *text == tr.text(locale, "receipt-keep")))
+            );
         }
     }
 

@@ -37,8 +37,9 @@ fn joining(c: char) -> Joining {
     match c as u32 {
         0x0621 => Joining::None,
         0x0622..=0x0625 | 0x0627 | 0x0629 | 0x062F..=0x0632 | 0x0648 => Joining::Right,
-        0x0626 | 0x0628 | 0x062A..=0x062E | 0x0633..=0x063A | 0x0641..=0x0647 | 0x0649
-        | 0x064A => Joining::Dual,
+        0x0626 | 0x0628 | 0x062A..=0x062E | 0x0633..=0x063A | 0x0641..=0x0647 | 0x0649 | 0x064A => {
+            Joining::Dual
+        }
         0x0640 => Joining::Causing,
         0x064B..=0x065F | 0x0670 => Joining::Transparent,
         _ => Joining::None,
@@ -48,24 +49,24 @@ fn joining(c: char) -> Joining {
 /// Presentation forms `[isolated, final, initial, medial]` (0 = none) of each letter, from the
 /// decompositions of U+FE80..U+FEF4 in `UnicodeData.txt`.
 const FORMS: [(u32, [u32; 4]); 36] = [
-    (0x0621, [0xFE80, 0, 0, 0]),               // HAMZA
-    (0x0622, [0xFE81, 0xFE82, 0, 0]),          // ALEF WITH MADDA ABOVE
-    (0x0623, [0xFE83, 0xFE84, 0, 0]),          // ALEF WITH HAMZA ABOVE
-    (0x0624, [0xFE85, 0xFE86, 0, 0]),          // WAW WITH HAMZA ABOVE
-    (0x0625, [0xFE87, 0xFE88, 0, 0]),          // ALEF WITH HAMZA BELOW
+    (0x0621, [0xFE80, 0, 0, 0]),                // HAMZA
+    (0x0622, [0xFE81, 0xFE82, 0, 0]),           // ALEF WITH MADDA ABOVE
+    (0x0623, [0xFE83, 0xFE84, 0, 0]),           // ALEF WITH HAMZA ABOVE
+    (0x0624, [0xFE85, 0xFE86, 0, 0]),           // WAW WITH HAMZA ABOVE
+    (0x0625, [0xFE87, 0xFE88, 0, 0]),           // ALEF WITH HAMZA BELOW
     (0x0626, [0xFE89, 0xFE8A, 0xFE8B, 0xFE8C]), // YEH WITH HAMZA ABOVE
-    (0x0627, [0xFE8D, 0xFE8E, 0, 0]),          // ALEF
+    (0x0627, [0xFE8D, 0xFE8E, 0, 0]),           // ALEF
     (0x0628, [0xFE8F, 0xFE90, 0xFE91, 0xFE92]), // BEH
-    (0x0629, [0xFE93, 0xFE94, 0, 0]),          // TEH MARBUTA
+    (0x0629, [0xFE93, 0xFE94, 0, 0]),           // TEH MARBUTA
     (0x062A, [0xFE95, 0xFE96, 0xFE97, 0xFE98]), // TEH
     (0x062B, [0xFE99, 0xFE9A, 0xFE9B, 0xFE9C]), // THEH
     (0x062C, [0xFE9D, 0xFE9E, 0xFE9F, 0xFEA0]), // JEEM
     (0x062D, [0xFEA1, 0xFEA2, 0xFEA3, 0xFEA4]), // HAH
     (0x062E, [0xFEA5, 0xFEA6, 0xFEA7, 0xFEA8]), // KHAH
-    (0x062F, [0xFEA9, 0xFEAA, 0, 0]),          // DAL
-    (0x0630, [0xFEAB, 0xFEAC, 0, 0]),          // THAL
-    (0x0631, [0xFEAD, 0xFEAE, 0, 0]),          // REH
-    (0x0632, [0xFEAF, 0xFEB0, 0, 0]),          // ZAIN
+    (0x062F, [0xFEA9, 0xFEAA, 0, 0]),           // DAL
+    (0x0630, [0xFEAB, 0xFEAC, 0, 0]),           // THAL
+    (0x0631, [0xFEAD, 0xFEAE, 0, 0]),           // REH
+    (0x0632, [0xFEAF, 0xFEB0, 0, 0]),           // ZAIN
     (0x0633, [0xFEB1, 0xFEB2, 0xFEB3, 0xFEB4]), // SEEN
     (0x0634, [0xFEB5, 0xFEB6, 0xFEB7, 0xFEB8]), // SHEEN
     (0x0635, [0xFEB9, 0xFEBA, 0xFEBB, 0xFEBC]), // SAD
@@ -81,8 +82,8 @@ const FORMS: [(u32, [u32; 4]); 36] = [
     (0x0645, [0xFEE1, 0xFEE2, 0xFEE3, 0xFEE4]), // MEEM
     (0x0646, [0xFEE5, 0xFEE6, 0xFEE7, 0xFEE8]), // NOON
     (0x0647, [0xFEE9, 0xFEEA, 0xFEEB, 0xFEEC]), // HEH
-    (0x0648, [0xFEED, 0xFEEE, 0, 0]),          // WAW
-    (0x0649, [0xFEEF, 0xFEF0, 0, 0]),          // ALEF MAKSURA
+    (0x0648, [0xFEED, 0xFEEE, 0, 0]),           // WAW
+    (0x0649, [0xFEEF, 0xFEF0, 0, 0]),           // ALEF MAKSURA
     (0x064A, [0xFEF1, 0xFEF2, 0xFEF3, 0xFEF4]), // YEH
 ];
 
@@ -125,7 +126,9 @@ pub fn form_char(c: char, form: Form) -> Option<char> {
 /// The letter and form a presentation form stands for (the inverse of shaping one letter).
 pub fn form_of(presentation: char) -> Option<(char, Form)> {
     FORMS.iter().find_map(|(base, forms)| {
-        let i = forms.iter().position(|&f| f != 0 && f == presentation as u32)?;
+        let i = forms
+            .iter()
+            .position(|&f| f != 0 && f == presentation as u32)?;
         let form = [Form::Isolated, Form::Final, Form::Initial, Form::Medial][i];
         Some((char::from_u32(*base)?, form))
     })
@@ -151,9 +154,8 @@ pub fn shape(text: &str) -> String {
             .find(|j| *j != Joining::Transparent)
             .unwrap_or(Joining::None)
     };
-    let after_index = |i: usize| {
-        (i + 1..chars.len()).find(|&k| joining(chars[k]) != Joining::Transparent)
-    };
+    let after_index =
+        |i: usize| (i + 1..chars.len()).find(|&k| joining(chars[k]) != Joining::Transparent);
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
     while i < chars.len() {
@@ -245,7 +247,10 @@ pub fn visual_paragraph(text: &str, columns: usize) -> VisualParagraph {
     };
     let rtl = para.level.is_rtl();
     let ranges = super::compose::wrap_ranges(&shaped, columns);
-    let logical = ranges.iter().map(|r| shaped[r.clone()].to_string()).collect();
+    let logical = ranges
+        .iter()
+        .map(|r| shaped[r.clone()].to_string())
+        .collect();
     let lines = ranges
         .into_iter()
         .map(|range| {
@@ -311,7 +316,10 @@ mod tests {
         assert_eq!(p.lines.len(), 1);
         // Read right to left: رقم, then 42, then (LIB2); printed left to right that is
         // "(LIB2) 42 مقر" with the Arabic letters reversed and the brackets mirrored.
-        let expected = format!("(LIB2) 42 {}", shape("رقم").chars().rev().collect::<String>());
+        let expected = format!(
+            "(LIB2) 42 {}",
+            shape("رقم").chars().rev().collect::<String>()
+        );
         assert_eq!(p.lines[0], expected);
         let p = visual_paragraph("Hello", 40);
         assert!(!p.rtl);
