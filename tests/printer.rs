@@ -622,7 +622,7 @@ fn arabic_is_code_page_text_in_visual_order_where_the_printer_has_cp864() {
     .unwrap();
     let (cmds, _) = render_and_decode(&dir, Some(&config), &arabic, "ar-zj.bin");
     assert!(cmds.unknown().is_empty(), "{:?}", cmds.unknown());
-    assert!(!cmds.iter().any(|c| *c == Cmd::CodePage(37)));
+    assert!(!cmds.contains(&Cmd::CodePage(37)));
     assert!(cmds.rasters().len() >= 6, "{} images", cmds.rasters().len());
     assert!(cmds.rasters().iter().all(|(w, _, _)| *w <= 384 / 8));
     let right_aligned = cmds
