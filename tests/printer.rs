@@ -57,7 +57,12 @@ code = "LIB2"
 site = "Central Library"
 council = "Example Council"
 help_contact = "0800 555 0100"
+help_hours = "Monday to Friday, 9:00-17:00"
+response_days = 10
 data_dir = "{}"
+[device.by_language.fr]
+council = "Mairie d'Exemple"
+help_hours = "du lundi au vendredi, 9 h - 17 h"
 [central]
 kind = "none"
 status_url = "https://council.example/track/{{reference}}"
@@ -135,9 +140,12 @@ fn receipts_over_a_serial_line() {
     // Paragraphs wrap at spaces: read them as one text.
     let text = got.text().replace('\n', " ");
     for expected in [
-        "Example Council",
+        // The council's French name, the site's only name.
+        "Mairie d'Exemple",
         "Central Library",
         "Demande enregistrée",
+        "Horaires : du lundi au vendredi, 9 h - 17 h",
+        "La mairie s'engage à traiter votre demande sous 10 jours ouvrés.",
         "Service : Nid-de-poule ou route abîmée",
         "Avec l'aide de alice",
         "Si vous avez une question, appelez le 0800 555 0100.",
@@ -220,9 +228,11 @@ fn receipts_over_a_serial_line() {
         [format!("https://council.example/track/{second}")],
         "printed exactly once"
     );
+    let english = fake.received().text().replace('\n', " ");
+    assert!(english.contains("Request saved"), "in English this time");
     assert!(
-        fake.received().text().contains("Request saved"),
-        "in English this time"
+        english.contains("Example Council") && english.contains("Opening hours: Monday to Friday"),
+        "{english}"
     );
 
     // --- Cover open and near-end are told apart; near-end still prints. -----------------------

@@ -6,6 +6,11 @@ receipt-date = التاريخ: { $datetime }
 # these lines then print as text, not as a picture.
 receipt-scan-status = امسح الرمز بهاتفك لمتابعة طلبك.
 receipt-scan-reference = يحتوي الرمز على رقمك المرجعي.
+receipt-timescale = { $days ->
+    [one] تهدف البلدية للرد على طلبك خلال يوم عمل واحد.
+   *[other] تهدف البلدية للرد على طلبك خلال { $days } من أيام العمل.
+}
+receipt-help-hours = ساعات العمل: { $hours }
 receipt-assisted-by = بمساعدة { $name }
 receipt-keep = يرجى الاحتفاظ بهذه الورقة.
 receipt-test-heading = صفحة اختبار الطابعة

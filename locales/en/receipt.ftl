@@ -6,6 +6,11 @@ receipt-service = Service: { $service }
 receipt-date = Date: { $datetime }
 receipt-scan-status = Scan the code to follow your request online.
 receipt-scan-reference = The code holds your reference.
+receipt-timescale = { $days ->
+    [one] The council aims to deal with your request within one working day.
+   *[other] The council aims to deal with your request within { $days } working days.
+}
+receipt-help-hours = Opening hours: { $hours }
 receipt-assisted-by = Assisted by { $name }
 receipt-keep = Please keep this receipt.
 receipt-test-heading = Printer test page

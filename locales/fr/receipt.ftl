@@ -4,6 +4,11 @@ receipt-service = Service : { $service }
 receipt-date = Date : { $datetime }
 receipt-scan-status = Scannez le code pour suivre votre demande en ligne.
 receipt-scan-reference = Le code contient votre référence.
+receipt-timescale = { $days ->
+    [one] La mairie s'engage à traiter votre demande sous un jour ouvré.
+   *[other] La mairie s'engage à traiter votre demande sous { $days } jours ouvrés.
+}
+receipt-help-hours = Horaires : { $hours }
 receipt-assisted-by = Avec l'aide de { $name }
 receipt-keep = Conservez ce reçu.
 receipt-test-heading = Page de test de l'imprimante

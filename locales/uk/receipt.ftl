@@ -4,6 +4,11 @@ receipt-service = Послуга: { $service }
 receipt-date = Дата: { $datetime }
 receipt-scan-status = Скануйте код, щоб стежити за зверненням онлайн.
 receipt-scan-reference = Код містить ваш номер звернення.
+receipt-timescale = { $days ->
+    [one] Муніципалітет прагне розглянути звернення протягом { $days } робочого дня.
+   *[other] Муніципалітет прагне розглянути звернення протягом { $days } робочих днів.
+}
+receipt-help-hours = Години роботи: { $hours }
 receipt-assisted-by = За допомогою: { $name }
 receipt-keep = Збережіть цю квитанцію.
 receipt-test-heading = Тестова сторінка принтера

@@ -217,6 +217,8 @@ pub(super) fn bench_receipt(ctx: &Context, json: bool) -> Result<(), CliError> {
         qr_is_url,
         assisted_by: None,
         help_contact: non_empty(&config.device.help_contact, "0800 555 0100"),
+        help_hours: config.device.help_hours.clone(),
+        response_days: config.device.response_days,
         reprint: false,
     };
     let receipts = [

@@ -50,9 +50,9 @@ pub struct ReceiptFacts {
     pub reference: String,
     /// The resident's language.
     pub locale: String,
-    /// `device.council`.
+    /// `device.council`, in the resident's language where the configuration has it.
     pub council: String,
-    /// `device.site`.
+    /// `device.site`, likewise.
     pub site: String,
     /// The service's name in the resident's language (its code when the catalogue lacks it).
     pub service_name: String,
@@ -66,6 +66,10 @@ pub struct ReceiptFacts {
     pub assisted_by: Option<String>,
     /// `device.help_contact`.
     pub help_contact: String,
+    /// `device.help_hours`, in the resident's language where the configuration has it.
+    pub help_hours: String,
+    /// `device.response_days`: the council's timescale.
+    pub response_days: Option<u32>,
     /// A staff reprint: marked as a copy.
     pub reprint: bool,
 }
@@ -92,16 +96,18 @@ impl ReceiptFacts {
         let (qr_payload, qr_is_url) = qr_payload(config, &row.reference);
         Ok(ReceiptFacts {
             reference: row.reference,
-            locale: row.locale,
-            council: config.device.council.clone(),
-            site: config.device.site.clone(),
+            council: config.device.council_in(&row.locale).to_string(),
+            site: config.device.site_in(&row.locale).to_string(),
+            help_hours: config.device.help_hours_in(&row.locale).to_string(),
             service_name,
             submitted_at,
             qr_payload,
             qr_is_url,
             assisted_by: row.assisted_by,
             help_contact: config.device.help_contact.clone(),
+            response_days: config.device.response_days,
             reprint,
+            locale: row.locale,
         })
     }
 }
@@ -213,12 +219,34 @@ pub fn layout(facts: &ReceiptFacts, tr: &Translations) -> Receipt {
         TextAlign::Start,
     ));
     blocks.push(text(tr.text(l, "confirm-next"), false, TextAlign::Start));
+    if let Some(days) = facts.response_days {
+        blocks.push(text(
+            tr.format(
+                l,
+                "receipt-timescale",
+                &[("days", Arg::from(i64::from(days)))],
+            ),
+            false,
+            TextAlign::Start,
+        ));
+    }
     if !facts.help_contact.is_empty() {
         blocks.push(text(
             tr.format(
                 l,
                 "confirm-contact",
                 &[("contact", Arg::from(facts.help_contact.as_str()))],
+            ),
+            false,
+            TextAlign::Start,
+        ));
+    }
+    if !facts.help_hours.is_empty() {
+        blocks.push(text(
+            tr.format(
+                l,
+                "receipt-help-hours",
+                &[("hours", Arg::from(facts.help_hours.as_str()))],
             ),
             false,
             TextAlign::Start,
@@ -319,6 +347,8 @@ mod tests {
             qr_is_url: false,
             assisted_by: Some("alice".into()),
             help_contact: "0800 555 0100".into(),
+            help_hours: "9:00-17:00".into(),
+            response_days: Some(10),
             reprint: false,
         }
     }
@@ -348,6 +378,8 @@ mod tests {
             "0800 555 0100",
             "Votre numéro de référence",
             "Demande enregistrée",
+            "10 jours ouvrés",
+            "9:00-17:00",
         ] {
             assert!(all.contains(expected), "{expected:?} missing from {all}");
         }
