@@ -221,27 +221,25 @@ pub(super) fn bench_receipt(ctx: &Context, json: bool) -> Result<(), CliError> {
         response_days: config.device.response_days,
         reprint: false,
     };
+    // Council, site and help hours in each receipt's language where the configuration has them.
+    let in_language = |locale: &str, service_name: &str| ReceiptFacts {
+        locale: locale.into(),
+        service_name: service_name.into(),
+        council: non_empty(config.device.council_in(locale), "Example City Council"),
+        site: non_empty(config.device.site_in(locale), "Central Library"),
+        help_hours: config.device.help_hours_in(locale).to_string(),
+        ..facts.clone()
+    };
     let receipts = [
         ("English", layout(&facts, &translations)),
         (
             "Arabic",
-            layout(
-                &ReceiptFacts {
-                    locale: "ar".into(),
-                    service_name: "حفرة أو طريق تالف".into(),
-                    ..facts.clone()
-                },
-                &translations,
-            ),
+            layout(&in_language("ar", "حفرة أو طريق تالف"), &translations),
         ),
         (
             "Ukrainian",
             layout(
-                &ReceiptFacts {
-                    locale: "uk".into(),
-                    service_name: "Яма або пошкоджена дорога".into(),
-                    ..facts.clone()
-                },
+                &in_language("uk", "Яма або пошкоджена дорога"),
                 &translations,
             ),
         ),
