@@ -120,25 +120,10 @@ pub fn qr_payload(config: &Config, reference: &str) -> (String, bool) {
     }
 }
 
-/// "27 November 2026, 04:20" in the resident's language: the touchscreen's own `date-format` and
-/// `month-N` messages, so paper and screen write a date the same way.
+/// "27 November 2026, 04:20" in the resident's language: the touchscreen's own wording
+/// ([`Translations::datetime`]), so paper and screen write a date the same way.
 pub fn format_datetime(tr: &Translations, locale: &str, t: OffsetDateTime) -> String {
-    tr.format(
-        locale,
-        "date-format",
-        &[
-            ("day", Arg::from(i64::from(t.day()))),
-            (
-                "month",
-                Arg::from(tr.text(locale, &format!("month-{}", u8::from(t.month())))),
-            ),
-            ("year", Arg::Str(t.year().to_string())),
-            (
-                "time",
-                Arg::from(format!("{:02}:{:02}", t.hour(), t.minute())),
-            ),
-        ],
-    )
+    tr.datetime(locale, time::PrimitiveDateTime::new(t.date(), t.time()))
 }
 
 /// Texts keep the bidi isolation marks Fluent puts around placeables: they keep a date or a
