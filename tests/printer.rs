@@ -479,6 +479,49 @@ fn file_sink_render_and_reprint_through_the_binary() {
     assert_eq!(image.width(), 576);
     assert!(image.height() > 600);
 
+    // The profiles a technician can pick from, as INTERFACE.md specifies.
+    let out = guichet(&dir, &["printer", "profiles", "--json"]);
+    assert!(out.status.success(), "{}", out.stderr_text());
+    let profiles: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let default = profiles
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "default")
+        .unwrap();
+    let mut keys: Vec<&String> = default.as_object().unwrap().keys().collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        [
+            "code_pages",
+            "description",
+            "name",
+            "native_qr",
+            "width_dots"
+        ]
+    );
+    assert_eq!(
+        (
+            default["width_dots"].as_u64(),
+            default["native_qr"].as_bool()
+        ),
+        (Some(576), Some(true))
+    );
+    let pages: Vec<&str> = default["code_pages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap())
+        .collect();
+    assert!(
+        pages.contains(&"cp437") && pages.contains(&"cp864"),
+        "{pages:?}"
+    );
+    assert!(!pages.contains(&"cp1256"), "unshaped Arabic is never sent");
+    let out = guichet(&dir, &["printer", "profiles"]);
+    assert!(out.status.success() && out.stdout_text().contains("pos-5890"));
+
     // Wrong extension: usage error. Unknown reference: one line, exit 1.
     let out = guichet(&dir, &["printer", "render", &reference, "--out", "r.txt"]);
     assert_eq!(out.status.code(), Some(2));

@@ -680,6 +680,24 @@ mod tests {
     }
 
     #[test]
+    fn hebrew_goes_as_cp862_text_in_visual_order() {
+        let mut fonts = TextRenderer::new();
+        let profile = Profile::named("default").unwrap();
+        // שלום: shin lamed vav final-mem; printed left to right, so the final mem comes first.
+        let bytes = encode(&receipt("שלום"), profile, &mut fonts);
+        assert!(bytes.windows(3).any(|w| w == [0x1B, b't', 36]));
+        assert!(
+            bytes.windows(4).any(|w| w == [0x8D, 0x85, 0x8C, 0x99]),
+            "{bytes:x?}"
+        );
+        let rasters = bytes
+            .windows(3)
+            .filter(|w| *w == [0x1D, b'v', b'0'])
+            .count();
+        assert_eq!(rasters, 0);
+    }
+
+    #[test]
     fn preview_is_one_pixel_per_dot_with_ink() {
         let mut fonts = TextRenderer::new();
         let profile = Profile::named("default").unwrap();
