@@ -206,7 +206,7 @@ fn plan_text(
 }
 
 /// Font size of drawn text: the printer's own size for body text; for large text 1.3 times (not
-/// the 2 times of `GS !`): clearly larger, at about half the dots of double size.
+/// the 2 times of `GS !`): clearly larger, at under half the dots of double size.
 fn drawn_px(profile: &Profile, scale: u8) -> f32 {
     if scale > 1 {
         profile.raster_text_px * 1.3
