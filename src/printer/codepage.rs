@@ -142,6 +142,11 @@ impl CodePage {
     /// letters such as tah).
     pub fn encode_shaped_char(self, c: char) -> Option<u8> {
         use super::visual::{Form, form_char, form_of};
+        // Harakat (shadda, fatha…) sit on a letter; a printer's font would give the one CP864
+        // has (shadda, 0xF1) a cell of its own between two letters and break the word.
+        if matches!(c as u32, 0x064B..=0x065F | 0x0670) {
+            return None;
+        }
         self.encode_char(c).or_else(|| {
             let (letter, form) = form_of(c)?;
             let substitutes: &[Form] = match form {
@@ -259,6 +264,8 @@ mod tests {
             [Form::Isolated, Form::Final, Form::Initial, Form::Medial].map(ain),
             [Some(0xDF), Some(0xC5), Some(0xD9), Some(0xEC)]
         );
+        // Marks on letters are not sent as cells of their own.
+        assert_eq!(cp.encode_shaped("\u{FE91}\u{0651}"), None);
         // Alef with hamza below is not in CP864 at all.
         assert_eq!(cp.encode_shaped("\u{FE87}"), None);
         // Among the dual-joining letters, only tah and zah lack an initial shape (they have one
