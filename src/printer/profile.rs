@@ -107,7 +107,7 @@ const POS_5890_PAGES: &[(CodePage, u8)] = &[
 pub const PROFILES: &[Profile] = &[
     Profile {
         name: "default",
-        description: "80 mm, 203 dpi, Epson-compatible (e.g. TM-T20II): 576 dots, 48 columns, native QR, cutter",
+        description: "80 mm, 203 dpi, Epson-compatible (e.g. TM-T20II): 576 dots, 48 columns, Arabic (PC864), native QR, cutter",
         width_dots: 576,
         columns: 48,
         code_pages: EPSON_FULL,
