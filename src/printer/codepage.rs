@@ -105,9 +105,10 @@ impl CodePage {
     }
 
     /// The printable lower half (0x20..=0x7E): ASCII, except in CP864, whose 0x25 is the Arabic
-    /// percent sign in both IBM's and Microsoft's tables, and whose 0x2A is `*` in Microsoft's
-    /// (CP864.TXT) but the Arabic five-pointed star in IBM's: a byte whose glyph depends on whose
-    /// table the printer follows is never sent.
+    /// percent sign in every table (Microsoft's CP864.TXT, glibc's IBM864, IBM's chart), and
+    /// whose 0x2A is `*` in the first two but the Arabic five-pointed star in IBM's CPGID 00864
+    /// chart (as reproduced in Wikipedia's "Code page 864"): a byte whose glyph depends on whose
+    /// table the printer's font follows is never sent.
     fn lower_half(self, b: u8) -> Option<char> {
         match (self, b) {
             (CodePage::Cp864, 0x25) => Some('\u{066A}'),

@@ -155,7 +155,7 @@ pub(super) const CP1252: [char; 128] = [
 ];
 
 /// IBM PC Arabic, from Python's `cp864` codec, itself generated from Unicode's
-/// `MAPPINGS/VENDORS/MICSFT/PC/CP864.TXT`. Its Arabic letters are presentation forms (one code per
+/// `MAPPINGS/VENDORS/MICSFT/PC/CP864.TXT`; glibc's `IBM864` charmap agrees on every byte. Its Arabic letters are presentation forms (one code per
 /// shape), which is what lets a printer that neither shapes nor reorders print joined Arabic.
 pub(super) const CP864: [char; 128] = [
     '\u{00B0}', '\u{00B7}', '\u{2219}', '\u{221A}', '\u{2592}', '\u{2500}', '\u{2502}', '\u{253C}',
