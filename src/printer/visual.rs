@@ -31,8 +31,9 @@ enum Joining {
     Transparent,
 }
 
-/// Joining type of `c` (`ArabicShaping.txt`, for the letters of U+0621..U+064A, tatweel and the
-/// harakat; everything else is non-joining here).
+/// Joining type of `c` (`ArabicShaping.txt`, for the letters of U+0621..U+064A, tatweel, the zero
+/// width joiner and the harakat; everything else, the zero width non-joiner included, joins
+/// nothing).
 fn joining(c: char) -> Joining {
     match c as u32 {
         0x0621 => Joining::None,
@@ -40,7 +41,8 @@ fn joining(c: char) -> Joining {
         0x0626 | 0x0628 | 0x062A..=0x062E | 0x0633..=0x063A | 0x0641..=0x0647 | 0x0649 | 0x064A => {
             Joining::Dual
         }
-        0x0640 => Joining::Causing,
+        // Tatweel and the zero width joiner.
+        0x0640 | 0x200D => Joining::Causing,
         0x064B..=0x065F | 0x0670 => Joining::Transparent,
         _ => Joining::None,
     }
