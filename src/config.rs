@@ -69,7 +69,67 @@ pub struct DeviceConfig {
     /// How residents reach the council about a request, e.g. a phone number (extension).
     #[serde(default)]
     pub help_contact: String,
+    /// When the help line answers, e.g. "Monday to Friday, 9:00 to 17:00", printed on receipts
+    /// (extension).
+    #[serde(default)]
+    pub help_hours: String,
+    /// The council's timescale: working days within which it aims to deal with a request,
+    /// printed on receipts (extension, 1–365).
+    #[serde(default)]
+    pub response_days: Option<u32>,
+    /// The council, site and help-hours texts in other languages, by UI language code, where the
+    /// council has them: `[device.by_language.ar] council = "…"` (extension). A language or key
+    /// left out falls back to the value above.
+    #[serde(default)]
+    pub by_language: std::collections::BTreeMap<String, DeviceTexts>,
 }
+
+/// `[device.by_language.LANG]`: the device's resident-facing texts in one language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct DeviceTexts {
+    /// `device.council` in this language.
+    #[serde(default)]
+    pub council: Option<String>,
+    /// `device.site` in this language.
+    #[serde(default)]
+    pub site: Option<String>,
+    /// `device.help_hours` in this language.
+    #[serde(default)]
+    pub help_hours: Option<String>,
+}
+
+impl DeviceConfig {
+    fn in_language<'a>(
+        &'a self,
+        locale: &str,
+        pick: impl Fn(&'a DeviceTexts) -> Option<&'a String>,
+        fallback: &'a str,
+    ) -> &'a str {
+        self.by_language
+            .get(locale)
+            .and_then(pick)
+            .map_or(fallback, String::as_str)
+    }
+
+    /// The council's name as a resident of `locale` reads it.
+    pub fn council_in(&self, locale: &str) -> &str {
+        self.in_language(locale, |t| t.council.as_ref(), &self.council)
+    }
+
+    /// The site's name as a resident of `locale` reads it.
+    pub fn site_in(&self, locale: &str) -> &str {
+        self.in_language(locale, |t| t.site.as_ref(), &self.site)
+    }
+
+    /// The help line's hours as a resident of `locale` reads them.
+    pub fn help_hours_in(&self, locale: &str) -> &str {
+        self.in_language(locale, |t| t.help_hours.as_ref(), &self.help_hours)
+    }
+}
+
+/// Bounds for `device.response_days`.
+pub const RESPONSE_DAYS_RANGE: std::ops::RangeInclusive<u32> = 1..=365;
 
 /// Which kind of central system the kiosk talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -379,17 +439,58 @@ impl Config {
                 "at most 80 characters, no control characters",
             ));
         }
-        for (key, value, max) in [
-            ("device.council", &self.device.council, 80),
-            ("device.help_contact", &self.device.help_contact, 120),
-        ] {
+        let mut texts = vec![
+            ("device.council".to_string(), &self.device.council, 80),
+            (
+                "device.help_contact".to_string(),
+                &self.device.help_contact,
+                120,
+            ),
+            (
+                "device.help_hours".to_string(),
+                &self.device.help_hours,
+                120,
+            ),
+        ];
+        for (lang, t) in &self.device.by_language {
+            if !SUPPORTED_LOCALES.contains(&lang.as_str()) {
+                return Err(bad(
+                    &format!("device.by_language.{lang}"),
+                    quoted(lang),
+                    &format!("one of {SUPPORTED_LOCALES:?}"),
+                ));
+            }
+            for (key, value, max) in [
+                ("council", &t.council, 80),
+                ("site", &t.site, 80),
+                ("help_hours", &t.help_hours, 120),
+            ] {
+                if let Some(value) = value {
+                    texts.push((format!("device.by_language.{lang}.{key}"), value, max));
+                }
+            }
+        }
+        for (key, value, max) in texts {
             if value.chars().count() > max || value.chars().any(char::is_control) {
                 return Err(bad(
-                    key,
+                    &key,
                     quoted(value),
                     &format!("at most {max} characters, no control characters"),
                 ));
             }
+        }
+        if let Some(days) = self.device.response_days
+            && !RESPONSE_DAYS_RANGE.contains(&days)
+        {
+            return Err(bad(
+                "device.response_days",
+                days.to_string(),
+                &format!(
+                    "{} to {} working days",
+                    RESPONSE_DAYS_RANGE.start(),
+                    RESPONSE_DAYS_RANGE.end()
+                ),
+            ));
         }
         self.check_central(&bad)?;
         let port = &self.printer.port;
@@ -730,6 +831,36 @@ idle_timeout_s = 120
             let err = parse(text).unwrap_err().to_string();
             assert!(err.contains(key), "{text}: {err}");
             assert!(err.contains(allowed), "{text}: {err}");
+        }
+    }
+
+    #[test]
+    fn device_texts_per_language_fall_back_to_the_plain_ones() {
+        let c = parse(
+            "[device]\ncode = \"AB\"\ncouncil = \"Example Council\"\nsite = \"Library\"\nhelp_hours = \"Mon-Fri 9-17\"\nresponse_days = 10\n[device.by_language.ar]\ncouncil = \"مجلس المثال\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.device.council_in("ar"), "مجلس المثال");
+        assert_eq!(c.device.council_in("fr"), "Example Council");
+        assert_eq!(c.device.site_in("ar"), "Library");
+        assert_eq!(c.device.help_hours_in("uk"), "Mon-Fri 9-17");
+        assert_eq!(c.device.response_days, Some(10));
+        for (text, key) in [
+            (
+                "[device]\ncode = \"AB\"\n[device.by_language.xx]\nsite = \"S\"\n",
+                "device.by_language.xx",
+            ),
+            (
+                "[device]\ncode = \"AB\"\n[device.by_language.fr]\nsite = \"a\\nb\"\n",
+                "device.by_language.fr.site",
+            ),
+            (
+                "[device]\ncode = \"AB\"\nresponse_days = 0\n",
+                "device.response_days",
+            ),
+        ] {
+            let err = parse(text).unwrap_err().to_string();
+            assert!(err.contains(key), "{text}: {err}");
         }
     }
 

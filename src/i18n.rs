@@ -80,6 +80,27 @@ pub struct I18nError {
 }
 
 impl Translations {
+    /// A date and time as a resident reads it, "27 November 2026, 04:20", with the `date-format`
+    /// and `month-N` messages: one wording for the touchscreen and the printed receipt.
+    pub fn datetime(&self, locale: &str, t: time::PrimitiveDateTime) -> String {
+        self.format(
+            locale,
+            "date-format",
+            &[
+                ("day", Arg::from(i64::from(t.day()))),
+                (
+                    "month",
+                    Arg::from(self.text(locale, &format!("month-{}", u8::from(t.month())))),
+                ),
+                ("year", Arg::Str(t.year().to_string())),
+                (
+                    "time",
+                    Arg::from(format!("{:02}:{:02}", t.hour(), t.minute())),
+                ),
+            ],
+        )
+    }
+
     /// Loads every bundled language.
     pub fn load() -> Result<Translations, I18nError> {
         let mut bundles = BTreeMap::new();

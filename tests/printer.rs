@@ -16,7 +16,7 @@ use guichet::printer::{FailureReason, Paper, PrintEvent, PrintOutcome, Printer};
 use guichet::queue::JobState;
 use guichet::queue::Store;
 use guichet::validate::{Answer, Contact, Location, ValidForm};
-use printer_support::decoder::{Cmd, Decoded, Decoder};
+use printer_support::decoder::{Cmd, Decoded, Decoder, logical_text};
 use printer_support::fake::{FakePrinter, Mode};
 
 /// Strings from the resident's form: none may ever reach the paper.
@@ -57,7 +57,12 @@ code = "LIB2"
 site = "Central Library"
 council = "Example Council"
 help_contact = "0800 555 0100"
+help_hours = "Monday to Friday, 9:00-17:00"
+response_days = 10
 data_dir = "{}"
+[device.by_language.fr]
+council = "Mairie d'Exemple"
+help_hours = "du lundi au vendredi, 9 h - 17 h"
 [central]
 kind = "none"
 status_url = "https://council.example/track/{{reference}}"
@@ -132,15 +137,19 @@ fn receipts_over_a_serial_line() {
         "unexpected commands {:?}",
         got.unknown()
     );
-    let text = got.text();
+    // Paragraphs wrap at spaces: read them as one text.
+    let text = got.text().replace('\n', " ");
     for expected in [
-        "Example Council",
+        // The council's French name, the site's only name.
+        "Mairie d'Exemple",
         "Central Library",
         "Demande enregistrée",
+        "Horaires : du lundi au vendredi, 9 h - 17 h",
+        "La mairie s'engage à traiter votre demande sous 10 jours ouvrés.",
         "Service : Nid-de-poule ou route abîmée",
         "Avec l'aide de alice",
-        "Questions : 0800 555 0100",
-        "Votre référence",
+        "Si vous avez une question, appelez le 0800 555 0100.",
+        "Votre numéro de référence",
     ] {
         assert!(
             text.contains(expected),
@@ -219,9 +228,11 @@ fn receipts_over_a_serial_line() {
         [format!("https://council.example/track/{second}")],
         "printed exactly once"
     );
+    let english = fake.received().text().replace('\n', " ");
+    assert!(english.contains("Request saved"), "in English this time");
     assert!(
-        fake.received().text().contains("Request received"),
-        "in English this time"
+        english.contains("Example Council") && english.contains("Opening hours: Monday to Friday"),
+        "{english}"
     );
 
     // --- Cover open and near-end are told apart; near-end still prints. -----------------------
@@ -320,7 +331,7 @@ fn receipts_over_a_serial_line() {
         got.qr_payloads(),
         [format!("https://council.example/track/{fourth}")]
     );
-    assert!(got.text().contains("Zgłoszenie przyjęte"), "{}", got.text());
+    assert!(got.text().contains("Zgłoszenie zapisane"), "{}", got.text());
     // Polish is sent as text in CP852 (ESC t 18), not as an image.
     assert!(got.contains(&Cmd::CodePage(18)));
     assert!(worker.status().connected);
@@ -468,6 +479,49 @@ fn file_sink_render_and_reprint_through_the_binary() {
     assert_eq!(image.width(), 576);
     assert!(image.height() > 600);
 
+    // The profiles a technician can pick from, as INTERFACE.md specifies.
+    let out = guichet(&dir, &["printer", "profiles", "--json"]);
+    assert!(out.status.success(), "{}", out.stderr_text());
+    let profiles: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let default = profiles
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "default")
+        .unwrap();
+    let mut keys: Vec<&String> = default.as_object().unwrap().keys().collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        [
+            "code_pages",
+            "description",
+            "name",
+            "native_qr",
+            "width_dots"
+        ]
+    );
+    assert_eq!(
+        (
+            default["width_dots"].as_u64(),
+            default["native_qr"].as_bool()
+        ),
+        (Some(576), Some(true))
+    );
+    let pages: Vec<&str> = default["code_pages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap())
+        .collect();
+    assert!(
+        pages.contains(&"cp437") && pages.contains(&"cp864"),
+        "{pages:?}"
+    );
+    assert!(!pages.contains(&"cp1256"), "unshaped Arabic is never sent");
+    let out = guichet(&dir, &["printer", "profiles"]);
+    assert!(out.status.success() && out.stdout_text().contains("pos-5890"));
+
     // Wrong extension: usage error. Unknown reference: one line, exit 1.
     let out = guichet(&dir, &["printer", "render", &reference, "--out", "r.txt"]);
     assert_eq!(out.status.code(), Some(2));
@@ -523,16 +577,107 @@ fn file_sink_render_and_reprint_through_the_binary() {
     assert_eq!(out.status.code(), Some(1));
 }
 
+fn without_isolation_marks(s: String) -> String {
+    s.replace(['\u{2068}', '\u{2069}'], "")
+}
+
 #[test]
-fn arabic_is_drawn_and_other_languages_use_their_code_page() {
+fn arabic_is_code_page_text_in_visual_order_where_the_printer_has_cp864() {
     let dir = TestDir::new("scripts");
     let arabic = submit(&dir, "ar");
+    let tr = guichet::i18n::Translations::load().unwrap();
     let (cmds, bytes) = render_and_decode(&dir, None, &arabic, "ar.bin");
-    // The Arabic paragraphs are images; the reference and QR stay native.
-    let rasters = cmds.rasters();
-    assert!(rasters.len() >= 6, "{} images", rasters.len());
-    assert!(rasters.iter().all(|(w, _, _)| *w <= 576 / 8));
+    assert!(cmds.unknown().is_empty(), "{:?}", cmds.unknown());
+    // The default profile (80 mm, TM-T20II-class) has PC864, Epson's page 37: no image at all.
+    assert!(cmds.rasters().is_empty(), "{} images", cmds.rasters().len());
+    assert!(cmds.contains(&Cmd::CodePage(37)));
+    assert!(
+        bytes <= 3 * 1024,
+        "an Arabic receipt as text: {bytes} bytes"
+    );
+    assert_eq!(cmds.qr_payloads(), std::slice::from_ref(&arabic));
+
+    // Decoded as a person reads it (shaping and visual order undone), every line says what the
+    // resident saw on the screen.
+    let arabic_lines: Vec<_> = cmds
+        .lines()
+        .into_iter()
+        .filter(|l| l.code_page == 37)
+        .collect();
+    let read: Vec<String> = arabic_lines.iter().map(|l| logical_text(&l.text)).collect();
+    assert!(
+        !read.iter().any(|l| l.contains(char::REPLACEMENT_CHARACTER)),
+        "{read:?}"
+    );
+    let all = read.join(" ");
+    let service = tr.format(
+        "ar",
+        "receipt-service",
+        &[("service", guichet::i18n::Arg::from("حفرة أو طريق تالف"))],
+    );
+    for expected in [
+        tr.text("ar", "confirm-title"),
+        tr.text("ar", "confirm-reference"),
+        tr.text("ar", "confirm-next-title"),
+        tr.text("ar", "confirm-next"),
+        tr.text("ar", "receipt-scan-reference"),
+        tr.text("ar", "receipt-keep"),
+        without_isolation_marks(service.clone()),
+        without_isolation_marks(tr.format(
+            "ar",
+            "confirm-contact",
+            &[("contact", guichet::i18n::Arg::from("0800 555 0100"))],
+        )),
+    ] {
+        assert!(all.contains(&expected), "{expected:?} not in {read:#?}");
+    }
+    assert!(all.contains("التاريخ: ") && all.contains("الساعة"), "{all}");
+
+    // The visual order is right to left: the printer prints the heading's last letter first
+    // (leftmost) and its first letter last (rightmost), in their final and initial shapes.
+    let heading = tr.text("ar", "confirm-title");
+    let at = read.iter().position(|l| *l == heading).unwrap();
+    let printed: Vec<char> = arabic_lines[at].text.chars().collect();
+    let letter = |c: char| logical_text(&c.to_string());
+    assert_eq!(
+        letter(printed[0]),
+        heading.chars().last().unwrap().to_string()
+    );
+    assert_eq!(
+        letter(*printed.last().unwrap()),
+        heading.chars().next().unwrap().to_string()
+    );
+    assert_ne!(
+        printed[0],
+        heading.chars().last().unwrap(),
+        "sent as a presentation form (shaped), not as the abstract letter"
+    );
+    assert_eq!((arabic_lines[at].align, arabic_lines[at].bold), (1, true));
     // Paragraphs that start at the start of the line sit at the right edge: ESC a 2.
+    let service_line = read
+        .iter()
+        .position(|l| *l == without_isolation_marks(service.clone()))
+        .unwrap();
+    assert_eq!(arabic_lines[service_line].align, 2);
+    // The reference stays Latin and large.
+    assert!(
+        cmds.lines()
+            .iter()
+            .any(|l| l.text == arabic && l.width == 2)
+    );
+
+    // A printer without an Arabic code page gets the same receipt drawn, right-aligned.
+    let config = dir.path().join("zj.toml");
+    std::fs::write(
+        &config,
+        "[device]\ncode = \"DEMO\"\nsite = \"Demo Library\"\n[printer]\nport = \"file:receipts\"\nprofile = \"zj-5870\"\n",
+    )
+    .unwrap();
+    let (cmds, _) = render_and_decode(&dir, Some(&config), &arabic, "ar-zj.bin");
+    assert!(cmds.unknown().is_empty(), "{:?}", cmds.unknown());
+    assert!(!cmds.contains(&Cmd::CodePage(37)));
+    assert!(cmds.rasters().len() >= 6, "{} images", cmds.rasters().len());
+    assert!(cmds.rasters().iter().all(|(w, _, _)| *w <= 384 / 8));
     let right_aligned = cmds
         .iter()
         .filter(|c| matches!(c, Cmd::Raster { align: 2, .. }))
@@ -544,16 +689,6 @@ fn arabic_is_drawn_and_other_languages_use_their_code_page() {
             .any(|c| matches!(c, Cmd::Raster { align: 0, .. })),
         "no Arabic paragraph on the left"
     );
-    assert!(
-        bytes < 20_000,
-        "trimmed images keep an Arabic receipt small: {bytes}"
-    );
-    assert!(
-        cmds.lines()
-            .iter()
-            .any(|l| l.text == arabic && l.width == 2)
-    );
-    assert_eq!(cmds.qr_payloads(), std::slice::from_ref(&arabic));
     assert!(
         !cmds.text().contains(char::REPLACEMENT_CHARACTER),
         "no Arabic sent as code-page text: {}",
@@ -572,7 +707,9 @@ fn arabic_is_drawn_and_other_languages_use_their_code_page() {
         cmds.text()
     );
     assert!(
-        cmds.text().contains("Питання: 0800 555 0100"),
+        cmds.text()
+            .replace('\n', " ")
+            .contains("Якщо у вас є запитання, телефонуйте за номером 0800 555 0100."),
         "{}",
         cmds.text()
     );
@@ -592,7 +729,9 @@ fn a_printer_without_native_qr_gets_the_qr_as_an_image() {
     assert!(cmds.qr_payloads().is_empty(), "no GS ( k on this printer");
     assert_eq!(cmds.cuts(), 0, "no cutter");
     // The QR image is exactly the code for the reference (5 dots a module, centred).
-    let expected = guichet::printer::raster::qr_bitmap(reference.as_bytes(), 5).unwrap();
+    // The smallest module GS1 allows at 203 dpi (4 dots, 0.5 mm), no quiet-zone pixels: the
+    // blank paper around it is the quiet zone.
+    let expected = guichet::printer::raster::qr_bitmap(reference.as_bytes(), 4, 0).unwrap();
     let qr = cmds
         .iter()
         .find_map(|c| match c {
@@ -607,6 +746,15 @@ fn a_printer_without_native_qr_gets_the_qr_as_an_image() {
         .expect("a centred raster QR");
     assert_eq!((qr.0, qr.1), (expected.width_bytes(), expected.height()));
     assert_eq!(qr.2, expected.rows_bytes(0, expected.height()));
+    let at = cmds
+        .iter()
+        .position(|c| matches!(c, Cmd::Raster { align: 1, data, .. } if *data == qr.2))
+        .unwrap();
+    assert!(
+        matches!(cmds[at - 1], Cmd::Feed(n) if n >= 1)
+            && matches!(cmds[at + 1], Cmd::Feed(n) if n >= 1),
+        "a fed line (30 dots, more than the 4-module quiet zone) above and below the code"
+    );
     // Ukrainian lines with і are drawn: this printer has CP866 but not CP1251.
     assert!(cmds.rasters().len() > 1);
     for raster in cmds.rasters() {

@@ -94,9 +94,11 @@ confirm-print-failed = تعذّرت طباعة الإيصال. يرجى كتاب
 confirm-no-printer = يرجى كتابة الرقم المرجعي لطلبك.
 confirm-offline = تم حفظ طلبك على هذا الجهاز. سيُرسَل إلى البلدية تلقائيًا.
 confirm-online = تم حفظ طلبك. سيُرسَل إلى البلدية خلال الدقائق القادمة.
+# confirm-next and confirm-contact are printed on the receipt too: worded without alef with hamza
+# below (إ), which the printers' Arabic code page lacks, so they print as text.
 confirm-next-title = ماذا يحدث بعد ذلك
-confirm-next = ستنظر البلدية في طلبك. احتفظ بالرقم المرجعي، فستحتاج إليه إذا سألت عن طلبك.
-confirm-contact = إذا كان لديك سؤال، اتصل بالرقم { $contact }.
+confirm-next = ستنظر البلدية في طلبك. احتفظ بالرقم المرجعي، فستحتاجه عند السؤال عن طلبك.
+confirm-contact = لديك سؤال؟ اتصل بالرقم { $contact }.
 confirm-finish = إنهاء
 save-failed-title = لم يتم حفظ طلبك
 save-failed-retry = حاول مرة أخرى

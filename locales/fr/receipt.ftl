@@ -1,13 +1,14 @@
 # Reçu imprimé. Aucune donnée personnelle : seulement le service, l'heure et la référence.
-receipt-heading = Demande enregistrée
 receipt-copy = DUPLICATA
 receipt-service = Service : { $service }
 receipt-date = Date : { $datetime }
-receipt-reference = Votre référence
 receipt-scan-status = Scannez le code pour suivre votre demande en ligne.
 receipt-scan-reference = Le code contient votre référence.
-receipt-next = Et ensuite : la mairie va examiner votre demande et la traiter. Indiquez votre référence si vous nous contactez.
-receipt-contact = Questions : { $contact }
+receipt-timescale = { $days ->
+    [one] La mairie s'engage à traiter votre demande sous un jour ouvré.
+   *[other] La mairie s'engage à traiter votre demande sous { $days } jours ouvrés.
+}
+receipt-help-hours = Horaires : { $hours }
 receipt-assisted-by = Avec l'aide de { $name }
 receipt-keep = Conservez ce reçu.
 receipt-test-heading = Page de test de l'imprimante

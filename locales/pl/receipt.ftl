@@ -1,13 +1,14 @@
 # Wydrukowane potwierdzenie. Bez danych osobowych: tylko usługa, czas i numer zgłoszenia.
-receipt-heading = Zgłoszenie przyjęte
 receipt-copy = KOPIA
 receipt-service = Usługa: { $service }
 receipt-date = Data: { $datetime }
-receipt-reference = Twój numer zgłoszenia
 receipt-scan-status = Zeskanuj kod, aby śledzić zgłoszenie online.
 receipt-scan-reference = Kod zawiera Twój numer zgłoszenia.
-receipt-next = Co dalej: urząd rozpatrzy Twoje zgłoszenie. Podaj numer zgłoszenia, jeśli się z nami kontaktujesz.
-receipt-contact = Pytania: { $contact }
+receipt-timescale = { $days ->
+    [one] Urząd stara się rozpatrzyć zgłoszenie w ciągu { $days } dnia roboczego.
+   *[other] Urząd stara się rozpatrzyć zgłoszenie w ciągu { $days } dni roboczych.
+}
+receipt-help-hours = Godziny pracy: { $hours }
 receipt-assisted-by = Z pomocą: { $name }
 receipt-keep = Zachowaj to potwierdzenie.
 receipt-test-heading = Strona testowa drukarki

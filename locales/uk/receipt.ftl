@@ -1,13 +1,14 @@
 # Надрукована квитанція. Жодних особистих даних: лише послуга, час і номер звернення.
-receipt-heading = Звернення прийнято
 receipt-copy = КОПІЯ
 receipt-service = Послуга: { $service }
 receipt-date = Дата: { $datetime }
-receipt-reference = Ваш номер звернення
 receipt-scan-status = Скануйте код, щоб стежити за зверненням онлайн.
 receipt-scan-reference = Код містить ваш номер звернення.
-receipt-next = Що далі: міська рада розгляне ваше звернення. Називайте свій номер, якщо звертаєтеся до нас.
-receipt-contact = Питання: { $contact }
+receipt-timescale = { $days ->
+    [one] Муніципалітет прагне розглянути звернення протягом { $days } робочого дня.
+   *[other] Муніципалітет прагне розглянути звернення протягом { $days } робочих днів.
+}
+receipt-help-hours = Години роботи: { $hours }
 receipt-assisted-by = За допомогою: { $name }
 receipt-keep = Збережіть цю квитанцію.
 receipt-test-heading = Тестова сторінка принтера

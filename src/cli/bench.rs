@@ -36,7 +36,8 @@ pub enum BenchCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Receipt size and time on the wire, native QR against raster QR (BENCHMARKS.md "Receipts").
+    /// Receipt size and time on the wire in English, Arabic and Ukrainian, for each kind of
+    /// printer profile (BENCHMARKS.md "Receipts").
     Receipt {
         /// One JSON document on stdout.
         #[arg(long)]

@@ -1,4 +1,5 @@
-//! `guichet printer status|test|render`, `guichet receipt reprint` and `guichet bench receipt`.
+//! `guichet printer status|test|render|profiles`, `guichet receipt reprint` and
+//! `guichet bench receipt`.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -20,6 +21,12 @@ pub enum PrinterCommand {
     },
     /// Print a test page.
     Test,
+    /// The printer profiles this build knows, with their code pages, native QR and width.
+    Profiles {
+        /// `[{"name","description","width_dots","native_qr","code_pages":["cp437",...]}]`
+        #[arg(long)]
+        json: bool,
+    },
     /// Write the receipt for REF: `.bin` = exact ESC/POS bytes, `.png` = a preview.
     Render {
         /// Reference.
@@ -70,8 +77,46 @@ fn actor() -> String {
     }
 }
 
+/// One profile as `printer profiles --json` shows it.
+#[derive(serde::Serialize)]
+struct ProfileRow {
+    name: &'static str,
+    description: &'static str,
+    width_dots: usize,
+    native_qr: bool,
+    code_pages: Vec<String>,
+}
+
+fn list_profiles(json: bool) -> Result<(), CliError> {
+    use crate::printer::profile::PROFILES;
+    let rows: Vec<ProfileRow> = PROFILES
+        .iter()
+        .map(|p| ProfileRow {
+            name: p.name,
+            description: p.description,
+            width_dots: p.width_dots,
+            native_qr: p.native_qr,
+            code_pages: p.code_pages.iter().map(|(cp, _)| cp.id()).collect(),
+        })
+        .collect();
+    if json {
+        return print_json(&rows);
+    }
+    for r in rows {
+        println!("{}: {}", r.name, r.description);
+        println!(
+            "    {} dots, {} QR, code pages: {}",
+            r.width_dots,
+            if r.native_qr { "native" } else { "raster" },
+            r.code_pages.join(" ")
+        );
+    }
+    Ok(())
+}
+
 pub(super) fn run_printer(ctx: &Context, cmd: PrinterCommand) -> Result<(), CliError> {
     match cmd {
+        PrinterCommand::Profiles { json } => list_profiles(json),
         PrinterCommand::Status { json } => {
             let mut printer = printer(ctx)?;
             if *printer.destination() == Destination::None {
@@ -147,8 +192,10 @@ pub(super) fn run_receipt(ctx: &Context, cmd: ReceiptCommand) -> Result<(), CliE
     }
 }
 
-/// `guichet bench receipt`: bytes and wire time of a typical Latin-script receipt, native QR
-/// against raster QR.
+/// `guichet bench receipt`: bytes and wire time of a typical receipt in English, Arabic and
+/// Ukrainian, for each kind of printer profile: with an Arabic code page (Arabic as text), without
+/// one (Arabic drawn), and without native QR (QR drawn); plus the `default` printer with its
+/// Arabic code page taken away, which is how every Arabic receipt was printed before.
 pub(super) fn bench_receipt(ctx: &Context, json: bool) -> Result<(), CliError> {
     use crate::printer::compose::encode;
     use crate::printer::profile::Profile;
@@ -164,63 +211,98 @@ pub(super) fn bench_receipt(ctx: &Context, json: bool) -> Result<(), CliError> {
         council: non_empty(&config.device.council, "Example City Council"),
         site: non_empty(&config.device.site, "Central Library"),
         service_name: "Pothole or damaged road".into(),
-        submitted_at: time::OffsetDateTime::now_utc(),
+        // A fixed time, so every run measures the same text.
+        submitted_at: time::macros::datetime!(2026-11-27 04:20 UTC),
         qr_payload: qr,
         qr_is_url,
         assisted_by: None,
         help_contact: non_empty(&config.device.help_contact, "0800 555 0100"),
+        help_hours: config.device.help_hours.clone(),
+        response_days: config.device.response_days,
         reprint: false,
     };
-    let doc = layout(&facts, &translations);
-    // For comparison: the same receipt in Arabic, whose paragraphs must be sent as images.
-    let arabic = layout(
-        &ReceiptFacts {
-            locale: "ar".into(),
-            service_name: "حفرة أو طريق تالف".into(),
-            ..facts.clone()
-        },
-        &translations,
-    );
-    let native = Profile::named("default").ok_or_else(|| CliError("no default profile".into()))?;
-    // The same printer and receipt, with the QR code sent as an image instead.
-    let raster = Profile {
-        native_qr: false,
-        ..native.clone()
+    // Council, site and help hours in each receipt's language where the configuration has them.
+    let in_language = |locale: &str, service_name: &str| ReceiptFacts {
+        locale: locale.into(),
+        service_name: service_name.into(),
+        council: non_empty(config.device.council_in(locale), "Example City Council"),
+        site: non_empty(config.device.site_in(locale), "Central Library"),
+        help_hours: config.device.help_hours_in(locale).to_string(),
+        ..facts.clone()
     };
+    let receipts = [
+        ("English", layout(&facts, &translations)),
+        (
+            "Arabic",
+            layout(&in_language("ar", "حفرة أو طريق تالف"), &translations),
+        ),
+        (
+            "Ukrainian",
+            layout(
+                &in_language("uk", "Яма або пошкоджена дорога"),
+                &translations,
+            ),
+        ),
+    ];
+    let named = |name: &str| {
+        Profile::named(name).ok_or_else(|| CliError(format!("no {name} profile in this build")))
+    };
+    let default = named("default")?;
+    let without_arabic = Profile {
+        name: "default without CP864",
+        // A one-shot command: leaking this short list is simpler than a second static table.
+        code_pages: Box::leak(
+            default
+                .code_pages
+                .iter()
+                .copied()
+                .filter(|(cp, _)| *cp != crate::printer::codepage::CodePage::Cp864)
+                .collect::<Vec<_>>()
+                .into_boxed_slice(),
+        ),
+        ..default.clone()
+    };
+    let profiles = [
+        ("Arabic code page, native QR", default.clone()),
+        ("Arabic code page, raster QR", named("pos-5890")?.clone()),
+        ("no Arabic code page, native QR", named("58mm")?.clone()),
+        ("no Arabic code page, raster QR", named("zj-5870")?.clone()),
+        ("no Arabic code page (as before)", without_arabic),
+    ];
     let mut fonts = TextRenderer::new();
     // Warm up (font parsing, shaping caches) so the timings are of encoding alone.
-    let _ = encode(&arabic, native, &mut fonts);
+    let _ = encode(&receipts[1].1, &profiles[3].1, &mut fonts);
     let mut rows = Vec::new();
-    for (label, profile, doc) in [
-        ("Latin, native QR", native, &doc),
-        ("Latin, raster QR", &raster, &doc),
-        ("Arabic, native QR", native, &arabic),
-    ] {
-        let started = std::time::Instant::now();
-        let bytes = encode(doc, profile, &mut fonts).len();
-        let encode_ms = started.elapsed().as_secs_f64() * 1000.0;
-        // 8N1: 10 bits per byte on the wire.
-        let seconds = |baud: f64| bytes as f64 * 10.0 / baud;
-        rows.push(serde_json::json!({
-            "receipt": label,
-            "profile": profile.name,
-            "qr_payload_bytes": facts.qr_payload.len(),
-            "bytes": bytes,
-            "encode_ms": encode_ms,
-            "seconds_9600": seconds(9600.0),
-            "seconds_115200": seconds(115200.0),
-        }));
+    for (kind, profile) in &profiles {
+        for (language, doc) in &receipts {
+            let started = std::time::Instant::now();
+            let bytes = encode(doc, profile, &mut fonts).len();
+            let encode_ms = started.elapsed().as_secs_f64() * 1000.0;
+            // 8N1: 10 bits per byte on the wire.
+            let seconds = |baud: f64| bytes as f64 * 10.0 / baud;
+            rows.push(serde_json::json!({
+                "receipt": language,
+                "profile": profile.name,
+                "kind": kind,
+                "qr_payload_bytes": facts.qr_payload.len(),
+                "bytes": bytes,
+                "encode_ms": encode_ms,
+                "seconds_9600": seconds(9600.0),
+                "seconds_115200": seconds(115200.0),
+            }));
+        }
     }
     if json {
         return print_json(&rows);
     }
-    println!("| receipt | profile | bytes | at 9600 baud | at 115200 baud | encode |");
-    println!("|---|---|---:|---:|---:|---:|");
+    println!("| receipt | profile | kind | bytes | at 9600 baud | at 115200 baud | encode |");
+    println!("|---|---|---|---:|---:|---:|---:|");
     for r in &rows {
         println!(
-            "| {} | {} | {} | {:.2} s | {:.3} s | {:.1} ms |",
+            "| {} | {} | {} | {} | {:.2} s | {:.3} s | {:.1} ms |",
             r["receipt"].as_str().unwrap_or(""),
             r["profile"].as_str().unwrap_or(""),
+            r["kind"].as_str().unwrap_or(""),
             r["bytes"],
             r["seconds_9600"].as_f64().unwrap_or(0.0),
             r["seconds_115200"].as_f64().unwrap_or(0.0),

@@ -437,22 +437,7 @@ impl Flow {
     /// A date and time as a resident reads it: "27 November 2026, 14:30".
     pub fn format_datetime(&self, answer: &str) -> String {
         match datetime::parse_answer(answer) {
-            Some(v) => self.translations().format(
-                self.locale(),
-                "date-format",
-                &[
-                    ("day", Arg::from(v.day() as i64)),
-                    (
-                        "month",
-                        Arg::from(self.t(&format!("month-{}", v.month() as u8))),
-                    ),
-                    ("year", Arg::Str(v.year().to_string())),
-                    (
-                        "time",
-                        Arg::from(format!("{:02}:{:02}", v.hour(), v.minute())),
-                    ),
-                ],
-            ),
+            Some(v) => self.translations().datetime(self.locale(), v),
             None => answer.to_string(),
         }
     }

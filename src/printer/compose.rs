@@ -3,8 +3,17 @@
 //!
 //! Both go through the same plan, so the preview shows the choices the bytes make: each paragraph
 //! is either text in a code page the profile has (cheap: one byte a letter) or, when no code page
-//! fits (Arabic, Ukrainian on a printer without CP1251…), a raster image drawn with our fonts.
-//! The QR code is native `GS ( k` when the profile has it, a raster image otherwise.
+//! holds it, a raster image drawn with our fonts. Right-to-left paragraphs (Arabic, Hebrew) go as
+//! text too when a code page holds their shaped letters (CP864 for Arabic, CP862 for Hebrew):
+//! [`visual`](super::visual) shapes them, wraps them and puts each line in the left-to-right
+//! order the printer prints in. Otherwise (no such code page, or a letter it lacks) they are drawn.
+//!
+//! Where raster remains it is made cheap: `GS v 0` (of the image commands escpos-printer-db lists
+//! — raster, column `ESC *`, graphics `GS ( L` — none compresses, and raster has the smallest
+//! header), each line of a drawn paragraph cut to its own ink, and the QR code at the smallest
+//! module GS1 allows at the printer's resolution, sent without its quiet zone: the blank paper
+//! around it (a line fed above and below, the margins beside) is the quiet zone, at no byte cost.
+//! The QR code is native `GS ( k` when the profile has it.
 
 use image::{GrayImage, Luma};
 
@@ -12,18 +21,15 @@ use super::escpos::{Align, Encoder, QrErrorCorrection};
 use super::profile::{Cutter, Profile};
 use super::raster::{Bitmap, TextAlign, TextRenderer, TextStyle, is_rtl_char, qr_bitmap};
 use super::receipt::{Block, Receipt};
+use super::visual::{self, BIDI_CONTROLS};
 
 /// Font A: 12×24 dots per character; the default line spacing is 30 dots.
 const CELL_WIDTH: usize = 12;
 const LINE_DOTS: usize = 30;
 /// Lines fed after the last one so the end of the receipt clears the cutter (or tear bar).
 const TRAILING_FEED_LINES: u8 = 4;
-
-/// Explicit directional formatting characters (embeddings, overrides, isolates).
-const BIDI_CONTROLS: [char; 9] = [
-    '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{2067}', '\u{2068}',
-    '\u{2069}',
-];
+/// Blank rows kept above and below each drawn line, so drawn lines are spaced like printed ones.
+const AIR: usize = 3;
 
 /// A step of the plan.
 #[derive(Debug, Clone)]
@@ -37,6 +43,9 @@ enum Op {
         bold: bool,
         scale: u8,
         align: Align,
+        /// The lines are shaped and in visual order (right-to-left text): the preview must draw
+        /// them left to right as they are, like the printer.
+        visual: bool,
     },
     /// A raster image.
     Image { image: Bitmap, align: Align },
@@ -57,7 +66,7 @@ fn plan(receipt: &Receipt, profile: &Profile, fonts: &mut TextRenderer) -> Vec<O
                 bold,
                 large,
                 align,
-            } => ops.push(plan_text(text, *bold, *large, *align, profile, fonts)),
+            } => ops.extend(plan_text(text, *bold, *large, *align, profile, fonts)),
             Block::Rule => ops.push(Op::Rule),
             Block::Feed(n) => ops.push(Op::Feed(*n)),
             Block::Qr(payload) => {
@@ -70,17 +79,31 @@ fn plan(receipt: &Receipt, profile: &Profile, fonts: &mut TextRenderer) -> Vec<O
                         module_dots: profile.qr_module_dots,
                     });
                 } else if let Some(image) =
-                    qr_bitmap(payload.as_bytes(), usize::from(profile.qr_module_dots))
+                    qr_bitmap(payload.as_bytes(), profile.raster_qr_module_dots(), 0)
                 {
+                    // The quiet zone (4 modules, 16 dots at 203 dpi) is blank paper: a fed line
+                    // (30 dots) above and below, never sent as white pixels.
+                    if !matches!(ops.last(), Some(Op::Feed(_))) {
+                        ops.push(Op::Feed(1));
+                    }
                     ops.push(Op::Image {
                         image,
                         align: Align::Center,
                     });
+                    ops.push(Op::Feed(1));
                 }
             }
         }
     }
     ops
+}
+
+fn printer_align(align: TextAlign, rtl: bool) -> Align {
+    match align {
+        TextAlign::Center => Align::Center,
+        TextAlign::Start if rtl => Align::Right,
+        TextAlign::Start => Align::Left,
+    }
 }
 
 fn plan_text(
@@ -90,153 +113,287 @@ fn plan_text(
     align: TextAlign,
     profile: &Profile,
     fonts: &mut TextRenderer,
-) -> Op {
+) -> Vec<Op> {
     let scale: u8 = if large { 2 } else { 1 };
-    // Bidi isolation marks (from Fluent placeables) only matter to a bidi layout; no code page has
-    // them.
-    let plain = text.replace(BIDI_CONTROLS, "");
-    // Right-to-left text is never sent as code-page text: printers neither reorder nor shape it.
-    let encoded = if plain.chars().any(is_rtl_char) {
-        None
-    } else {
-        profile.encode(&plain)
+    let columns = (profile.columns / usize::from(scale)).max(1);
+    let text_op = |page: u8, lines: Vec<(String, Vec<u8>)>, rtl: bool, visual: bool| Op::Text {
+        page,
+        lines,
+        bold,
+        scale,
+        align: printer_align(align, rtl),
+        visual,
     };
-    match encoded {
-        Some((_, page, _)) => {
-            let columns = (profile.columns / usize::from(scale)).max(1);
-            let lines = wrap(&plain, columns)
+    if visual::has_rtl(text) {
+        // Shaped, wrapped and reordered once. The code page holding the most lines takes them;
+        // a line it cannot hold (a letter it lacks) is drawn on its own, not the whole paragraph.
+        let paragraph = visual::visual_paragraph(text, columns);
+        // (Reversed so that, of pages holding as many lines, the first preferred one wins.)
+        let best = profile
+            .code_pages
+            .iter()
+            .rev()
+            .map(|&(cp, n)| {
+                let encoded: Vec<Option<Vec<u8>>> = paragraph
+                    .lines
+                    .iter()
+                    .map(|line| cp.encode_shaped(line))
+                    .collect();
+                (n, encoded)
+            })
+            .max_by_key(|(_, encoded)| encoded.iter().filter(|e| e.is_some()).count())
+            // Only a page that holds right-to-left lines is worth splitting the paragraph for;
+            // otherwise it is drawn whole, wrapped to the paper's width rather than to columns.
+            .filter(|(_, encoded)| {
+                encoded
+                    .iter()
+                    .zip(&paragraph.lines)
+                    .any(|(e, line)| e.is_some() && visual::has_rtl(line))
+            });
+        if let Some((page, encoded)) = best {
+            let mut ops = Vec::new();
+            let mut run: Vec<(String, Vec<u8>)> = Vec::new();
+            for ((line, logical), bytes) in
+                paragraph.lines.iter().zip(&paragraph.logical).zip(encoded)
+            {
+                match bytes {
+                    Some(bytes) => run.push((line.clone(), bytes)),
+                    None => {
+                        if !run.is_empty() {
+                            ops.push(text_op(page, std::mem::take(&mut run), paragraph.rtl, true));
+                        }
+                        let style = TextStyle {
+                            px: drawn_px(profile, scale),
+                            bold,
+                            align,
+                        };
+                        ops.extend(drawn_lines(
+                            fonts.render(logical, &style, profile.width_dots),
+                            logical,
+                            &style,
+                        ));
+                    }
+                }
+            }
+            if !run.is_empty() {
+                ops.push(text_op(page, run, paragraph.rtl, true));
+            }
+            return ops;
+        }
+    } else {
+        // Bidi isolation marks (from Fluent placeables) only matter to a bidi layout.
+        let plain = text.replace(BIDI_CONTROLS, "");
+        if let Some((cp, page, _)) = profile.encode(&plain) {
+            // Wrapping only splits at spaces, so each piece encodes in the paragraph's page.
+            let lines: Option<Vec<(String, Vec<u8>)>> = wrap(&plain, columns)
                 .into_iter()
-                .filter_map(|line| {
-                    // Wrapping only splits at spaces, so each piece encodes like the whole did.
-                    let bytes = profile.encode(&line).map(|(_, _, b)| b)?;
+                .map(|line| {
+                    let bytes = cp.encode(&line)?;
                     Some((line, bytes))
                 })
                 .collect();
+            if let Some(lines) = lines {
+                return vec![text_op(page, lines, false, false)];
+            }
+        }
+    }
+    let style = TextStyle {
+        px: drawn_px(profile, scale),
+        bold,
+        align,
+    };
+    drawn_lines(fonts.render(text, &style, profile.width_dots), text, &style)
+}
+
+/// Font size of drawn text: the printer's own size for body text; for large text 1.3 times (not
+/// the 2 times of `GS !`): clearly larger, at under half the dots of double size.
+fn drawn_px(profile: &Profile, scale: u8) -> f32 {
+    if scale > 1 {
+        profile.raster_text_px * 1.3
+    } else {
+        profile.raster_text_px
+    }
+}
+
+/// A drawn paragraph as one image per line, each cut to its own ink (whole bytes wide) with a
+/// little air above and below: blank dots cost bytes on the wire (a full-width row is 72 bytes),
+/// and a short last line needs none of the width of the first. `ESC a` puts each line back where
+/// the layout had it (start = right for right-to-left text).
+fn drawn_lines(image: Bitmap, text: &str, style: &TextStyle) -> Vec<Op> {
+    let first_strong_is_rtl = text
+        .chars()
+        .find(|c| c.is_alphabetic())
+        .is_some_and(is_rtl_char);
+    let align = printer_align(style.align, first_strong_is_rtl);
+    // A band much shorter than a letter is a mark (dots, hamza) of the line next to it.
+    let bands = ink_bands(&image, (style.px * 0.45) as usize);
+    if bands.is_empty() {
+        return vec![Op::Feed(1)];
+    }
+    let mut ops = Vec::with_capacity(bands.len());
+    let mut covered = 0;
+    for (i, &(top, bottom)) in bands.iter().enumerate() {
+        // Each band starts where the previous one ended (its blank rows are the line spacing),
+        // except the first, which gets only a little air.
+        let y0 = if i == 0 {
+            top.saturating_sub(AIR)
+        } else {
+            covered
+        };
+        let y1 = if i + 1 == bands.len() {
+            (bottom + 1 + AIR).min(image.height())
+        } else {
+            bottom + 1
+        };
+        covered = y1;
+        let band = image.crop(0, y0, image.width(), y1 - y0);
+        let Some((left, right)) = band.ink_columns() else {
+            continue;
+        };
+        let x0 = left / 8 * 8;
+        let x1 = ((right / 8 + 1) * 8).min(image.width().div_ceil(8) * 8);
+        ops.push(Op::Image {
+            image: band.crop(x0, 0, x1 - x0, band.height()),
+            align,
+        });
+    }
+    ops
+}
+
+/// Row ranges (inclusive) of ink separated by blank rows: one per drawn line, or fewer where
+/// marks above and below Arabic letters join two lines. Bands shorter than `min_rows`, or closer
+/// than two rows, belong to their neighbour.
+fn ink_bands(image: &Bitmap, min_rows: usize) -> Vec<(usize, usize)> {
+    let mut merged: Vec<(usize, usize)> = Vec::new();
+    for band in ink_runs(image) {
+        match merged.last_mut() {
+            Some(last)
+                if band.0 - last.1 <= 2
+                    || band.1 - band.0 + 1 < min_rows
+                    || last.1 - last.0 + 1 < min_rows =>
+            {
+                last.1 = band.1;
+            }
+            _ => merged.push(band),
+        }
+    }
+    merged
+}
+
+fn ink_runs(image: &Bitmap) -> Vec<(usize, usize)> {
+    let mut bands = Vec::new();
+    let mut start = None;
+    for y in 0..image.height() {
+        let ink = image.row_has_ink(y);
+        match (ink, start) {
+            (true, None) => start = Some(y),
+            (false, Some(s)) => {
+                bands.push((s, y - 1));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        bands.push((s, image.height() - 1));
+    }
+    bands
+}
+
+/// Greedy word wrap to `columns` characters, as byte ranges of `text` (each from the start of
+/// its first word to the end of its last); words longer than a line are split.
+pub fn wrap_ranges(text: &str, columns: usize) -> Vec<std::ops::Range<usize>> {
+    let columns = columns.max(1);
+    let mut lines = Vec::new();
+    // The line being filled: its start and end byte, and its width in characters.
+    let mut line: Option<(usize, usize, usize)> = None;
+    let mut words = Vec::new();
+    let mut word_start = None;
+    for (i, c) in text.char_indices() {
+        match (c.is_whitespace(), word_start) {
+            (false, None) => word_start = Some(i),
+            (true, Some(s)) => {
+                words.push(s..i);
+                word_start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = word_start {
+        words.push(s..text.len());
+    }
+    for word in words {
+        let mut rest = word;
+        while !rest.is_empty() {
+            let word_chars = text[rest.clone()].chars().count();
+            if let Some((start, end, width)) = line {
+                let gap = text[end..rest.start].chars().count();
+                if width + gap + word_chars <= columns {
+                    line = Some((start, rest.end, width + gap + word_chars));
+                    rest = rest.end..rest.end;
+                    continue;
+                }
+                lines.push(start..end);
+                line = None;
+                continue;
+            }
+            if word_chars <= columns {
+                line = Some((rest.start, rest.end, word_chars));
+                rest = rest.end..rest.end;
+            } else {
+                let cut = text[rest.clone()]
+                    .char_indices()
+                    .nth(columns)
+                    .map_or(rest.end, |(i, _)| rest.start + i);
+                lines.push(rest.start..cut);
+                rest = cut..rest.end;
+            }
+        }
+        if let Some((start, end, width)) = line
+            && width >= columns
+        {
+            lines.push(start..end);
+            line = None;
+        }
+    }
+    if let Some((start, end, _)) = line {
+        lines.push(start..end);
+    }
+    lines
+}
+
+/// Greedy word wrap to `columns` characters; words longer than a line are split.
+pub fn wrap(text: &str, columns: usize) -> Vec<String> {
+    wrap_ranges(text, columns)
+        .into_iter()
+        .map(|r| text[r].split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect()
+}
+
+/// The exact bytes to send for `receipt` on a printer of `profile`.
+pub fn encode(receipt: &Receipt, profile: &Profile, fonts: &mut TextRenderer) -> Vec<u8> {
+    let mut e = Styled::new();
+    for op in plan(receipt, profile, fonts) {
+        match op {
             Op::Text {
                 page,
                 lines,
                 bold,
                 scale,
-                align: match align {
-                    TextAlign::Start => Align::Left,
-                    TextAlign::Center => Align::Center,
-                },
-            }
-        }
-        None => {
-            let style = TextStyle {
-                px: profile.raster_text_px * f32::from(scale),
-                bold,
                 align,
-            };
-            trimmed_text_image(fonts.render(text, &style, profile.width_dots), text, align)
-        }
-    }
-}
-
-/// Blank dots still cost bytes on the wire (a full-width row is 72 bytes), so a drawn paragraph
-/// is cut down to its ink, whole bytes wide, with a little air above and below; `ESC a` then puts
-/// it back where the layout had it.
-fn trimmed_text_image(image: Bitmap, text: &str, align: TextAlign) -> Op {
-    const AIR: usize = 6;
-    let (Some((left, right)), Some((top, bottom))) = (image.ink_columns(), image.ink_rows()) else {
-        return Op::Feed(1);
-    };
-    let x0 = left / 8 * 8;
-    let x1 = (right / 8 + 1) * 8;
-    let y0 = top.saturating_sub(AIR);
-    let y1 = bottom + 1 + AIR;
-    let first_strong_is_rtl = text
-        .chars()
-        .find(|c| c.is_alphabetic())
-        .is_some_and(is_rtl_char);
-    let align = match align {
-        TextAlign::Center => Align::Center,
-        TextAlign::Start if first_strong_is_rtl => Align::Right,
-        TextAlign::Start => Align::Left,
-    };
-    Op::Image {
-        image: image.crop(x0, y0, x1 - x0, y1 - y0),
-        align,
-    }
-}
-
-/// Greedy word wrap to `columns` characters; words longer than a line are split.
-pub fn wrap(text: &str, columns: usize) -> Vec<String> {
-    let columns = columns.max(1);
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        let mut word: Vec<char> = word.chars().collect();
-        loop {
-            let used = line.chars().count();
-            let room = if used == 0 {
-                columns
-            } else {
-                columns - used - 1
-            };
-            if word.len() <= room {
-                if used > 0 {
-                    line.push(' ');
-                }
-                line.extend(word.iter());
-                break;
-            }
-            if used > 0 {
-                lines.push(std::mem::take(&mut line));
-                continue;
-            }
-            let rest = word.split_off(columns);
-            lines.push(word.iter().collect());
-            word = rest;
-        }
-        if line.chars().count() >= columns {
-            lines.push(std::mem::take(&mut line));
-        }
-    }
-    if !line.is_empty() {
-        lines.push(line);
-    }
-    lines
-}
-
-/// The exact bytes to send for `receipt` on a printer of `profile`.
-pub fn encode(receipt: &Receipt, profile: &Profile, fonts: &mut TextRenderer) -> Vec<u8> {
-    let mut e = Encoder::new();
-    e.init();
-    let mut page = None;
-    for op in plan(receipt, profile, fonts) {
-        match op {
-            Op::Text {
-                page: n,
-                lines,
-                bold,
-                scale,
-                align,
+                ..
             } => {
-                if page != Some(n) {
-                    e.code_page(n);
-                    page = Some(n);
-                }
+                e.page(page);
                 e.align(align);
-                if bold {
-                    e.bold(true);
-                }
-                if scale > 1 {
-                    e.size(scale, scale);
-                }
+                e.bold(bold);
+                e.size(scale, scale);
                 for (_, bytes) in &lines {
-                    e.text(bytes).line_feed();
-                }
-                if scale > 1 {
-                    e.size(1, 1);
-                }
-                if bold {
-                    e.bold(false);
+                    e.out.text(bytes).line_feed();
                 }
             }
             Op::Image { image, align } => {
-                e.align(align).raster(&image);
+                e.align(align);
+                e.out.raster(&image);
             }
             Op::Qr {
                 payload,
@@ -244,25 +401,105 @@ pub fn encode(receipt: &Receipt, profile: &Profile, fonts: &mut TextRenderer) ->
             } => {
                 e.align(Align::Center);
                 // The plan only chose native QR for a payload the command can carry.
-                let _ = e.qr(payload.as_bytes(), module_dots, QrErrorCorrection::M);
-                e.line_feed();
+                let _ = e
+                    .out
+                    .qr(payload.as_bytes(), module_dots, QrErrorCorrection::M);
+                e.out.line_feed();
             }
             Op::Feed(n) => {
-                e.feed_lines(n);
+                e.out.feed_lines(n);
             }
             Op::Rule => {
-                // ASCII: every code page has `-`, so the current one will do.
-                e.align(Align::Left)
-                    .text("-".repeat(profile.columns).as_bytes())
+                // Double-width dashes: the same line across the paper for half the bytes. ASCII:
+                // every code page has `-`, so the current one will do.
+                e.align(Align::Left);
+                e.bold(false);
+                e.size(2, 1);
+                e.out
+                    .text("-".repeat(profile.columns / 2).as_bytes())
                     .line_feed();
             }
         }
     }
-    e.align(Align::Left).feed_lines(TRAILING_FEED_LINES);
+    e.align(Align::Left);
+    e.out.feed_lines(TRAILING_FEED_LINES);
     if profile.cutter == Cutter::Partial {
-        e.cut(true);
+        e.out.cut(true);
     }
-    e.into_bytes()
+    e.out.into_bytes()
+}
+
+/// The encoder with the printer's current style, so a command is sent only when it changes
+/// something (every byte is wire time at 9600 baud).
+struct Styled {
+    out: Encoder,
+    page: u8,
+    align: Align,
+    bold: bool,
+    size: (u8, u8),
+}
+
+impl Styled {
+    /// After `ESC @`: code table 0, left, not bold, normal size.
+    fn new() -> Styled {
+        let mut out = Encoder::new();
+        out.init();
+        Styled {
+            out,
+            page: 0,
+            align: Align::Left,
+            bold: false,
+            size: (1, 1),
+        }
+    }
+
+    fn page(&mut self, n: u8) {
+        if self.page != n {
+            self.out.code_page(n);
+            self.page = n;
+        }
+    }
+
+    fn align(&mut self, align: Align) {
+        if self.align != align {
+            self.out.align(align);
+            self.align = align;
+        }
+    }
+
+    fn bold(&mut self, bold: bool) {
+        if self.bold != bold {
+            self.out.bold(bold);
+            self.bold = bold;
+        }
+    }
+
+    fn size(&mut self, width: u8, height: u8) {
+        if self.size != (width, height) {
+            self.out.size(width, height);
+            self.size = (width, height);
+        }
+    }
+}
+
+/// `image` cut to its ink and, if wider than `max_width`, narrowed to it (nearest neighbour).
+fn squeeze_to(image: &Bitmap, max_width: usize) -> Bitmap {
+    let Some((left, right)) = image.ink_columns() else {
+        return image.clone();
+    };
+    let ink = image.crop(left, 0, right + 1 - left, image.height());
+    if ink.width() <= max_width || max_width == 0 {
+        return ink;
+    }
+    let mut out = Bitmap::new(max_width, ink.height());
+    for y in 0..ink.height() {
+        for x in 0..max_width {
+            if ink.get(x * ink.width() / max_width, y) {
+                out.set(x, y);
+            }
+        }
+    }
+    out
 }
 
 /// What the paper would look like: white background, black dots, 1 pixel per dot.
@@ -277,6 +514,7 @@ pub fn preview(receipt: &Receipt, profile: &Profile, fonts: &mut TextRenderer) -
                 bold,
                 scale,
                 align,
+                visual,
                 ..
             } => {
                 let s = usize::from(scale);
@@ -288,7 +526,20 @@ pub fn preview(receipt: &Receipt, profile: &Profile, fonts: &mut TextRenderer) -
                     align: TextAlign::Start,
                 };
                 for (line, _) in lines {
-                    let glyphs = fonts.render(&line, &style, width);
+                    // A visual line is drawn as the printer prints it: its characters (already
+                    // shaped presentation forms) left to right, with no reordering (LRO … PDF).
+                    let cells = line.chars().count() * CELL_WIDTH * s;
+                    let shown = if visual {
+                        format!("\u{202D}{line}\u{202C}")
+                    } else {
+                        line
+                    };
+                    let mut glyphs = fonts.render(&shown, &style, width * 2);
+                    if visual {
+                        // The printer gives each character a 12-dot cell: squeeze our
+                        // proportional drawing into the width the printer's line takes.
+                        glyphs = squeeze_to(&glyphs, cells.min(width));
+                    }
                     let ink = glyphs.ink_columns().map_or(0, |(l, r)| r + 1 - l.min(r));
                     let shift = match align {
                         Align::Left => 0,
@@ -298,7 +549,7 @@ pub fn preview(receipt: &Receipt, profile: &Profile, fonts: &mut TextRenderer) -
                     let left = glyphs.ink_columns().map_or(0, |(l, _)| l);
                     let mut row = Bitmap::new(width, (LINE_DOTS - 6) * s + 6);
                     for y in 0..glyphs.height().min(row.height()) {
-                        for x in left..width {
+                        for x in left..glyphs.width() {
                             if glyphs.get(x, y) {
                                 row.set(x - left + shift, y);
                             }
@@ -319,15 +570,16 @@ pub fn preview(receipt: &Receipt, profile: &Profile, fonts: &mut TextRenderer) -
                 payload,
                 module_dots,
             } => {
-                if let Some(image) = qr_bitmap(payload.as_bytes(), usize::from(module_dots)) {
+                if let Some(image) = qr_bitmap(payload.as_bytes(), usize::from(module_dots), 4) {
                     let x = width.saturating_sub(image.width()) / 2;
                     pieces.push((image, x));
                 }
             }
             Op::Feed(n) => pieces.push((Bitmap::new(width, usize::from(n) * LINE_DOTS), 0)),
             Op::Rule => {
+                // Double-width dashes, as sent.
                 let mut rule = Bitmap::new(width, LINE_DOTS);
-                for x in (0..width).filter(|x| x % CELL_WIDTH < CELL_WIDTH - 4) {
+                for x in (0..width).filter(|x| x % (2 * CELL_WIDTH) < 2 * CELL_WIDTH - 8) {
                     for y in 12..14 {
                         rule.set(x, y);
                     }
@@ -405,7 +657,7 @@ mod tests {
     }
 
     #[test]
-    fn arabic_and_missing_qr_support_become_raster() {
+    fn arabic_without_an_arabic_code_page_and_missing_qr_support_become_raster() {
         let mut fonts = TextRenderer::new();
         let profile = Profile::named("zj-5870").unwrap();
         let bytes = encode(&receipt("تم استلام طلبك"), profile, &mut fonts);
@@ -414,8 +666,35 @@ mod tests {
             .filter(|w| *w == [0x1D, b'v', b'0'])
             .count();
         assert_eq!(rasters, 2, "the Arabic line and the QR code");
+        // With CP864 the same line is text, right-aligned, in visual order.
+        let profile = Profile::named("pos-5890").unwrap();
+        let bytes = encode(&receipt("تم استلام طلبك"), profile, &mut fonts);
+        assert!(bytes.windows(3).any(|w| w == [0x1B, b't', 28]));
+        let rasters = bytes
+            .windows(3)
+            .filter(|w| *w == [0x1D, b'v', b'0'])
+            .count();
+        assert_eq!(rasters, 1, "only the QR code");
         assert!(!bytes.windows(3).any(|w| w == [0x1D, b'(', b'k']));
         assert!(!bytes.windows(2).any(|w| w == [0x1D, b'V']), "no cutter");
+    }
+
+    #[test]
+    fn hebrew_goes_as_cp862_text_in_visual_order() {
+        let mut fonts = TextRenderer::new();
+        let profile = Profile::named("default").unwrap();
+        // שלום: shin lamed vav final-mem; printed left to right, so the final mem comes first.
+        let bytes = encode(&receipt("שלום"), profile, &mut fonts);
+        assert!(bytes.windows(3).any(|w| w == [0x1B, b't', 36]));
+        assert!(
+            bytes.windows(4).any(|w| w == [0x8D, 0x85, 0x8C, 0x99]),
+            "{bytes:x?}"
+        );
+        let rasters = bytes
+            .windows(3)
+            .filter(|w| *w == [0x1D, b'v', b'0'])
+            .count();
+        assert_eq!(rasters, 0);
     }
 
     #[test]

@@ -4,7 +4,8 @@
 //! Pipeline: a print job (`print_jobs`, written with the submission) → [`receipt::ReceiptFacts`]
 //! (no personal data) → [`receipt::Receipt`] blocks in the resident's language →
 //! [`compose::encode`] for the configured [`profile::Profile`] (code-page text where a code page
-//! fits, raster with our own fonts otherwise; native or raster QR) → [`transport::Link`] (serial
+//! fits — Arabic shaped and in visual order by [`visual`] for CP864 — raster with our own fonts
+//! otherwise; native or raster QR) → [`transport::Link`] (serial
 //! port, `file:` sink) with a [`status`] check before and after.
 //!
 //! The touchscreen uses [`worker::spawn_print_worker`]; the CLI drives [`engine::Printer`]
@@ -21,6 +22,7 @@ pub mod raster;
 pub mod receipt;
 pub mod status;
 pub mod transport;
+pub mod visual;
 pub mod worker;
 
 pub use engine::{PrintEvent, PrintOutcome, Printer};

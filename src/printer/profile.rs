@@ -2,10 +2,13 @@
 //!
 //! Facts (paper width in dots, columns of font A, code page numbers, QR and cutter support) come
 //! from escpos-printer-db by receipt-print-hq (<https://github.com/receipt-print-hq/escpos-printer-db>,
-//! CC BY 4.0): the `default`/`TM-T20II` entries for the 80 mm profile, `ZJ-5870` for the 58 mm one
-//! without QR or cutter, and `TM-T88IV` for the code pages of that model. Where we deviate (the
-//! TM-T88IV has no `GS ( k` QR although the database inherits it from `default`; its 512-dot width)
-//! it is from Epson's TM-T88IV technical reference.
+//! CC BY 4.0): the `default`/`TM-T20II` entries for the 80 mm profile (PC864 Arabic is its page 37,
+//! PC862 Hebrew 36, PC737 and WPC1253 Greek 14 and 47), `ZJ-5870` for the 58 mm one without QR or
+//! cutter, `POS-5890` for the 58 mm one without QR that has PC864 (page 28), and `TM-T88IV` for the
+//! code pages of that model (no Arabic). Where we deviate (the TM-T88IV has no `GS ( k` QR although
+//! the database inherits it from `default`; its 512-dot width) it is from Epson's TM-T88IV
+//! technical reference. The database also lists WPC1256 (page 50) for Arabic: we leave it out on
+//! purpose, see `codepage`.
 
 use super::codepage::CodePage;
 
@@ -36,11 +39,18 @@ pub struct Profile {
     pub native_qr: bool,
     /// Whether and how it cuts.
     pub cutter: Cutter,
-    /// QR module size in dots: about 0.75 mm at 203 dpi scans reliably from a phone.
+    /// Module size in dots of a native QR code (costs no bytes, so generous: 0.75 mm at 203 dpi).
     pub qr_module_dots: u8,
-    /// Size in dots of text drawn as raster with our fonts, matching font A's height.
+    /// Print resolution in dots per inch (escpos-printer-db `media.dpi`).
+    pub dpi: u16,
+    /// Size in dots of text drawn as raster with our fonts: font A is 24 dots high (12×24), and
+    /// drawn text is never smaller than the printer's own.
     pub raster_text_px: f32,
 }
+
+/// The smallest QR module GS1 allows for codes scanned at a point of sale (GS1 General
+/// Specifications, 5.12.3.1: X-dimension 0.396 mm to 0.990 mm), in thousandths of a millimetre.
+pub const QR_MIN_MODULE_UM: u32 = 396;
 
 /// Epson numbering (`ESC t n`), shared by most Epson-compatible printers. Order = preference:
 /// the plain IBM pages first (every printer has them), then the Windows pages for letters the IBM
@@ -54,6 +64,10 @@ const EPSON_FULL: &[(CodePage, u8)] = &[
     (CodePage::Cp1250, 45),
     (CodePage::Cp866, 17),
     (CodePage::Cp1251, 46),
+    (CodePage::Cp737, 14),
+    (CodePage::Cp1253, 47),
+    (CodePage::Cp862, 36),
+    (CodePage::Cp864, 37),
 ];
 
 /// What the TM-T88IV and ZJ-5870 entries list among the pages we support.
@@ -74,17 +88,33 @@ const ZJ_5870_PAGES: &[(CodePage, u8)] = &[
     (CodePage::Cp866, 17),
 ];
 
+/// What the POS-5890 entry lists among the pages we support.
+const POS_5890_PAGES: &[(CodePage, u8)] = &[
+    (CodePage::Cp437, 0),
+    (CodePage::Cp858, 19),
+    (CodePage::Cp850, 2),
+    (CodePage::Cp1252, 16),
+    (CodePage::Cp852, 18),
+    (CodePage::Cp1250, 72),
+    (CodePage::Cp866, 17),
+    (CodePage::Cp1251, 73),
+    (CodePage::Cp737, 64),
+    (CodePage::Cp862, 62),
+    (CodePage::Cp864, 28),
+];
+
 /// Every profile this build knows.
 pub const PROFILES: &[Profile] = &[
     Profile {
         name: "default",
-        description: "80 mm, 203 dpi, Epson-compatible (e.g. TM-T20II): 576 dots, 48 columns, native QR, cutter",
+        description: "80 mm, 203 dpi, Epson-compatible (e.g. TM-T20II): 576 dots, 48 columns, Arabic (PC864), native QR, cutter",
         width_dots: 576,
         columns: 48,
         code_pages: EPSON_FULL,
         native_qr: true,
         cutter: Cutter::Partial,
         qr_module_dots: 6,
+        dpi: 203,
         raster_text_px: 24.0,
     },
     Profile {
@@ -96,7 +126,8 @@ pub const PROFILES: &[Profile] = &[
         native_qr: true,
         cutter: Cutter::None,
         qr_module_dots: 5,
-        raster_text_px: 22.0,
+        dpi: 203,
+        raster_text_px: 24.0,
     },
     Profile {
         name: "zj-5870",
@@ -107,7 +138,20 @@ pub const PROFILES: &[Profile] = &[
         native_qr: false,
         cutter: Cutter::None,
         qr_module_dots: 5,
-        raster_text_px: 22.0,
+        dpi: 203,
+        raster_text_px: 24.0,
+    },
+    Profile {
+        name: "pos-5890",
+        description: "58 mm Zjiang POS-5890 and its clones: 384 dots, 32 columns, Arabic (PC864), no native QR, no cutter",
+        width_dots: 384,
+        columns: 32,
+        code_pages: POS_5890_PAGES,
+        native_qr: false,
+        cutter: Cutter::None,
+        qr_module_dots: 5,
+        dpi: 203,
+        raster_text_px: 24.0,
     },
     Profile {
         name: "tm-t88iv",
@@ -118,7 +162,8 @@ pub const PROFILES: &[Profile] = &[
         native_qr: false,
         cutter: Cutter::Partial,
         qr_module_dots: 5,
-        raster_text_px: 22.0,
+        dpi: 180,
+        raster_text_px: 24.0,
     },
 ];
 
@@ -138,6 +183,20 @@ impl Profile {
         self.code_pages
             .iter()
             .find_map(|&(cp, n)| cp.encode(text).map(|bytes| (cp, n, bytes)))
+    }
+
+    /// Module size of a QR code sent as an image: the fewest whole dots that are at least GS1's
+    /// minimum module (4 dots = 0.50 mm at 203 dpi, 3 dots = 0.42 mm at 180 dpi). Every dot less
+    /// is about a fifth fewer bytes; the symbol is still printed without any scaling artefact.
+    pub fn raster_qr_module_dots(&self) -> usize {
+        let dpi = u32::from(self.dpi.max(1));
+        // dots = ceil(min_um * dpi / 25_400)
+        (QR_MIN_MODULE_UM * dpi).div_ceil(25_400) as usize
+    }
+
+    /// Whether one of its code pages holds Arabic (as presentation forms).
+    pub fn has_arabic_code_page(&self) -> bool {
+        self.code_pages.iter().any(|(cp, _)| *cp == CodePage::Cp864)
     }
 
     /// The `ESC t` number of a code page, if the printer has it.
@@ -191,5 +250,37 @@ mod tests {
         let zj = Profile::named("zj-5870").unwrap();
         assert!(zj.encode("міська рада").is_none());
         assert_eq!(zj.encode("Ваш запрос").unwrap().0, CodePage::Cp866);
+        assert_eq!(p.encode("Ελληνικά").unwrap().0, CodePage::Cp737);
+    }
+
+    #[test]
+    fn raster_qr_modules_are_the_smallest_gs1_allows() {
+        let at = |dpi| Profile {
+            dpi,
+            ..Profile::named("default").unwrap().clone()
+        };
+        assert_eq!(at(203).raster_qr_module_dots(), 4);
+        assert_eq!(at(180).raster_qr_module_dots(), 3);
+        assert_eq!(at(300).raster_qr_module_dots(), 5);
+        for p in PROFILES {
+            let mm = p.raster_qr_module_dots() as f64 * 25.4 / f64::from(p.dpi);
+            assert!((0.396..0.6).contains(&mm), "{}: {mm} mm", p.name);
+        }
+    }
+
+    #[test]
+    fn arabic_code_pages_where_the_database_lists_them() {
+        let names: Vec<&str> = PROFILES
+            .iter()
+            .filter(|p| p.has_arabic_code_page())
+            .map(|p| p.name)
+            .collect();
+        assert_eq!(names, ["default", "pos-5890"]);
+        assert_eq!(
+            Profile::named("default")
+                .unwrap()
+                .code_page_number(CodePage::Cp864),
+            Some(37)
+        );
     }
 }

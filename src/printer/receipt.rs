@@ -50,9 +50,9 @@ pub struct ReceiptFacts {
     pub reference: String,
     /// The resident's language.
     pub locale: String,
-    /// `device.council`.
+    /// `device.council`, in the resident's language where the configuration has it.
     pub council: String,
-    /// `device.site`.
+    /// `device.site`, likewise.
     pub site: String,
     /// The service's name in the resident's language (its code when the catalogue lacks it).
     pub service_name: String,
@@ -66,6 +66,10 @@ pub struct ReceiptFacts {
     pub assisted_by: Option<String>,
     /// `device.help_contact`.
     pub help_contact: String,
+    /// `device.help_hours`, in the resident's language where the configuration has it.
+    pub help_hours: String,
+    /// `device.response_days`: the council's timescale.
+    pub response_days: Option<u32>,
     /// A staff reprint: marked as a copy.
     pub reprint: bool,
 }
@@ -92,16 +96,18 @@ impl ReceiptFacts {
         let (qr_payload, qr_is_url) = qr_payload(config, &row.reference);
         Ok(ReceiptFacts {
             reference: row.reference,
-            locale: row.locale,
-            council: config.device.council.clone(),
-            site: config.device.site.clone(),
+            council: config.device.council_in(&row.locale).to_string(),
+            site: config.device.site_in(&row.locale).to_string(),
+            help_hours: config.device.help_hours_in(&row.locale).to_string(),
             service_name,
             submitted_at,
             qr_payload,
             qr_is_url,
             assisted_by: row.assisted_by,
             help_contact: config.device.help_contact.clone(),
+            response_days: config.device.response_days,
             reprint,
+            locale: row.locale,
         })
     }
 }
@@ -114,16 +120,10 @@ pub fn qr_payload(config: &Config, reference: &str) -> (String, bool) {
     }
 }
 
-/// `2026-03-14 10:32`: unambiguous in every language, no month names to translate.
-fn format_datetime(t: OffsetDateTime) -> String {
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute()
-    )
+/// "27 November 2026, 04:20" in the resident's language: the touchscreen's own wording
+/// ([`Translations::datetime`]), so paper and screen write a date the same way.
+pub fn format_datetime(tr: &Translations, locale: &str, t: OffsetDateTime) -> String {
+    tr.datetime(locale, time::PrimitiveDateTime::new(t.date(), t.time()))
 }
 
 /// Texts keep the bidi isolation marks Fluent puts around placeables: they keep a date or a
@@ -137,7 +137,10 @@ fn text(text: String, bold: bool, align: TextAlign) -> Block {
     }
 }
 
-/// Lays out the receipt for `facts` in its language.
+/// Lays out the receipt for `facts` in its language. Wherever the confirmation screen says the same
+/// thing (heading, reference, what happens next, whom to call) the receipt uses the screen's own
+/// message, so the resident reads the same words on both. Body text is the printer's standard
+/// size; the reference and "keep this receipt" are double size.
 pub fn layout(facts: &ReceiptFacts, tr: &Translations) -> Receipt {
     let l = facts.locale.as_str();
     let mut blocks = Vec::new();
@@ -151,7 +154,7 @@ pub fn layout(facts: &ReceiptFacts, tr: &Translations) -> Receipt {
         blocks.push(text(facts.site.clone(), false, TextAlign::Center));
     }
     blocks.push(Block::Rule);
-    blocks.push(text(tr.text(l, "receipt-heading"), true, TextAlign::Center));
+    blocks.push(text(tr.text(l, "confirm-title"), true, TextAlign::Center));
     blocks.push(Block::Feed(1));
     blocks.push(text(
         tr.format(
@@ -166,14 +169,17 @@ pub fn layout(facts: &ReceiptFacts, tr: &Translations) -> Receipt {
         tr.format(
             l,
             "receipt-date",
-            &[("datetime", Arg::from(format_datetime(facts.submitted_at)))],
+            &[(
+                "datetime",
+                Arg::from(format_datetime(tr, l, facts.submitted_at)),
+            )],
         ),
         false,
         TextAlign::Start,
     ));
     blocks.push(Block::Feed(1));
     blocks.push(text(
-        tr.text(l, "receipt-reference"),
+        tr.text(l, "confirm-reference"),
         false,
         TextAlign::Center,
     ));
@@ -192,13 +198,40 @@ pub fn layout(facts: &ReceiptFacts, tr: &Translations) -> Receipt {
     };
     blocks.push(text(tr.text(l, scan), false, TextAlign::Center));
     blocks.push(Block::Rule);
-    blocks.push(text(tr.text(l, "receipt-next"), false, TextAlign::Start));
+    blocks.push(text(
+        tr.text(l, "confirm-next-title"),
+        true,
+        TextAlign::Start,
+    ));
+    blocks.push(text(tr.text(l, "confirm-next"), false, TextAlign::Start));
+    if let Some(days) = facts.response_days {
+        blocks.push(text(
+            tr.format(
+                l,
+                "receipt-timescale",
+                &[("days", Arg::from(i64::from(days)))],
+            ),
+            false,
+            TextAlign::Start,
+        ));
+    }
     if !facts.help_contact.is_empty() {
         blocks.push(text(
             tr.format(
                 l,
-                "receipt-contact",
+                "confirm-contact",
                 &[("contact", Arg::from(facts.help_contact.as_str()))],
+            ),
+            false,
+            TextAlign::Start,
+        ));
+    }
+    if !facts.help_hours.is_empty() {
+        blocks.push(text(
+            tr.format(
+                l,
+                "receipt-help-hours",
+                &[("hours", Arg::from(facts.help_hours.as_str()))],
             ),
             false,
             TextAlign::Start,
@@ -216,7 +249,12 @@ pub fn layout(facts: &ReceiptFacts, tr: &Translations) -> Receipt {
         ));
     }
     blocks.push(Block::Feed(1));
-    blocks.push(text(tr.text(l, "receipt-keep"), true, TextAlign::Center));
+    blocks.push(Block::Text {
+        text: tr.text(l, "receipt-keep"),
+        bold: true,
+        large: true,
+        align: TextAlign::Center,
+    });
     Receipt { blocks }
 }
 
@@ -249,6 +287,9 @@ pub fn test_page(profile: &super::profile::Profile, config: &Config, tr: &Transl
             super::codepage::CodePage::Cp866 => "Съешь же ещё этих булок",
             super::codepage::CodePage::Cp1251 => "Їжак і ґава: Київ",
             super::codepage::CodePage::Cp1252 => "Œuvre, cœur, 10 €",
+            super::codepage::CodePage::Cp737 | super::codepage::CodePage::Cp1253 => "Ελληνικά",
+            super::codepage::CodePage::Cp862 => "שלום",
+            super::codepage::CodePage::Cp864 => "مرحبا بكم",
             _ => "Déjà vu, señor, Müller",
         };
         blocks.push(text(
@@ -258,7 +299,7 @@ pub fn test_page(profile: &super::profile::Profile, config: &Config, tr: &Transl
         ));
     }
     blocks.push(text(
-        tr.text("ar", "receipt-heading"),
+        tr.text("ar", "confirm-title"),
         false,
         TextAlign::Start,
     ));
@@ -291,6 +332,8 @@ mod tests {
             qr_is_url: false,
             assisted_by: Some("alice".into()),
             help_contact: "0800 555 0100".into(),
+            help_hours: "9:00-17:00".into(),
+            response_days: Some(10),
             reprint: false,
         }
     }
@@ -309,16 +352,19 @@ mod tests {
     fn receipt_has_everything_in_the_residents_language() {
         let tr = Translations::load().unwrap();
         let r = layout(&facts("fr"), &tr);
-        let all = texts(&r).join("\n");
+        let all = texts(&r).join("\n").replace(['\u{2068}', '\u{2069}'], "");
         for expected in [
             "Example Council",
             "Central Library",
             "Pothole",
-            "2026-03-14 10:32",
+            "14 mars 2026 à 10:32",
             "LIB2-00042-K",
             "alice",
             "0800 555 0100",
-            "Votre référence",
+            "Votre numéro de référence",
+            "Demande enregistrée",
+            "10 jours ouvrés",
+            "9:00-17:00",
         ] {
             assert!(all.contains(expected), "{expected:?} missing from {all}");
         }
@@ -339,6 +385,51 @@ mod tests {
         let all = texts(&layout(&f, &tr)).join("\n");
         assert!(all.starts_with("COPY"), "{all}");
         assert!(!all.contains("Assisted"), "{all}");
+    }
+
+    #[test]
+    fn dates_are_written_in_every_language_as_on_the_screen() {
+        let tr = Translations::load().unwrap();
+        let t = time::macros::datetime!(2026-11-27 04:20 UTC);
+        let plain = |s: String| s.replace(['\u{2068}', '\u{2069}'], "");
+        assert_eq!(
+            plain(format_datetime(&tr, "en", t)),
+            "27 November 2026, 04:20"
+        );
+        assert_eq!(
+            plain(format_datetime(&tr, "fr", t)),
+            "27 novembre 2026 à 04:20"
+        );
+        assert_eq!(
+            plain(format_datetime(&tr, "uk", t)),
+            "27 листопада 2026, 04:20"
+        );
+        assert_eq!(
+            plain(format_datetime(&tr, "es", t)),
+            "27 de noviembre de 2026, 04:20"
+        );
+        assert!(plain(format_datetime(&tr, "ar", t)).contains("نوفمبر"));
+        for locale in crate::i18n::SUPPORTED_LOCALES {
+            let s = plain(format_datetime(&tr, locale, t));
+            assert!(!s.contains("2026-11"), "{locale}: {s}");
+            assert!(s.contains("04:20") && s.contains("2026"), "{locale}: {s}");
+        }
+    }
+
+    #[test]
+    fn the_receipt_says_what_the_screen_says_and_keep_is_large() {
+        let tr = Translations::load().unwrap();
+        for locale in crate::i18n::SUPPORTED_LOCALES {
+            let r = layout(&facts(locale), &tr);
+            let all = texts(&r).join("\n");
+            for id in ["confirm-title", "confirm-reference", "confirm-next"] {
+                assert!(all.contains(&tr.text(locale, id)), "{locale}: {id}");
+            }
+            assert!(
+                r.blocks.iter().any(|b| matches!(b,
+                Block::Text { text, large: true, .. } if *text == tr.text(locale, "receipt-keep")))
+            );
+        }
     }
 
     #[test]

@@ -75,6 +75,10 @@ fn code_page(n: u8) -> Option<CodePage> {
         19 => CodePage::Cp858,
         45 => CodePage::Cp1250,
         46 => CodePage::Cp1251,
+        14 => CodePage::Cp737,
+        47 => CodePage::Cp1253,
+        36 => CodePage::Cp862,
+        37 => CodePage::Cp864,
         _ => return None,
     })
 }
@@ -280,6 +284,59 @@ enum Style {
     Bold(bool),
     Size(u8, u8),
     Align(u8),
+}
+
+/// What a right-to-left line printed in visual order says, read as a person reads it: from the
+/// right, each right-to-left stretch read right to left and each left-to-right one (numbers,
+/// Latin, with the spaces and punctuation inside them) left to right; then the shaping undone by
+/// Unicode's compatibility decomposition (NFKC: each presentation form back to its letter, each
+/// lam-alef ligature back to lam + alef). Independent of the kiosk's own bidi and shaping code.
+pub fn logical_text(visual: &str) -> String {
+    let rtl = |c: char| matches!(c as u32, 0x0590..=0x06FF | 0xFB1D..=0xFDFF | 0xFE70..=0xFEFF);
+    let ltr = |c: char| c.is_alphanumeric() && !rtl(c);
+    let chars: Vec<char> = visual.chars().collect();
+    // Which characters belong to a left-to-right stretch: strong ones, and anything between two.
+    let in_ltr: Vec<bool> = (0..chars.len())
+        .map(|i| {
+            ltr(chars[i])
+                || (!rtl(chars[i])
+                    && chars[..i]
+                        .iter()
+                        .rev()
+                        .find(|c| ltr(**c) || rtl(**c))
+                        .is_some_and(|c| ltr(*c))
+                    && chars[i + 1..]
+                        .iter()
+                        .find(|c| ltr(**c) || rtl(**c))
+                        .is_some_and(|c| ltr(*c)))
+        })
+        .collect();
+    let mut stretches: Vec<(bool, Vec<char>)> = Vec::new();
+    for (c, l) in chars.iter().zip(in_ltr) {
+        match stretches.last_mut() {
+            Some((kind, s)) if *kind == l => s.push(*c),
+            _ => stretches.push((l, vec![*c])),
+        }
+    }
+    let mirror = |c: char| match c {
+        '(' => ')',
+        ')' => '(',
+        other => other,
+    };
+    let logical: String = stretches
+        .into_iter()
+        .rev()
+        .flat_map(|(l, s)| {
+            if l {
+                s
+            } else {
+                s.into_iter().rev().map(mirror).collect()
+            }
+        })
+        .collect();
+    icu_normalizer::ComposingNormalizerBorrowed::new_nfkc()
+        .normalize(&logical)
+        .into_owned()
 }
 
 /// Convenience views of a decoded stream.
