@@ -364,13 +364,14 @@ fn a_rotation_interrupted_before_or_after_its_commit_recovers() {
         store.enqueue("LIB2", &form(), None).unwrap()
     };
 
-    // Stopped before the commit: a stray `.next` that sealed nothing is discarded.
+    // Stopped before the commit: a stray `.next` that sealed nothing is left alone (an open
+    // cannot tell it from a rotation about to commit; the next rotation replaces it).
     std::fs::copy(&key_file, dir.path().join("saved.key")).unwrap();
     let stray = TestDir::new("stray");
     drop(Store::open(stray.path()).unwrap());
     std::fs::copy(stray.path().join("guichet.key"), &next).unwrap();
     let store = Store::open(dir.path()).unwrap();
-    assert!(!next.exists());
+    assert!(next.exists());
     assert_eq!(store.get(reference.as_str()).unwrap().form.unwrap(), form());
     drop(store);
 
@@ -538,6 +539,54 @@ fn queue_export_is_sealed_and_opens_with_the_kiosk_key_until_rotation() {
         out.stdout_text().contains(EMAIL),
         "still readable after rotation"
     );
+}
+
+#[test]
+fn open_export_out_never_follows_a_link_and_is_owner_only_even_over_an_existing_file() {
+    // Issue 11, defect 8.
+    use std::os::unix::fs::PermissionsExt;
+    let dir = TestDir::new("export-out");
+    submit(&dir);
+    let file = dir.path().join("export.bin");
+    let out = guichet(&dir, &["queue", "export", "--out", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", out.stderr_text());
+    let open_to = |target: &Path| {
+        guichet(
+            &dir,
+            &[
+                "privacy",
+                "open-export",
+                file.to_str().unwrap(),
+                "--out",
+                target.to_str().unwrap(),
+            ],
+        )
+    };
+
+    // An existing world-readable file becomes owner-only before the clear data is written.
+    let existing = dir.path().join("existing.jsonl");
+    std::fs::write(&existing, "old").unwrap();
+    std::fs::set_permissions(&existing, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = open_to(&existing);
+    assert!(out.status.success(), "{}", out.stderr_text());
+    let mode = std::fs::metadata(&existing).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    assert!(std::fs::read_to_string(&existing).unwrap().contains(EMAIL));
+
+    // A link planted where the file should go is refused, and its target left alone.
+    let target = dir.path().join("public.txt");
+    std::fs::write(&target, "").unwrap();
+    std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let link = dir.path().join("link.jsonl");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let out = open_to(&link);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        out.stderr_text().contains("symbolic link"),
+        "{}",
+        out.stderr_text()
+    );
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "");
 }
 
 // ---------------------------------------------------------------------------------------------

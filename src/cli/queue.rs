@@ -151,14 +151,39 @@ pub(super) fn run(ctx: &Context, cmd: QueueCommand) -> Result<(), CliError> {
     }
 }
 
-/// Creates (truncating) a file readable by its owner only.
+/// Creates (or empties) a file readable by its owner only, for personal data. A symbolic link
+/// is refused (it could send the data anywhere), so is anything but a regular file, and an
+/// existing file is made owner-only *before* anything is written to it.
 pub(super) fn create_private(path: &std::path::Path) -> Result<std::fs::File, CliError> {
-    use std::os::unix::fs::OpenOptionsExt;
-    std::fs::OpenOptions::new()
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let cannot = |e: std::io::Error| CliError(format!("cannot write {}: {e}", path.display()));
+    let file = std::fs::OpenOptions::new()
         .write(true)
         .create(true)
-        .truncate(true)
+        .truncate(false)
         .mode(0o600)
+        // No following a link; no blocking on a FIFO someone left there.
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC)
         .open(path)
-        .map_err(|e| CliError(format!("cannot write {}: {e}", path.display())))
+        .map_err(|e| {
+            if e.raw_os_error() == Some(libc::ELOOP) {
+                CliError(format!(
+                    "{} is a symbolic link: refusing to write personal data through it; give the real path",
+                    path.display()
+                ))
+            } else {
+                cannot(e)
+            }
+        })?;
+    let meta = file.metadata().map_err(cannot)?;
+    if !meta.is_file() {
+        return Err(CliError(format!(
+            "{} is not a regular file: refusing to write personal data into it",
+            path.display()
+        )));
+    }
+    file.set_permissions(std::fs::Permissions::from_mode(0o600))
+        .map_err(cannot)?;
+    file.set_len(0).map_err(cannot)?;
+    Ok(file)
 }

@@ -16,8 +16,9 @@
 pub mod classify;
 pub mod client;
 pub mod connectivity;
+pub mod lock;
 pub mod engine;
-mod pull;
+pub mod pull;
 pub mod reconcile;
 pub mod wire;
 pub mod worker;
