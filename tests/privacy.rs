@@ -198,7 +198,11 @@ fn a_payload_moved_to_another_row_does_not_open() {
 
     // Delivery opens what it claims; the moved one is refused, never sent as someone else's.
     let claimed = store
-        .claim_due("2999-01-01T00:00:00.000Z", "2999-01-01T00:05:00.000Z", 10)
+        .claim_due(
+            &guichet::queue::ClaimMark::new(),
+            "2999-01-01T00:00:00.000Z",
+            10,
+        )
         .unwrap();
     assert_eq!(claimed.len(), 2);
     for item in &claimed {

@@ -739,32 +739,51 @@ mod tests {
     }
 
     #[test]
-    fn a_claim_is_durable_leased_and_exclusive() {
+    fn a_claim_is_durable_owned_and_exclusive_until_released() {
         let mut store = Store::open(&tempdir()).unwrap();
         for _ in 0..3 {
             store.enqueue("LIB2", &form(), None).unwrap();
         }
         let now = "2030-01-01T00:00:00.000Z";
-        let lease = "2030-01-01T00:05:00.000Z";
-        let claimed = store.claim_due(now, lease, 2).unwrap();
+        let first = ClaimMark::new();
+        let claimed = store.claim_due(&first, now, 2).unwrap();
         assert_eq!(claimed.len(), 2);
         assert_eq!(claimed[0].attempts, 1);
         assert_eq!(
             Store::decode_payload(&claimed[0].reference, &claimed[0].payload).unwrap(),
             form()
         );
-        // A second claimer (another process) only gets the third one.
-        let rest = store.claim_due(now, lease, 10).unwrap();
+        // A second claimer only gets the third one.
+        let second = ClaimMark::new();
+        let rest = store.claim_due(&second, now, 10).unwrap();
         assert_eq!(rest.len(), 1);
-        assert!(store.claim_due(now, lease, 10).unwrap().is_empty());
-        // A crash now: nothing is due for reconciliation until the lease ends.
-        assert!(store.due_unknown(now, 10).unwrap().is_empty());
-        let after = "2030-01-01T00:06:00.000Z";
-        let unknown = store.due_unknown(after, 10).unwrap();
+        assert!(store.claim_due(&second, now, 10).unwrap().is_empty());
+        // Claimed: not due for reconciliation, whatever the wall clock says.
+        assert!(store.due_unknown("2999-01-01T00:00:00.000Z", 10).unwrap().is_empty());
+        // An outcome recorded by a round that does not hold the claim is dropped.
+        let dropped = store
+            .record_outcomes(
+                &second.owner,
+                &[(
+                    claimed[0].id,
+                    DeliveryUpdate::NotOnServer {
+                        detail: "x".into(),
+                    },
+                )],
+            )
+            .unwrap();
+        assert_eq!(dropped, 1);
+        // The holder of the delivery lock releases abandoned claims: due for lookup now.
+        assert_eq!(store.release_claims().unwrap(), 3);
+        let unknown = store.due_unknown(now, 10).unwrap();
         assert_eq!(unknown.len(), 3);
         assert_eq!(unknown[0].unknown_since, now);
-        // Claimed submissions are never claimed again while their outcome is unknown.
-        assert!(store.claim_due(after, lease, 10).unwrap().is_empty());
+        assert!(unknown[0].mark_mono_ms.is_some());
+        // Never claimed for sending again while their outcome is unknown.
+        assert!(store.claim_due(&second, now, 10).unwrap().is_empty());
+        let ids: Vec<i64> = unknown.iter().map(|u| u.id).collect();
+        assert_eq!(store.claim_unknown(&second.owner, &ids).unwrap().len(), 3);
+        assert!(store.claim_unknown(&first.owner, &ids).unwrap().is_empty());
     }
 
     #[test]
@@ -774,11 +793,12 @@ mod tests {
         let b = store.enqueue("LIB2", &form(), None).unwrap();
         let c = store.enqueue("LIB2", &form(), None).unwrap();
         let now = "2030-01-01T00:00:00.000Z";
-        let claimed = store.claim_due(now, now, 10).unwrap();
+        let mark = ClaimMark::new();
+        let claimed = store.claim_due(&mark, now, 10).unwrap();
         let id = |r: &crate::reference::Reference| store.get(r.as_str()).unwrap().id;
         let (ia, ib, ic) = (id(&a), id(&b), id(&c));
         store
-            .record_outcomes(&[
+            .record_outcomes(&mark.owner, &[
                 (
                     ia,
                     DeliveryUpdate::Accepted {
@@ -792,7 +812,8 @@ mod tests {
                 (
                     ib,
                     DeliveryUpdate::Rejected {
-                        reason: "bad".into(),
+                        reason: "bad for Ada".into(),
+                        from_server: true,
                     },
                 ),
                 (
@@ -813,7 +834,13 @@ mod tests {
         assert_eq!(sa.attempt_log[0].outcome, "accepted");
         let sb = store.get(b.as_str()).unwrap();
         assert_eq!(sb.state, State::Rejected);
-        assert_eq!(sb.last_error.as_deref(), Some("bad"));
+        // The server's words are sealed, shown only on request.
+        assert!(!sb.last_error.as_deref().unwrap().contains("Ada"));
+        assert!(sb.attempt_log.iter().all(|a| !a.detail.contains("Ada")));
+        assert_eq!(
+            store.server_text(b.as_str()).unwrap().as_deref(),
+            Some("bad for Ada")
+        );
         let sc = store.get(c.as_str()).unwrap();
         assert_eq!(sc.state, State::Pending);
         assert_eq!(sc.attempt_log[0].outcome, "retry");

@@ -11,6 +11,7 @@ mod catalog_cache;
 mod delivery;
 mod print_jobs;
 mod retention;
+mod review;
 mod rotation;
 mod schema;
 mod sealing;
@@ -33,6 +34,7 @@ pub use delivery::{
 };
 pub use print_jobs::{JobState, PrintJob, ReceiptRow};
 pub use retention::Erasure;
+pub use review::Resolution;
 pub use rotation::Rotation;
 pub use sealing::KEY_ID_STATE;
 

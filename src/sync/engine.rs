@@ -275,6 +275,12 @@ impl SyncEngine {
         self.who = who.to_string();
     }
 
+    /// The `Kiosk check:` of `reference` as this kiosk writes it (for tests and technicians
+    /// matching requests by hand).
+    pub fn reference_check(&mut self, reference: &str) -> Result<String, StoreError> {
+        Ok(self.secret()?.check(reference))
+    }
+
     /// The secret behind the `Kiosk check:` line, created once per kiosk.
     pub(super) fn secret(&mut self) -> Result<ReferenceSecret, StoreError> {
         if let Some(s) = &self.secret {

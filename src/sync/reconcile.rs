@@ -163,6 +163,7 @@ fn judge(
     engine: &mut SyncEngine,
     listing: &Result<Listing, String>,
     item: &UnknownOutcome,
+    found_now: &[(&str, &str)],
     searched: &str,
 ) -> Result<Verdict, StoreError> {
     let listing = match listing {
@@ -183,11 +184,18 @@ fn judge(
     {
         return Ok(Verdict::Found(hit.clone()));
     }
+    // A request that carries one of this kiosk's markers with its right check is that
+    // submission: what its text says further down was typed by a resident and proves nothing.
+    let ours = |r: &RemoteRequest| {
+        r.marker
+            .as_ref()
+            .is_some_and(|m| m.check.as_deref() == Some(secret.check(&m.reference).as_str()))
+    };
     if listing.items.iter().any(|r| {
         r.marker
             .as_ref()
             .is_some_and(|m| m.reference == item.reference)
-            || r.mentions.contains(&item.reference)
+            || (!ours(r) && r.mentions.contains(&item.reference))
     }) {
         return Ok(Verdict::Suspicious(format!(
             "a request on the server names {} without this kiosk's check (a forged line, or one sent by an older version): decide with `guichet queue resolve`",
@@ -204,10 +212,14 @@ fn judge(
     let witnesses = engine
         .store
         .accepted_since(&item.unknown_since, MAX_WITNESSES)?;
-    let seen = witnesses.iter().any(|w| {
-        let check = secret.check(w);
-        listing.items.iter().any(|r| mine(r, w, &check))
-    });
+    // Requests of this lookup found in this same list count too, when sent no earlier.
+    let seen = found_now
+        .iter()
+        .any(|(r, since)| *r != item.reference && *since >= item.unknown_since.as_str())
+        || witnesses.iter().any(|w| {
+            let check = secret.check(w);
+            listing.items.iter().any(|r| mine(r, w, &check))
+        });
     if !seen {
         return Ok(Verdict::Inconclusive(format!(
             "lookup inconclusive: it does not show this kiosk's requests accepted since ({searched}), so absence proves nothing"
@@ -288,8 +300,24 @@ pub(super) async fn reconcile_due(
         } else {
             lookup(client, &service_code, group_window, observed).await
         };
+        let secret = engine.secret()?;
+        let found_now: Vec<(&str, &str)> = match &listing {
+            Ok(l) => items
+                .iter()
+                .filter(|i| {
+                    let check = secret.check(&i.reference);
+                    l.items.iter().any(|r| {
+                        r.marker.as_ref().is_some_and(|m| {
+                            m.reference == i.reference && m.check.as_deref() == Some(&check)
+                        })
+                    })
+                })
+                .map(|i| (i.reference.as_str(), i.unknown_since.as_str()))
+                .collect(),
+            Err(_) => Vec::new(),
+        };
         for item in &items {
-            let update = match judge(engine, &listing, item, &searched)? {
+            let update = match judge(engine, &listing, item, &found_now, &searched)? {
                 Verdict::Found(remote) => {
                     found_count += 1;
                     found(&remote)

@@ -260,6 +260,15 @@ fn now() -> String {
         .unwrap()
 }
 
+/// The server's own clock: off by `date_skew_s` when set (as its `Date` header is).
+fn server_now(shared: &Shared) -> String {
+    (OffsetDateTime::now_utc() + time::Duration::seconds(shared.opts.date_skew_s.unwrap_or(0)))
+        .replace_nanosecond(0)
+        .unwrap()
+        .format(&Rfc3339)
+        .unwrap()
+}
+
 impl Open311Server {
     /// Starts a server with default options.
     pub fn start() -> Open311Server {
@@ -429,6 +438,35 @@ impl Open311Server {
     /// Requests whose URL carried an `api_key` (it belongs in POST bodies only).
     pub fn keys_in_urls(&self) -> usize {
         self.shared.keys_in_urls.load(Ordering::SeqCst)
+    }
+
+    /// Stores `n` requests for `service_code` from someone else (the council's web form), now.
+    pub fn seed_requests(&self, service_code: &str, n: usize) {
+        let db = self.shared.db.lock().unwrap();
+        let at = server_now(&self.shared);
+        for i in 0..n {
+            db.execute(
+                "INSERT INTO requests (service_code, description, address, form, status,
+                                       requested_at, updated_at, published, stored_mono_ms)
+                 VALUES (?1, ?2, 'somewhere', '[]', 'open', ?3, ?3, 1, 0)",
+                params![service_code, format!("reported on the web site, {i}"), at],
+            )
+            .unwrap();
+        }
+    }
+
+    /// Stores a request as the council's web form would, with this description, now.
+    pub fn plant(&self, service_code: &str, description: &str) -> i64 {
+        let db = self.shared.db.lock().unwrap();
+        let at = server_now(&self.shared);
+        db.execute(
+            "INSERT INTO requests (service_code, description, address, form, status,
+                                   requested_at, updated_at, published, stored_mono_ms)
+             VALUES (?1, ?2, 'somewhere', '[]', 'open', ?3, ?3, 1, 0)",
+            params![service_code, description, at],
+        )
+        .unwrap();
+        db.last_insert_rowid()
     }
 
     /// Publishes every request (moderation mode): searches list them from now on.
@@ -601,7 +639,7 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Answer, D
     if current > shared.opts.max_concurrency {
         shared.over_limit.fetch_add(1, Ordering::SeqCst);
         return Ok(error(
-            shared,
+            &shared,
             StatusCode::SERVICE_UNAVAILABLE,
             "too many concurrent requests",
         ));
@@ -623,7 +661,7 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Answer, D
         Some(Fault::Refuse(reason)) => {
             return Ok(error(&shared, StatusCode::BAD_REQUEST, reason));
         }
-        Some(Fault::SlowStore(d)) => tokio::time::sleep(d).await,
+
         Some(Fault::CaptivePortal) => {
             return Ok(Response::builder()
                 .status(200)
@@ -660,7 +698,20 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Answer, D
     let answer = match route {
         Route::Services => services(&shared),
         Route::Definition => definition(&shared, &path),
-        Route::PostRequest => post_request(&shared, &body),
+        Route::PostRequest => match fault {
+            // Stored after the delay even if the client has given up and hung up meanwhile
+            // (a detached task, as a server's worker finishing its job).
+            Some(Fault::SlowStore(d)) => {
+                let (task_shared, task_body) = (shared.clone(), body.clone());
+                tokio::spawn(async move {
+                    tokio::time::sleep(d).await;
+                    post_request(&task_shared, &task_body)
+                })
+                .await
+                .unwrap()
+            }
+            _ => post_request(&shared, &body),
+        },
         Route::ListRequests => list_requests(&shared, &query_value, &query),
         Route::GetRequest => one_request(&shared, &path),
         Route::Token => token(&shared, &path),
@@ -840,7 +891,7 @@ fn post_request(shared: &Shared, body: &[u8]) -> Answer {
     {
         return error(&shared, StatusCode::BAD_REQUEST, &problem);
     }
-    let at = now();
+    let at = server_now(shared);
     let code = shared.opts.file_under.clone().unwrap_or(code);
     let description: String = match shared.opts.truncate_description {
         Some(n) => description.chars().take(n).collect(),
