@@ -433,7 +433,14 @@ fn defect_1_rotating_while_other_processes_open_the_store_keeps_every_payload_re
                 let _ = std::process::Command::new(env!("CARGO_BIN_EXE_guichet"))
                     .env_remove("GUICHET_CONFIG")
                     .env("GUICHET_LOG", "error")
-                    .args(["--data-dir", path.to_str().unwrap(), "queue", "list", "--state", "rejected"])
+                    .args([
+                        "--data-dir",
+                        path.to_str().unwrap(),
+                        "queue",
+                        "list",
+                        "--state",
+                        "rejected",
+                    ])
                     .output();
                 opens += 1;
             }
@@ -463,7 +470,11 @@ fn defect_1_rotating_while_other_processes_open_the_store_keeps_every_payload_re
     readable(&last);
     let file = dir.path().join("export.bin");
     let out = guichet(&dir, &["queue", "export", "--out", file.to_str().unwrap()]);
-    assert!(out.status.success(), "every payload opens: {}", out.stderr_text());
+    assert!(
+        out.status.success(),
+        "every payload opens: {}",
+        out.stderr_text()
+    );
 }
 
 /// Issue 11, defect 6: a server that echoes personal data in its refusal. The text is sealed
@@ -509,7 +520,11 @@ fn defect_6_a_servers_words_about_a_submission_are_sealed() {
     assert_no_secret_in("queue list", &list.stdout);
     let shown = run(&["queue", "show", &reference]);
     assert!(shown.stdout_text().contains("not valid for Zebulonia"));
-    for line in shown.stdout_text().lines().filter(|l| l.starts_with("attempt")) {
+    for line in shown
+        .stdout_text()
+        .lines()
+        .filter(|l| l.starts_with("attempt"))
+    {
         assert_no_secret_in("the attempt log", line.as_bytes());
     }
     assert_no_secret_in_files(dir.path());

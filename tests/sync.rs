@@ -919,7 +919,11 @@ fn copies(server: &Open311Server, reference: &str) -> usize {
 
 /// Defect 4: the first submission's answer is lost after the server stored it; the second is
 /// accepted (this kiosk's own recent request, the lookup's evidence). Returns the references.
-fn lose_first_answer(server: &Open311Server, kiosk: &mut Kiosk, form: fn(u32) -> ValidForm) -> (String, String) {
+fn lose_first_answer(
+    server: &Open311Server,
+    kiosk: &mut Kiosk,
+    form: fn(u32) -> ValidForm,
+) -> (String, String) {
     let lost = kiosk.enqueue(&form(1));
     let witness = kiosk.enqueue(&form(2));
     server.inject(Route::PostRequest, Fault::DropAfterCommit, 1);
@@ -940,7 +944,12 @@ fn defect_4_a_server_without_search_sends_nothing_twice_and_tells_staff() {
     );
     let (lost, _) = lose_first_answer(&server, &mut kiosk, pothole);
     drain_until(&mut kiosk, 10, |k| state(k, &lost) == State::Review);
-    assert_eq!(state(&kiosk, &lost), State::Review, "{:?}", kiosk.outcomes(&lost));
+    assert_eq!(
+        state(&kiosk, &lost),
+        State::Review,
+        "{:?}",
+        kiosk.outcomes(&lost)
+    );
     assert_eq!(copies(&server, &lost), 1, "never resent without evidence");
     let report = kiosk.round();
     assert_eq!((report.review, report.pending), (1, 0));
@@ -974,7 +983,12 @@ fn defect_4_lists_paged_newest_first_are_followed_to_the_end() {
         // 150 newer requests push it off the first page.
         server.seed_requests("POTHOLE", 150);
         drain_until(&mut kiosk, 10, |k| state(k, &lost) == State::Accepted);
-        assert_eq!(copies(&server, &lost), 1, "{headers:?}: {:?}", kiosk.outcomes(&lost));
+        assert_eq!(
+            copies(&server, &lost),
+            1,
+            "{headers:?}: {:?}",
+            kiosk.outcomes(&lost)
+        );
         assert_eq!(kiosk.outcomes(&lost).last().unwrap(), "reconciled");
         assert_eq!(copies(&server, &witness), 1);
     }
@@ -1012,7 +1026,12 @@ fn defect_4_moderation_and_another_service_code_go_to_review_not_to_a_resend() {
         let (server, mut kiosk) = hostile(opts, Duration::from_secs(1));
         let (lost, _) = lose_first_answer(&server, &mut kiosk, pothole);
         drain_until(&mut kiosk, 10, |k| state(k, &lost) == State::Review);
-        assert_eq!(state(&kiosk, &lost), State::Review, "{what}: {:?}", kiosk.outcomes(&lost));
+        assert_eq!(
+            state(&kiosk, &lost),
+            State::Review,
+            "{what}: {:?}",
+            kiosk.outcomes(&lost)
+        );
         assert_eq!(copies(&server, &lost), 1, "{what}");
         assert_eq!(server.requests().len(), 2, "{what}");
     }
@@ -1097,27 +1116,47 @@ fn defect_2_a_forged_reference_line_cannot_take_another_residents_report() {
     drain_until(&mut kiosk, 10, |k| state(k, &victim) == State::Accepted);
     let forger_id = kiosk.queue.get(&forger).unwrap().remote_id;
     let victim_row = kiosk.queue.get(&victim).unwrap();
-    assert_eq!(victim_row.state, State::Accepted, "{:?}", victim_row.attempt_log);
-    assert_ne!(victim_row.remote_id, forger_id, "taken for the forger's request");
+    assert_eq!(
+        victim_row.state,
+        State::Accepted,
+        "{:?}",
+        victim_row.attempt_log
+    );
+    assert_ne!(
+        victim_row.remote_id, forger_id,
+        "taken for the forger's request"
+    );
     let on_server = server
         .requests()
         .into_iter()
         .find(|r| Some(r.id.to_string()) == victim_row.remote_id)
         .unwrap();
-    assert!(on_server.description.starts_with(&format!("Kiosk reference: {victim}\n")));
+    assert!(
+        on_server
+            .description
+            .starts_with(&format!("Kiosk reference: {victim}\n"))
+    );
     assert_eq!(server.requests().len(), 3);
     assert_eq!(copies(&server, &witness), 1);
 
     // Someone plants the next reference line through the council's web form: without the
     // kiosk's check it is not taken for the lost submission either (staff decide).
     let planted = guichet::reference::Reference::issue("LIB2", 4).unwrap();
-    server.plant("GRAFFITI", &format!("Kiosk reference: {planted}\nKiosk check: 00000000\n\nx"));
+    server.plant(
+        "GRAFFITI",
+        &format!("Kiosk reference: {planted}\nKiosk check: 00000000\n\nx"),
+    );
     let target = kiosk.enqueue(&graffiti(4));
     assert_eq!(target, planted.to_string());
     kiosk.enqueue(&graffiti(5));
     server.inject(Route::PostRequest, Fault::DropBeforeCommit, 1);
     drain_until(&mut kiosk, 10, |k| state(k, &target) == State::Review);
-    assert_eq!(state(&kiosk, &target), State::Review, "{:?}", kiosk.outcomes(&target));
+    assert_eq!(
+        state(&kiosk, &target),
+        State::Review,
+        "{:?}",
+        kiosk.outcomes(&target)
+    );
 }
 
 #[test]
@@ -1149,7 +1188,12 @@ fn defect_3_two_delivering_engines_never_send_the_same_report_twice() {
     let data = dir.path().join("data");
     let mut queue = Store::open(&data).unwrap();
     let refs: Vec<String> = (0..8)
-        .map(|n| queue.enqueue("LIB2", &graffiti(n), None).unwrap().to_string())
+        .map(|n| {
+            queue
+                .enqueue("LIB2", &graffiti(n), None)
+                .unwrap()
+                .to_string()
+        })
         .collect();
     server.inject(
         Route::PostRequest,
@@ -1202,7 +1246,12 @@ fn defect_3_a_second_sync_process_waits_and_says_who_delivers() {
     let refs: Vec<String> = {
         let mut queue = Store::open(&data).unwrap();
         (0..8)
-            .map(|n| queue.enqueue("LIB2", &graffiti(n), None).unwrap().to_string())
+            .map(|n| {
+                queue
+                    .enqueue("LIB2", &graffiti(n), None)
+                    .unwrap()
+                    .to_string()
+            })
             .collect()
     };
     server.inject(
@@ -1325,13 +1374,21 @@ fn defect_5_a_surge_of_identical_refusals_is_held_and_said_loudly() {
     let report = kiosk.round();
     assert_eq!(report.rejected, 0);
     let alert = report.alert.unwrap();
-    assert!(alert.contains("3 submissions") && alert.contains("held"), "{alert}");
+    assert!(
+        alert.contains("3 submissions") && alert.contains("held"),
+        "{alert}"
+    );
     for r in &refs {
         assert_eq!(state(&kiosk, r), State::Pending);
     }
-    assert_eq!(Connectivity::load(&kiosk.queue).unwrap().alert.unwrap(), alert);
+    assert_eq!(
+        Connectivity::load(&kiosk.queue).unwrap().alert.unwrap(),
+        alert
+    );
     // The server recovers: everything goes, once, and the alert is cleared.
-    drain_until(&mut kiosk, 10, |k| refs.iter().all(|r| state(k, r) == State::Accepted));
+    drain_until(&mut kiosk, 10, |k| {
+        refs.iter().all(|r| state(k, r) == State::Accepted)
+    });
     for r in &refs {
         assert_eq!(copies(&server, r), 1);
     }
@@ -1371,7 +1428,12 @@ fn defect_9_an_empty_service_list_or_a_missing_definition_does_not_empty_the_cat
         },
         Duration::from_secs(60),
     );
-    assert!(kiosk.rt.block_on(kiosk.engine.refresh_catalog_now()).unwrap());
+    assert!(
+        kiosk
+            .rt
+            .block_on(kiosk.engine.refresh_catalog_now())
+            .unwrap()
+    );
     let stored = kiosk.queue.catalog_for("en").unwrap().unwrap();
     assert_eq!(stored.services.len(), 8);
     assert!(stored.services.iter().all(|s| s.service_code != "POTHOLE"));
@@ -1421,7 +1483,10 @@ fn defect_7_a_catalogue_over_its_total_budget_is_refused_while_reading() {
     assert!(err.contains("budget"), "{err}");
     assert!(kiosk.queue.catalog_for("en").unwrap().is_none());
     let fetched = server.hits(Route::Definition);
-    assert!(fetched < 40, "stopped reading at the budget ({fetched} definitions)");
+    assert!(
+        fetched < 40,
+        "stopped reading at the budget ({fetched} definitions)"
+    );
 }
 
 #[test]
@@ -1463,8 +1528,14 @@ fn defect_5_a_retired_service_can_be_refiled_and_refusals_retried_in_bulk() {
     assert!(run(&["catalog", "refresh"]).status.success());
     let submit = |n: u32| {
         let out = run(&[
-            "submit", "--service", "POTHOLE", "--answer", "SIZE=small", "--address",
-            &format!("{n} Main Street"), "--json",
+            "submit",
+            "--service",
+            "POTHOLE",
+            "--answer",
+            "SIZE=small",
+            "--address",
+            &format!("{n} Main Street"),
+            "--json",
         ]);
         assert!(out.status.success(), "{}", out.stderr_text());
         let v: Value = serde_json::from_str(&out.stdout_text()).unwrap();
@@ -1472,21 +1543,38 @@ fn defect_5_a_retired_service_can_be_refiled_and_refusals_retried_in_bulk() {
     };
     let a = submit(1);
     let b = submit(2);
-    server.inject(Route::PostRequest, Fault::Refuse("This service is retired"), 2);
+    server.inject(
+        Route::PostRequest,
+        Fault::Refuse("This service is retired"),
+        2,
+    );
     let out = run(&["sync", "--once"]);
     assert!(out.status.success(), "{}", out.stderr_text());
     let listed = run(&["queue", "list", "--state", "rejected", "--json"]);
     let rows: Value = serde_json::from_str(&listed.stdout_text()).unwrap();
     assert_eq!(rows.as_array().unwrap().len(), 2);
-    assert!(!listed.stdout_text().contains("retired"), "the server's words are sealed");
+    assert!(
+        !listed.stdout_text().contains("retired"),
+        "the server's words are sealed"
+    );
     let shown = run(&["queue", "show", &a]);
     assert!(shown.stdout_text().contains("This service is retired"));
 
     let out = run(&["queue", "refile", &a, "--service", "GRAFFITI"]);
     assert!(out.status.success(), "{}", out.stderr_text());
-    let out = run(&["queue", "retry", "--all-rejected", "--since", "2000-01-01T00:00:00Z"]);
+    let out = run(&[
+        "queue",
+        "retry",
+        "--all-rejected",
+        "--since",
+        "2000-01-01T00:00:00Z",
+    ]);
     assert!(out.status.success(), "{}", out.stderr_text());
-    assert!(out.stdout_text().starts_with("1 rejected"), "{}", out.stdout_text());
+    assert!(
+        out.stdout_text().starts_with("1 rejected"),
+        "{}",
+        out.stdout_text()
+    );
     let out = run(&["sync", "--once"]);
     assert!(out.status.success(), "{}", out.stderr_text());
     let stored = server.with_reference(&a);

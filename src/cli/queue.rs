@@ -31,7 +31,10 @@ pub enum QueueCommand {
     /// Put a rejected submission back to pending (or all of them with --all-rejected).
     Retry {
         /// Reference.
-        #[arg(required_unless_present = "all_rejected", conflicts_with = "all_rejected")]
+        #[arg(
+            required_unless_present = "all_rejected",
+            conflicts_with = "all_rejected"
+        )]
         reference: Option<String>,
         /// Every rejected submission.
         #[arg(long)]

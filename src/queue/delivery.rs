@@ -108,7 +108,7 @@ pub fn boot_clock() -> (String, i64) {
     // SAFETY: clock_gettime writes into the timespec we own.
     let rc = unsafe { libc::clock_gettime(libc::CLOCK_BOOTTIME, &mut ts) };
     let mono_ms = if rc == 0 {
-        ts.tv_sec as i64 * 1000 + ts.tv_nsec as i64 / 1_000_000
+        ts.tv_sec * 1000 + ts.tv_nsec / 1_000_000
     } else {
         0
     };
@@ -117,7 +117,10 @@ pub fn boot_clock() -> (String, i64) {
 
 /// How long ago (by the boot clock) a mark was made; `None` when it was made in another boot
 /// (or without a boot id), where only the wall clock can tell.
-pub fn elapsed_since_mark(boot_id: Option<&str>, mono_ms: Option<i64>) -> Option<std::time::Duration> {
+pub fn elapsed_since_mark(
+    boot_id: Option<&str>,
+    mono_ms: Option<i64>,
+) -> Option<std::time::Duration> {
     let (now_boot, now_ms) = boot_clock();
     match (boot_id, mono_ms) {
         (Some(b), Some(ms)) if !b.is_empty() && b == now_boot && now_ms >= ms => {
@@ -632,7 +635,8 @@ impl Store {
         let Some(sealed) = sealed else {
             return Ok(None);
         };
-        if let Some(id) = crate::privacy::seal::key_id_of(crate::privacy::seal::Kind::Payload, &sealed)
+        if let Some(id) =
+            crate::privacy::seal::key_id_of(crate::privacy::seal::Kind::Payload, &sealed)
             && id != self.data_key().id()
         {
             self.reload_key()?;
@@ -759,16 +763,19 @@ mod tests {
         assert_eq!(rest.len(), 1);
         assert!(store.claim_due(&second, now, 10).unwrap().is_empty());
         // Claimed: not due for reconciliation, whatever the wall clock says.
-        assert!(store.due_unknown("2999-01-01T00:00:00.000Z", 10).unwrap().is_empty());
+        assert!(
+            store
+                .due_unknown("2999-01-01T00:00:00.000Z", 10)
+                .unwrap()
+                .is_empty()
+        );
         // An outcome recorded by a round that does not hold the claim is dropped.
         let dropped = store
             .record_outcomes(
                 &second.owner,
                 &[(
                     claimed[0].id,
-                    DeliveryUpdate::NotOnServer {
-                        detail: "x".into(),
-                    },
+                    DeliveryUpdate::NotOnServer { detail: "x".into() },
                 )],
             )
             .unwrap();
@@ -798,33 +805,36 @@ mod tests {
         let id = |r: &crate::reference::Reference| store.get(r.as_str()).unwrap().id;
         let (ia, ib, ic) = (id(&a), id(&b), id(&c));
         store
-            .record_outcomes(&mark.owner, &[
-                (
-                    ia,
-                    DeliveryUpdate::Accepted {
-                        remote_id: Some("42".into()),
-                        token: None,
-                        notice: Some("thanks".into()),
-                        detail: "created".into(),
-                        outcome: "accepted",
-                    },
-                ),
-                (
-                    ib,
-                    DeliveryUpdate::Rejected {
-                        reason: "bad for Ada".into(),
-                        from_server: true,
-                    },
-                ),
-                (
-                    ic,
-                    DeliveryUpdate::Retry {
-                        next_attempt_at: "2030-01-01T00:01:00.000Z".into(),
-                        error: "HTTP 500".into(),
-                        outcome_unknown: false,
-                    },
-                ),
-            ])
+            .record_outcomes(
+                &mark.owner,
+                &[
+                    (
+                        ia,
+                        DeliveryUpdate::Accepted {
+                            remote_id: Some("42".into()),
+                            token: None,
+                            notice: Some("thanks".into()),
+                            detail: "created".into(),
+                            outcome: "accepted",
+                        },
+                    ),
+                    (
+                        ib,
+                        DeliveryUpdate::Rejected {
+                            reason: "bad for Ada".into(),
+                            from_server: true,
+                        },
+                    ),
+                    (
+                        ic,
+                        DeliveryUpdate::Retry {
+                            next_attempt_at: "2030-01-01T00:01:00.000Z".into(),
+                            error: "HTTP 500".into(),
+                            outcome_unknown: false,
+                        },
+                    ),
+                ],
+            )
             .unwrap();
         assert_eq!(claimed.len(), 3);
         let sa = store.get(a.as_str()).unwrap();

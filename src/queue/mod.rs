@@ -92,8 +92,7 @@ impl State {
 impl std::str::FromStr for State {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        State::from_db(s)
-            .map_err(|_| format!("{s:?} is not pending, accepted, rejected or review"))
+        State::from_db(s).map_err(|_| format!("{s:?} is not pending, accepted, rejected or review"))
     }
 }
 

@@ -12,6 +12,9 @@ use super::audit::audit_in;
 use super::{State, Store, StoreError, Submission, now_rfc3339};
 use crate::validate::ValidForm;
 
+/// An export's rows: those that opened, and (reference, why) for those that did not.
+pub type ReadableRows = (Vec<Submission>, Vec<(String, String)>);
+
 /// What staff say about a submission in review.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Resolution {
@@ -25,7 +28,10 @@ impl Store {
     fn id_and_state(&self, reference: &str) -> Result<(i64, State), StoreError> {
         self.conn
             .query_row(
-                &format!("SELECT id, {} FROM submissions WHERE reference = ?1", super::STATE_SQL),
+                &format!(
+                    "SELECT id, {} FROM submissions WHERE reference = ?1",
+                    super::STATE_SQL
+                ),
                 [reference],
                 |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)),
             )
@@ -126,7 +132,11 @@ impl Store {
             tx.execute(
                 "INSERT INTO attempts (submission_id, at, outcome, detail)
                  VALUES (?1, ?2, 'requeued', ?3)",
-                params![id, now, format!("put back to pending by {actor} (all rejected)")],
+                params![
+                    id,
+                    now,
+                    format!("put back to pending by {actor} (all rejected)")
+                ],
             )?;
         }
         audit_in(
@@ -134,7 +144,11 @@ impl Store {
             actor,
             "queue.retry-all-rejected",
             None,
-            &format!("{} submission(s), since {}", ids.len(), since.unwrap_or("ever")),
+            &format!(
+                "{} submission(s), since {}",
+                ids.len(),
+                since.unwrap_or("ever")
+            ),
         )?;
         tx.commit().map_err(|e| self.map_write_error(e))?;
         Ok(ids.len())
@@ -176,10 +190,7 @@ impl Store {
              WHERE id = ?1 AND state = 'rejected'",
             params![id, form.service_code, sealed, now],
         )?;
-        let detail = format!(
-            "re-filed from {old} under {} by {actor}",
-            form.service_code
-        );
+        let detail = format!("re-filed from {old} under {} by {actor}", form.service_code);
         tx.execute(
             "INSERT INTO attempts (submission_id, at, outcome, detail)
              VALUES (?1, ?2, 'refiled', ?3)",
@@ -192,9 +203,7 @@ impl Store {
 
     /// Every submission not yet accepted, oldest first, with its answers; a row whose personal
     /// data cannot be opened is skipped and named (reference, why) instead of failing them all.
-    pub fn unaccepted_readable(
-        &self,
-    ) -> Result<(Vec<Submission>, Vec<(String, String)>), StoreError> {
+    pub fn unaccepted_readable(&self) -> Result<ReadableRows, StoreError> {
         let refs: Vec<String> = self
             .conn
             .prepare_cached(

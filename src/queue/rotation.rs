@@ -93,9 +93,9 @@ impl Store {
                 let mut update =
                     tx.prepare("UPDATE submissions SET server_text = ?2 WHERE id = ?1")?;
                 for (id, reference, stored) in &texts {
-                    let resealed = open_server_text(&old, reference, stored)
-                        .ok()
-                        .map(|clear| seal_server_text(&new, reference, &String::from_utf8_lossy(&clear)));
+                    let resealed = open_server_text(&old, reference, stored).ok().map(|clear| {
+                        seal_server_text(&new, reference, &String::from_utf8_lossy(&clear))
+                    });
                     // Unreadable under the old key too: nothing worth keeping.
                     update.execute(params![id, resealed])?;
                 }

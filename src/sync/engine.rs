@@ -181,10 +181,8 @@ impl Observed {
     pub(super) fn date(&mut self, result: &HttpResult) {
         if let HttpResult::Answer { headers, .. } = result
             && let Some(date) = headers.date.as_deref()
-            && let Ok(at) = OffsetDateTime::parse(
-                date,
-                &time::format_description::well_known::Rfc2822,
-            )
+            && let Ok(at) =
+                OffsetDateTime::parse(date, &time::format_description::well_known::Rfc2822)
         {
             self.skew = Some(at - OffsetDateTime::now_utc());
         }
@@ -504,11 +502,9 @@ impl SyncEngine {
         observed: &mut Observed,
     ) -> Result<(usize, u64, u64), StoreError> {
         let secret = self.secret()?;
-        let claimed = self.store.claim_due(
-            &self.mark,
-            &now_ts(),
-            self.tuning.batch_size.max(1),
-        )?;
+        let claimed = self
+            .store
+            .claim_due(&self.mark, &now_ts(), self.tuning.batch_size.max(1))?;
         let count = claimed.len();
         if count == 0 {
             return Ok((0, 0, 0));

@@ -16,8 +16,8 @@
 pub mod classify;
 pub mod client;
 pub mod connectivity;
-pub mod lock;
 pub mod engine;
+pub mod lock;
 pub mod pull;
 pub mod reconcile;
 pub mod wire;

@@ -263,8 +263,7 @@ pub(super) async fn reconcile_due(
         } else {
             engine.tuning.settle
         };
-        if let Some(elapsed) =
-            elapsed_since_mark(item.mark_boot.as_deref(), item.mark_mono_ms)
+        if let Some(elapsed) = elapsed_since_mark(item.mark_boot.as_deref(), item.mark_mono_ms)
             && elapsed < wait
         {
             let rest = wait - elapsed;

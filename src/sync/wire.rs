@@ -181,12 +181,7 @@ pub struct PostContext<'a> {
 }
 
 /// The `application/x-www-form-urlencoded` body of `POST requests.json` for one submission.
-pub fn encode_post(
-    form: &ValidForm,
-    reference: &str,
-    check: &str,
-    ctx: PostContext<'_>,
-) -> String {
+pub fn encode_post(form: &ValidForm, reference: &str, check: &str, ctx: PostContext<'_>) -> String {
     let mut body = url::form_urlencoded::Serializer::new(String::new());
     body.append_pair("api_key", ctx.api_key);
     if let Some(j) = ctx.jurisdiction_id {
@@ -654,7 +649,9 @@ mod tests {
         assert_ne!(check, ReferenceSecret::generate().check("LIB2-00002-Y"));
         assert_ne!(check, secret.check("LIB2-00003-Z"));
         assert_eq!(
-            ReferenceSecret::from_hex(&secret.to_hex()).unwrap().check("LIB2-00002-Y"),
+            ReferenceSecret::from_hex(&secret.to_hex())
+                .unwrap()
+                .check("LIB2-00002-Y"),
             check
         );
         assert!(!format!("{secret:?}").contains(&secret.to_hex()));

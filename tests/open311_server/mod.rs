@@ -634,7 +634,13 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Answer, D
     }
     let body = match Limited::new(req.into_body(), 1 << 20).collect().await {
         Ok(b) => b.to_bytes(),
-        Err(_) => return Ok(error(&shared, StatusCode::PAYLOAD_TOO_LARGE, "request too large")),
+        Err(_) => {
+            return Ok(error(
+                &shared,
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "request too large",
+            ));
+        }
     };
     if current > shared.opts.max_concurrency {
         shared.over_limit.fetch_add(1, Ordering::SeqCst);
@@ -645,7 +651,10 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Answer, D
         ));
     }
     if shared.opts.all_404 {
-        return Ok(with_date(&shared, error(&shared, StatusCode::NOT_FOUND, "Not found.")));
+        return Ok(with_date(
+            &shared,
+            error(&shared, StatusCode::NOT_FOUND, "Not found."),
+        ));
     }
     let fault = take_fault(&shared, route);
     match fault {
@@ -672,7 +681,11 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Answer, D
                 .unwrap());
         }
         Some(Fault::Status500) => {
-            return Ok(error(&shared, StatusCode::INTERNAL_SERVER_ERROR, "internal error"));
+            return Ok(error(
+                &shared,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal error",
+            ));
         }
         Some(Fault::DropBeforeCommit) => return Err(Dropped),
         _ => {}
@@ -692,7 +705,11 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Answer, D
             query_value("jurisdiction_id").map(str::to_string)
         };
         if sent.as_deref() != Some(j.as_str()) {
-            return Ok(error(&shared, StatusCode::BAD_REQUEST, "jurisdiction_id not found"));
+            return Ok(error(
+                &shared,
+                StatusCode::BAD_REQUEST,
+                "jurisdiction_id not found",
+            ));
         }
     }
     let answer = match route {
@@ -826,13 +843,17 @@ fn definition(shared: &Shared, path: &str) -> Answer {
         .trim_end_matches(".json");
     let sent = percent_decode(sent);
     let Some(code) = catalog_code(shared, &sent) else {
-        return error(&shared, StatusCode::NOT_FOUND, "service_code not found");
+        return error(shared, StatusCode::NOT_FOUND, "service_code not found");
     };
     if shared.opts.definition_404.as_deref() == Some(code.as_str()) {
-        return error(&shared, StatusCode::NOT_FOUND, "service definition not found");
+        return error(
+            shared,
+            StatusCode::NOT_FOUND,
+            "service definition not found",
+        );
     }
     let Some(def) = shared.definitions.get(&code) else {
-        return error(&shared, StatusCode::NOT_FOUND, "service has no definition");
+        return error(shared, StatusCode::NOT_FOUND, "service has no definition");
     };
     let mut def = def.clone();
     def["service_code"] = wire_code(shared, &code);
@@ -856,10 +877,10 @@ fn post_request(shared: &Shared, body: &[u8]) -> Answer {
     };
     if get("api_key") != Some(shared.opts.api_key.as_str()) {
         let status = StatusCode::from_u16(shared.opts.bad_key_status).unwrap();
-        return error(&shared, status, "Invalid api_key");
+        return error(shared, status, "Invalid api_key");
     }
     let Some(sent_code) = get("service_code") else {
-        return error(&shared, StatusCode::BAD_REQUEST, "service_code is required");
+        return error(shared, StatusCode::BAD_REQUEST, "service_code is required");
     };
     let Some(code) = catalog_code(shared, sent_code) else {
         return error(
@@ -889,7 +910,7 @@ fn post_request(shared: &Shared, body: &[u8]) -> Answer {
     if let Some(def) = shared.definitions.get(&code)
         && let Some(problem) = check_attributes(def, &form)
     {
-        return error(&shared, StatusCode::BAD_REQUEST, &problem);
+        return error(shared, StatusCode::BAD_REQUEST, &problem);
     }
     let at = server_now(shared);
     let code = shared.opts.file_under.clone().unwrap_or(code);
@@ -1141,7 +1162,11 @@ fn one_request(shared: &Shared, path: &str) -> Answer {
         .trim_start_matches("requests/")
         .trim_end_matches(".json");
     let Ok(id) = id.parse::<i64>() else {
-        return error(&shared, StatusCode::NOT_FOUND, "service_request_id not found");
+        return error(
+            shared,
+            StatusCode::NOT_FOUND,
+            "service_request_id not found",
+        );
     };
     let db = shared.db.lock().unwrap();
     let row = db
@@ -1154,7 +1179,11 @@ fn one_request(shared: &Shared, path: &str) -> Answer {
         .unwrap();
     match row {
         Some(v) => json_answer(StatusCode::OK, &json!([v])),
-        None => error(&shared, StatusCode::NOT_FOUND, "service_request_id not found"),
+        None => error(
+            shared,
+            StatusCode::NOT_FOUND,
+            "service_request_id not found",
+        ),
     }
 }
 
@@ -1172,13 +1201,13 @@ fn token(shared: &Shared, path: &str) -> Answer {
             StatusCode::OK,
             &json!([{"service_request_id": wire_id(shared, id), "token": token}]),
         ),
-        None => error(&shared, StatusCode::NOT_FOUND, "token not found"),
+        None => error(shared, StatusCode::NOT_FOUND, "token not found"),
     }
 }
 
 fn updates<'a>(shared: &Shared, q: &dyn Fn(&str) -> Option<&'a str>) -> Answer {
     if !shared.opts.updates_extension {
-        return error(&shared, StatusCode::NOT_FOUND, "no such endpoint");
+        return error(shared, StatusCode::NOT_FOUND, "no such endpoint");
     }
     let start = q("start_date").unwrap_or("").to_string();
     let end = q("end_date").map_or_else(now, str::to_string);
