@@ -530,6 +530,42 @@ fn defect_6_a_servers_words_about_a_submission_are_sealed() {
     assert_no_secret_in_files(dir.path());
 }
 
+/// Issue 11, defect 6, upgrades: refusal reasons an earlier version kept in clear (`last_error`,
+/// the attempt log) are sealed on the first open.
+#[test]
+fn defect_6_clear_refusal_reasons_from_an_earlier_version_are_sealed_on_open() {
+    let dir = TestDir::new("legacy-refusal");
+    let reference = {
+        let mut store = Store::open(dir.path()).unwrap();
+        let r = store.enqueue("LIB2", &form(), None).unwrap().to_string();
+        let conn = store.connection();
+        conn.execute(
+            "UPDATE submissions SET state = 'rejected', last_error = 'email is not valid for Zebulonia'
+             WHERE reference = ?1",
+            [&r],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO attempts (submission_id, at, outcome, detail)
+             SELECT id, '2026-01-01T00:00:00Z', 'rejected', 'email is not valid for Zebulonia'
+             FROM submissions WHERE reference = ?1",
+            [&r],
+        )
+        .unwrap();
+        r
+    };
+    let store = Store::open(dir.path()).unwrap();
+    let s = store.get(&reference).unwrap();
+    assert!(!s.last_error.unwrap().contains(FIRST));
+    assert!(s.attempt_log.iter().all(|a| !a.detail.contains(FIRST)));
+    assert_eq!(
+        store.server_text(&reference).unwrap().as_deref(),
+        Some("email is not valid for Zebulonia")
+    );
+    drop(store);
+    assert_no_secret_in_files(dir.path());
+}
+
 /// Issue 11, defect 10: one payload that cannot be opened no longer makes the whole export
 /// fail: the others are exported, the unreadable one is named.
 #[test]

@@ -331,6 +331,7 @@ impl Store {
             location: location.clone(),
         };
         store.seal_clear_payloads()?;
+        store.seal_legacy_refusals()?;
         Ok(store)
     }
 

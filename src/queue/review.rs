@@ -24,7 +24,62 @@ pub enum Resolution {
     Resend,
 }
 
+/// Rejected rows whose reason is still in clear (written before the server's words were
+/// sealed). Our own reasons match too; sealing them is harmless.
+const CLEAR_REFUSAL: &str = "state = 'rejected' AND server_text IS NULL AND last_error IS NOT NULL
+     AND last_error NOT LIKE 'refused by the council''s server%'";
+
 impl Store {
+    /// Seals the refusal reasons an earlier version kept in clear (`last_error` and the attempt
+    /// log), in one transaction, then compacts the file. Writes nothing when there are none.
+    pub(crate) fn seal_legacy_refusals(&mut self) -> Result<u64, StoreError> {
+        let n: i64 = self.conn.query_row(
+            &format!("SELECT count(*) FROM submissions WHERE {CLEAR_REFUSAL}"),
+            [],
+            |r| r.get(0),
+        )?;
+        if n == 0 {
+            return Ok(0);
+        }
+        let key = self.data_key();
+        let result = (|| -> Result<u64, StoreError> {
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let rows: Vec<(i64, String, String)> = tx
+                .prepare(&format!(
+                    "SELECT id, reference, last_error FROM submissions WHERE {CLEAR_REFUSAL}"
+                ))?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect::<Result<_, _>>()?;
+            for (id, reference, reason) in &rows {
+                tx.execute(
+                    "UPDATE submissions SET server_text = ?2, last_error = ?3 WHERE id = ?1",
+                    params![
+                        id,
+                        crate::privacy::at_rest::seal_server_text(&key, reference, reason),
+                        format!(
+                            "refused by the council's server; its reason is sealed: guichet queue show {reference}"
+                        )
+                    ],
+                )?;
+                tx.execute(
+                    "UPDATE attempts SET detail = 'refused by the server (its reason is sealed with the submission)'
+                     WHERE submission_id = ?1 AND outcome = 'rejected'",
+                    [id],
+                )?;
+            }
+            tx.commit()?;
+            Ok(rows.len() as u64)
+        })();
+        let sealed = self.map_store_error(result)?;
+        if sealed > 0 {
+            tracing::info!("sealed {sealed} refusal reason(s) an earlier version kept in clear");
+            self.compact()?;
+        }
+        Ok(sealed)
+    }
+
     fn id_and_state(&self, reference: &str) -> Result<(i64, State), StoreError> {
         self.conn
             .query_row(
