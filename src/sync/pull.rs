@@ -97,7 +97,7 @@ pub(super) async fn refresh_catalog(
                 missing.push(service.service_code.clone());
                 continue;
             }
-            Err((0, e)) if cap < MAX_LIST_BYTES => {
+            Err((0, e)) if cap < MAX_LIST_BYTES && e.contains("larger than allowed") => {
                 return Ok(CatalogPull::Kept(format!(
                     "{e}: the catalogue is larger than its budget of {MAX_CATALOG_TOTAL_BYTES} bytes"
                 )));
