@@ -382,7 +382,11 @@ fn retry_and_export() {
     }
     let list = guichet(&dir, &["queue", "list", "--state", "rejected", "--json"]);
     let rows: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
-    assert_eq!(rows[0]["last_error"], "400 bad address");
+    // A server's refusal reason is sealed with the submission (issue 11), even one written in
+    // clear by an earlier version: `queue show` opens it.
+    assert!(rows[0]["last_error"].as_str().unwrap().contains("sealed"));
+    let shown = guichet(&dir, &["queue", "show", &reference]);
+    assert!(shown.stdout_text().contains("400 bad address"));
     assert!(
         guichet(&dir, &["queue", "retry", &reference])
             .status

@@ -11,7 +11,7 @@ use std::process::Output;
 use common::{OutputText, TestDir, guichet, guichet_env};
 use guichet::queue::{State, Store};
 use guichet::validate::{Answer, Contact, Location, ValidForm};
-use open311_server::Open311Server;
+use open311_server::{Fault, Open311Server, Route};
 use time::{Duration, OffsetDateTime};
 
 /// Distinctive strings a resident types; none may appear anywhere they should not.
@@ -198,7 +198,11 @@ fn a_payload_moved_to_another_row_does_not_open() {
 
     // Delivery opens what it claims; the moved one is refused, never sent as someone else's.
     let claimed = store
-        .claim_due("2999-01-01T00:00:00.000Z", "2999-01-01T00:05:00.000Z", 10)
+        .claim_due(
+            &guichet::queue::ClaimMark::new(),
+            "2999-01-01T00:00:00.000Z",
+            10,
+        )
         .unwrap();
     assert_eq!(claimed.len(), 2);
     for item in &claimed {
@@ -364,13 +368,14 @@ fn a_rotation_interrupted_before_or_after_its_commit_recovers() {
         store.enqueue("LIB2", &form(), None).unwrap()
     };
 
-    // Stopped before the commit: a stray `.next` that sealed nothing is discarded.
+    // Stopped before the commit: a stray `.next` that sealed nothing is left alone (an open
+    // cannot tell it from a rotation about to commit; the next rotation replaces it).
     std::fs::copy(&key_file, dir.path().join("saved.key")).unwrap();
     let stray = TestDir::new("stray");
     drop(Store::open(stray.path()).unwrap());
     std::fs::copy(stray.path().join("guichet.key"), &next).unwrap();
     let store = Store::open(dir.path()).unwrap();
-    assert!(!next.exists());
+    assert!(next.exists());
     assert_eq!(store.get(reference.as_str()).unwrap().form.unwrap(), form());
     drop(store);
 
@@ -386,6 +391,208 @@ fn a_rotation_interrupted_before_or_after_its_commit_recovers() {
     assert!(!next.exists(), "the rename was finished");
     assert_ne!(std::fs::read(&key_file).unwrap(), old);
     assert_eq!(store.get(reference.as_str()).unwrap().form.unwrap(), form());
+}
+
+/// Issue 11, defect 1: a rotation in one process while other processes open the store (the
+/// kiosk reloading, `doctor`, any CLI command) and a second rotation at once. The new key was
+/// written to `.next` before the write lock was held, and any open meanwhile deleted it as a
+/// leftover: the rotation then committed a key that no longer existed anywhere.
+#[test]
+fn defect_1_rotating_while_other_processes_open_the_store_keeps_every_payload_readable() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let dir = TestDir::new("rotate-race");
+    let first;
+    let last;
+    {
+        let mut store = Store::open(dir.path()).unwrap();
+        // Fast set-up only: the rotations below run with the kiosk's own settings.
+        store
+            .connection()
+            .pragma_update(None, "synchronous", "OFF")
+            .unwrap();
+        first = store.enqueue("LIB2", &form(), None).unwrap().to_string();
+        let mut r = first.clone();
+        for _ in 0..3000 {
+            r = store.enqueue("LIB2", &form(), None).unwrap().to_string();
+        }
+        last = r;
+    }
+    let readable = |reference: &str| {
+        let out = guichet(&dir, &["queue", "show", reference, "--json"]);
+        assert!(out.status.success(), "{}", out.stderr_text());
+        assert!(out.stdout_text().contains(EMAIL));
+    };
+    let stop = std::sync::Arc::new(AtomicBool::new(false));
+    let opener = {
+        let stop = stop.clone();
+        let path = dir.path().to_path_buf();
+        std::thread::spawn(move || {
+            let mut opens = 0;
+            while !stop.load(Ordering::SeqCst) {
+                // Any process opening the store: errors (a locked database) do not matter here.
+                let _ = std::process::Command::new(env!("CARGO_BIN_EXE_guichet"))
+                    .env_remove("GUICHET_CONFIG")
+                    .env("GUICHET_LOG", "error")
+                    .args([
+                        "--data-dir",
+                        path.to_str().unwrap(),
+                        "queue",
+                        "list",
+                        "--state",
+                        "rejected",
+                    ])
+                    .output();
+                opens += 1;
+            }
+            opens
+        })
+    };
+    for _ in 0..3 {
+        let out = guichet(&dir, &["privacy", "rotate-key", "--json"]);
+        assert!(out.status.success(), "{}", out.stderr_text());
+    }
+    // Two rotations at once: both succeed one after the other, or one says why it did not.
+    let spawn = || {
+        common::command(&dir)
+            .args(["privacy", "rotate-key", "--json"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (a, b) = (spawn(), spawn());
+    let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+    assert!(a.status.success() || b.status.success());
+    stop.store(true, Ordering::SeqCst);
+    let opens = opener.join().unwrap();
+    assert!(opens > 0);
+    readable(&first);
+    readable(&last);
+    let file = dir.path().join("export.bin");
+    let out = guichet(&dir, &["queue", "export", "--out", file.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "every payload opens: {}",
+        out.stderr_text()
+    );
+}
+
+/// Issue 11, defect 6: a server that echoes personal data in its refusal. The text is sealed
+/// like the payload: not in the database file in clear, not in `queue list`, not in the attempt
+/// log; `queue show` opens it for staff.
+#[test]
+fn defect_6_a_servers_words_about_a_submission_are_sealed() {
+    let server = Open311Server::start();
+    let dir = TestDir::new("server-text");
+    let api_key = dir.path().join("api-key");
+    std::fs::write(&api_key, "test-api-key\n").unwrap();
+    let config = dir.path().join("kiosk.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[device]\ncode = \"LIB2\"\n[central]\nkind = \"open311\"\nurl = {url:?}\napi_key_file = {key:?}\nallow_insecure_http = true\n[printer]\nport = \"none\"\n",
+            url = server.url(),
+            key = api_key.display().to_string(),
+        ),
+    )
+    .unwrap();
+    let config = config.to_str().unwrap();
+    let run = |args: &[&str]| {
+        let mut all = vec!["--config", config];
+        all.extend_from_slice(args);
+        guichet(&dir, &all)
+    };
+    assert!(run(&["catalog", "refresh"]).status.success());
+    let mut args = vec!["--config", config];
+    args.extend(submit_args());
+    let out = guichet(&dir, &args);
+    assert!(out.status.success(), "{}", out.stderr_text());
+    let reference = reference_of(&out);
+    server.inject(
+        Route::PostRequest,
+        Fault::Refuse("email zq.secret@example.org is not valid for Zebulonia"),
+        1,
+    );
+    let out = run(&["sync", "--once"]);
+    assert!(out.status.success(), "{}", out.stderr_text());
+    let list = run(&["queue", "list", "--json"]);
+    assert!(list.stdout_text().contains("rejected"));
+    assert_no_secret_in("queue list", &list.stdout);
+    let shown = run(&["queue", "show", &reference]);
+    assert!(shown.stdout_text().contains("not valid for Zebulonia"));
+    for line in shown
+        .stdout_text()
+        .lines()
+        .filter(|l| l.starts_with("attempt"))
+    {
+        assert_no_secret_in("the attempt log", line.as_bytes());
+    }
+    assert_no_secret_in_files(dir.path());
+}
+
+/// Issue 11, defect 6, upgrades: refusal reasons an earlier version kept in clear (`last_error`,
+/// the attempt log) are sealed on the first open.
+#[test]
+fn defect_6_clear_refusal_reasons_from_an_earlier_version_are_sealed_on_open() {
+    let dir = TestDir::new("legacy-refusal");
+    let reference = {
+        let mut store = Store::open(dir.path()).unwrap();
+        let r = store.enqueue("LIB2", &form(), None).unwrap().to_string();
+        let conn = store.connection();
+        conn.execute(
+            "UPDATE submissions SET state = 'rejected', last_error = 'email is not valid for Zebulonia'
+             WHERE reference = ?1",
+            [&r],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO attempts (submission_id, at, outcome, detail)
+             SELECT id, '2026-01-01T00:00:00Z', 'rejected', 'email is not valid for Zebulonia'
+             FROM submissions WHERE reference = ?1",
+            [&r],
+        )
+        .unwrap();
+        r
+    };
+    let store = Store::open(dir.path()).unwrap();
+    let s = store.get(&reference).unwrap();
+    assert!(!s.last_error.unwrap().contains(FIRST));
+    assert!(s.attempt_log.iter().all(|a| !a.detail.contains(FIRST)));
+    assert_eq!(
+        store.server_text(&reference).unwrap().as_deref(),
+        Some("email is not valid for Zebulonia")
+    );
+    drop(store);
+    assert_no_secret_in_files(dir.path());
+}
+
+/// Issue 11, defect 10: one payload that cannot be opened no longer makes the whole export
+/// fail: the others are exported, the unreadable one is named.
+#[test]
+fn defect_10_an_export_skips_and_names_a_row_it_cannot_open() {
+    let dir = TestDir::new("export-skip");
+    let good = submit(&dir);
+    let bad = submit(&dir);
+    {
+        let store = Store::open(dir.path()).unwrap();
+        // A payload moved from another row fails authentication.
+        let moved = stored_payload(&store, &good).unwrap();
+        store
+            .connection()
+            .execute(
+                "UPDATE submissions SET payload = ?1 WHERE reference = ?2",
+                rusqlite::params![moved, bad],
+            )
+            .unwrap();
+    }
+    let file = dir.path().join("export.bin");
+    let out = guichet(&dir, &["queue", "export", "--out", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stderr_text().contains(&bad), "{}", out.stderr_text());
+    let out = guichet(&dir, &["privacy", "open-export", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", out.stderr_text());
+    assert!(out.stdout_text().contains(&good));
+    assert!(!out.stdout_text().contains(&bad));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -538,6 +745,54 @@ fn queue_export_is_sealed_and_opens_with_the_kiosk_key_until_rotation() {
         out.stdout_text().contains(EMAIL),
         "still readable after rotation"
     );
+}
+
+#[test]
+fn open_export_out_never_follows_a_link_and_is_owner_only_even_over_an_existing_file() {
+    // Issue 11, defect 8.
+    use std::os::unix::fs::PermissionsExt;
+    let dir = TestDir::new("export-out");
+    submit(&dir);
+    let file = dir.path().join("export.bin");
+    let out = guichet(&dir, &["queue", "export", "--out", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", out.stderr_text());
+    let open_to = |target: &Path| {
+        guichet(
+            &dir,
+            &[
+                "privacy",
+                "open-export",
+                file.to_str().unwrap(),
+                "--out",
+                target.to_str().unwrap(),
+            ],
+        )
+    };
+
+    // An existing world-readable file becomes owner-only before the clear data is written.
+    let existing = dir.path().join("existing.jsonl");
+    std::fs::write(&existing, "old").unwrap();
+    std::fs::set_permissions(&existing, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = open_to(&existing);
+    assert!(out.status.success(), "{}", out.stderr_text());
+    let mode = std::fs::metadata(&existing).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    assert!(std::fs::read_to_string(&existing).unwrap().contains(EMAIL));
+
+    // A link planted where the file should go is refused, and its target left alone.
+    let target = dir.path().join("public.txt");
+    std::fs::write(&target, "").unwrap();
+    std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let link = dir.path().join("link.jsonl");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let out = open_to(&link);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        out.stderr_text().contains("symbolic link"),
+        "{}",
+        out.stderr_text()
+    );
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "");
 }
 
 // ---------------------------------------------------------------------------------------------

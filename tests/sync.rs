@@ -32,7 +32,10 @@ fn tuning() -> SyncTuning {
         max_batches_per_round: 64,
         backoff_base: Duration::from_millis(1),
         backoff_cap: Duration::from_millis(5),
-        lease: Duration::from_secs(2),
+        settle: Duration::from_millis(100),
+        confirm_after: Duration::from_millis(100),
+        review_after: Duration::from_secs(60),
+        lock_wait: Duration::from_secs(30),
         catalog_interval: Duration::from_secs(3600),
         status_interval: Duration::from_secs(3600),
         status_window: Duration::from_secs(30 * 24 * 3600),
@@ -100,7 +103,8 @@ impl Kiosk {
             if report.pending == 0 {
                 return;
             }
-            std::thread::sleep(Duration::from_millis(10));
+            // Lookups wait `settle`/`confirm_after` (100 ms here) on the boot clock.
+            std::thread::sleep(Duration::from_millis(40));
         }
     }
 
@@ -268,9 +272,10 @@ fn every_submission_reaches_the_server_once_with_the_right_fields() {
     assert_eq!(sa.one("device_id"), Some("LIB2"));
     assert_eq!(sa.one("lat"), None);
     assert_eq!(sa.one("email"), None, "no empty contact fields are sent");
+    let check = kiosk.engine.reference_check(&a).unwrap();
     assert_eq!(
         sa.one("description").unwrap(),
-        format!("Trou numéro 7 & danger\n\nKiosk reference: {a}")
+        format!("Kiosk reference: {a}\nKiosk check: {check}\n\nTrou numéro 7 & danger")
     );
     let sb = &server.with_reference(&b)[0];
     assert_eq!(sb.all("attribute[PROBLEM][]"), ["off", "flicker"]);
@@ -282,9 +287,10 @@ fn every_submission_reaches_the_server_once_with_the_right_fields() {
     assert_eq!(sb.one("last_name"), Some("Lovelace"));
     assert_eq!(sb.one("email"), Some("ada@example.org"));
     assert_eq!(sb.one("phone"), Some("+44 20 7946 0000"));
+    let check = kiosk.engine.reference_check(&b).unwrap();
     assert_eq!(
         sb.one("description"),
-        Some(format!("Kiosk reference: {b}").as_str())
+        Some(format!("Kiosk reference: {b}\nKiosk check: {check}").as_str())
     );
 
     // What the client sent uses only the standard's parameters.
@@ -361,8 +367,12 @@ fn a_500_is_retried_with_backoff_and_sent_once() {
         .collect();
     assert_eq!(failed.len(), 2);
     for r in failed {
-        // A 500 may come after the server stored it: looked up before the resend.
-        assert_eq!(kiosk.outcomes(r), ["unknown", "not_found", "accepted"]);
+        // A 500 may come after the server stored it: looked up (absent twice, from a lookup
+        // that shows this kiosk's own request) before the resend.
+        assert_eq!(
+            kiosk.outcomes(r),
+            ["unknown", "absent", "not_found", "accepted"]
+        );
         let s = kiosk.queue.get(r).unwrap();
         assert_eq!(s.attempts, 2);
         assert!(
@@ -412,7 +422,7 @@ fn a_connection_dropped_before_commit_is_resent_once() {
     assert_eq!(server.hits(Route::PostRequest), 4);
     assert!(
         refs.iter()
-            .any(|r| kiosk.outcomes(r) == ["unknown", "not_found", "accepted"])
+            .any(|r| kiosk.outcomes(r) == ["unknown", "absent", "not_found", "accepted"])
     );
 }
 
@@ -575,8 +585,10 @@ fn a_refusal_is_rejected_with_the_servers_reason_and_can_be_retried() {
     assert_eq!((report.sent, report.rejected, report.pending), (1, 1, 0));
     let s = kiosk.queue.get(&bad).unwrap();
     assert_eq!(s.state, State::Rejected);
+    // The server's words are sealed with the submission (a server may echo personal data).
+    assert!(s.last_error.as_deref().unwrap().contains("sealed"));
     assert_eq!(
-        s.last_error.as_deref(),
+        kiosk.queue.server_text(&bad).unwrap().as_deref(),
         Some("Service code WITHDRAWN is not a valid service")
     );
     assert_eq!(kiosk.outcomes(&bad), ["rejected"]);
@@ -672,18 +684,21 @@ fn statuses_follow_the_council_with_and_without_the_updates_extension() {
 #[test]
 fn a_crash_after_claiming_is_reconciled_before_any_resend() {
     let server = Open311Server::start();
-    let mut t = tuning();
-    t.lease = Duration::ZERO;
-    let mut kiosk = Kiosk::new(&server, t);
+    let mut kiosk = Kiosk::new(&server, tuning());
     let refs: Vec<String> = (0..2).map(|n| kiosk.enqueue(&pothole(n))).collect();
     // A previous run claimed both, sent the first, and died before recording anything.
     let now = guichet::queue::delivery_timestamp(time::OffsetDateTime::now_utc());
-    let claimed = kiosk.queue.claim_due(&now, &now, 10).unwrap();
+    let claimed = kiosk
+        .queue
+        .claim_due(&guichet::queue::ClaimMark::new(), &now, 10)
+        .unwrap();
     assert_eq!(claimed.len(), 2);
     let form = Store::decode_payload(&refs[0], &claimed[0].payload).unwrap();
+    let check = kiosk.engine.reference_check(&refs[0]).unwrap();
     let body = guichet::sync::wire::encode_post(
         &form,
         &refs[0],
+        &check,
         guichet::sync::wire::PostContext {
             api_key: API_KEY,
             jurisdiction_id: None,
@@ -703,8 +718,22 @@ fn a_crash_after_claiming_is_reconciled_before_any_resend() {
     assert_eq!(answer, 200);
     kiosk.drain(20);
     assert_delivered_once(&kiosk, &server, &refs);
-    assert_eq!(kiosk.outcomes(&refs[0]), ["reconciled"]);
-    assert_eq!(kiosk.outcomes(&refs[1]), ["not_found", "accepted"]);
+    // (An `unknown` first when the lookup waited for `settle` on the boot clock.)
+    assert_eq!(
+        kiosk.outcomes(&refs[0]).last().map(String::as_str),
+        Some("reconciled")
+    );
+    // Absent twice from a lookup that shows this kiosk's own request (the first one) before it
+    // is sent again.
+    assert!(
+        kiosk.outcomes(&refs[1]).ends_with(&[
+            "absent".to_string(),
+            "not_found".to_string(),
+            "accepted".to_string()
+        ]),
+        "{:?}",
+        kiosk.outcomes(&refs[1])
+    );
     assert_eq!(server.hits(Route::PostRequest), 2);
 }
 
@@ -849,4 +878,709 @@ fn the_binary_syncs_once_and_prints_the_documented_json() {
     let out = guichet(&dir, &["--config", config, "doctor", "--json"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout_text().contains("offline"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Issue 11: hostile and broken servers. Each test names the defect it reproduces.
+
+use open311_server::{ErrorStyle, ListMode, PageHeaders};
+
+/// A server with `opts`, a kiosk whose lookups give up (to review) after `review_after`.
+fn hostile(opts: ServerOptions, review_after: Duration) -> (Open311Server, Kiosk) {
+    let server = Open311Server::start_with(opts);
+    let mut t = tuning();
+    // One POST at a time, in reference order: faults hit the submission the test means.
+    t.max_in_flight = 1;
+    t.review_after = review_after;
+    let kiosk = Kiosk::new(&server, t);
+    (server, kiosk)
+}
+
+/// Goes round until `done` or `secs` have passed.
+fn drain_until(kiosk: &mut Kiosk, secs: u64, done: impl Fn(&Kiosk) -> bool) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(secs);
+    while std::time::Instant::now() < deadline {
+        kiosk.round();
+        if done(kiosk) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn state(kiosk: &Kiosk, reference: &str) -> State {
+    kiosk.queue.get(reference).unwrap().state
+}
+
+/// Requests on the server sent for `reference` (by the form the kiosk sent, wherever the line).
+fn copies(server: &Open311Server, reference: &str) -> usize {
+    server.with_reference(reference).len()
+}
+
+/// Defect 4: the first submission's answer is lost after the server stored it; the second is
+/// accepted (this kiosk's own recent request, the lookup's evidence). Returns the references.
+fn lose_first_answer(
+    server: &Open311Server,
+    kiosk: &mut Kiosk,
+    form: fn(u32) -> ValidForm,
+) -> (String, String) {
+    let lost = kiosk.enqueue(&form(1));
+    let witness = kiosk.enqueue(&form(2));
+    server.inject(Route::PostRequest, Fault::DropAfterCommit, 1);
+    kiosk.round();
+    assert_eq!(state(kiosk, &witness), State::Accepted);
+    assert_eq!(state(kiosk, &lost), State::Pending);
+    (lost, witness)
+}
+
+#[test]
+fn defect_4_a_server_without_search_sends_nothing_twice_and_tells_staff() {
+    let (server, mut kiosk) = hostile(
+        ServerOptions {
+            list_mode: ListMode::NoSearch,
+            ..ServerOptions::default()
+        },
+        Duration::from_secs(1),
+    );
+    let (lost, _) = lose_first_answer(&server, &mut kiosk, pothole);
+    drain_until(&mut kiosk, 10, |k| state(k, &lost) == State::Review);
+    assert_eq!(
+        state(&kiosk, &lost),
+        State::Review,
+        "{:?}",
+        kiosk.outcomes(&lost)
+    );
+    assert_eq!(copies(&server, &lost), 1, "never resent without evidence");
+    let report = kiosk.round();
+    assert_eq!((report.review, report.pending), (1, 0));
+    assert_eq!(Connectivity::load(&kiosk.queue).unwrap().review, 1);
+    // Staff look it up by hand and resolve it.
+    let id = server.with_reference(&lost)[0].id.to_string();
+    kiosk
+        .queue
+        .resolve(&lost, &guichet::queue::Resolution::Sent(id.clone()), "test")
+        .unwrap();
+    let s = kiosk.queue.get(&lost).unwrap();
+    assert_eq!((s.state, s.remote_id), (State::Accepted, Some(id)));
+    kiosk.round();
+    assert_eq!(copies(&server, &lost), 1);
+}
+
+#[test]
+fn defect_4_lists_paged_newest_first_are_followed_to_the_end() {
+    for headers in [PageHeaders::NextPageUrl, PageHeaders::Link] {
+        let (server, mut kiosk) = hostile(
+            ServerOptions {
+                list_mode: ListMode::Paged {
+                    page_size: 100,
+                    headers,
+                },
+                ..ServerOptions::default()
+            },
+            Duration::from_secs(60),
+        );
+        let (lost, witness) = lose_first_answer(&server, &mut kiosk, pothole);
+        // 150 newer requests push it off the first page.
+        server.seed_requests("POTHOLE", 150);
+        drain_until(&mut kiosk, 10, |k| state(k, &lost) == State::Accepted);
+        assert_eq!(
+            copies(&server, &lost),
+            1,
+            "{headers:?}: {:?}",
+            kiosk.outcomes(&lost)
+        );
+        assert_eq!(kiosk.outcomes(&lost).last().unwrap(), "reconciled");
+        assert_eq!(copies(&server, &witness), 1);
+    }
+    // A count without a link: the rest cannot be read, so absence proves nothing.
+    let (server, mut kiosk) = hostile(
+        ServerOptions {
+            list_mode: ListMode::Paged {
+                page_size: 100,
+                headers: PageHeaders::ResultCount,
+            },
+            ..ServerOptions::default()
+        },
+        Duration::from_secs(1),
+    );
+    let (lost, _) = lose_first_answer(&server, &mut kiosk, pothole);
+    server.seed_requests("POTHOLE", 150);
+    drain_until(&mut kiosk, 10, |k| state(k, &lost) == State::Review);
+    assert_eq!(state(&kiosk, &lost), State::Review);
+    assert_eq!(copies(&server, &lost), 1);
+}
+
+#[test]
+fn defect_4_moderation_and_another_service_code_go_to_review_not_to_a_resend() {
+    for opts in [
+        ServerOptions {
+            list_mode: ListMode::Moderated,
+            ..ServerOptions::default()
+        },
+        ServerOptions {
+            file_under: Some("GRAFFITI".into()),
+            ..ServerOptions::default()
+        },
+    ] {
+        let what = format!("{:?} {:?}", opts.list_mode, opts.file_under);
+        let (server, mut kiosk) = hostile(opts, Duration::from_secs(1));
+        let (lost, _) = lose_first_answer(&server, &mut kiosk, pothole);
+        drain_until(&mut kiosk, 10, |k| state(k, &lost) == State::Review);
+        assert_eq!(
+            state(&kiosk, &lost),
+            State::Review,
+            "{what}: {:?}",
+            kiosk.outcomes(&lost)
+        );
+        assert_eq!(copies(&server, &lost), 1, "{what}");
+        assert_eq!(server.requests().len(), 2, "{what}");
+    }
+}
+
+#[test]
+fn defect_4_a_lagging_search_is_waited_for() {
+    let (server, mut kiosk) = hostile(
+        ServerOptions {
+            list_mode: ListMode::Lagging(Duration::from_secs(2)),
+            ..ServerOptions::default()
+        },
+        Duration::from_secs(60),
+    );
+    let (lost, _) = lose_first_answer(&server, &mut kiosk, pothole);
+    drain_until(&mut kiosk, 10, |k| state(k, &lost) == State::Accepted);
+    assert_eq!(copies(&server, &lost), 1, "{:?}", kiosk.outcomes(&lost));
+    assert_eq!(kiosk.outcomes(&lost).last().unwrap(), "reconciled");
+}
+
+#[test]
+fn defect_4_a_post_stored_after_the_client_gave_up_is_found_not_resent() {
+    let server = Open311Server::start();
+    let mut t = tuning();
+    t.max_in_flight = 1;
+    // Longer than the server takes to store what it received (3 s here; the client waits 1.5 s).
+    t.settle = Duration::from_secs(4);
+    let mut kiosk = Kiosk::new(&server, t);
+    let slow = kiosk.enqueue(&graffiti(1));
+    let other = kiosk.enqueue(&graffiti(2));
+    server.inject(
+        Route::PostRequest,
+        Fault::SlowStore(Duration::from_secs(3)),
+        1,
+    );
+    kiosk.round();
+    assert_eq!(state(&kiosk, &other), State::Accepted);
+    drain_until(&mut kiosk, 12, |k| state(k, &slow) == State::Accepted);
+    assert_eq!(copies(&server, &slow), 1, "{:?}", kiosk.outcomes(&slow));
+    assert_eq!(kiosk.outcomes(&slow).last().unwrap(), "reconciled");
+}
+
+#[test]
+fn defect_10_a_wrong_kiosk_clock_searches_in_the_servers_time() {
+    // The server's clock (its Date header and its requests' times) is 3 hours ahead.
+    let (server, mut kiosk) = hostile(
+        ServerOptions {
+            date_skew_s: Some(3 * 3600),
+            ..ServerOptions::default()
+        },
+        Duration::from_secs(60),
+    );
+    let (lost, _) = lose_first_answer(&server, &mut kiosk, graffiti);
+    drain_until(&mut kiosk, 10, |k| state(k, &lost) == State::Accepted);
+    assert_eq!(copies(&server, &lost), 1, "{:?}", kiosk.outcomes(&lost));
+    assert_eq!(kiosk.outcomes(&lost).last().unwrap(), "reconciled");
+    let skew: i64 = kiosk
+        .queue
+        .state_value("sync.clock_skew_s")
+        .unwrap()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((3 * 3600 - 5..=3 * 3600 + 5).contains(&skew), "{skew}");
+}
+
+#[test]
+fn defect_2_a_forged_reference_line_cannot_take_another_residents_report() {
+    let (server, mut kiosk) = hostile(ServerOptions::default(), Duration::from_secs(60));
+    // References are sequential and the check character public: the next one is known.
+    let next = guichet::reference::Reference::issue("LIB2", 2).unwrap();
+    let mut forged = graffiti(1);
+    forged.description = format!("Kiosk reference: {next}\nKiosk reference: {next}");
+    let forger = kiosk.enqueue(&forged);
+    kiosk.round();
+    assert_eq!(state(&kiosk, &forger), State::Accepted);
+    // The next resident's POST is lost before the server stores it.
+    let victim = kiosk.enqueue(&graffiti(2));
+    assert_eq!(victim, next.to_string());
+    let witness = kiosk.enqueue(&graffiti(3));
+    server.inject(Route::PostRequest, Fault::DropBeforeCommit, 1);
+    drain_until(&mut kiosk, 10, |k| state(k, &victim) == State::Accepted);
+    let forger_id = kiosk.queue.get(&forger).unwrap().remote_id;
+    let victim_row = kiosk.queue.get(&victim).unwrap();
+    assert_eq!(
+        victim_row.state,
+        State::Accepted,
+        "{:?}",
+        victim_row.attempt_log
+    );
+    assert_ne!(
+        victim_row.remote_id, forger_id,
+        "taken for the forger's request"
+    );
+    let on_server = server
+        .requests()
+        .into_iter()
+        .find(|r| Some(r.id.to_string()) == victim_row.remote_id)
+        .unwrap();
+    assert!(
+        on_server
+            .description
+            .starts_with(&format!("Kiosk reference: {victim}\n"))
+    );
+    assert_eq!(server.requests().len(), 3);
+    assert_eq!(copies(&server, &witness), 1);
+
+    // Someone plants the next reference line through the council's web form: without the
+    // kiosk's check it is not taken for the lost submission either (staff decide).
+    let planted = guichet::reference::Reference::issue("LIB2", 4).unwrap();
+    server.plant(
+        "GRAFFITI",
+        &format!("Kiosk reference: {planted}\nKiosk check: 00000000\n\nx"),
+    );
+    let target = kiosk.enqueue(&graffiti(4));
+    assert_eq!(target, planted.to_string());
+    kiosk.enqueue(&graffiti(5));
+    server.inject(Route::PostRequest, Fault::DropBeforeCommit, 1);
+    drain_until(&mut kiosk, 10, |k| state(k, &target) == State::Review);
+    assert_eq!(
+        state(&kiosk, &target),
+        State::Review,
+        "{:?}",
+        kiosk.outcomes(&target)
+    );
+}
+
+#[test]
+fn defect_2_a_server_that_cuts_descriptions_keeps_the_marker() {
+    let (server, mut kiosk) = hostile(
+        ServerOptions {
+            truncate_description: Some(64),
+            ..ServerOptions::default()
+        },
+        Duration::from_secs(60),
+    );
+    let mut long = graffiti(1);
+    long.description = "a long description ".repeat(100);
+    let lost = kiosk.enqueue(&long);
+    kiosk.enqueue(&graffiti(2));
+    server.inject(Route::PostRequest, Fault::DropAfterCommit, 1);
+    drain_until(&mut kiosk, 10, |k| state(k, &lost) == State::Accepted);
+    assert_eq!(kiosk.outcomes(&lost).last().unwrap(), "reconciled");
+    assert_eq!(copies(&server, &lost), 1);
+}
+
+#[test]
+fn defect_3_two_delivering_engines_never_send_the_same_report_twice() {
+    // Every POST takes 1 s to be stored: the first engine's batch is in flight for seconds,
+    // and the second engine starts meanwhile (a clock step, a lease that ran out...).
+    let server = Open311Server::start();
+    let dir = TestDir::new("two-engines");
+    let (config, _) = kiosk_config(dir.path(), &server.url());
+    let data = dir.path().join("data");
+    let mut queue = Store::open(&data).unwrap();
+    let refs: Vec<String> = (0..8)
+        .map(|n| {
+            queue
+                .enqueue("LIB2", &graffiti(n), None)
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    server.inject(
+        Route::PostRequest,
+        Fault::SlowStore(Duration::from_millis(700)),
+        usize::MAX,
+    );
+    let run = |delay: u64| {
+        let config = config.clone();
+        let data = data.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(delay));
+            let mut t = tuning();
+            t.timeouts.request = Duration::from_secs(5);
+            let mut engine = SyncEngine::new(&config, Store::open(&data).unwrap(), t).unwrap();
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            let mut busy = 0;
+            for _ in 0..200 {
+                let r = rt.block_on(engine.round(false)).unwrap();
+                busy += usize::from(r.busy.is_some());
+                if r.busy.is_none() && r.pending == 0 {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            busy
+        })
+    };
+    let a = run(0);
+    let b = run(400);
+    let busy = a.join().unwrap() + b.join().unwrap();
+    server.clear_faults();
+    assert!(busy > 0, "one engine waited for the other");
+    for r in &refs {
+        assert_eq!(copies(&server, r), 1, "{r}");
+        assert_eq!(queue.get(r).unwrap().state, State::Accepted);
+    }
+    assert_eq!(server.requests().len(), refs.len());
+}
+
+#[test]
+fn defect_3_a_second_sync_process_waits_and_says_who_delivers() {
+    let server = Open311Server::start();
+    let dir = TestDir::new("two-processes");
+    let (_, config_path) = kiosk_config(dir.path(), &server.url());
+    let config = config_path.to_str().unwrap().to_string();
+    let data = dir.path().join("data");
+    let refs: Vec<String> = {
+        let mut queue = Store::open(&data).unwrap();
+        (0..8)
+            .map(|n| {
+                queue
+                    .enqueue("LIB2", &graffiti(n), None)
+                    .unwrap()
+                    .to_string()
+            })
+            .collect()
+    };
+    server.inject(
+        Route::PostRequest,
+        Fault::SlowStore(Duration::from_millis(500)),
+        usize::MAX,
+    );
+    let exe = env!("CARGO_BIN_EXE_guichet");
+    let spawn = || {
+        std::process::Command::new(exe)
+            .args(["--config", &config, "sync", "--once"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let first = spawn();
+    std::thread::sleep(Duration::from_millis(400));
+    let second = spawn();
+    let first = first.wait_with_output().unwrap();
+    let second = second.wait_with_output().unwrap();
+    assert!(first.status.success(), "{}", first.stderr_text());
+    assert!(second.status.success(), "{}", second.stderr_text());
+    let waited = format!("{}{}", first.stderr_text(), second.stderr_text());
+    assert!(waited.contains("waiting for pid"), "{waited}");
+    for r in &refs {
+        assert_eq!(copies(&server, r), 1, "{r}");
+    }
+    assert_eq!(server.requests().len(), refs.len());
+}
+
+#[test]
+fn defect_5_a_wrong_url_answering_404_everywhere_rejects_nothing() {
+    let (server, mut kiosk) = hostile(
+        ServerOptions {
+            all_404: true,
+            ..ServerOptions::default()
+        },
+        Duration::from_secs(60),
+    );
+    let refs: Vec<String> = (0..3).map(|n| kiosk.enqueue(&graffiti(n))).collect();
+    let report = kiosk.round();
+    assert!(!report.endpoint_ok);
+    assert_eq!((report.rejected, report.pending), (0, 3));
+    assert_eq!(server.hits(Route::PostRequest), 0, "nothing sent");
+    for r in &refs {
+        assert_eq!(state(&kiosk, r), State::Pending);
+    }
+}
+
+#[test]
+fn defect_5_django_error_shapes_are_read() {
+    for style in [ErrorStyle::DjangoString, ErrorStyle::DjangoList] {
+        let (server, mut kiosk) = hostile(
+            ServerOptions {
+                error_style: style,
+                ..ServerOptions::default()
+            },
+            Duration::from_secs(60),
+        );
+        let mut form = graffiti(1);
+        form.service_code = "WITHDRAWN".into();
+        let bad = kiosk.enqueue(&form);
+        let report = kiosk.round();
+        assert_eq!(report.rejected, 1, "{style:?}");
+        assert_eq!(state(&kiosk, &bad), State::Rejected);
+        assert_eq!(
+            kiosk.queue.server_text(&bad).unwrap().as_deref(),
+            Some("Service code WITHDRAWN is not a valid service")
+        );
+        assert_eq!(server.hits(Route::PostRequest), 1);
+    }
+}
+
+#[test]
+fn defect_5_a_bad_key_answered_400_keeps_everything_pending_and_is_loud() {
+    let (server, mut kiosk) = hostile(
+        ServerOptions {
+            api_key: "another-key".into(),
+            bad_key_status: 400,
+            ..ServerOptions::default()
+        },
+        Duration::from_secs(60),
+    );
+    let r = kiosk.enqueue(&graffiti(1));
+    let report = kiosk.round();
+    assert_eq!((report.rejected, report.pending), (0, 1));
+    assert!(report.alert.unwrap().contains("key"));
+    assert_eq!(state(&kiosk, &r), State::Pending);
+    assert!(Connectivity::load(&kiosk.queue).unwrap().alert.is_some());
+    assert!(server.requests().is_empty());
+}
+
+#[test]
+fn defect_5_a_500_web_page_is_a_server_error_not_a_captive_portal() {
+    let (server, mut kiosk) = hostile(ServerOptions::default(), Duration::from_secs(60));
+    let r = kiosk.enqueue(&graffiti(1));
+    kiosk.enqueue(&graffiti(2));
+    server.inject(Route::PostRequest, Fault::Html500, 1);
+    let report = kiosk.round();
+    assert_eq!(report.link, LinkState::Online);
+    assert!(report.error.unwrap().contains("server error"));
+    drain_until(&mut kiosk, 10, |k| state(k, &r) == State::Accepted);
+    assert_eq!(copies(&server, &r), 1);
+}
+
+#[test]
+fn defect_5_a_surge_of_identical_refusals_is_held_and_said_loudly() {
+    let (server, mut kiosk) = hostile(ServerOptions::default(), Duration::from_secs(60));
+    let refs = [
+        kiosk.enqueue(&graffiti(1)),
+        kiosk.enqueue(&pothole(2)),
+        kiosk.enqueue(&graffiti(3)),
+    ];
+    server.inject(
+        Route::PostRequest,
+        Fault::Refuse("jurisdiction_id not found"),
+        3,
+    );
+    let report = kiosk.round();
+    assert_eq!(report.rejected, 0);
+    let alert = report.alert.unwrap();
+    assert!(
+        alert.contains("3 submissions") && alert.contains("held"),
+        "{alert}"
+    );
+    for r in &refs {
+        assert_eq!(state(&kiosk, r), State::Pending);
+    }
+    assert_eq!(
+        Connectivity::load(&kiosk.queue).unwrap().alert.unwrap(),
+        alert
+    );
+    // The server recovers: everything goes, once, and the alert is cleared.
+    drain_until(&mut kiosk, 10, |k| {
+        refs.iter().all(|r| state(k, r) == State::Accepted)
+    });
+    for r in &refs {
+        assert_eq!(copies(&server, r), 1);
+    }
+    assert!(Connectivity::load(&kiosk.queue).unwrap().alert.is_none());
+}
+
+#[test]
+fn defect_9_an_empty_service_list_or_a_missing_definition_does_not_empty_the_catalogue() {
+    // `200 []` (an unknown jurisdiction): the cached catalogue stays, and nothing is sent.
+    let (server, mut kiosk) = hostile(
+        ServerOptions {
+            empty_services: true,
+            ..ServerOptions::default()
+        },
+        Duration::from_secs(60),
+    );
+    let demo: serde_json::Value = serde_json::from_str(open311_server::DEFAULT_CATALOG).unwrap();
+    let catalog = guichet::catalog::parse_catalog_document(demo.to_string().as_bytes()).unwrap();
+    kiosk.queue.replace_catalog(&catalog, "import").unwrap();
+    kiosk.enqueue(&graffiti(1));
+    let report = kiosk.round();
+    assert!(!report.endpoint_ok);
+    assert_eq!(kiosk.queue.catalog_for("en").unwrap().unwrap(), catalog);
+    assert_eq!(server.hits(Route::PostRequest), 0);
+    let err = kiosk
+        .rt
+        .block_on(kiosk.engine.refresh_catalog_now())
+        .unwrap_err();
+    assert!(err.contains("no services"), "{err}");
+    drop(server);
+
+    // One definition answers 404: the others are stored, that service left out.
+    let (_server, mut kiosk) = hostile(
+        ServerOptions {
+            definition_404: Some("POTHOLE".into()),
+            ..ServerOptions::default()
+        },
+        Duration::from_secs(60),
+    );
+    assert!(
+        kiosk
+            .rt
+            .block_on(kiosk.engine.refresh_catalog_now())
+            .unwrap()
+    );
+    let stored = kiosk.queue.catalog_for("en").unwrap().unwrap();
+    assert_eq!(stored.services.len(), 8);
+    assert!(stored.services.iter().all(|s| s.service_code != "POTHOLE"));
+}
+
+#[test]
+fn defect_7_a_catalogue_over_its_total_budget_is_refused_while_reading() {
+    // 40 services whose definitions are each under the per-document cap (about 600 KB) but
+    // together far over the total budget.
+    let mut services = Vec::new();
+    let mut definitions = serde_json::Map::new();
+    for i in 0..40 {
+        let code = format!("BIG{i}");
+        services.push(serde_json::json!({
+            "service_code": code, "service_name": format!("Big {i}"), "description": "",
+            "metadata": true, "type": "realtime", "keywords": [], "group": "Big"
+        }));
+        let attributes: Vec<serde_json::Value> = (0..100)
+            .map(|a| {
+                serde_json::json!({
+                    "variable": true, "code": format!("A{a}"), "datatype": "singlevaluelist",
+                    "required": false, "datatype_description": "", "order": a + 1,
+                    "description": format!("Attribute {a}"),
+                    "values": (0..100).map(|v| serde_json::json!({
+                        "key": format!("v{v}"), "name": format!("{:-<48}", v)
+                    })).collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        definitions.insert(
+            code.clone(),
+            serde_json::json!({"service_code": code, "attributes": attributes}),
+        );
+    }
+    let catalog = serde_json::json!({"services": services, "definitions": definitions});
+    let (server, mut kiosk) = hostile(
+        ServerOptions {
+            catalog: catalog.to_string(),
+            ..ServerOptions::default()
+        },
+        Duration::from_secs(60),
+    );
+    let err = kiosk
+        .rt
+        .block_on(kiosk.engine.refresh_catalog_now())
+        .unwrap_err();
+    assert!(err.contains("budget"), "{err}");
+    assert!(kiosk.queue.catalog_for("en").unwrap().is_none());
+    let fetched = server.hits(Route::Definition);
+    assert!(
+        fetched < 40,
+        "stopped reading at the budget ({fetched} definitions)"
+    );
+}
+
+#[test]
+fn defect_10_the_key_never_goes_in_a_url_and_probes_are_remembered() {
+    for extension in [true, false] {
+        let server = Open311Server::start_with(ServerOptions {
+            updates_extension: extension,
+            ..ServerOptions::default()
+        });
+        let mut t = tuning();
+        t.status_interval = Duration::ZERO;
+        let mut kiosk = Kiosk::new(&server, t);
+        kiosk.enqueue(&graffiti(1));
+        for _ in 0..3 {
+            kiosk.rt.block_on(kiosk.engine.round(true)).unwrap();
+        }
+        assert_eq!(server.keys_in_urls(), 0, "extension {extension}");
+        if !extension {
+            assert_eq!(
+                server.hits(Route::Updates),
+                1,
+                "an absent extension is probed once per catalogue"
+            );
+        }
+    }
+}
+
+#[test]
+fn defect_5_a_retired_service_can_be_refiled_and_refusals_retried_in_bulk() {
+    let server = Open311Server::start();
+    let dir = TestDir::new("refile");
+    let (_, config_path) = kiosk_config(dir.path(), &server.url());
+    let config = config_path.to_str().unwrap();
+    let run = |args: &[&str]| {
+        let mut all = vec!["--config", config];
+        all.extend_from_slice(args);
+        guichet(&dir, &all)
+    };
+    assert!(run(&["catalog", "refresh"]).status.success());
+    let submit = |n: u32| {
+        let out = run(&[
+            "submit",
+            "--service",
+            "POTHOLE",
+            "--answer",
+            "SIZE=small",
+            "--address",
+            &format!("{n} Main Street"),
+            "--json",
+        ]);
+        assert!(out.status.success(), "{}", out.stderr_text());
+        let v: Value = serde_json::from_str(&out.stdout_text()).unwrap();
+        v["reference"].as_str().unwrap().to_string()
+    };
+    let a = submit(1);
+    let b = submit(2);
+    server.inject(
+        Route::PostRequest,
+        Fault::Refuse("This service is retired"),
+        2,
+    );
+    let out = run(&["sync", "--once"]);
+    assert!(out.status.success(), "{}", out.stderr_text());
+    let listed = run(&["queue", "list", "--state", "rejected", "--json"]);
+    let rows: Value = serde_json::from_str(&listed.stdout_text()).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 2);
+    assert!(
+        !listed.stdout_text().contains("retired"),
+        "the server's words are sealed"
+    );
+    let shown = run(&["queue", "show", &a]);
+    assert!(shown.stdout_text().contains("This service is retired"));
+
+    let out = run(&["queue", "refile", &a, "--service", "GRAFFITI"]);
+    assert!(out.status.success(), "{}", out.stderr_text());
+    let out = run(&[
+        "queue",
+        "retry",
+        "--all-rejected",
+        "--since",
+        "2000-01-01T00:00:00Z",
+    ]);
+    assert!(out.status.success(), "{}", out.stderr_text());
+    assert!(
+        out.stdout_text().starts_with("1 rejected"),
+        "{}",
+        out.stdout_text()
+    );
+    let out = run(&["sync", "--once"]);
+    assert!(out.status.success(), "{}", out.stderr_text());
+    let stored = server.with_reference(&a);
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].service_code, "GRAFFITI");
+    assert_eq!(copies(&server, &b), 1);
+    let listed = run(&["queue", "list", "--state", "review", "--json"]);
+    assert_eq!(listed.stdout_text().trim(), "[]");
 }

@@ -49,7 +49,7 @@ pub(super) fn run(ctx: &Context, json: bool) -> Result<(), CliError> {
         check("disk", check_disk(ctx)),
         check("printer", check_printer(ctx)),
         check("central", check_central(ctx)),
-        check("clock", check_clock()),
+        check("clock", check_clock(ctx)),
     ];
     let failed = checks.iter().filter(|c| !c.ok).count();
     if json {
@@ -131,16 +131,31 @@ fn check_central(ctx: &Context) -> Result<String, String> {
     use crate::sync::client::{MAX_LIST_BYTES, Open311Client, Timeouts};
 
     let central = &ctx.config.central;
-    let queue = Store::open_at(&ctx.store)
-        .and_then(|s| crate::sync::Connectivity::load(&s))
+    let connectivity = Store::open_at(&ctx.store).and_then(|s| crate::sync::Connectivity::load(&s));
+    let queue = connectivity
+        .as_ref()
         .map(|c| {
             format!(
-                "last successful sync {}, {} pending",
+                "last successful sync {}, {} pending, {} in review",
                 c.last_success_at.as_deref().unwrap_or("never"),
-                c.pending
+                c.pending,
+                c.review
             )
         })
         .unwrap_or_else(|e| format!("queue unreadable: {e}"));
+    // What the last rounds found that staff must act on fails the check, even when the server
+    // answers this probe well (a refused key, a surge of identical refusals).
+    if let Ok(c) = &connectivity {
+        if let Some(alert) = &c.alert {
+            return Err(format!("ALERT: {alert}; {queue}"));
+        }
+        if c.review > 0 {
+            return Err(format!(
+                "{} submission(s) need a decision (`guichet queue list --state review`); {queue}",
+                c.review
+            ));
+        }
+    }
     if central.kind == CentralKind::None {
         return Ok(format!(
             "none configured: submissions stay on this kiosk ({queue})"
@@ -160,6 +175,9 @@ fn check_central(ctx: &Context) -> Result<String, String> {
     let probe = rt.block_on(client.get("services.json", &[], MAX_LIST_BYTES));
     match classify_get(probe) {
         GetOutcome::Document(doc) => match crate::catalog::parse_services(&doc) {
+            Ok(services) if services.is_empty() => Err(format!(
+                "online but {url}services.json lists no services: check central.jurisdiction_id; {queue}"
+            )),
             Ok(services) => Ok(format!(
                 "online: {url} answers with {} services; {queue}",
                 services.len()
@@ -183,11 +201,29 @@ fn check_central(ctx: &Context) -> Result<String, String> {
     }
 }
 
-fn check_clock() -> Result<String, String> {
+fn check_clock(ctx: &Context) -> Result<String, String> {
     let now = time::OffsetDateTime::now_utc();
     if now.year() < 2025 {
         return Err(format!(
             "system clock says {now}: set the time (NTP) or receipts and references will carry wrong dates"
+        ));
+    }
+    // The council server's `Date` header, as the last sync round saw it.
+    let skew = Store::open_at(&ctx.store)
+        .ok()
+        .and_then(|s| {
+            s.state_value(crate::sync::connectivity::keys::CLOCK_SKEW_S)
+                .ok()
+                .flatten()
+        })
+        .and_then(|v| v.parse::<i64>().ok());
+    if let Some(skew) = skew
+        && skew.abs() >= crate::sync::engine::CLOCK_SKEW_WARN.whole_seconds()
+    {
+        return Err(format!(
+            "this kiosk's clock is {} s {} the council server's: set the time (NTP); sync corrects its lookups meanwhile",
+            skew.abs(),
+            if skew > 0 { "behind" } else { "ahead of" }
         ));
     }
     Ok(crate::queue::now_rfc3339())

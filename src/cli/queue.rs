@@ -1,4 +1,4 @@
-//! `guichet queue list|show|retry|export`.
+//! `guichet queue list|show|retry|resolve|refile|export`.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -13,7 +13,7 @@ use crate::queue::State;
 pub enum QueueCommand {
     /// List submissions, newest first.
     List {
-        /// Only this state: pending, accepted or rejected.
+        /// Only this state: pending, accepted, rejected or review.
         #[arg(long)]
         state: Option<State>,
         /// A JSON array on stdout.
@@ -28,10 +28,43 @@ pub enum QueueCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Put a rejected submission back to pending.
+    /// Put a rejected submission back to pending (or all of them with --all-rejected).
     Retry {
         /// Reference.
+        #[arg(
+            required_unless_present = "all_rejected",
+            conflicts_with = "all_rejected"
+        )]
+        reference: Option<String>,
+        /// Every rejected submission.
+        #[arg(long)]
+        all_rejected: bool,
+        /// With --all-rejected: only those refused at or after this time (RFC 3339).
+        #[arg(long, requires = "all_rejected")]
+        since: Option<String>,
+    },
+    /// Decide a submission in review: the server has it (--sent ID), or send it again.
+    Resolve {
+        /// Reference.
         reference: String,
+        /// It is on the council's server with this service_request_id.
+        #[arg(long, conflicts_with = "resend", required_unless_present = "resend")]
+        sent: Option<String>,
+        /// It is not on the server: send it again.
+        #[arg(long)]
+        resend: bool,
+    },
+    /// Re-file a rejected submission under another service of the cached catalogue (its
+    /// description, location and contact are kept; answers are given again).
+    Refile {
+        /// Reference.
+        reference: String,
+        /// The service to file it under.
+        #[arg(long)]
+        service: String,
+        /// An answer for the new service (repeat for each; a multivaluelist repeats the code).
+        #[arg(long = "answer", value_name = "CODE=VALUE")]
+        answers: Vec<String>,
     },
     /// Write everything not yet accepted as JSON lines, sealed under the data key (for carrying
     /// on a USB stick); read it back with `guichet privacy open-export FILE`.
@@ -93,6 +126,9 @@ pub(super) fn run(ctx: &Context, cmd: QueueCommand) -> Result<(), CliError> {
             if let Some(e) = &s.last_error {
                 println!("last error:   {e}");
             }
+            if let Some(text) = store.server_text(&s.reference)? {
+                println!("server said:  {text}");
+            }
             if let Some(who) = &s.assisted_by {
                 println!("assisted by:  {who}");
             }
@@ -116,14 +152,92 @@ pub(super) fn run(ctx: &Context, cmd: QueueCommand) -> Result<(), CliError> {
             }
             Ok(())
         }
-        QueueCommand::Retry { reference } => {
-            let reference = canonical(&reference);
+        QueueCommand::Retry {
+            reference,
+            all_rejected,
+            since,
+        } => {
+            if all_rejected {
+                if let Some(since) = &since
+                    && time::OffsetDateTime::parse(
+                        since,
+                        &time::format_description::well_known::Rfc3339,
+                    )
+                    .is_err()
+                {
+                    return super::fail(format!(
+                        "--since {since:?} is not an RFC 3339 time (e.g. 2026-12-01T09:00:00Z)"
+                    ));
+                }
+                let since = since.map(|s| {
+                    time::OffsetDateTime::parse(&s, &time::format_description::well_known::Rfc3339)
+                        .map(crate::clock::rfc3339)
+                        .unwrap_or(s)
+                });
+                let n = store.retry_all_rejected(since.as_deref(), "cli")?;
+                println!("{n} rejected submission(s) are pending again");
+                return Ok(());
+            }
+            let reference = canonical(reference.as_deref().unwrap_or_default());
             store.retry(&reference, "cli")?;
             println!("{reference} is pending again");
             Ok(())
         }
+        QueueCommand::Resolve {
+            reference,
+            sent,
+            resend,
+        } => {
+            let reference = canonical(&reference);
+            let resolution = match (sent, resend) {
+                (Some(id), _) => {
+                    let id = id.trim().to_string();
+                    if id.is_empty()
+                        || id.chars().count() > crate::sync::wire::MAX_ID_CHARS
+                        || id.chars().any(char::is_control)
+                    {
+                        return super::fail("--sent needs the council's service_request_id");
+                    }
+                    crate::queue::Resolution::Sent(id)
+                }
+                (None, _) => crate::queue::Resolution::Resend,
+            };
+            store.resolve(&reference, &resolution, "cli")?;
+            match resolution {
+                crate::queue::Resolution::Sent(id) => {
+                    println!("{reference} is accepted (service_request_id {id})")
+                }
+                crate::queue::Resolution::Resend => {
+                    println!("{reference} will be sent again at the next sync")
+                }
+            }
+            Ok(())
+        }
+        QueueCommand::Refile {
+            reference,
+            service,
+            answers,
+        } => {
+            let reference = canonical(&reference);
+            let current = store.get(&reference)?;
+            let Some(old) = current.form else {
+                return super::fail(format!(
+                    "{reference}: its personal data was erased; it cannot be re-filed"
+                ));
+            };
+            let Some(catalog) = store.catalog_for(&old.locale)? else {
+                return super::fail("no catalogue is cached: run `guichet catalog refresh`");
+            };
+            let form = super::submit::revalidate(ctx, &catalog, &old, &service, &answers)?;
+            store.refile(&reference, &form, "cli")?;
+            println!("{reference} is re-filed under {service} and pending again");
+            Ok(())
+        }
         QueueCommand::Export { out } => {
-            let submissions = store.unaccepted()?;
+            let (submissions, skipped) = store.unaccepted_readable()?;
+            for (reference, why) in &skipped {
+                eprintln!("guichet: {reference} left out of the export: {why}");
+            }
             // The JSON lines exist in clear only in memory; the file holds one sealed envelope.
             let mut lines = zeroize::Zeroizing::new(Vec::new());
             for s in &submissions {
@@ -144,21 +258,61 @@ pub(super) fn run(ctx: &Context, cmd: QueueCommand) -> Result<(), CliError> {
                 "cli",
                 "queue.export",
                 None,
-                &format!("{} submissions", submissions.len()),
+                &format!(
+                    "{} submissions, {} unreadable left out",
+                    submissions.len(),
+                    skipped.len()
+                ),
             )?;
+            if !skipped.is_empty() {
+                return super::fail(format!(
+                    "{} submission(s) could not be opened and were left out: {} (the rest is exported)",
+                    skipped.len(),
+                    skipped
+                        .iter()
+                        .map(|(r, _)| r.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
             Ok(())
         }
     }
 }
 
-/// Creates (truncating) a file readable by its owner only.
+/// Creates (or empties) a file readable by its owner only, for personal data. A symbolic link
+/// is refused (it could send the data anywhere), so is anything but a regular file, and an
+/// existing file is made owner-only *before* anything is written to it.
 pub(super) fn create_private(path: &std::path::Path) -> Result<std::fs::File, CliError> {
-    use std::os::unix::fs::OpenOptionsExt;
-    std::fs::OpenOptions::new()
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let cannot = |e: std::io::Error| CliError(format!("cannot write {}: {e}", path.display()));
+    let file = std::fs::OpenOptions::new()
         .write(true)
         .create(true)
-        .truncate(true)
+        .truncate(false)
         .mode(0o600)
+        // No following a link; no blocking on a FIFO someone left there.
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC)
         .open(path)
-        .map_err(|e| CliError(format!("cannot write {}: {e}", path.display())))
+        .map_err(|e| {
+            if e.raw_os_error() == Some(libc::ELOOP) {
+                CliError(format!(
+                    "{} is a symbolic link: refusing to write personal data through it; give the real path",
+                    path.display()
+                ))
+            } else {
+                cannot(e)
+            }
+        })?;
+    let meta = file.metadata().map_err(cannot)?;
+    if !meta.is_file() {
+        return Err(CliError(format!(
+            "{} is not a regular file: refusing to write personal data into it",
+            path.display()
+        )));
+    }
+    file.set_permissions(std::fs::Permissions::from_mode(0o600))
+        .map_err(cannot)?;
+    file.set_len(0).map_err(cannot)?;
+    Ok(file)
 }

@@ -124,3 +124,65 @@ pub(super) fn run(ctx: &Context, args: SubmitArgs) -> Result<(), CliError> {
         Ok(())
     }
 }
+
+/// The form of a submission re-filed under `service`: its description, location, contact and
+/// language kept, `answers` (`CODE=VALUE`) given anew, validated exactly as a new submission.
+pub(super) fn revalidate(
+    ctx: &Context,
+    catalog: &crate::catalog::Catalog,
+    old: &crate::validate::ValidForm,
+    service: &str,
+    answers: &[String],
+) -> Result<crate::validate::ValidForm, CliError> {
+    let mut grouped: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for raw in answers {
+        let Some((code, value)) = raw.split_once('=') else {
+            return fail(format!("--answer {raw:?}: expected CODE=VALUE"));
+        };
+        grouped
+            .entry(code.trim().to_string())
+            .or_default()
+            .push(value.to_string());
+    }
+    let definition = catalog.definition(service);
+    let answers = grouped
+        .into_iter()
+        .map(|(code, mut values)| {
+            let multi = definition
+                .and_then(|d| d.attribute(&code))
+                .is_some_and(|a| a.datatype == Datatype::Multivaluelist);
+            let answer = if multi || values.len() > 1 {
+                Answer::Many(values)
+            } else {
+                Answer::One(values.remove(0))
+            };
+            (code, answer)
+        })
+        .collect();
+    let input = FormInput {
+        service_code: service.to_string(),
+        locale: old.locale.clone(),
+        answers,
+        description: old.description.clone(),
+        address: old.location.address.clone(),
+        lat: old.location.lat.map(|v| v.to_string()).unwrap_or_default(),
+        long: old.location.long.map(|v| v.to_string()).unwrap_or_default(),
+        contact: old.contact.clone(),
+    };
+    validate_form(
+        catalog,
+        &input,
+        &ctx.config.ui.languages,
+        crate::clock::local_offset(),
+    )
+    .map_err(|errors| {
+        CliError(format!(
+            "cannot re-file under {service}: {}",
+            errors
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; ")
+        ))
+    })
+}

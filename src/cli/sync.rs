@@ -39,12 +39,13 @@ fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
 
 fn print_report(report: &RoundReport, json: bool) -> Result<(), CliError> {
     if json {
-        print_json(report)
+        print_json(report)?;
     } else {
         println!(
-            "sent {}, pending {}, rejected {}, catalogue {}",
+            "sent {}, pending {}, review {}, rejected {}, catalogue {}",
             report.sent,
             report.pending,
+            report.review,
             report.rejected,
             if report.catalog_updated {
                 "updated"
@@ -52,13 +53,28 @@ fn print_report(report: &RoundReport, json: bool) -> Result<(), CliError> {
                 "unchanged"
             }
         );
-        Ok(())
     }
+    if report.review > 0 {
+        eprintln!(
+            "guichet: {} submission(s) need a decision: the server may or may not have them; see `guichet queue list --state review`",
+            report.review
+        );
+    }
+    Ok(())
 }
 
-/// Exit 1 when the council was not reached, after the counts were printed.
+/// Exit 1 when the council was not reached, or something needs staff, after the counts were
+/// printed.
 fn check_reached(report: &RoundReport) -> Result<(), CliError> {
+    if let Some(alert) = &report.alert {
+        return fail(format!("ALERT: {alert}"));
+    }
     match report.link {
+        LinkState::Online if !report.endpoint_ok => fail(format!(
+            "the server at central.url did not show itself to be the Open311 endpoint ({}); {} submission(s) stay pending, none was sent",
+            report.error.as_deref().unwrap_or("no list of services"),
+            report.pending
+        )),
         LinkState::Online => Ok(()),
         LinkState::Offline => fail(format!(
             "the central system was not reached ({}); {} submission(s) stay pending and will be sent later",
@@ -77,7 +93,25 @@ pub(super) fn run(ctx: &Context, args: SyncArgs) -> Result<(), CliError> {
     let mut engine = engine(ctx)?;
     let rt = runtime()?;
     if args.once {
-        let report = rt.block_on(engine.run_until_idle())?;
+        // One delivering process per data dir: wait for the kiosk (or another `sync`) to
+        // finish its round, saying who it is.
+        let wait = SyncTuning::for_config(&ctx.config).lock_wait;
+        let started = std::time::Instant::now();
+        let mut report = rt.block_on(engine.run_until_idle())?;
+        let mut told = false;
+        while let Some(holder) = report.busy.clone() {
+            if started.elapsed() >= wait {
+                return fail(format!(
+                    "another process is delivering from this data dir ({holder}); nothing was done: try again when it has finished"
+                ));
+            }
+            if !told {
+                eprintln!("guichet: waiting for {holder} to finish its round");
+                told = true;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(250));
+            report = rt.block_on(engine.run_until_idle())?;
+        }
         engine
             .store()
             .retention_pass(ctx.config.privacy.retention_days);
@@ -89,6 +123,11 @@ pub(super) fn run(ctx: &Context, args: SyncArgs) -> Result<(), CliError> {
         let mut first = true;
         loop {
             let report = engine.round(first).await?;
+            if let Some(holder) = &report.busy {
+                eprintln!("guichet: {holder} is delivering; waiting");
+                tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                continue;
+            }
             engine
                 .store()
                 .retention_pass(ctx.config.privacy.retention_days);

@@ -20,3 +20,31 @@ pub fn open_payload(
 ) -> Result<Zeroizing<Vec<u8>>, OpenError> {
     seal::open(key, Kind::Payload, reference.as_bytes(), stored)
 }
+
+/// Context of a submission's server text: its reference, marked so that the text can never be
+/// passed off as the payload or the other way round.
+fn server_text_context(reference: &str) -> Vec<u8> {
+    let mut context = b"server-text\0".to_vec();
+    context.extend_from_slice(reference.as_bytes());
+    context
+}
+
+/// Seals what a server said about a submission (it may echo the resident's data), bound to
+/// its reference.
+pub fn seal_server_text(key: &DataKey, reference: &str, text: &str) -> Vec<u8> {
+    seal::seal(
+        key,
+        Kind::Payload,
+        &server_text_context(reference),
+        text.as_bytes(),
+    )
+}
+
+/// Opens text sealed by [`seal_server_text`] for `reference`.
+pub fn open_server_text(
+    key: &DataKey,
+    reference: &str,
+    stored: &[u8],
+) -> Result<Zeroizing<Vec<u8>>, OpenError> {
+    seal::open(key, Kind::Payload, &server_text_context(reference), stored)
+}

@@ -292,16 +292,19 @@ pub fn load_for_id(expected: Option<KeyId>, key_file: &Path) -> Result<DataKey, 
     if let Ok(key) = &current
         && key.id() == expected
     {
-        // A leftover from a rotation that did not commit: its key sealed nothing.
-        if next.exists() {
-            let _ = std::fs::remove_file(&next);
-        }
+        // `.next`, if any, is left alone: it may be a rotation's new key, written under the
+        // write lock and about to be committed (deleting it then destroyed the only copy).
         return Ok(key.clone());
     }
     if let Ok(key) = read_key_file(&next)
         && key.id() == expected
     {
-        std::fs::rename(&next, key_file).map_err(io_err(key_file))?;
+        match std::fs::rename(&next, key_file) {
+            Ok(()) => {}
+            // Another process finished the same rename first.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(io_err(key_file)(e)),
+        }
         if let Some(dir) = key_file.parent().filter(|d| !d.as_os_str().is_empty()) {
             // Best effort: the database already names this key, so a lost rename is redone.
             let _ = File::open(dir).and_then(|d| d.sync_all());

@@ -2,15 +2,22 @@
 //!
 //! The protocol that makes "never lose, never duplicate" hold across crashes:
 //!
-//! 1. [`Store::claim_due`] marks a batch `outcome_unknown = 1` *before* anything is sent, with a
-//!    lease (`next_attempt_at` in the future) so that no other process touches them meanwhile.
+//! 1. [`Store::claim_due`] marks a batch `outcome_unknown = 1` *before* anything is sent, with its
+//!    owner (`claimed_by`, one token per round of the one process holding the delivery lock, see
+//!    `sync::lock`) and a boot-clock mark.
 //! 2. The POSTs go out.
 //! 3. [`Store::record_outcomes`] writes every answer in one transaction, clearing
-//!    `outcome_unknown` only where the outcome is known.
+//!    `outcome_unknown` only where the outcome is known, and only on rows still claimed by the
+//!    recording owner.
 //!
-//! A crash between 1 and 3 leaves the batch `outcome_unknown = 1`: once the lease expires,
-//! [`Store::due_unknown`] hands them to reconciliation, which looks each one up on the server before
-//! anything is sent again.
+//! A crash between 1 and 3 leaves the batch `outcome_unknown = 1` and claimed by a round that no
+//! longer exists: the next holder of the delivery lock releases such claims
+//! ([`Store::release_claims`]) and hands them to reconciliation, which looks each one up on the
+//! server before anything is sent again. No wall-clock lease is involved.
+//!
+//! A submission whose delivery cannot be decided goes to review (`review_reason` set, still
+//! `pending` in the table, shown as `review`): never claimed, never resent, until staff resolve
+//! it.
 
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
@@ -58,6 +65,71 @@ impl std::fmt::Debug for Payload {
     }
 }
 
+/// Who claims submissions, and when by clocks that never step: the delivering process's
+/// per-round token (checked when outcomes are recorded), the boot it runs in and the time since
+/// that boot (`CLOCK_BOOTTIME`). Waits measured with these survive a wall clock that jumps.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimMark {
+    /// Unique per round of a delivering process.
+    pub owner: String,
+    /// The kernel's boot id.
+    pub boot_id: String,
+    /// Milliseconds since boot, sleep included.
+    pub mono_ms: i64,
+}
+
+impl ClaimMark {
+    /// A new owner token with the current boot and time.
+    pub fn new() -> ClaimMark {
+        let (boot_id, mono_ms) = boot_clock();
+        ClaimMark {
+            owner: format!("{}-{:016x}", std::process::id(), rand::random::<u64>()),
+            boot_id,
+            mono_ms,
+        }
+    }
+}
+
+impl Default for ClaimMark {
+    fn default() -> Self {
+        ClaimMark::new()
+    }
+}
+
+/// The kernel's boot id and the milliseconds since that boot (sleep included).
+pub fn boot_clock() -> (String, i64) {
+    let boot_id = std::fs::read_to_string("/proc/sys/kernel/random/boot_id")
+        .map(|s| s.trim().chars().take(64).collect())
+        .unwrap_or_default();
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime writes into the timespec we own.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_BOOTTIME, &mut ts) };
+    let mono_ms = if rc == 0 {
+        ts.tv_sec * 1000 + ts.tv_nsec / 1_000_000
+    } else {
+        0
+    };
+    (boot_id, mono_ms)
+}
+
+/// How long ago (by the boot clock) a mark was made; `None` when it was made in another boot
+/// (or without a boot id), where only the wall clock can tell.
+pub fn elapsed_since_mark(
+    boot_id: Option<&str>,
+    mono_ms: Option<i64>,
+) -> Option<std::time::Duration> {
+    let (now_boot, now_ms) = boot_clock();
+    match (boot_id, mono_ms) {
+        (Some(b), Some(ms)) if !b.is_empty() && b == now_boot && now_ms >= ms => {
+            Some(std::time::Duration::from_millis((now_ms - ms) as u64))
+        }
+        _ => None,
+    }
+}
+
 /// A submission claimed for sending.
 #[derive(Debug, Clone)]
 pub struct Outgoing {
@@ -87,6 +159,12 @@ pub struct UnknownOutcome {
     pub unknown_since: String,
     /// Attempts so far.
     pub attempts: i64,
+    /// When a complete lookup with evidence first did not find it (RFC 3339).
+    pub absent_at: Option<String>,
+    /// Boot id of the last mark (the POST, or the first lookup that did not find it).
+    pub mark_boot: Option<String>,
+    /// Boot clock of the last mark, milliseconds.
+    pub mark_mono_ms: Option<i64>,
 }
 
 /// An accepted submission whose council status is followed.
@@ -122,8 +200,11 @@ pub enum DeliveryUpdate {
     },
     /// The council refused it: shown to staff, who may put it back with `queue retry`.
     Rejected {
-        /// The server's description.
+        /// Why: the server's own words when `from_server` (sealed at rest like the payload,
+        /// since a server may echo what the resident typed), else ours.
         reason: String,
+        /// Whether `reason` is the server's text.
+        from_server: bool,
     },
     /// Try again at `next_attempt_at`.
     Retry {
@@ -139,6 +220,20 @@ pub enum DeliveryUpdate {
         /// What was searched.
         detail: String,
     },
+    /// A complete lookup, shown able to see this kiosk's requests, did not find it: looked up
+    /// once more at `next_attempt_at` before it is ever sent again.
+    Absent {
+        /// What was searched.
+        detail: String,
+        /// When the confirming lookup is due.
+        next_attempt_at: String,
+    },
+    /// Delivery cannot be decided without people: staff say whether the council has it
+    /// (`queue resolve`).
+    Review {
+        /// Why (never personal data).
+        reason: String,
+    },
 }
 
 impl DeliveryUpdate {
@@ -153,6 +248,8 @@ impl DeliveryUpdate {
             } => "unknown",
             DeliveryUpdate::Retry { .. } => "retry",
             DeliveryUpdate::NotOnServer { .. } => "not_found",
+            DeliveryUpdate::Absent { .. } => "absent",
+            DeliveryUpdate::Review { .. } => "review",
         }
     }
 }
@@ -177,13 +274,14 @@ impl Store {
         }
     }
 
-    /// Claims up to `limit` pending submissions due at `now` (a delivery timestamp) and whose last
-    /// outcome is known, marking them `outcome_unknown` with a lease until `lease_until`, in one
-    /// durable transaction. Oldest first. Payloads come back opened (clear JSON, in memory only).
+    /// Claims up to `limit` pending submissions due at `now` (a delivery timestamp), whose last
+    /// outcome is known and which are not in review, marking them `outcome_unknown` and claimed by
+    /// `mark.owner`, in one durable transaction. Oldest first. Payloads come back opened (clear
+    /// JSON, in memory only).
     pub fn claim_due(
         &mut self,
+        mark: &ClaimMark,
         now: &str,
-        lease_until: &str,
         limit: usize,
     ) -> Result<Vec<Outgoing>, StoreError> {
         let tx = self
@@ -192,7 +290,8 @@ impl Store {
         let claimed = {
             let mut select = tx.prepare_cached(
                 "SELECT id, reference, service_code, payload, attempts FROM submissions
-                 WHERE state = 'pending' AND outcome_unknown = 0
+                 WHERE state = 'pending' AND outcome_unknown = 0 AND review_reason IS NULL
+                   AND claimed_by IS NULL
                    AND (next_attempt_at IS NULL OR next_attempt_at <= ?1)
                  ORDER BY id LIMIT ?2",
             )?;
@@ -212,13 +311,21 @@ impl Store {
                 .collect::<Result<_, _>>()?;
             let mut claim = tx.prepare_cached(
                 "UPDATE submissions SET outcome_unknown = 1, attempts = attempts + 1,
-                    next_attempt_at = ?2, unknown_since = COALESCE(unknown_since, ?3),
-                    updated_at = ?4
+                    next_attempt_at = NULL, unknown_since = COALESCE(unknown_since, ?2),
+                    claimed_by = ?3, mark_boot = ?4, mark_mono_ms = ?5, absent_at = NULL,
+                    updated_at = ?6
                  WHERE id = ?1",
             )?;
             let updated_at = now_rfc3339();
             for (row, _) in &rows {
-                claim.execute(params![row.id, lease_until, now, updated_at])?;
+                claim.execute(params![
+                    row.id,
+                    now,
+                    mark.owner,
+                    mark.boot_id,
+                    mark.mono_ms,
+                    updated_at
+                ])?;
             }
             rows
         };
@@ -247,12 +354,31 @@ impl Store {
         Ok(claimed)
     }
 
-    /// Pending submissions with an unknown outcome whose lease has expired, oldest first.
+    /// Releases every claim: called by the holder of the delivery lock before it claims
+    /// anything, when no other process can be delivering, so every claim left is abandoned (its
+    /// process died or stopped mid-round). Abandoned submissions keep `outcome_unknown` and their
+    /// boot-clock mark, and become due for reconciliation. Returns how many were released.
+    pub fn release_claims(&mut self) -> Result<usize, StoreError> {
+        let n = self
+            .conn
+            .execute(
+                "UPDATE submissions SET claimed_by = NULL, next_attempt_at = NULL
+                 WHERE claimed_by IS NOT NULL",
+                [],
+            )
+            .map_err(|e| self.map_write_error(e))?;
+        Ok(n)
+    }
+
+    /// Pending submissions with an unknown outcome, not claimed and not in review, whose next
+    /// lookup is due at `now`, oldest first.
     pub fn due_unknown(&self, now: &str, limit: usize) -> Result<Vec<UnknownOutcome>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, reference, service_code, COALESCE(unknown_since, updated_at), attempts
+            "SELECT id, reference, service_code, COALESCE(unknown_since, updated_at), attempts,
+                    absent_at, mark_boot, mark_mono_ms
              FROM submissions
-             WHERE state = 'pending' AND outcome_unknown = 1
+             WHERE state = 'pending' AND outcome_unknown = 1 AND review_reason IS NULL
+               AND claimed_by IS NULL
                AND (next_attempt_at IS NULL OR next_attempt_at <= ?1)
              ORDER BY id LIMIT ?2",
         )?;
@@ -263,8 +389,47 @@ impl Store {
                 service_code: r.get(2)?,
                 unknown_since: r.get(3)?,
                 attempts: r.get(4)?,
+                absent_at: r.get(5)?,
+                mark_boot: r.get(6)?,
+                mark_mono_ms: r.get(7)?,
             })
         })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Claims unknown outcomes for a lookup (those still unclaimed); returns the ids claimed.
+    pub fn claim_unknown(&mut self, owner: &str, ids: &[i64]) -> Result<Vec<i64>, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut claimed = Vec::with_capacity(ids.len());
+        {
+            let mut stmt = tx.prepare_cached(
+                "UPDATE submissions SET claimed_by = ?2
+                 WHERE id = ?1 AND claimed_by IS NULL AND outcome_unknown = 1
+                   AND state = 'pending' AND review_reason IS NULL",
+            )?;
+            for id in ids {
+                if stmt.execute(params![id, owner])? == 1 {
+                    claimed.push(*id);
+                }
+            }
+        }
+        tx.commit().map_err(|e| self.map_write_error(e))?;
+        Ok(claimed)
+    }
+
+    /// References of this kiosk's submissions the council accepted (with an id or token) at or
+    /// after `since` (RFC 3339 or delivery timestamp), newest first: the requests a lookup must
+    /// be able to see before the absence of another one means anything.
+    pub fn accepted_since(&self, since: &str, limit: usize) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT reference FROM submissions
+             WHERE state = 'accepted' AND accepted_at >= substr(?1, 1, 19)
+               AND (remote_id IS NOT NULL OR token IS NOT NULL)
+             ORDER BY id DESC LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![since, limit as i64], |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -273,7 +438,8 @@ impl Store {
         Ok(self
             .conn
             .query_row(
-                "SELECT 1 FROM submissions WHERE state = 'pending'
+                "SELECT 1 FROM submissions WHERE state = 'pending' AND review_reason IS NULL
+                   AND claimed_by IS NULL
                    AND (next_attempt_at IS NULL OR next_attempt_at <= ?1) LIMIT 1",
                 [now],
                 |_| Ok(()),
@@ -285,24 +451,33 @@ impl Store {
     /// The earliest `next_attempt_at` among pending submissions, if any is scheduled.
     pub fn next_due_at(&self) -> Result<Option<String>, StoreError> {
         Ok(self.conn.query_row(
-            "SELECT min(next_attempt_at) FROM submissions WHERE state = 'pending'",
+            "SELECT min(next_attempt_at) FROM submissions
+             WHERE state = 'pending' AND review_reason IS NULL",
             [],
             |r| r.get(0),
         )?)
     }
 
     /// Records the outcome of many deliveries in one durable transaction, each with its line in
-    /// the attempt log.
-    pub fn record_outcomes(&mut self, updates: &[(i64, DeliveryUpdate)]) -> Result<(), StoreError> {
+    /// the attempt log. Only rows still claimed by `owner` are changed (and their claim
+    /// released): an outcome from a round that lost its claim is dropped, never applied over
+    /// another round's. Returns how many were dropped.
+    pub fn record_outcomes(
+        &mut self,
+        owner: &str,
+        updates: &[(i64, DeliveryUpdate)],
+    ) -> Result<usize, StoreError> {
         if updates.is_empty() {
-            return Ok(());
+            return Ok(0);
         }
+        let key = self.data_key();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let now = now_rfc3339();
+        let mut dropped = 0;
         for (id, update) in updates {
-            let (outcome, detail): (&str, String) = match update {
+            let (outcome, detail, changed): (&str, String, usize) = match update {
                 DeliveryUpdate::Accepted {
                     remote_id,
                     token,
@@ -310,68 +485,165 @@ impl Store {
                     detail,
                     outcome,
                 } => {
-                    tx.prepare_cached(
-                        "UPDATE submissions SET state = 'accepted', outcome_unknown = 0,
+                    let changed = tx
+                        .prepare_cached(
+                            "UPDATE submissions SET state = 'accepted', outcome_unknown = 0,
                             unknown_since = NULL, next_attempt_at = NULL, remote_id = ?2,
-                            token = ?3, service_notice = ?4, last_error = NULL, updated_at = ?5
-                         WHERE id = ?1",
-                    )?
-                    .execute(params![id, remote_id, token, notice, now])?;
+                            token = ?3, service_notice = ?4, last_error = NULL, server_text = NULL,
+                            absent_at = NULL, review_reason = NULL, claimed_by = NULL,
+                            updated_at = ?5
+                         WHERE id = ?1 AND claimed_by = ?6",
+                        )?
+                        .execute(params![id, remote_id, token, notice, now, owner])?;
                     let what = match (remote_id, token) {
                         (Some(r), _) => format!("service_request_id {r}"),
                         (None, Some(t)) => format!("token {t}"),
                         (None, None) => String::new(),
                     };
-                    (outcome, format!("{detail}: {what}"))
+                    (*outcome, format!("{detail}: {what}"), changed)
                 }
-                DeliveryUpdate::Rejected { reason } => {
-                    tx.prepare_cached(
-                        "UPDATE submissions SET state = 'rejected', outcome_unknown = 0,
+                DeliveryUpdate::Rejected {
+                    reason,
+                    from_server,
+                } => {
+                    let (shown, sealed) = if *from_server {
+                        let reference: String = tx.query_row(
+                            "SELECT reference FROM submissions WHERE id = ?1",
+                            [id],
+                            |r| r.get(0),
+                        )?;
+                        (
+                            format!(
+                                "refused by the council's server; its reason is sealed: guichet queue show {reference}"
+                            ),
+                            Some(crate::privacy::at_rest::seal_server_text(
+                                &key, &reference, reason,
+                            )),
+                        )
+                    } else {
+                        (reason.clone(), None)
+                    };
+                    let changed = tx
+                        .prepare_cached(
+                            "UPDATE submissions SET state = 'rejected', outcome_unknown = 0,
                             unknown_since = NULL, next_attempt_at = NULL, last_error = ?2,
-                            updated_at = ?3
-                         WHERE id = ?1",
-                    )?
-                    .execute(params![id, reason, now])?;
-                    ("rejected", reason.clone())
+                            server_text = ?3, absent_at = NULL, claimed_by = NULL, updated_at = ?4
+                         WHERE id = ?1 AND claimed_by = ?5",
+                        )?
+                        .execute(params![id, shown, sealed, now, owner])?;
+                    ("rejected", shown, changed)
                 }
                 DeliveryUpdate::Retry {
                     next_attempt_at,
                     error,
                     outcome_unknown,
                 } => {
-                    tx.prepare_cached(
-                        "UPDATE submissions SET outcome_unknown = ?2,
+                    let changed = tx
+                        .prepare_cached(
+                            "UPDATE submissions SET outcome_unknown = ?2,
                             unknown_since = CASE WHEN ?2 = 1 THEN unknown_since END,
-                            next_attempt_at = ?3, last_error = ?4, updated_at = ?5
-                         WHERE id = ?1",
-                    )?
-                    .execute(params![
-                        id,
-                        i64::from(*outcome_unknown),
-                        next_attempt_at,
-                        error,
-                        now
-                    ])?;
+                            next_attempt_at = ?3, last_error = ?4, claimed_by = NULL,
+                            updated_at = ?5
+                         WHERE id = ?1 AND claimed_by = ?6",
+                        )?
+                        .execute(params![
+                            id,
+                            i64::from(*outcome_unknown),
+                            next_attempt_at,
+                            error,
+                            now,
+                            owner
+                        ])?;
                     let outcome = if *outcome_unknown { "unknown" } else { "retry" };
-                    (outcome, format!("{error}; next attempt {next_attempt_at}"))
+                    (
+                        outcome,
+                        format!("{error}; next attempt {next_attempt_at}"),
+                        changed,
+                    )
                 }
                 DeliveryUpdate::NotOnServer { detail } => {
-                    tx.prepare_cached(
-                        "UPDATE submissions SET outcome_unknown = 0, unknown_since = NULL,
-                            next_attempt_at = NULL, updated_at = ?2
-                         WHERE id = ?1",
-                    )?
-                    .execute(params![id, now])?;
-                    ("not_found", detail.clone())
+                    let changed = tx
+                        .prepare_cached(
+                            "UPDATE submissions SET outcome_unknown = 0, unknown_since = NULL,
+                            next_attempt_at = NULL, absent_at = NULL, claimed_by = NULL,
+                            updated_at = ?2
+                         WHERE id = ?1 AND claimed_by = ?3",
+                        )?
+                        .execute(params![id, now, owner])?;
+                    ("not_found", detail.clone(), changed)
+                }
+                DeliveryUpdate::Absent {
+                    detail,
+                    next_attempt_at,
+                } => {
+                    let (boot, mono) = boot_clock();
+                    let changed = tx
+                        .prepare_cached(
+                            "UPDATE submissions SET absent_at = COALESCE(absent_at, ?2),
+                            next_attempt_at = ?3, mark_boot = ?4, mark_mono_ms = ?5,
+                            claimed_by = NULL, updated_at = ?2
+                         WHERE id = ?1 AND claimed_by = ?6",
+                        )?
+                        .execute(params![id, now, next_attempt_at, boot, mono, owner])?;
+                    (
+                        "absent",
+                        format!("{detail}; confirming lookup at {next_attempt_at}"),
+                        changed,
+                    )
+                }
+                DeliveryUpdate::Review { reason } => {
+                    let changed = tx
+                        .prepare_cached(
+                            "UPDATE submissions SET review_reason = ?2, last_error = ?2,
+                            next_attempt_at = NULL, claimed_by = NULL, updated_at = ?3
+                         WHERE id = ?1 AND claimed_by = ?4",
+                        )?
+                        .execute(params![id, reason, now, owner])?;
+                    ("review", reason.clone(), changed)
                 }
             };
+            if changed == 0 {
+                dropped += 1;
+                tracing::warn!(
+                    submission = id,
+                    outcome,
+                    "outcome dropped: this round no longer holds the claim"
+                );
+                continue;
+            }
             tx.prepare_cached(
                 "INSERT INTO attempts (submission_id, at, outcome, detail) VALUES (?1, ?2, ?3, ?4)",
             )?
             .execute(params![id, now, outcome, detail])?;
         }
         tx.commit().map_err(|e| self.map_write_error(e))?;
-        Ok(())
+        Ok(dropped)
+    }
+
+    /// The server's words about a submission (a refusal's reason), opened from their seal;
+    /// `None` when there are none (or they were erased with the payload).
+    pub fn server_text(&self, reference: &str) -> Result<Option<String>, StoreError> {
+        let sealed: Option<Vec<u8>> = self
+            .conn
+            .query_row(
+                "SELECT server_text FROM submissions WHERE reference = ?1",
+                [reference],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten();
+        let Some(sealed) = sealed else {
+            return Ok(None);
+        };
+        if let Some(id) =
+            crate::privacy::seal::key_id_of(crate::privacy::seal::Kind::Payload, &sealed)
+            && id != self.data_key().id()
+        {
+            self.reload_key()?;
+        }
+        let clear = crate::privacy::at_rest::open_server_text(&self.data_key(), reference, &sealed)
+            .map_err(|e| super::sealing::unreadable(reference, e))?;
+        Ok(Some(String::from_utf8_lossy(&clear).into_owned()))
     }
 
     /// Accepted submissions created since `since` (RFC 3339) whose status is followed, newest
@@ -471,32 +743,54 @@ mod tests {
     }
 
     #[test]
-    fn a_claim_is_durable_leased_and_exclusive() {
+    fn a_claim_is_durable_owned_and_exclusive_until_released() {
         let mut store = Store::open(&tempdir()).unwrap();
         for _ in 0..3 {
             store.enqueue("LIB2", &form(), None).unwrap();
         }
         let now = "2030-01-01T00:00:00.000Z";
-        let lease = "2030-01-01T00:05:00.000Z";
-        let claimed = store.claim_due(now, lease, 2).unwrap();
+        let first = ClaimMark::new();
+        let claimed = store.claim_due(&first, now, 2).unwrap();
         assert_eq!(claimed.len(), 2);
         assert_eq!(claimed[0].attempts, 1);
         assert_eq!(
             Store::decode_payload(&claimed[0].reference, &claimed[0].payload).unwrap(),
             form()
         );
-        // A second claimer (another process) only gets the third one.
-        let rest = store.claim_due(now, lease, 10).unwrap();
+        // A second claimer only gets the third one.
+        let second = ClaimMark::new();
+        let rest = store.claim_due(&second, now, 10).unwrap();
         assert_eq!(rest.len(), 1);
-        assert!(store.claim_due(now, lease, 10).unwrap().is_empty());
-        // A crash now: nothing is due for reconciliation until the lease ends.
-        assert!(store.due_unknown(now, 10).unwrap().is_empty());
-        let after = "2030-01-01T00:06:00.000Z";
-        let unknown = store.due_unknown(after, 10).unwrap();
+        assert!(store.claim_due(&second, now, 10).unwrap().is_empty());
+        // Claimed: not due for reconciliation, whatever the wall clock says.
+        assert!(
+            store
+                .due_unknown("2999-01-01T00:00:00.000Z", 10)
+                .unwrap()
+                .is_empty()
+        );
+        // An outcome recorded by a round that does not hold the claim is dropped.
+        let dropped = store
+            .record_outcomes(
+                &second.owner,
+                &[(
+                    claimed[0].id,
+                    DeliveryUpdate::NotOnServer { detail: "x".into() },
+                )],
+            )
+            .unwrap();
+        assert_eq!(dropped, 1);
+        // The holder of the delivery lock releases abandoned claims: due for lookup now.
+        assert_eq!(store.release_claims().unwrap(), 3);
+        let unknown = store.due_unknown(now, 10).unwrap();
         assert_eq!(unknown.len(), 3);
         assert_eq!(unknown[0].unknown_since, now);
-        // Claimed submissions are never claimed again while their outcome is unknown.
-        assert!(store.claim_due(after, lease, 10).unwrap().is_empty());
+        assert!(unknown[0].mark_mono_ms.is_some());
+        // Never claimed for sending again while their outcome is unknown.
+        assert!(store.claim_due(&second, now, 10).unwrap().is_empty());
+        let ids: Vec<i64> = unknown.iter().map(|u| u.id).collect();
+        assert_eq!(store.claim_unknown(&second.owner, &ids).unwrap().len(), 3);
+        assert!(store.claim_unknown(&first.owner, &ids).unwrap().is_empty());
     }
 
     #[test]
@@ -506,36 +800,41 @@ mod tests {
         let b = store.enqueue("LIB2", &form(), None).unwrap();
         let c = store.enqueue("LIB2", &form(), None).unwrap();
         let now = "2030-01-01T00:00:00.000Z";
-        let claimed = store.claim_due(now, now, 10).unwrap();
+        let mark = ClaimMark::new();
+        let claimed = store.claim_due(&mark, now, 10).unwrap();
         let id = |r: &crate::reference::Reference| store.get(r.as_str()).unwrap().id;
         let (ia, ib, ic) = (id(&a), id(&b), id(&c));
         store
-            .record_outcomes(&[
-                (
-                    ia,
-                    DeliveryUpdate::Accepted {
-                        remote_id: Some("42".into()),
-                        token: None,
-                        notice: Some("thanks".into()),
-                        detail: "created".into(),
-                        outcome: "accepted",
-                    },
-                ),
-                (
-                    ib,
-                    DeliveryUpdate::Rejected {
-                        reason: "bad".into(),
-                    },
-                ),
-                (
-                    ic,
-                    DeliveryUpdate::Retry {
-                        next_attempt_at: "2030-01-01T00:01:00.000Z".into(),
-                        error: "HTTP 500".into(),
-                        outcome_unknown: false,
-                    },
-                ),
-            ])
+            .record_outcomes(
+                &mark.owner,
+                &[
+                    (
+                        ia,
+                        DeliveryUpdate::Accepted {
+                            remote_id: Some("42".into()),
+                            token: None,
+                            notice: Some("thanks".into()),
+                            detail: "created".into(),
+                            outcome: "accepted",
+                        },
+                    ),
+                    (
+                        ib,
+                        DeliveryUpdate::Rejected {
+                            reason: "bad for Ada".into(),
+                            from_server: true,
+                        },
+                    ),
+                    (
+                        ic,
+                        DeliveryUpdate::Retry {
+                            next_attempt_at: "2030-01-01T00:01:00.000Z".into(),
+                            error: "HTTP 500".into(),
+                            outcome_unknown: false,
+                        },
+                    ),
+                ],
+            )
             .unwrap();
         assert_eq!(claimed.len(), 3);
         let sa = store.get(a.as_str()).unwrap();
@@ -545,7 +844,13 @@ mod tests {
         assert_eq!(sa.attempt_log[0].outcome, "accepted");
         let sb = store.get(b.as_str()).unwrap();
         assert_eq!(sb.state, State::Rejected);
-        assert_eq!(sb.last_error.as_deref(), Some("bad"));
+        // The server's words are sealed, shown only on request.
+        assert!(!sb.last_error.as_deref().unwrap().contains("Ada"));
+        assert!(sb.attempt_log.iter().all(|a| !a.detail.contains("Ada")));
+        assert_eq!(
+            store.server_text(b.as_str()).unwrap().as_deref(),
+            Some("bad for Ada")
+        );
         let sc = store.get(c.as_str()).unwrap();
         assert_eq!(sc.state, State::Pending);
         assert_eq!(sc.attempt_log[0].outcome, "retry");

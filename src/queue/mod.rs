@@ -11,6 +11,7 @@ mod catalog_cache;
 mod delivery;
 mod print_jobs;
 mod retention;
+mod review;
 mod rotation;
 mod schema;
 mod sealing;
@@ -28,10 +29,12 @@ use crate::validate::ValidForm;
 
 pub use catalog_cache::CATALOG_DEFAULT_LOCALE;
 pub use delivery::{
-    DeliveryUpdate, Outgoing, Payload, StatusTarget, UnknownOutcome, delivery_timestamp,
+    ClaimMark, DeliveryUpdate, Outgoing, Payload, StatusTarget, UnknownOutcome, boot_clock,
+    delivery_timestamp, elapsed_since_mark,
 };
 pub use print_jobs::{JobState, PrintJob, ReceiptRow};
 pub use retention::Erasure;
+pub use review::Resolution;
 pub use rotation::Rotation;
 pub use sealing::KEY_ID_STATE;
 
@@ -50,7 +53,15 @@ pub enum State {
     Accepted,
     /// The council refused it; staff may put it back to pending.
     Rejected,
+    /// Delivery could not be decided automatically (the server may or may not hold it): never
+    /// resent until staff resolve it (`queue resolve`). Stored as `pending` with a
+    /// `review_reason`, see [`STATE_SQL`].
+    Review,
 }
+
+/// The state as shown, from a `submissions` row (a review is a pending row with a reason).
+pub(crate) const STATE_SQL: &str =
+    "CASE WHEN state = 'pending' AND review_reason IS NOT NULL THEN 'review' ELSE state END";
 
 impl State {
     /// The stored spelling.
@@ -59,6 +70,7 @@ impl State {
             State::Pending => "pending",
             State::Accepted => "accepted",
             State::Rejected => "rejected",
+            State::Review => "review",
         }
     }
 
@@ -67,6 +79,7 @@ impl State {
             "pending" => Ok(State::Pending),
             "accepted" => Ok(State::Accepted),
             "rejected" => Ok(State::Rejected),
+            "review" => Ok(State::Review),
             other => Err(rusqlite::Error::FromSqlConversionFailure(
                 0,
                 rusqlite::types::Type::Text,
@@ -79,7 +92,7 @@ impl State {
 impl std::str::FromStr for State {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        State::from_db(s).map_err(|_| format!("{s:?} is not pending, accepted or rejected"))
+        State::from_db(s).map_err(|_| format!("{s:?} is not pending, accepted, rejected or review"))
     }
 }
 
@@ -318,6 +331,7 @@ impl Store {
             location: location.clone(),
         };
         store.seal_clear_payloads()?;
+        store.seal_legacy_refusals()?;
         Ok(store)
     }
 
@@ -454,10 +468,11 @@ impl Store {
 
     /// Submissions, newest first, optionally in one state.
     pub fn list(&self, state: Option<State>) -> Result<Vec<SubmissionSummary>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT reference, state, service_code, created_at, remote_id, last_error
-             FROM submissions WHERE (?1 IS NULL OR state = ?1) ORDER BY id DESC",
-        )?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT reference, {STATE_SQL} AS shown, service_code, created_at, remote_id,
+                    last_error
+             FROM submissions WHERE (?1 IS NULL OR shown = ?1) ORDER BY id DESC"
+        ))?;
         let rows = stmt.query_map([state.map(State::as_str)], |r| {
             Ok(SubmissionSummary {
                 reference: r.get(0)?,
@@ -474,7 +489,7 @@ impl Store {
     /// Counts submissions by state.
     pub fn count(&self, state: State) -> Result<u64, StoreError> {
         Ok(self.conn.query_row(
-            "SELECT count(*) FROM submissions WHERE state = ?1",
+            &format!("SELECT count(*) FROM submissions WHERE {STATE_SQL} = ?1"),
             [state.as_str()],
             |r| r.get(0),
         )?)
@@ -485,10 +500,10 @@ impl Store {
         let row = self
             .conn
             .query_row(
-                "SELECT id, reference, state, service_code, locale, created_at, updated_at,
+                &format!("SELECT id, reference, {STATE_SQL}, service_code, locale, created_at, updated_at,
                         remote_id, token, service_notice, last_error, attempts, assisted_by,
                         remote_status, erased_at, payload
-                 FROM submissions WHERE reference = ?1",
+                 FROM submissions WHERE reference = ?1"),
                 [reference],
                 |r| {
                     Ok((

@@ -37,7 +37,7 @@ impl Store {
         let erased = (|| -> rusqlite::Result<usize> {
             let tx = conn.unchecked_transaction()?;
             let n = tx.execute(
-                "UPDATE submissions SET payload = NULL, erased_at = ?2
+                "UPDATE submissions SET payload = NULL, server_text = NULL, erased_at = ?2
              WHERE state = 'accepted' AND payload IS NOT NULL
                AND COALESCE(accepted_at, updated_at) <= ?1",
                 rusqlite::params![cutoff, rfc3339(now)],

@@ -116,6 +116,26 @@ BEGIN
 END;
 "#,
     ),
+    // Delivery under hostile servers (issue 11):
+    // - `claimed_by`: the round that claimed a submission; outcomes are recorded only by it, and a
+    //   claim whose round is gone (it no longer holds the delivery lock) is abandoned;
+    // - `mark_boot`, `mark_mono_ms`: when (boot id, boot clock) it was last sent or looked up, so
+    //   waits survive a wall clock that steps;
+    // - `absent_at`: a first complete lookup with evidence did not find it; a second confirms;
+    // - `review_reason`: delivery could not be decided; staff resolve it (`queue resolve`). The
+    //   row stays `pending` (no resend, no claim) so the state CHECK needs no table rebuild;
+    // - `server_text`: the server's words about it (a refusal may echo personal data), sealed
+    //   like the payload and erased with it.
+    M::up(
+        r#"
+ALTER TABLE submissions ADD COLUMN claimed_by TEXT;
+ALTER TABLE submissions ADD COLUMN mark_boot TEXT;
+ALTER TABLE submissions ADD COLUMN mark_mono_ms INTEGER;
+ALTER TABLE submissions ADD COLUMN absent_at TEXT;
+ALTER TABLE submissions ADD COLUMN review_reason TEXT;
+ALTER TABLE submissions ADD COLUMN server_text BLOB;
+"#,
+    ),
 ];
 
 #[cfg(test)]

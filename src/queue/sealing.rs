@@ -37,10 +37,19 @@ pub(crate) fn load_key(
     conn: &Connection,
     key_file: &std::path::Path,
 ) -> Result<DataKey, StoreError> {
-    Ok(crate::privacy::key::load_for_id(
-        database_key_id(conn)?,
-        key_file,
-    )?)
+    use crate::privacy::KeyError;
+    // A rotation in another process may commit and rename between our reads of the database
+    // and the files: read both again before calling the key missing.
+    let mut tries = 0;
+    loop {
+        match crate::privacy::key::load_for_id(database_key_id(conn)?, key_file) {
+            Err(KeyError::Mismatch { .. } | KeyError::Missing { .. }) if tries < 5 => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            other => return Ok(other?),
+        }
+    }
 }
 
 /// Why a row's payload could not be opened, as staff read it.

@@ -6,15 +6,16 @@
 //! |---|---|
 //! | no connection made | [`PostOutcome::NotProcessed`]: retry later, no lookup needed |
 //! | 2xx with `[{service_request_id or token}]` | [`PostOutcome::Accepted`] |
-//! | 400/404/422... with `[{code, description}]` | [`PostOutcome::Rejected`] with the description |
-//! | 401/403 with an error body (API key refused), 429 | `NotProcessed`: the kiosk's problem or the server's load, not the resident's |
-//! | timeout, reset, cut answer, 5xx, 3xx, HTML, any other answer | [`PostOutcome::Unknown`]: the request may have been stored, so it is looked up before any resend |
+//! | 4xx with an error body (`[{code, description}]`, or `{code, detail}`) | [`PostOutcome::Rejected`] with the reason; the engine turns it into a rejection only when the round proved the server is the Open311 endpoint, and holds a surge of identical ones |
+//! | 401/403/407, any refusal naming the API key, 429 | `NotProcessed`: the kiosk's problem or the server's load, not the resident's |
+//! | 2xx/3xx/511 with a web page | `Unknown`, link: captive portal |
+//! | timeout, reset, cut answer, 5xx (web page or not: a server error, never a portal), any other answer | [`PostOutcome::Unknown`]: the request may have been stored, so it is looked up before any resend |
 
 use std::time::Duration;
 
 use super::client::HttpResult;
 use super::connectivity::LinkState;
-use super::wire::{Receipt, parse_errors, parse_post_answer};
+use super::wire::{Receipt, is_key_problem, parse_errors, parse_post_answer};
 
 /// The meaning of one `POST requests.json`.
 #[derive(Debug, Clone, PartialEq)]
@@ -96,12 +97,15 @@ pub fn classify_post(result: HttpResult) -> PostOutcome {
             content_type,
             body,
             too_large,
+            ..
         } => (status, content_type, body, too_large),
     };
     let html = looks_like_html(&content_type, &body);
+    // A web page in place of a 2xx/3xx is a portal; a server error with a web page is the
+    // server's own error page.
     let unknown = |detail: String| PostOutcome::Unknown {
         detail,
-        link: if html {
+        link: if html && status < 400 {
             LinkState::CaptivePortal
         } else {
             LinkState::Online
@@ -123,9 +127,11 @@ pub fn classify_post(result: HttpResult) -> PostOutcome {
             detail: format!("HTTP {status}: redirected (captive portal?)"),
             link: LinkState::CaptivePortal,
         },
-        401 | 403 => match parse_errors(&body) {
-            Some(reason) => PostOutcome::NotProcessed {
-                detail: format!("HTTP {status}: API key refused: {reason}"),
+        // Only a refusal's reason comes from the server, and it is sealed with the submission
+        // (it may echo what the resident typed); the other details are our own words.
+        401 | 403 | 407 => match parse_errors(&body) {
+            Some(_) => PostOutcome::NotProcessed {
+                detail: format!("HTTP {status}: API key refused"),
                 link: LinkState::Online,
             },
             None => unknown(format!("HTTP {status}: not an Open311 answer")),
@@ -135,13 +141,15 @@ pub fn classify_post(result: HttpResult) -> PostOutcome {
             link: LinkState::Online,
         },
         400..=499 => match parse_errors(&body) {
+            Some(reason) if is_key_problem(&reason) => PostOutcome::NotProcessed {
+                detail: format!("HTTP {status}: API key refused"),
+                link: LinkState::Online,
+            },
             Some(reason) => PostOutcome::Rejected(reason),
             None => unknown(format!("HTTP {status}: not an Open311 error")),
         },
-        _ => {
-            let reason = parse_errors(&body).unwrap_or_else(|| "server error".into());
-            unknown(format!("HTTP {status}: {reason}"))
-        }
+        _ if html => unknown(format!("HTTP {status}: server error (a web page)")),
+        _ => unknown(format!("HTTP {status}: server error")),
     }
 }
 
@@ -159,6 +167,7 @@ pub fn classify_get(result: HttpResult) -> GetOutcome {
             content_type,
             body,
             too_large,
+            ..
         } => (status, content_type, body, too_large),
     };
     let html = looks_like_html(&content_type, &body);
@@ -184,7 +193,11 @@ pub fn classify_get(result: HttpResult) -> GetOutcome {
             status,
             detail: format!(
                 "HTTP {status}: {}",
-                parse_errors(&body).unwrap_or_else(|| "no Open311 error body".into())
+                parse_errors(&body).unwrap_or_else(|| if status >= 500 {
+                    "server error".into()
+                } else {
+                    "no Open311 error body".into()
+                })
             ),
         },
     }
@@ -208,6 +221,7 @@ mod tests {
             content_type: content_type.into(),
             body: body.as_bytes().to_vec(),
             too_large: false,
+            headers: Default::default(),
         }
     }
 
@@ -294,6 +308,38 @@ mod tests {
                 link: LinkState::CaptivePortal,
                 ..
             }
+        ));
+    }
+
+    #[test]
+    fn common_error_shapes_and_server_errors_are_told_apart() {
+        assert_eq!(
+            classify_post(answer(
+                400,
+                "application/json",
+                r#"{"code":400,"detail":["email is not valid"]}"#
+            )),
+            PostOutcome::Rejected("email is not valid".into())
+        );
+        assert!(matches!(
+            classify_post(answer(
+                400,
+                "application/json",
+                r#"{"code":400,"detail":"Invalid api_key"}"#
+            )),
+            PostOutcome::NotProcessed { .. }
+        ));
+        // A server's own error page is not a captive portal.
+        assert!(matches!(
+            classify_post(answer(500, "text/html", "<html>Server Error (500)</html>")),
+            PostOutcome::Unknown {
+                link: LinkState::Online,
+                ..
+            }
+        ));
+        assert!(matches!(
+            classify_get(answer(500, "text/html", "<html>Server Error (500)</html>")),
+            GetOutcome::Refused { status: 500, .. }
         ));
     }
 

@@ -128,7 +128,56 @@ pub enum HttpResult {
         body: Vec<u8>,
         /// The body was larger than the cap and was not read in full.
         too_large: bool,
+        /// The headers sync reads.
+        headers: AnswerHeaders,
     },
+}
+
+/// The few headers sync reads from an answer, bounded.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AnswerHeaders {
+    /// `Date`, as sent (to notice a kiosk clock that is wrong).
+    pub date: Option<String>,
+    /// `X-Next-Page-URL` or `Link: <...>; rel="next"`: the list goes on there.
+    pub next_page: Option<String>,
+    /// `X-Result-Count` / `X-Total-Count`: how many items the whole list holds.
+    pub result_count: Option<u64>,
+}
+
+impl AnswerHeaders {
+    fn read(headers: &reqwest::header::HeaderMap) -> AnswerHeaders {
+        let text = |name: &str| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .filter(|v| v.len() <= 2048)
+                .map(|v| v.trim().to_string())
+        };
+        let link_next = headers
+            .get_all(reqwest::header::LINK)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .filter(|v| v.len() <= 4096)
+            .flat_map(|v| v.split(','))
+            .find_map(|part| {
+                let (target, params) = part.split_once(';')?;
+                let is_next = params.split(';').any(|p| {
+                    let p = p.trim().to_ascii_lowercase().replace(' ', "");
+                    p == "rel=next" || p == "rel=\"next\""
+                });
+                let target = target.trim().strip_prefix('<')?.strip_suffix('>')?;
+                is_next.then(|| target.to_string())
+            });
+        AnswerHeaders {
+            date: text("date"),
+            next_page: text("x-next-page-url")
+                .filter(|v| !v.is_empty())
+                .or(link_next),
+            result_count: text("x-result-count")
+                .or_else(|| text("x-total-count"))
+                .and_then(|v| v.parse().ok()),
+        }
+    }
 }
 
 /// A GeoReport v2 client for one central system.
@@ -229,7 +278,8 @@ impl Open311Client {
             if let Some(j) = &self.jurisdiction_id {
                 pairs.append_pair("jurisdiction_id", j);
             }
-            for (k, v) in query {
+            // The key goes in POST bodies only: a query string lands in access logs and proxies.
+            for (k, v) in query.iter().filter(|(k, _)| *k != "api_key") {
                 pairs.append_pair(k, v);
             }
         }
@@ -241,6 +291,20 @@ impl Open311Client {
             .get(url)
             .header(reqwest::header::ACCEPT, "application/json");
         exchange(request, cap).await
+    }
+
+    /// `GET` of a next-page URL a server gave, only when it is on the same origin as the base
+    /// URL (never anywhere else, and never with the API key). `None` when it is elsewhere.
+    pub async fn get_next_page(&self, next: &str, cap: usize) -> Option<HttpResult> {
+        let url = self.base.join(next).ok()?;
+        if url.origin() != self.base.origin() {
+            return None;
+        }
+        let request = self
+            .http
+            .get(url)
+            .header(reqwest::header::ACCEPT, "application/json");
+        Some(exchange(request, cap).await)
     }
 
     /// `POST {base}requests.json` with a form-encoded body (which holds the API key).
@@ -311,6 +375,7 @@ async fn exchange(request: reqwest::RequestBuilder, cap: usize) -> HttpResult {
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_ascii_lowercase();
+    let headers = AnswerHeaders::read(response.headers());
     let declared_too_large = response.content_length().is_some_and(|n| n > cap as u64);
     let mut body = Vec::new();
     let mut too_large = declared_too_large;
@@ -332,6 +397,7 @@ async fn exchange(request: reqwest::RequestBuilder, cap: usize) -> HttpResult {
         content_type,
         body,
         too_large,
+        headers,
     }
 }
 

@@ -27,6 +27,11 @@ pub mod keys {
     pub const UPDATES_EXTENSION: &str = "sync.updates_extension";
     /// RFC 3339: the `end_date` of the last `servicerequestupdates` query.
     pub const UPDATES_SINCE: &str = "sync.updates_since";
+    /// Seconds the server's clock (its `Date` header) is ahead of the kiosk's (negative: behind).
+    pub const CLOCK_SKEW_S: &str = "sync.clock_skew_s";
+    /// Something staff must act on, said loudly by `sync`, `doctor` and the UI's status (a surge
+    /// of identical refusals, a refused API key); empty when there is none.
+    pub const ALERT: &str = "sync.alert";
 }
 
 /// The state of the link to the council.
@@ -78,6 +83,10 @@ pub struct Connectivity {
     pub pending: u64,
     /// Submissions the council refused (staff can retry them).
     pub rejected: u64,
+    /// Submissions whose delivery staff must decide (`queue resolve`).
+    pub review: u64,
+    /// Something staff must act on.
+    pub alert: Option<String>,
 }
 
 impl Connectivity {
@@ -97,6 +106,8 @@ impl Connectivity {
                 .filter(|e| !e.is_empty()),
             pending: store.count(State::Pending)?,
             rejected: store.count(State::Rejected)?,
+            review: store.count(State::Review)?,
+            alert: store.state_value(keys::ALERT)?.filter(|a| !a.is_empty()),
         })
     }
 

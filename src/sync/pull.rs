@@ -49,70 +49,103 @@ async fn get_document(
     }
 }
 
-/// Fetches every definition the services list announces, checks the whole catalogue, and
-/// replaces the cached one when it differs. Any problem keeps the cached catalogue and is noted
-/// in `observed`. `Ok(true)` when a new catalogue was stored.
+/// Most bytes one catalogue may take, `services.json` and every definition together, counted
+/// while reading: each document is also capped on its own, but 500 services of 4 MiB each would
+/// still exhaust a kiosk's memory, at every restart.
+pub const MAX_CATALOG_TOTAL_BYTES: usize = 16 * 1024 * 1024;
+
+/// What a catalogue refresh did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum CatalogPull {
+    /// A new catalogue was stored.
+    Stored,
+    /// The server's catalogue is the cached one.
+    Unchanged,
+    /// Refused (why); the cached catalogue is kept.
+    Kept(String),
+}
+
+/// Fetches every definition the services list announces, checks the whole catalogue within its
+/// total budget, and replaces the cached one when it differs. A service whose definition is
+/// missing on the server (404) is left out rather than blocking every other one; any other
+/// problem keeps the cached catalogue. An empty list never replaces a catalogue.
 pub(super) async fn refresh_catalog(
     engine: &mut SyncEngine,
     client: &Open311Client,
     services_doc: &[u8],
     observed: &mut Observed,
-) -> Result<bool, StoreError> {
+) -> Result<CatalogPull, StoreError> {
     let services = match parse_services(services_doc) {
-        Ok(s) => s,
-        Err(e) => {
-            observed.error(format!("services.json refused: {e}"));
-            return Ok(false);
+        Ok(s) if s.is_empty() => {
+            return Ok(CatalogPull::Kept(
+                "services.json lists no services (wrong central.jurisdiction_id?)".into(),
+            ));
         }
+        Ok(s) => s,
+        Err(e) => return Ok(CatalogPull::Kept(format!("services.json refused: {e}"))),
     };
+    let mut budget = MAX_CATALOG_TOTAL_BYTES.saturating_sub(services_doc.len());
     let mut definitions = BTreeMap::new();
+    let mut missing = Vec::new();
     for service in services.iter().filter(|s| s.metadata) {
         let path = format!("services/{}.json", path_segment(&service.service_code));
-        let doc = match get_document(client, &path, &[], MAX_LIST_BYTES, observed).await {
+        let cap = budget.min(MAX_LIST_BYTES);
+        let doc = match get_document(client, &path, &[], cap, observed).await {
             Ok(doc) => doc,
-            Err((_, e)) => {
-                observed.error(e);
-                return Ok(false);
+            Err((404, e)) => {
+                observed.error(format!("{e}: service left out of the catalogue"));
+                missing.push(service.service_code.clone());
+                continue;
             }
+            Err((0, e)) if cap < MAX_LIST_BYTES && e.contains("larger than allowed") => {
+                return Ok(CatalogPull::Kept(format!(
+                    "{e}: the catalogue is larger than its budget of {MAX_CATALOG_TOTAL_BYTES} bytes"
+                )));
+            }
+            Err((_, e)) => return Ok(CatalogPull::Kept(e)),
         };
+        budget = budget.saturating_sub(doc.len());
         let definition: Result<ServiceDefinition, CatalogError> = parse_service_definition(&doc);
+        drop(doc);
         match definition {
             Ok(d) if d.service_code == service.service_code => {
                 definitions.insert(d.service_code.clone(), d);
             }
             Ok(d) => {
-                observed.error(format!(
+                return Ok(CatalogPull::Kept(format!(
                     "{path}: definition is for {:?}, not {:?}",
                     d.service_code, service.service_code
-                ));
-                return Ok(false);
+                )));
             }
-            Err(e) => {
-                observed.error(format!("{path} refused: {e}"));
-                return Ok(false);
-            }
+            Err(e) => return Ok(CatalogPull::Kept(format!("{path} refused: {e}"))),
         }
+    }
+    let services: Vec<_> = services
+        .into_iter()
+        .filter(|s| !missing.contains(&s.service_code))
+        .collect();
+    if services.is_empty() {
+        return Ok(CatalogPull::Kept(
+            "no service of services.json has a usable definition".into(),
+        ));
     }
     let catalog = match assemble(services, definitions) {
         Ok(c) => c,
-        Err(e) => {
-            observed.error(format!("catalogue refused: {e}"));
-            return Ok(false);
-        }
+        Err(e) => return Ok(CatalogPull::Kept(format!("catalogue refused: {e}"))),
     };
     let store = &mut engine.store;
     store.set_state_value(keys::CATALOG_CHECKED_AT, &crate::queue::now_rfc3339())?;
-    // A new catalogue may come with a new server: look for the updates extension again.
-    store.set_state_value(keys::UPDATES_EXTENSION, "")?;
     let source = client.base().as_str().to_string();
     let unchanged = store.catalog_info()?.is_some_and(|(s, _)| s == source)
         && store.catalog_for(CATALOG_DEFAULT_LOCALE)?.as_ref() == Some(&catalog);
     if unchanged {
-        return Ok(false);
+        return Ok(CatalogPull::Unchanged);
     }
     store.replace_catalog(&catalog, &source)?;
+    // A new catalogue (or a new server) may come with other extensions: probe them again, once.
+    store.set_state_value(keys::UPDATES_EXTENSION, "")?;
     tracing::info!(services = catalog.services.len(), "catalogue updated");
-    Ok(true)
+    Ok(CatalogPull::Stored)
 }
 
 /// Pulls statuses of accepted submissions from the last `status_window`.
@@ -208,12 +241,9 @@ async fn pull_updates(
         .filter(|s| s.as_str() > window_start)
         .unwrap_or_else(|| window_start.to_string());
     let end = crate::queue::now_rfc3339();
-    let key = client.api_key().expose().to_string();
-    let query = [
-        ("start_date", start.as_str()),
-        ("end_date", end.as_str()),
-        ("api_key", key.as_str()),
-    ];
+    // No `api_key`: a key in a URL lands in access logs, and the standard asks for it in POST
+    // bodies only. A server that insists (401/403) is taken not to offer the extension.
+    let query = [("start_date", start.as_str()), ("end_date", end.as_str())];
     match get_document(
         client,
         "servicerequestupdates.json",

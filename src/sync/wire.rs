@@ -21,33 +21,152 @@ pub const MAX_ERROR_CHARS: usize = 500;
 /// Most entries read from one list answer.
 pub const MAX_LIST_ITEMS: usize = 10_000;
 
+/// The prefix of the line that ties a request on the council's system to this kiosk's
+/// submission (documented in INTERFACE.md: `Kiosk reference: REF`).
+pub const REFERENCE_PREFIX: &str = "Kiosk reference: ";
+/// The prefix of the line under it: a keyed check of the reference that only this kiosk can
+/// compute, so that nobody (a resident typing, anyone using the council's web form) can plant a
+/// line that passes for one of this kiosk's submissions.
+pub const CHECK_PREFIX: &str = "Kiosk check: ";
+/// Hex digits of the check (32 bits: one guess in four billion).
+const CHECK_HEX: usize = 8;
+
 /// The line that ties a request on the council's system to this kiosk's submission.
 pub fn reference_line(reference: &str) -> String {
-    format!("Kiosk reference: {reference}")
+    format!("{REFERENCE_PREFIX}{reference}")
 }
 
-/// Whether `description` carries the reference line for `reference` (as a line of its own).
-pub fn description_has_reference(description: &str, reference: &str) -> bool {
-    let wanted = reference_line(reference);
-    description.lines().any(|l| l.trim() == wanted)
-}
+/// A per-kiosk secret behind the `Kiosk check:` line (random, kept in the kiosk's state). Its
+/// `Debug` never shows it.
+#[derive(Clone)]
+pub struct ReferenceSecret(zeroize::Zeroizing<[u8; 32]>);
 
-/// The description sent: the resident's text, then the reference line.
-pub fn description_with_reference(description: &str, reference: &str) -> String {
-    let line = reference_line(reference);
-    let text = description.trim();
-    let mut out = if text.is_empty() {
-        line.clone()
-    } else {
-        format!("{text}\n\n{line}")
-    };
-    // Validation keeps room for the line; this only guards against a payload from elsewhere.
-    if out.chars().count() > OPEN311_DESCRIPTION_MAX {
-        let keep = OPEN311_DESCRIPTION_MAX - line.chars().count() - 2;
-        let cut: String = text.chars().take(keep).collect();
-        out = format!("{cut}\n\n{line}");
+impl std::fmt::Debug for ReferenceSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ReferenceSecret(<redacted>)")
     }
-    out
+}
+
+impl ReferenceSecret {
+    /// A fresh random secret.
+    pub fn generate() -> ReferenceSecret {
+        let mut bytes = zeroize::Zeroizing::new([0u8; 32]);
+        rand::fill(bytes.as_mut());
+        ReferenceSecret(bytes)
+    }
+
+    /// Parses 64 hex digits.
+    pub fn from_hex(s: &str) -> Option<ReferenceSecret> {
+        let s = s.trim();
+        if s.len() != 64 || !s.is_ascii() {
+            return None;
+        }
+        let mut bytes = zeroize::Zeroizing::new([0u8; 32]);
+        for (i, b) in bytes.iter_mut().enumerate() {
+            *b = u8::from_str_radix(&s[2 * i..2 * i + 2], 16).ok()?;
+        }
+        Some(ReferenceSecret(bytes))
+    }
+
+    /// 64 hex digits, as stored.
+    pub fn to_hex(&self) -> String {
+        self.0.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// The check of `reference`: a Poly1305 tag under a one-time key that XChaCha20 derives from
+    /// the secret and a nonce made of the reference itself (references never repeat, so no
+    /// one-time key is ever used twice), with the whole reference as associated data.
+    pub fn check(&self, reference: &str) -> String {
+        use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+        use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+        let mut nonce = [0u8; 24];
+        for (n, b) in nonce.iter_mut().zip(reference.bytes()) {
+            *n = b;
+        }
+        let cipher = XChaCha20Poly1305::new(self.0.as_ref().into());
+        let tag = cipher
+            .encrypt(
+                XNonce::from_slice(&nonce),
+                Payload {
+                    msg: &[],
+                    aad: reference.as_bytes(),
+                },
+            )
+            .unwrap_or_default();
+        tag.iter()
+            .take(CHECK_HEX / 2)
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+}
+
+/// The description sent: the reference line and its check first (where servers that cut long
+/// descriptions never reach, and where no resident's text can be), a blank line, then the
+/// resident's text.
+pub fn description_with_reference(description: &str, reference: &str, check: &str) -> String {
+    let header = format!("{}\n{CHECK_PREFIX}{check}", reference_line(reference));
+    let text = description.trim();
+    if text.is_empty() {
+        return header;
+    }
+    // Validation keeps room for the header; this only guards against a payload from elsewhere.
+    let room = OPEN311_DESCRIPTION_MAX.saturating_sub(header.chars().count() + 2);
+    let cut: String = text.chars().take(room).collect();
+    format!("{header}\n\n{}", cut.trim_end())
+}
+
+/// What the start of a description says about the kiosk submission it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KioskMarker {
+    /// The reference of the first line.
+    pub reference: String,
+    /// The check of the second line, when there is one.
+    pub check: Option<String>,
+}
+
+fn reference_token(s: &str) -> Option<(&str, &str)> {
+    let end = s
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+        .unwrap_or(s.len());
+    let (token, rest) = s.split_at(end);
+    let ends_well = rest.is_empty() || rest.starts_with(char::is_whitespace);
+    (!token.is_empty() && token.len() <= 32 && ends_well).then_some((token, rest))
+}
+
+/// The kiosk's marker, read only where the kiosk writes it: at the very start of the
+/// description. Whitespace between the two lines is forgiven (servers that fold lines).
+pub fn kiosk_marker(description: &str) -> Option<KioskMarker> {
+    let rest = description.trim_start().strip_prefix(REFERENCE_PREFIX)?;
+    let (reference, rest) = reference_token(rest)?;
+    let check = rest
+        .trim_start()
+        .strip_prefix(CHECK_PREFIX)
+        .and_then(reference_token)
+        .map(|(c, _)| c)
+        .filter(|c| c.len() == CHECK_HEX && c.bytes().all(|b| b.is_ascii_hexdigit()))
+        .map(str::to_ascii_lowercase);
+    Some(KioskMarker {
+        reference: reference.to_string(),
+        check,
+    })
+}
+
+/// Every reference a `Kiosk reference:` text anywhere in the description names (at most 8):
+/// not proof of anything, but a reason not to resend (the line may be a forgery, or written by
+/// an older version at the end of the text).
+pub fn mentioned_references(description: &str) -> Vec<String> {
+    description
+        .match_indices(REFERENCE_PREFIX)
+        .filter_map(|(i, _)| reference_token(&description[i + REFERENCE_PREFIX.len()..]))
+        .map(|(r, _)| r.to_string())
+        .take(8)
+        .collect()
+}
+
+/// Whether `description` carries this kiosk's marker for `reference` with the right check.
+pub fn description_has_reference(description: &str, reference: &str, check: &str) -> bool {
+    kiosk_marker(description)
+        .is_some_and(|m| m.reference == reference && m.check.as_deref() == Some(check))
 }
 
 /// What identifies this kiosk to the server in a POST.
@@ -62,7 +181,7 @@ pub struct PostContext<'a> {
 }
 
 /// The `application/x-www-form-urlencoded` body of `POST requests.json` for one submission.
-pub fn encode_post(form: &ValidForm, reference: &str, ctx: PostContext<'_>) -> String {
+pub fn encode_post(form: &ValidForm, reference: &str, check: &str, ctx: PostContext<'_>) -> String {
     let mut body = url::form_urlencoded::Serializer::new(String::new());
     body.append_pair("api_key", ctx.api_key);
     if let Some(j) = ctx.jurisdiction_id {
@@ -102,7 +221,7 @@ pub fn encode_post(form: &ValidForm, reference: &str, ctx: PostContext<'_>) -> S
     }
     body.append_pair(
         "description",
-        &description_with_reference(&form.description, reference),
+        &description_with_reference(&form.description, reference, check),
     );
     body.finish()
 }
@@ -166,8 +285,10 @@ pub fn parse_post_answer(body: &[u8]) -> Option<Receipt> {
     (receipt.remote_id.is_some() || receipt.token.is_some()).then_some(receipt)
 }
 
-/// Parses the standard's error body `[{code, description}]` (a bare object is forgiven) into
-/// one line for staff. `None` when the body is not an Open311 error.
+/// Parses a server's error body into one line for staff. `None` when the body is not an error
+/// document. Read: the standard's `[{code, description}]` (a bare object is forgiven), and the
+/// Django REST framework's `{"code": 400, "detail": "..."}` with `detail` a string or a list of
+/// strings (seen on real Open311 servers).
 pub fn parse_errors(body: &[u8]) -> Option<String> {
     let value: Value = serde_json::from_slice(body).ok()?;
     let items: Vec<&Value> = match &value {
@@ -179,15 +300,39 @@ pub fn parse_errors(body: &[u8]) -> Option<String> {
         .iter()
         .filter_map(|item| {
             let obj = item.as_object()?;
-            let description = clean_optional(obj.get("description"), MAX_ERROR_CHARS)?;
             let has_code = matches!(obj.get("code"), Some(Value::Number(_) | Value::String(_)));
-            has_code.then_some(description)
+            if has_code && let Some(d) = clean_optional(obj.get("description"), MAX_ERROR_CHARS) {
+                return Some(d);
+            }
+            match obj.get("detail")? {
+                Value::String(s) => Some(clean_text(s, MAX_ERROR_CHARS)),
+                Value::Array(parts) => Some(clean_text(
+                    &parts
+                        .iter()
+                        .take(20)
+                        .filter_map(Value::as_str)
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                    MAX_ERROR_CHARS,
+                )),
+                _ => None,
+            }
+            .filter(|d| !d.is_empty())
         })
         .collect();
     if descriptions.is_empty() {
         return None;
     }
     Some(clean_text(&descriptions.join("; "), MAX_ERROR_CHARS))
+}
+
+/// Whether a refusal's reason is about the API key rather than the submission (some servers
+/// answer a bad key with 400 instead of 403).
+pub fn is_key_problem(reason: &str) -> bool {
+    let r = reason.to_ascii_lowercase();
+    ["api_key", "api key", "apikey", "api-key"]
+        .iter()
+        .any(|k| r.contains(k))
 }
 
 /// One service request as `GET requests.json` / `requests/{id}.json` describe it: only what
@@ -200,17 +345,10 @@ pub struct RemoteRequest {
     pub status: Option<String>,
     /// `service_notice`, bounded.
     pub notice: Option<String>,
-    /// The `Kiosk reference: ...` found in `description`, if any.
-    pub kiosk_reference: Option<String>,
-}
-
-fn kiosk_reference_in(description: &str) -> Option<String> {
-    description.lines().find_map(|l| {
-        let rest = l.trim().strip_prefix("Kiosk reference: ")?;
-        let r = rest.trim();
-        (r.len() <= 32 && r.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
-            .then(|| r.to_string())
-    })
+    /// The kiosk's marker at the start of `description`, if any.
+    pub marker: Option<KioskMarker>,
+    /// References named by a `Kiosk reference:` text anywhere in `description`.
+    pub mentions: Vec<String>,
 }
 
 /// Parses a list of service requests (`requests.json`, or `requests/{id}.json` which is a list of
@@ -233,10 +371,15 @@ pub fn parse_requests(body: &[u8]) -> Option<Vec<RemoteRequest>> {
                     remote_id: clean_id(obj.get("service_request_id"))?,
                     status: clean_optional(obj.get("status"), MAX_STATUS_CHARS),
                     notice: clean_optional(obj.get("service_notice"), MAX_NOTICE_CHARS),
-                    kiosk_reference: obj
+                    marker: obj
                         .get("description")
                         .and_then(Value::as_str)
-                        .and_then(kiosk_reference_in),
+                        .and_then(kiosk_marker),
+                    mentions: obj
+                        .get("description")
+                        .and_then(Value::as_str)
+                        .map(mentioned_references)
+                        .unwrap_or_default(),
                 })
             })
             .collect(),
@@ -345,6 +488,7 @@ mod tests {
         let body = encode_post(
             &form,
             "LIB2-00001-X",
+            "0a1b2c3d",
             PostContext {
                 api_key: "k",
                 jurisdiction_id: Some("example.org"),
@@ -373,15 +517,17 @@ mod tests {
         assert!(get("phone").is_empty() && get("last_name").is_empty());
         assert_eq!(
             get("description"),
-            ["Rue sombre\n\nKiosk reference: LIB2-00001-X"]
+            ["Kiosk reference: LIB2-00001-X\nKiosk check: 0a1b2c3d\n\nRue sombre"]
         );
         assert!(description_has_reference(
             get("description")[0],
-            "LIB2-00001-X"
+            "LIB2-00001-X",
+            "0a1b2c3d"
         ));
         assert!(!description_has_reference(
             get("description")[0],
-            "LIB2-00001"
+            "LIB2-00001",
+            "0a1b2c3d"
         ));
     }
 
@@ -422,23 +568,40 @@ mod tests {
     }
 
     #[test]
-    fn errors_are_the_standard_list() {
+    fn errors_are_the_standard_list_or_the_django_shape() {
         assert_eq!(
             parse_errors(br#"[{"code": 400, "description": "service_code not found"}]"#).as_deref(),
             Some("service_code not found")
         );
+        assert_eq!(
+            parse_errors(br#"{"code": 400, "detail": "Invalid service_code"}"#).as_deref(),
+            Some("Invalid service_code")
+        );
+        assert_eq!(
+            parse_errors(br#"{"code": 400, "detail": ["lat is required", "long is required"]}"#)
+                .as_deref(),
+            Some("lat is required; long is required")
+        );
+        assert!(is_key_problem("Invalid api_key"));
+        assert!(!is_key_problem("service_code not found"));
         assert_eq!(parse_errors(b"<html></html>"), None);
         assert_eq!(parse_errors(br#"[{"service_request_id": "1"}]"#), None);
     }
 
     #[test]
     fn request_lists_are_bounded_and_find_the_reference() {
-        let doc = br#"[{"service_request_id": 7, "status": "open", "description": "x\n\nKiosk reference: LIB2-00001-X"},
+        let doc = br#"[{"service_request_id": 7, "status": "open", "description": "Kiosk reference: LIB2-00001-X\nKiosk check: 0A1B2C3D\n\nx"},
                       {"service_request_id": null, "status": "open"},
                       {"service_request_id": "8", "status": "IN_PROGRESS", "description": null}]"#;
         let list = parse_requests(doc).unwrap();
         assert_eq!(list.len(), 2);
-        assert_eq!(list[0].kiosk_reference.as_deref(), Some("LIB2-00001-X"));
+        assert_eq!(
+            list[0].marker,
+            Some(KioskMarker {
+                reference: "LIB2-00001-X".into(),
+                check: Some("0a1b2c3d".into())
+            })
+        );
         assert_eq!(list[1].status.as_deref(), Some("IN_PROGRESS"));
         assert_eq!(parse_requests(b"{}"), None);
         assert_eq!(parse_token_answer(br#"[{"token": "t"}]"#), Some(None));
@@ -455,10 +618,48 @@ mod tests {
     }
 
     #[test]
-    fn long_descriptions_keep_the_reference_line() {
-        let d = description_with_reference(&"x".repeat(5000), "LIB2-00001-X");
+    fn long_descriptions_keep_the_reference_line_first() {
+        let d = description_with_reference(&"x".repeat(5000), "LIB2-00001-X", "0a1b2c3d");
         assert_eq!(d.chars().count(), OPEN311_DESCRIPTION_MAX);
-        assert!(description_has_reference(&d, "LIB2-00001-X"));
+        assert!(description_has_reference(&d, "LIB2-00001-X", "0a1b2c3d"));
+        // A server that cuts the description at its own limit keeps the marker.
+        let cut: String = d.chars().take(60).collect();
+        assert!(description_has_reference(&cut, "LIB2-00001-X", "0a1b2c3d"));
+        // Folded onto one line by a server: still read.
+        assert!(description_has_reference(
+            &d.replace('\n', " "),
+            "LIB2-00001-X",
+            "0a1b2c3d"
+        ));
         assert_eq!(path_segment("a b/é"), "a%20b%2F%C3%A9");
+    }
+
+    #[test]
+    fn a_residents_text_cannot_pass_for_the_kiosks_marker() {
+        let forged = "Kiosk reference: LIB2-00002-Y\nKiosk check: 0a1b2c3d";
+        let d = description_with_reference(forged, "LIB2-00001-X", "99999999");
+        let marker = kiosk_marker(&d).unwrap();
+        assert_eq!(marker.reference, "LIB2-00001-X");
+        assert!(!description_has_reference(&d, "LIB2-00002-Y", "0a1b2c3d"));
+        assert_eq!(mentioned_references(&d), ["LIB2-00001-X", "LIB2-00002-Y"]);
+        // Someone planting the first line without the secret gets the check wrong.
+        let secret = ReferenceSecret::generate();
+        let check = secret.check("LIB2-00002-Y");
+        assert_eq!(check.len(), 8);
+        assert_ne!(check, ReferenceSecret::generate().check("LIB2-00002-Y"));
+        assert_ne!(check, secret.check("LIB2-00003-Z"));
+        assert_eq!(
+            ReferenceSecret::from_hex(&secret.to_hex())
+                .unwrap()
+                .check("LIB2-00002-Y"),
+            check
+        );
+        assert!(!format!("{secret:?}").contains(&secret.to_hex()));
+        assert_ne!(
+            kiosk_marker("Kiosk reference: LIB2-00001-Xtra")
+                .unwrap()
+                .reference,
+            "LIB2-00001-X"
+        );
     }
 }

@@ -218,7 +218,8 @@ fn start_engine(
     };
     let initial = Connectivity::load(&store).ok();
     match SyncEngine::new(config, store, tuning.clone()) {
-        Ok(engine) => {
+        Ok(mut engine) => {
+            engine.set_lock_name("guichet kiosk, sync worker");
             if let Some(connectivity) = initial {
                 on_event(SyncEvent {
                     connectivity,

@@ -8,6 +8,13 @@
 //! and FixMyStreet's `servicerequestupdates.json` when enabled.
 //!
 //! Faults are queued per route with [`Open311Server::inject`] and consumed one per request.
+//!
+//! Hostile behaviours seen on real servers are modes of [`ServerOptions`]: lists paged newest
+//! first with the next page only in headers ([`ListMode`]), no search at all, requests listed
+//! only after moderation or after a lag, requests filed under another service code, 404 with an
+//! Open311 body everywhere (a wrong URL), Django REST error shapes ([`ErrorStyle`]), a bad key
+//! answered with 400, descriptions cut at the server's own limit, an empty `services.json`, one
+//! definition answering 404, and a `Date` header off by some time.
 #![allow(dead_code)]
 
 use std::collections::{BTreeMap, HashMap};
@@ -49,6 +56,55 @@ pub enum Fault {
     CaptivePortal,
     /// `200 application/json` with a cut-off document (a POST is stored first).
     MalformedJson,
+    /// A POST is stored only after this delay (longer than the client waits), then answered.
+    SlowStore(Duration),
+    /// `500` with the web framework's HTML error page; nothing stored.
+    Html500,
+    /// `400` with this reason in the server's error shape; nothing stored.
+    Refuse(&'static str),
+}
+
+/// How `GET requests.json` searches (by service and dates) behave.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListMode {
+    /// Every match, oldest first, at most 1000.
+    Normal,
+    /// No search: always `[]` (lookups by `service_request_id` still work).
+    NoSearch,
+    /// Newest first, `page_size` a page, the rest announced only in headers.
+    Paged {
+        /// Items per page.
+        page_size: usize,
+        /// How further pages are announced.
+        headers: PageHeaders,
+    },
+    /// A request appears in searches only once a moderator published it
+    /// ([`Open311Server::publish_all`]).
+    Moderated,
+    /// A request appears in searches only this long after it was stored.
+    Lagging(Duration),
+}
+
+/// How a paged list says there is more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageHeaders {
+    /// `X-Next-Page-URL: <absolute url>` and `X-Result-Count`.
+    NextPageUrl,
+    /// Only `X-Result-Count: <total>`.
+    ResultCount,
+    /// `Link: <url>; rel="next"`.
+    Link,
+}
+
+/// The shape of error bodies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorStyle {
+    /// `[{"code": 400, "description": "..."}]` (the standard).
+    Open311,
+    /// `{"code": 400, "detail": "..."}` (Django REST framework).
+    DjangoString,
+    /// `{"code": 400, "detail": ["..."]}`.
+    DjangoList,
 }
 
 /// Which requests a fault applies to.
@@ -91,6 +147,24 @@ pub struct ServerOptions {
     pub updates_extension: bool,
     /// `{"services": [...], "definitions": {...}}`.
     pub catalog: String,
+    /// How searches behave.
+    pub list_mode: ListMode,
+    /// Every request is filed under this (catalogue) service code, whatever was sent.
+    pub file_under: Option<String>,
+    /// Every route answers `404` with an Open311 error body (the kiosk has a wrong URL).
+    pub all_404: bool,
+    /// The shape of error bodies.
+    pub error_style: ErrorStyle,
+    /// The status a wrong API key gets (403 by the standard; 400 seen).
+    pub bad_key_status: u16,
+    /// Descriptions are cut to this many characters when stored.
+    pub truncate_description: Option<usize>,
+    /// `services.json` answers `200 []`.
+    pub empty_services: bool,
+    /// This service's definition answers 404.
+    pub definition_404: Option<String>,
+    /// The `Date` header is this many seconds off the real time.
+    pub date_skew_s: Option<i64>,
 }
 
 impl Default for ServerOptions {
@@ -103,6 +177,15 @@ impl Default for ServerOptions {
             token_mode: false,
             updates_extension: false,
             catalog: DEFAULT_CATALOG.into(),
+            list_mode: ListMode::Normal,
+            file_under: None,
+            all_404: false,
+            error_style: ErrorStyle::Open311,
+            bad_key_status: 403,
+            truncate_description: None,
+            empty_services: false,
+            definition_404: None,
+            date_skew_s: None,
         }
     }
 }
@@ -155,6 +238,9 @@ struct Shared {
     answers: Mutex<Vec<(Route, Vec<u8>)>>,
     services: Vec<Value>,
     definitions: BTreeMap<String, Value>,
+    started: std::time::Instant,
+    port: std::sync::OnceLock<u16>,
+    keys_in_urls: AtomicUsize,
 }
 
 /// The running server. Dropping it stops it.
@@ -168,6 +254,15 @@ pub struct Open311Server {
 
 fn now() -> String {
     OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .unwrap()
+        .format(&Rfc3339)
+        .unwrap()
+}
+
+/// The server's own clock: off by `date_skew_s` when set (as its `Date` header is).
+fn server_now(shared: &Shared) -> String {
+    (OffsetDateTime::now_utc() + time::Duration::seconds(shared.opts.date_skew_s.unwrap_or(0)))
         .replace_nanosecond(0)
         .unwrap()
         .format(&Rfc3339)
@@ -191,7 +286,8 @@ impl Open311Server {
                 id INTEGER PRIMARY KEY, token TEXT, service_code TEXT NOT NULL,
                 description TEXT NOT NULL, address TEXT, lat REAL, long REAL,
                 form TEXT NOT NULL, status TEXT NOT NULL, service_notice TEXT,
-                requested_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+                requested_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+                published INTEGER NOT NULL DEFAULT 0, stored_mono_ms INTEGER NOT NULL DEFAULT 0);
              CREATE TABLE updates (
                 id INTEGER PRIMARY KEY, request_id INTEGER NOT NULL, status TEXT NOT NULL,
                 description TEXT NOT NULL, at TEXT NOT NULL);",
@@ -214,10 +310,14 @@ impl Open311Server {
             answers: Mutex::new(Vec::new()),
             services,
             definitions,
+            started: std::time::Instant::now(),
+            keys_in_urls: AtomicUsize::new(0),
+            port: std::sync::OnceLock::new(),
         });
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         listener.set_nonblocking(true).unwrap();
         let port = listener.local_addr().unwrap().port();
+        let _ = shared.port.set(port);
         let (stop, mut stop_rx) = tokio::sync::oneshot::channel::<()>();
         let thread_shared = shared.clone();
         let thread = std::thread::spawn(move || {
@@ -306,12 +406,16 @@ impl Open311Server {
         .unwrap()
     }
 
-    /// Requests carrying `Kiosk reference: REF`.
+    /// Requests carrying `Kiosk reference: REF` (the line the kiosk sends, wherever it is, as
+    /// sent: a truncating server still has it in the form).
     pub fn with_reference(&self, reference: &str) -> Vec<StoredRequest> {
         let line = format!("Kiosk reference: {reference}");
         self.requests()
             .into_iter()
-            .filter(|r| r.description.lines().any(|l| l.trim() == line))
+            .filter(|r| {
+                let sent = r.one("description").unwrap_or(&r.description).to_string();
+                sent.lines().any(|l| l.trim() == line)
+            })
             .collect()
     }
 
@@ -329,6 +433,46 @@ impl Open311Server {
             params![id, status, at],
         )
         .unwrap();
+    }
+
+    /// Requests whose URL carried an `api_key` (it belongs in POST bodies only).
+    pub fn keys_in_urls(&self) -> usize {
+        self.shared.keys_in_urls.load(Ordering::SeqCst)
+    }
+
+    /// Stores `n` requests for `service_code` from someone else (the council's web form), now.
+    pub fn seed_requests(&self, service_code: &str, n: usize) {
+        let db = self.shared.db.lock().unwrap();
+        let at = server_now(&self.shared);
+        for i in 0..n {
+            db.execute(
+                "INSERT INTO requests (service_code, description, address, form, status,
+                                       requested_at, updated_at, published, stored_mono_ms)
+                 VALUES (?1, ?2, 'somewhere', '[]', 'open', ?3, ?3, 1, 0)",
+                params![service_code, format!("reported on the web site, {i}"), at],
+            )
+            .unwrap();
+        }
+    }
+
+    /// Stores a request as the council's web form would, with this description, now.
+    pub fn plant(&self, service_code: &str, description: &str) -> i64 {
+        let db = self.shared.db.lock().unwrap();
+        let at = server_now(&self.shared);
+        db.execute(
+            "INSERT INTO requests (service_code, description, address, form, status,
+                                   requested_at, updated_at, published, stored_mono_ms)
+             VALUES (?1, ?2, 'somewhere', '[]', 'open', ?3, ?3, 1, 0)",
+            params![service_code, description, at],
+        )
+        .unwrap();
+        db.last_insert_rowid()
+    }
+
+    /// Publishes every request (moderation mode): searches list them from now on.
+    pub fn publish_all(&self) {
+        let db = self.shared.db.lock().unwrap();
+        db.execute("UPDATE requests SET published = 1", []).unwrap();
     }
 
     /// The most requests ever handled at once.
@@ -398,10 +542,36 @@ fn json_answer(status: StatusCode, value: &Value) -> Answer {
         .unwrap()
 }
 
-fn error(status: StatusCode, description: &str) -> Answer {
-    json_answer(
-        status,
-        &json!([{"code": status.as_u16(), "description": description}]),
+fn error(shared: &Shared, status: StatusCode, description: &str) -> Answer {
+    let code = status.as_u16();
+    let body = match shared.opts.error_style {
+        ErrorStyle::Open311 => json!([{"code": code, "description": description}]),
+        ErrorStyle::DjangoString => json!({"code": code, "detail": description}),
+        ErrorStyle::DjangoList => json!({"code": code, "detail": [description]}),
+    };
+    json_answer(status, &body)
+}
+
+/// Milliseconds since the server started (for the lagging search).
+fn mono_ms(shared: &Shared) -> i64 {
+    shared.started.elapsed().as_millis() as i64
+}
+
+/// An HTTP date (`Tue, 01 Dec 2026 10:16:59 GMT`).
+fn http_date(at: OffsetDateTime) -> String {
+    const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    format!(
+        "{}, {:02} {} {} {:02}:{:02}:{:02} GMT",
+        DAYS[at.weekday().number_days_from_monday() as usize],
+        at.day(),
+        MONTHS[u8::from(at.month()) as usize - 1],
+        at.year(),
+        at.hour(),
+        at.minute(),
+        at.second()
     )
 }
 
@@ -459,19 +629,48 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Answer, D
         .unwrap_or_default();
     let route = route_of(&method, &path);
     *shared.hits.lock().unwrap().entry(route).or_insert(0) += 1;
+    if query.iter().any(|(k, _)| k == "api_key") {
+        shared.keys_in_urls.fetch_add(1, Ordering::SeqCst);
+    }
     let body = match Limited::new(req.into_body(), 1 << 20).collect().await {
         Ok(b) => b.to_bytes(),
-        Err(_) => return Ok(error(StatusCode::PAYLOAD_TOO_LARGE, "request too large")),
+        Err(_) => {
+            return Ok(error(
+                &shared,
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "request too large",
+            ));
+        }
     };
     if current > shared.opts.max_concurrency {
         shared.over_limit.fetch_add(1, Ordering::SeqCst);
         return Ok(error(
+            &shared,
             StatusCode::SERVICE_UNAVAILABLE,
             "too many concurrent requests",
         ));
     }
+    if shared.opts.all_404 {
+        return Ok(with_date(
+            &shared,
+            error(&shared, StatusCode::NOT_FOUND, "Not found."),
+        ));
+    }
     let fault = take_fault(&shared, route);
     match fault {
+        Some(Fault::Html500) => {
+            return Ok(Response::builder()
+                .status(500)
+                .header("content-type", "text/html; charset=utf-8")
+                .body(Full::new(Bytes::from_static(
+                    b"<!doctype html><html><head><title>Server Error (500)</title></head><body><h1>Server Error (500)</h1></body></html>",
+                )))
+                .unwrap());
+        }
+        Some(Fault::Refuse(reason)) => {
+            return Ok(error(&shared, StatusCode::BAD_REQUEST, reason));
+        }
+
         Some(Fault::CaptivePortal) => {
             return Ok(Response::builder()
                 .status(200)
@@ -482,7 +681,11 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Answer, D
                 .unwrap());
         }
         Some(Fault::Status500) => {
-            return Ok(error(StatusCode::INTERNAL_SERVER_ERROR, "internal error"));
+            return Ok(error(
+                &shared,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal error",
+            ));
         }
         Some(Fault::DropBeforeCommit) => return Err(Dropped),
         _ => {}
@@ -502,18 +705,35 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Answer, D
             query_value("jurisdiction_id").map(str::to_string)
         };
         if sent.as_deref() != Some(j.as_str()) {
-            return Ok(error(StatusCode::BAD_REQUEST, "jurisdiction_id not found"));
+            return Ok(error(
+                &shared,
+                StatusCode::BAD_REQUEST,
+                "jurisdiction_id not found",
+            ));
         }
     }
     let answer = match route {
         Route::Services => services(&shared),
         Route::Definition => definition(&shared, &path),
-        Route::PostRequest => post_request(&shared, &body),
-        Route::ListRequests => list_requests(&shared, &query_value),
+        Route::PostRequest => match fault {
+            // Stored after the delay even if the client has given up and hung up meanwhile
+            // (a detached task, as a server's worker finishing its job).
+            Some(Fault::SlowStore(d)) => {
+                let (task_shared, task_body) = (shared.clone(), body.clone());
+                tokio::spawn(async move {
+                    tokio::time::sleep(d).await;
+                    post_request(&task_shared, &task_body)
+                })
+                .await
+                .unwrap()
+            }
+            _ => post_request(&shared, &body),
+        },
+        Route::ListRequests => list_requests(&shared, &query_value, &query),
         Route::GetRequest => one_request(&shared, &path),
         Route::Token => token(&shared, &path),
         Route::Updates => updates(&shared, &query_value),
-        Route::Any | Route::Other => error(StatusCode::NOT_FOUND, "no such endpoint"),
+        Route::Any | Route::Other => error(&shared, StatusCode::NOT_FOUND, "no such endpoint"),
     };
     match fault {
         Some(Fault::DropAfterCommit) => return Err(Dropped),
@@ -527,6 +747,7 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Answer, D
         }
         _ => {}
     }
+    let answer = with_date(&shared, answer);
     if answer.status() == StatusCode::OK {
         // Full<Bytes> is cheap to clone; read it back for the record.
         let collected = futures_bytes(answer.body().clone()).await;
@@ -537,6 +758,17 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Answer, D
         answers.push((route, collected));
     }
     Ok(answer)
+}
+
+/// Sets the `Date` header off by the configured skew.
+fn with_date(shared: &Shared, mut answer: Answer) -> Answer {
+    if let Some(skew) = shared.opts.date_skew_s {
+        let at = OffsetDateTime::now_utc() + time::Duration::seconds(skew);
+        answer
+            .headers_mut()
+            .insert("date", http_date(at).parse().unwrap());
+    }
+    answer
 }
 
 async fn futures_bytes(body: Full<Bytes>) -> Vec<u8> {
@@ -574,6 +806,9 @@ fn catalog_code(shared: &Shared, sent: &str) -> Option<String> {
 }
 
 fn services(shared: &Shared) -> Answer {
+    if shared.opts.empty_services {
+        return json_answer(StatusCode::OK, &json!([]));
+    }
     let list: Vec<Value> = shared
         .services
         .iter()
@@ -608,10 +843,17 @@ fn definition(shared: &Shared, path: &str) -> Answer {
         .trim_end_matches(".json");
     let sent = percent_decode(sent);
     let Some(code) = catalog_code(shared, &sent) else {
-        return error(StatusCode::NOT_FOUND, "service_code not found");
+        return error(shared, StatusCode::NOT_FOUND, "service_code not found");
     };
+    if shared.opts.definition_404.as_deref() == Some(code.as_str()) {
+        return error(
+            shared,
+            StatusCode::NOT_FOUND,
+            "service definition not found",
+        );
+    }
     let Some(def) = shared.definitions.get(&code) else {
-        return error(StatusCode::NOT_FOUND, "service has no definition");
+        return error(shared, StatusCode::NOT_FOUND, "service has no definition");
     };
     let mut def = def.clone();
     def["service_code"] = wire_code(shared, &code);
@@ -634,13 +876,15 @@ fn post_request(shared: &Shared, body: &[u8]) -> Answer {
             .map(|(_, v)| v.as_str())
     };
     if get("api_key") != Some(shared.opts.api_key.as_str()) {
-        return error(StatusCode::FORBIDDEN, "Invalid api_key");
+        let status = StatusCode::from_u16(shared.opts.bad_key_status).unwrap();
+        return error(shared, status, "Invalid api_key");
     }
     let Some(sent_code) = get("service_code") else {
-        return error(StatusCode::BAD_REQUEST, "service_code is required");
+        return error(shared, StatusCode::BAD_REQUEST, "service_code is required");
     };
     let Some(code) = catalog_code(shared, sent_code) else {
         return error(
+            shared,
             StatusCode::BAD_REQUEST,
             &format!("Service code {sent_code} is not a valid service"),
         );
@@ -650,6 +894,7 @@ fn post_request(shared: &Shared, body: &[u8]) -> Answer {
     let has_coordinates = matches!((&lat, &long), (Some(Ok(_)), Some(Ok(_))));
     if !has_coordinates && get("address_string").is_none() && get("address_id").is_none() {
         return error(
+            shared,
             StatusCode::BAD_REQUEST,
             "A location is required: lat and long, address_string or address_id",
         );
@@ -657,6 +902,7 @@ fn post_request(shared: &Shared, body: &[u8]) -> Answer {
     let description = get("description").unwrap_or_default();
     if description.chars().count() > 4000 {
         return error(
+            shared,
             StatusCode::BAD_REQUEST,
             "description is longer than 4000 characters",
         );
@@ -664,14 +910,19 @@ fn post_request(shared: &Shared, body: &[u8]) -> Answer {
     if let Some(def) = shared.definitions.get(&code)
         && let Some(problem) = check_attributes(def, &form)
     {
-        return error(StatusCode::BAD_REQUEST, &problem);
+        return error(shared, StatusCode::BAD_REQUEST, &problem);
     }
-    let at = now();
+    let at = server_now(shared);
+    let code = shared.opts.file_under.clone().unwrap_or(code);
+    let description: String = match shared.opts.truncate_description {
+        Some(n) => description.chars().take(n).collect(),
+        None => description.to_string(),
+    };
     let db = shared.db.lock().unwrap();
     db.execute(
         "INSERT INTO requests (service_code, description, address, lat, long, form, status,
-                               service_notice, requested_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'open', 'The council will review your report.', ?7, ?7)",
+                               service_notice, requested_at, updated_at, stored_mono_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'open', 'The council will review your report.', ?7, ?7, ?8)",
         params![
             code,
             description,
@@ -679,7 +930,8 @@ fn post_request(shared: &Shared, body: &[u8]) -> Answer {
             lat.and_then(Result::ok),
             long.and_then(Result::ok),
             serde_json::to_string(&form).unwrap(),
-            at
+            at,
+            mono_ms(shared)
         ],
     )
     .unwrap();
@@ -781,7 +1033,11 @@ fn render(shared: &Shared, row: &rusqlite::Row<'_>) -> rusqlite::Result<Value> {
 const COLUMNS: &str = "id, service_code, status, description, service_notice, requested_at,
                        updated_at, address, lat, long";
 
-fn list_requests<'a>(shared: &Shared, q: &dyn Fn(&str) -> Option<&'a str>) -> Answer {
+fn list_requests<'a>(
+    shared: &Shared,
+    q: &dyn Fn(&str) -> Option<&'a str>,
+    query: &[(String, String)],
+) -> Answer {
     let db = shared.db.lock().unwrap();
     let mut out = Vec::new();
     if let Some(ids) = q("service_request_id") {
@@ -806,6 +1062,7 @@ fn list_requests<'a>(shared: &Shared, q: &dyn Fn(&str) -> Option<&'a str>) -> An
     let start = parse(q("start_date")).unwrap_or(end - time::Duration::days(90));
     if end - start > time::Duration::days(90) || start > end {
         return error(
+            shared,
             StatusCode::BAD_REQUEST,
             "start_date and end_date may not span more than 90 days",
         );
@@ -817,32 +1074,87 @@ fn list_requests<'a>(shared: &Shared, q: &dyn Fn(&str) -> Option<&'a str>) -> An
         },
         None => None,
     };
+    if shared.opts.list_mode == ListMode::NoSearch {
+        return json_answer(StatusCode::OK, &json!([]));
+    }
+    let newest_first = matches!(shared.opts.list_mode, ListMode::Paged { .. });
     let mut stmt = db
         .prepare(&format!(
-            "SELECT {COLUMNS} FROM requests
+            "SELECT {COLUMNS}, published, stored_mono_ms FROM requests
              WHERE (?1 IS NULL OR service_code = ?1) AND (?2 IS NULL OR status = ?2)
-             ORDER BY id"
+             ORDER BY id {}",
+            if newest_first { "DESC" } else { "ASC" }
         ))
         .unwrap();
     let rows = stmt
         .query_map(params![code, q("status")], |r| {
             let requested: String = r.get(5)?;
-            Ok((requested, render(shared, r)?))
+            let published: bool = r.get::<_, i64>(10)? == 1;
+            let stored: i64 = r.get(11)?;
+            Ok((requested, published, stored, render(shared, r)?))
         })
         .unwrap();
+    let now_ms = mono_ms(shared);
     for row in rows {
-        let (requested, value) = row.unwrap();
+        let (requested, published, stored, value) = row.unwrap();
         let Ok(at) = OffsetDateTime::parse(&requested, &Rfc3339) else {
             continue;
         };
-        if at >= start && at <= end {
+        let visible = match shared.opts.list_mode {
+            ListMode::Moderated => published,
+            ListMode::Lagging(lag) => now_ms - stored >= lag.as_millis() as i64,
+            _ => true,
+        };
+        if visible && at >= start && at <= end {
             out.push(value);
         }
-        if out.len() >= 1000 {
-            break;
+    }
+    let ListMode::Paged { page_size, headers } = shared.opts.list_mode else {
+        out.truncate(1000);
+        return json_answer(StatusCode::OK, &Value::Array(out));
+    };
+    let total = out.len();
+    let page: usize = q("page").and_then(|p| p.parse().ok()).unwrap_or(1).max(1);
+    let items: Vec<Value> = out
+        .into_iter()
+        .skip((page - 1) * page_size)
+        .take(page_size)
+        .collect();
+    let mut answer = json_answer(StatusCode::OK, &Value::Array(items));
+    let more = page * page_size < total;
+    let next = {
+        let mut url = url::Url::parse(&format!(
+            "http://127.0.0.1:{}{PREFIX}requests.json",
+            shared.port.get().copied().unwrap_or(0)
+        ))
+        .unwrap();
+        {
+            let mut pairs = url.query_pairs_mut();
+            for (k, v) in query.iter().filter(|(k, _)| k != "page") {
+                pairs.append_pair(k, v);
+            }
+            pairs.append_pair("page", &(page + 1).to_string());
+        }
+        url.to_string()
+    };
+    let h = answer.headers_mut();
+    match headers {
+        PageHeaders::NextPageUrl => {
+            h.insert("x-result-count", total.to_string().parse().unwrap());
+            if more {
+                h.insert("x-next-page-url", next.parse().unwrap());
+            }
+        }
+        PageHeaders::ResultCount => {
+            h.insert("x-result-count", total.to_string().parse().unwrap());
+        }
+        PageHeaders::Link => {
+            if more {
+                h.insert("link", format!("<{next}>; rel=\"next\"").parse().unwrap());
+            }
         }
     }
-    json_answer(StatusCode::OK, &Value::Array(out))
+    answer
 }
 
 fn one_request(shared: &Shared, path: &str) -> Answer {
@@ -850,7 +1162,11 @@ fn one_request(shared: &Shared, path: &str) -> Answer {
         .trim_start_matches("requests/")
         .trim_end_matches(".json");
     let Ok(id) = id.parse::<i64>() else {
-        return error(StatusCode::NOT_FOUND, "service_request_id not found");
+        return error(
+            shared,
+            StatusCode::NOT_FOUND,
+            "service_request_id not found",
+        );
     };
     let db = shared.db.lock().unwrap();
     let row = db
@@ -863,7 +1179,11 @@ fn one_request(shared: &Shared, path: &str) -> Answer {
         .unwrap();
     match row {
         Some(v) => json_answer(StatusCode::OK, &json!([v])),
-        None => error(StatusCode::NOT_FOUND, "service_request_id not found"),
+        None => error(
+            shared,
+            StatusCode::NOT_FOUND,
+            "service_request_id not found",
+        ),
     }
 }
 
@@ -881,16 +1201,13 @@ fn token(shared: &Shared, path: &str) -> Answer {
             StatusCode::OK,
             &json!([{"service_request_id": wire_id(shared, id), "token": token}]),
         ),
-        None => error(StatusCode::NOT_FOUND, "token not found"),
+        None => error(shared, StatusCode::NOT_FOUND, "token not found"),
     }
 }
 
 fn updates<'a>(shared: &Shared, q: &dyn Fn(&str) -> Option<&'a str>) -> Answer {
     if !shared.opts.updates_extension {
-        return error(StatusCode::NOT_FOUND, "no such endpoint");
-    }
-    if q("api_key") != Some(shared.opts.api_key.as_str()) {
-        return error(StatusCode::FORBIDDEN, "Invalid api_key");
+        return error(shared, StatusCode::NOT_FOUND, "no such endpoint");
     }
     let start = q("start_date").unwrap_or("").to_string();
     let end = q("end_date").map_or_else(now, str::to_string);
