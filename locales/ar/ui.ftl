@@ -20,6 +20,7 @@ services-other = خدمات أخرى
 
 ## Questions
 question-step = السؤال { $current } من { $total }
+contact-step = بيانات الاتصال بك: { $current } من { $total }
 continue = متابعة
 optional = اختياري
 choose-one = اختر إجابة واحدة

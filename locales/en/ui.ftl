@@ -20,6 +20,7 @@ services-other = Other services
 
 ## Questions
 question-step = Question { $current } of { $total }
+contact-step = Your contact details: { $current } of { $total }
 continue = Continue
 optional = Optional
 choose-one = Choose one

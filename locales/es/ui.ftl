@@ -20,6 +20,7 @@ services-other = Otros servicios
 
 ## Questions
 question-step = Pregunta { $current } de { $total }
+contact-step = Sus datos de contacto: { $current } de { $total }
 continue = Continuar
 optional = Opcional
 choose-one = Elija una opción

@@ -20,6 +20,7 @@ services-other = Autres services
 
 ## Questions
 question-step = Question { $current } sur { $total }
+contact-step = Vos coordonnées : { $current } sur { $total }
 continue = Continuer
 optional = Facultatif
 choose-one = Choisissez une réponse

@@ -20,6 +20,7 @@ services-other = Inne usługi
 
 ## Questions
 question-step = Pytanie { $current } z { $total }
+contact-step = Twoje dane kontaktowe: { $current } z { $total }
 continue = Dalej
 optional = Nieobowiązkowe
 choose-one = Prosimy wybrać jedną odpowiedź

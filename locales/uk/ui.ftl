@@ -20,6 +20,7 @@ services-other = Інші послуги
 
 ## Questions
 question-step = Питання { $current } з { $total }
+contact-step = Ваші контактні дані: { $current } з { $total }
 continue = Продовжити
 optional = Необов’язково
 choose-one = Виберіть один варіант

@@ -820,7 +820,7 @@ impl Flow {
         }
     }
 
-    fn attribute_is_question(&self, code: &str) -> bool {
+    pub(crate) fn attribute_is_question(&self, code: &str) -> bool {
         self.attribute(code).is_some_and(|a| a.variable)
     }
 

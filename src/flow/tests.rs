@@ -391,3 +391,57 @@ fn after_a_failed_save_deleting_the_answers_asks_and_then_resets_everything() {
     assert!(f.session().is_blank());
     assert_eq!(f.locale(), f.settings().languages[0]);
 }
+
+#[test]
+fn the_question_count_skips_information_and_never_grows_mid_way() {
+    let mut f = flow();
+    to_service(&mut f, "en", "POTHOLE");
+    // POTHOLE opens with an information page: no number on it.
+    assert_eq!(f.question_view().unwrap().kind, QuestionKind::Info);
+    assert_eq!(f.question_view().unwrap().step_label, "");
+    let mut labels = Vec::new();
+    while f.session().screen == Screen::Question {
+        let view = f.question_view().unwrap();
+        // Without Fluent's directional isolation marks around the numbers.
+        labels.push(view.step_label.replace(['\u{2068}', '\u{2069}'], ""));
+        match view.kind {
+            QuestionKind::Single | QuestionKind::YesNo => {
+                let first = view.choices[0].key.clone();
+                f.toggle_choice(if view.kind == QuestionKind::YesNo {
+                    "yes"
+                } else {
+                    &first
+                });
+            }
+            QuestionKind::ShortText | QuestionKind::LongText => type_text(&mut f, "Jo"),
+            QuestionKind::Number => type_text(&mut f, "2"),
+            _ => {}
+        }
+        if f.current_step() == Some(Step::Email) {
+            type_text(&mut f, "@example.org");
+        }
+        if f.current_step() == Some(Step::Phone) {
+            f.set_value("");
+        }
+        f.next();
+    }
+    assert_eq!(f.session().screen, Screen::Check, "{labels:?}");
+    let numbered: Vec<&String> = labels
+        .iter()
+        .filter(|l| l.starts_with("Question"))
+        .collect();
+    let total = numbered.len();
+    for (n, label) in numbered.iter().enumerate() {
+        assert_eq!(
+            **label,
+            format!("Question {} of {total}", n + 1),
+            "{labels:?}"
+        );
+    }
+    let contact: Vec<&String> = labels
+        .iter()
+        .filter(|l| l.starts_with("Your contact"))
+        .collect();
+    assert_eq!(contact.len(), 4, "{labels:?}");
+    assert_eq!(*contact[0], "Your contact details: 1 of 4");
+}

@@ -131,6 +131,46 @@ impl Flow {
         )
     }
 
+    /// "Question 3 of 5", counted so that it never jumps: information pages are not questions
+    /// and carry no number; the contact details a resident chose to give are counted on their
+    /// own ("Your contact details: 2 of 4"), so choosing them does not grow the total mid-way.
+    fn step_label(&self, steps: &[Step], index: usize) -> String {
+        let Some(step) = steps.get(index) else {
+            return String::new();
+        };
+        let is_question =
+            |s: &Step| !matches!(s, Step::Attribute(code) if !self.attribute_is_question(code));
+        if !is_question(step) {
+            return String::new();
+        }
+        let contact_start = steps
+            .iter()
+            .position(|s| matches!(s, Step::FirstName))
+            .unwrap_or(steps.len());
+        let (id, current, total) = if index >= contact_start {
+            (
+                "contact-step",
+                index - contact_start + 1,
+                steps.len() - contact_start,
+            )
+        } else {
+            let questions = &steps[..contact_start];
+            (
+                "question-step",
+                questions[..=index]
+                    .iter()
+                    .filter(|s| is_question(s))
+                    .count(),
+                questions.iter().filter(|s| is_question(s)).count(),
+            )
+        };
+        self.translations().format(
+            self.locale(),
+            id,
+            &[("current", Arg::from(current)), ("total", Arg::from(total))],
+        )
+    }
+
     /// What the kiosk is for, how long it takes and that there is a receipt, in the greeting's
     /// language (the welcome screen cycles both together).
     pub fn welcome_purpose(&self) -> String {
@@ -251,14 +291,7 @@ impl Flow {
         let mut view = QuestionView {
             kind: QuestionKind::ShortText,
             caption: service_name,
-            step_label: self.translations().format(
-                self.locale(),
-                "question-step",
-                &[
-                    ("current", Arg::from(self.session.step + 1)),
-                    ("total", Arg::from(steps.len())),
-                ],
-            ),
+            step_label: self.step_label(&steps, self.session.step),
             title: self.step_title(&step),
             hint: String::new(),
             value: String::new(),
