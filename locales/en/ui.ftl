@@ -126,3 +126,4 @@ confirm-delete = Yes, delete my answers
 save-failed-delete = Delete my answers
 confirm-qr-caption = Take a photo of this code to keep your reference number
 welcome-purpose = Report a problem or ask the council for a service. It takes about 5 minutes, and you get a printed receipt.
+typed-so-far = Typed so far

@@ -126,3 +126,4 @@ confirm-delete = Sí, borrar mis respuestas
 save-failed-delete = Borrar mis respuestas
 confirm-qr-caption = Haga una foto de este código para guardar su número de referencia
 welcome-purpose = Informe de un problema o pida un servicio al ayuntamiento. Se tarda unos 5 minutos y recibe un recibo impreso.
+typed-so-far = Escrito hasta ahora

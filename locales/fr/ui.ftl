@@ -126,3 +126,4 @@ confirm-delete = Oui, effacer mes réponses
 save-failed-delete = Effacer mes réponses
 confirm-qr-caption = Prenez ce code en photo pour garder votre numéro de référence
 welcome-purpose = Signalez un problème ou demandez un service à la mairie. Cela prend environ 5 minutes, et vous recevez un reçu imprimé.
+typed-so-far = Saisi jusqu’ici

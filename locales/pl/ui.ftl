@@ -128,3 +128,4 @@ confirm-delete = Tak, usuń moje odpowiedzi
 save-failed-delete = Usuń moje odpowiedzi
 confirm-qr-caption = Zrób zdjęcie tego kodu, aby zachować numer zgłoszenia
 welcome-purpose = Zgłoś problem lub poproś urząd o usługę. Zajmie to około 5 minut, a otrzymasz wydrukowane potwierdzenie.
+typed-so-far = Dotąd wpisano
