@@ -133,3 +133,10 @@ save-failed-delete = احذف إجاباتي
 confirm-qr-caption = التقط صورة لهذا الرمز لتحتفظ برقمك المرجعي
 welcome-purpose = أبلغ عن مشكلة أو اطلب خدمة من البلدية. يستغرق ذلك نحو 5 دقائق، وتحصل على إيصال مطبوع.
 typed-so-far = ما كتبته حتى الآن
+
+## Privacy notice (before contact details) and the free-text warning
+
+privacy-notice = تتلقى { $council } اسمك وبيانات الاتصال بك مع هذا الطلب، فقط للتواصل معك بشأنه. يحتفظ هذا الجهاز بها حتى تتلقى البلدية طلبك، ثم لمدة { $days } يوم على الأكثر.
+privacy-ask = إذا كان لديك سؤال عن بياناتك، فاسأل { $contact }.
+privacy-the-council = البلدية
+no-personal-details = يرجى عدم كتابة الأسماء أو أرقام الهواتف أو أي بيانات شخصية أخرى هنا.

@@ -127,3 +127,10 @@ save-failed-delete = Delete my answers
 confirm-qr-caption = Take a photo of this code to keep your reference number
 welcome-purpose = Report a problem or ask the council for a service. It takes about 5 minutes, and you get a printed receipt.
 typed-so-far = Typed so far
+
+## Privacy notice (before contact details) and the free-text warning
+
+privacy-notice = { $council } receives your name and contact details with this request, only to contact you about it. This kiosk keeps them until the council has your request, then for at most { $days } days.
+privacy-ask = If you have a question about your details, ask { $contact }.
+privacy-the-council = the council
+no-personal-details = Please do not type names, phone numbers or other personal details here.

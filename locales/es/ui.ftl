@@ -127,3 +127,10 @@ save-failed-delete = Borrar mis respuestas
 confirm-qr-caption = Haga una foto de este código para guardar su número de referencia
 welcome-purpose = Informe de un problema o pida un servicio al ayuntamiento. Se tarda unos 5 minutos y recibe un recibo impreso.
 typed-so-far = Escrito hasta ahora
+
+## Privacy notice (before contact details) and the free-text warning
+
+privacy-notice = { $council } recibe su nombre y sus datos de contacto con esta solicitud, solo para contactarle sobre ella. Este quiosco los guarda hasta que el ayuntamiento tenga su solicitud y, después, { $days } días como máximo.
+privacy-ask = Si tiene preguntas sobre sus datos, consulte a { $contact }.
+privacy-the-council = el ayuntamiento
+no-personal-details = Por favor, no escriba aquí nombres, números de teléfono ni otros datos personales.

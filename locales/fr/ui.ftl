@@ -127,3 +127,10 @@ save-failed-delete = Effacer mes réponses
 confirm-qr-caption = Prenez ce code en photo pour garder votre numéro de référence
 welcome-purpose = Signalez un problème ou demandez un service à la mairie. Cela prend environ 5 minutes, et vous recevez un reçu imprimé.
 typed-so-far = Saisi jusqu’ici
+
+## Privacy notice (before contact details) and the free-text warning
+
+privacy-notice = { $council } reçoit vos nom et coordonnées avec cette demande, uniquement pour vous contacter à son sujet. Cette borne les garde jusqu’à ce que la mairie ait reçu votre demande, puis { $days } jours au plus.
+privacy-ask = Pour toute question sur vos données, adressez-vous à { $contact }.
+privacy-the-council = la mairie
+no-personal-details = Merci de ne pas saisir ici de noms, de numéros de téléphone ou d’autres données personnelles.

@@ -129,3 +129,10 @@ save-failed-delete = Usuń moje odpowiedzi
 confirm-qr-caption = Zrób zdjęcie tego kodu, aby zachować numer zgłoszenia
 welcome-purpose = Zgłoś problem lub poproś urząd o usługę. Zajmie to około 5 minut, a otrzymasz wydrukowane potwierdzenie.
 typed-so-far = Dotąd wpisano
+
+## Privacy notice (before contact details) and the free-text warning
+
+privacy-notice = { $council } otrzymuje Twoje imię i dane kontaktowe wraz z tym zgłoszeniem wyłącznie po to, by skontaktować się w jego sprawie. Ten kiosk przechowuje je, dopóki urząd nie otrzyma zgłoszenia, a potem najwyżej przez { $days } dni.
+privacy-ask = Jeśli masz pytania o swoje dane, zapytaj: { $contact }.
+privacy-the-council = urząd
+no-personal-details = Prosimy nie wpisywać tu imion, numerów telefonów ani innych danych osobowych.

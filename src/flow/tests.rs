@@ -445,3 +445,44 @@ fn the_question_count_skips_information_and_never_grows_mid_way() {
     assert_eq!(contact.len(), 4, "{labels:?}");
     assert_eq!(*contact[0], "Your contact details: 1 of 4");
 }
+
+#[test]
+fn the_privacy_notice_comes_before_the_first_personal_question() {
+    let mut f = Flow::new(
+        FlowSettings {
+            council: "Ville de Test".into(),
+            help_contact: "01 23 45 67 89".into(),
+            retention_days: 14,
+            ..FlowSettings::default()
+        },
+        demo_catalogs().into_iter().collect(),
+        Arc::new(Translations::load().unwrap()),
+    );
+    f.settings.languages = vec!["fr".into()];
+    to_service(&mut f, "fr", "MISSEDBIN");
+    let steps = f.steps();
+    let choice = steps
+        .iter()
+        .position(|s| *s == Step::ContactChoice)
+        .unwrap();
+    let description = steps.iter().position(|s| *s == Step::Description).unwrap();
+    f.session.step = description;
+    let hint = f.question_view().unwrap().hint;
+    assert!(hint.contains(&f.t("no-personal-details")), "{hint}");
+    f.session.step = choice;
+    let notice = f.question_view().unwrap().hint;
+    for part in ["Ville de Test", "14", "01 23 45 67 89"] {
+        assert!(notice.contains(part), "{part} in {notice}");
+    }
+    // No personal question comes before it.
+    assert!(steps[..choice].iter().all(|s| !matches!(
+        s,
+        Step::FirstName | Step::LastName | Step::Email | Step::Phone
+    )));
+    // A council's own notice replaces the standard one.
+    f.settings.privacy_notice = Some("Notre avis de confidentialité.".into());
+    assert_eq!(
+        f.question_view().unwrap().hint,
+        "Notre avis de confidentialité."
+    );
+}

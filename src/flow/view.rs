@@ -171,6 +171,38 @@ impl Flow {
         )
     }
 
+    /// Who receives a resident's details, why, how long the kiosk keeps them and where to ask:
+    /// the council's own text when configured, else the standard notice in the resident's
+    /// language.
+    pub fn privacy_notice(&self) -> String {
+        if let Some(notice) = &self.settings().privacy_notice {
+            return notice.clone();
+        }
+        let settings = self.settings();
+        let council = if settings.council.is_empty() {
+            self.t("privacy-the-council")
+        } else {
+            settings.council.clone()
+        };
+        let mut text = self.translations().format(
+            self.locale(),
+            "privacy-notice",
+            &[
+                ("council", Arg::from(council.as_str())),
+                ("days", Arg::from(settings.retention_days as usize)),
+            ],
+        );
+        if !settings.help_contact.is_empty() {
+            text.push(' ');
+            text.push_str(&self.translations().format(
+                self.locale(),
+                "privacy-ask",
+                &[("contact", Arg::from(settings.help_contact.as_str()))],
+            ));
+        }
+        text
+    }
+
     /// What the kiosk is for, how long it takes and that there is a receipt, in the greeting's
     /// language (the welcome screen cycles both together).
     pub fn welcome_purpose(&self) -> String {
@@ -369,7 +401,7 @@ impl Flow {
             }
             Step::Description => {
                 view.kind = QuestionKind::LongText;
-                view.hint = self.t("description-hint");
+                view.hint = join_hint(&self.t("description-hint"), &self.t("no-personal-details"));
                 view.value = text_of(&input.description);
             }
             Step::Address => {
@@ -378,7 +410,8 @@ impl Flow {
             }
             Step::ContactChoice => {
                 view.kind = QuestionKind::YesNo;
-                view.hint = self.t("contact-choice-hint");
+                // The privacy notice comes before the first personal question (UK GDPR art. 13).
+                view.hint = self.privacy_notice();
                 view.choices = vec![
                     ChoiceView {
                         key: "yes".into(),
