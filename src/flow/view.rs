@@ -97,6 +97,8 @@ pub struct CheckRowView {
     pub step: i32,
     /// This answer must be fixed.
     pub has_error: bool,
+    /// What to do about it (translated), empty when there is nothing to fix.
+    pub error: String,
 }
 
 /// A line of the error summary.
@@ -564,6 +566,7 @@ impl Flow {
                 answer: service.service_name.clone(),
                 step: -1,
                 has_error: false,
+                error: String::new(),
             });
         }
         let errors = &self.session.check_errors;
@@ -583,11 +586,16 @@ impl Flow {
                 (self.step_title(step), self.answer_text(step))
             };
             let fields = super::steps::fields_of(step);
+            let error = errors
+                .iter()
+                .find(|e| fields.contains(&e.field))
+                .map(|e| self.error_message(e));
             rows.push(CheckRowView {
                 question,
                 answer,
                 step: i as i32,
-                has_error: errors.iter().any(|e| fields.contains(&e.field)),
+                has_error: error.is_some(),
+                error: error.unwrap_or_default(),
             });
         }
         rows
