@@ -146,6 +146,7 @@ fn start_kiosk(dir: &TestDir) -> Kiosk {
             help_contact: "0800 000 000".into(),
             retention_days: 7,
             privacy_notice: None,
+            response_days: None,
         },
         catalogs,
         tr.clone(),

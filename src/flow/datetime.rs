@@ -2,8 +2,9 @@
 
 use time::{Date, Duration, Month, PrimitiveDateTime, Time};
 
-/// Minutes move in steps of this many (a resident rarely knows the minute).
-pub const MINUTE_STEP: i64 = 5;
+/// Minutes move in quarter hours: a resident rarely knows the minute, and four taps make an
+/// hour.
+pub const MINUTE_STEP: i64 = 15;
 
 /// A date and time being chosen. Starts at "now" (rounded) but counts as an answer only once
 /// the resident touched it, so a required date cannot be sent by accident.
@@ -109,25 +110,25 @@ mod tests {
     #[test]
     fn adjusting_parts_stays_on_real_dates() {
         let mut p = DatePicker::new(datetime!(2026-01-31 14:37:12));
-        assert_eq!(p.value, datetime!(2026-01-31 14:35));
+        assert_eq!(p.value, datetime!(2026-01-31 14:30));
         assert!(!p.chosen);
         p.adjust("month", 1);
         assert_eq!(
             p.value,
-            datetime!(2026-02-28 14:35),
+            datetime!(2026-02-28 14:30),
             "31 Jan + 1 month clamps"
         );
         assert!(p.chosen);
         p.adjust("month", -3);
-        assert_eq!(p.value, datetime!(2025-11-28 14:35));
+        assert_eq!(p.value, datetime!(2025-11-28 14:30));
         p.adjust("minute", 6);
-        assert_eq!(p.value, datetime!(2025-11-28 15:05));
+        assert_eq!(p.value, datetime!(2025-11-28 16:00));
         p.adjust("day", 3);
-        assert_eq!(p.value, datetime!(2025-12-01 15:05));
+        assert_eq!(p.value, datetime!(2025-12-01 16:00));
         p.adjust("year", 1);
-        assert_eq!(p.answer_text(), "2026-12-01 15:05");
+        assert_eq!(p.answer_text(), "2026-12-01 16:00");
         assert_eq!(parse_answer(&p.answer_text()), Some(p.value));
         p.quick(time::macros::date!(2026 - 11 - 27), 1);
-        assert_eq!(p.answer_text(), "2026-11-26 15:05");
+        assert_eq!(p.answer_text(), "2026-11-26 16:00");
     }
 }

@@ -102,6 +102,9 @@ pub struct FlowSettings {
     pub retention_days: u32,
     /// The council's own privacy notice (`privacy.notice`), shown instead of the standard one.
     pub privacy_notice: Option<String>,
+    /// The council's timescale in working days (`device.response_days`), said on the
+    /// confirmation in the receipt's words.
+    pub response_days: Option<u32>,
 }
 
 impl Default for FlowSettings {
@@ -116,6 +119,7 @@ impl Default for FlowSettings {
             help_contact: String::new(),
             retention_days: 7,
             privacy_notice: None,
+            response_days: None,
         }
     }
 }
@@ -133,6 +137,7 @@ impl FlowSettings {
             help_contact: config.device.help_contact.clone(),
             retention_days: config.privacy.retention_days,
             privacy_notice: config.privacy.notice.clone(),
+            response_days: config.device.response_days,
         }
     }
 }

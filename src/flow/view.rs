@@ -205,6 +205,19 @@ impl Flow {
         text
     }
 
+    /// The council's timescale on the confirmation, in the same words as the receipt; empty
+    /// when the configuration gives none.
+    pub fn timescale(&self) -> String {
+        match self.settings().response_days {
+            Some(days) => self.translations().format(
+                self.locale(),
+                "receipt-timescale",
+                &[("days", Arg::from(days as usize))],
+            ),
+            None => String::new(),
+        }
+    }
+
     /// What the kiosk is for, how long it takes and that there is a receipt, in the greeting's
     /// language (the welcome screen cycles both together).
     pub fn welcome_purpose(&self) -> String {

@@ -232,6 +232,7 @@ impl Controller {
         api.set_greeting(s(greeting));
         api.set_greeting_rtl(greeting_rtl);
         api.set_welcome_purpose(s(flow.welcome_purpose()));
+        api.set_timescale(s(flow.timescale()));
         api.set_confirm(match flow.confirmation() {
             None => g::ConfirmKind::None,
             Some(Confirm::StartOver) => g::ConfirmKind::StartOver,
