@@ -6,8 +6,9 @@ mod parse;
 
 pub use model::*;
 pub use parse::{
-    CatalogError, assemble, limits, parse_catalog_document, parse_service_definition,
-    parse_services,
+    CatalogError, Failure, Imported, ParsedDefinition, ServiceList, assemble,
+    import_catalog_document, limits, parse_catalog_document, parse_definition,
+    parse_service_definition, parse_service_list, parse_services, tidy_line, tidy_text,
 };
 
 /// The locale key under which the central system's own (untranslated) catalogue is kept: the

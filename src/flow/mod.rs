@@ -368,6 +368,7 @@ impl Flow {
             self.catalog(),
             self.session.service.as_deref(),
             self.session.wants_contact,
+            &self.session.input.answers,
         )
     }
 
