@@ -237,6 +237,11 @@ pub struct UiConfig {
     /// Seconds without a touch before the "do you need more time?" warning.
     #[serde(default = "UiConfig::default_idle_timeout")]
     pub idle_timeout_s: u32,
+    /// The council's catch-all service code ("general request"): where "My problem is not
+    /// listed" leads. Without it (or when the catalogue lacks it) residents are told to ask at
+    /// the desk.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub catch_all_service: Option<String>,
 }
 
 impl UiConfig {
@@ -253,6 +258,7 @@ impl Default for UiConfig {
         Self {
             languages: Self::default_languages(),
             idle_timeout_s: Self::default_idle_timeout(),
+            catch_all_service: None,
         }
     }
 }
@@ -513,6 +519,17 @@ impl Config {
                 "printer.profile",
                 quoted(&self.printer.profile),
                 "a printer profile name (see `guichet printer status`)",
+            ));
+        }
+        if let Some(code) = &self.ui.catch_all_service
+            && (code.trim().is_empty()
+                || code.chars().count() > crate::catalog::limits::MAX_CODE_CHARS
+                || code.chars().any(char::is_control))
+        {
+            return Err(bad(
+                "ui.catch_all_service",
+                quoted(code),
+                "a service code from the catalogue (at most 100 printable characters)",
             ));
         }
         if self.ui.languages.is_empty() {

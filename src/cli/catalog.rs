@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use clap::Subcommand;
 
 use super::{CliError, Context, fail, print_json};
-use crate::catalog::{Catalog, import_catalog_document, limits::MAX_DOCUMENT_BYTES};
+use crate::catalog::{Catalog, import_catalog_path};
 
 /// `guichet catalog ...`
 #[derive(Debug, Subcommand)]
@@ -21,8 +21,8 @@ pub enum CatalogCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Load an Open311 catalogue file: {"services":[...],"definitions":{"CODE":{...}}}, or a bare
-    /// services.json list.
+    /// Load an Open311 catalogue file: {"services":[...],"definitions":{"CODE":{...}}}, a bare
+    /// services.json list, or a folder with services.json and services/{code}.json.
     Import {
         /// The file.
         file: PathBuf,
@@ -56,20 +56,13 @@ pub(super) fn run(ctx: &Context, cmd: CatalogCommand) -> Result<(), CliError> {
             strict,
             json,
         } => {
-            let bytes =
-                crate::fsutil::read_bounded(&file, MAX_DOCUMENT_BYTES as u64).map_err(|e| {
-                    CliError(format!(
-                        "catalogue {} refused: {e}; the cached catalogue is unchanged",
-                        file.display()
-                    ))
-                })?;
             let refused = |e: &dyn std::fmt::Display| {
                 CliError(format!(
                     "catalogue {} refused: {e}; the cached catalogue is unchanged",
                     file.display()
                 ))
             };
-            let imported = import_catalog_document(&bytes).map_err(|e| refused(&e))?;
+            let imported = import_catalog_path(&file).map_err(|e| refused(&e))?;
             if strict && !imported.catalog.left_out.is_empty() {
                 return Err(refused(&format_args!(
                     "--strict and {}",
