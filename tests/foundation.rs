@@ -652,7 +652,9 @@ fn a_refresh_leaves_out_what_answers_404_and_keeps_a_definition_that_fails_later
     assert!(out.status.success(), "{}", out.stderr_text());
     let text = out.stdout_text();
     assert!(
-        text.starts_with("catalogue updated: imported 15 of 118 services; left out: ABNDBIKE"),
+        text.starts_with(
+            "catalogue updated: 15 services (imported 15 of 118 services; left out: ABNDBIKE"
+        ),
         "{text}"
     );
     assert!(

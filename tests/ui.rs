@@ -735,3 +735,53 @@ fn screenshot_renders_a_png_headlessly() {
     assert_eq!(bad.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("question-multi"));
 }
+
+/// `guichet screenshot --catalog` renders a council's own catalogue (here Boston's, as captured
+/// from its server), never the database, and says which screens that catalogue cannot show.
+#[test]
+fn screenshot_renders_a_councils_own_catalogue() {
+    let dir = TestDir::new("screenshot-catalog");
+    let boston =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/catalogs/boston");
+    let out_dir = dir.path().join("shots");
+    let out = common::command(&dir)
+        .args([
+            "screenshot",
+            "--screen",
+            "all",
+            "--locale",
+            "en,ar",
+            "--sizes",
+            "1024x600",
+            "--catalog",
+        ])
+        .arg(&boston)
+        .arg("--out")
+        .arg(&out_dir)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("15 of 118 services; left out: ABNDBIKE"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("question-datetime: skipped: the catalogue has no question for the \"question-datetime\" screen"),
+        "{stderr}"
+    );
+    for name in [
+        "groups-ar-1024x600.png",
+        "services-en-1024x600.png",
+        "question-single-en-1024x600.png",
+        "question-info-ar-1024x600.png",
+        "check-en-1024x600.png",
+    ] {
+        let img = image::open(out_dir.join(name)).unwrap().to_rgba8();
+        assert_eq!((img.width(), img.height()), (1024, 600), "{name}");
+    }
+    assert!(
+        !dir.path().join(guichet::queue::DATABASE_FILE).exists(),
+        "the database is never opened"
+    );
+}

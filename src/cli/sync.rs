@@ -170,9 +170,11 @@ pub(super) fn catalog_refresh(ctx: &Context, strict: bool, json: bool) -> Result
         report["updated"] = serde_json::Value::Bool(updated);
         return print_json(&report);
     }
+    // "catalogue updated: N services" is what scripts have read since the first version.
     println!(
-        "catalogue {}: imported {}",
+        "catalogue {}: {} services (imported {})",
         if updated { "updated" } else { "unchanged" },
+        catalog.services.len(),
         catalog.summary()
     );
     Ok(())
