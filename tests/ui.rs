@@ -354,6 +354,7 @@ fn a_long_catalogue_hides_nothing(
             languages: vec!["en".into(), "ar".into()],
             idle_timeout_s: 120,
             local_offset: time::UtcOffset::UTC,
+            ..FlowSettings::default()
         },
         [(String::new(), long_catalogue())].into_iter().collect(),
         tr.clone(),
@@ -371,8 +372,6 @@ fn a_long_catalogue_hides_nothing(
         council: "Test Council".into(),
         help_contact: "0800 000 000".into(),
         status_url: None,
-        has_printer: false,
-        has_central: false,
     };
     let controller = Controller::install(&app, flow, Box::new(worker), rx, facts);
     app.window()
