@@ -843,6 +843,11 @@ idle_timeout_s = 120
                 "central.url",
                 "required",
             ),
+            (
+                "[device]\ncode = \"AB\"\n[ui]\ncatch_all_service = \" \"\n",
+                "ui.catch_all_service",
+                "service code",
+            ),
         ];
         for (text, key, allowed) in cases {
             let err = parse(text).unwrap_err().to_string();
@@ -879,6 +884,20 @@ idle_timeout_s = 120
             let err = parse(text).unwrap_err().to_string();
             assert!(err.contains(key), "{text}: {err}");
         }
+    }
+
+    #[test]
+    fn a_catch_all_service_is_optional() {
+        let c =
+            parse("[device]\ncode = \"AB\"\n[ui]\ncatch_all_service = \"BOS311GEN\"\n").unwrap();
+        assert_eq!(c.ui.catch_all_service.as_deref(), Some("BOS311GEN"));
+        assert_eq!(
+            parse("[device]\ncode = \"AB\"\n")
+                .unwrap()
+                .ui
+                .catch_all_service,
+            None
+        );
     }
 
     #[test]

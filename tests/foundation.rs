@@ -578,6 +578,41 @@ fn each_quirk_real_catalogues_show_is_served() {
     let show = guichet(&dir, &["catalog", "show", "--json"]);
     let json: serde_json::Value = serde_json::from_slice(&show.stdout).unwrap();
     assert_eq!(json["left_out"][0]["service_code"], "NODEF");
+    // Receipts print the name tidied once, exactly as the screens show it.
+    let out = guichet(
+        &dir,
+        &[
+            "submit",
+            "--service",
+            "001",
+            "--address",
+            "1 Main Street",
+            "--json",
+        ],
+    );
+    assert!(out.status.success(), "{}", out.stderr_text());
+    let reference = serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()["reference"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let bin = dir.path().join("receipt.bin");
+    let out = guichet(
+        &dir,
+        &[
+            "printer",
+            "render",
+            &reference,
+            "--out",
+            bin.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", out.stderr_text());
+    let bytes = std::fs::read(&bin).unwrap();
+    let has = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+    assert!(
+        has(b"Cans Left Out 24x7") && !has(b"Cans_Left"),
+        "the receipt names the service as the screen does"
+    );
     // What `show --json` prints imports again (the import format), dependencies included.
     std::fs::write(&file, &show.stdout).unwrap();
     let again = import_catalog_document(&std::fs::read(&file).unwrap()).unwrap();

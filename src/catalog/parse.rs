@@ -814,12 +814,22 @@ pub fn tidy_line(raw: &str) -> String {
 /// and bidi embeddings/overrides are removed (a hostile name could otherwise display as something
 /// else; isolates are kept: they only protect a run's own order).
 pub fn tidy_text(raw: &str) -> String {
-    // Entities first, twice at most: `&amp;lt;br&amp;gt;` was seen.
-    let mut text = decode_entities(raw);
-    if text.contains('&') {
-        text = decode_entities(&text);
+    // Entities, then tags, until nothing changes: `&amp;lt;br&amp;gt;` was seen, and tidying
+    // what was tidied must change nothing (a cached catalogue is parsed again). Nesting beyond a
+    // few levels is not text anyone wrote: its markup characters are dropped.
+    let mut text = raw.to_string();
+    let mut settled = false;
+    for _ in 0..4 {
+        let next = strip_tags(&decode_entities(&text));
+        if next == text {
+            settled = true;
+            break;
+        }
+        text = next;
     }
-    let text = strip_tags(&text);
+    if !settled {
+        text.retain(|c| !matches!(c, '&' | '<' | '>'));
+    }
     let mut lines: Vec<String> = Vec::new();
     for line in text.replace("\r\n", "\n").replace('\r', "\n").split('\n') {
         let mut clean = String::with_capacity(line.len());
@@ -999,9 +1009,16 @@ mod tests {
             "evil\u{2067}ok\u{2069}"
         );
         assert_eq!(tidy_line("Cans left\r\nout"), "Cans left out");
-        // Idempotent on what it produced.
-        let once = tidy_text("x&lt;br&gt;y &amp;amp; z");
-        assert_eq!(tidy_text(&once), once);
+        // Idempotent on what it produced, however deep the escaping.
+        for raw in [
+            "x&lt;br&gt;y &amp;amp; z",
+            "&amp;amp;lt;b&amp;amp;gt;",
+            "&amp;amp;amp;amp;amp;lt;i&amp;amp;amp;amp;amp;gt;deep",
+            "a <b >c< d",
+        ] {
+            let once = tidy_text(raw);
+            assert_eq!(tidy_text(&once), once, "{raw:?}");
+        }
     }
 
     #[test]
