@@ -424,6 +424,7 @@ fn a_long_catalogue_hides_nothing(
         assert!(!k.visible(&k.t("more-below")), "at the end, no more cue");
         // Another page starts at its top: back to the languages and in again.
         k.tap_t("tool-back");
+        settle();
         k.tap(guichet::i18n::endonym(locale));
         assert!(
             in_view("Department 00"),
