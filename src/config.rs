@@ -22,6 +22,9 @@ pub const ALLOWED_BAUD_RATES: &[u32] = &[2400, 4800, 9600, 19200, 38400, 57600, 
 /// Bounds for `ui.idle_timeout_s`: shorter hurries a slow reader; longer leaves data on screen.
 pub const IDLE_TIMEOUT_RANGE: std::ops::RangeInclusive<u32> = 30..=1800;
 
+/// The longest `privacy.notice` (the council's own privacy notice, shown on one screen).
+const PRIVACY_NOTICE_MAX: usize = 1000;
+
 /// Bounds for `privacy.retention_days`.
 pub const RETENTION_DAYS_RANGE: std::ops::RangeInclusive<u32> = 0..=90;
 
@@ -275,6 +278,10 @@ pub struct PrivacyConfig {
     /// separate partition (see SECURITY.md).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_file: Option<PathBuf>,
+    /// The council's own privacy notice, shown to residents before they give contact details
+    /// (instead of the standard translated one). At most 1,000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notice: Option<String>,
 }
 
 impl PrivacyConfig {
@@ -287,6 +294,7 @@ impl Default for PrivacyConfig {
     fn default() -> Self {
         Self {
             retention_days: Self::default_retention(),
+            notice: None,
             key_file: None,
         }
     }
@@ -593,6 +601,19 @@ impl Config {
                     ),
                 ));
             }
+        }
+        if let Some(notice) = &self.privacy.notice
+            && (notice.trim().is_empty()
+                || notice.chars().count() > PRIVACY_NOTICE_MAX
+                || notice.chars().any(|c| c.is_control() && c != '\n'))
+        {
+            return Err(bad(
+                "privacy.notice",
+                quoted(notice),
+                &format!(
+                    "the council's privacy notice: text of 1 to {PRIVACY_NOTICE_MAX} characters"
+                ),
+            ));
         }
         Ok(())
     }
@@ -954,6 +975,19 @@ idle_timeout_s = 120
         let long = format!("/{}", "k".repeat(KEY_FILE_PATH_MAX));
         let text = format!("[device]\ncode = \"AB\"\n[privacy]\nkey_file = \"{long}\"\n");
         assert!(parse(&text).is_err());
+    }
+
+    #[test]
+    fn the_councils_privacy_notice_is_bounded_text() {
+        let c =
+            parse("[device]\ncode = \"AB\"\n[privacy]\nnotice = \"We keep it safe.\"\n").unwrap();
+        assert_eq!(c.privacy.notice.as_deref(), Some("We keep it safe."));
+        let long = "x".repeat(PRIVACY_NOTICE_MAX + 1);
+        for bad in ["", "   ", long.as_str(), "bell\\u0007"] {
+            let text = format!("[device]\ncode = \"AB\"\n[privacy]\nnotice = \"{bad}\"\n");
+            let err = parse(&text).unwrap_err().to_string();
+            assert!(err.contains("privacy.notice"), "{bad:?}: {err}");
+        }
     }
 
     #[test]

@@ -142,6 +142,10 @@ fn start_kiosk(dir: &TestDir) -> Kiosk {
             local_offset: time::UtcOffset::UTC,
             has_printer: false,
             has_central: false,
+            council: "Test Council".into(),
+            help_contact: "0800 000 000".into(),
+            retention_days: 7,
+            privacy_notice: None,
         },
         catalogs,
         tr.clone(),
@@ -549,7 +553,12 @@ fn a_resident_reading_arabic_sends_a_request(k: &Kiosk, dir: &TestDir) {
         .expect("address field");
     input.set_accessible_value("شارع المحطة 12");
     k.tap_t("continue");
-    // Contact: no.
+    // Contact: before any personal question, the privacy notice says who receives the details,
+    // how long the kiosk keeps them and where to ask, in the resident's language.
+    let notice = k.api().get_question().hint.to_string();
+    assert!(notice.contains("Test Council"), "{notice}");
+    assert!(notice.contains("0800 000 000"), "{notice}");
+    assert!(k.visible(&notice), "the notice is on screen");
     k.tap_t("contact-no");
     k.tap_t("continue");
 

@@ -20,6 +20,7 @@ services-other = خدمات أخرى
 
 ## Questions
 question-step = السؤال { $current } من { $total }
+contact-step = بيانات الاتصال بك: { $current } من { $total }
 continue = متابعة
 optional = اختياري
 choose-one = اختر إجابة واحدة
@@ -143,3 +144,11 @@ search-label = البحث عن خدمة
 search-placeholder = اكتب كلمة، مثلًا «نفايات»
 search-done = عرض النتائج
 search-nothing-found = لا توجد خدمة تطابق هذه الكلمات. جرّب كلمة أخرى، أو اختر «مشكلتي غير موجودة في القائمة».
+typed-so-far = ما كتبته حتى الآن
+
+## Privacy notice (before contact details) and the free-text warning
+
+privacy-notice = تتلقى { $council } اسمك وبيانات الاتصال بك مع هذا الطلب، فقط للتواصل معك بشأنه. يحتفظ هذا الجهاز بها حتى تتلقى البلدية طلبك، ثم لمدة { $days } يوم على الأكثر.
+privacy-ask = إذا كان لديك سؤال عن بياناتك، فاسأل { $contact }.
+privacy-the-council = البلدية
+no-personal-details = يرجى عدم كتابة الأسماء أو أرقام الهواتف أو أي بيانات شخصية أخرى هنا.

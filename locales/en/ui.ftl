@@ -20,6 +20,7 @@ services-other = Other services
 
 ## Questions
 question-step = Question { $current } of { $total }
+contact-step = Your contact details: { $current } of { $total }
 continue = Continue
 optional = Optional
 choose-one = Choose one
@@ -137,3 +138,11 @@ search-label = Search services
 search-placeholder = Type a word, for example “bin”
 search-done = Show results
 search-nothing-found = No service matches these words. Try another word, or choose “My problem is not listed”.
+typed-so-far = Typed so far
+
+## Privacy notice (before contact details) and the free-text warning
+
+privacy-notice = { $council } receives your name and contact details with this request, only to contact you about it. This kiosk keeps them until the council has your request, then for at most { $days } days.
+privacy-ask = If you have a question about your details, ask { $contact }.
+privacy-the-council = the council
+no-personal-details = Please do not type names, phone numbers or other personal details here.

@@ -20,6 +20,7 @@ services-other = Otros servicios
 
 ## Questions
 question-step = Pregunta { $current } de { $total }
+contact-step = Sus datos de contacto: { $current } de { $total }
 continue = Continuar
 optional = Opcional
 choose-one = Elija una opción
@@ -137,3 +138,11 @@ search-label = Buscar servicios
 search-placeholder = Escriba una palabra, por ejemplo «basura»
 search-done = Ver resultados
 search-nothing-found = Ningún servicio coincide con estas palabras. Pruebe otra palabra o elija «Mi problema no está en la lista».
+typed-so-far = Escrito hasta ahora
+
+## Privacy notice (before contact details) and the free-text warning
+
+privacy-notice = { $council } recibe su nombre y sus datos de contacto con esta solicitud, solo para contactarle sobre ella. Este quiosco los guarda hasta que el ayuntamiento tenga su solicitud y, después, { $days } días como máximo.
+privacy-ask = Si tiene preguntas sobre sus datos, consulte a { $contact }.
+privacy-the-council = el ayuntamiento
+no-personal-details = Por favor, no escriba aquí nombres, números de teléfono ni otros datos personales.

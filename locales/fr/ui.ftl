@@ -20,6 +20,7 @@ services-other = Autres services
 
 ## Questions
 question-step = Question { $current } sur { $total }
+contact-step = Vos coordonnées : { $current } sur { $total }
 continue = Continuer
 optional = Facultatif
 choose-one = Choisissez une réponse
@@ -137,3 +138,11 @@ search-label = Rechercher un service
 search-placeholder = Tapez un mot, par exemple « poubelle »
 search-done = Voir les résultats
 search-nothing-found = Aucun service ne correspond à ces mots. Essayez un autre mot, ou choisissez « Mon problème n’est pas dans la liste ».
+typed-so-far = Saisi jusqu’ici
+
+## Privacy notice (before contact details) and the free-text warning
+
+privacy-notice = { $council } reçoit vos nom et coordonnées avec cette demande, uniquement pour vous contacter à son sujet. Cette borne les garde jusqu’à ce que la mairie ait reçu votre demande, puis { $days } jours au plus.
+privacy-ask = Pour toute question sur vos données, adressez-vous à { $contact }.
+privacy-the-council = la mairie
+no-personal-details = Merci de ne pas saisir ici de noms, de numéros de téléphone ou d’autres données personnelles.

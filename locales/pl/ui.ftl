@@ -20,6 +20,7 @@ services-other = Inne usługi
 
 ## Questions
 question-step = Pytanie { $current } z { $total }
+contact-step = Twoje dane kontaktowe: { $current } z { $total }
 continue = Dalej
 optional = Nieobowiązkowe
 choose-one = Prosimy wybrać jedną odpowiedź
@@ -139,3 +140,11 @@ search-label = Szukaj usług
 search-placeholder = Wpisz słowo, na przykład „śmieci”
 search-done = Pokaż wyniki
 search-nothing-found = Żadna usługa nie pasuje do tych słów. Spróbuj innego słowa albo wybierz „Mojego problemu nie ma na liście”.
+typed-so-far = Dotąd wpisano
+
+## Privacy notice (before contact details) and the free-text warning
+
+privacy-notice = { $council } otrzymuje Twoje imię i dane kontaktowe wraz z tym zgłoszeniem wyłącznie po to, by skontaktować się w jego sprawie. Ten kiosk przechowuje je, dopóki urząd nie otrzyma zgłoszenia, a potem najwyżej przez { $days } dni.
+privacy-ask = Jeśli masz pytania o swoje dane, zapytaj: { $contact }.
+privacy-the-council = urząd
+no-personal-details = Prosimy nie wpisywać tu imion, numerów telefonów ani innych danych osobowych.

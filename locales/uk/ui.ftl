@@ -20,6 +20,7 @@ services-other = Інші послуги
 
 ## Questions
 question-step = Питання { $current } з { $total }
+contact-step = Ваші контактні дані: { $current } з { $total }
 continue = Продовжити
 optional = Необов’язково
 choose-one = Виберіть один варіант
@@ -139,3 +140,11 @@ search-label = Пошук послуг
 search-placeholder = Введіть слово, наприклад «сміття»
 search-done = Показати результати
 search-nothing-found = Жодна послуга не відповідає цим словам. Спробуйте інше слово або виберіть «Моєї проблеми немає в списку».
+typed-so-far = Уже введено
+
+## Privacy notice (before contact details) and the free-text warning
+
+privacy-notice = { $council } отримує ваше ім’я та контактні дані разом із цим зверненням лише для того, щоб зв’язатися з вами щодо нього. Цей кіоск зберігає їх, доки рада не отримає звернення, а потім щонайбільше { $days } дн.
+privacy-ask = Якщо маєте питання щодо своїх даних, зверніться: { $contact }.
+privacy-the-council = міська рада
+no-personal-details = Будь ласка, не вводьте тут імена, номери телефонів чи інші особисті дані.

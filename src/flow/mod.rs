@@ -96,6 +96,14 @@ pub struct FlowSettings {
     pub has_printer: bool,
     /// Whether a central system is configured at all (else the kiosk is always "offline").
     pub has_central: bool,
+    /// The council's name (who receives a resident's details), for the privacy notice.
+    pub council: String,
+    /// Where residents can ask (phone, desk), for the privacy notice.
+    pub help_contact: String,
+    /// Days personal data stays on the kiosk after the council has it (`privacy.retention_days`).
+    pub retention_days: u32,
+    /// The council's own privacy notice (`privacy.notice`), shown instead of the standard one.
+    pub privacy_notice: Option<String>,
 }
 
 impl Default for FlowSettings {
@@ -106,6 +114,10 @@ impl Default for FlowSettings {
             local_offset: UtcOffset::UTC,
             has_printer: false,
             has_central: false,
+            council: String::new(),
+            help_contact: String::new(),
+            retention_days: 7,
+            privacy_notice: None,
         }
     }
 }
@@ -119,6 +131,10 @@ impl FlowSettings {
             local_offset: crate::clock::local_offset(),
             has_printer: config.printer.port != "none",
             has_central: config.has_central(),
+            council: config.device.council.clone(),
+            help_contact: config.device.help_contact.clone(),
+            retention_days: config.privacy.retention_days,
+            privacy_notice: config.privacy.notice.clone(),
         }
     }
 }
@@ -841,7 +857,7 @@ impl Flow {
         }
     }
 
-    fn attribute_is_question(&self, code: &str) -> bool {
+    pub(crate) fn attribute_is_question(&self, code: &str) -> bool {
         self.attribute(code).is_some_and(|a| a.variable)
     }
 

@@ -424,3 +424,98 @@ fn dependent_questions_appear_only_when_their_condition_holds() {
     f.next();
     assert!(f.session().error.is_some(), "required while shown");
 }
+
+#[test]
+fn the_question_count_skips_information_and_never_grows_mid_way() {
+    let mut f = flow();
+    to_service(&mut f, "en", "POTHOLE");
+    // POTHOLE opens with an information page: no number on it.
+    assert_eq!(f.question_view().unwrap().kind, QuestionKind::Info);
+    assert_eq!(f.question_view().unwrap().step_label, "");
+    let mut labels = Vec::new();
+    while f.session().screen == Screen::Question {
+        let view = f.question_view().unwrap();
+        // Without Fluent's directional isolation marks around the numbers.
+        labels.push(view.step_label.replace(['\u{2068}', '\u{2069}'], ""));
+        match view.kind {
+            QuestionKind::Single | QuestionKind::YesNo => {
+                let first = view.choices[0].key.clone();
+                f.toggle_choice(if view.kind == QuestionKind::YesNo {
+                    "yes"
+                } else {
+                    &first
+                });
+            }
+            QuestionKind::ShortText | QuestionKind::LongText => type_text(&mut f, "Jo"),
+            QuestionKind::Number => type_text(&mut f, "2"),
+            _ => {}
+        }
+        if f.current_step() == Some(Step::Email) {
+            type_text(&mut f, "@example.org");
+        }
+        if f.current_step() == Some(Step::Phone) {
+            f.set_value("");
+        }
+        f.next();
+    }
+    assert_eq!(f.session().screen, Screen::Check, "{labels:?}");
+    let numbered: Vec<&String> = labels
+        .iter()
+        .filter(|l| l.starts_with("Question"))
+        .collect();
+    let total = numbered.len();
+    for (n, label) in numbered.iter().enumerate() {
+        assert_eq!(
+            **label,
+            format!("Question {} of {total}", n + 1),
+            "{labels:?}"
+        );
+    }
+    let contact: Vec<&String> = labels
+        .iter()
+        .filter(|l| l.starts_with("Your contact"))
+        .collect();
+    assert_eq!(contact.len(), 4, "{labels:?}");
+    assert_eq!(*contact[0], "Your contact details: 1 of 4");
+}
+
+#[test]
+fn the_privacy_notice_comes_before_the_first_personal_question() {
+    let mut f = Flow::new(
+        FlowSettings {
+            council: "Ville de Test".into(),
+            help_contact: "01 23 45 67 89".into(),
+            retention_days: 14,
+            ..FlowSettings::default()
+        },
+        demo_catalogs().into_iter().collect(),
+        Arc::new(Translations::load().unwrap()),
+    );
+    f.settings.languages = vec!["fr".into()];
+    to_service(&mut f, "fr", "MISSEDBIN");
+    let steps = f.steps();
+    let choice = steps
+        .iter()
+        .position(|s| *s == Step::ContactChoice)
+        .unwrap();
+    let description = steps.iter().position(|s| *s == Step::Description).unwrap();
+    f.session.step = description;
+    let hint = f.question_view().unwrap().hint;
+    assert!(hint.contains(&f.t("no-personal-details")), "{hint}");
+    f.session.step = choice;
+    let notice = f.question_view().unwrap().hint;
+    for part in ["Ville de Test", "14", "01 23 45 67 89"] {
+        assert!(notice.contains(part), "{part} in {notice}");
+    }
+    // No personal question comes before it.
+    assert!(steps[..choice].iter().all(|s| !matches!(
+        s,
+        Step::FirstName | Step::LastName | Step::Email | Step::Phone
+    )));
+    // A council's own notice replaces the standard one.
+    f.settings.privacy_notice = Some("Notre avis de confidentialité.".into());
+    assert_eq!(
+        f.question_view().unwrap().hint,
+        "Notre avis de confidentialité."
+    );
+}

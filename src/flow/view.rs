@@ -97,6 +97,8 @@ pub struct CheckRowView {
     pub step: i32,
     /// This answer must be fixed.
     pub has_error: bool,
+    /// What to do about it (translated), empty when there is nothing to fix.
+    pub error: String,
 }
 
 /// A line of the error summary.
@@ -129,6 +131,78 @@ impl Flow {
             self.translations().text(locale, "welcome-touch"),
             is_rtl(locale),
         )
+    }
+
+    /// "Question 3 of 5", counted so that it never jumps: information pages are not questions
+    /// and carry no number; the contact details a resident chose to give are counted on their
+    /// own ("Your contact details: 2 of 4"), so choosing them does not grow the total mid-way.
+    fn step_label(&self, steps: &[Step], index: usize) -> String {
+        let Some(step) = steps.get(index) else {
+            return String::new();
+        };
+        let is_question =
+            |s: &Step| !matches!(s, Step::Attribute(code) if !self.attribute_is_question(code));
+        if !is_question(step) {
+            return String::new();
+        }
+        let contact_start = steps
+            .iter()
+            .position(|s| matches!(s, Step::FirstName))
+            .unwrap_or(steps.len());
+        let (id, current, total) = if index >= contact_start {
+            (
+                "contact-step",
+                index - contact_start + 1,
+                steps.len() - contact_start,
+            )
+        } else {
+            let questions = &steps[..contact_start];
+            (
+                "question-step",
+                questions[..=index]
+                    .iter()
+                    .filter(|s| is_question(s))
+                    .count(),
+                questions.iter().filter(|s| is_question(s)).count(),
+            )
+        };
+        self.translations().format(
+            self.locale(),
+            id,
+            &[("current", Arg::from(current)), ("total", Arg::from(total))],
+        )
+    }
+
+    /// Who receives a resident's details, why, how long the kiosk keeps them and where to ask:
+    /// the council's own text when configured, else the standard notice in the resident's
+    /// language.
+    pub fn privacy_notice(&self) -> String {
+        if let Some(notice) = &self.settings().privacy_notice {
+            return notice.clone();
+        }
+        let settings = self.settings();
+        let council = if settings.council.is_empty() {
+            self.t("privacy-the-council")
+        } else {
+            settings.council.clone()
+        };
+        let mut text = self.translations().format(
+            self.locale(),
+            "privacy-notice",
+            &[
+                ("council", Arg::from(council.as_str())),
+                ("days", Arg::from(settings.retention_days as usize)),
+            ],
+        );
+        if !settings.help_contact.is_empty() {
+            text.push(' ');
+            text.push_str(&self.translations().format(
+                self.locale(),
+                "privacy-ask",
+                &[("contact", Arg::from(settings.help_contact.as_str()))],
+            ));
+        }
+        text
     }
 
     /// What the kiosk is for, how long it takes and that there is a receipt, in the greeting's
@@ -274,14 +348,7 @@ impl Flow {
         let mut view = QuestionView {
             kind: QuestionKind::ShortText,
             caption: service_name,
-            step_label: self.translations().format(
-                self.locale(),
-                "question-step",
-                &[
-                    ("current", Arg::from(self.session.step + 1)),
-                    ("total", Arg::from(steps.len())),
-                ],
-            ),
+            step_label: self.step_label(&steps, self.session.step),
             title: self.step_title(&step),
             hint: String::new(),
             value: String::new(),
@@ -359,7 +426,7 @@ impl Flow {
             }
             Step::Description => {
                 view.kind = QuestionKind::LongText;
-                view.hint = self.t("description-hint");
+                view.hint = join_hint(&self.t("description-hint"), &self.t("no-personal-details"));
                 view.value = text_of(&input.description);
             }
             Step::Address => {
@@ -368,7 +435,8 @@ impl Flow {
             }
             Step::ContactChoice => {
                 view.kind = QuestionKind::YesNo;
-                view.hint = self.t("contact-choice-hint");
+                // The privacy notice comes before the first personal question (UK GDPR art. 13).
+                view.hint = self.privacy_notice();
                 view.choices = vec![
                     ChoiceView {
                         key: "yes".into(),
@@ -544,6 +612,7 @@ impl Flow {
                 answer: service.service_name.clone(),
                 step: -1,
                 has_error: false,
+                error: String::new(),
             });
         }
         let errors = &self.session.check_errors;
@@ -563,11 +632,16 @@ impl Flow {
                 (self.step_title(step), self.answer_text(step))
             };
             let fields = super::steps::fields_of(step);
+            let error = errors
+                .iter()
+                .find(|e| fields.contains(&e.field))
+                .map(|e| self.error_message(e));
             rows.push(CheckRowView {
                 question,
                 answer,
                 step: i as i32,
-                has_error: errors.iter().any(|e| fields.contains(&e.field)),
+                has_error: error.is_some(),
+                error: error.unwrap_or_default(),
             });
         }
         rows

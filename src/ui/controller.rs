@@ -326,6 +326,7 @@ impl Controller {
                     answer: s(r.answer),
                     step: r.step,
                     has_error: r.has_error,
+                    error: s(r.error),
                 })
                 .collect(),
         ));
