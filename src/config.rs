@@ -240,6 +240,11 @@ pub struct UiConfig {
     /// Seconds without a touch before the "do you need more time?" warning.
     #[serde(default = "UiConfig::default_idle_timeout")]
     pub idle_timeout_s: u32,
+    /// The council's catch-all service code ("general request"): where "My problem is not
+    /// listed" leads. Without it (or when the catalogue lacks it) residents are told to ask at
+    /// the desk.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub catch_all_service: Option<String>,
 }
 
 impl UiConfig {
@@ -256,6 +261,7 @@ impl Default for UiConfig {
         Self {
             languages: Self::default_languages(),
             idle_timeout_s: Self::default_idle_timeout(),
+            catch_all_service: None,
         }
     }
 }
@@ -521,6 +527,17 @@ impl Config {
                 "printer.profile",
                 quoted(&self.printer.profile),
                 "a printer profile name (see `guichet printer status`)",
+            ));
+        }
+        if let Some(code) = &self.ui.catch_all_service
+            && (code.trim().is_empty()
+                || code.chars().count() > crate::catalog::limits::MAX_CODE_CHARS
+                || code.chars().any(char::is_control))
+        {
+            return Err(bad(
+                "ui.catch_all_service",
+                quoted(code),
+                "a service code from the catalogue (at most 100 printable characters)",
             ));
         }
         if self.ui.languages.is_empty() {
@@ -847,6 +864,11 @@ idle_timeout_s = 120
                 "central.url",
                 "required",
             ),
+            (
+                "[device]\ncode = \"AB\"\n[ui]\ncatch_all_service = \" \"\n",
+                "ui.catch_all_service",
+                "service code",
+            ),
         ];
         for (text, key, allowed) in cases {
             let err = parse(text).unwrap_err().to_string();
@@ -883,6 +905,20 @@ idle_timeout_s = 120
             let err = parse(text).unwrap_err().to_string();
             assert!(err.contains(key), "{text}: {err}");
         }
+    }
+
+    #[test]
+    fn a_catch_all_service_is_optional() {
+        let c =
+            parse("[device]\ncode = \"AB\"\n[ui]\ncatch_all_service = \"BOS311GEN\"\n").unwrap();
+        assert_eq!(c.ui.catch_all_service.as_deref(), Some("BOS311GEN"));
+        assert_eq!(
+            parse("[device]\ncode = \"AB\"\n")
+                .unwrap()
+                .ui
+                .catch_all_service,
+            None
+        );
     }
 
     #[test]

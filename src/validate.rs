@@ -271,6 +271,19 @@ pub struct FormInput {
     pub contact: Contact,
 }
 
+/// The attributes of `definition` shown for these answers (see
+/// `ServiceDefinition::shown`), in order: the touchscreen's steps and what validation requires.
+pub fn shown_attributes<'a>(
+    definition: &'a crate::catalog::ServiceDefinition,
+    answers: &BTreeMap<String, Answer>,
+) -> Vec<&'a str> {
+    definition.shown(&|code: &str| match answers.get(code) {
+        Some(Answer::One(s)) if !s.trim().is_empty() => vec![s.trim().to_string()],
+        Some(Answer::Many(keys)) => keys.clone(),
+        _ => Vec::new(),
+    })
+}
+
 /// A validated submission's content, normalised (trimmed text, canonical numbers and dates).
 #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ValidForm {
@@ -525,7 +538,16 @@ pub fn validate_form(
             ));
         }
     }
-    for attribute in definition.into_iter().flat_map(|d| d.questions()) {
+    let shown = definition
+        .map(|d| shown_attributes(d, &input.answers))
+        .unwrap_or_default();
+    // A question hidden by its `dependencies` is neither required nor sent, even if it was
+    // answered before an earlier answer changed.
+    for attribute in definition
+        .into_iter()
+        .flat_map(|d| d.questions())
+        .filter(|a| shown.contains(&a.code.as_str()))
+    {
         match input.answers.get(&attribute.code) {
             Some(answer) if !answer.is_empty() => {
                 match validate_answer(attribute, answer, local_offset) {

@@ -5,6 +5,7 @@
 mod common;
 #[path = "architecture/layering.rs"]
 mod layering;
+mod open311_server;
 
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Read};
@@ -12,7 +13,10 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use common::{OutputText, TestDir, guichet};
-use guichet::catalog::{CatalogError, Datatype, ServiceType, limits, parse_catalog_document};
+use guichet::catalog::{
+    Catalog, CatalogError, Datatype, ServiceType, import_catalog_document, limits,
+    parse_catalog_document,
+};
 use guichet::queue::Store;
 
 fn fixture(name: &str) -> Vec<u8> {
@@ -45,7 +49,10 @@ fn sloppy_catalogue_is_accepted_and_tidied() {
     assert_eq!(s.group, None, "missing group");
     assert_eq!(s.service_type, ServiceType::Batch);
     assert!(s.keywords.is_empty(), "empty keywords");
-    assert_eq!(s.description, "Dog mess\n on a path", "stray \\r removed");
+    assert_eq!(
+        s.description, "Dog mess\non a path",
+        "CRLF and the space after it normalised"
+    );
     let s = &c.services[2];
     assert_eq!(s.group, None, "empty group");
     assert!(!s.metadata, "\"false\" as a string");
@@ -172,6 +179,566 @@ fn a_refused_import_keeps_the_previous_catalogue() {
     assert_eq!(before.stdout, after.stdout);
     let json: serde_json::Value = serde_json::from_slice(&after.stdout).unwrap();
     assert_eq!(json["services"][0]["service_code"], "37");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Catalogues real cities published (tests/fixtures/catalogs/, origins in the READMEs there)
+
+fn catalogs_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/catalogs")
+}
+
+/// A city's `services.json` and its `services/{code}.json` as one import document, the way sync
+/// assembles them.
+fn city_document(city: &str) -> serde_json::Value {
+    let dir = catalogs_dir().join(city);
+    let services: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("services.json")).unwrap()).unwrap();
+    let mut definitions = serde_json::Map::new();
+    if let Ok(entries) = std::fs::read_dir(dir.join("services")) {
+        for entry in entries {
+            let path = entry.unwrap().path();
+            let def: serde_json::Value =
+                serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+            let code = def["service_code"].as_str().unwrap().to_string();
+            definitions.insert(code, def);
+        }
+    }
+    serde_json::json!({ "services": services, "definitions": definitions })
+}
+
+/// Gießen's GeoReport XML, element by element into the JSON shape (`<service>` → an object).
+fn giessen_services() -> serde_json::Value {
+    let xml = std::fs::read_to_string(catalogs_dir().join("giessen/services.xml")).unwrap();
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let services: Vec<serde_json::Value> = doc
+        .root_element()
+        .children()
+        .filter(|n| n.has_tag_name("service"))
+        .map(|s| {
+            let fields: serde_json::Map<String, serde_json::Value> = s
+                .children()
+                .filter(|n| n.is_element())
+                .map(|n| {
+                    let text = n.text().unwrap_or("").to_string();
+                    (
+                        n.tag_name().name().to_string(),
+                        serde_json::Value::String(text),
+                    )
+                })
+                .collect();
+            serde_json::Value::Object(fields)
+        })
+        .collect();
+    serde_json::Value::Array(services)
+}
+
+#[test]
+fn fixtures_are_kept_byte_for_byte() {
+    // The checksums their READMEs give: a reformatted fixture would no longer show what the
+    // city's server sent.
+    for (file, sha) in [
+        (
+            "boston/services.json",
+            "2541a45400936966cccd2aea204493545c5741720c63aeae63bd227bc3273fe9",
+        ),
+        (
+            "bloomington/services.json",
+            "0b157ee3c96117bd864c1d88ae505aeed3c5f4b8ab217db58be9a9f5043973aa",
+        ),
+        (
+            "giessen/services.xml",
+            "122773d6cdbcbe674ba5c0e98e3071877f4713b6a228d1078602075dc6f47809",
+        ),
+    ] {
+        let out = std::process::Command::new("sha256sum")
+            .arg(catalogs_dir().join(file))
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.starts_with(sha), "{file}: {text}");
+        let readme = std::fs::read_to_string(
+            catalogs_dir()
+                .join(file.split('/').next().unwrap())
+                .join("README.md"),
+        )
+        .unwrap();
+        assert!(
+            readme.contains(sha),
+            "{file}: its README gives another checksum"
+        );
+    }
+}
+
+#[test]
+fn boston_is_served_as_far_as_its_definitions_go() {
+    let doc = serde_json::to_vec(&city_document("boston")).unwrap();
+    let imported = import_catalog_document(&doc).unwrap();
+    let c = &imported.catalog;
+    // 11 services without questions + the 4 whose definitions were captured; 103 left out.
+    assert_eq!((c.services.len(), c.offered()), (15, 118));
+    assert_eq!(c.left_out.len(), 103);
+    assert!(
+        c.left_out
+            .iter()
+            .all(|l| l.attribute.is_none() && l.reason.contains("no service definition")),
+        "{:?}",
+        c.left_out[0]
+    );
+    let summary = c.summary();
+    assert!(
+        summary.starts_with("15 of 118 services; left out: ABNDBIKE \u{201c}Bicycle abandoned on the street or sidewalk\u{201d} (")
+    );
+    // Strict: refused, naming the first service left out.
+    let err = parse_catalog_document(&doc).unwrap_err().to_string();
+    assert!(
+        err.contains("ABNDBIKE") && err.contains("no service definition"),
+        "{err}"
+    );
+
+    // metadata: true with attributes: [] is a service without questions.
+    assert!(c.definition("BOS311GEN").unwrap().attributes.is_empty());
+    // `informational` is an information page; its note has no values to ask.
+    let trash = c.definition("MTRECYDBI").unwrap();
+    let note = trash.attribute("TRSHHHITMS").unwrap();
+    assert!(!note.variable && !note.required);
+    assert!(
+        note.description
+            .starts_with("TRASH\u{2013}household trash items.")
+    );
+    // `dependencies`: "Please specify" only after "Yes" to construction material, which is
+    // itself asked only for missed trash.
+    let shown = |answers: &[(&str, &str)]| -> Vec<String> {
+        let answers = answers
+            .iter()
+            .map(|(k, v)| (k.to_string(), guichet::validate::Answer::One(v.to_string())))
+            .collect();
+        guichet::validate::shown_attributes(trash, &answers)
+            .into_iter()
+            .map(str::to_string)
+            .collect()
+    };
+    let none = shown(&[]);
+    assert!(!none.contains(&"CNSTRCT_MTRL".to_string()));
+    assert!(!none.contains(&"ST-YES".to_string()));
+    let trash_yes = shown(&[("SR-MTRECYDBI1", "Trash"), ("CNSTRCT_MTRL", "Yes")]);
+    assert!(trash_yes.contains(&"CNSTRCT_MTRL".to_string()));
+    assert!(trash_yes.contains(&"ST-YES".to_string()));
+    assert!(trash_yes.contains(&"REC-TRSCOL".to_string()), "AND clause");
+    // A hidden question's answer does not reveal what depends on it.
+    let recycling = shown(&[("SR-MTRECYDBI1", "Recycling"), ("CNSTRCT_MTRL", "Yes")]);
+    assert!(!recycling.contains(&"ST-YES".to_string()));
+    // An attribute code shared by two services (ST-OTHER) stays each service's own.
+    assert!(
+        c.definition("BIRDINFEST")
+            .unwrap()
+            .attribute("ST-OTHER")
+            .is_some()
+    );
+    assert!(trash.attribute("ST-OTHER").is_some());
+
+    // The kiosk validates exactly that: a hidden required question is not required, and an
+    // answer to a hidden one is not sent.
+    let catalog: Catalog = c.clone();
+    let mut input = guichet::validate::FormInput {
+        service_code: "MTRECYDBI".into(),
+        locale: "en".into(),
+        address: "1 City Hall Square".into(),
+        ..Default::default()
+    };
+    input.answers.insert(
+        "SR-MTRECYDBI1".into(),
+        guichet::validate::Answer::One("Recycling".into()),
+    );
+    input.answers.insert(
+        "ST-YES".into(),
+        guichet::validate::Answer::One("paint".into()),
+    );
+    let form = guichet::validate::validate_form(
+        &catalog,
+        &input,
+        &["en".to_string()],
+        time::UtcOffset::UTC,
+    )
+    .unwrap();
+    assert!(form.answers.contains_key("SR-MTRECYDBI1"));
+    assert!(!form.answers.contains_key("ST-YES"), "hidden: not sent");
+}
+
+#[test]
+fn bloomington_and_giessen_import_through_the_binary() {
+    let dir = TestDir::new("cities");
+    // Bloomington: a bare services.json list, 24-character hex codes.
+    let bloomington = catalogs_dir().join("bloomington/services.json");
+    let out = guichet(&dir, &["catalog", "import", bloomington.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", out.stderr_text());
+    let text = out.stdout_text();
+    assert!(
+        text.starts_with("imported 35 of 46 services (0 with questions); left out: 4e090d24992b941e78000027 \u{201c}Graffiti\u{201d} (metadata: true but no service definition), 4e090d24992b941e78000025 \u{201c}Recycling\u{201d} ("),
+        "{text}"
+    );
+    let show = guichet(&dir, &["catalog", "show"]);
+    assert!(show.status.success());
+    assert!(
+        show.stdout_text()
+            .starts_with("imported 35 of 46 services; left out:")
+    );
+    assert!(
+        show.stdout_text()
+            .contains("4e09c863992b94b915000000 City Performance")
+    );
+    let doctor = guichet(&dir, &["doctor", "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&doctor.stdout).unwrap();
+    let catalog = json["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "catalog")
+        .unwrap();
+    assert_eq!(catalog["ok"], true);
+    assert!(
+        catalog["detail"]
+            .as_str()
+            .unwrap()
+            .contains("imported 35 of 46 services; left out: 4e090d24992b941e78000027"),
+        "{catalog}"
+    );
+
+    // --strict refuses and keeps what was there.
+    let before = guichet(&dir, &["catalog", "show", "--json"]);
+    let giessen = dir.path().join("giessen.json");
+    std::fs::write(&giessen, serde_json::to_vec(&giessen_services()).unwrap()).unwrap();
+    let strict = guichet(
+        &dir,
+        &[
+            "catalog",
+            "import",
+            "--strict",
+            bloomington.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(strict.status.code(), Some(1));
+    assert!(
+        strict
+            .stderr_text()
+            .contains("--strict and 35 of 46 services"),
+        "{}",
+        strict.stderr_text()
+    );
+    assert_eq!(
+        guichet(&dir, &["catalog", "show", "--json"]).stdout,
+        before.stdout
+    );
+
+    // Gießen: German, zero-padded codes with gaps, no group anywhere, English sample text left
+    // on German services; everything is served.
+    let out = guichet(
+        &dir,
+        &[
+            "catalog",
+            "import",
+            "--strict",
+            "--json",
+            giessen.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", out.stderr_text());
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["imported"], json["offered"]);
+    assert_eq!(json["left_out"], serde_json::json!([]));
+    let show = guichet(&dir, &["catalog", "show", "--json"]);
+    let c: Catalog = serde_json::from_slice(&show.stdout).unwrap();
+    let codes: Vec<&str> = c.services.iter().map(|s| s.service_code.as_str()).collect();
+    assert!(
+        codes.contains(&"010") && codes.contains(&"017"),
+        "{codes:?}"
+    );
+    assert_eq!(c.groups(), vec![None], "no group anywhere");
+    let sign = c.service("012").unwrap();
+    assert_eq!(sign.service_name, "Verkehrsschild beschädigt");
+    assert_eq!(sign.description, "Report graffiti on a building you own.");
+    assert_eq!(sign.keywords, ["graffiti", "paintings"]);
+}
+
+#[test]
+fn each_quirk_real_catalogues_show_is_served() {
+    // One service per quirk seen in a published catalogue; the names say which.
+    let long = "Lorem ipsum dolor sit amet. ".repeat(60);
+    let cut_keywords = format!("{}, mislabelled bin, brok", "recycling".repeat(25));
+    let mut services = vec![
+        serde_json::json!({"service_code": "5f2b9c1e8a4d3b0012c4e7a1", "service_name": "Hex code", "metadata": true, "type": "batch", "group": "Streets",
+                           "definitions": {"service_departments": [{"code": "X"}]}}),
+        serde_json::json!({"service_code": 37, "service_name": "Integer code", "metadata": true, "type": "batch", "group": "Streets"}),
+        serde_json::json!({"service_code": "001", "service_name": "Cans_Left_Out_24x7", "metadata": false, "type": "batch", "group": "Sanitation",
+                           "description": "Cans left out.&lt;br&gt;&lt;br&gt;Collected &amp;quot;Mondays&amp;quot;.\r\n\r\n\r\n<b>Thanks</b>\n", "keywords": cut_keywords}),
+        serde_json::json!({"service_code": "004", "service_name": "Long description", "metadata": false, "type": "batch", "description": long}),
+        serde_json::json!({"service_code": "NODEF", "service_name": "Definition missing", "metadata": true, "type": "batch"}),
+        serde_json::json!({"service_code": "EMPTY", "service_name": "Empty definition", "metadata": true, "type": "batch"}),
+        serde_json::json!({"service_code": "ODD", "service_name": "Unmappable question", "metadata": true, "type": "batch"}),
+    ];
+    // 100+ services across 20 categories.
+    for i in 0..120 {
+        services.push(serde_json::json!({"service_code": format!("{:03}", 100 + i * 2), "service_name": format!("Service {i}"),
+                                         "metadata": false, "type": "batch", "group": format!("Category {}", i % 20)}));
+    }
+    let doc = serde_json::json!({
+        "services": services,
+        "definitions": {
+            "5f2b9c1e8a4d3b0012c4e7a1": {"service_code": "5f2b9c1e8a4d3b0012c4e7a1", "attributes": [
+                {"code": "NOTE", "datatype": "informational", "variable": false, "order": 10, "description": "Report only &lt;b&gt;public&lt;/b&gt; land.", "values": []},
+                {"code": "SAFE", "datatype": "singlevaluelist", "required": true, "order": 30, "description": "Is it dangerous?",
+                 "values": [{"key": "TRUE", "name": "Yes"}, {"key": "FALSE", "name": "No"}]},
+                {"code": "WHERE", "datatype": "string", "order": 50, "description": "Where?",
+                 "dependencies": {"clause": "AND", "conditions": [{"attribute": "SAFE", "op": "eq", "value": "TRUE"}]}},
+                {"code": "INFO2", "variable": false, "datatype": "text", "order": 70, "description": "We reply within a week.", "values": ""},
+            ]},
+            "37": {"service_code": 37, "attributes": [
+                {"code": "SAFE", "datatype": "singlevaluelist", "required": false, "description": "Blocking the road?",
+                 "values": [{"key": true, "name": "Yes"}, {"key": false, "name": "No"}]},
+            ]},
+            "EMPTY": {"service_code": "EMPTY", "attributes": []},
+            "ODD": {"service_code": "ODD", "attributes": [
+                {"code": "PHOTO", "datatype": "image", "required": true, "description": "A photo"},
+            ]},
+        }
+    });
+    let imported = import_catalog_document(&serde_json::to_vec(&doc).unwrap()).unwrap();
+    let c = &imported.catalog;
+    assert_eq!((c.services.len(), c.offered()), (125, 127));
+    let left: Vec<(&str, &str)> = c
+        .left_out
+        .iter()
+        .map(|l| (l.service_code.as_str(), l.reason.as_str()))
+        .collect();
+    assert_eq!(left.len(), 2, "{left:?}");
+    assert_eq!(left[0].0, "NODEF");
+    assert!(left[0].1.contains("no service definition"));
+    assert_eq!(left[1].0, "ODD");
+    assert!(left[1].1.contains("\"image\""), "{}", left[1].1);
+    assert_eq!(
+        c.groups().len(),
+        23,
+        "20 categories + Streets, Sanitation, and no group"
+    );
+
+    let hex = c.definition("5f2b9c1e8a4d3b0012c4e7a1").unwrap();
+    let codes: Vec<&str> = hex.attributes.iter().map(|a| a.code.as_str()).collect();
+    assert_eq!(codes, ["NOTE", "SAFE", "WHERE", "INFO2"], "order with gaps");
+    assert_eq!(
+        hex.attribute("NOTE").unwrap().description,
+        "Report only public land."
+    );
+    assert!(!hex.attribute("INFO2").unwrap().variable);
+    assert!(hex.attribute("WHERE").unwrap().dependencies.is_some());
+    let keys: Vec<&str> = c.definition("37").unwrap().attributes[0]
+        .values
+        .iter()
+        .map(|v| v.key.as_str())
+        .collect();
+    assert_eq!(keys, ["true", "false"], "a yes/no list keyed with booleans");
+    assert!(c.definition("EMPTY").unwrap().attributes.is_empty());
+    assert!(
+        c.services
+            .iter()
+            .all(|s| s.service_type == ServiceType::Batch)
+    );
+
+    let cans = c.service("001").unwrap();
+    assert_eq!(cans.service_name, "Cans Left Out 24x7");
+    assert_eq!(
+        cans.description,
+        "Cans left out.\n\nCollected \"Mondays\".\n\nThanks"
+    );
+    assert_eq!(
+        cans.keywords.last().map(String::as_str),
+        Some("brok"),
+        "a keyword cut off mid-word is kept as sent"
+    );
+    assert_eq!(
+        cans.keywords.len(),
+        2,
+        "the 225-character one is beyond a name: dropped"
+    );
+    let long_desc = &c.service("004").unwrap().description;
+    assert!(long_desc.chars().count() > 1000 && !long_desc.ends_with(' '));
+
+    // The cached catalogue keeps what was left out; `show --json` names it.
+    let dir = TestDir::new("quirks");
+    let file = dir.path().join("quirks.json");
+    std::fs::write(&file, serde_json::to_vec(&doc).unwrap()).unwrap();
+    let out = guichet(
+        &dir,
+        &["catalog", "import", "--json", file.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", out.stderr_text());
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["imported"], 125);
+    assert_eq!(json["offered"], 127);
+    assert_eq!(json["left_out"][1]["service_code"], "ODD");
+    let show = guichet(&dir, &["catalog", "show", "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&show.stdout).unwrap();
+    assert_eq!(json["left_out"][0]["service_code"], "NODEF");
+    // Receipts print the name tidied once, exactly as the screens show it.
+    let out = guichet(
+        &dir,
+        &[
+            "submit",
+            "--service",
+            "001",
+            "--address",
+            "1 Main Street",
+            "--json",
+        ],
+    );
+    assert!(out.status.success(), "{}", out.stderr_text());
+    let reference = serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()["reference"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let bin = dir.path().join("receipt.bin");
+    let out = guichet(
+        &dir,
+        &[
+            "printer",
+            "render",
+            &reference,
+            "--out",
+            bin.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", out.stderr_text());
+    let bytes = std::fs::read(&bin).unwrap();
+    let has = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+    assert!(
+        has(b"Cans Left Out 24x7") && !has(b"Cans_Left"),
+        "the receipt names the service as the screen does"
+    );
+    // What `show --json` prints imports again (the import format), dependencies included.
+    std::fs::write(&file, &show.stdout).unwrap();
+    let again = import_catalog_document(&std::fs::read(&file).unwrap()).unwrap();
+    assert_eq!(again.catalog.services, c.services);
+    assert_eq!(again.catalog.definitions, c.definitions);
+}
+
+#[test]
+fn nothing_usable_is_refused_whole_and_the_previous_catalogue_kept() {
+    let doc = br#"{"services": [
+        {"service_code": "A", "service_name": "A", "metadata": true},
+        {"service_code": "B", "service_name": null}
+    ]}"#;
+    let err = import_catalog_document(doc).unwrap_err();
+    assert!(
+        matches!(err, CatalogError::NothingUsable { offered: 2, .. }),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("none of the 2 services"), "{err}");
+    for bad in [
+        &b"[1, 2"[..],
+        b"\"services\"",
+        b"{\"definitions\": {}}",
+        b"[]",
+    ] {
+        assert!(
+            import_catalog_document(bad).is_err(),
+            "{:?}",
+            String::from_utf8_lossy(bad)
+        );
+    }
+}
+
+#[test]
+fn a_refresh_leaves_out_what_answers_404_and_keeps_a_definition_that_fails_later() {
+    use open311_server::{Open311Server, ServerOptions};
+    let boston = city_document("boston").to_string();
+    let server = Open311Server::start_with(ServerOptions {
+        catalog: boston.clone(),
+        ..ServerOptions::default()
+    });
+    let dir = TestDir::new("refresh");
+    let config = |url: &str| {
+        let key = dir.path().join("api-key");
+        std::fs::write(&key, "test-api-key\n").unwrap();
+        let path = dir.path().join("kiosk.toml");
+        std::fs::write(
+            &path,
+            format!(
+                "[device]\ncode = \"LIB2\"\n[central]\nkind = \"open311\"\nurl = {url:?}\napi_key_file = {key:?}\nallow_insecure_http = true\n[printer]\nport = \"none\"\n",
+                key = key.display().to_string()
+            ),
+        )
+        .unwrap();
+        path
+    };
+    let path = config(&server.url());
+    let refresh = |extra: &[&str]| {
+        let mut args = vec!["--config", path.to_str().unwrap(), "catalog", "refresh"];
+        args.extend_from_slice(extra);
+        guichet(&dir, &args)
+    };
+    let out = refresh(&["--strict"]);
+    assert_eq!(out.status.code(), Some(1), "{}", out.stdout_text());
+    assert!(
+        out.stderr_text()
+            .contains("--strict and 15 of 118 services"),
+        "{}",
+        out.stderr_text()
+    );
+    let out = refresh(&[]);
+    assert!(out.status.success(), "{}", out.stderr_text());
+    let text = out.stdout_text();
+    assert!(
+        text.starts_with(
+            "catalogue updated: 15 services (imported 15 of 118 services; left out: ABNDBIKE"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("404"),
+        "the server's answer is the reason: {text}"
+    );
+
+    // The next time, the trash definition answers 404: the one from last time is kept.
+    let mut without: serde_json::Value = serde_json::from_str(&boston).unwrap();
+    without["definitions"]
+        .as_object_mut()
+        .unwrap()
+        .remove("MTRECYDBI");
+    let second = Open311Server::start_with(ServerOptions {
+        catalog: without.to_string(),
+        ..ServerOptions::default()
+    });
+    let path2 = config(&second.url());
+    assert_eq!(path, path2);
+    let out = guichet(
+        &dir,
+        &[
+            "--config",
+            path.to_str().unwrap(),
+            "catalog",
+            "refresh",
+            "--json",
+        ],
+    );
+    assert!(out.status.success(), "{}", out.stderr_text());
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["imported"], 15, "{json}");
+    let show = guichet(
+        &dir,
+        &[
+            "--config",
+            path.to_str().unwrap(),
+            "catalog",
+            "show",
+            "--json",
+        ],
+    );
+    let c: Catalog = serde_json::from_slice(&show.stdout).unwrap();
+    assert!(
+        c.definition("MTRECYDBI")
+            .unwrap()
+            .attribute("CNSTRCT_MTRL")
+            .is_some()
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -426,7 +993,9 @@ fn doctor_reports_every_check() {
         .collect();
     assert_eq!(
         names,
-        ["config", "database", "disk", "printer", "central", "clock"]
+        [
+            "config", "database", "disk", "printer", "central", "clock", "catalog"
+        ]
     );
     let database = &json["checks"][1];
     assert_eq!(database["ok"], true, "{database}");

@@ -185,6 +185,12 @@ fn touchscreen_flows() {
     the_idle_timeout_wipes_everything_mid_form(&kiosk);
     start_again_asks_first_and_keeps_language_and_text_size(&kiosk);
     every_screen_fits_a_small_panel_or_says_there_is_more(&dir);
+    drop(kiosk);
+    for (w, h) in [(1024.0, 600.0), (1920.0, 1080.0)] {
+        for (catch_all, locale) in [(None, "en"), (Some("S000"), "ar")] {
+            a_long_catalogue_hides_nothing(&dir, w, h, catch_all, locale);
+        }
+    }
 }
 
 fn start_again_asks_first_and_keeps_language_and_text_size(k: &Kiosk) {
@@ -306,6 +312,173 @@ fn every_screen_fits_a_small_panel_or_says_there_is_more(dir: &TestDir) {
         problems.len(),
         problems.join("\n")
     );
+}
+
+/// 150 services in 20 groups (and some without a group), as real councils publish them.
+fn long_catalogue() -> Catalog {
+    let mut services = Vec::new();
+    for i in 0..150 {
+        let group = if i % 15 == 14 {
+            serde_json::Value::Null
+        } else {
+            serde_json::Value::String(format!("Department {:02}", i % 20))
+        };
+        let name = match i {
+            0 => "General enquiry".to_string(),
+            20 => "Fallen tree".to_string(),
+            _ => format!("Service number {i}"),
+        };
+        services.push(serde_json::json!({
+            "service_code": format!("S{i:03}"), "service_name": name, "group": group,
+            "description": "A description as long as councils write them. ".repeat(20),
+            "keywords": if i == 40 { "fallen branch, limb" } else { "" },
+        }));
+    }
+    // One group with many services: more than a screenful, searchable.
+    for i in 150..170 {
+        services.push(serde_json::json!({
+            "service_code": format!("S{i:03}"), "service_name": format!("Street item {i}"), "group": "Department 00",
+        }));
+    }
+    let doc = serde_json::json!({ "services": services });
+    guichet::catalog::parse_catalog_document(doc.to_string().as_bytes()).unwrap()
+}
+
+/// The last tile of a list can always be brought into view with the "more below" cue, and
+/// every list ends with "My problem is not listed".
+fn a_long_catalogue_hides_nothing(
+    dir: &TestDir,
+    width: f32,
+    height: f32,
+    catch_all: Option<&str>,
+    locale: &str,
+) {
+    let tr = Arc::new(Translations::load().unwrap());
+    let mut flow = Flow::new(
+        FlowSettings {
+            languages: vec!["en".into(), "ar".into()],
+            idle_timeout_s: 120,
+            local_offset: time::UtcOffset::UTC,
+            ..FlowSettings::default()
+        },
+        [(String::new(), long_catalogue())].into_iter().collect(),
+        tr.clone(),
+    );
+    flow.set_catch_all_service(catch_all.map(str::to_string));
+    let app = AppWindow::new().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let worker = StoreWorker::spawn(
+        guichet::queue::StoreLocation::in_dir(dir.path()),
+        "LIB7".into(),
+        tx,
+        Box::new(|_| {}),
+    );
+    let facts = KioskFacts {
+        council: "Test Council".into(),
+        help_contact: "0800 000 000".into(),
+        status_url: None,
+    };
+    let controller = Controller::install(&app, flow, Box::new(worker), rx, facts);
+    app.window()
+        .set_size(slint::LogicalSize::new(width, height));
+    app.show().unwrap();
+    let k = Kiosk {
+        app,
+        controller,
+        tr,
+    };
+    // Change handlers (a new list starts at its top) run as the event loop turns.
+    let settle = || mock_elapsed_time(Duration::from_millis(1));
+    let in_view = |label: &str| {
+        settle();
+        k.find(label).iter().any(|e| {
+            let (p, s) = (e.absolute_position(), e.size());
+            p.y >= 0.0 && p.y + s.height <= height + 0.5 && s.height > 0.0
+        })
+    };
+    // Scrolls with the cue until `label` is in view (the element tree holds only what is in
+    // view); the cue disappears at the end.
+    let scroll = |label: &str, cue: &str| {
+        let more = k.t(cue);
+        for _ in 0..100 {
+            if in_view(label) {
+                return;
+            }
+            assert!(
+                k.visible(&more),
+                "{label:?} is hidden and no cue says so ({width}x{height})"
+            );
+            k.tap(&more);
+        }
+        panic!("{label:?} never came into view");
+    };
+    let scroll_to = |label: &str| scroll(label, "more-below");
+    {
+        k.tap(&k.tr.text("en", "welcome-touch"));
+        k.tap(guichet::i18n::endonym(locale));
+        assert_eq!(k.screen(), "groups");
+        let not_listed = k.t("not-listed");
+        let other = k.t("services-other");
+        assert!(in_view("Department 00"), "the first group is in view");
+        assert!(
+            k.visible(&k.t("more-below")),
+            "{width}x{height}: 21 groups do not fit"
+        );
+        scroll_to(&other);
+        scroll_to(&not_listed);
+        assert!(!k.visible(&k.t("more-below")), "at the end, no more cue");
+        // Another page starts at its top: back to the languages and in again.
+        k.tap_t("tool-back");
+        settle();
+        k.tap(guichet::i18n::endonym(locale));
+        assert!(
+            in_view("Department 00"),
+            "a list shown again starts at its top"
+        );
+
+        // The long group: searchable, and its last service reachable.
+        k.tap("Department 00");
+        assert_eq!(k.screen(), "services");
+        scroll_to("Street item 169");
+        scroll_to(&not_listed);
+        k.tap_t("search-open");
+        k.type_keys(if locale == "ar" { "" } else { "fallen" });
+        if locale == "en" {
+            settle();
+            assert!(
+                k.visible("Fallen tree"),
+                "{:?} {}",
+                k.api().get_search_query(),
+                k.all_text()
+            );
+            assert!(k.visible("Service number 40"), "found by its keywords");
+            assert!(!k.visible("Street item 150"), "filtered");
+            k.tap_t("search-done");
+            assert!(in_view("Fallen tree"));
+            k.type_keys("");
+            k.tap_t("search-close");
+            assert!(
+                in_view("General enquiry"),
+                "the whole list again, from its top"
+            );
+            scroll_to("Street item 150");
+        } else {
+            k.tap_t("search-close");
+        }
+        // "My problem is not listed": the catch-all service, or the advice to ask at the desk.
+        scroll_to(&not_listed);
+        k.tap(&not_listed);
+        match catch_all {
+            Some(_) => {
+                assert_eq!(k.screen(), "question");
+                assert!(k.api().get_question().caption.contains("General enquiry"));
+            }
+            None => {
+                assert_eq!(k.screen(), "services");
+                assert!(k.visible(&k.t("not-listed-ask-desk")));
+            }
+        }
+    }
 }
 
 fn a_resident_reading_arabic_sends_a_request(k: &Kiosk, dir: &TestDir) {
@@ -571,4 +744,54 @@ fn screenshot_renders_a_png_headlessly() {
         .unwrap();
     assert_eq!(bad.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("question-multi"));
+}
+
+/// `guichet screenshot --catalog` renders a council's own catalogue (here Boston's, as captured
+/// from its server), never the database, and says which screens that catalogue cannot show.
+#[test]
+fn screenshot_renders_a_councils_own_catalogue() {
+    let dir = TestDir::new("screenshot-catalog");
+    let boston =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/catalogs/boston");
+    let out_dir = dir.path().join("shots");
+    let out = common::command(&dir)
+        .args([
+            "screenshot",
+            "--screen",
+            "all",
+            "--locale",
+            "en,ar",
+            "--sizes",
+            "1024x600",
+            "--catalog",
+        ])
+        .arg(&boston)
+        .arg("--out")
+        .arg(&out_dir)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("15 of 118 services; left out: ABNDBIKE"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("question-datetime: skipped: the catalogue has no question for the \"question-datetime\" screen"),
+        "{stderr}"
+    );
+    for name in [
+        "groups-ar-1024x600.png",
+        "services-en-1024x600.png",
+        "question-single-en-1024x600.png",
+        "question-info-ar-1024x600.png",
+        "check-en-1024x600.png",
+    ] {
+        let img = image::open(out_dir.join(name)).unwrap().to_rgba8();
+        assert_eq!((img.width(), img.height()), (1024, 600), "{name}");
+    }
+    assert!(
+        !dir.path().join(guichet::queue::DATABASE_FILE).exists(),
+        "the database is never opened"
+    );
 }

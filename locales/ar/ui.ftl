@@ -132,6 +132,18 @@ confirm-delete = نعم، احذف إجاباتي
 save-failed-delete = احذف إجاباتي
 confirm-qr-caption = التقط صورة لهذا الرمز لتحتفظ برقمك المرجعي
 welcome-purpose = أبلغ عن مشكلة أو اطلب خدمة من البلدية. يستغرق ذلك نحو 5 دقائق، وتحصل على إيصال مطبوع.
+
+# قوائم طويلة من الخدمات (كتالوجات بلديات حقيقية)
+not-listed = مشكلتي غير موجودة في القائمة
+not-listed-catch-all = الإبلاغ عنها باسم «{ $service }»
+not-listed-desk-hint = ماذا تفعل إذا لم تكن مشكلتك هنا
+not-listed-ask-desk = يرجى السؤال في مكتب الاستقبال: يمكن للموظفين الإبلاغ عنها نيابة عنك. يمكنك أيضًا لمس «طلب المساعدة» في أعلى الشاشة.
+search-open = بحث
+search-close = عرض الكل
+search-label = البحث عن خدمة
+search-placeholder = اكتب كلمة، مثلًا «نفايات»
+search-done = عرض النتائج
+search-nothing-found = لا توجد خدمة تطابق هذه الكلمات. جرّب كلمة أخرى، أو اختر «مشكلتي غير موجودة في القائمة».
 typed-so-far = ما كتبته حتى الآن
 
 ## Privacy notice (before contact details) and the free-text warning

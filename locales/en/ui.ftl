@@ -126,6 +126,18 @@ confirm-delete = Yes, delete my answers
 save-failed-delete = Delete my answers
 confirm-qr-caption = Take a photo of this code to keep your reference number
 welcome-purpose = Report a problem or ask the council for a service. It takes about 5 minutes, and you get a printed receipt.
+
+# Long lists of services (catalogues of real councils)
+not-listed = My problem is not listed
+not-listed-catch-all = Report it as “{ $service }”
+not-listed-desk-hint = What to do if your problem is not here
+not-listed-ask-desk = Please ask at the desk: staff can report it for you. You can also touch “Ask for help” at the top of the screen.
+search-open = Search
+search-close = Show all
+search-label = Search services
+search-placeholder = Type a word, for example “bin”
+search-done = Show results
+search-nothing-found = No service matches these words. Try another word, or choose “My problem is not listed”.
 typed-so-far = Typed so far
 
 ## Privacy notice (before contact details) and the free-text warning

@@ -126,6 +126,18 @@ confirm-delete = Sí, borrar mis respuestas
 save-failed-delete = Borrar mis respuestas
 confirm-qr-caption = Haga una foto de este código para guardar su número de referencia
 welcome-purpose = Informe de un problema o pida un servicio al ayuntamiento. Se tarda unos 5 minutos y recibe un recibo impreso.
+
+# Listas largas de servicios (catálogos de ayuntamientos reales)
+not-listed = Mi problema no está en la lista
+not-listed-catch-all = Comunicarlo como «{ $service }»
+not-listed-desk-hint = Qué hacer si su problema no está aquí
+not-listed-ask-desk = Pregunte en el mostrador: el personal puede comunicarlo por usted. También puede tocar «Pedir ayuda» en la parte superior de la pantalla.
+search-open = Buscar
+search-close = Ver todo
+search-label = Buscar servicios
+search-placeholder = Escriba una palabra, por ejemplo «basura»
+search-done = Ver resultados
+search-nothing-found = Ningún servicio coincide con estas palabras. Pruebe otra palabra o elija «Mi problema no está en la lista».
 typed-so-far = Escrito hasta ahora
 
 ## Privacy notice (before contact details) and the free-text warning

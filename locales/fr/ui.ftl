@@ -126,6 +126,18 @@ confirm-delete = Oui, effacer mes réponses
 save-failed-delete = Effacer mes réponses
 confirm-qr-caption = Prenez ce code en photo pour garder votre numéro de référence
 welcome-purpose = Signalez un problème ou demandez un service à la mairie. Cela prend environ 5 minutes, et vous recevez un reçu imprimé.
+
+# Longues listes de services (catalogues de vraies collectivités)
+not-listed = Mon problème n’est pas dans la liste
+not-listed-catch-all = Le signaler comme « { $service } »
+not-listed-desk-hint = Que faire si votre problème n’est pas ici
+not-listed-ask-desk = Adressez-vous à l’accueil : le personnel peut le signaler pour vous. Vous pouvez aussi toucher « Demander de l’aide » en haut de l’écran.
+search-open = Rechercher
+search-close = Tout afficher
+search-label = Rechercher un service
+search-placeholder = Tapez un mot, par exemple « poubelle »
+search-done = Voir les résultats
+search-nothing-found = Aucun service ne correspond à ces mots. Essayez un autre mot, ou choisissez « Mon problème n’est pas dans la liste ».
 typed-so-far = Saisi jusqu’ici
 
 ## Privacy notice (before contact details) and the free-text warning

@@ -128,6 +128,18 @@ confirm-delete = Tak, usuń moje odpowiedzi
 save-failed-delete = Usuń moje odpowiedzi
 confirm-qr-caption = Zrób zdjęcie tego kodu, aby zachować numer zgłoszenia
 welcome-purpose = Zgłoś problem lub poproś urząd o usługę. Zajmie to około 5 minut, a otrzymasz wydrukowane potwierdzenie.
+
+# Długie listy usług (katalogi prawdziwych gmin)
+not-listed = Mojego problemu nie ma na liście
+not-listed-catch-all = Zgłoś jako „{ $service }”
+not-listed-desk-hint = Co zrobić, jeśli Twojego problemu tu nie ma
+not-listed-ask-desk = Zapytaj w punkcie obsługi: pracownicy mogą to zgłosić za Ciebie. Możesz też dotknąć „Potrzebuję pomocy” u góry ekranu.
+search-open = Szukaj
+search-close = Pokaż wszystko
+search-label = Szukaj usług
+search-placeholder = Wpisz słowo, na przykład „śmieci”
+search-done = Pokaż wyniki
+search-nothing-found = Żadna usługa nie pasuje do tych słów. Spróbuj innego słowa albo wybierz „Mojego problemu nie ma na liście”.
 typed-so-far = Dotąd wpisano
 
 ## Privacy notice (before contact details) and the free-text warning

@@ -1,18 +1,33 @@
 //! The council's catalogue of services (Open311 GeoReport v2 services + service definitions):
 //! the model, the forgiving-but-bounded parser, and the embedded demo catalogue.
 
+mod dir;
 mod model;
 mod parse;
 
+pub use dir::import_catalog_dir;
 pub use model::*;
 pub use parse::{
-    CatalogError, assemble, limits, parse_catalog_document, parse_service_definition,
-    parse_services,
+    CatalogError, Failure, Imported, ParsedDefinition, ServiceList, assemble,
+    import_catalog_document, limits, parse_catalog_document, parse_definition,
+    parse_service_definition, parse_service_list, parse_services, tidy_line, tidy_text,
 };
 
 /// The locale key under which the central system's own (untranslated) catalogue is kept: the
 /// flow falls back to it for any language without a translated copy.
 pub const CATALOG_DEFAULT_LOCALE: &str = "";
+
+/// Imports a catalogue file (`{"services", "definitions"}` or a bare `services.json` list) or a
+/// folder holding `services.json` and `services/{code}.json`, as `catalog import` and
+/// `screenshot --catalog` take them.
+pub fn import_catalog_path(path: &std::path::Path) -> Result<Imported, String> {
+    if path.is_dir() {
+        return import_catalog_dir(path).map_err(|e| e.to_string());
+    }
+    let bytes = crate::fsutil::read_bounded(path, limits::MAX_DOCUMENT_BYTES as u64)
+        .map_err(|e| e.to_string())?;
+    import_catalog_document(&bytes).map_err(|e| e.to_string())
+}
 
 /// The demo catalogue, one document per UI language (same codes, translated texts).
 const DEMO_CATALOGS: &[(&str, &str)] = &[

@@ -116,6 +116,128 @@ pub struct Attribute {
     pub description: String,
     /// `values` for list datatypes.
     pub values: Vec<AttributeValue>,
+    /// When to ask it (`dependencies`); always when `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dependencies: Option<Dependencies>,
+}
+
+/// Attribute `dependencies`, with the meaning Boston's Open311 server and its own client give
+/// them (the only published meaning found): the attribute is shown only when its conditions on
+/// earlier answers hold, all of them (`AND`) or any (`OR`). Serialised in that same shape, so a
+/// cached or exported catalogue imports again.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Dependencies {
+    /// How conditions combine.
+    pub clause: Clause,
+    /// The conditions (at least one).
+    pub conditions: Vec<Condition>,
+}
+
+/// `AND` or `OR`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Clause {
+    /// Every condition holds.
+    #[serde(rename = "AND")]
+    And,
+    /// At least one holds.
+    #[serde(rename = "OR")]
+    Or,
+}
+
+/// One condition on an earlier answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Condition {
+    /// The earlier attribute's code.
+    pub attribute: String,
+    /// The comparison.
+    pub op: Op,
+    /// What the answer is compared with.
+    pub value: ConditionValue,
+}
+
+/// A comparison of [`Condition`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Op {
+    /// The answer is the value (a multivaluelist answer: contains it; a list value: the same set).
+    Eq,
+    /// Not `Eq` (also when unanswered).
+    Neq,
+    /// The answer is one of the values (a multivaluelist answer: any of them).
+    In,
+    /// The answer is a number greater than the value.
+    Gt,
+    /// … greater or equal.
+    Gte,
+    /// … less.
+    Lt,
+    /// … less or equal.
+    Lte,
+}
+
+/// The right-hand side of a [`Condition`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ConditionValue {
+    /// A number.
+    Number(f64),
+    /// One key or text.
+    One(String),
+    /// Several keys.
+    Many(Vec<String>),
+}
+
+impl Dependencies {
+    /// Whether the attribute is shown, given the answers so far (`answer(code)`: the keys or text
+    /// answered to an earlier question; empty when unanswered or not shown).
+    pub fn holds(&self, answer: &dyn Fn(&str) -> Vec<String>) -> bool {
+        let mut results = self
+            .conditions
+            .iter()
+            .map(|c| c.holds(&answer(&c.attribute)));
+        match self.clause {
+            Clause::And => results.all(|r| r),
+            Clause::Or => results.any(|r| r),
+        }
+    }
+}
+
+impl Condition {
+    fn holds(&self, answer: &[String]) -> bool {
+        let number = |s: &str| s.trim().replace(',', ".").parse::<f64>().ok();
+        let compare = |f: fn(f64, f64) -> bool| {
+            let target = match &self.value {
+                ConditionValue::Number(n) => Some(*n),
+                ConditionValue::One(s) => number(s),
+                ConditionValue::Many(_) => None,
+            };
+            match (answer.first().and_then(|a| number(a)), target) {
+                (Some(a), Some(t)) if answer.len() == 1 => f(a, t),
+                _ => false,
+            }
+        };
+        let eq = || match &self.value {
+            ConditionValue::One(v) => answer.iter().any(|a| a == v),
+            ConditionValue::Number(n) => answer.iter().any(|a| number(a) == Some(*n)),
+            ConditionValue::Many(vs) => {
+                !answer.is_empty()
+                    && answer.len() == vs.len()
+                    && vs.iter().all(|v| answer.contains(v))
+            }
+        };
+        match self.op {
+            Op::Eq => eq(),
+            Op::Neq => !eq(),
+            Op::In => match &self.value {
+                ConditionValue::Many(vs) => answer.iter().any(|a| vs.contains(a)),
+                _ => eq(),
+            },
+            Op::Gt => compare(|a, t| a > t),
+            Op::Gte => compare(|a, t| a >= t),
+            Op::Lt => compare(|a, t| a < t),
+            Op::Lte => compare(|a, t| a <= t),
+        }
+    }
 }
 
 impl Attribute {
@@ -144,6 +266,44 @@ impl ServiceDefinition {
     pub fn questions(&self) -> impl Iterator<Item = &Attribute> {
         self.attributes.iter().filter(|a| a.variable)
     }
+
+    /// The codes of the attributes (questions and information) shown for these answers, in
+    /// order: those without `dependencies`, and those whose conditions hold on the answers to
+    /// questions that are themselves shown (conditions only look at earlier questions).
+    pub fn shown(&self, answer: &dyn Fn(&str) -> Vec<String>) -> Vec<&str> {
+        let mut shown: Vec<&str> = Vec::with_capacity(self.attributes.len());
+        for a in &self.attributes {
+            let visible = match &a.dependencies {
+                None => true,
+                Some(d) => d.holds(&|code: &str| {
+                    if shown.contains(&code) {
+                        answer(code)
+                    } else {
+                        Vec::new()
+                    }
+                }),
+            };
+            if visible {
+                shown.push(&a.code);
+            }
+        }
+        shown
+    }
+}
+
+/// A service (or one optional question of it) the kiosk cannot serve, and why: what `catalog
+/// import`, `refresh`, `show` and `doctor` name after "left out:".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeftOut {
+    /// The service's code (or its place in the list when it had none).
+    pub service_code: String,
+    /// Its name, when it had one.
+    pub service_name: String,
+    /// `Some(code)` when only this optional question was left out and the service is served.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attribute: Option<String>,
+    /// Why, in one line.
+    pub reason: String,
 }
 
 /// A whole catalogue: services and their definitions.
@@ -153,6 +313,9 @@ pub struct Catalog {
     pub services: Vec<Service>,
     /// Definitions by service code (only for services with `metadata: true`).
     pub definitions: BTreeMap<String, ServiceDefinition>,
+    /// What the source offered but cannot be served, with reasons.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub left_out: Vec<LeftOut>,
 }
 
 impl Catalog {
@@ -178,6 +341,47 @@ impl Catalog {
             groups.push(None);
         }
         groups
+    }
+
+    /// How many services the source offered: those served and those left out.
+    pub fn offered(&self) -> usize {
+        self.services.len()
+            + self
+                .left_out
+                .iter()
+                .filter(|l| l.attribute.is_none())
+                .count()
+    }
+
+    /// "104 of 118 services; left out: CODE “name” (reason), …": one line for technicians, as
+    /// `catalog import`, `refresh`, `show` and `doctor` print it after "imported".
+    pub fn summary(&self) -> String {
+        format!(
+            "{} of {} services{}",
+            self.services.len(),
+            self.offered(),
+            self.left_out_text()
+        )
+    }
+
+    /// "; left out: CODE “name” (reason), …", or nothing when everything is served.
+    pub fn left_out_text(&self) -> String {
+        if self.left_out.is_empty() {
+            return String::new();
+        }
+        let items: Vec<String> = self
+            .left_out
+            .iter()
+            .map(|l| {
+                let what = match &l.attribute {
+                    Some(a) => format!("{} question {a}", l.service_code),
+                    None if l.service_name.is_empty() => l.service_code.clone(),
+                    None => format!("{} \u{201c}{}\u{201d}", l.service_code, l.service_name),
+                };
+                format!("{what} ({})", l.reason)
+            })
+            .collect();
+        format!("; left out: {}", items.join(", "))
     }
 
     /// Services in one group, in catalogue order.

@@ -1,24 +1,40 @@
-//! `guichet catalog import|show`.
+//! `guichet catalog import|refresh|show`. A catalogue is never refused whole because of one
+//! service: each command says how many services were imported of how many offered and names what
+//! was left out, and exits 0 when something usable was imported (`--strict` refuses instead).
 
 use std::path::PathBuf;
 
 use clap::Subcommand;
 
 use super::{CliError, Context, fail, print_json};
-use crate::catalog::{limits::MAX_DOCUMENT_BYTES, parse_catalog_document};
+use crate::catalog::{Catalog, import_catalog_path};
 
 /// `guichet catalog ...`
 #[derive(Debug, Subcommand)]
 pub enum CatalogCommand {
     /// Fetch the catalogue from the central system (the cached one stays if the new one is bad).
-    Refresh,
-    /// Load an Open311 catalogue file: {"services":[...],"definitions":{"CODE":{...}}}.
+    Refresh {
+        /// Keep the cached catalogue when any service would be left out.
+        #[arg(long)]
+        strict: bool,
+        /// One JSON document on stdout: {"updated", "imported", "offered", "left_out"}.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Load an Open311 catalogue file: {"services":[...],"definitions":{"CODE":{...}}}, a bare
+    /// services.json list, or a folder with services.json and services/{code}.json.
     Import {
         /// The file.
         file: PathBuf,
         /// Store it as the translation for this language only (default: replace the catalogue).
         #[arg(long)]
         locale: Option<String>,
+        /// Refuse the file when any service would be left out.
+        #[arg(long)]
+        strict: bool,
+        /// One JSON document on stdout: {"imported", "offered", "left_out"}.
+        #[arg(long)]
+        json: bool,
     },
     /// Print the cached catalogue.
     Show {
@@ -33,21 +49,27 @@ pub enum CatalogCommand {
 
 pub(super) fn run(ctx: &Context, cmd: CatalogCommand) -> Result<(), CliError> {
     match cmd {
-        CatalogCommand::Refresh => super::sync::catalog_refresh(ctx),
-        CatalogCommand::Import { file, locale } => {
-            let bytes =
-                crate::fsutil::read_bounded(&file, MAX_DOCUMENT_BYTES as u64).map_err(|e| {
-                    CliError(format!(
-                        "catalogue {} refused: {e}; the cached catalogue is unchanged",
-                        file.display()
-                    ))
-                })?;
-            let catalog = parse_catalog_document(&bytes).map_err(|e| {
+        CatalogCommand::Refresh { strict, json } => super::sync::catalog_refresh(ctx, strict, json),
+        CatalogCommand::Import {
+            file,
+            locale,
+            strict,
+            json,
+        } => {
+            let refused = |e: &dyn std::fmt::Display| {
                 CliError(format!(
                     "catalogue {} refused: {e}; the cached catalogue is unchanged",
                     file.display()
                 ))
-            })?;
+            };
+            let imported = import_catalog_path(&file).map_err(|e| refused(&e))?;
+            if strict && !imported.catalog.left_out.is_empty() {
+                return Err(refused(&format_args!(
+                    "--strict and {}",
+                    imported.catalog.summary()
+                )));
+            }
+            let catalog = imported.catalog;
             let mut store = ctx.open_store()?;
             let source = format!("file:{}", file.display());
             match locale {
@@ -62,10 +84,15 @@ pub(super) fn run(ctx: &Context, cmd: CatalogCommand) -> Result<(), CliError> {
                 }
                 None => store.replace_catalog(&catalog, &source)?,
             }
+            if json {
+                return print_json(&report_json(&catalog));
+            }
             println!(
-                "imported {} services ({} with questions)",
+                "imported {} of {} services ({} with questions){}",
                 catalog.services.len(),
-                catalog.definitions.len()
+                catalog.offered(),
+                catalog.definitions.len(),
+                catalog.left_out_text()
             );
             Ok(())
         }
@@ -80,6 +107,7 @@ pub(super) fn run(ctx: &Context, cmd: CatalogCommand) -> Result<(), CliError> {
             if json {
                 return print_json(&catalog);
             }
+            println!("imported {}", catalog.summary());
             for group in catalog.groups() {
                 println!("{}", group.as_deref().unwrap_or("(no group)"));
                 for s in catalog.services_in_group(group.as_deref()) {
@@ -95,4 +123,13 @@ pub(super) fn run(ctx: &Context, cmd: CatalogCommand) -> Result<(), CliError> {
             Ok(())
         }
     }
+}
+
+/// What `import --json` and `refresh --json` print about a catalogue.
+pub(super) fn report_json(catalog: &Catalog) -> serde_json::Value {
+    serde_json::json!({
+        "imported": catalog.services.len(),
+        "offered": catalog.offered(),
+        "left_out": catalog.left_out,
+    })
 }

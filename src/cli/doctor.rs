@@ -13,7 +13,7 @@ const MIN_FREE_BYTES: u64 = 200 * 1024 * 1024;
 /// One check's result.
 #[derive(Debug, Clone, Serialize)]
 pub struct Check {
-    /// `config`, `database`, `disk`, `printer`, `central`, `clock`.
+    /// `config`, `database`, `disk`, `printer`, `central`, `clock`, `catalog`.
     pub name: &'static str,
     /// Passed?
     pub ok: bool,
@@ -50,6 +50,7 @@ pub(super) fn run(ctx: &Context, json: bool) -> Result<(), CliError> {
         check("printer", check_printer(ctx)),
         check("central", check_central(ctx)),
         check("clock", check_clock(ctx)),
+        check("catalog", check_catalog(ctx)),
     ];
     let failed = checks.iter().filter(|c| !c.ok).count();
     if json {
@@ -83,6 +84,23 @@ fn check_database(ctx: &Context) -> Result<String, String> {
         "{}: integrity ok, {pending} pending",
         store.path().display()
     ))
+}
+
+/// The cached catalogue: how much of what the council offers the kiosk serves, and what not.
+fn check_catalog(ctx: &Context) -> Result<String, String> {
+    let store = Store::open(&ctx.data_dir).map_err(|e| e.to_string())?;
+    let locale = ctx.config.ui.languages[0].as_str();
+    let source = store.catalog_info().map_err(|e| e.to_string())?;
+    match (store.catalog_for(locale).map_err(|e| e.to_string())?, source) {
+        (Some(catalog), Some((source, at))) => Ok(format!(
+            "from {source} ({at}): imported {}",
+            catalog.summary()
+        )),
+        _ => Ok(
+            "none cached yet: the kiosk starts with the demo catalogue; run `guichet catalog refresh` or `guichet catalog import FILE`"
+                .into(),
+        ),
+    }
 }
 
 fn check_disk(ctx: &Context) -> Result<String, String> {
@@ -174,13 +192,18 @@ fn check_central(ctx: &Context) -> Result<String, String> {
         .map_err(|e| e.to_string())?;
     let probe = rt.block_on(client.get("services.json", &[], MAX_LIST_BYTES));
     match classify_get(probe) {
-        GetOutcome::Document(doc) => match crate::catalog::parse_services(&doc) {
-            Ok(services) if services.is_empty() => Err(format!(
+        GetOutcome::Document(doc) => match crate::catalog::parse_service_list(&doc) {
+            Ok(list) if list.services.is_empty() && list.left_out.is_empty() => Err(format!(
                 "online but {url}services.json lists no services: check central.jurisdiction_id; {queue}"
             )),
-            Ok(services) => Ok(format!(
+            Ok(list) if list.left_out.is_empty() => Ok(format!(
                 "online: {url} answers with {} services; {queue}",
-                services.len()
+                list.services.len()
+            )),
+            Ok(list) => Ok(format!(
+                "online: {url} answers with {} services ({} of them unusable, left out); {queue}",
+                list.services.len() + list.left_out.len(),
+                list.left_out.len()
             )),
             Err(e) => Err(format!(
                 "online but {url}services.json is refused ({e}): check central.url; {queue}"

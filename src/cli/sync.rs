@@ -146,21 +146,36 @@ pub(super) fn run(ctx: &Context, args: SyncArgs) -> Result<(), CliError> {
     })
 }
 
-/// `guichet catalog refresh`.
-pub(super) fn catalog_refresh(ctx: &Context) -> Result<(), CliError> {
+/// `guichet catalog refresh [--strict] [--json]`.
+pub(super) fn catalog_refresh(ctx: &Context, strict: bool, json: bool) -> Result<(), CliError> {
     let mut engine = engine(ctx)?;
+    let before = engine.store().catalog_snapshot()?;
     let rt = runtime()?;
     let updated = rt
         .block_on(engine.refresh_catalog_now())
         .map_err(CliError)?;
-    let services = engine
+    let catalog = engine
         .store()
         .catalog_for(crate::queue::CATALOG_DEFAULT_LOCALE)?
-        .map_or(0, |c| c.services.len());
-    if updated {
-        println!("catalogue updated: {services} services");
-    } else {
-        println!("catalogue unchanged: {services} services");
+        .unwrap_or_default();
+    if strict && updated && !catalog.left_out.is_empty() {
+        engine.store().restore_catalog_snapshot(&before)?;
+        return fail(format!(
+            "catalogue refused: --strict and {}; the cached catalogue is unchanged",
+            catalog.summary()
+        ));
     }
+    if json {
+        let mut report = super::catalog::report_json(&catalog);
+        report["updated"] = serde_json::Value::Bool(updated);
+        return print_json(&report);
+    }
+    // "catalogue updated: N services" is what scripts have read since the first version.
+    println!(
+        "catalogue {}: {} services (imported {})",
+        if updated { "updated" } else { "unchanged" },
+        catalog.services.len(),
+        catalog.summary()
+    );
     Ok(())
 }

@@ -7,6 +7,7 @@
 
 pub mod datetime;
 pub mod keyboard;
+mod lists;
 mod session;
 mod steps;
 mod view;
@@ -20,6 +21,7 @@ use crate::catalog::{Catalog, Datatype};
 use crate::i18n::Translations;
 use crate::validate::{Answer, FieldError, ValidForm, validate_form};
 
+pub use lists::{NOT_LISTED_KEY, SEARCH_FROM, TILE_TEXT_CHARS, clamp_for_tile};
 pub use session::{Session, scrub_form_input, scrub_valid_form};
 pub use steps::Step;
 pub use view::*;
@@ -231,6 +233,8 @@ pub struct Flow {
     online: bool,
     greeting_index: usize,
     greeting_ticks: u32,
+    /// `ui.catch_all_service` (see `lists.rs`).
+    catch_all: Option<String>,
 }
 
 impl Flow {
@@ -254,6 +258,7 @@ impl Flow {
             online: false,
             greeting_index: 0,
             greeting_ticks: 0,
+            catch_all: None,
         }
     }
 
@@ -345,7 +350,14 @@ impl Flow {
     /// A tile was touched: a language, a group or a service depending on the screen.
     pub fn choose_tile(&mut self, key: &str) {
         self.touched();
+        if key != lists::NOT_LISTED_KEY {
+            self.session.not_listed_advice = false;
+        }
+        if matches!(self.session.screen, Screen::Groups) && key != lists::NOT_LISTED_KEY {
+            self.close_search();
+        }
         match self.session.screen {
+            Screen::Groups | Screen::Services if key == lists::NOT_LISTED_KEY => self.not_listed(),
             Screen::Language => self.choose_language(key),
             Screen::Groups => {
                 let group = if key == view::NO_GROUP_KEY {
@@ -389,6 +401,7 @@ impl Flow {
             self.catalog(),
             self.session.service.as_deref(),
             self.session.wants_contact,
+            &self.session.input.answers,
         )
     }
 
@@ -404,6 +417,11 @@ impl Flow {
     pub fn back(&mut self) {
         self.touched();
         self.session.error = None;
+        self.session.not_listed_advice = false;
+        if self.session.screen == Screen::Services && self.session.search.is_some() {
+            self.close_search();
+            return;
+        }
         self.session.screen = match self.session.screen {
             Screen::Welcome | Screen::Language => {
                 if let Some(back) = self.session.return_to.take() {
@@ -559,6 +577,9 @@ impl Flow {
     /// A key of the on-screen keyboard (or number pad).
     pub fn key(&mut self, value: &str) {
         self.touched();
+        if self.search_key(value) {
+            return;
+        }
         let Some(step) = self.current_step() else {
             return;
         };

@@ -59,6 +59,14 @@ pub struct Session {
     pub print_state: super::PrintState,
     /// A question asked before deleting answers, while it is on screen.
     pub confirm: Option<super::Confirm>,
+    /// The keyword search of the services page: `None` closed, `Some(query)` open (what was
+    /// typed is the resident's: zeroed with the session).
+    pub search: Option<String>,
+    /// The keyboard is up for the search (false: the results fill the page).
+    pub search_typing: bool,
+    /// "My problem is not listed" was chosen and there is no catch-all service: the advice to
+    /// ask at the desk is shown.
+    pub not_listed_advice: bool,
 }
 
 impl Session {
@@ -92,6 +100,9 @@ impl Session {
             text_size_step: 0,
             high_contrast: false,
             help_requested: false,
+            search: None,
+            search_typing: false,
+            not_listed_advice: false,
         }
     }
 
@@ -115,6 +126,9 @@ impl Drop for Session {
         scrub_form_input(&mut self.input);
         if let Some(r) = &mut self.reference {
             r.zeroize();
+        }
+        if let Some(q) = &mut self.search {
+            q.zeroize();
         }
     }
 }

@@ -1,8 +1,10 @@
 //! The questions of a service, in order: its attributes (information ones included, shown as
 //! an information page), then more details, where, and optional contact details.
 
+use std::collections::BTreeMap;
+
 use crate::catalog::{Catalog, Datatype};
-use crate::validate::{self, Field};
+use crate::validate::{self, Answer, Field};
 
 /// One screen of questions.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,11 +27,14 @@ pub enum Step {
     Phone,
 }
 
-/// The steps for a service.
+/// The steps for a service. An attribute with `dependencies` is a step only while its condition
+/// holds on the answers so far (conditions look at earlier questions only, so the steps before
+/// the current one never change under the resident).
 pub fn steps_for(
     catalog: &Catalog,
     service: Option<&str>,
     wants_contact: Option<bool>,
+    answers: &BTreeMap<String, Answer>,
 ) -> Vec<Step> {
     let Some(code) = service else {
         return Vec::new();
@@ -37,9 +42,9 @@ pub fn steps_for(
     let mut steps: Vec<Step> = catalog
         .definition(code)
         .map(|d| {
-            d.attributes
-                .iter()
-                .map(|a| Step::Attribute(a.code.clone()))
+            validate::shown_attributes(d, answers)
+                .into_iter()
+                .map(|c| Step::Attribute(c.to_string()))
                 .collect()
         })
         .unwrap_or_default();

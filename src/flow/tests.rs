@@ -393,6 +393,39 @@ fn after_a_failed_save_deleting_the_answers_asks_and_then_resets_everything() {
 }
 
 #[test]
+fn dependent_questions_appear_only_when_their_condition_holds() {
+    let mut f = flow();
+    let doc = br#"{"services": [{"service_code": "TRASH", "service_name": "Missed_collection", "metadata": true, "group": "Bins"}],
+      "definitions": {"TRASH": {"service_code": "TRASH", "attributes": [
+        {"code": "KIND", "datatype": "singlevaluelist", "required": true, "order": 1, "description": "What was missed?",
+         "values": [{"key": "Trash", "name": "Trash"}, {"key": "Other", "name": "Other"}]},
+        {"code": "WHAT", "datatype": "string", "required": true, "order": 2, "description": "If other, please specify",
+         "dependencies": {"clause": "OR", "conditions": [{"attribute": "KIND", "op": "eq", "value": "Other"}]}},
+        {"code": "NOTE", "datatype": "informational", "variable": false, "order": 3, "description": "Bags&lt;br&gt;max 50 lbs."}
+      ]}}}"#;
+    let catalog = crate::catalog::parse_catalog_document(doc).unwrap();
+    f.set_catalogs([(String::new(), catalog)].into_iter().collect());
+    f.start();
+    f.choose_language("en");
+    f.choose_tile("Bins");
+    f.choose_tile("TRASH");
+    assert_eq!(f.question_view().unwrap().caption, "Missed collection");
+    f.toggle_choice("Trash");
+    f.next();
+    // WHAT is skipped: the information page comes next, tidied.
+    let info = f.question_view().unwrap();
+    assert_eq!(info.kind, QuestionKind::Info);
+    assert_eq!(info.value, "Bags\nmax 50 lbs.");
+    f.back();
+    f.toggle_choice("Other");
+    f.next();
+    let q = f.question_view().unwrap();
+    assert_eq!(q.title, "If other, please specify");
+    f.next();
+    assert!(f.session().error.is_some(), "required while shown");
+}
+
+#[test]
 fn the_question_count_skips_information_and_never_grows_mid_way() {
     let mut f = flow();
     to_service(&mut f, "en", "POTHOLE");

@@ -252,34 +252,57 @@ impl Flow {
                     subtitle: String::new(),
                 })
                 .collect(),
-            Screen::Groups => catalog
-                .groups()
-                .into_iter()
-                .map(|g| {
-                    let names = catalog
-                        .services_in_group(g.as_deref())
-                        .map(|s| s.service_name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(" · ");
-                    TileView {
-                        key: g.clone().unwrap_or_else(|| NO_GROUP_KEY.to_string()),
-                        title: g.clone().unwrap_or_else(|| self.t("services-other")),
-                        subtitle: names,
-                    }
-                })
-                .collect(),
+            Screen::Groups => {
+                let mut tiles: Vec<TileView> = catalog
+                    .groups()
+                    .into_iter()
+                    .map(|g| {
+                        let names = catalog
+                            .services_in_group(g.as_deref())
+                            .map(|s| s.service_name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(" · ");
+                        TileView {
+                            key: g.clone().unwrap_or_else(|| NO_GROUP_KEY.to_string()),
+                            title: g.clone().unwrap_or_else(|| self.t("services-other")),
+                            subtitle: super::clamp_for_tile(&names, super::TILE_TEXT_CHARS),
+                        }
+                    })
+                    .collect();
+                tiles.push(self.not_listed_tile());
+                tiles
+            }
             Screen::Services => {
-                let group = self.session.group.clone().flatten();
-                catalog
-                    .services_in_group(group.as_deref())
+                let mut tiles: Vec<TileView> = self
+                    .listed_services()
+                    .into_iter()
                     .map(|s| TileView {
                         key: s.service_code.clone(),
                         title: s.service_name.clone(),
-                        subtitle: s.description.clone(),
+                        subtitle: super::clamp_for_tile(&s.description, super::TILE_TEXT_CHARS),
                     })
-                    .collect()
+                    .collect();
+                tiles.push(self.not_listed_tile());
+                tiles
             }
             _ => Vec::new(),
+        }
+    }
+
+    /// "My problem is not listed", last on every list.
+    fn not_listed_tile(&self) -> TileView {
+        let subtitle = match self.catch_all_service() {
+            Some(s) => self.translations().format(
+                self.locale(),
+                "not-listed-catch-all",
+                &[("service", Arg::from(s.service_name.clone()))],
+            ),
+            None => self.t("not-listed-desk-hint"),
+        };
+        TileView {
+            key: super::NOT_LISTED_KEY.to_string(),
+            title: self.t("not-listed"),
+            subtitle,
         }
     }
 
@@ -458,6 +481,24 @@ impl Flow {
 
     /// The keyboard to show with the current question.
     pub fn keyboard(&self) -> (KeyboardKind, Vec<Vec<Key>>) {
+        if self.session.screen == Screen::Services && self.session.search_typing {
+            let rows = keyboard::layout(
+                KeyboardKind::Text,
+                self.locale(),
+                self.session.keyboard_mode,
+                self.session.shift,
+                false,
+            );
+            let mut rows = self.label_keys(rows);
+            // Continue closes the keyboard and shows what was found.
+            for key in rows.iter_mut().flatten() {
+                if key.value == keyboard::special::CONTINUE {
+                    key.label = self.t("search-done");
+                    key.accessible = key.label.clone();
+                }
+            }
+            return (KeyboardKind::Text, rows);
+        }
         let Some(step) = self.current_step() else {
             return (KeyboardKind::None, Vec::new());
         };
@@ -475,7 +516,12 @@ impl Flow {
         } else {
             self.session.keyboard_mode
         };
-        let mut rows = keyboard::layout(kind, self.locale(), mode, self.session.shift, multiline);
+        let rows = keyboard::layout(kind, self.locale(), mode, self.session.shift, multiline);
+        (kind, self.label_keys(rows))
+    }
+
+    /// Translates the special keys' spoken names; Continue shows its name.
+    fn label_keys(&self, mut rows: Vec<Vec<Key>>) -> Vec<Vec<Key>> {
         for key in rows.iter_mut().flatten() {
             if key.value.starts_with('{') {
                 key.accessible = self.t(&key.accessible);
@@ -484,7 +530,7 @@ impl Flow {
                 key.label = key.accessible.clone();
             }
         }
-        (kind, rows)
+        rows
     }
 
     /// The parts of the date picker for the current question.

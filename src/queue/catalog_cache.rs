@@ -1,6 +1,6 @@
-//! The cached catalogue. Only catalogues that passed [`crate::catalog`]'s checks are stored, and a
-//! new one replaces the old in a single transaction, so a bad download never leaves the kiosk
-//! without a catalogue.
+//! The cached catalogue. Only catalogues that passed [`crate::catalog`]'s checks are stored (with
+//! the services left out named in `Catalog::left_out`), and a new one replaces the old in a single
+//! transaction, so a bad download never leaves the kiosk without a catalogue.
 
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
@@ -8,6 +8,10 @@ use super::{Store, StoreError, now_rfc3339};
 use crate::catalog::{Catalog, demo_catalogs};
 
 pub use crate::catalog::CATALOG_DEFAULT_LOCALE;
+
+/// The cached catalogue rows at one moment (see [`Store::catalog_snapshot`]).
+#[derive(Debug, Clone, Default)]
+pub struct CatalogSnapshot(Vec<(String, String, String, String)>);
 
 impl Store {
     /// Replaces the cached catalogues for the given locales in one transaction.
@@ -102,6 +106,32 @@ impl Store {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?)
+    }
+
+    /// Every cached catalogue row as stored (locale, document, source, updated_at), to put back
+    /// with [`Store::restore_catalog_snapshot`] (`catalog refresh --strict`).
+    pub fn catalog_snapshot(&self) -> Result<CatalogSnapshot, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT locale, document, source, updated_at FROM catalogs ORDER BY locale")?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(CatalogSnapshot(rows))
+    }
+
+    /// Puts back what [`Store::catalog_snapshot`] saw, in one transaction.
+    pub fn restore_catalog_snapshot(&self, snapshot: &CatalogSnapshot) -> Result<(), StoreError> {
+        let tx = self.conn.unchecked_transaction()?;
+        tx.execute("DELETE FROM catalogs", [])?;
+        for (locale, document, source, updated_at) in &snapshot.0 {
+            tx.execute(
+                "INSERT INTO catalogs (locale, document, source, updated_at) VALUES (?1, ?2, ?3, ?4)",
+                params![locale, document, source, updated_at],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
     }
 
     /// Seeds the embedded demo catalogue when nothing is cached yet.

@@ -27,7 +27,7 @@ use crate::privacy::{DataKey, KeyError};
 use crate::reference::Reference;
 use crate::validate::ValidForm;
 
-pub use catalog_cache::CATALOG_DEFAULT_LOCALE;
+pub use catalog_cache::{CATALOG_DEFAULT_LOCALE, CatalogSnapshot};
 pub use delivery::{
     ClaimMark, DeliveryUpdate, Outgoing, Payload, StatusTarget, UnknownOutcome, boot_clock,
     delivery_timestamp, elapsed_since_mark,

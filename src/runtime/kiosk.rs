@@ -65,7 +65,8 @@ pub fn run(
     drop(store);
     let tr = Arc::new(Translations::load().map_err(|e| KioskError::Setup(e.to_string()))?);
     let app = AppWindow::new().map_err(|e| KioskError::Window(e.to_string()))?;
-    let flow = Flow::new(FlowSettings::from_config(config), catalogs, tr);
+    let mut flow = Flow::new(FlowSettings::from_config(config), catalogs, tr);
+    flow.set_catch_all_service(config.ui.catch_all_service.clone());
     let (tx, rx) = std::sync::mpsc::channel();
     let printer = Arc::new(spawn_printer(
         config,

@@ -1,5 +1,5 @@
 //! What sync pulls from the server once submissions are pushed: the catalogue (services and their
-//! definitions, stored only when all of it is valid) and the council's statuses of recent
+//! definitions; a service that cannot be served is left out, named) and the council's statuses of recent
 //! submissions (tokens resolved to ids, then `servicerequestupdates` when the server has that
 //! extension, and `requests.json?service_request_id=...` otherwise).
 
@@ -13,7 +13,7 @@ use super::connectivity::{LinkState, keys};
 use super::engine::{Observed, SyncEngine};
 use super::wire::{parse_requests, parse_token_answer, parse_updates, path_segment};
 use crate::catalog::{
-    CatalogError, ServiceDefinition, assemble, parse_service_definition, parse_services,
+    CatalogError, Failure, ParsedDefinition, assemble, parse_definition, parse_service_list,
 };
 use crate::queue::{CATALOG_DEFAULT_LOCALE, StoreError};
 
@@ -65,72 +65,99 @@ pub(super) enum CatalogPull {
     Kept(String),
 }
 
-/// Fetches every definition the services list announces, checks the whole catalogue within its
-/// total budget, and replaces the cached one when it differs. A service whose definition is
-/// missing on the server (404) is left out rather than blocking every other one; any other
-/// problem keeps the cached catalogue. An empty list never replaces a catalogue.
+/// Fetches every definition the services list announces, within the catalogue's total budget,
+/// and replaces the cached catalogue when it differs. A service whose definition fails to load
+/// (404, refused, cut) keeps its previous definition when the cached catalogue came from a
+/// central system or a file, and is otherwise left out and named (`Catalog::left_out`): one
+/// service never blocks the others. The cached catalogue is kept whole when the server becomes
+/// unreachable meanwhile, the budget is exceeded, the list is empty, or nothing usable remains.
 pub(super) async fn refresh_catalog(
     engine: &mut SyncEngine,
     client: &Open311Client,
     services_doc: &[u8],
     observed: &mut Observed,
 ) -> Result<CatalogPull, StoreError> {
-    let services = match parse_services(services_doc) {
-        Ok(s) if s.is_empty() => {
+    let list = match parse_service_list(services_doc) {
+        Ok(l) if l.services.is_empty() && l.left_out.is_empty() => {
             return Ok(CatalogPull::Kept(
                 "services.json lists no services (wrong central.jurisdiction_id?)".into(),
             ));
         }
-        Ok(s) => s,
+        Ok(l) => l,
         Err(e) => return Ok(CatalogPull::Kept(format!("services.json refused: {e}"))),
+    };
+    let previous = match engine.store.catalog_info()? {
+        Some((source, _)) if source != "demo" => {
+            engine.store.catalog_for(CATALOG_DEFAULT_LOCALE)?
+        }
+        _ => None,
     };
     let mut budget = MAX_CATALOG_TOTAL_BYTES.saturating_sub(services_doc.len());
     let mut definitions = BTreeMap::new();
-    let mut missing = Vec::new();
-    for service in services.iter().filter(|s| s.metadata) {
-        let path = format!("services/{}.json", path_segment(&service.service_code));
+    let mut failures = BTreeMap::new();
+    for service in list.services.iter().filter(|s| s.metadata) {
+        let code = &service.service_code;
+        let path = format!("services/{}.json", path_segment(code));
         let cap = budget.min(MAX_LIST_BYTES);
-        let doc = match get_document(client, &path, &[], cap, observed).await {
-            Ok(doc) => doc,
-            Err((404, e)) => {
-                observed.error(format!("{e}: service left out of the catalogue"));
-                missing.push(service.service_code.clone());
-                continue;
+        let failure = match get_document(client, &path, &[], cap, observed).await {
+            Ok(doc) => {
+                budget = budget.saturating_sub(doc.len());
+                match parse_definition(&doc) {
+                    Ok(p) if p.definition.service_code == *code => {
+                        definitions.insert(code.clone(), p);
+                        continue;
+                    }
+                    Ok(p) => definition_failure(
+                        &path,
+                        format!(
+                            "definition is for {:?}, not {code:?}",
+                            p.definition.service_code
+                        ),
+                    ),
+                    Err(e) => Failure {
+                        reason: format!("{path} refused: {e}"),
+                        error: e,
+                    },
+                }
             }
             Err((0, e)) if cap < MAX_LIST_BYTES && e.contains("larger than allowed") => {
                 return Ok(CatalogPull::Kept(format!(
                     "{e}: the catalogue is larger than its budget of {MAX_CATALOG_TOTAL_BYTES} bytes"
                 )));
             }
-            Err((_, e)) => return Ok(CatalogPull::Kept(e)),
+            Err((_, e)) if observed.unreachable() => return Ok(CatalogPull::Kept(e)),
+            Err((_, e)) => definition_failure(&path, e),
         };
-        budget = budget.saturating_sub(doc.len());
-        let definition: Result<ServiceDefinition, CatalogError> = parse_service_definition(&doc);
-        drop(doc);
-        match definition {
-            Ok(d) if d.service_code == service.service_code => {
-                definitions.insert(d.service_code.clone(), d);
+        match previous.as_ref().and_then(|c| c.definition(code)) {
+            Some(kept) => {
+                observed.error(format!(
+                    "{}: the previous definition is kept",
+                    failure.reason
+                ));
+                definitions.insert(
+                    code.clone(),
+                    ParsedDefinition {
+                        definition: kept.clone(),
+                        skipped: Vec::new(),
+                    },
+                );
             }
-            Ok(d) => {
-                return Ok(CatalogPull::Kept(format!(
-                    "{path}: definition is for {:?}, not {:?}",
-                    d.service_code, service.service_code
-                )));
+            None => {
+                observed.error(format!(
+                    "{}: service left out of the catalogue",
+                    failure.reason
+                ));
+                failures.insert(code.clone(), failure);
             }
-            Err(e) => return Ok(CatalogPull::Kept(format!("{path} refused: {e}"))),
         }
     }
-    let services: Vec<_> = services
-        .into_iter()
-        .filter(|s| !missing.contains(&s.service_code))
-        .collect();
-    if services.is_empty() {
-        return Ok(CatalogPull::Kept(
-            "no service of services.json has a usable definition".into(),
-        ));
-    }
-    let catalog = match assemble(services, definitions) {
-        Ok(c) => c,
+    let catalog = match assemble(list, definitions, failures) {
+        Ok(c) => c.catalog,
+        Err(CatalogError::NothingUsable { .. }) => {
+            return Ok(CatalogPull::Kept(
+                "no service of services.json has a usable definition".into(),
+            ));
+        }
         Err(e) => return Ok(CatalogPull::Kept(format!("catalogue refused: {e}"))),
     };
     let store = &mut engine.store;
@@ -144,8 +171,22 @@ pub(super) async fn refresh_catalog(
     store.replace_catalog(&catalog, &source)?;
     // A new catalogue (or a new server) may come with other extensions: probe them again, once.
     store.set_state_value(keys::UPDATES_EXTENSION, "")?;
-    tracing::info!(services = catalog.services.len(), "catalogue updated");
+    tracing::info!(
+        services = catalog.services.len(),
+        left_out = catalog.left_out.len(),
+        "catalogue updated"
+    );
     Ok(CatalogPull::Stored)
+}
+
+fn definition_failure(path: &str, reason: String) -> Failure {
+    Failure {
+        error: CatalogError::Malformed {
+            at: path.to_string(),
+            problem: reason.clone(),
+        },
+        reason,
+    }
 }
 
 /// Pulls statuses of accepted submissions from the last `status_window`.

@@ -128,6 +128,8 @@ impl Controller {
         on!(on_confirm_answer, |c, yes: bool| c
             .with_flow(|f| f.confirm(yes)));
         on!(on_tool, |c, tool: g::Tool| c.tool(tool));
+        on!(on_open_search, |c| c.with_flow(|f| f.open_search()));
+        on!(on_close_search, |c| c.with_flow(|f| f.close_search()));
     }
 
     fn tool(&self, tool: g::Tool) {
@@ -247,6 +249,12 @@ impl Controller {
 
         api.set_page_title(s(flow.page_title()));
         api.set_tiles(model(tile_rows(flow.tiles(), self.columns(&app), rtl)));
+        api.set_search_available(flow.search_available());
+        api.set_searching(session.search.is_some());
+        api.set_search_typing(session.search_typing);
+        api.set_search_query(s(session.search.as_deref().unwrap_or("")));
+        api.set_list_notice(s(flow.list_notice()));
+        api.set_service_intro(s(flow.service_intro()));
 
         let question = flow.question_view();
         let (kind, rows) = flow.keyboard();

@@ -2,6 +2,7 @@
 //! driving the flow exactly as a resident would, with the demo catalogue and made-up answers
 //! (never a real session's data).
 
+use crate::catalog::Datatype;
 use crate::flow::{Flow, PrintState, SaveOutcome, Step, keyboard::special};
 
 /// Every scene `guichet screenshot --screen` knows, with what it shows.
@@ -68,8 +69,13 @@ fn open_service(flow: &mut Flow, locale: &str, code: &str) {
 }
 
 /// Drives `flow` into `scene` in `locale`. Unknown scenes return an error naming the valid ones.
+/// With a council's own catalogue (`screenshot --catalog`), scenes are found in it instead of the
+/// demo's services; a scene the catalogue has nothing for is an error naming what is missing.
 pub fn enter(flow: &mut Flow, scene: &str, locale: &str) -> Result<(), String> {
     flow.wipe();
+    if flow.catalog().service("MISSEDBIN").is_none() && SCENES.iter().any(|(n, _)| *n == scene) {
+        return enter_any_catalog(flow, scene, locale);
+    }
     let sample_address = "12 Station Road";
     match scene {
         "welcome" => {
@@ -214,6 +220,206 @@ pub fn enter(flow: &mut Flow, scene: &str, locale: &str) -> Result<(), String> {
                 "unknown screen {scene:?}; one of: {}",
                 names.join(", ")
             ));
+        }
+    }
+    Ok(())
+}
+
+/// The question a scene shows, from any catalogue: (service, attribute code).
+fn find_question(flow: &Flow, scene: &str) -> Option<(String, String)> {
+    let catalog = flow.catalog();
+    let mut best: Option<(usize, String, String)> = None;
+    for service in &catalog.services {
+        let Some(def) = catalog.definition(&service.service_code) else {
+            continue;
+        };
+        for a in def.attributes.iter().filter(|a| a.dependencies.is_none()) {
+            let fits = match scene {
+                "question-single" | "question-large-contrast" => {
+                    a.variable && a.datatype == Datatype::Singlevaluelist
+                }
+                "question-multi" => a.variable && a.datatype == Datatype::Multivaluelist,
+                "question-number" | "question-error" => {
+                    a.variable && a.datatype == Datatype::Number
+                }
+                "question-datetime" => a.variable && a.datatype == Datatype::Datetime,
+                "question-string" => a.variable && a.datatype == Datatype::String,
+                "question-text" => a.variable && a.datatype == Datatype::Text,
+                "question-info" => !a.variable,
+                _ => false,
+            };
+            // The longest list shows how the page copes with a real catalogue.
+            let weight = a.values.len() + a.description.len() / 100;
+            if fits && best.as_ref().is_none_or(|(w, _, _)| weight > *w) {
+                best = Some((weight, service.service_code.clone(), a.code.clone()));
+            }
+        }
+    }
+    best.map(|(_, s, a)| (s, a))
+}
+
+/// Gives the current step a made-up answer, as a resident would.
+fn answer_current(flow: &mut Flow, sample_address: &str) {
+    let Some(step) = flow.current_step() else {
+        return;
+    };
+    match &step {
+        Step::Attribute(code) => {
+            let attribute = flow
+                .session()
+                .service
+                .as_deref()
+                .and_then(|s| flow.catalog().definition(s))
+                .and_then(|d| d.attribute(code))
+                .cloned();
+            let Some(a) = attribute.filter(|a| a.variable) else {
+                return;
+            };
+            match a.datatype {
+                Datatype::Singlevaluelist | Datatype::Multivaluelist => {
+                    if let Some(v) = a.values.first() {
+                        flow.toggle_choice(&v.key);
+                    }
+                }
+                Datatype::Number => type_text(flow, "3"),
+                Datatype::Datetime => flow.date_quick("yesterday"),
+                Datatype::String | Datatype::Text => type_text(flow, "Sample"),
+            }
+        }
+        Step::Address => type_text(flow, sample_address),
+        Step::ContactChoice => flow.toggle_choice("no"),
+        _ => {}
+    }
+}
+
+/// `enter` for any catalogue: the scene's question is looked for, and the later pages are
+/// reached by answering every step with made-up answers.
+fn enter_any_catalog(flow: &mut Flow, scene: &str, locale: &str) -> Result<(), String> {
+    let sample_address = "12 Station Road";
+    match scene {
+        "welcome" | "language" | "groups" => return enter_demo_free(flow, scene, locale),
+        "services" => {
+            flow.start();
+            flow.choose_language(locale);
+            // The largest group shows how the page copes with a real catalogue.
+            let catalog = flow.catalog();
+            let group = catalog
+                .groups()
+                .into_iter()
+                .max_by_key(|g| catalog.services_in_group(g.as_deref()).count());
+            let key = match group {
+                Some(Some(g)) => g,
+                _ => crate::flow::NO_GROUP_KEY.to_string(),
+            };
+            flow.choose_tile(&key);
+            return Ok(());
+        }
+        s if s.starts_with("question-") => {
+            let (service, attribute) = find_question(flow, scene)
+                .ok_or_else(|| format!("the catalogue has no question for the {scene:?} screen"))?;
+            open_service(flow, locale, &service);
+            let index = flow
+                .steps()
+                .iter()
+                .position(|s| *s == Step::Attribute(attribute.clone()))
+                .ok_or_else(|| format!("{service}: question {attribute} is not shown"))?;
+            flow.change(index);
+            match scene {
+                "question-large-contrast" => {
+                    answer_current(flow, sample_address);
+                    flow.cycle_text_size();
+                    flow.cycle_text_size();
+                    flow.toggle_contrast();
+                }
+                "question-error" => {
+                    type_text(flow, "--");
+                    flow.next();
+                }
+                "question-info" => {}
+                _ => answer_current(flow, sample_address),
+            }
+            return Ok(());
+        }
+        _ => {}
+    }
+    // The pages after the questions: the service with the fewest questions, answered.
+    let catalog = flow.catalog();
+    let service = catalog
+        .services
+        .iter()
+        .min_by_key(|s| {
+            catalog
+                .definition(&s.service_code)
+                .map_or(0, |d| d.attributes.len())
+        })
+        .map(|s| s.service_code.clone())
+        .ok_or("the catalogue has no service")?;
+    open_service(flow, locale, &service);
+    let target = match scene {
+        "address" => Some(Step::Address),
+        "contact" => Some(Step::ContactChoice),
+        _ => None,
+    };
+    for _ in 0..200 {
+        if flow.current_step().is_none() {
+            break;
+        }
+        if target.is_some() && flow.current_step() == target {
+            answer_current(flow, sample_address);
+            return Ok(());
+        }
+        answer_current(flow, sample_address);
+        flow.next();
+    }
+    match scene {
+        "check" => {}
+        "check-errors" => {
+            // The resident goes back to the address, empties it and returns unchecked.
+            if let Some(address) = flow.steps().iter().position(|s| *s == Step::Address) {
+                flow.change(address);
+                flow.set_value("");
+                flow.back();
+            }
+            flow.submit();
+        }
+        "timeout" => {
+            for _ in 0..flow.settings().idle_timeout_s + 5 {
+                flow.tick();
+            }
+        }
+        _ => {
+            let _ = flow.submit();
+            match scene {
+                "submitting" => {}
+                "save-failed" => flow.saved(SaveOutcome::Failed("error-disk-full")),
+                _ => flow.saved(SaveOutcome::Saved(sample_reference())),
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The scenes that do not depend on the catalogue's services.
+fn enter_demo_free(flow: &mut Flow, scene: &str, locale: &str) -> Result<(), String> {
+    match scene {
+        "welcome" => {
+            for _ in 0..flow.settings().languages.len() {
+                if flow.greeting_locale() == locale {
+                    break;
+                }
+                for _ in 0..crate::flow::GREETING_SECONDS {
+                    flow.tick();
+                }
+            }
+        }
+        "language" => {
+            flow.start();
+            flow.choose_language(locale);
+            flow.open_languages();
+        }
+        _ => {
+            flow.start();
+            flow.choose_language(locale);
         }
     }
     Ok(())

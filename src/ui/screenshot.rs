@@ -45,7 +45,8 @@ impl Renderer {
         .map_err(|e| format!("cannot start the headless renderer: {e}"))?;
         let app = AppWindow::new().map_err(|e| format!("cannot create the UI: {e}"))?;
         let tr = Arc::new(Translations::load().map_err(|e| e.to_string())?);
-        let flow = Flow::new(FlowSettings::from_config(config), catalogs, tr);
+        let mut flow = Flow::new(FlowSettings::from_config(config), catalogs, tr);
+        flow.set_catch_all_service(config.ui.catch_all_service.clone());
         let (tx, rx) = std::sync::mpsc::channel();
         let worker = Box::new(super::Disconnected::new(tx));
         let facts = KioskFacts::from_config(config);
