@@ -378,7 +378,8 @@ impl Flow {
                 let Some(a) = self.attribute(code) else {
                     return Some(view);
                 };
-                view.hint = a.datatype_description.clone();
+                // Catalogues send hints as fragments ("choose all that apply"): shown as a sentence.
+                view.hint = sentence_case(&a.datatype_description);
                 if !a.required && a.variable {
                     view.hint = join_hint(&self.t("optional"), &view.hint);
                 }
@@ -696,10 +697,36 @@ impl Flow {
     }
 }
 
+/// `text` with its first letter capitalised (for the scripts that have capitals; Arabic is
+/// unchanged).
+fn sentence_case(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 fn join_hint(a: &str, b: &str) -> String {
     match (a.is_empty(), b.is_empty()) {
         (true, _) => b.to_string(),
         (_, true) => a.to_string(),
         _ => format!("{a} — {b}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sentence_case;
+
+    #[test]
+    fn catalogue_hints_read_as_sentences() {
+        assert_eq!(
+            sentence_case("choose all that apply"),
+            "Choose all that apply"
+        );
+        assert_eq!(sentence_case("élément"), "Élément");
+        assert_eq!(sentence_case("اختر"), "اختر");
+        assert_eq!(sentence_case(""), "");
     }
 }
