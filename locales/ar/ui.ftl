@@ -152,3 +152,4 @@ privacy-notice = تتلقى { $council } اسمك وبيانات الاتصال 
 privacy-ask = إذا كان لديك سؤال عن بياناتك، فاسأل { $contact }.
 privacy-the-council = البلدية
 no-personal-details = يرجى عدم كتابة الأسماء أو أرقام الهواتف أو أي بيانات شخصية أخرى هنا.
+date-unsure = لست متأكدًا

@@ -146,3 +146,4 @@ privacy-notice = { $council } receives your name and contact details with this r
 privacy-ask = If you have a question about your details, ask { $contact }.
 privacy-the-council = the council
 no-personal-details = Please do not type names, phone numbers or other personal details here.
+date-unsure = I'm not sure

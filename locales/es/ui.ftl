@@ -146,3 +146,4 @@ privacy-notice = { $council } recibe su nombre y sus datos de contacto con esta 
 privacy-ask = Si tiene preguntas sobre sus datos, consulte a { $contact }.
 privacy-the-council = el ayuntamiento
 no-personal-details = Por favor, no escriba aquí nombres, números de teléfono ni otros datos personales.
+date-unsure = No estoy seguro

@@ -146,3 +146,4 @@ privacy-notice = { $council } reçoit vos nom et coordonnées avec cette demande
 privacy-ask = Pour toute question sur vos données, adressez-vous à { $contact }.
 privacy-the-council = la mairie
 no-personal-details = Merci de ne pas saisir ici de noms, de numéros de téléphone ou d’autres données personnelles.
+date-unsure = Je ne sais pas

@@ -148,3 +148,4 @@ privacy-notice = { $council } otrzymuje Twoje imię i dane kontaktowe wraz z tym
 privacy-ask = Jeśli masz pytania o swoje dane, zapytaj: { $contact }.
 privacy-the-council = urząd
 no-personal-details = Prosimy nie wpisywać tu imion, numerów telefonów ani innych danych osobowych.
+date-unsure = Nie wiem

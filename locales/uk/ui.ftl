@@ -148,3 +148,4 @@ privacy-notice = { $council } отримує ваше ім’я та конта�
 privacy-ask = Якщо маєте питання щодо своїх даних, зверніться: { $contact }.
 privacy-the-council = міська рада
 no-personal-details = Будь ласка, не вводьте тут імена, номери телефонів чи інші особисті дані.
+date-unsure = Не впевнений

@@ -712,6 +712,17 @@ impl Flow {
         let days_ago = match which {
             "today" => 0,
             "yesterday" => 1,
+            "unsure" => {
+                // "I'm not sure" (optional dates only): no date is sent, and the resident moves on.
+                if let Some(Step::Attribute(code)) = self.current_step()
+                    && self.date_is_optional(&code)
+                {
+                    self.session.dates.remove(&code);
+                    self.session.input.answers.remove(&code);
+                    self.next();
+                }
+                return;
+            }
             _ => return,
         };
         self.change_date(|picker, now| picker.quick(now.date(), days_ago));
@@ -733,6 +744,12 @@ impl Flow {
         let text = picker.answer_text();
         self.session.input.answers.insert(code, Answer::One(text));
         self.revalidate_current();
+    }
+
+    /// Whether the date question `code` may be left unanswered ("I'm not sure" is offered).
+    pub fn date_is_optional(&self, code: &str) -> bool {
+        self.attribute(code)
+            .is_some_and(|a| a.datatype == Datatype::Datetime && !a.required)
     }
 
     /// The local time now (the picker's starting point).

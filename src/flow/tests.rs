@@ -519,3 +519,36 @@ fn the_privacy_notice_comes_before_the_first_personal_question() {
         "Notre avis de confidentialité."
     );
 }
+
+#[test]
+fn an_optional_date_offers_im_not_sure_and_a_required_one_does_not() {
+    let mut f = flow();
+    to_service(&mut f, "en", "STREETLIGHT");
+    let since = f
+        .steps()
+        .iter()
+        .position(|s| *s == Step::Attribute("SINCE".into()))
+        .unwrap();
+    f.session.step = since;
+    assert!(f.question_view().unwrap().can_skip);
+    f.date_quick("yesterday");
+    assert!(f.session().input.answers.contains_key("SINCE"));
+    f.date_quick("unsure");
+    assert!(
+        !f.session().input.answers.contains_key("SINCE"),
+        "no date is sent"
+    );
+    assert_eq!(f.session().step, since + 1, "and the resident moves on");
+
+    let mut f = flow();
+    to_service(&mut f, "en", "NOISE");
+    let last = f
+        .steps()
+        .iter()
+        .position(|s| *s == Step::Attribute("LAST_TIME".into()))
+        .unwrap();
+    f.session.step = last;
+    assert!(!f.question_view().unwrap().can_skip);
+    f.date_quick("unsure");
+    assert_eq!(f.session().step, last, "a required date cannot be skipped");
+}

@@ -73,6 +73,8 @@ pub struct QuestionView {
     pub error: String,
     /// Options for choice questions.
     pub choices: Vec<ChoiceView>,
+    /// A date that may be left out: the picker offers "I'm not sure".
+    pub can_skip: bool,
 }
 
 /// One part of the date picker.
@@ -372,6 +374,7 @@ impl Flow {
                 .map(|e| self.error_message(e))
                 .unwrap_or_default(),
             choices: Vec::new(),
+            can_skip: false,
         };
         match &step {
             Step::Attribute(code) => {
@@ -403,6 +406,7 @@ impl Flow {
                     }
                     Datatype::Datetime => {
                         view.kind = QuestionKind::Datetime;
+                        view.can_skip = !a.required;
                         view.value = match self.session.dates.get(code) {
                             Some(p) if p.chosen => self.format_datetime(&p.answer_text()),
                             _ => self.t("date-not-chosen"),

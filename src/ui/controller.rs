@@ -291,6 +291,7 @@ impl Controller {
                 hint: s(q.hint),
                 value: s(q.value),
                 error: s(q.error),
+                can_skip: q.can_skip,
                 choices: model(
                     q.choices
                         .into_iter()
