@@ -1,11 +1,15 @@
 //! Foundation: configuration, catalogue parsing (sloppy and refused), the CLI round trip through
-//! the real binary, the durable queue under SIGKILL, and the layers of the house
-//! (`architecture/layering.rs`).
+//! the real binary, the durable queue under SIGKILL, the layers of the house
+//! (`architecture/layering.rs`), and the technician's commands `provision`, `doctor` and `status`
+//! (`technician/`).
 
 mod common;
 #[path = "architecture/layering.rs"]
 mod layering;
 mod open311_server;
+mod printer_support;
+#[path = "technician/provision.rs"]
+mod provision;
 
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Read};

@@ -7,6 +7,8 @@ mod catalog;
 mod doctor;
 mod printer;
 mod privacy;
+mod probe;
+mod provision;
 mod queue;
 mod submit;
 mod sync;
@@ -82,6 +84,8 @@ pub enum Command {
     /// Measure performance (results go in BENCHMARKS.md).
     #[command(subcommand)]
     Bench(bench::BenchCommand),
+    /// Write this kiosk's configuration (flags, or questions on a terminal), checked first.
+    Provision(Box<provision::ProvisionArgs>),
     /// Personal data at rest: key rotation, retention, opening sealed exports.
     #[command(subcommand)]
     Privacy(privacy::PrivacyCommand),
@@ -135,6 +139,10 @@ fn init_logging() {
 }
 
 fn dispatch(cli: Cli) -> Result<(), CliError> {
+    // Provisioning writes the configuration, so it must not need one that loads.
+    if let Some(Command::Provision(args)) = cli.command {
+        return provision::run(*args, cli.data_dir.as_deref());
+    }
     let (config, source) = Config::locate(cli.config.as_deref())?;
     let data_dir = config.data_dir(cli.data_dir.as_deref(), &source);
     let store = StoreLocation {
@@ -157,6 +165,7 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         Some(Command::Receipt(cmd)) => printer::run_receipt(&ctx, cmd),
         Some(Command::Bench(cmd)) => bench::run(&ctx, cmd),
         Some(Command::Privacy(cmd)) => privacy::run(&ctx, cmd),
+        Some(Command::Provision(_)) => unreachable!("handled before the configuration loads"),
         Some(Command::Kiosk(args)) => ui::kiosk(&ctx, args),
         Some(Command::Screenshot(args)) => ui::screenshot(&ctx, args),
         None => ui::kiosk(&ctx, ui::KioskArgs::default()),
