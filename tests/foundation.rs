@@ -4,6 +4,8 @@
 //! (`technician/`).
 
 mod common;
+#[path = "technician/doctor.rs"]
+mod doctor;
 #[path = "architecture/layering.rs"]
 mod layering;
 mod open311_server;
@@ -998,7 +1000,17 @@ fn doctor_reports_every_check() {
     assert_eq!(
         names,
         [
-            "config", "database", "disk", "printer", "central", "clock", "catalog"
+            "config",
+            "database",
+            "data_key",
+            "disk",
+            "printer",
+            "central",
+            "last_sync",
+            "clock",
+            "catalog",
+            "fonts",
+            "service"
         ]
     );
     let database = &json["checks"][1];

@@ -143,7 +143,15 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
     if let Some(Command::Provision(args)) = cli.command {
         return provision::run(*args, cli.data_dir.as_deref());
     }
-    let (config, source) = Config::locate(cli.config.as_deref())?;
+    let (config, source) = match Config::locate(cli.config.as_deref()) {
+        Ok(found) => found,
+        Err(e) => {
+            if let Some(Command::Doctor { json }) = cli.command {
+                return doctor::run_without_config(&e.to_string(), json);
+            }
+            return Err(e.into());
+        }
+    };
     let data_dir = config.data_dir(cli.data_dir.as_deref(), &source);
     let store = StoreLocation {
         key_file: config.key_file(&data_dir),
