@@ -12,6 +12,8 @@ mod open311_server;
 mod printer_support;
 #[path = "technician/provision.rs"]
 mod provision;
+#[path = "technician/status.rs"]
+mod status;
 
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Read};

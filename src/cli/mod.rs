@@ -10,6 +10,7 @@ mod privacy;
 mod probe;
 mod provision;
 mod queue;
+mod status;
 mod submit;
 mod sync;
 mod ui;
@@ -77,6 +78,12 @@ pub enum Command {
     Receipt(printer::ReceiptCommand),
     /// Self-test: configuration, database, disk, printer, central system, clock.
     Doctor {
+        /// One JSON document on stdout.
+        #[arg(long)]
+        json: bool,
+    },
+    /// What a technician on site wants first: device, online, queue, printer, disk, restarts.
+    Status {
         /// One JSON document on stdout.
         #[arg(long)]
         json: bool,
@@ -168,6 +175,7 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         Some(Command::Queue(cmd)) => queue::run(&ctx, cmd),
         Some(Command::Catalog(cmd)) => catalog::run(&ctx, cmd),
         Some(Command::Doctor { json }) => doctor::run(&ctx, json),
+        Some(Command::Status { json }) => status::run(&ctx, json),
         Some(Command::Sync(args)) => sync::run(&ctx, args),
         Some(Command::Printer(cmd)) => printer::run_printer(&ctx, cmd),
         Some(Command::Receipt(cmd)) => printer::run_receipt(&ctx, cmd),

@@ -33,6 +33,17 @@ pub struct Starts {
     pub last_start_at: Option<String>,
 }
 
+/// This boot's id (`/proc/sys/kernel/random/boot_id`), or `unknown` where the system has none:
+/// starts recorded under the same id are restarts within one boot.
+pub fn current_boot_id() -> String {
+    crate::fsutil::read_bounded(Path::new("/proc/sys/kernel/random/boot_id"), 64)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_hexdigit() || c == '-'))
+        .unwrap_or_else(|| "unknown".into())
+}
+
 fn open_read_only(data_dir: &Path) -> Result<Option<Connection>, StoreError> {
     let path = data_dir.join(DATABASE_FILE);
     if !path.exists() {

@@ -53,6 +53,10 @@ pub fn run(
     let systemd = KioskNotify::from_env(config);
     let setup = |e: crate::queue::StoreError| KioskError::Setup(e.to_string());
     let mut store = Store::open_at(location).map_err(setup)?;
+    // Counted for `guichet status`: several starts in one boot mean the kiosk keeps restarting.
+    if let Err(e) = store.record_start(&crate::queue::current_boot_id()) {
+        tracing::warn!("kiosk start not recorded: {e}");
+    }
     if demo {
         store.ensure_demo_catalog().map_err(setup)?;
     }
