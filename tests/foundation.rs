@@ -12,6 +12,8 @@ mod open311_server;
 mod printer_support;
 #[path = "technician/provision.rs"]
 mod provision;
+#[path = "technician/shutdown.rs"]
+mod shutdown;
 #[path = "technician/status.rs"]
 mod status;
 
