@@ -72,9 +72,31 @@ pub fn issued_device_codes(data_dir: &Path) -> Result<Vec<String>, StoreError> {
         )?
         .query_map([], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
+    drop(conn);
+    give_back_side_files(data_dir);
     codes.sort();
     codes.dedup();
     Ok(codes)
+}
+
+/// Reading a WAL database may create its `-wal` and `-shm` files; run as root (`sudo guichet
+/// provision`) they would be root's, and the kiosk's user could no longer open its own
+/// database. They are given to the database file's owner.
+fn give_back_side_files(data_dir: &Path) {
+    use std::os::unix::fs::MetadataExt;
+    let database = data_dir.join(DATABASE_FILE);
+    let Ok(owner) = std::fs::metadata(&database) else {
+        return;
+    };
+    for suffix in ["-wal", "-shm"] {
+        let mut name = database.clone().into_os_string();
+        name.push(suffix);
+        let side = std::path::PathBuf::from(name);
+        if std::fs::metadata(&side).is_ok_and(|m| m.uid() != owner.uid() || m.gid() != owner.gid())
+        {
+            let _ = std::os::unix::fs::chown(&side, Some(owner.uid()), Some(owner.gid()));
+        }
+    }
 }
 
 /// `PRAGMA integrity_check` on the database in `data_dir`, read-only and without the data key
