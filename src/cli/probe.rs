@@ -139,7 +139,7 @@ pub fn central(central: &CentralConfig) -> Result<String, Problem> {
             hint_for(Cause::CaptivePortal),
         )),
         GetOutcome::Unavailable { detail, .. } => Err(Problem::new(
-            format!("{url} not reached ({detail})"),
+            format!("offline: {url} not reached ({detail})"),
             hint_for(cause_of(&detail)),
         )),
         GetOutcome::Refused {
