@@ -455,3 +455,59 @@ fn a_data_dir_with_another_devices_references_is_not_given_a_new_code_without_fo
         "LIB3"
     );
 }
+
+/// On a terminal, what the flags leave out is asked, with its default and why; Enter takes the
+/// default. (A pseudo-terminal is the terminal; without one the same missing flag is an error,
+/// see above.)
+#[test]
+fn on_a_terminal_missing_values_are_asked_with_defaults() {
+    use serialport::{SerialPort, TTYPort};
+    use std::io::Read;
+    let dir = TestDir::new("provision-tty");
+    let (mut master, slave) = TTYPort::pair().unwrap();
+    let slave_path = slave.name().unwrap();
+    let stdin = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(&slave_path)
+        .unwrap();
+    drop(slave);
+    let out = out_path(&dir);
+    let mut child = common::command(&dir)
+        .args(["provision", "--offline", "--printer-port", "none", "--out"])
+        .arg(&out)
+        .stdin(stdin)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Code, site, council (default), help contact (default), profile (default), languages,
+    // idle timeout (default).
+    master
+        .write_all(b"TTY1\nBranch Library\n\n\n\nar,en\n\n")
+        .unwrap();
+    master.flush().unwrap();
+    let status = child.wait().unwrap();
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert!(status.success(), "{stderr}");
+    for question in [
+        "Device code: 2–6 of A–Z 0–9",
+        "Site name:",
+        "Languages:",
+        "[120]",
+    ] {
+        assert!(stderr.contains(question), "asked {question:?}: {stderr}");
+    }
+    let config = guichet::config::Config::load_file(&out).unwrap();
+    assert_eq!(config.device.code, "TTY1");
+    assert_eq!(config.device.site, "Branch Library");
+    assert_eq!(config.ui.languages, ["ar", "en"]);
+    assert_eq!(config.ui.idle_timeout_s, 120);
+    assert_eq!(config.printer.profile, "default");
+}
