@@ -122,6 +122,10 @@ pub fn central(central: &CentralConfig) -> Result<String, Problem> {
     }
     match outcome {
         GetOutcome::Document(doc) => match crate::catalog::parse_services(&doc) {
+            Ok(services) if services.is_empty() => Err(Problem::new(
+                format!("{url}services.json lists no services"),
+                "check central.jurisdiction_id (a server for several councils lists nothing without the right one)",
+            )),
             Ok(services) => Ok(format!(
                 "{url} answers as Open311 with {} services{key_note}",
                 services.len()

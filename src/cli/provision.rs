@@ -45,6 +45,16 @@ pub struct ProvisionArgs {
     /// device.help_contact: how residents reach the council (e.g. a phone number).
     #[arg(long, value_name = "TEXT")]
     pub help_contact: Option<String>,
+    /// device.help_hours: when the help line answers, printed on receipts.
+    #[arg(long, value_name = "TEXT")]
+    pub help_hours: Option<String>,
+    /// device.response_days: working days the council aims to deal with a request in (1–365).
+    #[arg(long, value_name = "N")]
+    pub response_days: Option<u32>,
+    /// device.by_language: council, site or help_hours in one language, e.g.
+    /// `--by-language ar.council=مجلس` (repeat for each).
+    #[arg(long, value_name = "LANG.KEY=TEXT")]
+    pub by_language: Vec<String>,
     /// central.url: the council's GeoReport v2 base URL (https).
     #[arg(long, value_name = "URL", conflicts_with = "offline")]
     pub central_url: Option<String>,
@@ -183,6 +193,9 @@ fn flag_for(key: &str) -> &'static str {
         "device.site" => "--site",
         "device.council" => "--council",
         "device.help_contact" => "--help-contact",
+        "device.help_hours" => "--help-hours",
+        "device.response_days" => "--response-days",
+        k if k.starts_with("device.by_language") => "--by-language",
         "central.url" => "--central-url",
         "central.api_key_file" => "--api-key-file",
         "central.jurisdiction_id" => "--jurisdiction-id",
@@ -364,6 +377,9 @@ fn gather(
             data_dir: data_dir.map(Path::to_path_buf),
             council,
             help_contact,
+            help_hours: args.help_hours.clone().unwrap_or_default(),
+            response_days: args.response_days,
+            by_language: by_language(&args.by_language)?,
         },
         central,
         printer: PrinterConfig {
@@ -387,6 +403,37 @@ fn gather(
             key_file: args.key_file.clone(),
         },
     })
+}
+
+/// `LANG.KEY=TEXT` flags as `[device.by_language.LANG]` tables (the values are checked with the
+/// rest of the configuration).
+fn by_language(
+    given: &[String],
+) -> Result<std::collections::BTreeMap<String, crate::config::DeviceTexts>, CliError> {
+    let mut tables = std::collections::BTreeMap::<String, crate::config::DeviceTexts>::new();
+    for item in given {
+        let parsed = item
+            .split_once('=')
+            .and_then(|(key, text)| key.split_once('.').map(|(lang, key)| (lang, key, text)));
+        let Some((lang, key, text)) = parsed else {
+            return fail(format!(
+                "--by-language {item:?}: LANG.KEY=TEXT, KEY one of council, site, help_hours; nothing written"
+            ));
+        };
+        let table = tables.entry(lang.to_string()).or_default();
+        let slot = match key {
+            "council" => &mut table.council,
+            "site" => &mut table.site,
+            "help_hours" => &mut table.help_hours,
+            _ => {
+                return fail(format!(
+                    "--by-language {item:?}: KEY is council, site or help_hours; nothing written"
+                ));
+            }
+        };
+        *slot = Some(text.to_string());
+    }
+    Ok(tables)
 }
 
 /// The configuration as the file will hold it, checked exactly as the kiosk will load it.

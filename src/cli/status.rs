@@ -38,8 +38,10 @@ struct Status {
     last_sync_attempt: Option<String>,
     /// The last round's problem, one line.
     last_error: Option<String>,
+    /// Something staff must act on (a refused key, a surge of identical refusals).
+    alert: Option<String>,
     pending: u64,
-    /// Submissions whose delivery staff must decide (0 where the schema has no such state).
+    /// Submissions whose delivery staff must decide (`guichet queue resolve`).
     review: u64,
     rejected: u64,
     printer: PrinterView,
@@ -112,8 +114,9 @@ pub(super) fn run(ctx: &Context, json: bool) -> Result<(), CliError> {
         last_sync: connectivity.last_success_at,
         last_sync_attempt: connectivity.last_checked_at,
         last_error: connectivity.last_error,
+        alert: connectivity.alert,
         pending: store.count(State::Pending)?,
-        review: store.count_named_state("review")?,
+        review: store.count(State::Review)?,
         rejected: store.count(State::Rejected)?,
         printer: printer_view(ctx),
         disk_free_mb: crate::fsutil::free_bytes(&ctx.data_dir)

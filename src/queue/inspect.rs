@@ -1,8 +1,7 @@
 //! What technicians' commands read from a kiosk's database without being the kiosk: the device
 //! codes a data dir has issued references under (so `provision` never lets two kiosks share a
 //! sequence), integrity without the data key (so `doctor` tells a damaged file from a missing
-//! key), counts by state name (so `status` counts states that a newer schema added), and the
-//! kiosk's start counter (so a restart storm shows in `status`).
+//! key), and the kiosk's start counter (so a restart storm shows in `status`).
 
 use std::path::Path;
 
@@ -123,16 +122,6 @@ pub fn integrity_check_file(data_dir: &Path) -> Result<bool, String> {
 }
 
 impl Store {
-    /// Submissions whose state is spelled `state`; 0 for a state this schema does not have (a
-    /// state added by a later version is counted as soon as it exists).
-    pub fn count_named_state(&self, state: &str) -> Result<u64, StoreError> {
-        Ok(self.conn.query_row(
-            "SELECT count(*) FROM submissions WHERE state = ?1",
-            [state],
-            |r| r.get(0),
-        )?)
-    }
-
     /// Records one start of the kiosk on boot `boot_id`, in one transaction, and returns the
     /// counters after it.
     pub fn record_start(&mut self, boot_id: &str) -> Result<Starts, StoreError> {
@@ -206,8 +195,6 @@ mod tests {
             .unwrap();
         assert_eq!(issued_device_codes(&dir).unwrap(), ["LIB2"]);
         assert_eq!(integrity_check_file(&dir), Ok(true));
-        assert_eq!(store.count_named_state("pending").unwrap(), 1);
-        assert_eq!(store.count_named_state("review").unwrap(), 0);
         let _ = std::fs::remove_dir_all(&dir);
     }
 

@@ -186,6 +186,20 @@ fn doctor_passes_a_healthy_kiosk_and_fails_each_check_for_its_own_reason() {
             .unwrap();
         assert_fails(&doctor(&dir, &config, &[]), "clock", "went backwards");
         Connectivity::save_round(&store, true, LinkState::Online, None).unwrap();
+
+        // clock: the council server's clock, as the last round saw it, is 10 minutes away.
+        use guichet::sync::connectivity::keys;
+        store.set_state_value(keys::CLOCK_SKEW_S, "600").unwrap();
+        assert_fails(&doctor(&dir, &config, &[]), "clock", "behind");
+        store.set_state_value(keys::CLOCK_SKEW_S, "0").unwrap();
+
+        // central: staff must act on an alert, however well the server answers now.
+        store
+            .set_state_value(keys::ALERT, "the same refusal for 3 submissions")
+            .unwrap();
+        assert_fails(&doctor(&dir, &config, &[]), "central", "ALERT");
+        store.set_state_value(keys::ALERT, "").unwrap();
+        assert_passes(&doctor(&dir, &config, &[]).1, "central");
     }
 
     // fonts: a fontconfig that knows no fonts.

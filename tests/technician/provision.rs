@@ -54,6 +54,14 @@ fn provision_from_flags_writes_a_config_the_kiosk_loads() {
             "Example Council",
             "--help-contact",
             "0800 000 000",
+            "--help-hours",
+            "Mon-Fri 9-17",
+            "--response-days",
+            "10",
+            "--by-language",
+            "ar.council=مجلس المثال",
+            "--by-language",
+            "fr.site=Bibliothèque centrale",
             "--central-url",
             &url,
             "--allow-insecure-http",
@@ -105,6 +113,10 @@ fn provision_from_flags_writes_a_config_the_kiosk_loads() {
     assert_eq!(config.device.code, "LIB2");
     assert_eq!(config.device.site, "Central Library");
     assert_eq!(config.device.council, "Example Council");
+    assert_eq!(config.device.help_hours, "Mon-Fri 9-17");
+    assert_eq!(config.device.response_days, Some(10));
+    assert_eq!(config.device.council_in("ar"), "مجلس المثال");
+    assert_eq!(config.device.site_in("fr"), "Bibliothèque centrale");
     assert_eq!(config.device.data_dir, Some(dir.path().to_path_buf()));
     assert_eq!(config.central.url.as_deref(), Some(url.as_str()));
     assert_eq!(
@@ -242,6 +254,42 @@ fn each_bad_value_is_refused_in_one_line_and_nothing_is_written() {
                 "400",
             ],
             "--retention-days",
+        ),
+        (
+            vec![
+                "--code",
+                "AB",
+                "--site",
+                "S",
+                "--offline",
+                "--response-days",
+                "0",
+            ],
+            "--response-days",
+        ),
+        (
+            vec![
+                "--code",
+                "AB",
+                "--site",
+                "S",
+                "--offline",
+                "--by-language",
+                "xx.council=X",
+            ],
+            "--by-language",
+        ),
+        (
+            vec![
+                "--code",
+                "AB",
+                "--site",
+                "S",
+                "--offline",
+                "--by-language",
+                "ar.colour=X",
+            ],
+            "--by-language",
         ),
         (
             vec![
