@@ -103,6 +103,10 @@ pub struct ProvisionArgs {
     /// privacy.retention_days: days personal data is kept after acceptance (0–90, default 7).
     #[arg(long, value_name = "N")]
     pub retention_days: Option<u32>,
+    /// privacy.notice: a file holding the council's own privacy notice (at most 1,000
+    /// characters), shown instead of the standard one.
+    #[arg(long, value_name = "FILE")]
+    pub privacy_notice_file: Option<PathBuf>,
     /// privacy.key_file: the data key's file (default: guichet.key in the data dir).
     #[arg(long, value_name = "FILE")]
     pub key_file: Option<PathBuf>,
@@ -208,6 +212,7 @@ fn flag_for(key: &str) -> &'static str {
         "ui.idle_timeout_s" => "--idle-timeout-s",
         "privacy.retention_days" => "--retention-days",
         "privacy.key_file" => "--key-file",
+        "privacy.notice" => "--privacy-notice-file",
         _ => "a value",
     }
 }
@@ -401,8 +406,30 @@ fn gather(
                 .retention_days
                 .unwrap_or(PrivacyConfig::default().retention_days),
             key_file: args.key_file.clone(),
+            notice: args
+                .privacy_notice_file
+                .as_deref()
+                .map(read_notice)
+                .transpose()?,
         },
     })
+}
+
+/// The privacy notice's text from its file (bounded: the configuration checks its length).
+fn read_notice(path: &Path) -> Result<String, CliError> {
+    let bytes = crate::fsutil::read_bounded(path, 16 * 1024).map_err(|e| {
+        CliError(format!(
+            "--privacy-notice-file {}: {e}; nothing written",
+            path.display()
+        ))
+    })?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        CliError(format!(
+            "--privacy-notice-file {}: not UTF-8 text; nothing written",
+            path.display()
+        ))
+    })?;
+    Ok(text.trim().to_string())
 }
 
 /// `LANG.KEY=TEXT` flags as `[device.by_language.LANG]` tables (the values are checked with the

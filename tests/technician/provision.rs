@@ -42,6 +42,8 @@ fn provision_from_flags_writes_a_config_the_kiosk_loads() {
     let _printer = FakePrinter::plug_in(&port, Mode::Ready);
     let out = out_path(&dir);
     let key_file = dir.path().join("etc/api-key");
+    let notice = dir.path().join("notice.txt");
+    std::fs::write(&notice, "Example Council keeps your details for 7 days.\n").unwrap();
     let url = server.url();
     let result = provision(
         &dir,
@@ -88,6 +90,8 @@ fn provision_from_flags_writes_a_config_the_kiosk_loads() {
             "90",
             "--retention-days",
             "3",
+            "--privacy-notice-file",
+            notice.to_str().unwrap(),
             "--out",
             out.to_str().unwrap(),
         ],
@@ -132,6 +136,10 @@ fn provision_from_flags_writes_a_config_the_kiosk_loads() {
     assert_eq!(config.ui.languages, ["fr", "en", "ar"]);
     assert_eq!(config.ui.idle_timeout_s, 90);
     assert_eq!(config.privacy.retention_days, 3);
+    assert_eq!(
+        config.privacy.notice.as_deref(),
+        Some("Example Council keeps your details for 7 days.")
+    );
     assert_eq!(mode(&out), 0o640);
     assert_eq!(
         std::fs::read_to_string(&key_file).unwrap().trim(),
@@ -175,6 +183,18 @@ fn each_bad_value_is_refused_in_one_line_and_nothing_is_written() {
     let key = key_file.to_str().unwrap();
     let silent = silent_port.to_str().unwrap();
     let cases: Vec<(Vec<&str>, &str)> = vec![
+        (
+            vec![
+                "--code",
+                "AB",
+                "--site",
+                "S",
+                "--offline",
+                "--privacy-notice-file",
+                "/nonexistent/notice",
+            ],
+            "--privacy-notice-file",
+        ),
         (vec!["--code", "lib2", "--site", "S", "--offline"], "--code"),
         (
             vec!["--code", "LIBRARY", "--site", "S", "--offline"],
