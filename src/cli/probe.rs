@@ -121,14 +121,19 @@ pub fn central(central: &CentralConfig) -> Result<String, Problem> {
         key_note = ", API key accepted";
     }
     match outcome {
-        GetOutcome::Document(doc) => match crate::catalog::parse_services(&doc) {
-            Ok(services) if services.is_empty() => Err(Problem::new(
+        GetOutcome::Document(doc) => match crate::catalog::parse_service_list(&doc) {
+            Ok(list) if list.services.is_empty() && list.left_out.is_empty() => Err(Problem::new(
                 format!("{url}services.json lists no services"),
                 "check central.jurisdiction_id (a server for several councils lists nothing without the right one)",
             )),
-            Ok(services) => Ok(format!(
+            Ok(list) if list.left_out.is_empty() => Ok(format!(
                 "{url} answers as Open311 with {} services{key_note}",
-                services.len()
+                list.services.len()
+            )),
+            Ok(list) => Ok(format!(
+                "{url} answers as Open311 with {} services ({} of them unusable, left out){key_note}",
+                list.services.len() + list.left_out.len(),
+                list.left_out.len()
             )),
             Err(e) => Err(Problem::new(
                 format!("{url}services.json is not an Open311 service list ({e})"),

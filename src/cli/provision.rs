@@ -100,6 +100,9 @@ pub struct ProvisionArgs {
     /// ui.idle_timeout_s: seconds without a touch before "do you need more time?" (30–1800).
     #[arg(long, value_name = "N")]
     pub idle_timeout_s: Option<u32>,
+    /// ui.catch_all_service: the service code "My problem is not listed" leads to.
+    #[arg(long, value_name = "CODE")]
+    pub catch_all_service: Option<String>,
     /// privacy.retention_days: days personal data is kept after acceptance (0–90, default 7).
     #[arg(long, value_name = "N")]
     pub retention_days: Option<u32>,
@@ -210,6 +213,7 @@ fn flag_for(key: &str) -> &'static str {
         "printer.profile" => "--profile",
         "ui.languages" => "--languages",
         "ui.idle_timeout_s" => "--idle-timeout-s",
+        "ui.catch_all_service" => "--catch-all-service",
         "privacy.retention_days" => "--retention-days",
         "privacy.key_file" => "--key-file",
         "privacy.notice" => "--privacy-notice-file",
@@ -400,6 +404,7 @@ fn gather(
                 .filter(|l| !l.is_empty())
                 .collect(),
             idle_timeout_s,
+            catch_all_service: args.catch_all_service.clone(),
         },
         privacy: PrivacyConfig {
             retention_days: args

@@ -88,6 +88,8 @@ fn provision_from_flags_writes_a_config_the_kiosk_loads() {
             "fr,en,ar",
             "--idle-timeout-s",
             "90",
+            "--catch-all-service",
+            "OTHER",
             "--retention-days",
             "3",
             "--privacy-notice-file",
@@ -135,6 +137,7 @@ fn provision_from_flags_writes_a_config_the_kiosk_loads() {
     );
     assert_eq!(config.ui.languages, ["fr", "en", "ar"]);
     assert_eq!(config.ui.idle_timeout_s, 90);
+    assert_eq!(config.ui.catch_all_service.as_deref(), Some("OTHER"));
     assert_eq!(config.privacy.retention_days, 3);
     assert_eq!(
         config.privacy.notice.as_deref(),
