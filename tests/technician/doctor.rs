@@ -102,6 +102,7 @@ fn doctor_passes_a_healthy_kiosk_and_fails_each_check_for_its_own_reason() {
             "central",
             "last_sync",
             "clock",
+            "catalog",
             "fonts",
             "service"
         ]
