@@ -5,6 +5,9 @@
 //!   grow in between.
 //! - Free space on a filesystem ([`free_bytes`]): the one `statvfs` call (the store uses it to
 //!   tell a full disk from other I/O errors, `doctor` to warn before it happens).
+//! - Replacing a file atomically with a given mode and group ([`write_atomic`]): a kiosk that
+//!   loses power while `provision` writes its configuration keeps either the old file or the new
+//!   one, never half of each, and the file is never readable by others, not even for an instant.
 //! - [`test_dir`]: a fresh directory per test, for unit and integration tests alike.
 
 use std::io::Read;
@@ -50,6 +53,64 @@ pub fn free_bytes(path: &Path) -> std::io::Result<u64> {
     Ok((stat.f_bavail as u64).saturating_mul(stat.f_frsize as u64))
 }
 
+/// The numeric id of a group in `/etc/group` (system groups such as `guichet` live there, so no
+/// NSS lookup is needed), or `None` when there is no such group.
+pub fn group_id(name: &str) -> Option<u32> {
+    let text = read_bounded(Path::new("/etc/group"), 1024 * 1024).ok()?;
+    String::from_utf8_lossy(&text).lines().find_map(|line| {
+        let mut fields = line.split(':');
+        (fields.next() == Some(name))
+            .then(|| fields.nth(1).and_then(|gid| gid.parse().ok()))
+            .flatten()
+    })
+}
+
+/// Replaces `path` with `bytes` atomically: a temporary file in the same directory, created with
+/// `mode` (so never more open than that), given `group` when asked, written, `fsync`ed, renamed
+/// over `path`, and the directory `fsync`ed so the rename itself survives a power cut. On error
+/// the temporary file is removed and `path` is untouched.
+pub fn write_atomic(
+    path: &Path,
+    bytes: &[u8],
+    mode: u32,
+    group: Option<u32>,
+) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file path"))?;
+    let mut tmp_name = std::ffi::OsString::from(".");
+    tmp_name.push(name);
+    tmp_name.push(format!(".tmp-{}", std::process::id()));
+    let tmp = dir.join(tmp_name);
+    let result = (|| {
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(mode)
+            .open(&tmp)?;
+        // The umask may have narrowed `mode`; set it exactly.
+        file.set_permissions(std::fs::Permissions::from_mode(mode))?;
+        if let Some(gid) = group {
+            std::os::unix::fs::fchown(&file, None, Some(gid))?;
+        }
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        drop(file);
+        std::fs::rename(&tmp, path)?;
+        std::fs::File::open(dir)?.sync_all()
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
 /// A fresh, empty directory under the system temp dir, unique per call in this process:
 /// `<tmp>/guichet-<tag>-<pid>-<n>`.
 #[cfg(any(test, feature = "test-support"))]
@@ -90,6 +151,29 @@ mod tests {
             read_bounded(&dir.join("missing"), 4),
             Err(BoundedReadError::Io(_))
         ));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn an_atomic_write_replaces_the_file_with_the_mode_asked_and_leaves_no_temporary() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = test_dir("atomic");
+        let file = dir.join("kiosk.toml");
+        std::fs::write(&file, b"old").unwrap();
+        write_atomic(&file, b"new", 0o640, None).unwrap();
+        assert_eq!(std::fs::read(&file).unwrap(), b"new");
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o640);
+        let names: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
+        assert_eq!(names.len(), 1, "no temporary file left behind");
+        // A directory in the way: the write fails and nothing is left behind either.
+        let blocked = dir.join("sub");
+        std::fs::create_dir(&blocked).unwrap();
+        std::fs::write(blocked.join("x"), b"").unwrap();
+        assert!(write_atomic(&blocked, b"x", 0o640, None).is_err());
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 2);
+        assert_eq!(group_id("no-such-group-here"), None);
+        assert_eq!(group_id("root"), Some(0));
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

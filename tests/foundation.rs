@@ -1,11 +1,21 @@
 //! Foundation: configuration, catalogue parsing (sloppy and refused), the CLI round trip through
-//! the real binary, the durable queue under SIGKILL, and the layers of the house
-//! (`architecture/layering.rs`).
+//! the real binary, the durable queue under SIGKILL, the layers of the house
+//! (`architecture/layering.rs`), and the technician's commands `provision`, `doctor` and `status`
+//! (`technician/`).
 
 mod common;
+#[path = "technician/doctor.rs"]
+mod doctor;
 #[path = "architecture/layering.rs"]
 mod layering;
 mod open311_server;
+mod printer_support;
+#[path = "technician/provision.rs"]
+mod provision;
+#[path = "technician/shutdown.rs"]
+mod shutdown;
+#[path = "technician/status.rs"]
+mod status;
 
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Read};
@@ -994,7 +1004,17 @@ fn doctor_reports_every_check() {
     assert_eq!(
         names,
         [
-            "config", "database", "disk", "printer", "central", "clock", "catalog"
+            "config",
+            "database",
+            "data_key",
+            "disk",
+            "printer",
+            "central",
+            "last_sync",
+            "clock",
+            "catalog",
+            "fonts",
+            "service"
         ]
     );
     let database = &json["checks"][1];

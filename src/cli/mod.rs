@@ -7,7 +7,10 @@ mod catalog;
 mod doctor;
 mod printer;
 mod privacy;
+mod probe;
+mod provision;
 mod queue;
+mod status;
 mod submit;
 mod sync;
 mod ui;
@@ -79,9 +82,17 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// What a technician on site wants first: device, online, queue, printer, disk, restarts.
+    Status {
+        /// One JSON document on stdout.
+        #[arg(long)]
+        json: bool,
+    },
     /// Measure performance (results go in BENCHMARKS.md).
     #[command(subcommand)]
     Bench(bench::BenchCommand),
+    /// Write this kiosk's configuration (flags, or questions on a terminal), checked first.
+    Provision(Box<provision::ProvisionArgs>),
     /// Personal data at rest: key rotation, retention, opening sealed exports.
     #[command(subcommand)]
     Privacy(privacy::PrivacyCommand),
@@ -135,7 +146,19 @@ fn init_logging() {
 }
 
 fn dispatch(cli: Cli) -> Result<(), CliError> {
-    let (config, source) = Config::locate(cli.config.as_deref())?;
+    // Provisioning writes the configuration, so it must not need one that loads.
+    if let Some(Command::Provision(args)) = cli.command {
+        return provision::run(*args, cli.data_dir.as_deref());
+    }
+    let (config, source) = match Config::locate(cli.config.as_deref()) {
+        Ok(found) => found,
+        Err(e) => {
+            if let Some(Command::Doctor { json }) = cli.command {
+                return doctor::run_without_config(&e.to_string(), json);
+            }
+            return Err(e.into());
+        }
+    };
     let data_dir = config.data_dir(cli.data_dir.as_deref(), &source);
     let store = StoreLocation {
         key_file: config.key_file(&data_dir),
@@ -152,11 +175,13 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         Some(Command::Queue(cmd)) => queue::run(&ctx, cmd),
         Some(Command::Catalog(cmd)) => catalog::run(&ctx, cmd),
         Some(Command::Doctor { json }) => doctor::run(&ctx, json),
+        Some(Command::Status { json }) => status::run(&ctx, json),
         Some(Command::Sync(args)) => sync::run(&ctx, args),
         Some(Command::Printer(cmd)) => printer::run_printer(&ctx, cmd),
         Some(Command::Receipt(cmd)) => printer::run_receipt(&ctx, cmd),
         Some(Command::Bench(cmd)) => bench::run(&ctx, cmd),
         Some(Command::Privacy(cmd)) => privacy::run(&ctx, cmd),
+        Some(Command::Provision(_)) => unreachable!("handled before the configuration loads"),
         Some(Command::Kiosk(args)) => ui::kiosk(&ctx, args),
         Some(Command::Screenshot(args)) => ui::screenshot(&ctx, args),
         None => ui::kiosk(&ctx, ui::KioskArgs::default()),

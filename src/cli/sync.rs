@@ -120,12 +120,35 @@ pub(super) fn run(ctx: &Context, args: SyncArgs) -> Result<(), CliError> {
     }
     let interval = SyncTuning::for_config(&ctx.config).round_interval;
     rt.block_on(async {
+        let mut stop = StopSignals::new()?;
         let mut first = true;
         loop {
-            let report = engine.round(first).await?;
+            // SIGTERM or Ctrl-C during a round lets it finish (a POST in flight gets its answer,
+            // its outcome is committed) within the grace time, then the command stops.
+            let (result, stopping) = {
+                let round = engine.round(first);
+                tokio::pin!(round);
+                tokio::select! {
+                    result = &mut round => (result, false),
+                    _ = stop.recv() => match tokio::time::timeout(STOP_GRACE, &mut round).await {
+                        Ok(result) => (result, true),
+                        Err(_) => return fail(format!(
+                            "stopped before the sync round finished ({} s): an unanswered submission is reconciled at the next round, never sent twice",
+                            STOP_GRACE.as_secs()
+                        )),
+                    },
+                }
+            };
+            let report = result?;
             if let Some(holder) = &report.busy {
+                if stopping {
+                    return Ok(());
+                }
                 eprintln!("guichet: {holder} is delivering; waiting");
-                tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                tokio::select! {
+                    _ = tokio::time::sleep(std::time::Duration::from_secs(1)) => {}
+                    _ = stop.recv() => return Ok(()),
+                }
                 continue;
             }
             engine
@@ -136,14 +159,44 @@ pub(super) fn run(ctx: &Context, args: SyncArgs) -> Result<(), CliError> {
             if let Err(CliError(e)) = check_reached(&report) {
                 eprintln!("guichet: {e}");
             }
+            if stopping {
+                return Ok(());
+            }
             if !report.more_due {
                 tokio::select! {
                     _ = tokio::time::sleep(interval) => {}
-                    _ = tokio::signal::ctrl_c() => return Ok(()),
+                    _ = stop.recv() => return Ok(()),
                 }
             }
         }
     })
+}
+
+/// How long a stop request waits for the current round: under the kiosk unit's stop timeout
+/// (10 s), after which systemd would SIGKILL.
+const STOP_GRACE: std::time::Duration = std::time::Duration::from_secs(8);
+
+/// SIGTERM (systemd, `kill`) and SIGINT (Ctrl-C).
+struct StopSignals {
+    term: tokio::signal::unix::Signal,
+    int: tokio::signal::unix::Signal,
+}
+
+impl StopSignals {
+    fn new() -> Result<StopSignals, CliError> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(StopSignals {
+            term: signal(SignalKind::terminate())?,
+            int: signal(SignalKind::interrupt())?,
+        })
+    }
+
+    async fn recv(&mut self) {
+        tokio::select! {
+            _ = self.term.recv() => {}
+            _ = self.int.recv() => {}
+        }
+    }
 }
 
 /// `guichet catalog refresh [--strict] [--json]`.

@@ -9,6 +9,7 @@
 mod audit;
 mod catalog_cache;
 mod delivery;
+mod inspect;
 mod print_jobs;
 mod retention;
 mod review;
@@ -32,6 +33,7 @@ pub use delivery::{
     ClaimMark, DeliveryUpdate, Outgoing, Payload, StatusTarget, UnknownOutcome, boot_clock,
     delivery_timestamp, elapsed_since_mark,
 };
+pub use inspect::{Starts, current_boot_id, integrity_check_file, issued_device_codes, start_keys};
 pub use print_jobs::{JobState, PrintJob, ReceiptRow};
 pub use retention::Erasure;
 pub use review::Resolution;

@@ -51,8 +51,22 @@ pub fn run(
     }
     // systemd: MAINPID= now, READY=1 and pings once frames render, STATUS= from the workers.
     let systemd = KioskNotify::from_env(config);
+    // Before any worker thread starts, so that they all leave SIGTERM to this one.
+    let stopping = systemd.notifier.clone();
+    super::shutdown::on_stop_signal(move || {
+        if let Some(notifier) = &stopping {
+            let _ = notifier.send("STOPPING=1");
+        }
+        let _ = slint::invoke_from_event_loop(|| {
+            let _ = slint::quit_event_loop();
+        });
+    });
     let setup = |e: crate::queue::StoreError| KioskError::Setup(e.to_string());
     let mut store = Store::open_at(location).map_err(setup)?;
+    // Counted for `guichet status`: several starts in one boot mean the kiosk keeps restarting.
+    if let Err(e) = store.record_start(&crate::queue::current_boot_id()) {
+        tracing::warn!("kiosk start not recorded: {e}");
+    }
     if demo {
         store.ensure_demo_catalog().map_err(setup)?;
     }

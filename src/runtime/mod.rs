@@ -11,8 +11,10 @@
 //! - [`watchdog`]: systemd's side (`MAINPID=`, `READY=1`, `WATCHDOG=1`, `STATUS=`), plain Rust.
 //! - [`surface`]: the kiosk window on its compositor: fullscreen that sticks, and the watchdog
 //!   fed by rendered frames.
+//! - [`shutdown`]: SIGTERM ends the event loop, so the workers finish their work before exit.
 
 pub mod kiosk;
+pub mod shutdown;
 pub mod store_worker;
 pub mod surface;
 pub mod watchdog;

@@ -23,9 +23,24 @@ enum Job {
     ReloadCatalogs(Vec<String>),
 }
 
-/// Handle to the database thread.
+/// Handle to the database thread. Dropping it lets the thread finish the jobs already sent (a
+/// resident's save in particular) and waits for it: a kiosk stopped by systemd never leaves a
+/// save half done behind a "saved" screen.
 pub struct StoreWorker {
     jobs: Sender<Job>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for StoreWorker {
+    fn drop(&mut self) {
+        // Closing the channel ends the thread's loop once the queued jobs are done.
+        drop(std::mem::replace(&mut self.jobs, channel().0));
+        if let Some(thread) = self.thread.take()
+            && thread.thread().id() != std::thread::current().id()
+        {
+            let _ = thread.join();
+        }
+    }
 }
 
 /// Called after a submission is durably saved, with its reference (e.g. to wake the printer).
@@ -65,7 +80,7 @@ impl StoreWorker {
         on_saved: OnSaved,
     ) -> StoreWorker {
         let (jobs, inbox) = channel::<Job>();
-        std::thread::Builder::new()
+        let thread = std::thread::Builder::new()
             .name("guichet-store".into())
             .spawn(move || {
                 let mut store = Store::open_at(&location);
@@ -85,9 +100,9 @@ impl StoreWorker {
                     run_job(store, job, &device_code, &events, &on_saved);
                 }
             })
-            .map(|_| ())
-            .unwrap_or_else(|e| tracing::error!("cannot start the database thread: {e}"));
-        StoreWorker { jobs }
+            .map_err(|e| tracing::error!("cannot start the database thread: {e}"))
+            .ok();
+        StoreWorker { jobs, thread }
     }
 
     /// Reads the catalogues of `languages` again (sync stored a new one); they arrive as
