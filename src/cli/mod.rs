@@ -5,6 +5,7 @@
 pub mod bench;
 mod catalog;
 mod doctor;
+mod metrics;
 mod printer;
 mod privacy;
 mod queue;
@@ -82,6 +83,8 @@ pub enum Command {
     /// Measure performance (results go in BENCHMARKS.md).
     #[command(subcommand)]
     Bench(bench::BenchCommand),
+    /// Fleet metrics in the Prometheus text format (stdout, and fleet.textfile or --out FILE).
+    Metrics(metrics::MetricsArgs),
     /// Personal data at rest: key rotation, retention, opening sealed exports.
     #[command(subcommand)]
     Privacy(privacy::PrivacyCommand),
@@ -157,6 +160,7 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         Some(Command::Receipt(cmd)) => printer::run_receipt(&ctx, cmd),
         Some(Command::Bench(cmd)) => bench::run(&ctx, cmd),
         Some(Command::Privacy(cmd)) => privacy::run(&ctx, cmd),
+        Some(Command::Metrics(args)) => metrics::run(&ctx, args),
         Some(Command::Kiosk(args)) => ui::kiosk(&ctx, args),
         Some(Command::Screenshot(args)) => ui::screenshot(&ctx, args),
         None => ui::kiosk(&ctx, ui::KioskArgs::default()),
