@@ -1108,3 +1108,47 @@ fn sigkill_during_enqueue_loses_nothing_and_never_repeats_a_reference() {
         "the child made progress between kills ({total_printed})"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Fleet metrics
+
+#[test]
+fn metrics_show_when_a_resident_last_asked_for_help() {
+    use guichet::ui::Backend;
+    let dir = TestDir::new("metrics-help");
+    let metrics = || {
+        let out = guichet(&dir, &["metrics", "--out", "-"]);
+        assert!(out.status.success(), "{}", out.stderr_text());
+        common::prom::parse(&out.stdout_text())
+    };
+    let help = |m: &common::prom::Metrics| m.value("guichet_help_requested_timestamp_seconds", &[]);
+    let before = metrics();
+    assert_eq!(help(&before), 0.0, "never asked");
+    assert_eq!(before.value("guichet_central_configured", &[]), 0.0);
+    let asked_at = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs_f64()
+        .floor();
+    // The touchscreen's "ask for help" goes through the kiosk's store worker.
+    let (tx, _rx) = std::sync::mpsc::channel();
+    let worker = guichet::runtime::StoreWorker::spawn(
+        guichet::queue::StoreLocation::in_dir(dir.path()),
+        "LIB7".into(),
+        tx,
+        Box::new(|_| {}),
+    );
+    worker.request_help();
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let now = help(&metrics());
+        if now >= asked_at {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "help request not shown: {now}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}

@@ -461,10 +461,16 @@ pub fn spawn_refresher(config: Arc<Config>, location: StoreLocation) -> Refreshe
                         Err(_) => {}
                     }
                 }
+                // Until the first frame is on screen, look again every second, so that the
+                // textfile shows the screen alive from the start.
+                let wait = if LAST_FRAME_UNIX.load(Ordering::Relaxed) == 0 {
+                    Duration::from_secs(1)
+                } else {
+                    REFRESH_INTERVAL
+                };
                 let (lock, cvar) = &*theirs;
                 let Ok(guard) = lock.lock() else { return };
-                let Ok((mut wake, _)) =
-                    cvar.wait_timeout_while(guard, REFRESH_INTERVAL, |w| !w.now && !w.stop)
+                let Ok((mut wake, _)) = cvar.wait_timeout_while(guard, wait, |w| !w.now && !w.stop)
                 else {
                     return;
                 };
