@@ -366,6 +366,9 @@ pub fn write_atomically(path: &Path, text: &str) -> Result<(), MetricsError> {
             .truncate(true)
             .mode(0o644)
             .open(&temp)?;
+        // Explicitly, not through `mode`: the kiosk's unit runs with `UMask=0077`.
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(0o644))?;
         file.write_all(text.as_bytes())?;
         file.sync_all()?;
         std::fs::rename(&temp, path)
@@ -533,6 +536,9 @@ mod tests {
         write_atomically(&path, "a 1\n").unwrap();
         write_atomically(&path, "a 2\n").unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "a 2\n");
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o644, "node_exporter runs as another user");
         let names: Vec<_> = std::fs::read_dir(&dir)
             .unwrap()
             .map(|e| e.unwrap().file_name())
