@@ -1152,3 +1152,67 @@ fn metrics_show_when_a_resident_last_asked_for_help() {
         std::thread::sleep(Duration::from_millis(100));
     }
 }
+
+/// `promtool` from Debian's `prometheus` package (installed by `.ci/run`): required in CI,
+/// skipped loudly elsewhere.
+fn promtool() -> Option<std::path::PathBuf> {
+    let found = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|p| p.join("promtool"))
+            .find(|p| p.is_file())
+    });
+    if found.is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "promtool is needed in CI: apt-get install prometheus (see .ci/run)"
+        );
+        eprintln!("SKIPPED: promtool is not installed (apt-get install prometheus)");
+    }
+    found
+}
+
+#[test]
+fn the_shipped_alerting_rules_pass_promtool_and_fire_when_their_cause_happens() {
+    let Some(promtool) = promtool() else { return };
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("kiosk-image/prometheus");
+    for args in [
+        ["check", "rules", "guichet-alerts.yml"],
+        // The unit tests beside the rules: each alert fires on its cause, not without it.
+        ["test", "rules", "guichet-alerts.test.yml"],
+    ] {
+        let out = std::process::Command::new(&promtool)
+            .args(args)
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "promtool {args:?}: {}{}",
+            out.stdout_text(),
+            out.stderr_text()
+        );
+    }
+}
+
+#[test]
+fn guichet_metrics_passes_promtools_own_lint() {
+    let Some(promtool) = promtool() else { return };
+    let dir = TestDir::new("metrics-lint");
+    let out = guichet(&dir, &["metrics", "--out", "-"]);
+    assert!(out.status.success(), "{}", out.stderr_text());
+    let mut child = std::process::Command::new(&promtool)
+        .args(["check", "metrics"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), &out.stdout).unwrap();
+    let lint = child.wait_with_output().unwrap();
+    assert!(
+        lint.status.success() && lint.stdout.is_empty() && lint.stderr.is_empty(),
+        "promtool check metrics: {}{}",
+        lint.stdout_text(),
+        lint.stderr_text()
+    );
+}

@@ -490,7 +490,7 @@ fn kiosk_runs_fullscreen_under_cage_feeds_the_watchdog_from_frames_and_stops_cle
         std::fs::read_to_string(&textfile).ok().and_then(|text| {
             let m = common::prom::parse(&text);
             let frame = m.get("guichet_last_frame_timestamp_seconds", &[])?;
-            let started = m.get("process_start_time_seconds", &[])?;
+            let started = m.get("guichet_kiosk_start_time_seconds", &[])?;
             (frame > 0.0 && started > 0.0 && frame >= started.floor()).then_some(frame)
         })
     };

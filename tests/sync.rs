@@ -1691,6 +1691,7 @@ fn metrics_follow_submissions_a_successful_sync_and_a_refusal() {
         "last success {success} set by this sync ({started})"
     );
     assert_eq!(synced.value("guichet_sync_last_round_success", &[]), 1.0);
+    assert!(synced.value("guichet_catalog_checked_timestamp_seconds", &[]) >= started.floor());
     assert_eq!(
         synced.value("guichet_sync_link", &[("link", "online")]),
         1.0

@@ -119,8 +119,11 @@ pub struct Snapshot {
     pub help_requested: i64,
     /// Free bytes on the data dir's filesystem (`None`: could not be read).
     pub disk_free: Option<u64>,
-    /// Unix seconds the cached catalogue was stored (0: none cached).
+    /// Unix seconds the cached catalogue was stored (0: none cached). It is stored only when it
+    /// changed, so this is the age of the council's last change, not of the last check.
     pub catalog_updated: i64,
+    /// Unix seconds sync last checked the catalogue against the server (0: never).
+    pub catalog_checked: i64,
     /// Only when written by the kiosk itself.
     pub kiosk: Option<KioskFacts>,
 }
@@ -172,6 +175,11 @@ impl Snapshot {
             help_requested: unix(help.as_deref()),
             disk_free: crate::fsutil::free_bytes(data_dir).ok(),
             catalog_updated: unix(catalog.as_ref().map(|(_, at)| at.as_str())),
+            catalog_checked: unix(
+                store
+                    .state_value(crate::sync::connectivity::keys::CATALOG_CHECKED_AT)?
+                    .as_deref(),
+            ),
             kiosk: None,
         })
     }
@@ -272,6 +280,11 @@ impl Snapshot {
             "Unix time the cached catalogue of services was stored (0: none cached).",
             self.catalog_updated,
         );
+        out.one(
+            "guichet_catalog_checked_timestamp_seconds",
+            "Unix time sync last checked the catalogue against the council's server (0: never).",
+            self.catalog_checked,
+        );
         if let Some(kiosk) = self.kiosk {
             out.one(
                 "guichet_last_frame_timestamp_seconds",
@@ -279,8 +292,8 @@ impl Snapshot {
                 kiosk.last_frame,
             );
             out.one(
-                "process_start_time_seconds",
-                "Unix time the kiosk process started (a change means a restart).",
+                "guichet_kiosk_start_time_seconds",
+                "Unix time the kiosk process started (a change means a restart; not process_start_time_seconds, which node_exporter has for itself).",
                 kiosk.started,
             );
         }
@@ -464,9 +477,11 @@ pub fn spawn_refresher(config: Arc<Config>, location: StoreLocation) -> Refreshe
                         Err(_) => {}
                     }
                 }
-                // Until the first frame is on screen, look again every second, so that the
-                // textfile shows the screen alive from the start.
-                let wait = if LAST_FRAME_UNIX.load(Ordering::Relaxed) == 0 {
+                // Until the first frame is on screen (in the first minute), look again every
+                // second, so that the textfile shows the screen alive from the start.
+                let wait = if LAST_FRAME_UNIX.load(Ordering::Relaxed) == 0
+                    && crate::clock::since_process_start() < REFRESH_INTERVAL
+                {
                     Duration::from_secs(1)
                 } else {
                     REFRESH_INTERVAL
