@@ -1732,3 +1732,112 @@ fn metrics_follow_submissions_a_successful_sync_and_a_refusal() {
         .collect();
     assert_eq!(names, ["guichet.prom"]);
 }
+
+/// A local endpoint for the fleet heartbeat: answers `204` to every POST and hands over the
+/// headers (lower-cased names) and the body.
+fn heartbeat_endpoint() -> (
+    String,
+    std::sync::mpsc::Receiver<(std::collections::HashMap<String, String>, Vec<u8>)>,
+) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/heartbeat", listener.local_addr().unwrap());
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut headers = std::collections::HashMap::new();
+            let mut line = String::new();
+            reader.read_line(&mut line).unwrap();
+            assert!(line.starts_with("POST /heartbeat "), "{line}");
+            loop {
+                line.clear();
+                reader.read_line(&mut line).unwrap();
+                let Some((name, value)) = line.trim_end().split_once(':') else {
+                    break;
+                };
+                headers.insert(name.to_ascii_lowercase(), value.trim().to_string());
+            }
+            let length: usize = headers["content-length"].parse().unwrap();
+            let mut body = vec![0; length];
+            reader.read_exact(&mut body).unwrap();
+            stream
+                .write_all(
+                    b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                )
+                .unwrap();
+            if tx.send((headers, body)).is_err() {
+                return;
+            }
+        }
+    });
+    (url, rx)
+}
+
+#[test]
+fn the_heartbeat_reaches_a_local_endpoint_signed_with_the_kiosks_key_and_nothing_personal() {
+    let server = Open311Server::start();
+    let (endpoint, received) = heartbeat_endpoint();
+    let dir = TestDir::new("heartbeat");
+    let (_, config_path) = kiosk_config(dir.path(), &server.url());
+    let textfile = dir.path().join("guichet.prom");
+    let mut text = std::fs::read_to_string(&config_path).unwrap();
+    text.push_str(&format!(
+        "[fleet]\ntextfile = {:?}\nheartbeat_url = {endpoint:?}\n",
+        textfile.display().to_string()
+    ));
+    std::fs::write(&config_path, &text).unwrap();
+    let config = Config::load_file(&config_path).unwrap();
+    let data = dir.path().join("data");
+    let mut store = Store::open(&data).unwrap();
+    let reference = store
+        .enqueue("LIB2", &pothole(7), None)
+        .unwrap()
+        .to_string();
+
+    // The kiosk's writer pushes a heartbeat with every refresh (after each sync round, every
+    // minute), from its own thread.
+    let refresher = guichet::runtime::metrics::spawn_refresher(
+        Arc::new(config),
+        guichet::queue::StoreLocation::in_dir(&data),
+    );
+    let (headers, body) = received
+        .recv_timeout(Duration::from_secs(30))
+        .expect("a heartbeat");
+    drop(refresher);
+
+    assert_eq!(headers["x-guichet-device"], "LIB2");
+    assert_eq!(headers["content-type"], "application/json");
+    // Verified independently with the kiosk's key file, as the council would.
+    let key_hex = std::fs::read_to_string(data.join("guichet.heartbeat.key")).unwrap();
+    let key: Vec<u8> = (0..64)
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&key_hex.trim()[i..i + 2], 16).unwrap())
+        .collect();
+    let signature_hex = headers["x-guichet-signature"]
+        .strip_prefix("sha256=")
+        .unwrap();
+    let signature: Vec<u8> = (0..signature_hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&signature_hex[i..i + 2], 16).unwrap())
+        .collect();
+    let verifier = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &key);
+    assert!(ring::hmac::verify(&verifier, &body, &signature).is_ok());
+    let mut forged = body.clone();
+    forged[0] ^= 1;
+    assert!(
+        ring::hmac::verify(&verifier, &forged, &signature).is_err(),
+        "a changed document fails"
+    );
+    let impostor = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &[0u8; 32]);
+    assert!(ring::hmac::verify(&impostor, &body, &signature).is_err());
+
+    let document: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(document["device"], "LIB2");
+    assert_eq!(document["status"]["pending"], 1);
+    let text = String::from_utf8(body).unwrap();
+    for secret in ["rue Haute", "Trou", "danger", "POTHOLE", reference.as_str()] {
+        assert!(!text.contains(secret), "{secret} in the heartbeat: {text}");
+    }
+}

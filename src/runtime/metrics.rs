@@ -64,7 +64,7 @@ pub fn frame_rendered() {
 }
 
 /// What only the running kiosk knows.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct KioskFacts {
     /// Unix seconds of the last rendered frame (0: none yet).
     pub last_frame: i64,
@@ -85,7 +85,7 @@ impl KioskFacts {
 }
 
 /// Everything exported, read at one moment. Counts and timestamps only.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Snapshot {
     /// Unix seconds when it was read.
     pub at: i64,
@@ -330,6 +330,18 @@ impl Exposition {
     }
 }
 
+/// The heartbeat document (`sync::heartbeat` signs and sends it): the same facts as the
+/// metrics, with the device code, the version and when it was made. Nothing personal.
+pub fn heartbeat_document(config: &Config, snapshot: &Snapshot) -> Vec<u8> {
+    serde_json::to_vec(&serde_json::json!({
+        "device": config.device.code,
+        "version": env!("CARGO_PKG_VERSION"),
+        "sent_at": OffsetDateTime::now_utc().unix_timestamp(),
+        "status": snapshot,
+    }))
+    .unwrap_or_default()
+}
+
 /// Why the metrics could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum MetricsError {
@@ -455,6 +467,26 @@ pub fn spawn_refresher(config: Arc<Config>, location: StoreLocation) -> Refreshe
         .spawn(move || {
             let mut store = None;
             let mut failing = false;
+            // The heartbeat (when `fleet.heartbeat_url` is set), pushed from this thread: never
+            // in the way of a save or a delivery.
+            let heartbeat =
+                crate::sync::heartbeat::HeartbeatSender::new(&config, &location.data_dir)
+                    .map_err(|e| tracing::warn!("{e}"))
+                    .ok()
+                    .flatten()
+                    .and_then(|sender| {
+                        tokio::runtime::Builder::new_current_thread()
+                            .enable_all()
+                            .build()
+                            .map_err(|e| tracing::warn!("heartbeat: {e}"))
+                            .ok()
+                            .map(|rt| (sender, rt))
+                    });
+            let mut heartbeat_failing = false;
+            // Pushed after each sync round (a wake) and at the regular refresh, not with the
+            // quick refreshes that wait for the first frame.
+            let mut push_due = true;
+            let mut last_push: Option<std::time::Instant> = None;
             loop {
                 if store.is_none() {
                     store = Store::open_at(&location)
@@ -462,12 +494,18 @@ pub fn spawn_refresher(config: Arc<Config>, location: StoreLocation) -> Refreshe
                         .ok();
                 }
                 if let Some(store) = &store {
-                    let written = gather(&config, store).map_err(MetricsError::from).and_then(
-                        |mut snapshot| {
-                            snapshot.kiosk = Some(KioskFacts::current());
+                    let snapshot = gather(&config, store).map(|mut snapshot| {
+                        snapshot.kiosk = Some(KioskFacts::current());
+                        snapshot
+                    });
+                    // The textfile first: a slow heartbeat must not delay it.
+                    let written = match &snapshot {
+                        Ok(snapshot) => {
                             write_atomically(&config.fleet.textfile, &snapshot.render())
-                        },
-                    );
+                                .map_err(|e| e.to_string())
+                        }
+                        Err(e) => Err(format!("metrics: {e}")),
+                    };
                     match written {
                         Ok(()) => failing = false,
                         Err(e) if !failing => {
@@ -475,6 +513,20 @@ pub fn spawn_refresher(config: Arc<Config>, location: StoreLocation) -> Refreshe
                             tracing::warn!("{e}");
                         }
                         Err(_) => {}
+                    }
+                    let due =
+                        push_due || last_push.is_none_or(|at| at.elapsed() >= REFRESH_INTERVAL);
+                    if let (true, Ok(snapshot), Some((sender, rt))) = (due, &snapshot, &heartbeat) {
+                        last_push = Some(std::time::Instant::now());
+                        let body = heartbeat_document(&config, snapshot);
+                        match rt.block_on(sender.push(body)) {
+                            Ok(()) => heartbeat_failing = false,
+                            Err(e) if !heartbeat_failing => {
+                                heartbeat_failing = true;
+                                tracing::warn!("{e}");
+                            }
+                            Err(_) => {}
+                        }
                     }
                 }
                 // Until the first frame is on screen (in the first minute), look again every
@@ -495,6 +547,7 @@ pub fn spawn_refresher(config: Arc<Config>, location: StoreLocation) -> Refreshe
                 if wake.stop {
                     return;
                 }
+                push_due = wake.now;
                 wake.now = false;
             }
         });
