@@ -1735,10 +1735,9 @@ fn metrics_follow_submissions_a_successful_sync_and_a_refusal() {
 
 /// A local endpoint for the fleet heartbeat: answers `204` to every POST and hands over the
 /// headers (lower-cased names) and the body.
-fn heartbeat_endpoint() -> (
-    String,
-    std::sync::mpsc::Receiver<(std::collections::HashMap<String, String>, Vec<u8>)>,
-) {
+type Heartbeat = (std::collections::HashMap<String, String>, Vec<u8>);
+
+fn heartbeat_endpoint() -> (String, std::sync::mpsc::Receiver<Heartbeat>) {
     use std::io::{BufRead, BufReader, Read, Write};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}/heartbeat", listener.local_addr().unwrap());
