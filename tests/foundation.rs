@@ -1216,3 +1216,24 @@ fn guichet_metrics_passes_promtools_own_lint() {
         lint.stderr_text()
     );
 }
+
+#[test]
+fn metrics_count_the_services_a_catalogue_left_out_without_naming_them() {
+    let dir = TestDir::new("metrics-catalog");
+    let bloomington = catalogs_dir().join("bloomington/services.json");
+    let out = guichet(&dir, &["catalog", "import", bloomington.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", out.stderr_text());
+    let out = guichet(&dir, &["metrics", "--out", "-"]);
+    assert!(out.status.success(), "{}", out.stderr_text());
+    let m = common::prom::parse(&out.stdout_text());
+    assert_eq!(
+        m.value("guichet_catalog_services", &[("state", "served")]),
+        35.0
+    );
+    assert_eq!(
+        m.value("guichet_catalog_services", &[("state", "left_out")]),
+        11.0
+    );
+    assert!(m.value("guichet_catalog_updated_timestamp_seconds", &[]) > 0.0);
+    assert!(!m.text.contains("4e090d24992b941e78000027") && !m.text.contains("Graffiti"));
+}

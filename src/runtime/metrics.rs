@@ -124,6 +124,8 @@ pub struct Snapshot {
     pub catalog_updated: i64,
     /// Unix seconds sync last checked the catalogue against the server (0: never).
     pub catalog_checked: i64,
+    /// Services the cached catalogue serves, and those it left out (`None`: none cached).
+    pub catalog_services: Option<(u64, u64)>,
     /// Only when written by the kiosk itself.
     pub kiosk: Option<KioskFacts>,
 }
@@ -156,6 +158,12 @@ impl Snapshot {
             .map(str::to_string);
         let help = store.state_value(super::HELP_REQUESTED_KEY)?;
         let catalog = store.catalog_info()?;
+        // An unreadable cached catalogue is `doctor`'s to report: the counts are just absent.
+        let catalog_services = store
+            .catalog_for(crate::queue::CATALOG_DEFAULT_LOCALE)
+            .ok()
+            .flatten()
+            .map(|c| (c.services.len() as u64, c.left_out.len() as u64));
         Ok(Snapshot {
             at: now,
             central_configured: config.has_central(),
@@ -175,6 +183,7 @@ impl Snapshot {
             help_requested: unix(help.as_deref()),
             disk_free: crate::fsutil::free_bytes(data_dir).ok(),
             catalog_updated: unix(catalog.as_ref().map(|(_, at)| at.as_str())),
+            catalog_services,
             catalog_checked: unix(
                 store
                     .state_value(crate::sync::connectivity::keys::CATALOG_CHECKED_AT)?
@@ -280,6 +289,16 @@ impl Snapshot {
             "Unix time the cached catalogue of services was stored (0: none cached).",
             self.catalog_updated,
         );
+        if let Some((served, left_out)) = self.catalog_services {
+            out.gauge(
+                "guichet_catalog_services",
+                "Services in the cached catalogue: served, or left out because they cannot be served (see `guichet catalog show`).",
+                &[
+                    ("state=\"served\"".to_string(), served as i64),
+                    ("state=\"left_out\"".to_string(), left_out as i64),
+                ],
+            );
+        }
         out.one(
             "guichet_catalog_checked_timestamp_seconds",
             "Unix time sync last checked the catalogue against the council's server (0: never).",
