@@ -27,6 +27,9 @@ usermod -a -G dialout,video,input,render guichet
 install -m 0755 "$binary" /usr/local/bin/guichet
 install -d -m 0750 -o root -g guichet /etc/guichet
 install -d -m 0700 -o guichet -g guichet /var/lib/guichet
+# The fleet metrics ([fleet] textfile): node_exporter's textfile collector reads this directory.
+mkdir -p /var/lib/prometheus
+install -d -m 0755 -o guichet -g guichet /var/lib/prometheus/node-exporter
 
 install -m 0644 "$here/guichet-kiosk.service" /etc/systemd/system/guichet-kiosk.service
 install -m 0644 "$here/nftables.conf" /etc/nftables.conf

@@ -52,6 +52,9 @@ pub struct Config {
     /// What is kept, and for how long (extension of INTERFACE.md).
     #[serde(default)]
     pub privacy: PrivacyConfig,
+    /// Fleet monitoring: the node_exporter textfile and the heartbeat (extension).
+    #[serde(default)]
+    pub fleet: FleetConfig,
 }
 
 /// `[device]`
@@ -300,6 +303,40 @@ impl Default for PrivacyConfig {
     }
 }
 
+/// `[fleet]` (extension of INTERFACE.md): how the council's monitoring sees this kiosk.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FleetConfig {
+    /// Where the metrics are written for node_exporter's textfile collector (absolute path
+    /// ending in `.prom`; written atomically through a temporary file in the same directory).
+    #[serde(default = "FleetConfig::default_textfile")]
+    pub textfile: PathBuf,
+    /// Where the signed heartbeat is pushed on each sync round (https; none when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub heartbeat_url: Option<String>,
+}
+
+/// The default `fleet.textfile`: node_exporter's textfile directory on Debian.
+pub const DEFAULT_FLEET_TEXTFILE: &str = "/var/lib/prometheus/node-exporter/guichet.prom";
+
+/// Longest `fleet.textfile` path and `fleet.heartbeat_url` accepted.
+pub const FLEET_VALUE_MAX: usize = 1024;
+
+impl FleetConfig {
+    fn default_textfile() -> PathBuf {
+        PathBuf::from(DEFAULT_FLEET_TEXTFILE)
+    }
+}
+
+impl Default for FleetConfig {
+    fn default() -> Self {
+        Self {
+            textfile: Self::default_textfile(),
+            heartbeat_url: None,
+        }
+    }
+}
+
 /// Where a configuration came from; decides the default data dir.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConfigSource {
@@ -507,6 +544,7 @@ impl Config {
             ));
         }
         self.check_central(&bad)?;
+        self.check_fleet(&bad)?;
         let port = &self.printer.port;
         if port.is_empty() || port.chars().any(char::is_control) {
             return Err(bad(
@@ -614,6 +652,48 @@ impl Config {
                     "the council's privacy notice: text of 1 to {PRIVACY_NOTICE_MAX} characters"
                 ),
             ));
+        }
+        Ok(())
+    }
+
+    fn check_fleet(
+        &self,
+        bad: &dyn Fn(&str, String, &str) -> ConfigError,
+    ) -> Result<(), ConfigError> {
+        let fleet = &self.fleet;
+        let text = fleet.textfile.to_string_lossy();
+        // node_exporter reads only `*.prom` files of its directory.
+        if !fleet.textfile.is_absolute()
+            || text.len() > FLEET_VALUE_MAX
+            || text.chars().any(char::is_control)
+            || fleet.textfile.extension().is_none_or(|e| e != "prom")
+        {
+            return Err(bad(
+                "fleet.textfile",
+                quoted(&text),
+                &format!(
+                    "an absolute path ending in .prom, of at most {FLEET_VALUE_MAX} bytes, such as \"{DEFAULT_FLEET_TEXTFILE}\""
+                ),
+            ));
+        }
+        if let Some(url_text) = &fleet.heartbeat_url {
+            let scheme_ok = url::Url::parse(url_text).is_ok_and(|u| {
+                u.has_host()
+                    && (u.scheme() == "https"
+                        || (u.scheme() == "http" && self.central.allow_insecure_http))
+            });
+            if !scheme_ok
+                || url_text.len() > FLEET_VALUE_MAX
+                || url_text.chars().any(char::is_control)
+            {
+                return Err(bad(
+                    "fleet.heartbeat_url",
+                    quoted(url_text),
+                    &format!(
+                        "an https:// URL of at most {FLEET_VALUE_MAX} bytes (plain http only with central.allow_insecure_http = true, for tests)"
+                    ),
+                ));
+            }
         }
         Ok(())
     }
@@ -988,6 +1068,35 @@ idle_timeout_s = 120
             let err = parse(&text).unwrap_err().to_string();
             assert!(err.contains("privacy.notice"), "{bad:?}: {err}");
         }
+    }
+
+    #[test]
+    fn fleet_textfile_and_heartbeat_url_are_checked() {
+        let c = parse("[device]\ncode = \"AB\"\n").unwrap();
+        assert_eq!(c.fleet.textfile, PathBuf::from(DEFAULT_FLEET_TEXTFILE));
+        assert_eq!(c.fleet.heartbeat_url, None);
+        let c = parse(
+            "[device]\ncode = \"AB\"\n[fleet]\ntextfile = \"/run/guichet/kiosk.prom\"\nheartbeat_url = \"https://fleet.example.org/hb\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.fleet.textfile, PathBuf::from("/run/guichet/kiosk.prom"));
+        for (fleet, key) in [
+            ("textfile = \"guichet.prom\"", "fleet.textfile"),
+            ("textfile = \"/var/lib/guichet.txt\"", "fleet.textfile"),
+            (
+                "heartbeat_url = \"http://fleet.example.org/\"",
+                "fleet.heartbeat_url",
+            ),
+            ("heartbeat_url = \"not a url\"", "fleet.heartbeat_url"),
+            ("colour = \"red\"", "colour"),
+        ] {
+            let text = format!("[device]\ncode = \"AB\"\n[fleet]\n{fleet}\n");
+            let err = parse(&text).unwrap_err().to_string();
+            assert!(err.contains(key), "{fleet}: {err}");
+        }
+        let long = format!("https://x.example/{}", "a".repeat(FLEET_VALUE_MAX));
+        let text = format!("[device]\ncode = \"AB\"\n[fleet]\nheartbeat_url = \"{long}\"\n");
+        assert!(parse(&text).is_err());
     }
 
     #[test]

@@ -1128,3 +1128,132 @@ fn sigkill_during_enqueue_loses_nothing_and_never_repeats_a_reference() {
         "the child made progress between kills ({total_printed})"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Fleet metrics
+
+#[test]
+fn metrics_show_when_a_resident_last_asked_for_help() {
+    use guichet::ui::Backend;
+    let dir = TestDir::new("metrics-help");
+    let metrics = || {
+        let out = guichet(&dir, &["metrics", "--out", "-"]);
+        assert!(out.status.success(), "{}", out.stderr_text());
+        common::prom::parse(&out.stdout_text())
+    };
+    let help = |m: &common::prom::Metrics| m.value("guichet_help_requested_timestamp_seconds", &[]);
+    let before = metrics();
+    assert_eq!(help(&before), 0.0, "never asked");
+    assert_eq!(before.value("guichet_central_configured", &[]), 0.0);
+    let asked_at = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs_f64()
+        .floor();
+    // The touchscreen's "ask for help" goes through the kiosk's store worker.
+    let (tx, _rx) = std::sync::mpsc::channel();
+    let worker = guichet::runtime::StoreWorker::spawn(
+        guichet::queue::StoreLocation::in_dir(dir.path()),
+        "LIB7".into(),
+        tx,
+        Box::new(|_| {}),
+    );
+    worker.request_help();
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let now = help(&metrics());
+        if now >= asked_at {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "help request not shown: {now}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// `promtool` from Debian's `prometheus` package (installed by `.ci/run`): required in CI,
+/// skipped loudly elsewhere.
+fn promtool() -> Option<std::path::PathBuf> {
+    let found = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|p| p.join("promtool"))
+            .find(|p| p.is_file())
+    });
+    if found.is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "promtool is needed in CI: apt-get install prometheus (see .ci/run)"
+        );
+        eprintln!("SKIPPED: promtool is not installed (apt-get install prometheus)");
+    }
+    found
+}
+
+#[test]
+fn the_shipped_alerting_rules_pass_promtool_and_fire_when_their_cause_happens() {
+    let Some(promtool) = promtool() else { return };
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("kiosk-image/prometheus");
+    for args in [
+        ["check", "rules", "guichet-alerts.yml"],
+        // The unit tests beside the rules: each alert fires on its cause, not without it.
+        ["test", "rules", "guichet-alerts.test.yml"],
+    ] {
+        let out = std::process::Command::new(&promtool)
+            .args(args)
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "promtool {args:?}: {}{}",
+            out.stdout_text(),
+            out.stderr_text()
+        );
+    }
+}
+
+#[test]
+fn guichet_metrics_passes_promtools_own_lint() {
+    let Some(promtool) = promtool() else { return };
+    let dir = TestDir::new("metrics-lint");
+    let out = guichet(&dir, &["metrics", "--out", "-"]);
+    assert!(out.status.success(), "{}", out.stderr_text());
+    let mut child = std::process::Command::new(&promtool)
+        .args(["check", "metrics"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), &out.stdout).unwrap();
+    let lint = child.wait_with_output().unwrap();
+    assert!(
+        lint.status.success() && lint.stdout.is_empty() && lint.stderr.is_empty(),
+        "promtool check metrics: {}{}",
+        lint.stdout_text(),
+        lint.stderr_text()
+    );
+}
+
+#[test]
+fn metrics_count_the_services_a_catalogue_left_out_without_naming_them() {
+    let dir = TestDir::new("metrics-catalog");
+    let bloomington = catalogs_dir().join("bloomington/services.json");
+    let out = guichet(&dir, &["catalog", "import", bloomington.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", out.stderr_text());
+    let out = guichet(&dir, &["metrics", "--out", "-"]);
+    assert!(out.status.success(), "{}", out.stderr_text());
+    let m = common::prom::parse(&out.stdout_text());
+    assert_eq!(
+        m.value("guichet_catalog_services", &[("state", "served")]),
+        35.0
+    );
+    assert_eq!(
+        m.value("guichet_catalog_services", &[("state", "left_out")]),
+        11.0
+    );
+    assert!(m.value("guichet_catalog_updated_timestamp_seconds", &[]) > 0.0);
+    assert!(!m.text.contains("4e090d24992b941e78000027") && !m.text.contains("Graffiti"));
+}

@@ -334,13 +334,19 @@ fn kiosk_runs_fullscreen_under_cage_feeds_the_watchdog_from_frames_and_stops_cle
     user_dir(&data, 0o700);
     let home = root.join("home");
     user_dir(&home, 0o700);
+    // node_exporter's textfile directory, where the kiosk writes its fleet metrics.
+    let textfile_dir = root.join("node-exporter");
+    user_dir(&textfile_dir, 0o755);
+    let textfile = textfile_dir.join("guichet.prom");
     let config = root.join("kiosk.toml");
     std::fs::write(
         &config,
         format!(
             "[device]\ncode = \"IMG\"\nsite = \"Test\"\ncouncil = \"Test Council\"\n\
-             data_dir = \"{}\"\n[central]\nkind = \"none\"\n[printer]\nport = \"none\"\n",
-            data.display()
+             data_dir = \"{}\"\n[central]\nkind = \"none\"\n[printer]\nport = \"none\"\n\
+             [fleet]\ntextfile = \"{}\"\n",
+            data.display(),
+            textfile.display()
         ),
     )
     .unwrap();
@@ -478,6 +484,23 @@ fn kiosk_runs_fullscreen_under_cage_feeds_the_watchdog_from_frames_and_stops_cle
         );
         last = at;
     }
+
+    // The fleet textfile shows the screen alive: a rendered frame and the process's start.
+    let frame_in_textfile = || {
+        std::fs::read_to_string(&textfile).ok().and_then(|text| {
+            let m = common::prom::parse(&text);
+            let frame = m.get("guichet_last_frame_timestamp_seconds", &[])?;
+            let started = m.get("guichet_kiosk_start_time_seconds", &[])?;
+            (frame > 0.0 && started > 0.0 && frame >= started.floor()).then_some(frame)
+        })
+    };
+    assert!(
+        wait_for(Duration::from_secs(20), || frame_in_textfile().is_some()),
+        "no rendered frame in the fleet textfile {}: {:?}\nlog:\n{}",
+        textfile.display(),
+        std::fs::read_to_string(&textfile),
+        journal()
+    );
 
     // What is on screen: a screenshot of the whole output, filled by the kiosk.
     let shot = home.join("screen.png");

@@ -774,3 +774,59 @@ fn a_printer_without_native_qr_gets_the_qr_as_an_image() {
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stderr_text().contains("tm-9000") && out.stderr_text().contains("zj-5870"));
 }
+
+#[test]
+fn metrics_show_paper_out_and_the_print_queue_until_the_receipt_prints() {
+    let dir = TestDir::new("metrics-paper");
+    let port = dir.path().join("ttyPRINTER");
+    let (config_path, config) = serial_config(dir.path(), &port);
+    let mut store = Store::open(dir.path()).unwrap();
+    store.ensure_demo_catalog().unwrap();
+    let mut printer = Printer::new(Arc::new(config), dir.path().to_path_buf()).unwrap();
+    let metrics = || {
+        let out = guichet_with_config(&dir, &config_path, &["metrics", "--out", "-"]);
+        assert!(out.status.success(), "{}", out.stderr_text());
+        common::prom::parse(&out.stdout_text())
+    };
+    let problem =
+        |m: &common::prom::Metrics, p| m.value("guichet_printer_problem", &[("problem", p)]);
+
+    let fake = FakePrinter::plug_in(&port, Mode::PaperOut);
+    let reference = store
+        .enqueue("LIB2", &form("en"), None)
+        .unwrap()
+        .as_str()
+        .to_string();
+    let waiting = metrics();
+    assert_eq!(waiting.value("guichet_printer_configured", &[]), 1.0);
+    assert_eq!(waiting.value("guichet_print_queue_jobs", &[]), 1.0);
+    assert_eq!(problem(&waiting, "paper_out"), 0.0, "not tried yet");
+
+    assert_eq!(
+        collect(&mut printer, &store),
+        [failed(&reference, FailureReason::PaperOut)]
+    );
+    let out_of_paper = metrics();
+    assert_eq!(
+        problem(&out_of_paper, "paper_out"),
+        1.0,
+        "paper out on the printer"
+    );
+    assert_eq!(problem(&out_of_paper, "cover_open"), 0.0);
+    assert_eq!(out_of_paper.value("guichet_print_queue_jobs", &[]), 1.0);
+    for secret in PERSONAL {
+        assert!(!out_of_paper.text.contains(secret));
+    }
+    assert!(!out_of_paper.text.contains(&reference));
+
+    fake.set_mode(Mode::Ready);
+    assert_eq!(collect(&mut printer, &store), [printed(&reference)]);
+    let printed_now = metrics();
+    assert_eq!(
+        problem(&printed_now, "paper_out"),
+        0.0,
+        "paper loaded, receipt printed"
+    );
+    assert_eq!(printed_now.value("guichet_print_queue_jobs", &[]), 0.0);
+    drop(fake);
+}

@@ -1588,3 +1588,255 @@ fn defect_5_a_retired_service_can_be_refiled_and_refusals_retried_in_bulk() {
     let listed = run(&["queue", "list", "--state", "review", "--json"]);
     assert_eq!(listed.stdout_text().trim(), "[]");
 }
+
+#[test]
+fn metrics_follow_submissions_a_successful_sync_and_a_refusal() {
+    let server = Open311Server::start();
+    let dir = TestDir::new("metrics-sync");
+    let (_, config_path) = kiosk_config(dir.path(), &server.url());
+    let config = config_path.to_str().unwrap();
+    let run = |args: &[&str]| {
+        let mut all = vec!["--config", config];
+        all.extend_from_slice(args);
+        let out = guichet(&dir, &all);
+        assert!(out.status.success(), "{args:?}: {}", out.stderr_text());
+        out
+    };
+    let metrics = || common::prom::parse(&run(&["metrics", "--out", "-"]).stdout_text());
+    let submissions =
+        |m: &common::prom::Metrics, state| m.value("guichet_submissions", &[("state", state)]);
+
+    let before = metrics();
+    assert_eq!(
+        before.value(
+            "guichet_build_info",
+            &[("version", env!("CARGO_PKG_VERSION"))]
+        ),
+        1.0
+    );
+    assert_eq!(before.value("guichet_central_configured", &[]), 1.0);
+    assert_eq!(
+        before.value("guichet_sync_last_success_timestamp_seconds", &[]),
+        0.0
+    );
+    assert_eq!(
+        before.value("guichet_catalog_updated_timestamp_seconds", &[]),
+        0.0
+    );
+    assert!(before.value("guichet_disk_free_bytes", &[]) > 0.0);
+    assert_eq!(
+        before.get("guichet_last_frame_timestamp_seconds", &[]),
+        None,
+        "only the running kiosk knows its frames"
+    );
+
+    run(&["catalog", "refresh"]);
+    let submit = |n: u32| {
+        let out = run(&[
+            "submit",
+            "--service",
+            "POTHOLE",
+            "--answer",
+            "SIZE=small",
+            "--address",
+            &format!("{n} Main Street"),
+            "--email",
+            "resident@example.org",
+            "--json",
+        ]);
+        let v: Value = serde_json::from_str(&out.stdout_text()).unwrap();
+        v["reference"].as_str().unwrap().to_string()
+    };
+    let references = [submit(1), submit(2)];
+    let queued = metrics();
+    assert_eq!(
+        submissions(&queued, "pending"),
+        2.0,
+        "a submission moves pending up"
+    );
+    assert!(queued.value("guichet_catalog_updated_timestamp_seconds", &[]) > 0.0);
+    assert_eq!(
+        queued.value("guichet_print_queue_jobs", &[]),
+        2.0,
+        "each has a receipt job"
+    );
+    assert!(queued.value("guichet_oldest_pending_age_seconds", &[]) >= 0.0);
+
+    server.inject(
+        Route::PostRequest,
+        Fault::Refuse("This service is retired"),
+        1,
+    );
+    let started = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs_f64();
+    run(&["sync", "--once"]);
+    let synced = metrics();
+    assert_eq!(
+        submissions(&synced, "pending"),
+        0.0,
+        "a sync moves pending down"
+    );
+    assert_eq!(
+        submissions(&synced, "rejected"),
+        1.0,
+        "a refusal moves rejected up"
+    );
+    assert_eq!(submissions(&synced, "review"), 0.0);
+    assert_eq!(synced.value("guichet_oldest_pending_age_seconds", &[]), 0.0);
+    let success = synced.value("guichet_sync_last_success_timestamp_seconds", &[]);
+    assert!(
+        success >= started.floor(),
+        "last success {success} set by this sync ({started})"
+    );
+    assert_eq!(synced.value("guichet_sync_last_round_success", &[]), 1.0);
+    assert!(synced.value("guichet_catalog_checked_timestamp_seconds", &[]) >= started.floor());
+    assert_eq!(
+        synced.value("guichet_sync_link", &[("link", "online")]),
+        1.0
+    );
+    assert_eq!(
+        synced.value("guichet_sync_link", &[("link", "offline")]),
+        0.0
+    );
+
+    // Nothing personal, no reference, not the server's words.
+    for secret in ["Main Street", "resident@example.org", "retired", "POTHOLE"] {
+        assert!(!synced.text.contains(secret), "{secret} in metrics");
+    }
+    for reference in &references {
+        assert!(!synced.text.contains(reference.as_str()));
+    }
+
+    // Without --out, the same text goes to fleet.textfile, atomically (no temporary left).
+    let textfile = dir.path().join("textfile/guichet.prom");
+    std::fs::create_dir_all(textfile.parent().unwrap()).unwrap();
+    let mut text = std::fs::read_to_string(&config_path).unwrap();
+    text.push_str(&format!(
+        "[fleet]\ntextfile = {:?}\n",
+        textfile.display().to_string()
+    ));
+    std::fs::write(&config_path, text).unwrap();
+    let printed = run(&["metrics"]).stdout_text();
+    let written = std::fs::read_to_string(&textfile).unwrap();
+    let (p, w) = (common::prom::parse(&printed), common::prom::parse(&written));
+    assert_eq!(submissions(&w, "rejected"), 1.0);
+    assert_eq!(
+        p.value("guichet_sync_last_success_timestamp_seconds", &[]),
+        w.value("guichet_sync_last_success_timestamp_seconds", &[])
+    );
+    let names: Vec<_> = std::fs::read_dir(textfile.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["guichet.prom"]);
+}
+
+/// A local endpoint for the fleet heartbeat: answers `204` to every POST and hands over the
+/// headers (lower-cased names) and the body.
+type Heartbeat = (std::collections::HashMap<String, String>, Vec<u8>);
+
+fn heartbeat_endpoint() -> (String, std::sync::mpsc::Receiver<Heartbeat>) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/heartbeat", listener.local_addr().unwrap());
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut headers = std::collections::HashMap::new();
+            let mut line = String::new();
+            reader.read_line(&mut line).unwrap();
+            assert!(line.starts_with("POST /heartbeat "), "{line}");
+            loop {
+                line.clear();
+                reader.read_line(&mut line).unwrap();
+                let Some((name, value)) = line.trim_end().split_once(':') else {
+                    break;
+                };
+                headers.insert(name.to_ascii_lowercase(), value.trim().to_string());
+            }
+            let length: usize = headers["content-length"].parse().unwrap();
+            let mut body = vec![0; length];
+            reader.read_exact(&mut body).unwrap();
+            stream
+                .write_all(
+                    b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                )
+                .unwrap();
+            if tx.send((headers, body)).is_err() {
+                return;
+            }
+        }
+    });
+    (url, rx)
+}
+
+#[test]
+fn the_heartbeat_reaches_a_local_endpoint_signed_with_the_kiosks_key_and_nothing_personal() {
+    let server = Open311Server::start();
+    let (endpoint, received) = heartbeat_endpoint();
+    let dir = TestDir::new("heartbeat");
+    let (_, config_path) = kiosk_config(dir.path(), &server.url());
+    let textfile = dir.path().join("guichet.prom");
+    let mut text = std::fs::read_to_string(&config_path).unwrap();
+    text.push_str(&format!(
+        "[fleet]\ntextfile = {:?}\nheartbeat_url = {endpoint:?}\n",
+        textfile.display().to_string()
+    ));
+    std::fs::write(&config_path, &text).unwrap();
+    let config = Config::load_file(&config_path).unwrap();
+    let data = dir.path().join("data");
+    let mut store = Store::open(&data).unwrap();
+    let reference = store
+        .enqueue("LIB2", &pothole(7), None)
+        .unwrap()
+        .to_string();
+
+    // The kiosk's writer pushes a heartbeat with every refresh (after each sync round, every
+    // minute), from its own thread.
+    let refresher = guichet::runtime::metrics::spawn_refresher(
+        Arc::new(config),
+        guichet::queue::StoreLocation::in_dir(&data),
+    );
+    let (headers, body) = received
+        .recv_timeout(Duration::from_secs(30))
+        .expect("a heartbeat");
+    drop(refresher);
+
+    assert_eq!(headers["x-guichet-device"], "LIB2");
+    assert_eq!(headers["content-type"], "application/json");
+    // Verified independently with the kiosk's key file, as the council would.
+    let key_hex = std::fs::read_to_string(data.join("guichet.heartbeat.key")).unwrap();
+    let key: Vec<u8> = (0..64)
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&key_hex.trim()[i..i + 2], 16).unwrap())
+        .collect();
+    let signature_hex = headers["x-guichet-signature"]
+        .strip_prefix("sha256=")
+        .unwrap();
+    let signature: Vec<u8> = (0..signature_hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&signature_hex[i..i + 2], 16).unwrap())
+        .collect();
+    let verifier = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &key);
+    assert!(ring::hmac::verify(&verifier, &body, &signature).is_ok());
+    let mut forged = body.clone();
+    forged[0] ^= 1;
+    assert!(
+        ring::hmac::verify(&verifier, &forged, &signature).is_err(),
+        "a changed document fails"
+    );
+    let impostor = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &[0u8; 32]);
+    assert!(ring::hmac::verify(&impostor, &body, &signature).is_err());
+
+    let document: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(document["device"], "LIB2");
+    assert_eq!(document["status"]["pending"], 1);
+    let text = String::from_utf8(body).unwrap();
+    for secret in ["rue Haute", "Trou", "danger", "POTHOLE", reference.as_str()] {
+        assert!(!text.contains(secret), "{secret} in the heartbeat: {text}");
+    }
+}

@@ -5,6 +5,7 @@
 pub mod bench;
 mod catalog;
 mod doctor;
+mod metrics;
 mod printer;
 mod privacy;
 mod probe;
@@ -93,6 +94,8 @@ pub enum Command {
     Bench(bench::BenchCommand),
     /// Write this kiosk's configuration (flags, or questions on a terminal), checked first.
     Provision(Box<provision::ProvisionArgs>),
+    /// Fleet metrics in the Prometheus text format (stdout, and fleet.textfile or --out FILE).
+    Metrics(metrics::MetricsArgs),
     /// Personal data at rest: key rotation, retention, opening sealed exports.
     #[command(subcommand)]
     Privacy(privacy::PrivacyCommand),
@@ -182,6 +185,7 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         Some(Command::Bench(cmd)) => bench::run(&ctx, cmd),
         Some(Command::Privacy(cmd)) => privacy::run(&ctx, cmd),
         Some(Command::Provision(_)) => unreachable!("handled before the configuration loads"),
+        Some(Command::Metrics(args)) => metrics::run(&ctx, args),
         Some(Command::Kiosk(args)) => ui::kiosk(&ctx, args),
         Some(Command::Screenshot(args)) => ui::screenshot(&ctx, args),
         None => ui::kiosk(&ctx, ui::KioskArgs::default()),

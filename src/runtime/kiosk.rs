@@ -103,12 +103,15 @@ pub fn run(
             }
         }),
     ));
+    // Fleet metrics: the node_exporter textfile, every minute and after each sync round.
+    let metrics = super::metrics::spawn_refresher(Arc::new(config.clone()), location.clone());
     let sync = Arc::new(spawn_sync(
         config,
         location,
         tx,
         Arc::downgrade(&worker),
         systemd.status.clone(),
+        metrics.handle(),
     ));
     let _ = sync_link.set(Arc::downgrade(&sync));
     let facts = KioskFacts::from_config(config);
@@ -153,12 +156,14 @@ fn spawn_sync(
     events: Sender<UiEvent>,
     store: Weak<StoreWorker>,
     status: StatusBoard,
+    metrics: super::metrics::RefreshNow,
 ) -> SyncWorker {
     let events = std::sync::Mutex::new(events);
     let languages = config.ui.languages.clone();
     crate::sync::spawn_sync_worker(Arc::new(config.clone()), location.clone(), move |event| {
         let online = event.connectivity.link == crate::sync::LinkState::Online;
         status.sync_round(&event.connectivity);
+        metrics.refresh();
         if let Ok(tx) = events.lock() {
             let _ = tx.send(UiEvent::Online(online));
         }

@@ -7,6 +7,8 @@
 //! `tests/foundation.rs`).
 //!
 //! - [`kiosk`]: `guichet kiosk`: window, workers, event routing, start-up benchmark.
+//! - [`metrics`]: fleet metrics (Prometheus text) for `guichet metrics` and the kiosk's
+//!   node_exporter textfile, refreshed after each sync round and every minute.
 //! - [`store_worker`]: the touchscreen's database thread (saves, help flag, catalogue reloads).
 //! - [`watchdog`]: systemd's side (`MAINPID=`, `READY=1`, `WATCHDOG=1`, `STATUS=`), plain Rust.
 //! - [`surface`]: the kiosk window on its compositor: fullscreen that sticks, and the watchdog
@@ -15,6 +17,7 @@
 
 pub mod kiosk;
 pub mod shutdown;
+pub mod metrics;
 pub mod store_worker;
 pub mod surface;
 pub mod watchdog;

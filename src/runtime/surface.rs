@@ -48,6 +48,7 @@ struct State {
 impl State {
     /// After a frame was rendered: `READY=1` / `WATCHDOG=1` when due.
     fn after_frame(&self) {
+        super::metrics::frame_rendered();
         let notice = self.watchdog.borrow_mut().frame_rendered(Instant::now());
         if let (Some(notice), Some(notifier)) = (notice, &self.notifier)
             && let Err(e) = notifier.send(&datagram(&notice, &self.status))

@@ -326,6 +326,47 @@ impl Open311Client {
     }
 }
 
+/// The HTTP client for the fleet heartbeat (`sync::heartbeat`): the same TLS, redirect and
+/// timeout rules as the Open311 client; plain http only with `central.allow_insecure_http`.
+pub fn heartbeat_client(
+    central: &CentralConfig,
+    timeouts: Timeouts,
+) -> Result<reqwest::Client, ClientError> {
+    let mut builder = reqwest::Client::builder()
+        .use_rustls_tls()
+        .tls_built_in_native_certs(true)
+        .https_only(!central.allow_insecure_http)
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(timeouts.connect)
+        .timeout(timeouts.request)
+        .user_agent(concat!("guichet/", env!("CARGO_PKG_VERSION")));
+    if let Some(ca_path) = &central.extra_ca_file {
+        for cert in read_extra_ca(ca_path)? {
+            builder = builder.add_root_certificate(cert);
+        }
+    }
+    builder
+        .build()
+        .map_err(|e| ClientError::Build(e.to_string()))
+}
+
+/// `POST url` of a JSON body with extra headers (the heartbeat's device and signature).
+pub async fn post_json(
+    http: &reqwest::Client,
+    url: Url,
+    body: Vec<u8>,
+    headers: &[(&'static str, String)],
+) -> HttpResult {
+    let mut request = http
+        .post(url)
+        .header(reqwest::header::CONTENT_TYPE, "application/json")
+        .body(body);
+    for (name, value) in headers {
+        request = request.header(*name, value.as_str());
+    }
+    exchange(request, MAX_SMALL_BYTES).await
+}
+
 fn read_extra_ca(path: &Path) -> Result<Vec<reqwest::Certificate>, ClientError> {
     let err = |detail: String| ClientError::ExtraCa {
         path: path.display().to_string(),

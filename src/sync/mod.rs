@@ -17,6 +17,7 @@ pub mod classify;
 pub mod client;
 pub mod connectivity;
 pub mod engine;
+pub mod heartbeat;
 pub mod lock;
 pub mod pull;
 pub mod reconcile;

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration test binaries.
 #![allow(dead_code)]
 
+pub mod prom;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
