@@ -20,8 +20,8 @@ use clap::Args;
 
 use super::{CliError, fail, probe};
 use crate::config::{
-    CentralConfig, CentralKind, Config, ConfigError, ConfigSource, DeviceConfig, FlowControl,
-    PrinterConfig, PrivacyConfig, SYSTEM_CONFIG_PATH, UiConfig,
+    CentralConfig, CentralKind, Config, ConfigError, ConfigSource, DeviceConfig, FleetConfig,
+    FlowControl, PrinterConfig, PrivacyConfig, SYSTEM_CONFIG_PATH, UiConfig,
 };
 
 /// The group that may read the configuration and the API key.
@@ -113,6 +113,13 @@ pub struct ProvisionArgs {
     /// privacy.key_file: the data key's file (default: guichet.key in the data dir).
     #[arg(long, value_name = "FILE")]
     pub key_file: Option<PathBuf>,
+    /// fleet.textfile: where the Prometheus metrics are written for node_exporter (absolute,
+    /// ending in .prom; default /var/lib/prometheus/node-exporter/guichet.prom).
+    #[arg(long, value_name = "PATH")]
+    pub fleet_textfile: Option<PathBuf>,
+    /// fleet.heartbeat_url: where the signed status heartbeat is pushed (https).
+    #[arg(long, value_name = "URL")]
+    pub heartbeat_url: Option<String>,
     /// Where to write the configuration.
     #[arg(long, value_name = "PATH", default_value = SYSTEM_CONFIG_PATH)]
     pub out: PathBuf,
@@ -217,6 +224,8 @@ fn flag_for(key: &str) -> &'static str {
         "privacy.retention_days" => "--retention-days",
         "privacy.key_file" => "--key-file",
         "privacy.notice" => "--privacy-notice-file",
+        "fleet.textfile" => "--fleet-textfile",
+        "fleet.heartbeat_url" => "--heartbeat-url",
         _ => "a value",
     }
 }
@@ -416,6 +425,13 @@ fn gather(
                 .as_deref()
                 .map(read_notice)
                 .transpose()?,
+        },
+        fleet: FleetConfig {
+            textfile: args
+                .fleet_textfile
+                .clone()
+                .unwrap_or_else(|| FleetConfig::default().textfile),
+            heartbeat_url: args.heartbeat_url.clone(),
         },
     })
 }

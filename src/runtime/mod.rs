@@ -16,8 +16,8 @@
 //! - [`shutdown`]: SIGTERM ends the event loop, so the workers finish their work before exit.
 
 pub mod kiosk;
-pub mod shutdown;
 pub mod metrics;
+pub mod shutdown;
 pub mod store_worker;
 pub mod surface;
 pub mod watchdog;
