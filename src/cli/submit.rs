@@ -60,31 +60,7 @@ pub(super) fn run(ctx: &Context, args: SubmitArgs) -> Result<(), CliError> {
             "no catalogue is cached: run `guichet catalog refresh` or `guichet catalog import FILE`",
         );
     };
-    let mut grouped: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for raw in &args.answers {
-        let Some((code, value)) = raw.split_once('=') else {
-            return fail(format!("--answer {raw:?}: expected CODE=VALUE"));
-        };
-        grouped
-            .entry(code.trim().to_string())
-            .or_default()
-            .push(value.to_string());
-    }
-    let definition = catalog.definition(&args.service);
-    let answers = grouped
-        .into_iter()
-        .map(|(code, mut values)| {
-            let multi = definition
-                .and_then(|d| d.attribute(&code))
-                .is_some_and(|a| a.datatype == Datatype::Multivaluelist);
-            let answer = if multi || values.len() > 1 {
-                Answer::Many(values)
-            } else {
-                Answer::One(values.remove(0))
-            };
-            (code, answer)
-        })
-        .collect();
+    let answers = parse_answers(&catalog, &args.service, &args.answers)?;
     let input = FormInput {
         service_code: args.service,
         locale,
@@ -134,31 +110,7 @@ pub(super) fn revalidate(
     service: &str,
     answers: &[String],
 ) -> Result<crate::validate::ValidForm, CliError> {
-    let mut grouped: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for raw in answers {
-        let Some((code, value)) = raw.split_once('=') else {
-            return fail(format!("--answer {raw:?}: expected CODE=VALUE"));
-        };
-        grouped
-            .entry(code.trim().to_string())
-            .or_default()
-            .push(value.to_string());
-    }
-    let definition = catalog.definition(service);
-    let answers = grouped
-        .into_iter()
-        .map(|(code, mut values)| {
-            let multi = definition
-                .and_then(|d| d.attribute(&code))
-                .is_some_and(|a| a.datatype == Datatype::Multivaluelist);
-            let answer = if multi || values.len() > 1 {
-                Answer::Many(values)
-            } else {
-                Answer::One(values.remove(0))
-            };
-            (code, answer)
-        })
-        .collect();
+    let answers = parse_answers(catalog, service, answers)?;
     let input = FormInput {
         service_code: service.to_string(),
         locale: old.locale.clone(),
@@ -185,4 +137,39 @@ pub(super) fn revalidate(
                 .join("; ")
         ))
     })
+}
+
+/// `--answer CODE=VALUE` flags as answers to `service`'s questions: a repeated code, or any code
+/// of a multiple-choice question, is a list; one value is one answer. The one reading of
+/// answers for `submit` and `queue refile`.
+fn parse_answers(
+    catalog: &crate::catalog::Catalog,
+    service: &str,
+    raw_answers: &[String],
+) -> Result<BTreeMap<String, Answer>, CliError> {
+    let mut grouped: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for raw in raw_answers {
+        let Some((code, value)) = raw.split_once('=') else {
+            return fail(format!("--answer {raw:?}: expected CODE=VALUE"));
+        };
+        grouped
+            .entry(code.trim().to_string())
+            .or_default()
+            .push(value.to_string());
+    }
+    let definition = catalog.definition(service);
+    Ok(grouped
+        .into_iter()
+        .map(|(code, mut values)| {
+            let multi = definition
+                .and_then(|d| d.attribute(&code))
+                .is_some_and(|a| a.datatype == Datatype::Multivaluelist);
+            let answer = if multi || values.len() > 1 {
+                Answer::Many(values)
+            } else {
+                Answer::One(values.remove(0))
+            };
+            (code, answer)
+        })
+        .collect())
 }

@@ -78,26 +78,7 @@ pub fn enter(flow: &mut Flow, scene: &str, locale: &str) -> Result<(), String> {
     }
     let sample_address = "12 Station Road";
     match scene {
-        "welcome" => {
-            // Show the greeting of the requested language.
-            for _ in 0..flow.settings().languages.len() {
-                if flow.greeting_locale() == locale {
-                    break;
-                }
-                for _ in 0..crate::flow::GREETING_SECONDS {
-                    flow.tick();
-                }
-            }
-        }
-        "language" => {
-            flow.start();
-            flow.choose_language(locale);
-            flow.open_languages();
-        }
-        "groups" => {
-            flow.start();
-            flow.choose_language(locale);
-        }
+        "welcome" | "language" | "groups" => return enter_demo_free(flow, scene, locale),
         "services" => {
             flow.start();
             flow.choose_language(locale);
@@ -403,6 +384,7 @@ fn enter_any_catalog(flow: &mut Flow, scene: &str, locale: &str) -> Result<(), S
 fn enter_demo_free(flow: &mut Flow, scene: &str, locale: &str) -> Result<(), String> {
     match scene {
         "welcome" => {
+            // Show the greeting of the requested language.
             for _ in 0..flow.settings().languages.len() {
                 if flow.greeting_locale() == locale {
                     break;
