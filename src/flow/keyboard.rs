@@ -250,6 +250,7 @@ fn native_label(locale: &str) -> &'static str {
     }
 }
 
+#[cfg(test)]
 /// The message ids naming special keys (for the translation coverage test).
 pub fn special_message_ids() -> &'static [&'static str] {
     &[

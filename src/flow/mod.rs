@@ -5,8 +5,8 @@
 //! Privacy invariant: everything a resident enters lives in [`Session`]; [`Flow::wipe`] replaces
 //! the session wholesale, so nothing can be reached afterwards by "back" or otherwise.
 
-pub mod datetime;
-pub mod keyboard;
+pub(crate) mod datetime;
+pub(crate) mod keyboard;
 mod lists;
 mod session;
 mod steps;

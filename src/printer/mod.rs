@@ -14,15 +14,15 @@
 mod codepage_tables;
 
 pub mod codepage;
-pub mod compose;
-pub mod engine;
-pub mod escpos;
-pub mod profile;
+pub(crate) mod compose;
+pub(crate) mod engine;
+pub(crate) mod escpos;
+pub(crate) mod profile;
 pub mod raster;
-pub mod receipt;
+pub(crate) mod receipt;
 pub mod status;
-pub mod transport;
-pub mod visual;
+pub(crate) mod transport;
+pub(crate) mod visual;
 pub mod worker;
 
 pub use engine::{PrintEvent, PrintOutcome, Printer};

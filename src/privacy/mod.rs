@@ -16,10 +16,10 @@
 //! Invariant: a payload is sealed before it is written and opened only in memory; the database
 //! file (and its WAL) never holds a resident's answers, address or contact in clear.
 
-pub mod at_rest;
-pub mod export;
-pub mod key;
-pub mod seal;
+pub(crate) mod at_rest;
+pub(crate) mod export;
+pub(crate) mod key;
+pub(crate) mod seal;
 
 pub use key::{DataKey, KeyError, KeyId};
 

@@ -15,12 +15,12 @@
 //!   fed by rendered frames.
 //! - [`shutdown`]: SIGTERM ends the event loop, so the workers finish their work before exit.
 
-pub mod kiosk;
+pub(crate) mod kiosk;
 pub mod metrics;
-pub mod shutdown;
-pub mod store_worker;
-pub mod surface;
-pub mod watchdog;
+pub(crate) mod shutdown;
+pub(crate) mod store_worker;
+pub(crate) mod surface;
+pub(crate) mod watchdog;
 
 pub use kiosk::{KioskError, display_available};
 pub use store_worker::{HELP_REQUESTED_KEY, StoreWorker, load_catalogs};

@@ -89,31 +89,8 @@ impl DeliveryLock {
         Ok(DeliveryLock { file })
     }
 
-    /// Takes the lock, waiting at most `wait` for another process to let go; `on_wait` is told
-    /// once who is being waited for.
-    pub fn acquire_waiting(
-        data_dir: &Path,
-        who: &str,
-        wait: std::time::Duration,
-        mut on_wait: impl FnMut(&str),
-    ) -> Result<DeliveryLock, LockError> {
-        let deadline = std::time::Instant::now() + wait;
-        let mut told = false;
-        loop {
-            match DeliveryLock::try_acquire(data_dir, who) {
-                Err(LockError::Held { holder }) if std::time::Instant::now() < deadline => {
-                    if !told {
-                        on_wait(&holder);
-                        told = true;
-                    }
-                    std::thread::sleep(std::time::Duration::from_millis(200));
-                }
-                other => return other,
-            }
-        }
-    }
-
-    /// Whether some process holds the lock on `data_dir` now (for `doctor` and `status`).
+    /// Whether some process holds the lock on `data_dir` now.
+    #[cfg(test)]
     pub fn holder(data_dir: &Path) -> Option<String> {
         match DeliveryLock::try_acquire(data_dir, "check") {
             Err(LockError::Held { holder }) => Some(holder),

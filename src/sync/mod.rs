@@ -13,16 +13,16 @@
 //!
 //! The write-ahead protocol that makes crashes safe is described in `src/queue/delivery.rs`.
 
-pub mod classify;
+pub(crate) mod classify;
 pub mod client;
 pub mod connectivity;
-pub mod engine;
-pub mod heartbeat;
-pub mod lock;
-pub mod pull;
-pub mod reconcile;
+pub(crate) mod engine;
+pub(crate) mod heartbeat;
+pub(crate) mod lock;
+pub(crate) mod pull;
+pub(crate) mod reconcile;
 pub mod wire;
-pub mod worker;
+pub(crate) mod worker;
 
 pub use connectivity::{Connectivity, LinkState};
 pub use engine::{RoundReport, SyncEngine, SyncTuning};

@@ -2,12 +2,12 @@
 //! `Api` global of `ui/api.slint`, plus headless screenshots. It shows and forwards touches;
 //! the kiosk's wiring (workers, events) is `crate::runtime`.
 
-pub mod backend;
+pub(crate) mod backend;
 pub mod controller;
 pub mod generated;
-pub mod qr;
+pub(crate) mod qr;
 pub mod scenes;
-pub mod screenshot;
+pub(crate) mod screenshot;
 
 pub use backend::{Backend, Disconnected, UiEvent};
 pub use controller::{Controller, KioskFacts};

@@ -88,11 +88,6 @@ impl Renderer {
         )
         .ok_or_else(|| "rendered buffer has the wrong size".to_string())
     }
-
-    /// The controller (tests).
-    pub fn controller(&self) -> &Rc<Controller> {
-        &self.controller
-    }
 }
 
 /// Renders and writes one PNG.
