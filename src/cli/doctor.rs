@@ -64,22 +64,32 @@ fn check(name: &'static str, outcome: Outcome) -> Check {
     }
 }
 
+/// One check: what it reads is the context and the store as `doctor` opened it.
+type Probe = fn(&Context, &Result<Store, StoreError>) -> Outcome;
+
+/// Every check of `guichet doctor`, in the order they are reported: the one list both the
+/// normal run and the run without a loadable configuration (which skips all but `config`) use.
+const CHECKS: &[(&str, Probe)] = &[
+    ("config", |ctx, _| check_config(ctx)),
+    ("database", |ctx, _| check_database(ctx)),
+    ("data_key", check_data_key),
+    ("disk", |ctx, _| check_disk(ctx)),
+    ("printer", |ctx, _| check_printer(ctx)),
+    ("central", |ctx, _| check_central(ctx)),
+    ("last_sync", check_last_sync),
+    ("clock", |_, store| check_clock(store)),
+    ("catalog", check_catalog),
+    ("fonts", |ctx, _| check_fonts(&ctx.config.ui.languages)),
+    ("service", |_, _| check_service()),
+];
+
 pub(super) fn run(ctx: &Context, json: bool) -> Result<(), CliError> {
     // Opening the store creates a missing database, as the kiosk would at its first start.
     let store = Store::open_at(&ctx.store);
-    let checks = vec![
-        check("config", check_config(ctx)),
-        check("database", check_database(ctx)),
-        check("data_key", check_data_key(ctx, &store)),
-        check("disk", check_disk(ctx)),
-        check("printer", check_printer(ctx)),
-        check("central", check_central(ctx)),
-        check("last_sync", check_last_sync(ctx, &store)),
-        check("clock", check_clock(&store)),
-        check("catalog", check_catalog(ctx, &store)),
-        check("fonts", check_fonts(&ctx.config.ui.languages)),
-        check("service", check_service()),
-    ];
+    let checks: Vec<Check> = CHECKS
+        .iter()
+        .map(|(name, probe)| check(name, probe(ctx, &store)))
+        .collect();
     report(&checks, json)
 }
 
@@ -92,18 +102,7 @@ pub(super) fn run_without_config(error: &str, json: bool) -> Result<(), CliError
             "fix that key in the file (see `guichet provision --help` for every key), or write a new one with `guichet provision`",
         )),
     )];
-    for name in [
-        "database",
-        "data_key",
-        "disk",
-        "printer",
-        "central",
-        "last_sync",
-        "clock",
-        "catalog",
-        "fonts",
-        "service",
-    ] {
+    for (name, _) in &CHECKS[1..] {
         checks.push(check(
             name,
             pass("skipped: the configuration does not load"),
