@@ -205,12 +205,7 @@ impl Printer {
         store: &Store,
         on_event: &mut dyn FnMut(PrintEvent),
     ) -> Result<PrinterStatus, StoreError> {
-        let cutoff = time::OffsetDateTime::now_utc() - STALE_AFTER;
-        let cutoff = cutoff
-            .replace_nanosecond(0)
-            .unwrap_or(cutoff)
-            .format(&time::format_description::well_known::Rfc3339)
-            .unwrap_or_default();
+        let cutoff = crate::clock::rfc3339(time::OffsetDateTime::now_utc() - STALE_AFTER);
         let expired = store.expire_print_jobs(&cutoff)?;
         if expired > 0 {
             tracing::warn!(
