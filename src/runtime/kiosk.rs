@@ -115,13 +115,7 @@ pub fn run(
     ));
     let _ = sync_link.set(Arc::downgrade(&sync));
     let facts = KioskFacts::from_config(config);
-    let _controller = Controller::install(
-        &app,
-        flow,
-        Box::new(SharedBackend(Arc::clone(&worker))),
-        rx,
-        facts,
-    );
+    let _controller = Controller::install(&app, flow, Box::new(Arc::clone(&worker)), rx, facts);
     // Fullscreen once the compositor has configured the window; READY=1 and watchdog pings
     // after rendered frames.
     let _surface = super::surface::install(&app, !windowed, systemd);
@@ -133,19 +127,6 @@ pub fn run(
     }
     slint::run_event_loop().map_err(|e| KioskError::Window(e.to_string()))?;
     Ok(())
-}
-
-/// The store worker is shared by the UI (saves) and the sync router (catalogue reloads).
-struct SharedBackend(Arc<StoreWorker>);
-
-impl crate::ui::Backend for SharedBackend {
-    fn save(&self, form: crate::validate::ValidForm) {
-        self.0.save(form);
-    }
-
-    fn request_help(&self) {
-        self.0.request_help();
-    }
 }
 
 /// The sync worker (a no-op reporting "offline only" when no central system is configured),

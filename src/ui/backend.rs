@@ -38,6 +38,17 @@ pub trait Backend {
     fn request_help(&self);
 }
 
+/// A shared backend (the kiosk's store worker is also asked by sync to reload catalogues).
+impl<T: Backend + ?Sized> Backend for std::sync::Arc<T> {
+    fn save(&self, form: ValidForm) {
+        (**self).save(form);
+    }
+
+    fn request_help(&self) {
+        (**self).request_help();
+    }
+}
+
 /// A backend with nothing behind it (screenshots): a save fails at once, and says why.
 pub struct Disconnected {
     events: Sender<UiEvent>,
