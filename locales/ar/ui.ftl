@@ -31,7 +31,6 @@ description-hint = اختياري. أي معلومة تساعد البلدية.
 address-title = أين المكان؟
 address-hint = مثلًا اسم الشارع ورقم المنزل، أو مكان قريب.
 contact-choice-title = هل تريد أن تتواصل معك البلدية بخصوص هذا الطلب؟
-contact-choice-hint = لن تستخدم البلدية بياناتك إلا لهذا الطلب.
 contact-yes = نعم
 contact-no = لا، شكرًا
 first-name-title = ما اسمك الأول؟

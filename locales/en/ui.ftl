@@ -31,7 +31,6 @@ description-hint = Optional. Anything that would help the council.
 address-title = Where is it?
 address-hint = For example a street name and house number, or a place nearby.
 contact-choice-title = Would you like the council to contact you about this?
-contact-choice-hint = The council will only use your details for this request.
 contact-yes = Yes
 contact-no = No, thank you
 first-name-title = What is your first name?

@@ -31,7 +31,6 @@ description-hint = Opcional. Cualquier dato que pueda ayudar al ayuntamiento.
 address-title = ¿Dónde es?
 address-hint = Por ejemplo, el nombre de una calle y el número, o un lugar cercano.
 contact-choice-title = ¿Quiere que el ayuntamiento se ponga en contacto con usted sobre esto?
-contact-choice-hint = El ayuntamiento solo usará sus datos para esta solicitud.
 contact-yes = Sí
 contact-no = No, gracias
 first-name-title = ¿Cuál es su nombre?

@@ -31,7 +31,6 @@ description-hint = Facultatif. Tout ce qui peut aider la mairie.
 address-title = Où est-ce ?
 address-hint = Par exemple un nom de rue et un numéro, ou un lieu proche.
 contact-choice-title = Souhaitez-vous que la mairie vous contacte à ce sujet ?
-contact-choice-hint = La mairie utilisera vos coordonnées uniquement pour cette demande.
 contact-yes = Oui
 contact-no = Non, merci
 first-name-title = Quel est votre prénom ?

@@ -31,7 +31,6 @@ description-hint = Nieobowiązkowe. Wszystko, co może pomóc urzędowi.
 address-title = Gdzie to jest?
 address-hint = Na przykład nazwa ulicy i numer domu albo pobliskie miejsce.
 contact-choice-title = Czy urząd ma się skontaktować w tej sprawie?
-contact-choice-hint = Urząd użyje tych danych tylko do tego zgłoszenia.
 contact-yes = Tak
 contact-no = Nie, dziękuję
 first-name-title = Prosimy podać imię

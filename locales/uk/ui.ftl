@@ -31,7 +31,6 @@ description-hint = Необов’язково. Усе, що допоможе м
 address-title = Де це?
 address-hint = Наприклад, назва вулиці й номер будинку або місце поблизу.
 contact-choice-title = Бажаєте, щоб муніципалітет зв’язався з вами щодо цього?
-contact-choice-hint = Муніципалітет використає ваші дані лише для цього звернення.
 contact-yes = Так
 contact-no = Ні, дякую
 first-name-title = Яке ваше ім’я?

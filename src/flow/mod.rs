@@ -57,23 +57,6 @@ pub enum Screen {
     SaveFailed,
 }
 
-impl Screen {
-    /// The name the UI and `guichet screenshot` use.
-    pub fn name(self) -> &'static str {
-        match self {
-            Screen::Welcome => "welcome",
-            Screen::Language => "language",
-            Screen::Groups => "groups",
-            Screen::Services => "services",
-            Screen::Question => "question",
-            Screen::Check => "check",
-            Screen::Submitting => "submitting",
-            Screen::Confirmation => "confirmation",
-            Screen::SaveFailed => "save-failed",
-        }
-    }
-}
-
 /// How a save ended, reported back by whoever ran it off the UI thread.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SaveOutcome {

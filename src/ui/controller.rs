@@ -387,12 +387,6 @@ impl Controller {
         self.flow.borrow_mut()
     }
 
-    /// Marks the kiosk online or offline (from the sync worker).
-    pub fn set_online(&self, online: bool) {
-        self.flow.borrow_mut().set_online(online);
-        self.refresh();
-    }
-
     /// Sets the receipt state shown on the confirmation (screenshots and tests).
     pub fn set_print_state(&self, state: PrintState) {
         self.flow.borrow_mut().set_print_state(state);
