@@ -151,6 +151,12 @@ fn start_kiosk(dir: &TestDir) -> Kiosk {
         catalogs,
         tr.clone(),
     );
+    // Tall enough that no page needs scrolling: the element tree only holds what is in view.
+    show_kiosk(dir, flow, tr, 1280.0, 4000.0)
+}
+
+/// A window of `width`×`height` showing `flow`, saving into a real store in `dir`.
+fn show_kiosk(dir: &TestDir, flow: Flow, tr: Arc<Translations>, width: f32, height: f32) -> Kiosk {
     let app = AppWindow::new().unwrap();
     let (tx, rx) = std::sync::mpsc::channel();
     let worker = StoreWorker::spawn(
@@ -165,9 +171,8 @@ fn start_kiosk(dir: &TestDir) -> Kiosk {
         status_url: None,
     };
     let controller = Controller::install(&app, flow, Box::new(worker), rx, facts);
-    // Tall enough that no page needs scrolling: the element tree only holds what is in view.
     app.window()
-        .set_size(slint::LogicalSize::new(1280.0, 4000.0));
+        .set_size(slint::LogicalSize::new(width, height));
     app.show().unwrap();
     Kiosk {
         app,
@@ -365,28 +370,7 @@ fn a_long_catalogue_hides_nothing(
         tr.clone(),
     );
     flow.set_catch_all_service(catch_all.map(str::to_string));
-    let app = AppWindow::new().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    let worker = StoreWorker::spawn(
-        guichet::queue::StoreLocation::in_dir(dir.path()),
-        "LIB7".into(),
-        tx,
-        Box::new(|_| {}),
-    );
-    let facts = KioskFacts {
-        council: "Test Council".into(),
-        help_contact: "0800 000 000".into(),
-        status_url: None,
-    };
-    let controller = Controller::install(&app, flow, Box::new(worker), rx, facts);
-    app.window()
-        .set_size(slint::LogicalSize::new(width, height));
-    app.show().unwrap();
-    let k = Kiosk {
-        app,
-        controller,
-        tr,
-    };
+    let k = show_kiosk(dir, flow, tr, width, height);
     // Change handlers (a new list starts at its top) run as the event loop turns.
     let settle = || mock_elapsed_time(Duration::from_millis(1));
     let in_view = |label: &str| {
