@@ -14,7 +14,7 @@ mod print_jobs;
 mod retention;
 mod review;
 mod rotation;
-mod schema;
+pub mod schema;
 mod sealing;
 
 use std::cell::RefCell;
@@ -115,6 +115,9 @@ pub enum StoreError {
     /// The schema could not be brought up to date.
     #[error("database migration failed: {0}")]
     Migration(#[from] rusqlite_migration::Error),
+    /// The schema is newer than this binary and not readable by it, or could not be migrated.
+    #[error("{0}")]
+    Schema(#[from] schema::SchemaError),
     /// Any other SQLite error.
     #[error("database error: {0}")]
     Sqlite(rusqlite::Error),
@@ -324,7 +327,7 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         // Erased personal data is overwritten, not just unlinked from the b-tree.
         conn.pragma_update(None, "secure_delete", "ON")?;
-        schema::migrations().to_latest(&mut conn)?;
+        schema::bring_up_to_date(&mut conn)?;
         let key = sealing::load_key(&conn, &location.key_file)?;
         let mut store = Store {
             conn,
