@@ -5,12 +5,14 @@
 pub mod bench;
 mod catalog;
 mod doctor;
+mod health;
 mod metrics;
 mod printer;
 mod privacy;
 mod probe;
 mod provision;
 mod queue;
+mod rauc;
 mod status;
 mod submit;
 mod sync;
@@ -99,6 +101,8 @@ pub enum Command {
     /// Personal data at rest: key rotation, retention, opening sealed exports.
     #[command(subcommand)]
     Privacy(privacy::PrivacyCommand),
+    /// Is the kiosk working on this boot; with --mark, decide an A/B update on trial (RAUC).
+    Health(health::HealthArgs),
 }
 
 /// What every command needs: the configuration and where the data lives.
@@ -186,6 +190,7 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         Some(Command::Privacy(cmd)) => privacy::run(&ctx, cmd),
         Some(Command::Provision(_)) => unreachable!("handled before the configuration loads"),
         Some(Command::Metrics(args)) => metrics::run(&ctx, args),
+        Some(Command::Health(args)) => health::run(&ctx, args),
         Some(Command::Kiosk(args)) => ui::kiosk(&ctx, args),
         Some(Command::Screenshot(args)) => ui::screenshot(&ctx, args),
         None => ui::kiosk(&ctx, ui::KioskArgs::default()),

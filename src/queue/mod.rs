@@ -33,7 +33,10 @@ pub use delivery::{
     ClaimMark, DeliveryUpdate, Outgoing, Payload, StatusTarget, UnknownOutcome, boot_clock,
     delivery_timestamp, elapsed_since_mark,
 };
-pub use inspect::{Starts, current_boot_id, integrity_check_file, issued_device_codes, start_keys};
+pub use inspect::{
+    StateSnapshot, Starts, current_boot_id, integrity_check_file, issued_device_codes, read_state,
+    start_keys,
+};
 pub use print_jobs::{JobState, PrintJob, ReceiptRow};
 pub use retention::Erasure;
 pub use review::Resolution;
