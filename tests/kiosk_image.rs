@@ -694,3 +694,234 @@ fn unit_passes_systemd_analyze_and_its_security_score_is_the_one_recorded() {
         "kiosk-image/README.md should record `{recorded}` (systemd-analyze security)"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// A/B updates: `guichet health --mark` against a fake of RAUC's command line
+// (tests/fixtures/fake-rauc/rauc: RAUC 1.8 with the GRUB backend, plus `fake-boot`, which plays
+// the image's grub.cfg), with the image's own post-install handler naming the slot on trial.
+
+const FAKE_RAUC: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/fake-rauc/rauc");
+const POST_INSTALL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/kiosk-image/rauc/post-install");
+
+/// A kiosk with two root slots: A good and booted, B holding an older good version.
+struct AbKiosk {
+    dir: TestDir,
+}
+
+impl AbKiosk {
+    fn new(label: &str) -> AbKiosk {
+        let dir = TestDir::new(label);
+        let bin = dir.path().join("bin");
+        std::fs::create_dir_all(&bin).unwrap();
+        std::os::unix::fs::symlink(FAKE_RAUC, bin.join("rauc")).unwrap();
+        // systemctl: records what it was asked (a reboot) instead of doing it.
+        let systemctl = bin.join("systemctl");
+        std::fs::write(
+            &systemctl,
+            format!(
+                "#!/bin/sh\nprintf '%s\\n' \"$*\" >> {}\n",
+                dir.path().join("systemctl-calls").display()
+            ),
+        )
+        .unwrap();
+        std::fs::set_permissions(&systemctl, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let rauc_dir = dir.path().join("rauc");
+        std::fs::create_dir_all(&rauc_dir).unwrap();
+        std::fs::write(
+            rauc_dir.join("grubenv"),
+            "ORDER=A B\nA_OK=1\nA_TRY=0\nB_OK=1\nB_TRY=0\n",
+        )
+        .unwrap();
+        std::fs::write(rauc_dir.join("booted"), "A\n").unwrap();
+        std::fs::write(rauc_dir.join("calls"), "").unwrap();
+        let kiosk = AbKiosk { dir };
+        assert_eq!(kiosk.rauc(&["fake-boot"]), "A");
+        // Its health check confirmed that boot, as on every boot of an established slot.
+        kiosk.rauc(&["status", "mark-good", "booted"]);
+        kiosk
+    }
+
+    fn path_env(&self) -> String {
+        format!(
+            "{}:{}",
+            self.dir.path().join("bin").display(),
+            std::env::var("PATH").unwrap_or_default()
+        )
+    }
+
+    fn trial_file(&self) -> PathBuf {
+        self.dir.path().join("update/trial")
+    }
+
+    /// The fake RAUC (as the updater or the bootloader would run it); its stdout.
+    fn rauc(&self, args: &[&str]) -> String {
+        let out = Command::new(FAKE_RAUC)
+            .args(args)
+            .env("FAKE_RAUC_DIR", self.dir.path().join("rauc"))
+            .env("FAKE_RAUC_POST_INSTALL", POST_INSTALL)
+            .env("GUICHET_TRIAL_FILE", self.trial_file())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "rauc {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
+    fn calls(&self, file: &str) -> Vec<String> {
+        std::fs::read_to_string(self.dir.path().join(file))
+            .unwrap_or_default()
+            .lines()
+            .map(String::from)
+            .collect()
+    }
+
+    fn forget_calls(&self) {
+        std::fs::write(self.dir.path().join("rauc/calls"), "").unwrap();
+    }
+
+    /// The kiosk's database as the running kiosk leaves it on this boot: started `started_s`
+    /// ago, `starts` times, with frames rendered (or none).
+    fn kiosk_ran(&self, started_s: i64, starts: u32, frames: bool) {
+        let data = self.dir.path().join("data");
+        let mut store = guichet::queue::Store::open(&data).unwrap();
+        let boot = guichet::queue::current_boot_id();
+        for _ in 0..starts {
+            store.record_start(&boot).unwrap();
+        }
+        let at = |s: i64| {
+            guichet::clock::rfc3339(time::OffsetDateTime::now_utc() - time::Duration::seconds(s))
+        };
+        store
+            .set_state_value(guichet::queue::start_keys::LAST_START_AT, &at(started_s))
+            .unwrap();
+        if frames {
+            store.record_frame(&boot, &at(started_s - 2)).unwrap();
+            store.record_frame(&boot, &at(5)).unwrap();
+        }
+    }
+
+    /// `guichet health --mark --reboot --json ARGS` as guichet-health.service runs it.
+    fn health(&self, args: &[&str]) -> (bool, serde_json::Value) {
+        let out = Command::new(env!("CARGO_BIN_EXE_guichet"))
+            .env_remove("GUICHET_CONFIG")
+            .env("HOME", self.dir.path())
+            .env("XDG_DATA_HOME", self.dir.path().join("xdg"))
+            .env("PATH", self.path_env())
+            .env("FAKE_RAUC_DIR", self.dir.path().join("rauc"))
+            .arg("--data-dir")
+            .arg(self.dir.path().join("data"))
+            .args(["health", "--mark", "--reboot", "--json", "--trial-file"])
+            .arg(self.trial_file())
+            .args(args)
+            .output()
+            .unwrap();
+        let report = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "health printed no JSON ({e}): {}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            )
+        });
+        (out.status.success(), report)
+    }
+}
+
+#[test]
+fn an_update_that_never_becomes_healthy_is_marked_bad_and_the_next_boot_is_the_old_slot() {
+    let kiosk = AbKiosk::new("ab-rollback");
+    // The updater installs a signed bundle into the other slot; the handler names it on trial.
+    kiosk.rauc(&["install", "guichet-2.0.raucb"]);
+    assert_eq!(
+        std::fs::read_to_string(kiosk.trial_file()).unwrap().trim(),
+        "rootfs.1"
+    );
+    assert_eq!(kiosk.rauc(&["fake-boot"]), "B", "the new slot boots, on trial");
+    kiosk.forget_calls();
+
+    // The new version starts but never renders a frame (no READY=1).
+    kiosk.kiosk_ran(30, 1, false);
+    let (ok, report) = kiosk.health(&["--wait-s", "2", "--interval-s", "1", "--trial-s", "1"]);
+    assert!(!ok, "{report}");
+    assert_eq!(report["verdict"], "waiting", "{report}");
+    assert_eq!(report["on_trial"], true);
+    assert_eq!(report["slot"]["name"], "rootfs.1");
+    assert_eq!(report["action"], "marked_bad", "{report}");
+    assert_eq!(
+        kiosk.calls("rauc/calls"),
+        ["status --output-format=json", "status mark-bad booted"]
+    );
+    assert_eq!(kiosk.calls("systemctl-calls"), ["reboot"]);
+    assert!(!kiosk.trial_file().exists(), "the trial is over");
+
+    // The bootloader skips the bad slot: the old version runs, and is confirmed as it is.
+    assert_eq!(kiosk.rauc(&["fake-boot"]), "A");
+    kiosk.forget_calls();
+    let (_, report) = kiosk.health(&["--trial-s", "1"]);
+    assert_eq!(report["action"], "confirmed", "{report}");
+    assert_eq!(
+        kiosk.calls("rauc/calls"),
+        ["status --output-format=json", "status mark-good booted"]
+    );
+    assert_eq!(kiosk.rauc(&["fake-boot"]), "A", "and stays");
+}
+
+#[test]
+fn an_update_that_restarts_on_trial_is_marked_bad_without_waiting_out_the_deadline() {
+    let kiosk = AbKiosk::new("ab-restart");
+    kiosk.rauc(&["install", "guichet-2.0.raucb"]);
+    assert_eq!(kiosk.rauc(&["fake-boot"]), "B");
+    kiosk.kiosk_ran(400, 2, true);
+    let start = Instant::now();
+    let (ok, report) = kiosk.health(&["--wait-s", "600", "--interval-s", "1"]);
+    assert!(start.elapsed() < Duration::from_secs(60), "did not wait");
+    assert!(!ok);
+    assert_eq!(report["verdict"], "failed", "{report}");
+    assert_eq!(report["action"], "marked_bad");
+    assert_eq!(kiosk.rauc(&["fake-boot"]), "A");
+}
+
+#[test]
+fn a_healthy_update_is_marked_good_and_boots_again() {
+    let kiosk = AbKiosk::new("ab-good");
+    kiosk.rauc(&["install", "guichet-2.0.raucb"]);
+    assert_eq!(kiosk.rauc(&["fake-boot"]), "B");
+    kiosk.forget_calls();
+    // Started ten minutes ago, rendering, offline-only (the demo configuration queues).
+    kiosk.kiosk_ran(600, 1, true);
+    let (ok, report) = kiosk.health(&["--wait-s", "5", "--interval-s", "1"]);
+    assert!(ok, "{report}");
+    assert_eq!(report["verdict"], "healthy");
+    assert_eq!(report["action"], "marked_good");
+    assert_eq!(
+        kiosk.calls("rauc/calls"),
+        ["status --output-format=json", "status mark-good booted"]
+    );
+    assert!(kiosk.calls("systemctl-calls").is_empty(), "no reboot");
+    assert!(!kiosk.trial_file().exists());
+    assert_eq!(kiosk.rauc(&["fake-boot"]), "B", "the new version stays");
+}
+
+#[test]
+fn a_power_cut_during_the_trial_boots_the_old_slot_and_an_established_slot_is_never_marked_bad() {
+    let kiosk = AbKiosk::new("ab-power-cut");
+    kiosk.rauc(&["install", "guichet-2.0.raucb"]);
+    assert_eq!(kiosk.rauc(&["fake-boot"]), "B");
+    // No health check ran (power cut, kernel hang, watchdog reset): B is not booted again.
+    assert_eq!(kiosk.rauc(&["fake-boot"]), "A");
+    kiosk.forget_calls();
+    // On the old slot the kiosk is unhealthy for its own reasons (it restarted): still confirmed,
+    // never marked bad, no reboot.
+    kiosk.kiosk_ran(600, 3, false);
+    let (ok, report) = kiosk.health(&["--wait-s", "2", "--interval-s", "1"]);
+    assert!(!ok);
+    assert_eq!(report["on_trial"], false);
+    assert_eq!(report["action"], "confirmed", "{report}");
+    assert_eq!(
+        kiosk.calls("rauc/calls"),
+        ["status --output-format=json", "status mark-good booted"]
+    );
+    assert!(kiosk.calls("systemctl-calls").is_empty());
+}

@@ -15,9 +15,16 @@
 //! boot, frames per boot, sync's keys), opened read-only without the data key, so the check runs
 //! as root beside the kiosk, and after a crash too.
 //!
-//! Never marks bad a slot that is already good (a kiosk that fails for another reason, e.g. a
-//! missing configuration, must not lose its only good slot), nor one with no good slot to go
-//! back to.
+//! Which slot is on trial: RAUC's GRUB backend sets a slot's `_TRY` at every boot, and only
+//! `rauc status mark-good` clears it, so every boot must be confirmed, and `boot_status` cannot
+//! tell a new slot from an established one. RAUC's post-install handler
+//! (`kiosk-image/rauc/post-install`) therefore writes the name of the slot it just installed to
+//! the trial file on the persistent partition. A booted slot named there is on trial: marked good
+//! once healthy (and the trial file removed), marked bad when not healthy within `--wait-s`
+//! (then `--reboot`: the next boot is the old slot). Any other booted slot is established: it is
+//! confirmed (`mark-good`) at once, whatever its health, so that a kiosk failing for another
+//! reason (a missing configuration, a dead network) is never downgraded. A slot on trial with no
+//! good slot to go back to is confirmed too: there is nowhere else to boot.
 
 use std::time::Duration;
 
@@ -35,6 +42,9 @@ const LINK: &str = "sync.link";
 const LAST_SUCCESS_AT: &str = "sync.last_success_at";
 const LAST_CHECKED_AT: &str = "sync.last_checked_at";
 const ALERT: &str = "sync.alert";
+
+/// Where `kiosk-image/rauc/post-install` names the slot it installed (the persistent partition).
+pub const DEFAULT_TRIAL_FILE: &str = "/var/lib/guichet-update/trial";
 
 /// Frames are recorded about once a minute; older than this, the screen is not rendering.
 const FRAME_STALE: Duration = Duration::from_secs(180);
@@ -58,6 +68,9 @@ pub struct HealthArgs {
     /// After marking the slot bad, reboot (`systemctl reboot`) into the old one.
     #[arg(long)]
     pub reboot: bool,
+    /// Where RAUC's post-install handler names the slot on trial.
+    #[arg(long, value_name = "PATH", default_value = DEFAULT_TRIAL_FILE)]
+    pub trial_file: std::path::PathBuf,
     /// One JSON document on stdout.
     #[arg(long)]
     pub json: bool,
@@ -245,13 +258,15 @@ pub fn judge(
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 enum Action {
-    /// Nothing to decide (not asked, no RAUC, or the slot is already good).
+    /// Nothing to decide (not asked).
     None,
+    /// An established slot (not on trial), confirmed for the next boot.
+    Confirmed,
     /// The booted slot was on trial and is now good.
     MarkedGood,
     /// The booted slot was on trial, failed, and is now bad: the next boot is the old slot.
     MarkedBad,
-    /// It failed, but there is no good slot to go back to: it stays.
+    /// It failed, but there is no good slot to go back to: confirmed, it stays.
     KeptNoFallback,
 }
 
@@ -266,6 +281,15 @@ struct Report {
     on_trial: bool,
     action: Action,
     rebooting: bool,
+}
+
+/// The slot the trial file names (bounded, one word), if any.
+fn trial_slot(path: &std::path::Path) -> Option<String> {
+    let bytes = crate::fsutil::read_bounded(path, 256).ok()?;
+    let text = String::from_utf8(bytes).ok()?;
+    let name = text.trim();
+    (!name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)))
+        .then(|| name.to_string())
 }
 
 /// `guichet health [--mark] [--wait-s S] [--trial-s S] [--reboot] [--json]`.
@@ -292,9 +316,19 @@ pub fn run(ctx: &Context, args: HealthArgs) -> Result<(), CliError> {
                 .into(),
         ));
     }
-    let on_trial = slot.as_ref().is_some_and(|s| !s.is_good());
+    let on_trial = slot
+        .as_ref()
+        .is_some_and(|s| trial_slot(&args.trial_file).as_deref() == Some(s.name.as_str()));
+    let mut action = Action::None;
+    if args.mark && !on_trial {
+        // Established: confirmed at once, so that the bootloader boots it again.
+        rauc::mark_booted(true)?;
+        action = Action::Confirmed;
+    }
 
-    let deadline = std::time::Instant::now() + Duration::from_secs(args.wait_s);
+    // Only a slot on trial is worth waiting for.
+    let wait = if args.mark && !on_trial { 0 } else { args.wait_s };
+    let deadline = std::time::Instant::now() + Duration::from_secs(wait);
     let (checks, verdict) = loop {
         let state = crate::queue::read_state(&ctx.data_dir)?;
         let (checks, verdict) = judge(
@@ -310,7 +344,6 @@ pub fn run(ctx: &Context, args: HealthArgs) -> Result<(), CliError> {
         std::thread::sleep(Duration::from_secs(args.interval_s.max(1)));
     };
 
-    let mut action = Action::None;
     let mut rebooting = false;
     if args.mark && on_trial {
         if verdict == Verdict::Healthy {
@@ -321,7 +354,12 @@ pub fn run(ctx: &Context, args: HealthArgs) -> Result<(), CliError> {
             action = Action::MarkedBad;
             rebooting = args.reboot;
         } else {
+            rauc::mark_booted(true)?;
             action = Action::KeptNoFallback;
+        }
+        // Decided: the trial is over either way (a bad slot is not booted again).
+        if let Err(e) = std::fs::remove_file(&args.trial_file) {
+            tracing::warn!("trial file {}: {e}", args.trial_file.display());
         }
     }
 
@@ -347,7 +385,8 @@ pub fn run(ctx: &Context, args: HealthArgs) -> Result<(), CliError> {
         if let Some(slot) = &report.slot {
             let what = match report.action {
                 Action::None if report.on_trial => "on trial",
-                Action::None => "good",
+                Action::None => "not on trial",
+                Action::Confirmed => "established, confirmed for the next boot",
                 Action::MarkedGood => "was on trial, marked good",
                 Action::MarkedBad => "was on trial, marked bad: the next boot is the old slot",
                 Action::KeptNoFallback => "on trial and unhealthy, but no good slot to go back to",
