@@ -838,7 +838,11 @@ fn an_update_that_never_becomes_healthy_is_marked_bad_and_the_next_boot_is_the_o
         std::fs::read_to_string(kiosk.trial_file()).unwrap().trim(),
         "rootfs.1"
     );
-    assert_eq!(kiosk.rauc(&["fake-boot"]), "B", "the new slot boots, on trial");
+    assert_eq!(
+        kiosk.rauc(&["fake-boot"]),
+        "B",
+        "the new slot boots, on trial"
+    );
     kiosk.forget_calls();
 
     // The new version starts but never renders a frame (no READY=1).

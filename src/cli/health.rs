@@ -288,8 +288,11 @@ fn trial_slot(path: &std::path::Path) -> Option<String> {
     let bytes = crate::fsutil::read_bounded(path, 256).ok()?;
     let text = String::from_utf8(bytes).ok()?;
     let name = text.trim();
-    (!name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)))
-        .then(|| name.to_string())
+    (!name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)))
+    .then(|| name.to_string())
 }
 
 /// `guichet health [--mark] [--wait-s S] [--trial-s S] [--reboot] [--json]`.
@@ -327,7 +330,11 @@ pub fn run(ctx: &Context, args: HealthArgs) -> Result<(), CliError> {
     }
 
     // Only a slot on trial is worth waiting for.
-    let wait = if args.mark && !on_trial { 0 } else { args.wait_s };
+    let wait = if args.mark && !on_trial {
+        0
+    } else {
+        args.wait_s
+    };
     let deadline = std::time::Instant::now() + Duration::from_secs(wait);
     let (checks, verdict) = loop {
         let state = crate::queue::read_state(&ctx.data_dir)?;
@@ -508,6 +515,10 @@ mod tests {
         s.values.insert(start_keys::THIS_BOOT.into(), "2".into());
         let (checks, verdict) = judge(Some(&s), "b", now(), true, TRIAL);
         assert_eq!(verdict, Verdict::Failed);
-        assert!(checks.iter().any(|c| c.detail.contains("restarted 1 times")));
+        assert!(
+            checks
+                .iter()
+                .any(|c| c.detail.contains("restarted 1 times"))
+        );
     }
 }

@@ -167,8 +167,11 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         }
     };
     let data_dir = config.data_dir(cli.data_dir.as_deref(), &source);
+    // A data key sealed to the TPM reaches the kiosk as a systemd credential; the plain key file
+    // of the configuration is the fallback.
     let store = StoreLocation {
-        key_file: config.key_file(&data_dir),
+        key_file: crate::privacy::credential_key_file()
+            .unwrap_or_else(|| config.key_file(&data_dir)),
         data_dir: data_dir.clone(),
     };
     let ctx = Context {

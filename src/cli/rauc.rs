@@ -153,8 +153,18 @@ fn run(args: &[&str]) -> Result<String, RaucError> {
             String::from_utf8_lossy(&bytes).into_owned()
         })
     };
-    let stdout = reader(child.stdout.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
-    let stderr = reader(child.stderr.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
+    let stdout = reader(
+        child
+            .stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let stderr = reader(
+        child
+            .stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
     let start = Instant::now();
     let status = loop {
         match child.try_wait() {
@@ -236,7 +246,10 @@ mod tests {
         for text in ["", "[]", r#"{"slots": 3}"#, r#"{"slots": [{"a": {}}]}"#] {
             assert!(parse_status(text).is_err(), "{text}");
         }
-        let long = format!(r#"{{"slots": [{{"{}": {{"state": "booted"}}}}]}}"#, "x".repeat(100));
+        let long = format!(
+            r#"{{"slots": [{{"{}": {{"state": "booted"}}}}]}}"#,
+            "x".repeat(100)
+        );
         assert!(parse_status(&long).is_err());
     }
 }

@@ -34,7 +34,7 @@ pub use delivery::{
     delivery_timestamp, elapsed_since_mark,
 };
 pub use inspect::{
-    StateSnapshot, Starts, current_boot_id, integrity_check_file, issued_device_codes, read_state,
+    Starts, StateSnapshot, current_boot_id, integrity_check_file, issued_device_codes, read_state,
     start_keys,
 };
 pub use print_jobs::{JobState, PrintJob, ReceiptRow};

@@ -307,8 +307,11 @@ mod tests {
         assert!(err.to_string().contains("nothing was changed"), "{err}");
         assert_eq!(user_version(&conn), found);
         // A newer database that says nothing about its readers is refused too.
-        conn.execute("DELETE FROM kiosk_state WHERE key = ?1", [READABLE_FROM_KEY])
-            .unwrap();
+        conn.execute(
+            "DELETE FROM kiosk_state WHERE key = ?1",
+            [READABLE_FROM_KEY],
+        )
+        .unwrap();
         assert!(matches!(
             bring_up_to_date(&mut conn),
             Err(SchemaError::TooNew { .. })

@@ -523,7 +523,9 @@ pub fn spawn_refresher(config: Arc<Config>, location: StoreLocation) -> Refreshe
                     {
                         match store.record_frame(&boot_id, &crate::clock::rfc3339(at)) {
                             Ok(()) => recorded_frame = frame,
-                            Err(e) => tracing::warn!("frame not recorded for the health check: {e}"),
+                            Err(e) => {
+                                tracing::warn!("frame not recorded for the health check: {e}")
+                            }
                         }
                     }
                     let snapshot = gather(&config, store).map(|mut snapshot| {

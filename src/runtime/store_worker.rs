@@ -53,9 +53,7 @@ pub fn save_failure_message(e: &StoreError) -> &'static str {
         StoreError::DataDir { .. }
         | StoreError::Key(_)
         | StoreError::Migration(_)
-        | StoreError::Schema(_) => {
-            "error-store-unavailable"
-        }
+        | StoreError::Schema(_) => "error-store-unavailable",
         _ => "error-save-failed",
     }
 }
