@@ -298,6 +298,23 @@ fn trial_slot(path: &std::path::Path) -> Option<String> {
 /// `guichet health [--mark] [--wait-s S] [--trial-s S] [--reboot] [--json]`.
 pub fn run(ctx: &Context, args: HealthArgs) -> Result<(), CliError> {
     let central = ctx.config.central.kind == CentralKind::Open311;
+    run_with(&ctx.data_dir, central, args)
+}
+
+/// `guichet health` when the configuration does not load: the boot must still be confirmed
+/// (an established slot that is not confirmed is not booted again), so the kiosk is judged from
+/// the data dir given (`--data-dir`, else `/var/lib/guichet`) as if offline only.
+pub fn run_without_config(
+    data_dir: Option<&std::path::Path>,
+    problem: &str,
+    args: HealthArgs,
+) -> Result<(), CliError> {
+    eprintln!("guichet: {problem}: judging the kiosk without it");
+    let data_dir = data_dir.unwrap_or(std::path::Path::new("/var/lib/guichet"));
+    run_with(data_dir, false, args)
+}
+
+fn run_with(data_dir: &std::path::Path, central: bool, args: HealthArgs) -> Result<(), CliError> {
     let trial = Duration::from_secs(args.trial_s);
     let boot_id = crate::queue::current_boot_id();
 
@@ -337,7 +354,7 @@ pub fn run(ctx: &Context, args: HealthArgs) -> Result<(), CliError> {
     };
     let deadline = std::time::Instant::now() + Duration::from_secs(wait);
     let (checks, verdict) = loop {
-        let state = crate::queue::read_state(&ctx.data_dir)?;
+        let state = crate::queue::read_state(data_dir)?;
         let (checks, verdict) = judge(
             state.as_ref(),
             &boot_id,

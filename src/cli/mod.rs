@@ -163,6 +163,9 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
             if let Some(Command::Doctor { json }) = cli.command {
                 return doctor::run_without_config(&e.to_string(), json);
             }
+            if let Some(Command::Health(args)) = cli.command {
+                return health::run_without_config(cli.data_dir.as_deref(), &e.to_string(), args);
+            }
             return Err(e.into());
         }
     };
