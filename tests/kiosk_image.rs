@@ -502,6 +502,24 @@ fn kiosk_runs_fullscreen_under_cage_feeds_the_watchdog_from_frames_and_stops_cle
         journal()
     );
 
+    // The database records this boot's start and frames, which is what `guichet health` (the
+    // A/B update's trial) judges: the running kiosk is healthy (trial period 0 here).
+    let health = || {
+        Command::new(env!("CARGO_BIN_EXE_guichet"))
+            .arg("--config")
+            .arg(&config)
+            .args(["health", "--trial-s", "0", "--json"])
+            .env("HOME", root)
+            .output()
+            .unwrap()
+    };
+    assert!(
+        wait_for(Duration::from_secs(20), || health().status.success()),
+        "guichet health never found the running kiosk healthy: {}{}",
+        String::from_utf8_lossy(&health().stdout),
+        String::from_utf8_lossy(&health().stderr)
+    );
+
     // What is on screen: a screenshot of the whole output, filled by the kiosk.
     let shot = home.join("screen.png");
     let mut grim = Command::new(as_user().first().map_or("grim", |s| s.as_str()));
@@ -1552,7 +1570,7 @@ fn the_image_root_file_system_builds_from_debian_packages_with_guichet_installed
     for enabled in [
         "graphical.target.wants/guichet-kiosk.service",
         "multi-user.target.wants/guichet-health.service",
-        "multi-user.target.wants/nftables.service",
+        "sysinit.target.wants/nftables.service",
         "multi-user.target.wants/chrony.service",
     ] {
         assert!(
