@@ -12,7 +12,11 @@ fn submit(dir: &TestDir) -> String {
         &[
             "submit",
             "--service",
-            "001",
+            "PARK",
+            "--answer",
+            "PARK_NAME=Central Park",
+            "--answer",
+            "DAMAGE=Broken bench",
             "--address",
             "1 Main Street",
             "--json",
