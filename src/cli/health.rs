@@ -283,6 +283,28 @@ struct Report {
     rebooting: bool,
 }
 
+/// RAUC's service may still be starting at boot; an unconfirmed boot is not booted again, so a
+/// failed call is retried for about a minute before giving up.
+fn with_retries<T>(
+    mut call: impl FnMut() -> Result<T, rauc::RaucError>,
+) -> Result<T, rauc::RaucError> {
+    let mut attempt = 0;
+    loop {
+        match call() {
+            Err(e @ rauc::RaucError::Failed { .. }) if attempt < RAUC_RETRIES => {
+                tracing::warn!("{e}; trying again");
+                attempt += 1;
+                std::thread::sleep(RAUC_RETRY_WAIT);
+            }
+            other => return other,
+        }
+    }
+}
+
+/// How often, and how far apart, a failed RAUC call is tried again.
+const RAUC_RETRIES: u32 = 12;
+const RAUC_RETRY_WAIT: Duration = Duration::from_secs(5);
+
 /// The slot the trial file names (bounded, one word), if any.
 fn trial_slot(path: &std::path::Path) -> Option<String> {
     let bytes = crate::fsutil::read_bounded(path, 256).ok()?;
@@ -325,7 +347,7 @@ fn run_with(data_dir: &std::path::Path, central: bool, args: HealthArgs) -> Resu
                 "--mark needs RAUC (apt install rauc), which is not installed".into(),
             ));
         }
-        Some(rauc::status()?)
+        Some(with_retries(rauc::status)?)
     } else {
         None
     };
@@ -342,7 +364,7 @@ fn run_with(data_dir: &std::path::Path, central: bool, args: HealthArgs) -> Resu
     let mut action = Action::None;
     if args.mark && !on_trial {
         // Established: confirmed at once, so that the bootloader boots it again.
-        rauc::mark_booted(true)?;
+        with_retries(|| rauc::mark_booted(true))?;
         action = Action::Confirmed;
     }
 
@@ -371,14 +393,14 @@ fn run_with(data_dir: &std::path::Path, central: bool, args: HealthArgs) -> Resu
     let mut rebooting = false;
     if args.mark && on_trial {
         if verdict == Verdict::Healthy {
-            rauc::mark_booted(true)?;
+            with_retries(|| rauc::mark_booted(true))?;
             action = Action::MarkedGood;
         } else if status.as_ref().and_then(|s| s.fallback()).is_some() {
-            rauc::mark_booted(false)?;
+            with_retries(|| rauc::mark_booted(false))?;
             action = Action::MarkedBad;
             rebooting = args.reboot;
         } else {
-            rauc::mark_booted(true)?;
+            with_retries(|| rauc::mark_booted(true))?;
             action = Action::KeptNoFallback;
         }
         // Decided: the trial is over either way (a bad slot is not booted again).
