@@ -1603,3 +1603,28 @@ fn the_image_root_file_system_builds_from_debian_packages_with_guichet_installed
         "no identity shared by a batch of kiosks"
     );
 }
+
+#[test]
+fn an_unhealthy_update_with_no_good_slot_to_go_back_to_is_kept_rather_than_left_unbootable() {
+    let kiosk = AbKiosk::new("ab-no-fallback");
+    kiosk.rauc(&["install", "guichet-2.0.raucb"]);
+    assert_eq!(kiosk.rauc(&["fake-boot"]), "B");
+    // The old slot is not bootable either (say, marked bad by an earlier trial's mistake).
+    let env = kiosk.dir.path().join("rauc/grubenv");
+    let text = std::fs::read_to_string(&env).unwrap();
+    std::fs::write(&env, text.replace("A_OK=1", "A_OK=0")).unwrap();
+    kiosk.forget_calls();
+    kiosk.kiosk_ran(30, 1, false);
+    let (ok, report) = kiosk.health(&["--wait-s", "1", "--interval-s", "1"]);
+    assert!(!ok);
+    assert_eq!(report["action"], "kept_no_fallback", "{report}");
+    assert_eq!(
+        kiosk.calls("rauc/calls"),
+        ["status --output-format=json", "status mark-good booted"]
+    );
+    assert!(
+        kiosk.calls("systemctl-calls").is_empty(),
+        "no reboot into nothing"
+    );
+    assert_eq!(kiosk.rauc(&["fake-boot"]), "B");
+}
