@@ -694,6 +694,35 @@ fn arabic_is_code_page_text_in_visual_order_where_the_printer_has_cp864() {
         "no Arabic sent as code-page text: {}",
         cmds.text()
     );
+    // Blank rows are fed, not sent: the motion unit is one dot (GS P 203 203) before the first
+    // image, the line spacing goes as ESC J, and no image starts or ends with a blank row (a
+    // feed costs 3 bytes, a blank row as wide as any of these images more).
+    let first_image = cmds
+        .iter()
+        .position(|c| matches!(c, Cmd::Raster { .. }))
+        .unwrap();
+    let units = cmds
+        .iter()
+        .position(|c| *c == Cmd::MotionUnits(203, 203))
+        .expect("GS P 203 203");
+    assert!(units < first_image);
+    assert!(
+        cmds.iter().any(|c| matches!(c, Cmd::DotFeed(n) if *n > 0)),
+        "ESC J between drawn lines"
+    );
+    for (width_bytes, height, data) in cmds.rasters() {
+        let blank = |row: usize| {
+            data[row * width_bytes..(row + 1) * width_bytes]
+                .iter()
+                .all(|&b| b == 0)
+        };
+        if width_bytes > 3 {
+            assert!(
+                !blank(0) && !blank(height - 1),
+                "{width_bytes}x{height} image sent with blank edge rows"
+            );
+        }
+    }
 
     let ukrainian = submit(&dir, "uk");
     let (cmds, _) = render_and_decode(&dir, None, &ukrainian, "uk.bin");

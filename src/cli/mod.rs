@@ -5,6 +5,7 @@
 pub mod bench;
 mod catalog;
 mod doctor;
+mod fleet;
 mod metrics;
 mod printer;
 mod privacy;
@@ -99,6 +100,9 @@ pub enum Command {
     /// Personal data at rest: key rotation, retention, opening sealed exports.
     #[command(subcommand)]
     Privacy(privacy::PrivacyCommand),
+    /// Fleet operations: the heartbeat key the council registers.
+    #[command(subcommand)]
+    Fleet(fleet::FleetCommand),
 }
 
 /// What every command needs: the configuration and where the data lives.
@@ -186,6 +190,7 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         Some(Command::Privacy(cmd)) => privacy::run(&ctx, cmd),
         Some(Command::Provision(_)) => unreachable!("handled before the configuration loads"),
         Some(Command::Metrics(args)) => metrics::run(&ctx, args),
+        Some(Command::Fleet(cmd)) => fleet::run(&ctx, cmd),
         Some(Command::Kiosk(args)) => ui::kiosk(&ctx, args),
         Some(Command::Screenshot(args)) => ui::screenshot(&ctx, args),
         None => ui::kiosk(&ctx, ui::KioskArgs::default()),

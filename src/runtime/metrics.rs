@@ -488,7 +488,7 @@ pub fn spawn_refresher(config: Arc<Config>, location: StoreLocation) -> Refreshe
             let mut failing = false;
             // The heartbeat (when `fleet.heartbeat_url` is set), pushed from this thread: never
             // in the way of a save or a delivery.
-            let heartbeat =
+            let mut heartbeat =
                 crate::sync::heartbeat::HeartbeatSender::new(&config, &location.data_dir)
                     .map_err(|e| tracing::warn!("{e}"))
                     .ok()
@@ -535,11 +535,18 @@ pub fn spawn_refresher(config: Arc<Config>, location: StoreLocation) -> Refreshe
                     }
                     let due =
                         push_due || last_push.is_none_or(|at| at.elapsed() >= REFRESH_INTERVAL);
-                    if let (true, Ok(snapshot), Some((sender, rt))) = (due, &snapshot, &heartbeat) {
-                        last_push = Some(std::time::Instant::now());
-                        let body = heartbeat_document(&config, snapshot);
-                        match rt.block_on(sender.push(body)) {
-                            Ok(()) => heartbeat_failing = false,
+                    if let (Ok(snapshot), Some((sender, rt))) = (&snapshot, &mut heartbeat) {
+                        // Kept first (durable), then everything waiting is sent, oldest first,
+                        // unless a retry after a failure is not due yet.
+                        let kept = if due {
+                            last_push = Some(std::time::Instant::now());
+                            sender.keep(&heartbeat_document(&config, snapshot))
+                        } else {
+                            Ok(())
+                        };
+                        let result = kept.and_then(|()| rt.block_on(sender.deliver()));
+                        match result {
+                            Ok(_) => heartbeat_failing = false,
                             Err(e) if !heartbeat_failing => {
                                 heartbeat_failing = true;
                                 tracing::warn!("{e}");
@@ -557,6 +564,11 @@ pub fn spawn_refresher(config: Arc<Config>, location: StoreLocation) -> Refreshe
                 } else {
                     REFRESH_INTERVAL
                 };
+                // A heartbeat retry due sooner wakes the thread for it.
+                let wait = heartbeat
+                    .as_ref()
+                    .and_then(|(sender, _)| sender.retry_in())
+                    .map_or(wait, |retry| wait.min(retry));
                 let (lock, cvar) = &*theirs;
                 let Ok(guard) = lock.lock() else { return };
                 let Ok((mut wake, _)) = cvar.wait_timeout_while(guard, wait, |w| !w.now && !w.stop)
