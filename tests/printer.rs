@@ -857,5 +857,40 @@ fn metrics_show_paper_out_and_the_print_queue_until_the_receipt_prints() {
         "paper loaded, receipt printed"
     );
     assert_eq!(printed_now.value("guichet_print_queue_jobs", &[]), 0.0);
+
+    // The printer's own sensors, as the print worker last saw them (one-hot paper state).
+    let paper =
+        |m: &common::prom::Metrics, state| m.value("guichet_printer_paper", &[("state", state)]);
+    assert_eq!(
+        paper(&out_of_paper, "out"),
+        1.0,
+        "paper out, from DLE EOT 4"
+    );
+    assert_eq!(paper(&printed_now, "ok"), 1.0);
+    assert_eq!(paper(&printed_now, "out"), 0.0);
+    assert_eq!(printed_now.value("guichet_printer_reachable", &[]), 1.0);
+    fake.set_mode(Mode::NearEnd);
+    assert_eq!(collect(&mut printer, &store), []);
+    let near_end = metrics();
+    assert_eq!(paper(&near_end, "near_end"), 1.0, "a few receipts left");
+    assert_eq!(paper(&near_end, "ok"), 0.0);
+    assert!(
+        near_end.value("guichet_printer_status_changed_timestamp_seconds", &[])
+            >= printed_now.value("guichet_printer_status_changed_timestamp_seconds", &[])
+    );
+    fake.set_mode(Mode::CoverOpen);
+    assert_eq!(collect(&mut printer, &store), []);
+    let cover = metrics();
+    assert_eq!(cover.value("guichet_printer_cover_open", &[]), 1.0);
+    assert_eq!(near_end.value("guichet_printer_cover_open", &[]), 0.0);
+    fake.set_mode(Mode::Silent);
+    assert_eq!(collect(&mut printer, &store), []);
+    let silent = metrics();
+    assert_eq!(
+        silent.value("guichet_printer_reachable", &[]),
+        0.0,
+        "no answer"
+    );
+    assert_eq!(paper(&silent, "unknown"), 1.0);
     drop(fake);
 }

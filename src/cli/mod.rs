@@ -2,6 +2,7 @@
 //! `Result<(), CliError>`; `run` turns that into the documented exit codes: 0 success, 1 a failure
 //! explained on stderr in one line, 2 a usage error (clap's own).
 
+mod alerts;
 pub mod bench;
 mod catalog;
 mod doctor;

@@ -128,6 +128,8 @@ pub struct Snapshot {
     pub catalog_services: Option<(u64, u64)>,
     /// Only when written by the kiosk itself.
     pub kiosk: Option<KioskFacts>,
+    /// The printer's sensors, starts and restarts, last interaction (`ops_metrics`).
+    pub ops: super::ops_metrics::OpsFacts,
 }
 
 fn unix(rfc3339: Option<&str>) -> i64 {
@@ -190,6 +192,7 @@ impl Snapshot {
                     .as_deref(),
             ),
             kiosk: None,
+            ops: super::ops_metrics::OpsFacts::gather(store)?,
         })
     }
 
@@ -316,6 +319,7 @@ impl Snapshot {
                 kiosk.started,
             );
         }
+        self.ops.render(&mut out, self.kiosk.is_some());
         out.one(
             "guichet_metrics_timestamp_seconds",
             "Unix time these metrics were read.",
@@ -326,15 +330,23 @@ impl Snapshot {
 }
 
 #[derive(Default)]
-struct Exposition {
+pub(super) struct Exposition {
     text: String,
 }
 
 impl Exposition {
-    fn gauge(&mut self, name: &str, help: &str, samples: &[(String, i64)]) {
+    pub(super) fn gauge(&mut self, name: &str, help: &str, samples: &[(String, i64)]) {
+        self.family(name, help, "gauge", samples);
+    }
+
+    pub(super) fn counter(&mut self, name: &str, help: &str, value: i64) {
+        self.family(name, help, "counter", &[(String::new(), value)]);
+    }
+
+    fn family(&mut self, name: &str, help: &str, kind: &str, samples: &[(String, i64)]) {
         use std::fmt::Write as _;
         let _ = writeln!(self.text, "# HELP {name} {help}");
-        let _ = writeln!(self.text, "# TYPE {name} gauge");
+        let _ = writeln!(self.text, "# TYPE {name} {kind}");
         for (labels, value) in samples {
             if labels.is_empty() {
                 let _ = writeln!(self.text, "{name} {value}");
@@ -344,7 +356,7 @@ impl Exposition {
         }
     }
 
-    fn one(&mut self, name: &str, help: &str, value: i64) {
+    pub(super) fn one(&mut self, name: &str, help: &str, value: i64) {
         self.gauge(name, help, &[(String::new(), value)]);
     }
 }

@@ -81,6 +81,7 @@ impl Controller {
 
     /// Runs `f` on the flow, then refreshes the UI.
     fn with_flow(&self, f: impl FnOnce(&mut Flow)) {
+        self.worker.touched();
         f(&mut self.flow.borrow_mut());
         self.refresh();
     }
@@ -149,6 +150,7 @@ impl Controller {
     }
 
     fn submit(&self) {
+        self.worker.touched();
         let form = self.flow.borrow_mut().submit();
         if let Some(form) = form {
             self.worker.save(form);
