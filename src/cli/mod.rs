@@ -8,6 +8,7 @@ mod catalog;
 mod doctor;
 mod fleet;
 mod metrics;
+mod out_of_order;
 mod printer;
 mod privacy;
 mod probe;
@@ -104,6 +105,8 @@ pub enum Command {
     /// Fleet operations: the heartbeat key the council registers.
     #[command(subcommand)]
     Fleet(fleet::FleetCommand),
+    /// The plain "out of order" screen systemd shows when the kiosk keeps failing.
+    OutOfOrder(out_of_order::OutOfOrderArgs),
 }
 
 /// What every command needs: the configuration and where the data lives.
@@ -158,6 +161,11 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
     if let Some(Command::Provision(args)) = cli.command {
         return provision::run(*args, cli.data_dir.as_deref());
     }
+    // The service screen must come up whatever broke the kiosk, a bad configuration included.
+    if let Some(Command::OutOfOrder(args)) = cli.command {
+        let config = Config::locate(cli.config.as_deref()).ok().map(|(c, _)| c);
+        return out_of_order::run(config, args);
+    }
     let (config, source) = match Config::locate(cli.config.as_deref()) {
         Ok(found) => found,
         Err(e) => {
@@ -190,6 +198,7 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         Some(Command::Bench(cmd)) => bench::run(&ctx, cmd),
         Some(Command::Privacy(cmd)) => privacy::run(&ctx, cmd),
         Some(Command::Provision(_)) => unreachable!("handled before the configuration loads"),
+        Some(Command::OutOfOrder(_)) => unreachable!("handled before the configuration loads"),
         Some(Command::Metrics(args)) => metrics::run(&ctx, args),
         Some(Command::Fleet(cmd)) => fleet::run(&ctx, cmd),
         Some(Command::Kiosk(args)) => ui::kiosk(&ctx, args),
