@@ -153,7 +153,7 @@ fn the_package_holds_the_binary_the_unit_and_the_default_config_with_their_modes
         unit,
         source.replace("/usr/local/bin/guichet", "/usr/bin/guichet")
     );
-    assert!(unit.contains("/usr/bin/guichet kiosk"));
+    assert!(unit.contains("/usr/bin/guichet launch kiosk"));
     let out_of_order = std::fs::read_to_string(dir.path().join(OUT_OF_ORDER)).unwrap();
     let source = std::fs::read_to_string(format!(
         "{ROOT_DIR}/kiosk-image/guichet-out-of-order.service"
@@ -163,7 +163,7 @@ fn the_package_holds_the_binary_the_unit_and_the_default_config_with_their_modes
         out_of_order,
         source.replace("/usr/local/bin/guichet", "/usr/bin/guichet")
     );
-    assert!(out_of_order.contains("/usr/bin/guichet out-of-order"));
+    assert!(out_of_order.contains("/usr/bin/guichet launch out-of-order"));
     let drop_in = std::fs::read_to_string(dir.path().join(DROP_IN)).unwrap();
     assert!(drop_in.contains("OnFailure=guichet-out-of-order.service"));
     // The default configuration is a valid one.
