@@ -555,6 +555,48 @@ fn kiosk_runs_fullscreen_under_cage_feeds_the_watchdog_from_frames_and_stops_cle
         "the kiosk did not report being fullscreen"
     );
 
+    // Staff's remote screenshot: asked through the real binary, as the kiosk's user; the kiosk
+    // is on its welcome screen (between residents), so it answers with its own rendering.
+    let remote = home.join("remote.png");
+    let mut ask = as_user();
+    ask.push(binary.to_str().unwrap().to_string());
+    ask.extend(
+        [
+            "--config",
+            config.to_str().unwrap(),
+            "fleet",
+            "screenshot",
+            "--wait",
+            "60",
+            "--out",
+            remote.to_str().unwrap(),
+        ]
+        .map(String::from),
+    );
+    let out = Command::new(&ask[0])
+        .args(&ask[1..])
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("HOME", &home)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "fleet screenshot: {}\nlog:\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        journal()
+    );
+    let remote_picture = image::open(&remote).unwrap().to_rgb8();
+    assert_eq!(
+        remote_picture.dimensions(),
+        output,
+        "the kiosk's whole screen"
+    );
+    assert!(
+        !data.join("screenshot.request").exists(),
+        "request answered"
+    );
+
     // A stalled UI thread renders no frame, so no ping: systemd would restart the kiosk.
     if cfg!(debug_assertions) {
         std::fs::write(&stall, b"").unwrap();

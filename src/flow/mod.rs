@@ -307,6 +307,15 @@ impl Flow {
         }
     }
 
+    /// Whether what is on screen now belongs to nobody: the welcome screen, between residents
+    /// (a session ends only through the wipe, so the welcome screen never shows anything a
+    /// resident typed), with no dialog open. The only moment a remote screenshot may be taken.
+    pub fn between_residents(&self) -> bool {
+        self.session.screen == Screen::Welcome
+            && self.session.warning.is_none()
+            && self.session.confirm.is_none()
+    }
+
     /// Whether the screen is blanked: the UI shows black and forwards the next touch to
     /// [`Flow::wake`] only.
     pub fn blanked(&self) -> bool {

@@ -597,3 +597,15 @@ fn the_screen_blanks_on_the_welcome_screen_only_and_the_waking_touch_is_not_a_ta
     assert!(!g.blanked());
     assert_eq!(g.session.screen, Screen::Welcome);
 }
+
+#[test]
+fn a_remote_screenshot_is_allowed_only_between_residents() {
+    let mut f = flow();
+    assert!(f.between_residents(), "the welcome screen");
+    to_service(&mut f, "en", "GRAFFITI");
+    assert!(!f.between_residents(), "a resident's session");
+    f.tick();
+    assert!(!f.between_residents());
+    f.wipe();
+    assert!(f.between_residents(), "after the wipe");
+}

@@ -11,6 +11,7 @@
 //!   node_exporter textfile, refreshed after each sync round and every minute.
 //! - [`ops_metrics`]: the metrics of the machine itself: last touch, the printer's sensors,
 //!   starts and restarts.
+//! - [`remote_screenshot`]: a screenshot on request from staff, only between residents.
 //! - [`store_worker`]: the touchscreen's database thread (saves, help flag, catalogue reloads).
 //! - [`watchdog`]: systemd's side (`MAINPID=`, `READY=1`, `WATCHDOG=1`, `STATUS=`), plain Rust.
 //! - [`surface`]: the kiosk window on its compositor: fullscreen that sticks, and the watchdog
@@ -20,6 +21,7 @@
 pub(crate) mod kiosk;
 pub mod metrics;
 pub mod ops_metrics;
+pub mod remote_screenshot;
 pub(crate) mod shutdown;
 pub(crate) mod store_worker;
 pub(crate) mod surface;
