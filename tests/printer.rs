@@ -874,6 +874,18 @@ fn metrics_show_paper_out_and_the_print_queue_until_the_receipt_prints() {
     let near_end = metrics();
     assert_eq!(paper(&near_end, "near_end"), 1.0, "a few receipts left");
     assert_eq!(paper(&near_end, "ok"), 0.0);
+    // `guichet status` says what the shipped rules would raise from the same sensor.
+    let out = guichet_with_config(&dir, &config_path, &["status", "--json"]);
+    assert!(out.status.success(), "{}", out.stderr_text());
+    let status: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        status["alerts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["alert"] == "GuichetPaperNearEnd"),
+        "{status}"
+    );
     assert!(
         near_end.value("guichet_printer_status_changed_timestamp_seconds", &[])
             >= printed_now.value("guichet_printer_status_changed_timestamp_seconds", &[])
