@@ -736,3 +736,104 @@ fn unit_passes_systemd_analyze_and_its_security_score_is_the_one_recorded() {
         "kiosk-image/README.md should record `{recorded}` (systemd-analyze security)"
     );
 }
+
+/// The out-of-order unit's own `ExecStart=` under cage's headless backend, with `ui.rotation =
+/// 90`: `guichet launch out-of-order` becomes cage (same pid) with one `-r`, so the 1280×720
+/// output is turned to 720×1280, and the service screen fills it with its text.
+#[test]
+fn the_out_of_order_screen_runs_under_cage_turned_as_ui_rotation_says() {
+    if which("cage").is_none() || which("grim").is_none() {
+        eprintln!("SKIPPED: cage and grim are needed (apt-get install cage grim, as .ci/run does)");
+        return;
+    }
+    let unit = parse_unit(include_str!("../kiosk-image/guichet-out-of-order.service"));
+    let dir = TestDir::new("out-of-order-cage");
+    let root = dir.path();
+    std::fs::set_permissions(root, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let bin = root.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let binary = bin.join("guichet");
+    std::fs::copy(env!("CARGO_BIN_EXE_guichet"), &binary).unwrap();
+    std::fs::set_permissions(&binary, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let runtime_root = root.join("run");
+    std::fs::create_dir_all(&runtime_root).unwrap();
+    std::fs::set_permissions(&runtime_root, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let runtime_dir = runtime_root.join(&unit.runtime_directory);
+    user_dir(&runtime_dir, 0o700);
+    let home = root.join("home");
+    user_dir(&home, 0o700);
+    let config = root.join("kiosk.toml");
+    std::fs::write(
+        &config,
+        "[device]\ncode = \"IMG\"\nhelp_contact = \"0800 555 0100\"\n[ui]\nlanguages = [\"en\", \"ar\"]\nrotation = 90\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let log_path = root.join("journal.log");
+    let log = std::fs::File::create(&log_path).unwrap();
+    let mut argv = as_user();
+    argv.extend(substitute(&unit.exec_start, &binary, &runtime_root));
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg("exec \"$@\"")
+        .arg("sh")
+        .args(&argv)
+        .env_clear()
+        .env("PATH", "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin")
+        .env("HOME", &home)
+        .env("LANG", "C.UTF-8")
+        .env("WLR_BACKENDS", "headless")
+        .env("WLR_LIBINPUT_NO_DEVICES", "1")
+        .env("WLR_RENDERER", "pixman")
+        .stdin(Stdio::null())
+        .stdout(log.try_clone().unwrap())
+        .stderr(log)
+        .process_group(0);
+    for (k, v) in &unit.environment {
+        if k == "GUICHET_CONFIG" {
+            cmd.env(k, &config);
+        } else {
+            cmd.env(k, v);
+        }
+    }
+    let cage: Child = cmd.spawn().unwrap();
+    let _guard = GroupGuard(cage.id() as i32);
+    let shot = home.join("screen.png");
+    let take = || {
+        let mut grim = Command::new(as_user().first().map_or("grim", |s| s.as_str()));
+        if is_root() {
+            grim.args(&as_user()[1..]).arg("grim");
+        }
+        grim.arg(&shot)
+            .env_clear()
+            .env("PATH", "/usr/bin:/bin")
+            .env("XDG_RUNTIME_DIR", &runtime_dir)
+            .env("WAYLAND_DISPLAY", "wayland-0")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    // The screen is up once its text is drawn (light pixels on the dark background).
+    let drawn = || {
+        take()
+            && image::open(&shot).is_ok_and(|p| {
+                p.to_rgb8()
+                    .pixels()
+                    .filter(|px| px.0[0] > 200 && px.0[1] > 200)
+                    .count()
+                    > 1_000
+            })
+    };
+    assert!(
+        wait_for(Duration::from_secs(60), drawn),
+        "the out-of-order screen never showed; log:\n{}",
+        read_log(&log_path)
+    );
+    let picture = image::open(&shot).unwrap().to_rgb8();
+    assert_eq!(
+        picture.dimensions(),
+        (720, 1280),
+        "cage's 1280×720 output turned a quarter: {}",
+        read_log(&log_path)
+    );
+}

@@ -79,6 +79,17 @@ pub fn evaluate(s: &Snapshot, kiosk: KioskFile) -> Vec<Alert> {
             "the receipt printer is out of paper: load a new roll".into(),
         );
     }
+    if s.ops
+        .printer
+        .as_ref()
+        .is_some_and(|p| p.paper == "near_end")
+    {
+        raise(
+            "GuichetPaperNearEnd",
+            "info",
+            "the receipt printer's paper is nearly out: bring a new roll".into(),
+        );
+    }
     if let Some(problem) = s.printer_problem.as_deref().filter(|p| *p != "paper_out") {
         raise(
             "GuichetPrinterProblem",
