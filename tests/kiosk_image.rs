@@ -797,7 +797,7 @@ fn the_out_of_order_screen_runs_under_cage_turned_as_ui_rotation_says() {
             cmd.env(k, v);
         }
     }
-    let cage: Child = cmd.spawn().unwrap();
+    let mut cage: Child = cmd.spawn().unwrap();
     let _guard = GroupGuard(cage.id() as i32);
     let shot = home.join("screen.png");
     let take = || {
@@ -836,4 +836,11 @@ fn the_out_of_order_screen_runs_under_cage_turned_as_ui_rotation_says() {
         "cage's 1280×720 output turned a quarter: {}",
         read_log(&log_path)
     );
+    assert!(
+        matches!(cage.try_wait(), Ok(None)),
+        "still showing: the screen stays until systemd stops it"
+    );
+    // Stopped as systemd would (the guard then kills what is left of the group).
+    let _ = cage.kill();
+    let _ = cage.wait();
 }
