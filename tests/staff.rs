@@ -887,3 +887,65 @@ fn stats_metrics_and_status_count_a_known_sequence_of_sessions_and_help_requests
         "the old key stays"
     );
 }
+
+#[test]
+fn cancel_and_help_requests_are_handled_from_the_command_line_too() {
+    let dir = TestDir::new("staff-cli-desk");
+    let out = guichet(
+        &dir,
+        &[
+            "submit",
+            "--service",
+            "POTHOLE",
+            "--answer",
+            "SIZE=large",
+            "--address",
+            "12 Secret Street",
+        ],
+    );
+    assert!(out.status.success(), "{}", out.stderr_text());
+    let reference = out.stdout_text().trim().to_string();
+    let out = guichet(&dir, &["queue", "cancel", &reference]);
+    assert!(out.status.success(), "{}", out.stderr_text());
+    let out = guichet(&dir, &["queue", "list", "--state", "cancelled", "--json"]);
+    let list: serde_json::Value = serde_json::from_str(&out.stdout_text()).unwrap();
+    assert_eq!(list[0]["reference"], reference.as_str());
+    assert_eq!(list[0]["state"], "cancelled");
+    let out = guichet(&dir, &["queue", "show", &reference, "--json"]);
+    assert!(!out.stdout_text().contains("Secret"), "erased");
+    // Cancelled twice: refused, in one line.
+    assert_eq!(
+        guichet(&dir, &["queue", "cancel", &reference])
+            .status
+            .code(),
+        Some(1)
+    );
+
+    let mut store = Store::open(dir.path()).unwrap();
+    let id = store
+        .insert_help_request("", HelpNotify::Delivered)
+        .unwrap();
+    drop(store);
+    let out = guichet(&dir, &["staff", "help-requests", "--json"]);
+    let open: serde_json::Value = serde_json::from_str(&out.stdout_text()).unwrap();
+    assert_eq!(open[0]["id"].as_i64(), Some(id));
+    let id_text = id.to_string();
+    let out = guichet(&dir, &["staff", "help-done", &id_text, "--as", "Nobody"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "only a staff member marks it done"
+    );
+    assert!(add_staff(&dir, "Dana", "135790").status.success());
+    let out = guichet(&dir, &["staff", "help-done", &id_text, "--as", "Dana"]);
+    assert!(out.status.success(), "{}", out.stderr_text());
+    let out = guichet(&dir, &["staff", "help-requests", "--json"]);
+    assert_eq!(out.stdout_text().trim(), "[]");
+    let store = Store::open(dir.path()).unwrap();
+    let row = store.help_request(id).unwrap().unwrap();
+    assert_eq!(row.done_by.as_deref(), Some("Dana"));
+    assert!(row.done_at.is_some());
+    assert!(audit_actions(&store).iter().any(|(a, act, r, _)| a == "cli"
+        && act == "queue.cancel"
+        && r.as_deref() == Some(reference.as_str())));
+}

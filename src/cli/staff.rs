@@ -1,5 +1,6 @@
 //! `guichet staff add NAME | list [--json] | remove NAME`: the accounts of assisted mode's PIN
-//! pad (`crate::staff`). The PIN is read from stdin (one line; asked twice without echo on a
+//! pad (`crate::staff`); `staff help-requests [--json]` and `staff help-done ID --as NAME`: residents'
+//! help requests. The PIN is read from stdin (one line; asked twice without echo on a
 //! terminal), never from the command line where `ps` and shell history would keep it.
 
 use std::io::{BufRead, IsTerminal, Read, Write};
@@ -8,7 +9,7 @@ use clap::Subcommand;
 use zeroize::Zeroizing;
 
 use super::{CliError, Context, print_json};
-use crate::staff::{Desk, DeskSettings};
+use crate::staff::{Desk, DeskSettings, StaffSession};
 
 /// `guichet staff ...`
 #[derive(Debug, Subcommand)]
@@ -28,6 +29,20 @@ pub enum StaffCommand {
     Remove {
         /// The account's name.
         name: String,
+    },
+    /// Help requests from residents that staff have not marked done, oldest first.
+    HelpRequests {
+        /// A JSON array on stdout.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Mark a help request done (who came is recorded and audited).
+    HelpDone {
+        /// The request's id (`guichet staff help-requests`).
+        id: i64,
+        /// The staff member who came.
+        #[arg(long = "as", value_name = "NAME")]
+        by: String,
     },
 }
 
@@ -122,6 +137,33 @@ pub(super) fn run(ctx: &Context, cmd: StaffCommand) -> Result<(), CliError> {
         StaffCommand::Remove { name } => {
             desk.remove_staff(&name, "cli")?;
             eprintln!("staff account {:?} removed", name.trim());
+            Ok(())
+        }
+        StaffCommand::HelpRequests { json } => {
+            let open = desk.open_help_requests()?;
+            if json {
+                return print_json(&open);
+            }
+            if open.is_empty() {
+                println!("no open help requests");
+            }
+            for h in open {
+                println!(
+                    "{:>6}  asked {}  staff {}",
+                    h.id,
+                    h.requested_at,
+                    h.notify.as_str()
+                );
+            }
+            Ok(())
+        }
+        StaffCommand::HelpDone { id, by } => {
+            let name = by.trim();
+            if !desk.list_staff()?.iter().any(|a| a.name == name) {
+                return Err(crate::staff::StaffError::NoSuchStaff(name.to_string()).into());
+            }
+            desk.help_done(&StaffSession::for_cli(name), id)?;
+            eprintln!("help request {id} marked done by {name}");
             Ok(())
         }
     }
