@@ -12,7 +12,7 @@ use std::time::Duration;
 use common::TestDir;
 use guichet::catalog::Catalog;
 use guichet::flow::{Flow, FlowSettings, WARNING_SECONDS};
-use guichet::i18n::Translations;
+use guichet::i18n::{Arg, Translations};
 use guichet::queue::{State, Store};
 use guichet::runtime::StoreWorker;
 use guichet::ui::generated::{Api, AppWindow, KeyboardKind, QuestionKind, Screen};
@@ -431,9 +431,16 @@ fn a_long_catalogue_hides_nothing(
     let settle = || mock_elapsed_time(Duration::from_millis(1));
     let in_view = |label: &str| {
         settle();
+        // While there is more, the list ends above the strip that holds the "more below" cue
+        // (1 mm above the cue).
+        let bottom = k
+            .find(&k.t("more-below"))
+            .iter()
+            .map(|cue| cue.absolute_position().y - 96.0 / 25.4)
+            .fold(height, f32::min);
         k.find(label).iter().any(|e| {
             let (p, s) = (e.absolute_position(), e.size());
-            p.y >= 0.0 && p.y + s.height <= height + 0.5 && s.height > 0.0
+            p.y >= 0.0 && p.y + s.height <= bottom + 0.5 && s.height > 0.0
         })
     };
     // Scrolls with the cue until `label` is in view (the element tree holds only what is in
@@ -559,11 +566,22 @@ fn a_resident_reading_arabic_sends_a_request(k: &Kiosk, dir: &TestDir) {
     k.tap(&name_of("ITEMS", "furniture"));
     k.tap_t("continue");
 
-    // Number with the number pad: a wrong entry, fixed.
+    // "How many items?" (up to 10): a digits-only pad, the range in the error; fixed.
     assert_eq!(k.api().get_keyboard_kind(), KeyboardKind::Number);
-    k.tap("-");
+    assert!(
+        !k.visible("-") && !k.visible("."),
+        "a count pad offers no - or ."
+    );
+    k.tap("1");
+    k.tap("1");
     k.tap_t("continue");
-    assert!(k.visible(&k.t("error-not-a-number")));
+    let range = k.tr.format(
+        &k.locale(),
+        "error-whole-between",
+        &[("min", Arg::from("0")), ("max", Arg::from("10"))],
+    );
+    assert!(k.visible(&range), "{range} on screen:\n{}", k.all_text());
+    k.tap_t("keyboard-backspace");
     k.tap_t("keyboard-backspace");
     k.tap("3");
     k.tap_t("continue");
