@@ -17,6 +17,8 @@ mod probe;
 mod provision;
 mod queue;
 mod rauc;
+mod staff;
+mod stats;
 mod status;
 mod submit;
 mod sync;
@@ -114,6 +116,11 @@ pub enum Command {
     OutOfOrder(out_of_order::OutOfOrderArgs),
     /// What the units run: cage (rotated per ui.rotation) with the kiosk or the out-of-order screen.
     Launch(launch::LaunchArgs),
+    /// Assisted mode's staff accounts (PIN on stdin).
+    #[command(subcommand)]
+    Staff(staff::StaffCommand),
+    /// Service statistics per day as CSV, without personal data.
+    Stats(stats::StatsArgs),
 }
 
 /// What every command needs: the configuration and where the data lives.
@@ -223,6 +230,8 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         Some(Command::Metrics(args)) => metrics::run(&ctx, args),
         Some(Command::Health(args)) => health::run(&ctx, args),
         Some(Command::Fleet(cmd)) => fleet::run(&ctx, cmd),
+        Some(Command::Staff(cmd)) => staff::run(&ctx, cmd),
+        Some(Command::Stats(args)) => stats::run(&ctx, args),
         Some(Command::Kiosk(args)) => ui::kiosk(&ctx, args),
         Some(Command::Screenshot(args)) => ui::screenshot(&ctx, args),
         None => ui::kiosk(&ctx, ui::KioskArgs::default()),

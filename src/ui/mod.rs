@@ -10,5 +10,5 @@ pub(crate) mod qr;
 pub mod scenes;
 pub(crate) mod screenshot;
 
-pub use backend::{Backend, Disconnected, UiEvent};
+pub use backend::{Assist, Backend, Disconnected, UiEvent};
 pub use controller::{Controller, KioskFacts};
