@@ -6,9 +6,11 @@
 //! the session wholesale, so nothing can be reached afterwards by "back" or otherwise.
 
 pub(crate) mod datetime;
+mod desk;
 pub(crate) mod keyboard;
 mod lists;
 mod session;
+pub mod staff;
 mod steps;
 mod view;
 
@@ -21,8 +23,10 @@ use crate::catalog::{Catalog, Datatype};
 use crate::i18n::Translations;
 use crate::validate::{Answer, FieldError, ValidForm, validate_form};
 
+pub use desk::{DeskMode, HelpRowView, StaffHomeView, StaffItemView, StaffRow};
 pub use lists::{NOT_LISTED_KEY, SEARCH_FROM, TILE_TEXT_CHARS, clamp_for_tile};
 pub use session::{Session, scrub_form_input, scrub_valid_form};
+pub use staff::{SaveMarks, StaffDesk, StaffReply, StaffRequest};
 pub use steps::Step;
 pub use view::*;
 
@@ -55,6 +59,28 @@ pub enum Screen {
     Confirmation,
     /// The save failed.
     SaveFailed,
+    /// A resident checks on a request by its reference.
+    CheckRequest,
+    /// Staff: the PIN pad.
+    StaffPin,
+    /// Staff: the desk (look-up, health, actions).
+    StaffHome,
+    /// Staff: the review and rejected lists and the help requests.
+    StaffLists,
+    /// Staff: choose the service to re-file a request under.
+    StaffRefile,
+    /// Assisted: the visitor confirms who helped and what is sent, and sends.
+    Consent,
+}
+
+impl Screen {
+    /// The screens only a signed-in (or signing-in) staff member sees.
+    pub fn is_staff(self) -> bool {
+        matches!(
+            self,
+            Screen::StaffPin | Screen::StaffHome | Screen::StaffLists | Screen::StaffRefile
+        )
+    }
 }
 
 /// How a save ended, reported back by whoever ran it off the UI thread.
@@ -200,6 +226,8 @@ pub enum Confirm {
     StartOver,
     /// "Delete your answers?" after a failed save.
     DeleteAnswers,
+    /// Staff: "Cancel this request?" (it will never be sent; its details are erased).
+    CancelRequest,
 }
 
 /// The text scale of each of the three text-size steps.
@@ -218,6 +246,10 @@ pub struct Flow {
     greeting_ticks: u32,
     /// `ui.catch_all_service` (see `lists.rs`).
     catch_all: Option<String>,
+    /// A staff member at the kiosk (see `staff.rs`): never outlives a wipe.
+    desk: Option<StaffDesk>,
+    /// What staff (or "Check a request") asked of the kiosk, for the UI to hand on.
+    outbox: Vec<StaffRequest>,
 }
 
 impl Flow {
@@ -242,6 +274,8 @@ impl Flow {
             greeting_index: 0,
             greeting_ticks: 0,
             catch_all: None,
+            desk: None,
+            outbox: Vec::new(),
         }
     }
 
@@ -296,6 +330,9 @@ impl Flow {
     pub fn touched(&mut self) {
         if self.session.warning.is_none() {
             self.session.idle_seconds = 0;
+        }
+        if let Some(desk) = &mut self.desk {
+            desk.idle_seconds = 0;
         }
     }
 
@@ -431,6 +468,20 @@ impl Flow {
             // After saving there is no way back into the answers.
             s @ (Screen::Submitting | Screen::Confirmation) => s,
             Screen::SaveFailed => Screen::Check,
+            Screen::CheckRequest | Screen::StaffPin => {
+                // Leaving "Check a request" or the PIN pad: nothing typed there stays.
+                self.wipe();
+                return;
+            }
+            Screen::StaffHome => Screen::StaffHome,
+            Screen::StaffLists => Screen::StaffHome,
+            Screen::StaffRefile => {
+                if let Some(desk) = &mut self.desk {
+                    desk.refile = None;
+                }
+                Screen::StaffLists
+            }
+            Screen::Consent => Screen::Check,
         };
         self.session.keyboard_mode = Mode::Native;
     }
@@ -439,7 +490,7 @@ impl Flow {
     pub fn can_go_back(&self) -> bool {
         !matches!(
             self.session.screen,
-            Screen::Welcome | Screen::Submitting | Screen::Confirmation
+            Screen::Welcome | Screen::Submitting | Screen::Confirmation | Screen::StaffHome
         )
     }
 
@@ -509,9 +560,13 @@ impl Flow {
             fresh.text_size_step = old.text_size_step;
             fresh.high_contrast = old.high_contrast;
             fresh.help_requested = old.help_requested;
+            fresh.assisted_by = old.assisted_by.clone();
+            fresh.practice = old.practice;
             fresh.screen = Screen::Groups;
             self.session = fresh;
         } else {
+            // A wipe ends any staff session too: it never survives into a resident's.
+            self.lock();
             let locale = self
                 .settings
                 .languages
@@ -541,12 +596,25 @@ impl Flow {
 
     /// The question on screen, if the resident is being asked to confirm something.
     pub fn confirmation(&self) -> Option<Confirm> {
+        if self
+            .desk
+            .as_ref()
+            .is_some_and(|d| d.confirm_cancel.is_some())
+        {
+            return Some(Confirm::CancelRequest);
+        }
         self.session.confirm
     }
 
     /// The resident's answer to [`Flow::confirmation`]: `true` deletes, `false` keeps.
     pub fn confirm(&mut self, yes: bool) {
         self.touched();
+        if let Some(reference) = self.desk.as_mut().and_then(|d| d.confirm_cancel.take()) {
+            if yes {
+                self.staff_request(|staff| StaffRequest::Cancel { reference, staff });
+            }
+            return;
+        }
         match self.session.confirm.take() {
             Some(Confirm::StartOver) if yes => self.end_session(true),
             Some(Confirm::DeleteAnswers) if yes => self.end_session(false),
@@ -748,10 +816,21 @@ impl Flow {
     /// shows "saving"; on failure stays on the check page with the error summary.
     pub fn submit(&mut self) -> Option<ValidForm> {
         self.touched();
-        if !matches!(self.session.screen, Screen::Check | Screen::SaveFailed) {
+        if !matches!(
+            self.session.screen,
+            Screen::Check | Screen::SaveFailed | Screen::Consent
+        ) {
             return None;
         }
         match self.validate_all() {
+            // Assisted: the visitor sees who helped and what is sent, and gives the Send.
+            Ok(_)
+                if self.session.assisted_by.is_some() && self.session.screen != Screen::Consent =>
+            {
+                self.session.check_errors.clear();
+                self.session.screen = Screen::Consent;
+                None
+            }
             Ok(form) => {
                 self.session.check_errors.clear();
                 self.session.screen = Screen::Submitting;
@@ -778,7 +857,11 @@ impl Flow {
                 let locale = self.session.locale.clone();
                 let (contrast, size) = (self.session.high_contrast, self.session.text_size_step);
                 let help = self.session.help_requested;
+                let assisted_by = self.session.assisted_by.take();
+                let practice = self.session.practice;
                 self.session = Session::new(&locale);
+                self.session.assisted_by = assisted_by;
+                self.session.practice = practice;
                 self.session.service = service;
                 self.session.high_contrast = contrast;
                 self.session.text_size_step = size;
@@ -954,15 +1037,24 @@ impl Flow {
         }
         // "Start again" sits with the other controls at the far side, away from "Back".
         let mut end = Vec::new();
-        if !matches!(self.session.screen, Screen::Welcome | Screen::Submitting) {
+        let staff = self.session.screen.is_staff();
+        if !staff
+            && !matches!(
+                self.session.screen,
+                Screen::Welcome | Screen::Submitting | Screen::CheckRequest
+            )
+        {
             end.push(tool(Tool::StartOver, false));
         }
         end.extend([
             tool(Tool::Language, false),
             tool(Tool::TextSize, self.session.text_size_step > 0),
             tool(Tool::Contrast, self.session.high_contrast),
-            tool(Tool::Help, self.session.help_requested),
         ]);
+        // Staff have no one to call; an assisted visitor has someone beside them.
+        if !staff && self.session.assisted_by.is_none() && !self.session.practice {
+            end.push(tool(Tool::Help, self.session.help_requested));
+        }
         if self.rtl() {
             start.reverse();
             end.reverse();
@@ -1037,6 +1129,19 @@ impl Flow {
                 self.greeting_ticks = 0;
                 self.greeting_index =
                     (self.greeting_index + 1) % self.settings.languages.len().max(1);
+                return true;
+            }
+            return false;
+        }
+        if self.session.screen.is_staff() {
+            // Staff screens lock on their own, shorter timeout, with no warning to answer.
+            let Some(desk) = &mut self.desk else {
+                self.wipe();
+                return true;
+            };
+            desk.idle_seconds += 1;
+            if desk.idle_seconds >= staff::STAFF_IDLE_SECONDS {
+                self.wipe();
                 return true;
             }
             return false;

@@ -10,6 +10,8 @@
 //! - [`metrics`]: fleet metrics (Prometheus text) for `guichet metrics` and the kiosk's
 //!   node_exporter textfile, refreshed after each sync round and every minute.
 //! - [`store_worker`]: the touchscreen's database thread (saves, help flag, catalogue reloads).
+//! - [`staff_jobs`]: what the staff screens and "Check a request" ask, done on that thread
+//!   through the staff API.
 //! - [`watchdog`]: systemd's side (`MAINPID=`, `READY=1`, `WATCHDOG=1`, `STATUS=`), plain Rust.
 //! - [`surface`]: the kiosk window on its compositor: fullscreen that sticks, and the watchdog
 //!   fed by rendered frames.
@@ -18,6 +20,7 @@
 pub(crate) mod kiosk;
 pub mod metrics;
 pub(crate) mod shutdown;
+pub(crate) mod staff_jobs;
 pub(crate) mod store_worker;
 pub(crate) mod surface;
 pub(crate) mod watchdog;

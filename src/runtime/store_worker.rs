@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::sync::mpsc::{Sender, channel};
 
 use crate::catalog::Catalog;
-use crate::flow::SaveOutcome;
+use crate::flow::{SaveMarks, SaveOutcome, StaffRequest};
 use crate::queue::{Store, StoreError, StoreLocation};
 use crate::ui::{Backend, UiEvent};
 use crate::validate::ValidForm;
@@ -18,7 +18,8 @@ use crate::validate::ValidForm;
 pub const HELP_REQUESTED_KEY: &str = "help_requested_at";
 
 enum Job {
-    Save(Box<ValidForm>),
+    Save(Box<ValidForm>, SaveMarks),
+    Staff(StaffRequest),
     RequestHelp,
     ReloadCatalogs(Vec<String>),
 }
@@ -89,7 +90,7 @@ impl StoreWorker {
                         Ok(s) => s,
                         Err(e) => {
                             tracing::error!("database unavailable: {e}");
-                            if let Job::Save(mut form) = job {
+                            if let Job::Save(mut form, _) = job {
                                 crate::flow::scrub_valid_form(&mut form);
                                 let message = save_failure_message(e);
                                 let _ = events.send(UiEvent::Saved(SaveOutcome::Failed(message)));
@@ -120,8 +121,14 @@ fn run_job(
     on_saved: &OnSaved,
 ) {
     match job {
-        Job::Save(mut form) => {
-            let outcome = match store.enqueue(device_code, &form, None) {
+        Job::Staff(request) => super::staff_jobs::run(store, request, events),
+        Job::Save(mut form, marks) => {
+            let saved = if marks.practice {
+                super::staff_jobs::enqueue_practice(store, device_code, &form)
+            } else {
+                store.enqueue(device_code, &form, marks.assisted_by.as_deref())
+            };
+            let outcome = match saved {
                 Ok(reference) => {
                     tracing::info!(reference = %reference, service = %form.service_code, "submission saved");
                     on_saved(reference.as_str());
@@ -154,8 +161,12 @@ fn run_job(
 }
 
 impl Backend for StoreWorker {
-    fn save(&self, form: ValidForm) {
-        let _ = self.jobs.send(Job::Save(Box::new(form)));
+    fn save(&self, form: ValidForm, marks: SaveMarks) {
+        let _ = self.jobs.send(Job::Save(Box::new(form), marks));
+    }
+
+    fn staff(&self, request: StaffRequest) {
+        let _ = self.jobs.send(Job::Staff(request));
     }
 
     fn request_help(&self) {

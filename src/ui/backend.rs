@@ -8,7 +8,7 @@
 use std::sync::mpsc::Sender;
 
 use crate::catalog::Catalog;
-use crate::flow::SaveOutcome;
+use crate::flow::{SaveMarks, SaveOutcome, StaffReply, StaffRequest};
 use crate::validate::ValidForm;
 
 /// What background work tells the UI.
@@ -27,25 +27,35 @@ pub enum UiEvent {
     Online(bool),
     /// A new catalogue was stored (by language).
     Catalogs(std::collections::BTreeMap<String, Catalog>),
+    /// The answer to a [`StaffRequest`] (staff desk, PIN, "Check a request").
+    Staff(StaffReply),
 }
 
 /// The kiosk's services as the UI sees them. Each call returns at once; results arrive later as
 /// [`UiEvent`]s.
 pub trait Backend {
-    /// Saves a validated submission durably; the outcome arrives as [`UiEvent::Saved`].
-    fn save(&self, form: ValidForm);
+    /// Saves a validated submission durably, marked assisted or practice as `marks` says; the
+    /// outcome arrives as [`UiEvent::Saved`].
+    fn save(&self, form: ValidForm, marks: SaveMarks);
     /// Records that a resident asked for help.
     fn request_help(&self);
+    /// Does what staff (or a resident's "Check a request") asked; the answer arrives as
+    /// [`UiEvent::Staff`].
+    fn staff(&self, request: StaffRequest);
 }
 
 /// A shared backend (the kiosk's store worker is also asked by sync to reload catalogues).
 impl<T: Backend + ?Sized> Backend for std::sync::Arc<T> {
-    fn save(&self, form: ValidForm) {
-        (**self).save(form);
+    fn save(&self, form: ValidForm, marks: SaveMarks) {
+        (**self).save(form, marks);
     }
 
     fn request_help(&self) {
         (**self).request_help();
+    }
+
+    fn staff(&self, request: StaffRequest) {
+        (**self).staff(request);
     }
 }
 
@@ -62,7 +72,7 @@ impl Disconnected {
 }
 
 impl Backend for Disconnected {
-    fn save(&self, mut form: ValidForm) {
+    fn save(&self, mut form: ValidForm, _marks: SaveMarks) {
         crate::flow::scrub_valid_form(&mut form);
         let _ = self.events.send(UiEvent::Saved(SaveOutcome::Failed(
             "error-store-unavailable",
@@ -70,4 +80,18 @@ impl Backend for Disconnected {
     }
 
     fn request_help(&self) {}
+
+    /// Nothing to ask: a PIN is never accepted, a look-up finds nothing.
+    fn staff(&self, request: StaffRequest) {
+        let reply = match request {
+            StaffRequest::Unlock { .. } => {
+                StaffReply::Unlock(crate::flow::staff::PinOutcome::Unavailable)
+            }
+            StaffRequest::Lookup { .. } => StaffReply::Lookup(None),
+            StaffRequest::PublicLookup { .. } => StaffReply::PublicLookup(None),
+            StaffRequest::Refresh | StaffRequest::EndSession { .. } => return,
+            _ => StaffReply::Done(crate::flow::staff::StaffNotice::Failed),
+        };
+        let _ = self.events.send(UiEvent::Staff(reply));
+    }
 }

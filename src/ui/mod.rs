@@ -8,6 +8,7 @@ pub mod generated;
 pub(crate) mod qr;
 pub mod scenes;
 pub(crate) mod screenshot;
+mod staff_scenes;
 
 pub use backend::{Backend, Disconnected, UiEvent};
 pub use controller::{Controller, KioskFacts};
