@@ -89,6 +89,7 @@ staff-done-reprint = أُرسل الإيصال إلى الطابعة.
 staff-done-send-now = جارٍ الإرسال.
 staff-done-resolved = سيُرسل مرة أخرى.
 staff-done-refiled = أُعيد تصنيفه: سيُرسل تحت الخدمة الجديدة.
+staff-done-refile-needs-answers = لم يُعد تصنيفه: تلك الخدمة تطرح أسئلة لم يُجب عنها هذا الطلب. يمكن للفني إعادة تصنيفه مع الإجابات (queue refile).
 staff-done-cancelled = أُلغي الطلب ومُسحت بياناته.
 staff-done-help = أُنجز طلب المساعدة.
 staff-done-failed = لم ينجح ذلك. سجل الفني يذكر السبب.

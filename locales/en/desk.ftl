@@ -90,6 +90,7 @@ staff-done-reprint = Receipt sent to the printer.
 staff-done-send-now = Sending now.
 staff-done-resolved = It will be sent again.
 staff-done-refiled = Re-filed: it will be sent under the new service.
+staff-done-refile-needs-answers = Not re-filed: that service asks questions this request did not answer. The technician can re-file it with the answers (queue refile).
 staff-done-cancelled = Request cancelled. Its details are erased.
 staff-done-help = Help request marked done.
 staff-done-failed = That did not work. The technician's log says why.

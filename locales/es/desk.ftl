@@ -89,6 +89,7 @@ staff-done-reprint = Recibo enviado a la impresora.
 staff-done-send-now = Enviando ahora.
 staff-done-resolved = Se enviará de nuevo.
 staff-done-refiled = Reclasificada: se enviará con el nuevo servicio.
+staff-done-refile-needs-answers = No reclasificada: ese servicio hace preguntas que esta solicitud no respondió. El técnico puede reclasificarla con las respuestas (queue refile).
 staff-done-cancelled = Solicitud cancelada. Sus datos se han borrado.
 staff-done-help = Petición de ayuda atendida.
 staff-done-failed = No ha funcionado. El registro técnico dice por qué.

@@ -89,6 +89,7 @@ staff-done-reprint = Reçu envoyé à l'imprimante.
 staff-done-send-now = Envoi en cours.
 staff-done-resolved = Elle sera renvoyée.
 staff-done-refiled = Reclassée : elle sera envoyée sous le nouveau service.
+staff-done-refile-needs-answers = Non reclassée : ce service pose des questions auxquelles cette demande n'a pas répondu. Le technicien peut la reclasser avec les réponses (queue refile).
 staff-done-cancelled = Demande annulée. Ses données sont effacées.
 staff-done-help = Demande d'aide terminée.
 staff-done-failed = Cela n'a pas fonctionné. Le journal technique dit pourquoi.

@@ -89,6 +89,7 @@ staff-done-reprint = Potwierdzenie wysłane do drukarki.
 staff-done-send-now = Wysyłanie.
 staff-done-resolved = Zostanie wysłane ponownie.
 staff-done-refiled = Przeniesione: zostanie wysłane jako nowa usługa.
+staff-done-refile-needs-answers = Nie przeniesiono: ta usługa zadaje pytania, na które zgłoszenie nie odpowiada. Technik może je przenieść z odpowiedziami (queue refile).
 staff-done-cancelled = Zgłoszenie anulowane. Dane usunięto.
 staff-done-help = Prośba o pomoc zakończona.
 staff-done-failed = Nie udało się. Dziennik techniczny podaje powód.

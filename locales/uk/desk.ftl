@@ -89,6 +89,7 @@ staff-done-reprint = Квитанцію надіслано на принтер.
 staff-done-send-now = Надсилання.
 staff-done-resolved = Буде надіслано знову.
 staff-done-refiled = Перенесено: буде надіслано з новою послугою.
+staff-done-refile-needs-answers = Не перенесено: ця послуга ставить питання, на які звернення не відповідає. Технік може перенести його з відповідями (queue refile).
 staff-done-cancelled = Звернення скасовано. Дані стерто.
 staff-done-help = Прохання про допомогу виконано.
 staff-done-failed = Не вдалося. Причина в технічному журналі.

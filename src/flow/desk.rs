@@ -354,6 +354,7 @@ impl Flow {
         let Some(name) = self.desk.as_ref().and_then(|d| d.name.clone()) else {
             return;
         };
+        self.close_session_stats();
         let mut session = Session::new(&self.session.locale);
         session.text_size_step = self.session.text_size_step;
         session.high_contrast = self.session.high_contrast;
@@ -364,6 +365,16 @@ impl Flow {
         }
         session.screen = Screen::Language;
         self.session = session;
+        self.mark_session(!practice, practice);
+    }
+
+    /// Reports the resident session on screen as ended (statistics only) when it is replaced
+    /// without a wipe: helping or practising ends and staff are back at the desk.
+    fn close_session_stats(&mut self) {
+        self.note_progress();
+        if let Some(summary) = self.tracker.finish(&self.session.locale) {
+            self.ended.push(summary);
+        }
     }
 
     /// Ends helping (or practising) and goes back to the desk; the visitor's answers go.
@@ -374,6 +385,7 @@ impl Flow {
             self.wipe();
             return;
         }
+        self.close_session_stats();
         self.session = Session::new(&locale);
         self.session.text_size_step = size;
         self.session.high_contrast = contrast;
@@ -401,10 +413,15 @@ impl Flow {
         }
     }
 
-    /// How the submission being sent is marked.
+    /// How the submission being sent is marked: the staff member beside the visitor (or
+    /// practising), and the practice flag.
     pub fn save_marks(&self) -> staff::SaveMarks {
         staff::SaveMarks {
-            assisted_by: self.session.assisted_by.clone(),
+            assisted_by: if self.session.practice {
+                self.desk.as_ref().and_then(|d| d.name.clone())
+            } else {
+                self.session.assisted_by.clone()
+            },
             practice: self.session.practice,
         }
     }
@@ -798,31 +815,40 @@ impl Flow {
             .map(|row| {
                 let mut keys: Vec<Key> = row
                     .into_iter()
-                    .map(|k| {
+                    .flat_map(|k| {
                         if k == staff::pad::BACKSPACE {
-                            Key {
-                                label: "⌫".into(),
-                                value: k,
-                                width: 2.0,
-                                accessible: self.t("lookup-delete"),
-                            }
+                            // "Check" closes the last row, as Continue closes the keyboard.
+                            vec![
+                                Key {
+                                    label: "⌫".into(),
+                                    value: k,
+                                    width: 1.0,
+                                    accessible: self.t("lookup-delete"),
+                                },
+                                Key {
+                                    label: self.t("lookup-check"),
+                                    value: staff::pad::OK.into(),
+                                    width: 2.0,
+                                    accessible: self.t("lookup-check"),
+                                },
+                            ]
                         } else {
-                            Key {
+                            vec![Key {
                                 label: k.clone(),
                                 value: k.clone(),
                                 width: 1.0,
                                 accessible: k,
-                            }
+                            }]
                         }
                     })
                     .collect();
                 // Reference characters read left to right in every language; only "delete"
-                // moves to the reading end.
+                // and "Check" move to the reading end.
                 if self.rtl()
                     && let Some(i) = keys.iter().position(|k| k.value == staff::pad::BACKSPACE)
                 {
-                    let del = keys.remove(i);
-                    keys.insert(0, del);
+                    let tail: Vec<Key> = keys.drain(i..).rev().collect();
+                    keys.splice(0..0, tail);
                 }
                 keys
             })

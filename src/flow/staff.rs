@@ -296,6 +296,8 @@ pub enum StaffNotice {
     Resolved,
     /// Re-filed under another service.
     Refiled,
+    /// Not re-filed: the new service asks questions the request did not answer.
+    RefileNeedsAnswers,
     /// Cancelled.
     Cancelled,
     /// A help request marked done.
@@ -312,6 +314,7 @@ impl StaffNotice {
             StaffNotice::SendingNow => "staff-done-send-now",
             StaffNotice::Resolved => "staff-done-resolved",
             StaffNotice::Refiled => "staff-done-refiled",
+            StaffNotice::RefileNeedsAnswers => "staff-done-refile-needs-answers",
             StaffNotice::Cancelled => "staff-done-cancelled",
             StaffNotice::HelpDone => "staff-done-help",
             StaffNotice::Failed => "staff-done-failed",
@@ -346,7 +349,7 @@ pub enum StaffReply {
 /// How a submission is marked when saved.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SaveMarks {
-    /// The staff member who helped the visitor.
+    /// The staff member who helped the visitor (or who is practising).
     pub assisted_by: Option<String>,
     /// A practice submission: never sent, erased when the staff session ends.
     pub practice: bool,

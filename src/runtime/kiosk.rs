@@ -91,7 +91,20 @@ pub fn run(
     // Weak links between the workers, so that dropping `run`'s handles stops them all.
     let sync_link: Arc<OnceLock<Weak<SyncWorker>>> = Arc::new(OnceLock::new());
     let (wake_printer, wake_sync) = (printer.clone(), Arc::clone(&sync_link));
-    let worker = Arc::new(StoreWorker::spawn(
+    // "Ask for help": announced at `[help] notify_url`; the resident is told what happened.
+    let help_events = tx.clone();
+    let help = crate::sync::HelpNotifier::spawn(
+        config,
+        location.clone(),
+        Box::new(move |_id, delivered| {
+            let _ = help_events.send(UiEvent::HelpAnswer { delivered });
+        }),
+    )
+    .unwrap_or_else(|e| {
+        tracing::error!("{e}: residents asking for help are sent to the desk");
+        None
+    });
+    let worker = Arc::new(StoreWorker::spawn_with_help(
         location.clone(),
         config.device.code.clone(),
         tx.clone(),
@@ -102,6 +115,7 @@ pub fn run(
                 sync.sync_now();
             }
         }),
+        help,
     ));
     // Fleet metrics: the node_exporter textfile, every minute and after each sync round.
     let metrics = super::metrics::spawn_refresher(Arc::new(config.clone()), location.clone());

@@ -8,7 +8,7 @@
 use std::sync::mpsc::Sender;
 
 use crate::catalog::Catalog;
-use crate::flow::{SaveMarks, SaveOutcome, StaffReply, StaffRequest};
+use crate::flow::{SaveOutcome, SessionSummary, StaffReply, StaffRequest};
 use crate::validate::ValidForm;
 
 /// What background work tells the UI.
@@ -29,16 +29,39 @@ pub enum UiEvent {
     Catalogs(std::collections::BTreeMap<String, Catalog>),
     /// The answer to a [`StaffRequest`] (staff desk, PIN, "Check a request").
     Staff(StaffReply),
+    /// What became of "Ask for help": staff were told (`delivered`), or could not be (no
+    /// `[help] notify_url`, the endpoint failed, the request could not be saved). A retry that
+    /// delivers later sends `delivered: true` again.
+    HelpAnswer {
+        /// A notification reached staff.
+        delivered: bool,
+    },
+}
+
+/// Who helped with a submission, and whether it is a practice (training mode).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assist {
+    /// The staff member's name ("Assisted by NAME" on the receipt, in the audit trail).
+    pub staff: String,
+    /// Training mode: never sent, "PRACTICE" on the receipt, erased at the end of the staff
+    /// session.
+    pub practice: bool,
 }
 
 /// The kiosk's services as the UI sees them. Each call returns at once; results arrive later as
 /// [`UiEvent`]s.
 pub trait Backend {
-    /// Saves a validated submission durably, marked assisted or practice as `marks` says; the
-    /// outcome arrives as [`UiEvent::Saved`].
-    fn save(&self, form: ValidForm, marks: SaveMarks);
-    /// Records that a resident asked for help.
+    /// Saves a validated submission durably; the outcome arrives as [`UiEvent::Saved`].
+    fn save(&self, form: ValidForm);
+    /// A resident asked for help: the request is saved and staff notified; the outcome arrives
+    /// as [`UiEvent::HelpAnswer`].
     fn request_help(&self);
+    /// Saves a submission made with a member of staff beside the visitor (the visitor gave
+    /// the final Send): like [`Backend::save`], with the staff name and the practice flag
+    /// stored, printed and audited. The outcome arrives as [`UiEvent::Saved`].
+    fn save_assisted(&self, form: ValidForm, assist: Assist);
+    /// A resident session ended (for the statistics: no personal data in `summary`).
+    fn session_ended(&self, summary: SessionSummary);
     /// Does what staff (or a resident's "Check a request") asked; the answer arrives as
     /// [`UiEvent::Staff`].
     fn staff(&self, request: StaffRequest);
@@ -46,12 +69,20 @@ pub trait Backend {
 
 /// A shared backend (the kiosk's store worker is also asked by sync to reload catalogues).
 impl<T: Backend + ?Sized> Backend for std::sync::Arc<T> {
-    fn save(&self, form: ValidForm, marks: SaveMarks) {
-        (**self).save(form, marks);
+    fn save(&self, form: ValidForm) {
+        (**self).save(form);
     }
 
     fn request_help(&self) {
         (**self).request_help();
+    }
+
+    fn save_assisted(&self, form: ValidForm, assist: Assist) {
+        (**self).save_assisted(form, assist);
+    }
+
+    fn session_ended(&self, summary: SessionSummary) {
+        (**self).session_ended(summary);
     }
 
     fn staff(&self, request: StaffRequest) {
@@ -72,14 +103,22 @@ impl Disconnected {
 }
 
 impl Backend for Disconnected {
-    fn save(&self, mut form: ValidForm, _marks: SaveMarks) {
+    fn save(&self, mut form: ValidForm) {
         crate::flow::scrub_valid_form(&mut form);
         let _ = self.events.send(UiEvent::Saved(SaveOutcome::Failed(
             "error-store-unavailable",
         )));
     }
 
-    fn request_help(&self) {}
+    fn request_help(&self) {
+        let _ = self.events.send(UiEvent::HelpAnswer { delivered: false });
+    }
+
+    fn save_assisted(&self, form: ValidForm, _assist: Assist) {
+        self.save(form);
+    }
+
+    fn session_ended(&self, _summary: SessionSummary) {}
 
     /// Nothing to ask: a PIN is never accepted, a look-up finds nothing.
     fn staff(&self, request: StaffRequest) {

@@ -200,7 +200,18 @@ impl Controller {
             (flow.submit(), flow.save_marks())
         };
         if let Some(form) = form {
-            self.worker.save(form, marks);
+            // Helped or practising: saved with the staff name (and the practice flag), after
+            // the visitor's own Send on the consent screen.
+            match marks.assisted_by {
+                Some(staff) => self.worker.save_assisted(
+                    form,
+                    super::backend::Assist {
+                        staff,
+                        practice: marks.practice,
+                    },
+                ),
+                None => self.worker.save(form),
+            }
         }
         self.refresh();
     }
@@ -247,6 +258,9 @@ impl Controller {
                 UiEvent::Online(online) => self.flow.borrow_mut().set_online(online),
                 UiEvent::Catalogs(catalogs) => self.flow.borrow_mut().set_catalogs(catalogs),
                 UiEvent::Staff(reply) => self.flow.borrow_mut().staff_reply(reply),
+                UiEvent::HelpAnswer { delivered } => {
+                    self.flow.borrow_mut().help_answered(delivered)
+                }
             }
         }
         if changed {
@@ -265,8 +279,18 @@ impl Controller {
         }
     }
 
+    /// Hands the sessions that ended to the backend (statistics). Called from every refresh,
+    /// which follows every change, so the flow also sees each screen reached.
+    fn report_ended_sessions(&self) {
+        let ended = self.flow.borrow_mut().take_ended_sessions();
+        for summary in ended {
+            self.worker.session_ended(summary);
+        }
+    }
+
     /// Copies the flow's state into the UI.
     pub fn refresh(&self) {
+        self.report_ended_sessions();
         let Some(app) = self.window.upgrade() else {
             return;
         };
@@ -294,6 +318,7 @@ impl Controller {
         });
         api.set_can_go_back(flow.can_go_back());
         api.set_help_requested(session.help_requested);
+        api.set_help_message(s(flow.help_message_id().unwrap_or("help-calling")));
         api.set_text_size_step(session.text_size_step as i32);
         let toolbar = flow.toolbar();
         api.set_toolbar_left(model(toolbar.left.into_iter().map(tool_item).collect()));

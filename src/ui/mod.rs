@@ -10,5 +10,5 @@ pub mod scenes;
 pub(crate) mod screenshot;
 mod staff_scenes;
 
-pub use backend::{Backend, Disconnected, UiEvent};
+pub use backend::{Assist, Backend, Disconnected, UiEvent};
 pub use controller::{Controller, KioskFacts};
