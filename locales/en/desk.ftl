@@ -36,7 +36,10 @@ staff-pin-ok = OK
 staff-pin-delete = Delete
 staff-pin-checking = Checking…
 staff-pin-wrong = Wrong PIN. { $left } tries left.
-staff-pin-locked = Too many wrong PINs, try again in { $minutes } minutes.
+staff-pin-locked = Too many wrong PINs, try again in { $minutes ->
+        [one] { $minutes } minute
+       *[other] { $minutes } minutes
+    }.
 staff-pin-unavailable = Staff accounts cannot be read. Tell the technician.
 
 ## The staff desk

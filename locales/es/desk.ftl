@@ -35,7 +35,10 @@ staff-pin-ok = OK
 staff-pin-delete = Borrar
 staff-pin-checking = Comprobando…
 staff-pin-wrong = PIN incorrecto. Quedan { $left } intentos.
-staff-pin-locked = Demasiados PIN incorrectos, inténtelo de nuevo en { $minutes } minutos.
+staff-pin-locked = Demasiados PIN incorrectos, inténtelo de nuevo en { $minutes ->
+        [one] { $minutes } minuto
+       *[other] { $minutes } minutos
+    }.
 staff-pin-unavailable = No se pueden leer las cuentas del personal. Avise al técnico.
 
 ## Mostrador

@@ -35,7 +35,10 @@ staff-pin-ok = OK
 staff-pin-delete = Effacer
 staff-pin-checking = Vérification…
 staff-pin-wrong = Code erroné. Encore { $left } essais.
-staff-pin-locked = Trop de codes erronés, réessayez dans { $minutes } minutes.
+staff-pin-locked = Trop de codes erronés, réessayez dans { $minutes ->
+        [one] { $minutes } minute
+       *[other] { $minutes } minutes
+    }.
 staff-pin-unavailable = Les comptes du personnel sont illisibles. Prévenez le technicien.
 
 ## Bureau du personnel
