@@ -50,10 +50,8 @@ pub struct StaffHomeView {
     pub health: Vec<StaffRow>,
     /// The last action's result.
     pub notice: String,
-    /// "Review and rejected (N)".
+    /// "To check: N" and "Help requests: M", on two lines of one button.
     pub lists_label: String,
-    /// "Help requests (N)".
-    pub help_label: String,
 }
 
 /// One row of the review / rejected lists.
@@ -671,11 +669,14 @@ impl Flow {
                 .notice
                 .map(|n| self.t(n.message_id()))
                 .unwrap_or_default(),
-            lists_label: self.tf(
-                "staff-open-lists",
-                &[("count", Arg::from(desk.review.len() + desk.rejected.len()))],
+            lists_label: format!(
+                "{}\n{}",
+                self.tf(
+                    "staff-open-lists",
+                    &[("count", Arg::from(desk.review.len() + desk.rejected.len()))],
+                ),
+                self.tf("staff-help-count", &[("count", Arg::from(desk.help.len()))])
             ),
-            help_label: self.tf("staff-help-count", &[("count", Arg::from(desk.help.len()))]),
         }
     }
 

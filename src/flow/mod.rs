@@ -170,6 +170,8 @@ pub enum Tool {
     Contrast,
     /// Ask a member of staff to come.
     Help,
+    /// Staff: end the staff session (on every staff screen).
+    Lock,
 }
 
 impl Tool {
@@ -182,6 +184,7 @@ impl Tool {
             Tool::TextSize => "tool-text-size",
             Tool::Contrast => "tool-contrast",
             Tool::Help => "tool-help",
+            Tool::Lock => "staff-lock",
         }
     }
 }
@@ -1076,6 +1079,10 @@ impl Flow {
         if !staff && self.session.assisted_by.is_none() && !self.session.practice {
             end.push(tool(Tool::Help, self.session.help_requested));
         }
+        // "Lock" is always in reach on the staff screens (not on the PIN pad: nobody is in).
+        if staff && self.staff_signed_in() {
+            end.push(tool(Tool::Lock, false));
+        }
         if self.rtl() {
             start.reverse();
             end.reverse();
@@ -1101,6 +1108,7 @@ impl Flow {
             Tool::TextSize => self.cycle_text_size(),
             Tool::Contrast => self.toggle_contrast(),
             Tool::Help => return self.ask_for_help(),
+            Tool::Lock => self.staff_lock(),
         }
         false
     }

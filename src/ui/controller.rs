@@ -186,6 +186,7 @@ impl Controller {
             g::Tool::TextSize => Tool::TextSize,
             g::Tool::Contrast => Tool::Contrast,
             g::Tool::Help => Tool::Help,
+            g::Tool::Lock => Tool::Lock,
         };
         let mut raise_help = false;
         self.with_flow(|f| raise_help = f.tool(tool));
@@ -481,7 +482,6 @@ impl Controller {
         api.set_staff_health(info_rows(home.health));
         api.set_staff_notice(s(&home.notice));
         api.set_staff_lists_label(s(&home.lists_label));
-        api.set_staff_help_label(s(&home.help_label));
         api.set_staff_items(model(
             flow.staff_items()
                 .into_iter()
@@ -613,6 +613,7 @@ fn tool_item(view: ToolView) -> g::ToolItem {
             Tool::TextSize => g::Tool::TextSize,
             Tool::Contrast => g::Tool::Contrast,
             Tool::Help => g::Tool::Help,
+            Tool::Lock => g::Tool::Lock,
         },
         title: s(view.title),
         on: view.on,
