@@ -21,6 +21,17 @@ pub fn is_rtl(locale: &str) -> bool {
     matches!(locale, "ar" | "he" | "fa" | "ur")
 }
 
+/// Whether a text runs right to left, by its first strong letter (as the text layout decides
+/// a paragraph's direction); a text without letters takes the language's direction. The
+/// typing caret goes on the side where the text ends.
+pub fn text_is_rtl(text: &str, locale: &str) -> bool {
+    match unicode_bidi::get_base_direction(text) {
+        unicode_bidi::Direction::Rtl => true,
+        unicode_bidi::Direction::Ltr => false,
+        unicode_bidi::Direction::Mixed => is_rtl(locale),
+    }
+}
+
 /// The language's own name for itself (never a flag: flags are countries, not languages).
 pub fn endonym(locale: &str) -> &'static str {
     match locale {
@@ -97,6 +108,22 @@ impl Translations {
                     "time",
                     Arg::from(format!("{:02}:{:02}", t.hour(), t.minute())),
                 ),
+            ],
+        )
+    }
+
+    /// A date without a time, as the language writes it ("27 November 2026").
+    pub fn date(&self, locale: &str, d: time::Date) -> String {
+        self.format(
+            locale,
+            "date-only-format",
+            &[
+                ("day", Arg::from(i64::from(d.day()))),
+                (
+                    "month",
+                    Arg::from(self.text(locale, &format!("month-{}", u8::from(d.month())))),
+                ),
+                ("year", Arg::Str(d.year().to_string())),
             ],
         )
     }
@@ -213,6 +240,9 @@ mod tests {
     #[test]
     fn plurals_and_fallback() {
         let t = Translations::load().unwrap();
+        assert!(super::text_is_rtl("شارع", "en"));
+        assert!(!super::text_is_rtl("anne@example.org", "ar"));
+        assert!(super::text_is_rtl("12", "ar") && !super::text_is_rtl("", "fr"));
         let one = t.format("en", "error-too-long", &[("max", Arg::from(1i64))]);
         let many = t.format("en", "error-too-long", &[("max", Arg::from(250i64))]);
         assert_ne!(one, many);
@@ -282,6 +312,26 @@ mod coverage_tests {
             Problem::ControlCharacters,
             Problem::NotANumber,
             Problem::NumberOutOfRange,
+            Problem::NumberRule {
+                whole: true,
+                min: Some(0.0),
+                max: Some(1.0),
+            },
+            Problem::NumberRule {
+                whole: true,
+                min: Some(0.0),
+                max: None,
+            },
+            Problem::NumberRule {
+                whole: false,
+                min: Some(0.0),
+                max: Some(1.0),
+            },
+            Problem::NumberRule {
+                whole: false,
+                min: None,
+                max: Some(1.0),
+            },
             Problem::NotADatetime,
             Problem::UnknownChoice { key: String::new() },
             Problem::UnknownAttribute,

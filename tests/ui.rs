@@ -14,7 +14,7 @@ use std::time::Duration;
 use common::TestDir;
 use guichet::catalog::Catalog;
 use guichet::flow::{Flow, FlowSettings, WARNING_SECONDS};
-use guichet::i18n::Translations;
+use guichet::i18n::{Arg, Translations};
 use guichet::queue::{State, Store};
 use guichet::runtime::StoreWorker;
 use guichet::ui::generated::{Api, AppWindow, KeyboardKind, QuestionKind, Screen};
@@ -199,6 +199,7 @@ fn touchscreen_flows() {
     a_resident_reading_arabic_sends_a_request(&kiosk, &dir);
     the_idle_timeout_wipes_everything_mid_form(&kiosk);
     start_again_asks_first_and_keeps_language_and_text_size(&kiosk);
+    asking_for_help_is_honest_and_sessions_are_counted(&kiosk, &dir);
     every_screen_fits_a_small_panel_or_says_there_is_more(&dir);
     drop(kiosk);
     for (w, h) in [(1024.0, 600.0), (1920.0, 1080.0)] {
@@ -248,6 +249,61 @@ fn start_again_asks_first_and_keeps_language_and_text_size(k: &Kiosk) {
     // The next resident's finish resets everything.
     k.controller.flow_mut().wipe();
     k.controller.refresh();
+}
+
+/// "Ask for help" on a kiosk with no `[help] notify_url`: the resident is never told staff are
+/// coming, but to ask at the desk, in their language. The sessions of the walks above reached
+/// the store (no personal data) for `guichet stats`.
+fn asking_for_help_is_honest_and_sessions_are_counted(k: &Kiosk, dir: &TestDir) {
+    k.controller.flow_mut().wipe();
+    k.controller.refresh();
+    k.tap(&k.tr.text("en", "welcome-touch"));
+    k.tap("Français");
+    k.tap_t("tool-help");
+    assert!(k.visible(&k.t("help-calling")), "{}", k.all_text());
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while k.api().get_help_message() != "help-ask-desk" && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+        k.controller.drain_events();
+    }
+    assert!(k.visible(&k.t("help-ask-desk")), "{}", k.all_text());
+    assert!(!k.visible(&k.t("help-told")));
+    assert!(k.t("help-ask-desk").contains("accueil"), "in French");
+    k.controller.flow_mut().wipe();
+    k.controller.refresh();
+
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let sessions = loop {
+        let store = Store::open(dir.path()).unwrap();
+        let sessions = store.sessions_between("0", "9").unwrap();
+        let open = store.open_help_requests().unwrap();
+        if (sessions.iter().any(|s| s.locale == "fr") && !open.is_empty())
+            || std::time::Instant::now() > deadline
+        {
+            assert_eq!(open.len(), 1, "the help request is saved");
+            break sessions;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    use guichet::queue::SessionOutcome;
+    assert!(
+        sessions
+            .iter()
+            .any(|s| s.locale == "ar" && s.outcome == SessionOutcome::Completed),
+        "{sessions:?}"
+    );
+    assert!(
+        sessions
+            .iter()
+            .any(|s| s.outcome == SessionOutcome::TimedOut),
+        "{sessions:?}"
+    );
+    assert!(
+        sessions
+            .iter()
+            .any(|s| s.locale == "fr" && s.outcome == SessionOutcome::Abandoned),
+        "{sessions:?}"
+    );
 }
 
 /// Every screen of the demo, in every language, at every text size, on a 1024×600 panel: each
@@ -385,9 +441,16 @@ fn a_long_catalogue_hides_nothing(
     let settle = || mock_elapsed_time(Duration::from_millis(1));
     let in_view = |label: &str| {
         settle();
+        // While there is more, the list ends above the strip that holds the "more below" cue
+        // (1 mm above the cue).
+        let bottom = k
+            .find(&k.t("more-below"))
+            .iter()
+            .map(|cue| cue.absolute_position().y - 96.0 / 25.4)
+            .fold(height, f32::min);
         k.find(label).iter().any(|e| {
             let (p, s) = (e.absolute_position(), e.size());
-            p.y >= 0.0 && p.y + s.height <= height + 0.5 && s.height > 0.0
+            p.y >= 0.0 && p.y + s.height <= bottom + 0.5 && s.height > 0.0
         })
     };
     // Scrolls with the cue until `label` is in view (the element tree holds only what is in
@@ -513,11 +576,22 @@ fn a_resident_reading_arabic_sends_a_request(k: &Kiosk, dir: &TestDir) {
     k.tap(&name_of("ITEMS", "furniture"));
     k.tap_t("continue");
 
-    // Number with the number pad: a wrong entry, fixed.
+    // "How many items?" (up to 10): a digits-only pad, the range in the error; fixed.
     assert_eq!(k.api().get_keyboard_kind(), KeyboardKind::Number);
-    k.tap("-");
+    assert!(
+        !k.visible("-") && !k.visible("."),
+        "a count pad offers no - or ."
+    );
+    k.tap("1");
+    k.tap("1");
     k.tap_t("continue");
-    assert!(k.visible(&k.t("error-not-a-number")));
+    let range = k.tr.format(
+        &k.locale(),
+        "error-whole-between",
+        &[("min", Arg::from("0")), ("max", Arg::from("10"))],
+    );
+    assert!(k.visible(&range), "{range} on screen:\n{}", k.all_text());
+    k.tap_t("keyboard-backspace");
     k.tap_t("keyboard-backspace");
     k.tap("3");
     k.tap_t("continue");

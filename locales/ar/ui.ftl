@@ -22,12 +22,14 @@ services-other = خدمات أخرى
 
 ## Questions
 question-step = السؤال { $current } من { $total }
+question-step-up-to = السؤال { $current } من { $total } على الأكثر
 contact-step = بيانات الاتصال بك: { $current } من { $total }
 continue = متابعة
 optional = اختياري
 choose-one = اختر إجابة واحدة
 choose-all = اختر كل الإجابات المناسبة
 info-title = يرجى قراءة ما يلي
+info-title-urgent = معلومات مهمة لسلامتك
 description-title = أخبرنا بمزيد من التفاصيل
 description-hint = اختياري. أي معلومة تساعد البلدية.
 address-title = أين المكان؟
@@ -53,6 +55,7 @@ date-year = سنة
 date-hour = ساعة
 date-minute = دقيقة
 date-format = { $day } { $month } { $year }، الساعة { $time }
+date-only-format = { $day } { $month } { $year }
 month-1 = يناير
 month-2 = فبراير
 month-3 = مارس
@@ -133,6 +136,7 @@ confirm-delete = نعم، احذف إجاباتي
 save-failed-delete = احذف إجاباتي
 confirm-qr-caption = التقط صورة لهذا الرمز لتحتفظ برقمك المرجعي
 welcome-purpose = أبلغ عن مشكلة أو اطلب خدمة من البلدية. يستغرق ذلك نحو 5 دقائق، وتحصل على إيصال مطبوع.
+welcome-purpose-no-printer = أبلغ عن مشكلة أو اطلب خدمة من البلدية. يستغرق ذلك نحو 5 دقائق، وتحصل على رقم مرجعي تحتفظ به.
 
 # قوائم طويلة من الخدمات (كتالوجات بلديات حقيقية)
 not-listed = مشكلتي غير موجودة في القائمة

@@ -22,12 +22,14 @@ services-other = Other services
 
 ## Questions
 question-step = Question { $current } of { $total }
+question-step-up-to = Question { $current } of up to { $total }
 contact-step = Your contact details: { $current } of { $total }
 continue = Continue
 optional = Optional
 choose-one = Choose one
 choose-all = Choose all that apply
 info-title = Please read this
+info-title-urgent = Important safety information
 description-title = Tell us more about it
 description-hint = Optional. Anything that would help the council.
 address-title = Where is it?
@@ -53,6 +55,7 @@ date-year = Year
 date-hour = Hour
 date-minute = Minute
 date-format = { $day } { $month } { $year }, { $time }
+date-only-format = { $day } { $month } { $year }
 month-1 = January
 month-2 = February
 month-3 = March
@@ -127,6 +130,7 @@ confirm-delete = Yes, delete my answers
 save-failed-delete = Delete my answers
 confirm-qr-caption = Take a photo of this code to keep your reference number
 welcome-purpose = Report a problem or ask the council for a service. It takes about 5 minutes, and you get a printed receipt.
+welcome-purpose-no-printer = Report a problem or ask the council for a service. It takes about 5 minutes, and you get a reference number to keep.
 
 # Long lists of services (catalogues of real councils)
 not-listed = My problem is not listed

@@ -22,12 +22,14 @@ services-other = Autres services
 
 ## Questions
 question-step = Question { $current } sur { $total }
+question-step-up-to = Question { $current } sur { $total } au plus
 contact-step = Vos coordonnées : { $current } sur { $total }
 continue = Continuer
 optional = Facultatif
 choose-one = Choisissez une réponse
 choose-all = Choisissez toutes les réponses qui conviennent
 info-title = Veuillez lire ceci
+info-title-urgent = Information importante pour votre sécurité
 description-title = Donnez-nous plus de détails
 description-hint = Facultatif. Tout ce qui peut aider la mairie.
 address-title = Où est-ce ?
@@ -53,6 +55,7 @@ date-year = Année
 date-hour = Heure
 date-minute = Minute
 date-format = { $day } { $month } { $year } à { $time }
+date-only-format = { $day } { $month } { $year }
 month-1 = janvier
 month-2 = février
 month-3 = mars
@@ -127,6 +130,7 @@ confirm-delete = Oui, effacer mes réponses
 save-failed-delete = Effacer mes réponses
 confirm-qr-caption = Prenez ce code en photo pour garder votre numéro de référence
 welcome-purpose = Signalez un problème ou demandez un service à la mairie. Cela prend environ 5 minutes, et vous recevez un reçu imprimé.
+welcome-purpose-no-printer = Signalez un problème ou demandez un service à la mairie. Cela prend environ 5 minutes, et vous recevez un numéro de référence à garder.
 
 # Longues listes de services (catalogues de vraies collectivités)
 not-listed = Mon problème n’est pas dans la liste

@@ -22,12 +22,14 @@ services-other = Inne usługi
 
 ## Questions
 question-step = Pytanie { $current } z { $total }
+question-step-up-to = Pytanie { $current } z najwyżej { $total }
 contact-step = Twoje dane kontaktowe: { $current } z { $total }
 continue = Dalej
 optional = Nieobowiązkowe
 choose-one = Prosimy wybrać jedną odpowiedź
 choose-all = Prosimy wybrać wszystkie pasujące odpowiedzi
 info-title = Prosimy przeczytać
+info-title-urgent = Ważna informacja dla bezpieczeństwa
 description-title = Prosimy opisać sprawę dokładniej
 description-hint = Nieobowiązkowe. Wszystko, co może pomóc urzędowi.
 address-title = Gdzie to jest?
@@ -53,6 +55,7 @@ date-year = Rok
 date-hour = Godzina
 date-minute = Minuta
 date-format = { $day } { $month } { $year }, { $time }
+date-only-format = { $day } { $month } { $year }
 month-1 = stycznia
 month-2 = lutego
 month-3 = marca
@@ -129,6 +132,7 @@ confirm-delete = Tak, usuń moje odpowiedzi
 save-failed-delete = Usuń moje odpowiedzi
 confirm-qr-caption = Zrób zdjęcie tego kodu, aby zachować numer zgłoszenia
 welcome-purpose = Zgłoś problem lub poproś urząd o usługę. Zajmie to około 5 minut, a otrzymasz wydrukowane potwierdzenie.
+welcome-purpose-no-printer = Zgłoś problem lub poproś urząd o usługę. Zajmie to około 5 minut, a otrzymasz numer sprawy do zachowania.
 
 # Długie listy usług (katalogi prawdziwych gmin)
 not-listed = Mojego problemu nie ma na liście

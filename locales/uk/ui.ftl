@@ -22,12 +22,14 @@ services-other = Інші послуги
 
 ## Questions
 question-step = Питання { $current } з { $total }
+question-step-up-to = Питання { $current } з { $total } щонайбільше
 contact-step = Ваші контактні дані: { $current } з { $total }
 continue = Продовжити
 optional = Необов’язково
 choose-one = Виберіть один варіант
 choose-all = Виберіть усі відповідні варіанти
 info-title = Будь ласка, прочитайте це
+info-title-urgent = Важлива інформація про безпеку
 description-title = Розкажіть докладніше
 description-hint = Необов’язково. Усе, що допоможе муніципалітету.
 address-title = Де це?
@@ -53,6 +55,7 @@ date-year = Рік
 date-hour = Година
 date-minute = Хвилина
 date-format = { $day } { $month } { $year }, { $time }
+date-only-format = { $day } { $month } { $year }
 month-1 = січня
 month-2 = лютого
 month-3 = березня
@@ -129,6 +132,7 @@ confirm-delete = Так, видалити мої відповіді
 save-failed-delete = Видалити мої відповіді
 confirm-qr-caption = Сфотографуйте цей код, щоб зберегти номер звернення
 welcome-purpose = Повідомте про проблему або попросіть послугу в міської ради. Це займає близько 5 хвилин, і ви отримаєте друковану квитанцію.
+welcome-purpose-no-printer = Повідомте про проблему або попросіть послугу в міської ради. Це займає близько 5 хвилин, і ви отримаєте номер звернення, який варто зберегти.
 
 # Довгі списки послуг (каталоги справжніх громад)
 not-listed = Моєї проблеми немає в списку

@@ -11,6 +11,8 @@ mod privacy;
 mod probe;
 mod provision;
 mod queue;
+mod staff;
+mod stats;
 mod status;
 mod submit;
 mod sync;
@@ -99,6 +101,11 @@ pub enum Command {
     /// Personal data at rest: key rotation, retention, opening sealed exports.
     #[command(subcommand)]
     Privacy(privacy::PrivacyCommand),
+    /// Assisted mode's staff accounts (PIN on stdin).
+    #[command(subcommand)]
+    Staff(staff::StaffCommand),
+    /// Service statistics per day as CSV, without personal data.
+    Stats(stats::StatsArgs),
 }
 
 /// What every command needs: the configuration and where the data lives.
@@ -186,6 +193,8 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         Some(Command::Privacy(cmd)) => privacy::run(&ctx, cmd),
         Some(Command::Provision(_)) => unreachable!("handled before the configuration loads"),
         Some(Command::Metrics(args)) => metrics::run(&ctx, args),
+        Some(Command::Staff(cmd)) => staff::run(&ctx, cmd),
+        Some(Command::Stats(args)) => stats::run(&ctx, args),
         Some(Command::Kiosk(args)) => ui::kiosk(&ctx, args),
         Some(Command::Screenshot(args)) => ui::screenshot(&ctx, args),
         None => ui::kiosk(&ctx, ui::KioskArgs::default()),

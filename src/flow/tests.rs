@@ -62,14 +62,31 @@ fn a_whole_request_from_welcome_to_save() {
     f.toggle_choice("garden");
     f.toggle_choice("mattress");
     f.next();
-    // ITEM_COUNT (number) with the French decimal comma
+    // ITEM_COUNT ("Combien d'objets…", "10 objets au maximum"): a count, so a digits-only pad,
+    // and the range in the hint before typing and in the error after.
     assert_eq!(f.question_view().unwrap().kind, QuestionKind::Number);
-    assert_eq!(f.keyboard().0, keyboard::KeyboardKind::Number);
-    type_text(&mut f, "x");
+    let (kind, keys) = f.keyboard();
+    assert_eq!(kind, keyboard::KeyboardKind::WholeNumber);
+    assert!(
+        !keys
+            .iter()
+            .flatten()
+            .any(|k| k.value == "," || k.value == "-"),
+        "a count pad has no decimal comma or minus"
+    );
+    let range = "Saisissez un nombre entier de 0 à 10.";
+    let plain = |s: String| s.replace(['\u{2068}', '\u{2069}'], "");
+    let hint = plain(f.question_view().unwrap().hint);
+    assert_eq!(
+        hint, "10 objets au maximum à chaque passage",
+        "the council's hint already says the range: not said twice"
+    );
+    type_text(&mut f, "11");
     f.next();
-    assert_eq!(f.question_view().unwrap().error, f.t("error-not-a-number"));
+    assert_eq!(plain(f.question_view().unwrap().error), range);
     f.key(keyboard::special::BACKSPACE);
-    type_text(&mut f, "2,5");
+    f.key(keyboard::special::BACKSPACE);
+    type_text(&mut f, "2");
     f.next();
     // PREFERRED_DATE (datetime): not chosen yet → error; touching it chooses
     assert_eq!(f.question_view().unwrap().kind, QuestionKind::Datetime);
@@ -119,7 +136,7 @@ fn a_whole_request_from_welcome_to_save() {
         || r.answer.contains(',')));
     assert!(rows.iter().any(|r| r.answer == "Martin"), "{rows:?}");
     // Change the count from the check page: Continue returns to check.
-    let count_step = rows.iter().find(|r| r.answer == "2,5").unwrap().step as usize;
+    let count_step = rows.iter().find(|r| r.answer == "2").unwrap().step as usize;
     f.change(count_step);
     assert_eq!(f.session.screen, Screen::Question);
     f.key(keyboard::special::BACKSPACE);
@@ -410,6 +427,15 @@ fn dependent_questions_appear_only_when_their_condition_holds() {
     f.choose_tile("Bins");
     f.choose_tile("TRASH");
     assert_eq!(f.question_view().unwrap().caption, "Missed collection");
+    let label = |f: &Flow| {
+        f.question_view()
+            .unwrap()
+            .step_label
+            .replace(['\u{2068}', '\u{2069}'], "")
+    };
+    // WHAT may still appear: the count says so instead of growing later (KIND, Description,
+    // Address, contact choice, and maybe WHAT).
+    assert_eq!(label(&f), "Question 1 of up to 5");
     f.toggle_choice("Trash");
     f.next();
     // WHAT is skipped: the information page comes next, tidied.
@@ -421,6 +447,7 @@ fn dependent_questions_appear_only_when_their_condition_holds() {
     f.next();
     let q = f.question_view().unwrap();
     assert_eq!(q.title, "If other, please specify");
+    assert_eq!(label(&f), "Question 2 of 5", "decided: exact again");
     f.next();
     assert!(f.session().error.is_some(), "required while shown");
 }
@@ -833,4 +860,139 @@ fn a_resident_checks_a_request_and_a_mistyped_reference_is_told_at_once() {
     f.back();
     assert_eq!(f.session.screen, Screen::Welcome);
     assert!(f.session().lookup.is_empty());
+}
+
+#[test]
+fn each_ended_session_is_summarised_once_without_personal_data() {
+    let mut f = flow();
+    // Nothing to report while nobody used the kiosk.
+    for _ in 0..10 {
+        f.tick();
+    }
+    assert!(f.take_ended_sessions().is_empty());
+    // A resident reaches the second question of PARK, then walks away: timed out at step 2.
+    to_service(&mut f, "ar", "PARK");
+    let _ = f.take_ended_sessions();
+    type_text(&mut f, "حديقة");
+    f.next();
+    let reached = f.session.step as u32 + 1;
+    assert!(reached >= 2);
+    let _ = f.take_ended_sessions();
+    for _ in 0..(60 + WARNING_SECONDS) {
+        f.tick();
+    }
+    assert_eq!(f.session.screen, Screen::Welcome);
+    let ended = f.take_ended_sessions();
+    assert_eq!(ended.len(), 1);
+    let s = &ended[0];
+    assert_eq!(s.outcome, SessionEnd::TimedOut);
+    assert_eq!(
+        (s.locale.as_str(), s.service_code.as_deref()),
+        ("ar", Some("PARK"))
+    );
+    assert_eq!(s.step, reached);
+    assert_eq!(s.duration_s, 60 + WARNING_SECONDS);
+    assert!(!s.assisted && !s.practice);
+    assert!(f.take_ended_sessions().is_empty(), "reported once");
+    // "Start again" mid-way is abandoned; the assisted mark stays with the same visitor.
+    to_service(&mut f, "en", "PARK");
+    f.mark_session(true, false);
+    f.start_over();
+    f.confirm(true);
+    let ended = f.take_ended_sessions();
+    assert_eq!(ended.len(), 1);
+    assert_eq!(ended[0].outcome, SessionEnd::Abandoned);
+    assert!(ended[0].assisted);
+    f.wipe();
+    let ended = f.take_ended_sessions();
+    assert_eq!(
+        ended.len(),
+        1,
+        "the new session after start again, abandoned at once"
+    );
+    assert!(ended[0].assisted, "the same visitor, still assisted");
+    assert_eq!(ended[0].service_code, None);
+}
+
+#[test]
+fn help_is_announced_honestly_told_only_once_delivered() {
+    let mut f = flow();
+    f.start();
+    assert_eq!(f.help_message_id(), None);
+    f.help_answered(true);
+    assert_eq!(f.help_message_id(), None, "nobody on screen asked");
+    assert!(f.tool(Tool::Help), "the first touch calls staff");
+    assert!(!f.tool(Tool::Help), "only once");
+    assert_eq!(f.help_message_id(), Some("help-calling"));
+    f.help_answered(false);
+    assert_eq!(f.help_message_id(), Some("help-ask-desk"));
+    // A retry that delivers later upgrades the message; nothing downgrades it.
+    f.help_answered(true);
+    assert_eq!(f.help_message_id(), Some("help-told"));
+    f.help_answered(false);
+    assert_eq!(f.help_message_id(), Some("help-told"));
+    f.wipe();
+    assert_eq!(
+        f.help_message_id(),
+        None,
+        "the next resident starts without it"
+    );
+    let tr = Translations::load().unwrap();
+    for l in crate::i18n::SUPPORTED_LOCALES {
+        for id in ["help-calling", "help-told", "help-ask-desk"] {
+            assert_ne!(tr.text(l, id), id, "{l} {id}");
+        }
+    }
+}
+
+#[test]
+fn dates_show_minutes_only_when_the_catalogue_asks_for_a_time() {
+    // BULKY's "Which day would suit you?": the day only, sent as a date.
+    let mut f = flow();
+    to_service(&mut f, "en", "BULKY");
+    let day = f
+        .steps()
+        .iter()
+        .position(|s| *s == Step::Attribute("PREFERRED_DATE".into()))
+        .unwrap();
+    f.session.step = day;
+    let parts: Vec<String> = f.date_parts().into_iter().map(|p| p.field).collect();
+    assert_eq!(parts, ["day", "month", "year"]);
+    f.date_quick("today");
+    let Some(Answer::One(sent)) = f.session().input.answers.get("PREFERRED_DATE").cloned() else {
+        panic!("a date was chosen")
+    };
+    assert_eq!(sent.len(), 10, "a day, no time: {sent}");
+    assert!(!f.question_view().unwrap().value.contains(':'));
+
+    // NOISE's "When did it last happen?" with "the day and the time" in its hint: hours and
+    // quarter hours too, in every language.
+    for locale in ["en", "fr", "ar", "uk"] {
+        let mut f = flow();
+        to_service(&mut f, locale, "NOISE");
+        let last = f
+            .steps()
+            .iter()
+            .position(|s| *s == Step::Attribute("LAST_TIME".into()))
+            .unwrap();
+        f.session.step = last;
+        let parts: Vec<String> = f.date_parts().into_iter().map(|p| p.field).collect();
+        assert_eq!(
+            parts,
+            ["day", "month", "year", "hour", "minute"],
+            "{locale}"
+        );
+    }
+}
+
+#[test]
+fn the_welcome_promises_a_printed_receipt_only_on_a_kiosk_with_a_printer() {
+    let mut f = flow();
+    f.start();
+    assert!(!f.settings.has_printer);
+    assert_eq!(f.welcome_purpose(), f.t("welcome-purpose-no-printer"));
+    assert!(!f.welcome_purpose().contains("printed"));
+    f.settings.has_printer = true;
+    assert_eq!(f.welcome_purpose(), f.t("welcome-purpose"));
+    assert!(f.welcome_purpose().contains("printed receipt"));
 }

@@ -44,7 +44,7 @@ pub use review::Resolution;
 pub use rotation::Rotation;
 pub use sealing::KEY_ID_STATE;
 pub use sessions::{SessionOutcome, SessionRecord};
-pub use staff::{LockoutRow, LookupRow, StaffAccount};
+pub use staff::{AuditLine, LockoutRow, LookupRow, StaffAccount};
 
 use audit::audit_in;
 

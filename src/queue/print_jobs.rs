@@ -274,7 +274,8 @@ mod tests {
         let (actor, action): (String, String) = store
             .connection()
             .query_row(
-                "SELECT actor, action FROM audit WHERE reference = ?1",
+                // The newest line (the enqueue audited who assisted).
+                "SELECT actor, action FROM audit WHERE reference = ?1 ORDER BY id DESC LIMIT 1",
                 [&r],
                 |row| Ok((row.get(0)?, row.get(1)?)),
             )

@@ -148,6 +148,21 @@ impl Store {
     }
 }
 
+/// One line of the audit trail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditLine {
+    /// RFC 3339.
+    pub at: String,
+    /// Who: a staff name, `cli`, `kiosk`, `retention`.
+    pub actor: String,
+    /// What, e.g. `staff.sign-in`, `queue.cancel`.
+    pub action: String,
+    /// Which submission, if one.
+    pub reference: Option<String>,
+    /// Written by Guichet: counts, states, times (never a resident's answers or a PIN).
+    pub detail: String,
+}
+
 /// What a look-up (staff's or a resident's "check a request") may show about a submission:
 /// states and dates, never the payload.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -315,17 +330,19 @@ impl Store {
         Ok(n as u64)
     }
 
-    /// The audit trail, newest first, at most `limit` lines: (at, actor, action, reference,
-    /// detail). For tests and `status`.
-    pub fn audit_lines(
-        &self,
-        limit: usize,
-    ) -> Result<Vec<(String, String, String, Option<String>, String)>, StoreError> {
+    /// The audit trail, newest first, at most `limit` lines.
+    pub fn audit_lines(&self, limit: usize) -> Result<Vec<AuditLine>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT at, actor, action, reference, detail FROM audit ORDER BY id DESC LIMIT ?1",
         )?;
         let rows = stmt.query_map([limit as i64], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            Ok(AuditLine {
+                at: r.get(0)?,
+                actor: r.get(1)?,
+                action: r.get(2)?,
+                reference: r.get(3)?,
+                detail: r.get(4)?,
+            })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }

@@ -67,6 +67,13 @@ pub fn run(
     if let Err(e) = store.record_start(&crate::queue::current_boot_id()) {
         tracing::warn!("kiosk start not recorded: {e}");
     }
+    // A staff session never outlives the process: practice left by one that ended in a crash
+    // or a power cut is erased now, as "Lock" would have.
+    match store.delete_practice("kiosk") {
+        Ok(0) => {}
+        Ok(n) => tracing::info!("erased {n} practice submission(s) left by an ended staff session"),
+        Err(e) => tracing::warn!("practice submissions not erased: {e}"),
+    }
     if demo {
         store.ensure_demo_catalog().map_err(setup)?;
     }

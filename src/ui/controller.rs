@@ -339,7 +339,7 @@ impl Controller {
         api.set_keyboard_kind(match kind {
             KeyboardKind::None => g::KeyboardKind::None,
             KeyboardKind::Text => g::KeyboardKind::Text,
-            KeyboardKind::Number => g::KeyboardKind::Number,
+            KeyboardKind::Number | KeyboardKind::WholeNumber => g::KeyboardKind::Number,
             KeyboardKind::Phone => g::KeyboardKind::Phone,
         });
         api.set_keyboard_units(crate::flow::keyboard::units(&rows));
@@ -367,9 +367,11 @@ impl Controller {
                 step_label: s(q.step_label),
                 title: s(q.title),
                 hint: s(q.hint),
+                value_rtl: crate::i18n::text_is_rtl(&q.value, flow.locale()),
                 value: s(q.value),
                 error: s(q.error),
                 can_skip: q.can_skip,
+                urgent: q.urgent,
                 choices: model(
                     q.choices
                         .into_iter()
