@@ -115,10 +115,11 @@ impl Flow {
                 desk.checking = true;
                 self.outbox.push(StaffRequest::Unlock { pin });
             }
-            d if d.len() == 1 && d.bytes().all(|b| b.is_ascii_digit()) => {
-                if desk.pin.len() < PIN_MAX {
-                    desk.pin.push_str(d);
-                }
+            d if d.len() == 1
+                && d.bytes().all(|b| b.is_ascii_digit())
+                && desk.pin.len() < PIN_MAX =>
+            {
+                desk.pin.push_str(d);
             }
             _ => {}
         }
