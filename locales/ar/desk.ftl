@@ -22,6 +22,7 @@ lookup-when = آخر خبر من البلدية: { $when }
 
 ## وضع المساعدة والتدريب
 assisted-by = بمساعدة { $name }
+confirm-practice = هذا تدريب: لا يُرسل إلى البلدية، ويُمسح عندما يقفل الموظف الجهاز.
 practice-banner = تدريب: لا يُرسل أي شيء
 consent-title = قبل الإرسال
 consent-body = ساعدك { $name }، أحد الموظفين، في ملء هذا الطلب. عندما تلمس «إرسال» يذهب الطلب إلى { $council } باسمك.
@@ -35,7 +36,12 @@ staff-pin-ok = موافق
 staff-pin-delete = حذف
 staff-pin-checking = جارٍ التحقق…
 staff-pin-wrong = رقم سري خاطئ. المحاولات المتبقية: { $left }.
-staff-pin-locked = أرقام سرية خاطئة كثيرة، حاول مرة أخرى بعد { $minutes } دقيقة.
+staff-pin-locked = أرقام سرية خاطئة كثيرة، حاول مرة أخرى بعد { $minutes ->
+        [one] دقيقة واحدة
+        [two] دقيقتين
+        [few] { $minutes } دقائق
+       *[other] { $minutes } دقيقة
+    }.
 staff-pin-unavailable = تعذّرت قراءة حسابات الموظفين. أبلغ الفني.
 
 ## مكتب الموظف

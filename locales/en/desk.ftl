@@ -23,6 +23,7 @@ lookup-when = Last news from the council: { $when }
 
 ## Assisted and practice mode
 assisted-by = Assisted by { $name }
+confirm-practice = This is practice: it is not sent to the council, and it is erased when staff lock the kiosk.
 practice-banner = PRACTICE: nothing is sent
 consent-title = Before you send
 consent-body = { $name }, a member of staff, helped you fill in this request. When you touch Send, it goes to { $council } in your name.

@@ -22,6 +22,7 @@ lookup-when = Últimas noticias del ayuntamiento: { $when }
 
 ## Modo asistido y de práctica
 assisted-by = Con la ayuda de { $name }
+confirm-practice = Esto es una práctica: no se envía al ayuntamiento y se borra cuando el personal bloquea el quiosco.
 practice-banner = PRÁCTICA: no se envía nada
 consent-title = Antes de enviar
 consent-body = { $name }, del personal, le ha ayudado a rellenar esta solicitud. Cuando toque Enviar, se enviará a { $council } en su nombre.

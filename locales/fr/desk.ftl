@@ -22,6 +22,7 @@ lookup-when = Dernières nouvelles de la mairie : { $when }
 
 ## Mode accompagné et entraînement
 assisted-by = Accompagné par { $name }
+confirm-practice = C'est un entraînement : rien n'est envoyé à la mairie, et c'est effacé quand le personnel verrouille la borne.
 practice-banner = ENTRAÎNEMENT : rien n'est envoyé
 consent-title = Avant d'envoyer
 consent-body = { $name }, membre du personnel, vous a aidé à remplir cette demande. Quand vous touchez Envoyer, elle part à { $council } en votre nom.

@@ -22,6 +22,7 @@ lookup-when = Ostatnia wiadomość z urzędu: { $when }
 
 ## Tryb z pomocą i ćwiczeń
 assisted-by = Z pomocą: { $name }
+confirm-practice = To ćwiczenie: nic nie trafia do urzędu, a zgłoszenie zostanie usunięte, gdy pracownik zablokuje kiosk.
 practice-banner = ĆWICZENIE: nic nie jest wysyłane
 consent-title = Zanim wyślesz
 consent-body = { $name }, pracownik, pomógł Ci wypełnić to zgłoszenie. Gdy dotkniesz Wyślij, trafi ono do { $council } w Twoim imieniu.
