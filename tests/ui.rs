@@ -281,6 +281,7 @@ fn asking_for_help_is_honest_and_sessions_are_counted(k: &Kiosk, dir: &TestDir) 
             || std::time::Instant::now() > deadline
         {
             assert_eq!(open.len(), 1, "the help request is saved");
+            assert_eq!(open[0].locale, "fr", "with the language on screen");
             break sessions;
         }
         std::thread::sleep(Duration::from_millis(50));

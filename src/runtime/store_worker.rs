@@ -27,7 +27,7 @@ pub const HELP_REQUESTED_KEY: &str = "help_requested_at";
 enum Job {
     Save(Box<ValidForm>, SubmissionMarks),
     Staff(StaffRequest),
-    RequestHelp,
+    RequestHelp(String),
     SessionEnded(SessionSummary),
     ReloadCatalogs(Vec<String>),
 }
@@ -119,7 +119,7 @@ impl StoreWorker {
                                     let _ =
                                         events.send(UiEvent::Saved(SaveOutcome::Failed(message)));
                                 }
-                                Job::RequestHelp => {
+                                Job::RequestHelp(_) => {
                                     let _ = events.send(UiEvent::HelpAnswer { delivered: false });
                                 }
                                 _ => {}
@@ -194,7 +194,7 @@ fn run_job(
             crate::flow::scrub_valid_form(&mut form);
             let _ = events.send(UiEvent::Saved(outcome));
         }
-        Job::RequestHelp => {
+        Job::RequestHelp(locale) => {
             if let Err(e) = store.set_state_value(HELP_REQUESTED_KEY, &crate::queue::now_rfc3339())
             {
                 tracing::error!("could not raise the help flag: {e}");
@@ -204,7 +204,7 @@ fn run_job(
             } else {
                 HelpNotify::Unconfigured
             };
-            match (store.insert_help_request("", notify), help) {
+            match (store.insert_help_request(&locale, notify), help) {
                 // The notifier tells the UI whether it reached staff.
                 (Ok(id), Some(notifier)) => notifier.notify(id),
                 (Ok(id), None) => {
@@ -243,7 +243,13 @@ impl Backend for StoreWorker {
     }
 
     fn request_help(&self) {
-        let _ = self.jobs.send(Job::RequestHelp);
+        let _ = self.jobs.send(Job::RequestHelp(String::new()));
+    }
+
+    fn request_help_in(&self, locale: &str) {
+        // A language code from the flow's own list: bounded and never personal.
+        let locale: String = locale.chars().take(16).collect();
+        let _ = self.jobs.send(Job::RequestHelp(locale));
     }
 
     fn save_assisted(&self, form: ValidForm, assist: Assist) {

@@ -170,26 +170,16 @@ pub async fn deliver_due(
     out
 }
 
-/// Handle to the notifier thread. Dropping it stops the thread (after the attempt in flight).
+/// Handle to the notifier thread. Dropping it lets the thread stop after the attempt in flight,
+/// without waiting for it: a stopping kiosk is not held up by a slow endpoint (the request is
+/// durable and is sent again on the next start).
 pub struct HelpNotifier {
     wake: Sender<i64>,
-    thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl std::fmt::Debug for HelpNotifier {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("HelpNotifier")
-    }
-}
-
-impl Drop for HelpNotifier {
-    fn drop(&mut self) {
-        drop(std::mem::replace(&mut self.wake, channel().0));
-        if let Some(thread) = self.thread.take()
-            && thread.thread().id() != std::thread::current().id()
-        {
-            let _ = thread.join();
-        }
     }
 }
 
@@ -206,14 +196,11 @@ impl HelpNotifier {
             return Ok(None);
         };
         let (wake, inbox) = channel::<i64>();
-        let thread = std::thread::Builder::new()
+        std::thread::Builder::new()
             .name("guichet-help".into())
             .spawn(move || run(sender, location, inbox, on_outcome))
             .map_err(|e| HelpNotifyError::Client(format!("cannot start its thread: {e}")))?;
-        Ok(Some(HelpNotifier {
-            wake,
-            thread: Some(thread),
-        }))
+        Ok(Some(HelpNotifier { wake }))
     }
 
     /// A new help request (already saved with `notify = pending`): send it now.

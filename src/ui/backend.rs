@@ -56,6 +56,12 @@ pub trait Backend {
     /// A resident asked for help: the request is saved and staff notified; the outcome arrives
     /// as [`UiEvent::HelpAnswer`].
     fn request_help(&self);
+    /// [`Backend::request_help`] with the language on screen (kept with the request for the
+    /// statistics; nothing else about the resident).
+    fn request_help_in(&self, locale: &str) {
+        let _ = locale;
+        self.request_help();
+    }
     /// Saves a submission made with a member of staff beside the visitor (the visitor gave
     /// the final Send): like [`Backend::save`], with the staff name and the practice flag
     /// stored, printed and audited. The outcome arrives as [`UiEvent::Saved`].
@@ -75,6 +81,10 @@ impl<T: Backend + ?Sized> Backend for std::sync::Arc<T> {
 
     fn request_help(&self) {
         (**self).request_help();
+    }
+
+    fn request_help_in(&self, locale: &str) {
+        (**self).request_help_in(locale);
     }
 
     fn save_assisted(&self, form: ValidForm, assist: Assist) {

@@ -191,7 +191,8 @@ impl Controller {
         let mut raise_help = false;
         self.with_flow(|f| raise_help = f.tool(tool));
         if raise_help {
-            self.worker.request_help();
+            let locale = self.flow.borrow().locale().to_string();
+            self.worker.request_help_in(&locale);
         }
     }
 
