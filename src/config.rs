@@ -19,6 +19,9 @@ pub const SYSTEM_CONFIG_PATH: &str = "/etc/guichet/kiosk.toml";
 /// Serial speeds a receipt printer may be set to.
 pub const ALLOWED_BAUD_RATES: &[u32] = &[2400, 4800, 9600, 19200, 38400, 57600, 115200];
 
+/// Bounds for `ui.blank_after_s` (0, never, aside): under a minute would blank the screen while
+/// someone walks up; over a day is never.
+pub const BLANK_AFTER_RANGE: std::ops::RangeInclusive<u32> = 60..=86_400;
 /// Bounds for `ui.idle_timeout_s`: shorter hurries a slow reader; longer leaves data on screen.
 pub const IDLE_TIMEOUT_RANGE: std::ops::RangeInclusive<u32> = 30..=1800;
 
@@ -251,9 +254,20 @@ pub struct UiConfig {
     /// the desk.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub catch_all_service: Option<String>,
+    /// Seconds on the welcome screen without a touch before the screen blanks (0: never). The
+    /// touch that wakes it only wakes it.
+    #[serde(default = "UiConfig::default_blank_after")]
+    pub blank_after_s: u32,
+    /// How the screen is mounted: 0, 90, 180 or 270 degrees clockwise. Applied by the kiosk's
+    /// unit to cage's output (`cage -r`), so the picture and the touches turn together.
+    #[serde(default)]
+    pub rotation: u16,
 }
 
 impl UiConfig {
+    fn default_blank_after() -> u32 {
+        600
+    }
     fn default_languages() -> Vec<String> {
         SUPPORTED_LOCALES.iter().map(|s| s.to_string()).collect()
     }
@@ -268,6 +282,8 @@ impl Default for UiConfig {
             languages: Self::default_languages(),
             idle_timeout_s: Self::default_idle_timeout(),
             catch_all_service: None,
+            blank_after_s: Self::default_blank_after(),
+            rotation: 0,
         }
     }
 }
@@ -634,6 +650,24 @@ impl Config {
                     IDLE_TIMEOUT_RANGE.start(),
                     IDLE_TIMEOUT_RANGE.end()
                 ),
+            ));
+        }
+        if self.ui.blank_after_s != 0 && !BLANK_AFTER_RANGE.contains(&self.ui.blank_after_s) {
+            return Err(bad(
+                "ui.blank_after_s",
+                self.ui.blank_after_s.to_string(),
+                &format!(
+                    "0 (never) or a number of seconds from {} to {}",
+                    BLANK_AFTER_RANGE.start(),
+                    BLANK_AFTER_RANGE.end()
+                ),
+            ));
+        }
+        if ![0, 90, 180, 270].contains(&self.ui.rotation) {
+            return Err(bad(
+                "ui.rotation",
+                self.ui.rotation.to_string(),
+                "0, 90, 180 or 270 (degrees clockwise)",
             ));
         }
         if !RETENTION_DAYS_RANGE.contains(&self.privacy.retention_days) {

@@ -103,6 +103,13 @@ pub struct ProvisionArgs {
     /// ui.catch_all_service: the service code "My problem is not listed" leads to.
     #[arg(long, value_name = "CODE")]
     pub catch_all_service: Option<String>,
+    /// ui.blank_after_s: seconds idle on the welcome screen before the screen blanks (0 never,
+    /// else 60–86400; default 600).
+    #[arg(long, value_name = "N")]
+    pub blank_after_s: Option<u32>,
+    /// ui.rotation: how the screen is mounted, 0, 90, 180 or 270 degrees clockwise.
+    #[arg(long, value_name = "DEG")]
+    pub rotation: Option<u16>,
     /// privacy.retention_days: days personal data is kept after acceptance (0–90, default 7).
     #[arg(long, value_name = "N")]
     pub retention_days: Option<u32>,
@@ -224,6 +231,8 @@ fn flag_for(key: &str) -> &'static str {
         "ui.languages" => "--languages",
         "ui.idle_timeout_s" => "--idle-timeout-s",
         "ui.catch_all_service" => "--catch-all-service",
+        "ui.blank_after_s" => "--blank-after-s",
+        "ui.rotation" => "--rotation",
         "privacy.retention_days" => "--retention-days",
         "privacy.key_file" => "--key-file",
         "privacy.notice" => "--privacy-notice-file",
@@ -418,6 +427,10 @@ fn gather(
                 .collect(),
             idle_timeout_s,
             catch_all_service: args.catch_all_service.clone(),
+            blank_after_s: args
+                .blank_after_s
+                .unwrap_or(UiConfig::default().blank_after_s),
+            rotation: args.rotation.unwrap_or(0),
         },
         privacy: PrivacyConfig {
             retention_days: args

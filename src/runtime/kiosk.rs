@@ -136,7 +136,10 @@ pub fn run(
     ));
     let _ = sync_link.set(Arc::downgrade(&sync));
     let facts = KioskFacts::from_config(config);
-    let _controller = Controller::install(&app, flow, Box::new(Arc::clone(&worker)), rx, facts);
+    let controller = Controller::install(&app, flow, Box::new(Arc::clone(&worker)), rx, facts);
+    // Staff's `guichet fleet screenshot`: answered only between residents.
+    let _screenshots =
+        super::remote_screenshot::install(&app, &controller, location.data_dir.clone());
     // Fullscreen once the compositor has configured the window; READY=1 and watchdog pings
     // after rendered frames.
     let _surface = super::surface::install(&app, !windowed, systemd);

@@ -267,6 +267,10 @@ impl Backend for StoreWorker {
     fn staff(&self, request: StaffRequest) {
         let _ = self.jobs.send(Job::Staff(request));
     }
+
+    fn touched(&self) {
+        super::ops_metrics::interaction();
+    }
 }
 
 #[cfg(test)]

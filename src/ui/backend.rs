@@ -71,6 +71,9 @@ pub trait Backend {
     /// Does what staff (or a resident's "Check a request") asked; the answer arrives as
     /// [`UiEvent::Staff`].
     fn staff(&self, request: StaffRequest);
+    /// A resident touched the screen (called for every touch the controller forwards; must be
+    /// cheap). For the fleet metrics' last interaction.
+    fn touched(&self) {}
 }
 
 /// A shared backend (the kiosk's store worker is also asked by sync to reload catalogues).
@@ -97,6 +100,10 @@ impl<T: Backend + ?Sized> Backend for std::sync::Arc<T> {
 
     fn staff(&self, request: StaffRequest) {
         (**self).staff(request);
+    }
+
+    fn touched(&self) {
+        (**self).touched();
     }
 }
 

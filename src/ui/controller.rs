@@ -84,6 +84,7 @@ impl Controller {
 
     /// Runs `f` on the flow, hands what staff asked for to the backend, then refreshes the UI.
     fn with_flow(&self, f: impl FnOnce(&mut Flow)) {
+        self.worker.touched();
         f(&mut self.flow.borrow_mut());
         self.send_staff_requests();
         self.refresh();
@@ -137,6 +138,7 @@ impl Controller {
         on!(on_submit, |c| c.submit());
         on!(on_finish, |c| c.with_flow(|f| f.finish()));
         on!(on_more_time, |c| c.with_flow(|f| f.more_time()));
+        on!(on_wake, |c| c.with_flow(|f| f.wake()));
         on!(on_delete_answers, |c| c.with_flow(|f| f.delete_answers()));
         on!(on_confirm_answer, |c, yes: bool| c
             .with_flow(|f| f.confirm(yes)));
@@ -197,6 +199,7 @@ impl Controller {
     }
 
     fn submit(&self) {
+        self.worker.touched();
         let (form, marks) = {
             let mut flow = self.flow.borrow_mut();
             (flow.submit(), flow.save_marks())
@@ -455,6 +458,7 @@ impl Controller {
             .map(|id| flow.t(id))
             .unwrap_or_default()));
         api.set_timeout_warning(session.warning.is_some());
+        api.set_blanked(flow.blanked());
         api.set_timeout_text(s(flow.timeout_text()));
         self.refresh_staff(&api, &flow);
     }

@@ -5,6 +5,7 @@
 pub(crate) mod backend;
 pub mod controller;
 pub mod generated;
+pub mod out_of_order;
 pub(crate) mod qr;
 pub mod scenes;
 pub(crate) mod screenshot;
