@@ -105,11 +105,6 @@ pub enum Command {
     /// Personal data at rest: key rotation, retention, opening sealed exports.
     #[command(subcommand)]
     Privacy(privacy::PrivacyCommand),
-    /// Assisted mode's staff accounts (PIN on stdin).
-    #[command(subcommand)]
-    Staff(staff::StaffCommand),
-    /// Service statistics per day as CSV, without personal data.
-    Stats(stats::StatsArgs),
     /// Fleet operations: the heartbeat key the council registers.
     #[command(subcommand)]
     Fleet(fleet::FleetCommand),
@@ -117,6 +112,11 @@ pub enum Command {
     OutOfOrder(out_of_order::OutOfOrderArgs),
     /// What the units run: cage (rotated per ui.rotation) with the kiosk or the out-of-order screen.
     Launch(launch::LaunchArgs),
+    /// Assisted mode's staff accounts (PIN on stdin).
+    #[command(subcommand)]
+    Staff(staff::StaffCommand),
+    /// Service statistics per day as CSV, without personal data.
+    Stats(stats::StatsArgs),
 }
 
 /// What every command needs: the configuration and where the data lives.
@@ -218,9 +218,9 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
             unreachable!("handled before the configuration loads")
         }
         Some(Command::Metrics(args)) => metrics::run(&ctx, args),
+        Some(Command::Fleet(cmd)) => fleet::run(&ctx, cmd),
         Some(Command::Staff(cmd)) => staff::run(&ctx, cmd),
         Some(Command::Stats(args)) => stats::run(&ctx, args),
-        Some(Command::Fleet(cmd)) => fleet::run(&ctx, cmd),
         Some(Command::Kiosk(args)) => ui::kiosk(&ctx, args),
         Some(Command::Screenshot(args)) => ui::screenshot(&ctx, args),
         None => ui::kiosk(&ctx, ui::KioskArgs::default()),

@@ -260,12 +260,12 @@ pub struct Flow {
     desk: Option<StaffDesk>,
     /// What staff (or "Check a request") asked of the kiosk, for the UI to hand on.
     outbox: Vec<StaffRequest>,
+    /// The screen is blanked (idle on the welcome screen); the next touch only wakes it.
+    blanked: bool,
     /// How far the session on screen went (no personal data), reported when it ends.
     tracker: tracker::Tracker,
     /// Sessions ended and not yet reported ([`Flow::take_ended_sessions`]).
     ended: Vec<SessionSummary>,
-    /// The screen is blanked (idle on the welcome screen); the next touch only wakes it.
-    blanked: bool,
 }
 
 impl Flow {

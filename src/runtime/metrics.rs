@@ -128,10 +128,10 @@ pub struct Snapshot {
     pub catalog_services: Option<(u64, u64)>,
     /// Only when written by the kiosk itself.
     pub kiosk: Option<KioskFacts>,
-    /// Help requests and resident sessions (assisted mode's numbers).
-    pub assisted: AssistedFacts,
     /// The printer's sensors, starts and restarts, last interaction (`ops_metrics`).
     pub ops: super::ops_metrics::OpsFacts,
+    /// Help requests and resident sessions (assisted mode's numbers).
+    pub assisted: AssistedFacts,
 }
 
 /// Help requests and resident sessions, counted from the store (no personal data).
@@ -279,8 +279,8 @@ impl Snapshot {
                     .as_deref(),
             ),
             kiosk: None,
-            assisted: AssistedFacts::gather(store)?,
             ops: super::ops_metrics::OpsFacts::gather(store)?,
+            assisted: AssistedFacts::gather(store)?,
         })
     }
 
@@ -407,8 +407,8 @@ impl Snapshot {
                 kiosk.started,
             );
         }
-        self.assisted.render(&mut out.text);
         self.ops.render(&mut out, self.kiosk.is_some());
+        self.assisted.render(&mut out.text);
         out.one(
             "guichet_metrics_timestamp_seconds",
             "Unix time these metrics were read.",

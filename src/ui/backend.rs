@@ -56,6 +56,9 @@ pub trait Backend {
     /// A resident asked for help: the request is saved and staff notified; the outcome arrives
     /// as [`UiEvent::HelpAnswer`].
     fn request_help(&self);
+    /// A resident touched the screen (called for every touch the controller forwards; must be
+    /// cheap). For the fleet metrics' last interaction.
+    fn touched(&self) {}
     /// [`Backend::request_help`] with the language on screen (kept with the request for the
     /// statistics; nothing else about the resident).
     fn request_help_in(&self, locale: &str) {
@@ -71,9 +74,6 @@ pub trait Backend {
     /// Does what staff (or a resident's "Check a request") asked; the answer arrives as
     /// [`UiEvent::Staff`].
     fn staff(&self, request: StaffRequest);
-    /// A resident touched the screen (called for every touch the controller forwards; must be
-    /// cheap). For the fleet metrics' last interaction.
-    fn touched(&self) {}
 }
 
 /// A shared backend (the kiosk's store worker is also asked by sync to reload catalogues).
@@ -84,6 +84,10 @@ impl<T: Backend + ?Sized> Backend for std::sync::Arc<T> {
 
     fn request_help(&self) {
         (**self).request_help();
+    }
+
+    fn touched(&self) {
+        (**self).touched();
     }
 
     fn request_help_in(&self, locale: &str) {
@@ -100,10 +104,6 @@ impl<T: Backend + ?Sized> Backend for std::sync::Arc<T> {
 
     fn staff(&self, request: StaffRequest) {
         (**self).staff(request);
-    }
-
-    fn touched(&self) {
-        (**self).touched();
     }
 }
 
