@@ -9,6 +9,7 @@ pub mod out_of_order;
 pub(crate) mod qr;
 pub mod scenes;
 pub(crate) mod screenshot;
+mod staff_scenes;
 
 pub use backend::{Assist, Backend, Disconnected, UiEvent};
 pub use controller::{Controller, KioskFacts};
