@@ -680,8 +680,7 @@ pub fn spawn_refresher(config: Arc<Config>, location: StoreLocation) -> Refreshe
                 // every second, so that it shows the screen alive from the start. (Asked of what
                 // was written, not of the frame counter now: a frame that came while this round
                 // wrote must not wait a whole minute to be shown.)
-                let wait = if !wrote_frame
-                    && crate::clock::since_process_start() < REFRESH_INTERVAL
+                let wait = if !wrote_frame && crate::clock::since_process_start() < REFRESH_INTERVAL
                 {
                     Duration::from_secs(1)
                 } else {
