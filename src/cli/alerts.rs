@@ -160,6 +160,16 @@ pub fn evaluate(s: &Snapshot, kiosk: KioskFile) -> Vec<Alert> {
             "a resident asked for help in the last 10 minutes".into(),
         );
     }
+    if s.assisted.help_open > 0 {
+        raise(
+            "GuichetHelpNotAnswered",
+            "warning",
+            format!(
+                "{} help request(s) open: go to the kiosk, then mark done on the staff screen",
+                s.assisted.help_open
+            ),
+        );
+    }
     if s.disk_free.is_some_and(|free| free < 500 * 1024 * 1024) {
         raise(
             "GuichetDiskLow",

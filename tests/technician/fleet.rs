@@ -203,4 +203,13 @@ fn status_summarises_the_alerts_the_shipped_rules_would_raise() {
     assert!(alerts().is_empty());
     let out = common::guichet(&dir, &["--config", config.to_str().unwrap(), "status"]);
     assert!(out.stdout_text().contains("alerts    none"));
+
+    // A resident asks for help: open until staff mark it done.
+    let mut store = store;
+    let id = store
+        .insert_help_request("en", guichet::queue::HelpNotify::Pending)
+        .unwrap();
+    assert_eq!(alerts(), ["GuichetHelpNotAnswered"]);
+    assert!(store.finish_help_request(id, "Amira").unwrap());
+    assert!(alerts().is_empty(), "marked done: no alert");
 }
