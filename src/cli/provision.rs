@@ -103,6 +103,13 @@ pub struct ProvisionArgs {
     /// ui.catch_all_service: the service code "My problem is not listed" leads to.
     #[arg(long, value_name = "CODE")]
     pub catch_all_service: Option<String>,
+    /// ui.screen_width_mm: the panel's visible width in millimetres (sizes in real mm).
+    #[arg(long, value_name = "MM")]
+    pub screen_width_mm: Option<f32>,
+    /// ui.speech_headset: speech mode's sound goes to a headset or handset only, so typed
+    /// answers may be read back.
+    #[arg(long)]
+    pub speech_headset: bool,
     /// privacy.retention_days: days personal data is kept after acceptance (0–90, default 7).
     #[arg(long, value_name = "N")]
     pub retention_days: Option<u32>,
@@ -221,6 +228,8 @@ fn flag_for(key: &str) -> &'static str {
         "ui.languages" => "--languages",
         "ui.idle_timeout_s" => "--idle-timeout-s",
         "ui.catch_all_service" => "--catch-all-service",
+        "ui.screen_width_mm" => "--screen-width-mm",
+        "ui.speech_headset" => "--speech-headset",
         "privacy.retention_days" => "--retention-days",
         "privacy.key_file" => "--key-file",
         "privacy.notice" => "--privacy-notice-file",
@@ -414,6 +423,8 @@ fn gather(
                 .collect(),
             idle_timeout_s,
             catch_all_service: args.catch_all_service.clone(),
+            screen_width_mm: args.screen_width_mm,
+            speech_headset: args.speech_headset,
         },
         privacy: PrivacyConfig {
             retention_days: args

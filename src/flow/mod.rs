@@ -10,6 +10,7 @@ pub(crate) mod keyboard;
 mod lists;
 mod session;
 mod steps;
+pub mod speech;
 mod view;
 
 use std::collections::BTreeMap;

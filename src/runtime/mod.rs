@@ -18,6 +18,7 @@
 pub(crate) mod kiosk;
 pub mod metrics;
 pub(crate) mod shutdown;
+pub mod speech;
 pub(crate) mod store_worker;
 pub(crate) mod surface;
 pub(crate) mod watchdog;

@@ -7,7 +7,9 @@ pub mod controller;
 pub mod generated;
 pub(crate) mod qr;
 pub mod scenes;
+pub mod scale;
 pub(crate) mod screenshot;
+pub mod speech;
 
 pub use backend::{Backend, Disconnected, UiEvent};
 pub use controller::{Controller, KioskFacts};
