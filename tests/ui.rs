@@ -191,6 +191,9 @@ fn touchscreen_flows() {
     start_again_asks_first_and_keeps_language_and_text_size(&kiosk);
     every_screen_fits_a_small_panel_or_says_there_is_more(&dir);
     drop(kiosk);
+    for locale in ["en", "ar"] {
+        speech_mode_walks_the_whole_flow_without_sight(&dir, locale);
+    }
     for (w, h) in [(1024.0, 600.0), (1920.0, 1080.0)] {
         for (catch_all, locale) in [(None, "en"), (Some("S000"), "ar")] {
             a_long_catalogue_hides_nothing(&dir, w, h, catch_all, locale);
@@ -778,4 +781,276 @@ fn screenshot_renders_a_councils_own_catalogue() {
         !dir.path().join(guichet::queue::DATABASE_FILE).exists(),
         "the database is never opened"
     );
+}
+
+/// Presses and releases a key, as a keyboard, keypad or headset button would.
+fn press(k: &Kiosk, key: impl Into<slint::SharedString>) {
+    let text: slint::SharedString = key.into();
+    let window = k.app.window();
+    window.dispatch_event(slint::platform::WindowEvent::KeyPressed { text: text.clone() });
+    window.dispatch_event(slint::platform::WindowEvent::KeyReleased { text });
+}
+
+/// Presses Tab until the focused control's words contain `words` (at most one lap).
+fn focus_on(k: &Kiosk, words: &str) {
+    for _ in 0..200 {
+        if guichet::flow::speech::plain(&k.api().get_speech_caption()).contains(words) {
+            return;
+        }
+        press(k, slint::platform::Key::Tab);
+    }
+    panic!(
+        "no control saying {words:?} on {:?}; the controls:\n{:#?}",
+        k.screen(),
+        k.controller.flow().speech_controls()
+    );
+}
+
+/// The text of every utterance in `events`.
+fn lines_of(events: &[guichet::flow::speech::SpeechEvent]) -> Vec<String> {
+    events
+        .iter()
+        .flat_map(|e| match e {
+            guichet::flow::speech::SpeechEvent::Say(u) => u.iter().map(|u| u.text.clone()).collect(),
+            _ => Vec::new(),
+        })
+        .collect()
+}
+
+/// Asserts that each of `expected` is said, in this order (other lines may come between).
+fn said_in_order(lines: &[String], expected: &[String]) {
+    let mut at = 0;
+    for want in expected {
+        match lines[at..].iter().position(|l| l.contains(want.as_str())) {
+            Some(i) => at += i + 1,
+            None => panic!(
+                "{want:?} was not said after line {at}; everything said:\n{}",
+                lines.join("\n")
+            ),
+        }
+    }
+}
+
+/// A resident who cannot see the screen: speech mode started by a long press on the welcome
+/// screen (English) or F1 (Arabic), then only Tab / Shift+Tab / Enter and the volume keys, all the
+/// way to the spoken receipt. Asserted on the text handed to the speech engine.
+fn speech_mode_walks_the_whole_flow_without_sight(dir: &TestDir, locale: &str) {
+    use guichet::flow::speech::{RecordingSpeaker, SpeechEvent, SpeechSettings, VOLUME_DEFAULT};
+    use slint::platform::{Key, PointerEventButton, WindowEvent};
+
+    let k = start_kiosk(dir);
+    let speaker = RecordingSpeaker::new();
+    k.controller.set_speech(
+        Box::new(speaker.clone()),
+        SpeechSettings {
+            headset: false,
+            site: "Test Library".into(),
+            help_hours: String::new(),
+        },
+    );
+    let tr = |id: &str| guichet::flow::speech::plain(&k.tr.text(locale, id));
+    let en = |id: &str| k.tr.text("en", id);
+    let spoken = |id: &str, label: &str| {
+        guichet::flow::speech::plain(&k.tr.format(
+            locale,
+            id,
+            &[("label", guichet::i18n::Arg::from(label))],
+        ))
+    };
+    assert_eq!(k.screen(), "welcome");
+    assert!(k.visible(&en("speech-welcome-hint")), "the welcome screen says how");
+
+    if locale == "en" {
+        // A long press anywhere (held 2.5 s, mocked time) starts speech, not the form.
+        let at = slint::LogicalPosition::new(300.0, 300.0);
+        let window = k.app.window();
+        window.dispatch_event(WindowEvent::PointerPressed {
+            position: at,
+            button: PointerEventButton::Left,
+        });
+        mock_elapsed_time(Duration::from_millis(2500));
+        window.dispatch_event(WindowEvent::PointerReleased {
+            position: at,
+            button: PointerEventButton::Left,
+        });
+        assert_eq!(k.screen(), "welcome", "a long press does not start the form");
+    } else {
+        press(&k, Key::F1);
+    }
+    assert!(k.api().get_speech_on(), "speech mode is on");
+    let mut said = speaker.take_lines();
+    said_in_order(
+        &said,
+        &[
+            en("speech-started"),
+            en("welcome-touch"),
+            en("speech-how-to"),
+            format!("{}, button", en("welcome-touch")),
+        ],
+    );
+
+    // Enter: the language page, each language said in its own voice.
+    press(&k, Key::Return);
+    assert_eq!(k.screen(), "language");
+    focus_on(&k, guichet::i18n::endonym(locale));
+    let events = speaker.take();
+    said.extend(lines_of(&events));
+    let voice = events.iter().rev().find_map(|e| match e {
+        SpeechEvent::Say(u) => u.last().map(|u| u.lang.clone()),
+        _ => None,
+    });
+    assert_eq!(voice.as_deref(), Some(locale), "{events:?}");
+    press(&k, Key::Return);
+    assert_eq!(k.screen(), "groups");
+    assert_eq!(k.locale(), locale);
+
+    // Louder, for the rest of this session only.
+    press(&k, "+");
+    let events = speaker.take();
+    said.extend(lines_of(&events));
+    assert!(events.contains(&SpeechEvent::Volume(VOLUME_DEFAULT + 1)));
+
+    let bin = k.controller.flow().catalog().service("MISSEDBIN").unwrap().clone();
+    let group = bin.group.clone().unwrap();
+    focus_on(&k, &group);
+    press(&k, Key::Return);
+    focus_on(&k, &bin.service_name);
+    press(&k, Key::Return);
+    assert_eq!(k.screen(), "question");
+    said.extend(speaker.take_lines());
+    let choices: Vec<_> = k.api().get_question().choices.iter().collect();
+    let title = k.api().get_question().title.to_string();
+    said_in_order(
+        &said,
+        &[
+            tr("groups-title"),
+            group.clone(),
+            title.clone(),
+            tr("choose-one"),
+            choices[0].label.to_string(),
+        ],
+    );
+
+    // Continue before choosing: the error is spoken.
+    focus_on(&k, &tr("continue"));
+    press(&k, Key::Return);
+    let lines = speaker.take_lines();
+    assert!(
+        lines.iter().any(|l| l.contains(&guichet::flow::speech::plain(
+            &k.api().get_question().error
+        ))),
+        "the error is said: {lines:?}"
+    );
+    // Shift+Tab back to a choice; choosing it says its new state.
+    focus_on(&k, &choices[1].label);
+    press(&k, Key::Return);
+    let lines = speaker.take_lines();
+    let selected = guichet::flow::speech::plain(&k.tr.format(
+        locale,
+        "speech-selected",
+        &[
+            ("label", guichet::i18n::Arg::from(choices[1].label.as_str())),
+            ("position", guichet::i18n::Arg::from(2usize)),
+            ("count", guichet::i18n::Arg::from(choices.len())),
+        ],
+    ));
+    assert!(lines.contains(&selected), "the choice is said selected: {lines:?}");
+    press(&k, Key::Backtab);
+    press(&k, Key::Tab);
+    focus_on(&k, &tr("continue"));
+    press(&k, Key::Return);
+
+    // The date: "Today", then Continue.
+    said.extend(speaker.take_lines());
+    focus_on(&k, &tr("date-today"));
+    press(&k, Key::Return);
+    focus_on(&k, &tr("continue"));
+    press(&k, Key::Return);
+    // The description (optional): the keyboard's own Continue key.
+    said.extend(speaker.take_lines());
+    let continue_key = spoken("speech-button", &tr("continue"));
+    focus_on(&k, &continue_key);
+    press(&k, Key::Return);
+    assert_eq!(k.api().get_question().title.to_string(), k.tr.text(locale, "address-title"));
+
+    // The address, typed key by key: on the loudspeaker, what is typed is "hidden".
+    said.extend(speaker.take_lines());
+    let letter = k.controller.flow().keyboard().1[1][0].clone();
+    focus_on(&k, &spoken("speech-key", &letter.accessible));
+    press(&k, Key::Return);
+    press(&k, Key::Return);
+    let lines = speaker.take_lines();
+    let hidden = format!("{}: {}", tr("typed-so-far"), tr("speech-hidden"));
+    assert!(lines.contains(&hidden), "{lines:?}");
+    let typed = k.api().get_question().value.to_string();
+    assert_eq!(typed.chars().count(), 2);
+    focus_on(&k, &continue_key);
+    press(&k, Key::Return);
+
+    // Contact: "No, thank you", Continue.
+    focus_on(&k, &tr("contact-no"));
+    press(&k, Key::Return);
+    focus_on(&k, &tr("continue"));
+    press(&k, Key::Return);
+    assert_eq!(k.screen(), "check");
+    said.extend(speaker.take_lines());
+    said_in_order(
+        &said,
+        &[
+            tr("date-today"),
+            tr("address-title"),
+            tr("check-title"),
+            format!("{}: {}", tr("address-title"), tr("speech-hidden")),
+        ],
+    );
+    assert!(
+        !said.iter().any(|l| l.contains(&typed)),
+        "the typed address never reaches the loudspeaker"
+    );
+
+    // Send; the confirmation reads the receipt, the reference spelled out.
+    focus_on(&k, &tr("check-submit"));
+    press(&k, Key::Return);
+    k.wait_for_screen("confirmation");
+    let reference = k.api().get_reference().to_string();
+    let spelled = k.controller.flow().spell_reference(&reference);
+    assert!(spelled.starts_with("L I B 7"), "{spelled}");
+    said.extend(speaker.take_lines());
+    said_in_order(
+        &said,
+        &[
+            tr("confirm-title"),
+            spelled.clone(),
+            tr("speech-receipt-says"),
+            "Test Council".into(),
+            "Test Library".into(),
+            bin.service_name.clone(),
+            spelled.clone(),
+            tr("confirm-next-title"),
+            tr("receipt-keep"),
+            spoken("speech-button", &tr("confirm-finish")),
+        ],
+    );
+
+    // Finish: the next resident starts with speech off and the volume reset.
+    focus_on(&k, &tr("confirm-finish"));
+    press(&k, Key::Return);
+    assert_eq!(k.screen(), "welcome");
+    assert!(!k.api().get_speech_on());
+    let events = speaker.take();
+    assert!(events.contains(&SpeechEvent::Volume(VOLUME_DEFAULT)), "{events:?}");
+    assert_eq!(k.controller.speech().volume_level(), VOLUME_DEFAULT);
+
+    // The idle warning is spoken too.
+    press(&k, Key::F1);
+    press(&k, Key::Return);
+    speaker.take();
+    for _ in 0..125 {
+        mock_elapsed_time(Duration::from_secs(1));
+    }
+    let lines = speaker.take_lines();
+    // (a new session: the first language again)
+    said_in_order(&lines, &[en("timeout-title"), en("timeout-more")]);
+    k.controller.flow_mut().wipe();
+    k.controller.refresh();
 }

@@ -19,7 +19,7 @@ speech-choices-count = { $count ->
    *[other] { $count } خيارًا.
 }
 speech-search-query = البحث عن: { $query }
-speech-tile = { $title }. { $detail }. زر، { $position } من { $count }
+speech-tile = { $label }. زر، { $position } من { $count }
 speech-selected = { $label }، محدد، { $position } من { $count }
 speech-not-selected = { $label }، غير محدد، { $position } من { $count }
 speech-on-state = { $label }، زر، مفعّل

@@ -17,7 +17,7 @@ speech-choices-count = { $count ->
    *[other] { $count } choices.
 }
 speech-search-query = Searching for: { $query }
-speech-tile = { $title }. { $detail }. Button, { $position } of { $count }
+speech-tile = { $label }. Button, { $position } of { $count }
 speech-selected = { $label }, selected, { $position } of { $count }
 speech-not-selected = { $label }, not selected, { $position } of { $count }
 speech-on-state = { $label }, button, on

@@ -17,7 +17,7 @@ speech-choices-count = { $count ->
    *[other] { $count } opciones.
 }
 speech-search-query = Buscando: { $query }
-speech-tile = { $title }. { $detail }. Botón, { $position } de { $count }
+speech-tile = { $label }. Botón, { $position } de { $count }
 speech-selected = { $label }, seleccionado, { $position } de { $count }
 speech-not-selected = { $label }, no seleccionado, { $position } de { $count }
 speech-on-state = { $label }, botón, activado

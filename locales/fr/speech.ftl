@@ -17,7 +17,7 @@ speech-choices-count = { $count ->
    *[other] { $count } choix.
 }
 speech-search-query = Recherche : { $query }
-speech-tile = { $title }. { $detail }. Bouton, { $position } sur { $count }
+speech-tile = { $label }. Bouton, { $position } sur { $count }
 speech-selected = { $label }, sélectionné, { $position } sur { $count }
 speech-not-selected = { $label }, non sélectionné, { $position } sur { $count }
 speech-on-state = { $label }, bouton, activé

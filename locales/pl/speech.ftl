@@ -18,7 +18,7 @@ speech-choices-count = { $count ->
    *[other] { $count } możliwości.
 }
 speech-search-query = Szukane: { $query }
-speech-tile = { $title }. { $detail }. Przycisk, { $position } z { $count }
+speech-tile = { $label }. Przycisk, { $position } z { $count }
 speech-selected = { $label }, zaznaczone, { $position } z { $count }
 speech-not-selected = { $label }, niezaznaczone, { $position } z { $count }
 speech-on-state = { $label }, przycisk, włączone

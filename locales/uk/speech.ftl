@@ -18,7 +18,7 @@ speech-choices-count = { $count ->
    *[other] { $count } варіантів.
 }
 speech-search-query = Пошук: { $query }
-speech-tile = { $title }. { $detail }. Кнопка, { $position } з { $count }
+speech-tile = { $label }. Кнопка, { $position } з { $count }
 speech-selected = { $label }, вибрано, { $position } з { $count }
 speech-not-selected = { $label }, не вибрано, { $position } з { $count }
 speech-on-state = { $label }, кнопка, увімкнено

@@ -507,11 +507,17 @@ impl Flow {
                 let tiles = self.tiles();
                 let count = tiles.len();
                 for (i, tile) in tiles.into_iter().enumerate() {
+                    let label = if tile.subtitle.trim().is_empty() {
+                        tile.title.clone()
+                    } else {
+                        format!("{}. {}", tile.title, tile.subtitle)
+                    };
+                    // The message puts its own full stop after the label.
+                    let label = label.trim_end_matches(['.', '…', ' ']).to_string();
                     let text = self.st(
                         "speech-tile",
                         &[
-                            ("title", Arg::from(tile.title.as_str())),
-                            ("detail", Arg::from(tile.subtitle.as_str())),
+                            ("label", Arg::from(label)),
                             ("position", Arg::from(i + 1)),
                             ("count", Arg::from(count)),
                         ],
