@@ -413,7 +413,10 @@ fn a_long_catalogue_hides_nothing(
         );
         scroll_to(&other);
         scroll_to(&not_listed);
-        assert!(!k.visible(&k.t("more-below")), "at the end, no more cue");
+        assert!(
+            !k.visible(&k.t("more-below")),
+            "{width}x{height} {locale}: at the end, no more cue"
+        );
         // Another page starts at its top: back to the languages and in again.
         k.tap_t("tool-back");
         settle();

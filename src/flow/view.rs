@@ -525,13 +525,13 @@ impl Flow {
         (kind, self.label_keys(rows))
     }
 
-    /// Translates the special keys' spoken names; Continue shows its name.
+    /// Translates the special keys' names and shows them on the keys: a word ("Space",
+    /// "Delete") is understood where a symbol (␣ ⌫) is not, and the visible label is then the
+    /// spoken one (WCAG 2.5.3).
     fn label_keys(&self, mut rows: Vec<Vec<Key>>) -> Vec<Vec<Key>> {
         for key in rows.iter_mut().flatten() {
             if key.value.starts_with('{') {
                 key.accessible = self.t(&key.accessible);
-            }
-            if key.value == keyboard::special::CONTINUE {
                 key.label = key.accessible.clone();
             }
         }

@@ -7,6 +7,7 @@ pub mod controller;
 pub mod generated;
 pub(crate) mod qr;
 pub mod scenes;
+pub mod contrast;
 pub mod scale;
 pub(crate) mod screenshot;
 pub mod speech;
