@@ -101,6 +101,22 @@ impl Translations {
         )
     }
 
+    /// A date without a time, as the language writes it ("27 November 2026").
+    pub fn date(&self, locale: &str, d: time::Date) -> String {
+        self.format(
+            locale,
+            "date-only-format",
+            &[
+                ("day", Arg::from(i64::from(d.day()))),
+                (
+                    "month",
+                    Arg::from(self.text(locale, &format!("month-{}", u8::from(d.month())))),
+                ),
+                ("year", Arg::Str(d.year().to_string())),
+            ],
+        )
+    }
+
     /// Loads every bundled language.
     pub fn load() -> Result<Translations, I18nError> {
         let mut bundles = BTreeMap::new();
@@ -282,6 +298,26 @@ mod coverage_tests {
             Problem::ControlCharacters,
             Problem::NotANumber,
             Problem::NumberOutOfRange,
+            Problem::NumberRule {
+                whole: true,
+                min: Some(0.0),
+                max: Some(1.0),
+            },
+            Problem::NumberRule {
+                whole: true,
+                min: Some(0.0),
+                max: None,
+            },
+            Problem::NumberRule {
+                whole: false,
+                min: Some(0.0),
+                max: Some(1.0),
+            },
+            Problem::NumberRule {
+                whole: false,
+                min: None,
+                max: Some(1.0),
+            },
             Problem::NotADatetime,
             Problem::UnknownChoice { key: String::new() },
             Problem::UnknownAttribute,

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset, format_description::well_known::Rfc3339};
 
-use crate::catalog::{Attribute, Catalog, Datatype};
+use crate::catalog::{Attribute, Catalog, Datatype, NumberRule};
 
 /// Open311's limit on `description`.
 pub const OPEN311_DESCRIPTION_MAX: usize = 4000;
@@ -119,6 +119,16 @@ pub enum Problem {
     NotANumber,
     /// A number too large to be meant.
     NumberOutOfRange,
+    /// Not a number the question accepts: the catalogue's words ask for a whole number or a
+    /// range (`catalog::NumberRule`), named in the message.
+    NumberRule {
+        /// Whole numbers only.
+        whole: bool,
+        /// Smallest accepted, if said.
+        min: Option<f64>,
+        /// Largest accepted, if said.
+        max: Option<f64>,
+    },
     /// Not a date and time.
     NotADatetime,
     /// A key not in the attribute's values.
@@ -155,6 +165,13 @@ impl Problem {
             Problem::ControlCharacters => "error-control-characters",
             Problem::NotANumber => "error-not-a-number",
             Problem::NumberOutOfRange => "error-number-out-of-range",
+            Problem::NumberRule { whole, min, max } => match (whole, min, max) {
+                (true, Some(_), Some(_)) => "error-whole-between",
+                (true, _, _) => "error-whole-number",
+                (false, Some(_), Some(_)) => "error-number-between",
+                (false, _, Some(_)) => "error-number-at-most",
+                (false, _, None) => "error-not-a-number",
+            },
             Problem::NotADatetime => "error-not-a-datetime",
             Problem::UnknownChoice { .. } | Problem::DuplicateChoice | Problem::OnlyOneChoice => {
                 "error-choice"
@@ -179,6 +196,21 @@ impl std::fmt::Display for Problem {
             Problem::NotANumber => f.write_str("is not a number"),
             Problem::NumberOutOfRange => {
                 write!(f, "is out of range (at most {NUMBER_MAX_ABS:e} in size)")
+            }
+            Problem::NumberRule { whole, min, max } => {
+                f.write_str(if *whole {
+                    "must be a whole number"
+                } else {
+                    "must be a number"
+                })?;
+                match (min, max) {
+                    (Some(lo), Some(hi)) => {
+                        write!(f, " from {} to {}", format_number(*lo), format_number(*hi))
+                    }
+                    (None, Some(hi)) => write!(f, " no larger than {}", format_number(*hi)),
+                    (Some(lo), None) => write!(f, " of at least {}", format_number(*lo)),
+                    (None, None) => Ok(()),
+                }
             }
             Problem::NotADatetime => f.write_str(
                 "is not a date and time (use RFC 3339, e.g. 2026-11-27T14:30:00+01:00, or YYYY-MM-DD HH:MM)",
@@ -494,7 +526,22 @@ pub fn validate_answer(
                 }),
             }
         }
-        (Datatype::Number, Answer::One(raw)) => Ok(Answer::One(format_number(parse_number(raw)?))),
+        (Datatype::Number, Answer::One(raw)) => {
+            let rule = attribute.number_rule();
+            let refused = || Problem::NumberRule {
+                whole: rule.whole,
+                min: rule.min,
+                max: rule.max,
+            };
+            let n = match parse_number(raw) {
+                Err(Problem::NotANumber) if rule != NumberRule::default() => Err(refused()),
+                other => other,
+            }?;
+            if !rule.accepts(n) {
+                return Err(refused());
+            }
+            Ok(Answer::One(format_number(n)))
+        }
         (Datatype::Datetime, Answer::One(raw)) => {
             Ok(Answer::One(parse_datetime(raw, local_offset)?))
         }
@@ -679,6 +726,32 @@ mod tests {
     }
 
     #[test]
+    fn a_count_question_refuses_fractions_and_numbers_beyond_its_range() {
+        let catalog = demo();
+        let attribute = catalog
+            .definition("BULKY")
+            .and_then(|d| d.attribute("ITEM_COUNT"))
+            .expect("demo ITEM_COUNT");
+        let count = Problem::NumberRule {
+            whole: true,
+            min: Some(0.0),
+            max: Some(10.0),
+        };
+        for refused in ["2.5", "11", "-1", "lots"] {
+            assert_eq!(
+                validate_answer(attribute, &Answer::One(refused.into()), UtcOffset::UTC),
+                Err(count.clone()),
+                "{refused}"
+            );
+        }
+        assert_eq!(
+            validate_answer(attribute, &Answer::One("10".into()), UtcOffset::UTC),
+            Ok(Answer::One("10".into()))
+        );
+        assert_eq!(count.to_string(), "must be a whole number from 0 to 10");
+    }
+
+    #[test]
     fn numbers_are_parsed_as_residents_type_them() {
         assert_eq!(parse_number("3").unwrap(), 3.0);
         assert_eq!(parse_number(" 3,5 ").unwrap(), 3.5);
@@ -799,7 +872,15 @@ mod tests {
                 key: "piano".into(),
             },
         );
-        has(Field::Attribute("ITEM_COUNT".into()), Problem::NotANumber);
+        // "How many items?" with "up to 10" in its hint: a count from 0 to 10.
+        has(
+            Field::Attribute("ITEM_COUNT".into()),
+            Problem::NumberRule {
+                whole: true,
+                min: Some(0.0),
+                max: Some(10.0),
+            },
+        );
         has(
             Field::Attribute("PREFERRED_DATE".into()),
             Problem::NotADatetime,

@@ -913,7 +913,7 @@ fn invalid_submission_exits_1_naming_the_field_and_saves_nothing() {
     let msg = out.stderr_text();
     assert!(msg.contains("ITEMS") && msg.contains("piano"), "{msg}");
     assert!(
-        msg.contains("ITEM_COUNT") && msg.contains("not a number"),
+        msg.contains("ITEM_COUNT") && msg.contains("must be a whole number from 0 to 10"),
         "{msg}"
     );
     assert_eq!(msg.trim().lines().count(), 1);

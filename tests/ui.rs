@@ -12,7 +12,7 @@ use std::time::Duration;
 use common::TestDir;
 use guichet::catalog::Catalog;
 use guichet::flow::{Flow, FlowSettings, WARNING_SECONDS};
-use guichet::i18n::Translations;
+use guichet::i18n::{Arg, Translations};
 use guichet::queue::{State, Store};
 use guichet::runtime::StoreWorker;
 use guichet::ui::generated::{Api, AppWindow, KeyboardKind, QuestionKind, Screen};
@@ -509,11 +509,22 @@ fn a_resident_reading_arabic_sends_a_request(k: &Kiosk, dir: &TestDir) {
     k.tap(&name_of("ITEMS", "furniture"));
     k.tap_t("continue");
 
-    // Number with the number pad: a wrong entry, fixed.
+    // "How many items?" (up to 10): a digits-only pad, the range in the error; fixed.
     assert_eq!(k.api().get_keyboard_kind(), KeyboardKind::Number);
-    k.tap("-");
+    assert!(
+        !k.visible("-") && !k.visible("."),
+        "a count pad offers no - or ."
+    );
+    k.tap("1");
+    k.tap("1");
     k.tap_t("continue");
-    assert!(k.visible(&k.t("error-not-a-number")));
+    let range = k.tr.format(
+        &k.locale(),
+        "error-whole-between",
+        &[("min", Arg::from("0")), ("max", Arg::from("10"))],
+    );
+    assert!(k.visible(&range), "{range} on screen:\n{}", k.all_text());
+    k.tap_t("keyboard-backspace");
     k.tap_t("keyboard-backspace");
     k.tap("3");
     k.tap_t("continue");

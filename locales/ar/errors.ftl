@@ -9,6 +9,10 @@ error-too-long = { $max ->
 }
 error-control-characters = يحتوي هذا النص على رموز لا يمكن إرسالها. يرجى كتابته مرة أخرى.
 error-not-a-number = اكتب رقمًا، مثل 3 أو 2.5.
+error-whole-between = اكتب عددًا صحيحًا من { $min } إلى { $max }.
+error-whole-number = اكتب عددًا صحيحًا، مثل 3.
+error-number-between = اكتب رقمًا من { $min } إلى { $max }.
+error-number-at-most = اكتب رقمًا لا يزيد على { $max }.
 error-number-out-of-range = هذا الرقم كبير جدًا. تحقق منه وحاول مرة أخرى.
 error-not-a-datetime = اختر تاريخًا ووقتًا صحيحين.
 error-choice = اختر أحد الخيارات المعروضة.

@@ -20,6 +20,7 @@ services-other = خدمات أخرى
 
 ## Questions
 question-step = السؤال { $current } من { $total }
+question-step-up-to = السؤال { $current } من { $total } على الأكثر
 contact-step = بيانات الاتصال بك: { $current } من { $total }
 continue = متابعة
 optional = اختياري
@@ -51,6 +52,7 @@ date-year = سنة
 date-hour = ساعة
 date-minute = دقيقة
 date-format = { $day } { $month } { $year }، الساعة { $time }
+date-only-format = { $day } { $month } { $year }
 month-1 = يناير
 month-2 = فبراير
 month-3 = مارس

@@ -6,6 +6,10 @@ error-too-long = { $max ->
 }
 error-control-characters = This contains characters that cannot be sent. Please type it again.
 error-not-a-number = Enter a number, for example 3 or 2.5.
+error-whole-between = Enter a whole number from { $min } to { $max }.
+error-whole-number = Enter a whole number, for example 3.
+error-number-between = Enter a number from { $min } to { $max }.
+error-number-at-most = Enter a number no larger than { $max }.
 error-number-out-of-range = This number is too large. Check it and try again.
 error-not-a-datetime = Choose a real date and time.
 error-choice = Choose one of the options shown.

@@ -20,6 +20,7 @@ services-other = Other services
 
 ## Questions
 question-step = Question { $current } of { $total }
+question-step-up-to = Question { $current } of up to { $total }
 contact-step = Your contact details: { $current } of { $total }
 continue = Continue
 optional = Optional
@@ -51,6 +52,7 @@ date-year = Year
 date-hour = Hour
 date-minute = Minute
 date-format = { $day } { $month } { $year }, { $time }
+date-only-format = { $day } { $month } { $year }
 month-1 = January
 month-2 = February
 month-3 = March

@@ -5,6 +5,10 @@ error-too-long = { $max ->
 }
 error-control-characters = Esto contiene caracteres que no se pueden enviar. Escríbalo de nuevo, por favor.
 error-not-a-number = Escriba un número, por ejemplo 3 o 2,5.
+error-whole-between = Escriba un número entero del { $min } al { $max }.
+error-whole-number = Escriba un número entero, por ejemplo 3.
+error-number-between = Escriba un número del { $min } al { $max }.
+error-number-at-most = Escriba un número que no pase de { $max }.
 error-number-out-of-range = Este número es demasiado grande. Revíselo e inténtelo de nuevo.
 error-not-a-datetime = Elija una fecha y una hora que existan.
 error-choice = Elija una de las opciones que se muestran.

@@ -20,6 +20,7 @@ services-other = Otros servicios
 
 ## Questions
 question-step = Pregunta { $current } de { $total }
+question-step-up-to = Pregunta { $current } de { $total } como máximo
 contact-step = Sus datos de contacto: { $current } de { $total }
 continue = Continuar
 optional = Opcional
@@ -51,6 +52,7 @@ date-year = Año
 date-hour = Hora
 date-minute = Minuto
 date-format = { $day } de { $month } de { $year }, { $time }
+date-only-format = { $day } de { $month } de { $year }
 month-1 = enero
 month-2 = febrero
 month-3 = marzo

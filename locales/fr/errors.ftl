@@ -5,6 +5,10 @@ error-too-long = { $max ->
 }
 error-control-characters = Ce texte contient des caractères qui ne peuvent pas être envoyés. Veuillez le saisir à nouveau.
 error-not-a-number = Saisissez un nombre, par exemple 3 ou 2,5.
+error-whole-between = Saisissez un nombre entier de { $min } à { $max }.
+error-whole-number = Saisissez un nombre entier, par exemple 3.
+error-number-between = Saisissez un nombre de { $min } à { $max }.
+error-number-at-most = Saisissez un nombre qui ne dépasse pas { $max }.
 error-number-out-of-range = Ce nombre est trop grand. Vérifiez-le et réessayez.
 error-not-a-datetime = Choisissez une date et une heure qui existent.
 error-choice = Choisissez une des réponses proposées.

@@ -20,6 +20,7 @@ services-other = Autres services
 
 ## Questions
 question-step = Question { $current } sur { $total }
+question-step-up-to = Question { $current } sur { $total } au plus
 contact-step = Vos coordonnées : { $current } sur { $total }
 continue = Continuer
 optional = Facultatif
@@ -51,6 +52,7 @@ date-year = Année
 date-hour = Heure
 date-minute = Minute
 date-format = { $day } { $month } { $year } à { $time }
+date-only-format = { $day } { $month } { $year }
 month-1 = janvier
 month-2 = février
 month-3 = mars

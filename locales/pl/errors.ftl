@@ -7,6 +7,10 @@ error-too-long = { $max ->
 }
 error-control-characters = Tekst zawiera znaki, których nie można wysłać. Wpisz go ponownie.
 error-not-a-number = Wpisz liczbę, na przykład 3 albo 2,5.
+error-whole-between = Wpisz liczbę całkowitą od { $min } do { $max }.
+error-whole-number = Wpisz liczbę całkowitą, na przykład 3.
+error-number-between = Wpisz liczbę od { $min } do { $max }.
+error-number-at-most = Wpisz liczbę nie większą niż { $max }.
 error-number-out-of-range = Ta liczba jest za duża. Sprawdź ją i spróbuj ponownie.
 error-not-a-datetime = Wybierz prawdziwą datę i godzinę.
 error-choice = Wybierz jedną z pokazanych odpowiedzi.

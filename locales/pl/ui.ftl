@@ -20,6 +20,7 @@ services-other = Inne usługi
 
 ## Questions
 question-step = Pytanie { $current } z { $total }
+question-step-up-to = Pytanie { $current } z najwyżej { $total }
 contact-step = Twoje dane kontaktowe: { $current } z { $total }
 continue = Dalej
 optional = Nieobowiązkowe
@@ -51,6 +52,7 @@ date-year = Rok
 date-hour = Godzina
 date-minute = Minuta
 date-format = { $day } { $month } { $year }, { $time }
+date-only-format = { $day } { $month } { $year }
 month-1 = stycznia
 month-2 = lutego
 month-3 = marca

@@ -7,6 +7,10 @@ error-too-long = { $max ->
 }
 error-control-characters = Тут є символи, які неможливо надіслати. Будь ласка, введіть ще раз.
 error-not-a-number = Введіть число, наприклад 3 або 2,5.
+error-whole-between = Введіть ціле число від { $min } до { $max }.
+error-whole-number = Введіть ціле число, наприклад 3.
+error-number-between = Введіть число від { $min } до { $max }.
+error-number-at-most = Введіть число, не більше ніж { $max }.
 error-number-out-of-range = Це число завелике. Перевірте його та спробуйте ще раз.
 error-not-a-datetime = Виберіть справжню дату й час.
 error-choice = Виберіть один із показаних варіантів.

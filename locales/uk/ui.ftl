@@ -20,6 +20,7 @@ services-other = Інші послуги
 
 ## Questions
 question-step = Питання { $current } з { $total }
+question-step-up-to = Питання { $current } з { $total } щонайбільше
 contact-step = Ваші контактні дані: { $current } з { $total }
 continue = Продовжити
 optional = Необов’язково
@@ -51,6 +52,7 @@ date-year = Рік
 date-hour = Година
 date-minute = Хвилина
 date-format = { $day } { $month } { $year }, { $time }
+date-only-format = { $day } { $month } { $year }
 month-1 = січня
 month-2 = лютого
 month-3 = березня

@@ -241,6 +241,16 @@ impl Condition {
 }
 
 impl Attribute {
+    /// What a `number` question accepts, read from its words (see `wording.rs`).
+    pub fn number_rule(&self) -> super::NumberRule {
+        super::NumberRule::from_text(&self.description, &self.datatype_description)
+    }
+
+    /// Whether a `datetime` question asks for a time of day too (see `wording.rs`).
+    pub fn asks_for_time(&self) -> bool {
+        super::asks_for_time(&self.description, &self.datatype_description)
+    }
+
     /// The value with this key, if any.
     pub fn value(&self, key: &str) -> Option<&AttributeValue> {
         self.values.iter().find(|v| v.key == key)

@@ -14,6 +14,8 @@ pub enum KeyboardKind {
     Text,
     /// Digits, decimal separator, minus.
     Number,
+    /// Digits only: a count ("How many items?", see `catalog::NumberRule`).
+    WholeNumber,
     /// Digits, plus, space.
     Phone,
 }
@@ -151,6 +153,20 @@ pub fn layout(
 ) -> Vec<Vec<Key>> {
     match kind {
         KeyboardKind::None => Vec::new(),
+        KeyboardKind::WholeNumber => {
+            let mut rows = vec![letters("1 2 3"), letters("4 5 6"), letters("7 8 9")];
+            let mut zero = letters("0");
+            zero[0].width = 2.0;
+            zero.push(special_key(
+                "⌫",
+                special::BACKSPACE,
+                1.0,
+                "keyboard-backspace",
+            ));
+            rows.push(zero);
+            rows.push(vec![continue_key(3.0)]);
+            rows
+        }
         KeyboardKind::Number | KeyboardKind::Phone => {
             let extra = match kind {
                 KeyboardKind::Number if matches!(locale, "en" | "ar") => ".",

@@ -719,15 +719,21 @@ impl Flow {
         let Some(Step::Attribute(code)) = self.current_step() else {
             return;
         };
+        let with_time = self.date_wants_time(&code);
         let picker = self
             .session
             .dates
             .entry(code.clone())
-            .or_insert_with(|| datetime::DatePicker::new(now));
+            .or_insert_with(|| datetime::DatePicker::new(now, with_time));
         change(picker, now);
         let text = picker.answer_text();
         self.session.input.answers.insert(code, Answer::One(text));
         self.revalidate_current();
+    }
+
+    /// Whether the date question `code` asks for a time of day too (else: the day only).
+    pub fn date_wants_time(&self, code: &str) -> bool {
+        self.attribute(code).is_some_and(|a| a.asks_for_time())
     }
 
     /// Whether the date question `code` may be left unanswered ("I'm not sure" is offered).
@@ -884,7 +890,10 @@ impl Flow {
             Step::Attribute(code) if !self.attribute_is_question(code) => KeyboardKind::None,
             Step::Attribute(code) => match self.attribute_datatype(code) {
                 Some(Datatype::String | Datatype::Text) => KeyboardKind::Text,
-                Some(Datatype::Number) => KeyboardKind::Number,
+                Some(Datatype::Number) => match self.attribute(code) {
+                    Some(a) if a.number_rule().whole => KeyboardKind::WholeNumber,
+                    _ => KeyboardKind::Number,
+                },
                 _ => KeyboardKind::None,
             },
             Step::Description | Step::Address | Step::FirstName | Step::LastName | Step::Email => {

@@ -62,14 +62,28 @@ fn a_whole_request_from_welcome_to_save() {
     f.toggle_choice("garden");
     f.toggle_choice("mattress");
     f.next();
-    // ITEM_COUNT (number) with the French decimal comma
+    // ITEM_COUNT ("Combien d'objets…", "10 objets au maximum"): a count, so a digits-only pad,
+    // and the range in the hint before typing and in the error after.
     assert_eq!(f.question_view().unwrap().kind, QuestionKind::Number);
-    assert_eq!(f.keyboard().0, keyboard::KeyboardKind::Number);
-    type_text(&mut f, "x");
+    let (kind, keys) = f.keyboard();
+    assert_eq!(kind, keyboard::KeyboardKind::WholeNumber);
+    assert!(
+        !keys
+            .iter()
+            .flatten()
+            .any(|k| k.value == "," || k.value == "-"),
+        "a count pad has no decimal comma or minus"
+    );
+    let range = "Saisissez un nombre entier de 0 à 10.";
+    let plain = |s: String| s.replace(['\u{2068}', '\u{2069}'], "");
+    let hint = plain(f.question_view().unwrap().hint);
+    assert!(hint.starts_with(range), "{hint}");
+    type_text(&mut f, "11");
     f.next();
-    assert_eq!(f.question_view().unwrap().error, f.t("error-not-a-number"));
+    assert_eq!(plain(f.question_view().unwrap().error), range);
     f.key(keyboard::special::BACKSPACE);
-    type_text(&mut f, "2,5");
+    f.key(keyboard::special::BACKSPACE);
+    type_text(&mut f, "2");
     f.next();
     // PREFERRED_DATE (datetime): not chosen yet → error; touching it chooses
     assert_eq!(f.question_view().unwrap().kind, QuestionKind::Datetime);
@@ -119,7 +133,7 @@ fn a_whole_request_from_welcome_to_save() {
         || r.answer.contains(',')));
     assert!(rows.iter().any(|r| r.answer == "Martin"), "{rows:?}");
     // Change the count from the check page: Continue returns to check.
-    let count_step = rows.iter().find(|r| r.answer == "2,5").unwrap().step as usize;
+    let count_step = rows.iter().find(|r| r.answer == "2").unwrap().step as usize;
     f.change(count_step);
     assert_eq!(f.session.screen, Screen::Question);
     f.key(keyboard::special::BACKSPACE);
@@ -410,6 +424,15 @@ fn dependent_questions_appear_only_when_their_condition_holds() {
     f.choose_tile("Bins");
     f.choose_tile("TRASH");
     assert_eq!(f.question_view().unwrap().caption, "Missed collection");
+    let label = |f: &Flow| {
+        f.question_view()
+            .unwrap()
+            .step_label
+            .replace(['\u{2068}', '\u{2069}'], "")
+    };
+    // WHAT may still appear: the count says so instead of growing later (KIND, Description,
+    // Address, contact choice, and maybe WHAT).
+    assert_eq!(label(&f), "Question 1 of up to 5");
     f.toggle_choice("Trash");
     f.next();
     // WHAT is skipped: the information page comes next, tidied.
@@ -421,6 +444,7 @@ fn dependent_questions_appear_only_when_their_condition_holds() {
     f.next();
     let q = f.question_view().unwrap();
     assert_eq!(q.title, "If other, please specify");
+    assert_eq!(label(&f), "Question 2 of 5", "decided: exact again");
     f.next();
     assert!(f.session().error.is_some(), "required while shown");
 }
@@ -551,4 +575,44 @@ fn an_optional_date_offers_im_not_sure_and_a_required_one_does_not() {
     assert!(!f.question_view().unwrap().can_skip);
     f.date_quick("unsure");
     assert_eq!(f.session().step, last, "a required date cannot be skipped");
+}
+
+#[test]
+fn dates_show_minutes_only_when_the_catalogue_asks_for_a_time() {
+    // BULKY's "Which day would suit you?": the day only, sent as a date.
+    let mut f = flow();
+    to_service(&mut f, "en", "BULKY");
+    let day = f
+        .steps()
+        .iter()
+        .position(|s| *s == Step::Attribute("PREFERRED_DATE".into()))
+        .unwrap();
+    f.session.step = day;
+    let parts: Vec<String> = f.date_parts().into_iter().map(|p| p.field).collect();
+    assert_eq!(parts, ["day", "month", "year"]);
+    f.date_quick("today");
+    let Some(Answer::One(sent)) = f.session().input.answers.get("PREFERRED_DATE").cloned() else {
+        panic!("a date was chosen")
+    };
+    assert_eq!(sent.len(), 10, "a day, no time: {sent}");
+    assert!(!f.question_view().unwrap().value.contains(':'));
+
+    // NOISE's "When did it last happen?" with "the day and the time" in its hint: hours and
+    // quarter hours too, in every language.
+    for locale in ["en", "fr", "ar", "uk"] {
+        let mut f = flow();
+        to_service(&mut f, locale, "NOISE");
+        let last = f
+            .steps()
+            .iter()
+            .position(|s| *s == Step::Attribute("LAST_TIME".into()))
+            .unwrap();
+        f.session.step = last;
+        let parts: Vec<String> = f.date_parts().into_iter().map(|p| p.field).collect();
+        assert_eq!(
+            parts,
+            ["day", "month", "year", "hour", "minute"],
+            "{locale}"
+        );
+    }
 }

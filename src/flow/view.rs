@@ -135,6 +135,40 @@ impl Flow {
         )
     }
 
+    /// Questions not shown now that an answer still to come could bring in (`dependencies` on
+    /// the current or a later question). While there are any, the count says "of up to N", so
+    /// it never grows under the resident; once every condition is decided it is exact.
+    fn questions_that_may_appear(&self, steps: &[Step], index: usize) -> usize {
+        let Some(definition) = self
+            .session
+            .service
+            .as_deref()
+            .and_then(|code| self.catalog().definition(code))
+        else {
+            return 0;
+        };
+        let decided = |code: &str| {
+            steps[..index]
+                .iter()
+                .any(|s| matches!(s, Step::Attribute(c) if c == code))
+        };
+        definition
+            .attributes
+            .iter()
+            .filter(|a| a.variable)
+            .filter(|a| {
+                !steps
+                    .iter()
+                    .any(|s| matches!(s, Step::Attribute(c) if *c == a.code))
+            })
+            .filter(|a| {
+                a.dependencies
+                    .as_ref()
+                    .is_some_and(|d| d.conditions.iter().any(|c| !decided(&c.attribute)))
+            })
+            .count()
+    }
+
     /// "Question 3 of 5", counted so that it never jumps: information pages are not questions
     /// and carry no number; the contact details a resident chose to give are counted on their
     /// own ("Your contact details: 2 of 4"), so choosing them does not grow the total mid-way.
@@ -159,13 +193,19 @@ impl Flow {
             )
         } else {
             let questions = &steps[..contact_start];
+            let total = questions.iter().filter(|s| is_question(s)).count();
+            let hidden = self.questions_that_may_appear(steps, index);
             (
-                "question-step",
+                if hidden > 0 {
+                    "question-step-up-to"
+                } else {
+                    "question-step"
+                },
                 questions[..=index]
                     .iter()
                     .filter(|s| is_question(s))
                     .count(),
-                questions.iter().filter(|s| is_question(s)).count(),
+                total + hidden,
             )
         };
         self.translations().format(
@@ -317,12 +357,49 @@ impl Flow {
                 error.problem.message_id(),
                 &[("max", Arg::from(*max))],
             ),
+            Problem::NumberRule { min, max, .. } => {
+                let mut args = Vec::new();
+                if let Some(lo) = min {
+                    args.push(("min", Arg::from(self.local_number(*lo))));
+                }
+                if let Some(hi) = max {
+                    args.push(("max", Arg::from(self.local_number(*hi))));
+                }
+                tr.format(self.locale(), error.problem.message_id(), &args)
+            }
             p if error.field == Field::ContactChoice => {
                 let _ = p;
                 self.t("error-choose-yes-no")
             }
             p => self.t(p.message_id()),
         }
+    }
+
+    /// A number as the resident's language writes it (decimal comma outside English and Arabic,
+    /// as the number pad's separator key).
+    pub(super) fn local_number(&self, n: f64) -> String {
+        let text = crate::validate::format_number(n);
+        if matches!(self.locale(), "en" | "ar") {
+            text
+        } else {
+            text.replace('.', ",")
+        }
+    }
+
+    /// The rule of a number question said in the hint, in the error's words ("Enter a whole
+    /// number from 0 to 10."): residents see the range before they type, not only after.
+    fn number_rule_hint(&self, rule: crate::catalog::NumberRule) -> String {
+        if rule == crate::catalog::NumberRule::default() {
+            return String::new();
+        }
+        self.error_message(&FieldError {
+            field: Field::Description,
+            problem: Problem::NumberRule {
+                whole: rule.whole,
+                min: rule.min,
+                max: rule.max,
+            },
+        })
     }
 
     fn step_title(&self, step: &Step) -> String {
@@ -402,6 +479,10 @@ impl Flow {
                         };
                         if let Some(Answer::One(s)) = answer {
                             view.value = text_of(s);
+                        }
+                        if a.datatype == Datatype::Number {
+                            let rule = self.number_rule_hint(a.number_rule());
+                            view.hint = join_hint(&rule, &view.hint);
                         }
                     }
                     Datatype::Datetime => {
@@ -543,14 +624,12 @@ impl Flow {
         let Some(Step::Attribute(code)) = self.current_step() else {
             return Vec::new();
         };
-        let picker = self
-            .session
-            .dates
-            .get(&code)
-            .copied()
-            .unwrap_or_else(|| datetime::DatePicker::new(self.now_local()));
+        let picker = self.session.dates.get(&code).copied().unwrap_or_else(|| {
+            datetime::DatePicker::new(self.now_local(), self.date_wants_time(&code))
+        });
         let v = picker.value;
-        datetime::PARTS
+        picker
+            .parts()
             .iter()
             .map(|part| DatePartView {
                 field: part.to_string(),
@@ -569,6 +648,9 @@ impl Flow {
     /// A date and time as a resident reads it: "27 November 2026, 14:30".
     pub fn format_datetime(&self, answer: &str) -> String {
         match datetime::parse_answer(answer) {
+            Some(v) if datetime::is_date_only(answer) => {
+                self.translations().date(self.locale(), v.date())
+            }
             Some(v) => self.translations().datetime(self.locale(), v),
             None => answer.to_string(),
         }

@@ -360,7 +360,7 @@ impl Controller {
         api.set_keyboard_kind(match kind {
             KeyboardKind::None => g::KeyboardKind::None,
             KeyboardKind::Text => g::KeyboardKind::Text,
-            KeyboardKind::Number => g::KeyboardKind::Number,
+            KeyboardKind::Number | KeyboardKind::WholeNumber => g::KeyboardKind::Number,
             KeyboardKind::Phone => g::KeyboardKind::Phone,
         });
         api.set_keyboard_units(crate::flow::keyboard::units(&rows));
