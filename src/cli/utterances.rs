@@ -50,7 +50,10 @@ pub(super) fn run(ctx: &Context, args: UtterancesArgs) -> Result<(), CliError> {
     let utterances = flow.speech_announcement(&settings);
     for u in &utterances {
         // One utterance a line: line breaks inside catalogue text become spaces.
-        println!("{}", u.text.split_whitespace().collect::<Vec<_>>().join(" "));
+        println!(
+            "{}",
+            u.text.split_whitespace().collect::<Vec<_>>().join(" ")
+        );
     }
     if let Some(out) = &args.wav {
         crate::runtime::speech::write_wav(&utterances, &args.locale, out)

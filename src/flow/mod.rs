@@ -9,8 +9,8 @@ pub(crate) mod datetime;
 pub(crate) mod keyboard;
 mod lists;
 mod session;
-mod steps;
 pub mod speech;
+mod steps;
 mod view;
 
 use std::collections::BTreeMap;

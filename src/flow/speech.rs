@@ -42,7 +42,12 @@ pub struct Utterance {
 /// (they mean nothing to a voice, and some engines spell them).
 pub fn plain(text: &str) -> String {
     text.chars()
-        .filter(|c| !matches!(c, '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}'))
+        .filter(|c| {
+            !matches!(
+                c,
+                '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}'
+            )
+        })
         .collect()
 }
 
@@ -270,7 +275,10 @@ impl Flow {
                 push(self.page_title());
                 push(self.list_notice());
                 if let Some(query) = &self.session.search {
-                    push(self.st("speech-search-query", &[("query", Arg::from(query.as_str()))]));
+                    push(self.st(
+                        "speech-search-query",
+                        &[("query", Arg::from(query.as_str()))],
+                    ));
                 }
                 let count = self.tiles().len();
                 push(self.st("speech-choices-count", &[("count", Arg::from(count))]));
@@ -328,8 +336,7 @@ impl Flow {
                 for row in self.check_rows() {
                     let personal = row.step >= 0
                         && steps.get(row.step as usize).is_some_and(|s| {
-                            *s != Step::ContactChoice
-                                && self.keyboard_kind(s) != KeyboardKind::None
+                            *s != Step::ContactChoice && self.keyboard_kind(s) != KeyboardKind::None
                         })
                         && row.answer != self.t("check-not-answered");
                     let answer = if personal {
@@ -483,7 +490,11 @@ impl Flow {
         for tool in tools {
             let text = match tool.tool {
                 Tool::TextSize | Tool::Contrast | Tool::Help => self.st(
-                    if tool.on { "speech-on-state" } else { "speech-off-state" },
+                    if tool.on {
+                        "speech-on-state"
+                    } else {
+                        "speech-off-state"
+                    },
                     &[("label", Arg::from(tool.title.as_str()))],
                 ),
                 _ => self.say_button(&tool.title),
@@ -495,7 +506,10 @@ impl Flow {
             Screen::Language | Screen::Groups | Screen::Services => {
                 if self.search_available() {
                     if self.session.search.is_some() {
-                        add(Control::SearchClose, self.say_button(&self.t("search-close")));
+                        add(
+                            Control::SearchClose,
+                            self.say_button(&self.t("search-close")),
+                        );
                     } else {
                         add(Control::SearchOpen, self.say_button(&self.t("search-open")));
                     }
@@ -651,7 +665,10 @@ impl Flow {
             let text = if key.value == special::CONTINUE {
                 self.say_button(&key.accessible)
             } else {
-                self.st("speech-key", &[("label", Arg::from(key.accessible.as_str()))])
+                self.st(
+                    "speech-key",
+                    &[("label", Arg::from(key.accessible.as_str()))],
+                )
             };
             out.push(SpokenControl {
                 control: Control::Key(key.value),

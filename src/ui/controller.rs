@@ -14,8 +14,8 @@ use super::backend::{Backend, UiEvent};
 use super::generated::{self as g, Api, AppWindow, Theme};
 use super::qr;
 use super::speech::{NavKey, Silent, SpeechDriver};
-use crate::flow::speech::{Activated, SpeechSettings, Speaker};
 use crate::flow::keyboard::KeyboardKind;
+use crate::flow::speech::{Activated, Speaker, SpeechSettings};
 use crate::flow::{Confirm, Flow, PrintState, QuestionKind, Screen, TileView, Tool, ToolView};
 
 /// Facts the UI shows that come from the configuration.
@@ -76,7 +76,10 @@ impl Controller {
             events,
             facts,
             timers: RefCell::new(Vec::new()),
-            speech: RefCell::new(SpeechDriver::new(Box::new(Silent), SpeechSettings::default())),
+            speech: RefCell::new(SpeechDriver::new(
+                Box::new(Silent),
+                SpeechSettings::default(),
+            )),
         });
         controller.connect(app);
         controller.start_timers();
@@ -138,10 +141,7 @@ impl Controller {
         on!(on_speech_toggle, |c| c.speech_toggle());
         on!(on_speech_zone, |c, zone: i32| c.speech_zone(zone));
         let weak = Rc::downgrade(self);
-        api.on_nav_key(move |text, shift| {
-            weak.upgrade()
-                .is_some_and(|c| c.nav_key(&text, shift))
-        });
+        api.on_nav_key(move |text, shift| weak.upgrade().is_some_and(|c| c.nav_key(&text, shift)));
     }
 
     /// Installs the speech engine and its settings (the kiosk: espeak-ng; tests: a recorder).

@@ -3,12 +3,12 @@
 //! the kiosk's wiring (workers, events) is `crate::runtime`.
 
 pub(crate) mod backend;
+pub mod contrast;
 pub mod controller;
 pub mod generated;
 pub(crate) mod qr;
-pub mod scenes;
-pub mod contrast;
 pub mod scale;
+pub mod scenes;
 pub(crate) mod screenshot;
 pub mod speech;
 

@@ -27,6 +27,10 @@ pub fn apply(window: &slint::Window, width_mm: f32) -> f32 {
         window.dispatch_event(WindowEvent::ScaleFactorChanged {
             scale_factor: wanted,
         });
+        // The layout follows the new logical size at once, not at the next resize.
+        window.dispatch_event(WindowEvent::Resized {
+            size: window.size().to_logical(wanted),
+        });
     }
     wanted
 }

@@ -10,7 +10,7 @@
 //! A session's end (the welcome screen again) turns speech off and resets the volume.
 
 use crate::flow::speech::{
-    Control, SpeechSettings, SpokenControl, Speaker, Utterance, VOLUME_DEFAULT, VOLUME_MAX, plain,
+    Control, Speaker, SpeechSettings, SpokenControl, Utterance, VOLUME_DEFAULT, VOLUME_MAX, plain,
 };
 use crate::flow::{Flow, Screen};
 
@@ -188,8 +188,14 @@ impl SpeechDriver {
         }
         let focused = controls.get(self.focus);
         let question = flow.question_view();
-        let error = question.as_ref().map(|q| q.error.clone()).unwrap_or_default();
-        let typed = question.as_ref().map(|q| q.value.clone()).unwrap_or_default();
+        let error = question
+            .as_ref()
+            .map(|q| q.error.clone())
+            .unwrap_or_default();
+        let typed = question
+            .as_ref()
+            .map(|q| q.value.clone())
+            .unwrap_or_default();
         if let Some(remaining) = session.warning
             && remaining == 10
             && self.warning_said != Some(10)
@@ -222,7 +228,10 @@ impl SpeechDriver {
         let focused = controls.get(self.focus);
         self.say(flow, flow.speech_screen(&self.settings), focused);
         let question = flow.question_view();
-        self.error = question.as_ref().map(|q| q.error.clone()).unwrap_or_default();
+        self.error = question
+            .as_ref()
+            .map(|q| q.error.clone())
+            .unwrap_or_default();
         self.typed = question.map(|q| q.value).unwrap_or_default();
         self.focus_text = focused.map(|c| c.text.clone()).unwrap_or_default();
     }
