@@ -1361,3 +1361,97 @@ fn every_control_has_role_label_and_value(k: &Kiosk) {
     k.controller.flow_mut().wipe();
     k.controller.refresh();
 }
+
+/// `guichet utterances` prints what speech mode says on a screen, one utterance a line: the
+/// confirmation in Arabic reads the receipt with the reference spelled out, and the address a
+/// resident typed is "hidden" on the loudspeaker but read back with `--headset`. With espeak-ng
+/// installed, `--wav` records it as speech (not silence).
+#[test]
+fn utterances_prints_what_speech_mode_says() {
+    let dir = TestDir::new("utterances");
+    let run = |args: &[&str]| {
+        let out = common::command(&dir)
+            .arg("utterances")
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let tr = Translations::load().unwrap();
+    let confirmation = run(&["--screen", "confirmation", "--locale", "ar"]);
+    let lines: Vec<&str> = confirmation.lines().collect();
+    assert_eq!(
+        lines[0],
+        guichet::flow::speech::plain(&tr.text("ar", "confirm-title"))
+    );
+    let dash = tr.text("ar", "speech-dash");
+    let spelled = lines
+        .iter()
+        .filter(|l| l.contains(&format!(", {dash}, ")))
+        .count();
+    assert_eq!(
+        spelled, 2,
+        "the reference is said twice, spelled: {confirmation}"
+    );
+    assert!(
+        lines.contains(&tr.text("ar", "receipt-keep").as_str()),
+        "{confirmation}"
+    );
+    assert!(
+        !confirmation.contains('\u{2068}'),
+        "no direction marks reach the voice"
+    );
+
+    let hidden = run(&["--screen", "check", "--locale", "en"]);
+    assert!(hidden.contains("Where is it?: hidden"), "{hidden}");
+    assert!(!hidden.contains("12 Station Road"), "{hidden}");
+    let headset = run(&["--screen", "check", "--locale", "en", "--headset"]);
+    assert!(
+        headset.contains("Where is it?: 12 Station Road"),
+        "{headset}"
+    );
+
+    let bad = common::command(&dir)
+        .args(["utterances", "--screen", "nope"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(1));
+
+    let espeak = std::process::Command::new("espeak-ng")
+        .arg("--version")
+        .output();
+    if espeak.is_ok_and(|o| o.status.success()) {
+        let wav = dir.path().join("confirmation.wav");
+        run(&[
+            "--screen",
+            "confirmation",
+            "--locale",
+            "en",
+            "--wav",
+            wav.to_str().unwrap(),
+        ]);
+        let bytes = std::fs::read(&wav).unwrap();
+        assert_eq!(&bytes[..4], b"RIFF");
+        // 16-bit mono samples after the 44-byte header: at least 20 s, and speech is loud in
+        // a good share of 20 ms windows (silence would be none).
+        let samples: Vec<i16> = bytes[44..]
+            .chunks_exact(2)
+            .map(|b| i16::from_le_bytes([b[0], b[1]]))
+            .collect();
+        assert!(samples.len() > 22_050 * 20, "{} samples", samples.len());
+        let windows: Vec<f64> = samples
+            .chunks(441)
+            .map(|w| (w.iter().map(|&s| f64::from(s).powi(2)).sum::<f64>() / w.len() as f64).sqrt())
+            .collect();
+        let voiced =
+            windows.iter().filter(|&&rms| rms > 500.0).count() as f64 / windows.len() as f64;
+        assert!(voiced > 0.3, "voiced share {voiced:.2}");
+    } else {
+        eprintln!("espeak-ng not installed: the WAV recording is not checked");
+    }
+}

@@ -28,7 +28,7 @@ pub struct UtterancesArgs {
 }
 
 pub(super) fn run(ctx: &Context, args: UtterancesArgs) -> Result<(), CliError> {
-    if !ctx.config.ui.languages.iter().any(|l| *l == args.locale) {
+    if !ctx.config.ui.languages.contains(&args.locale) {
         return fail(format!(
             "--locale {:?} is not one of this kiosk's languages {:?}",
             args.locale, ctx.config.ui.languages
