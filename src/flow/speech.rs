@@ -426,6 +426,8 @@ impl Flow {
             "speech-reference",
             &[("reference", Arg::from(spelled.as_str()))],
         ));
+        // The QR code, described (it holds the reference).
+        lines.push(self.t("confirm-qr-caption"));
         lines.push(self.t("confirm-next-title"));
         lines.push(self.t("confirm-next"));
         let timescale = self.timescale();

@@ -65,4 +65,33 @@ mod tests {
         assert!((fifteen_mm_in_px / (1024.0 / 154.0) - 15.0).abs() < 0.01);
         assert_eq!(scale_factor(0, 154.0), 1.0);
     }
+
+    /// EN 301 549 5.1.4: at the largest text size, a capital H of body text is at least
+    /// 6.1 mm (0.7° at 50 cm) once `mm` is real; measured with the bundled font's own cap
+    /// height and the theme's body size.
+    #[test]
+    fn the_largest_text_has_a_capital_h_of_at_least_6_1_mm() {
+        let theme = include_str!("../../ui/theme.slint");
+        let body_px: f32 = theme
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("out property <length> font-body: "))
+            .and_then(|v| v.split("px").next())
+            .and_then(|v| v.trim().parse().ok())
+            .expect("font-body in theme.slint");
+        let font = include_bytes!("../../ui/fonts/NotoSans-Regular.ttf");
+        let font = swash::FontRef::from_index(font, 0).expect("bundled font");
+        let metrics = font.metrics(&[]);
+        let cap = metrics.cap_height / f32::from(metrics.units_per_em);
+        let largest = crate::flow::TEXT_SCALES[2] * body_px;
+        let cap_mm = largest * cap / LOGICAL_PX_PER_MM;
+        assert!(cap_mm >= 6.1, "capital H {cap_mm:.2} mm at {largest} px");
+        // And the default size is never under 20 px (WCAG-sized smallest text, issue 16).
+        let small_px: f32 = theme
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("out property <length> font-small: "))
+            .and_then(|v| v.split("px").next())
+            .and_then(|v| v.trim().parse().ok())
+            .expect("font-small in theme.slint");
+        assert!(small_px >= 20.0);
+    }
 }
