@@ -21,6 +21,17 @@ pub fn is_rtl(locale: &str) -> bool {
     matches!(locale, "ar" | "he" | "fa" | "ur")
 }
 
+/// Whether a text runs right to left, by its first strong letter (as the text layout decides
+/// a paragraph's direction); a text without letters takes the language's direction. The
+/// typing caret goes on the side where the text ends.
+pub fn text_is_rtl(text: &str, locale: &str) -> bool {
+    match unicode_bidi::get_base_direction(text) {
+        unicode_bidi::Direction::Rtl => true,
+        unicode_bidi::Direction::Ltr => false,
+        unicode_bidi::Direction::Mixed => is_rtl(locale),
+    }
+}
+
 /// The language's own name for itself (never a flag: flags are countries, not languages).
 pub fn endonym(locale: &str) -> &'static str {
     match locale {
@@ -229,6 +240,9 @@ mod tests {
     #[test]
     fn plurals_and_fallback() {
         let t = Translations::load().unwrap();
+        assert!(super::text_is_rtl("شارع", "en"));
+        assert!(!super::text_is_rtl("anne@example.org", "ar"));
+        assert!(super::text_is_rtl("12", "ar") && !super::text_is_rtl("", "fr"));
         let one = t.format("en", "error-too-long", &[("max", Arg::from(1i64))]);
         let many = t.format("en", "error-too-long", &[("max", Arg::from(250i64))]);
         assert_ne!(one, many);

@@ -396,9 +396,16 @@ fn a_long_catalogue_hides_nothing(
     let settle = || mock_elapsed_time(Duration::from_millis(1));
     let in_view = |label: &str| {
         settle();
+        // While there is more, the list ends above the strip that holds the "more below" cue
+        // (1 mm above the cue).
+        let bottom = k
+            .find(&k.t("more-below"))
+            .iter()
+            .map(|cue| cue.absolute_position().y - 96.0 / 25.4)
+            .fold(height, f32::min);
         k.find(label).iter().any(|e| {
             let (p, s) = (e.absolute_position(), e.size());
-            p.y >= 0.0 && p.y + s.height <= height + 0.5 && s.height > 0.0
+            p.y >= 0.0 && p.y + s.height <= bottom + 0.5 && s.height > 0.0
         })
     };
     // Scrolls with the cue until `label` is in view (the element tree holds only what is in

@@ -27,6 +27,7 @@ optional = Optional
 choose-one = Choose one
 choose-all = Choose all that apply
 info-title = Please read this
+info-title-urgent = Important safety information
 description-title = Tell us more about it
 description-hint = Optional. Anything that would help the council.
 address-title = Where is it?
@@ -127,6 +128,7 @@ confirm-delete = Yes, delete my answers
 save-failed-delete = Delete my answers
 confirm-qr-caption = Take a photo of this code to keep your reference number
 welcome-purpose = Report a problem or ask the council for a service. It takes about 5 minutes, and you get a printed receipt.
+welcome-purpose-no-printer = Report a problem or ask the council for a service. It takes about 5 minutes, and you get a reference number to keep.
 
 # Long lists of services (catalogues of real councils)
 not-listed = My problem is not listed

@@ -27,6 +27,7 @@ optional = Opcional
 choose-one = Elija una opción
 choose-all = Elija todas las opciones que correspondan
 info-title = Lea esto, por favor
+info-title-urgent = Información importante para su seguridad
 description-title = Cuéntenos más
 description-hint = Opcional. Cualquier dato que pueda ayudar al ayuntamiento.
 address-title = ¿Dónde es?
@@ -127,6 +128,7 @@ confirm-delete = Sí, borrar mis respuestas
 save-failed-delete = Borrar mis respuestas
 confirm-qr-caption = Haga una foto de este código para guardar su número de referencia
 welcome-purpose = Informe de un problema o pida un servicio al ayuntamiento. Se tarda unos 5 minutos y recibe un recibo impreso.
+welcome-purpose-no-printer = Informe de un problema o pida un servicio al ayuntamiento. Se tarda unos 5 minutos y recibe un número de referencia para guardar.
 
 # Listas largas de servicios (catálogos de ayuntamientos reales)
 not-listed = Mi problema no está en la lista

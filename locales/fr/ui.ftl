@@ -27,6 +27,7 @@ optional = Facultatif
 choose-one = Choisissez une réponse
 choose-all = Choisissez toutes les réponses qui conviennent
 info-title = Veuillez lire ceci
+info-title-urgent = Information importante pour votre sécurité
 description-title = Donnez-nous plus de détails
 description-hint = Facultatif. Tout ce qui peut aider la mairie.
 address-title = Où est-ce ?
@@ -127,6 +128,7 @@ confirm-delete = Oui, effacer mes réponses
 save-failed-delete = Effacer mes réponses
 confirm-qr-caption = Prenez ce code en photo pour garder votre numéro de référence
 welcome-purpose = Signalez un problème ou demandez un service à la mairie. Cela prend environ 5 minutes, et vous recevez un reçu imprimé.
+welcome-purpose-no-printer = Signalez un problème ou demandez un service à la mairie. Cela prend environ 5 minutes, et vous recevez un numéro de référence à garder.
 
 # Longues listes de services (catalogues de vraies collectivités)
 not-listed = Mon problème n’est pas dans la liste

@@ -27,6 +27,7 @@ optional = Nieobowiązkowe
 choose-one = Prosimy wybrać jedną odpowiedź
 choose-all = Prosimy wybrać wszystkie pasujące odpowiedzi
 info-title = Prosimy przeczytać
+info-title-urgent = Ważna informacja dla bezpieczeństwa
 description-title = Prosimy opisać sprawę dokładniej
 description-hint = Nieobowiązkowe. Wszystko, co może pomóc urzędowi.
 address-title = Gdzie to jest?
@@ -129,6 +130,7 @@ confirm-delete = Tak, usuń moje odpowiedzi
 save-failed-delete = Usuń moje odpowiedzi
 confirm-qr-caption = Zrób zdjęcie tego kodu, aby zachować numer zgłoszenia
 welcome-purpose = Zgłoś problem lub poproś urząd o usługę. Zajmie to około 5 minut, a otrzymasz wydrukowane potwierdzenie.
+welcome-purpose-no-printer = Zgłoś problem lub poproś urząd o usługę. Zajmie to około 5 minut, a otrzymasz numer sprawy do zachowania.
 
 # Długie listy usług (katalogi prawdziwych gmin)
 not-listed = Mojego problemu nie ma na liście

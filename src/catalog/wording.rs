@@ -156,6 +156,78 @@ pub fn asks_for_time(question: &str, hint: &str) -> bool {
     })
 }
 
+/// Words that make an information page a safety warning (whole words, Arabic inside words).
+const URGENT_WORDS: &[&str] = &[
+    "danger",
+    "dangerous",
+    "emergency",
+    "urgent",
+    "keep away",
+    "right now",
+    "immediately",
+    "power line",
+    "power lines",
+    "999",
+    "112",
+    "911",
+    "dangereux",
+    "urgence",
+    "immédiatement",
+    "tout de suite",
+    "éloignez",
+    "restez loin",
+    "peligro",
+    "peligroso",
+    "emergencia",
+    "urgente",
+    "inmediatamente",
+    "aléjese",
+    "no se acerque",
+    "niebezpieczeństwo",
+    "niebezpieczne",
+    "niebezpieczna",
+    "nie podchodzić",
+    "natychmiast",
+    "pilne",
+    "trzymaj się z daleka",
+    "небезпека",
+    "небезпечно",
+    "небезпечна",
+    "не підходьте",
+    "негайно",
+    "терміново",
+    "тримайтеся подалі",
+    "خطر",
+    "خطير",
+    "طوارئ",
+    "فورًا",
+    "فورا",
+    "ابتعد",
+];
+
+/// Whether an information page is a safety warning ("If the hole is causing danger right now,
+/// also phone…", "Keep away from fallen trees and power lines"): shown with a warning sign and
+/// a title that says so, not "Please read this" like a fee notice.
+pub fn is_urgent(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    let mut words = String::from(" ");
+    for t in tokenize(&lower) {
+        match t {
+            Token::Word(w) => words.push_str(&w),
+            Token::Number(n) => words.push_str(&crate::validate::format_number(n)),
+        }
+        words.push(' ');
+    }
+    let arabic = |w: &str| w.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c));
+    URGENT_WORDS.iter().any(|w| {
+        if arabic(w) {
+            words.contains(w)
+        } else {
+            words.contains(&format!(" {w} "))
+        }
+    })
+}
+
 /// The words of the text, space-separated with a space at each end, for whole-word matching.
 fn words_of(tokens: &[Token]) -> String {
     tokens.iter().fold(String::from(" "), |mut s, t| {
@@ -329,6 +401,35 @@ mod tests {
         assert!(asks_for_time("O której godzinie?", ""));
         assert!(asks_for_time("О котрій годині?", ""));
         assert!(asks_for_time("في أي ساعة يبدأ الضجيج؟", ""));
+    }
+
+    #[test]
+    fn safety_information_is_told_from_other_information() {
+        use super::is_urgent;
+        assert!(is_urgent(
+            "If the hole is causing danger right now, also phone the council on 0800 555 0100."
+        ));
+        assert!(is_urgent(
+            "Keep away from fallen trees and power lines. If a power line is down, phone 105."
+        ));
+        assert!(!is_urgent("A collection costs £15 for up to 10 items."));
+        assert!(!is_urgent("Bags\nmax 50 lbs."));
+        // The demo catalogue's two safety notes are urgent in every language, the fee is not.
+        for (locale, catalog) in crate::catalog::demo_catalogs() {
+            let info = |service: &str, code: &str| {
+                catalog
+                    .definition(service)
+                    .and_then(|d| d.attribute(code))
+                    .map(|a| a.description.clone())
+                    .unwrap_or_default()
+            };
+            assert!(
+                is_urgent(&info("POTHOLE", "POTHOLE_DANGER_INFO")),
+                "{locale}"
+            );
+            assert!(is_urgent(&info("TREE", "TREE_INFO")), "{locale}");
+            assert!(!is_urgent(&info("BULKY", "BULKY_FEE")), "{locale}");
+        }
     }
 
     #[test]

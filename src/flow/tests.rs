@@ -77,7 +77,10 @@ fn a_whole_request_from_welcome_to_save() {
     let range = "Saisissez un nombre entier de 0 à 10.";
     let plain = |s: String| s.replace(['\u{2068}', '\u{2069}'], "");
     let hint = plain(f.question_view().unwrap().hint);
-    assert!(hint.starts_with(range), "{hint}");
+    assert_eq!(
+        hint, "10 objets au maximum à chaque passage",
+        "the council's hint already says the range: not said twice"
+    );
     type_text(&mut f, "11");
     f.next();
     assert_eq!(plain(f.question_view().unwrap().error), range);
@@ -615,4 +618,16 @@ fn dates_show_minutes_only_when_the_catalogue_asks_for_a_time() {
             "{locale}"
         );
     }
+}
+
+#[test]
+fn the_welcome_promises_a_printed_receipt_only_on_a_kiosk_with_a_printer() {
+    let mut f = flow();
+    f.start();
+    assert!(!f.settings.has_printer);
+    assert_eq!(f.welcome_purpose(), f.t("welcome-purpose-no-printer"));
+    assert!(!f.welcome_purpose().contains("printed"));
+    f.settings.has_printer = true;
+    assert_eq!(f.welcome_purpose(), f.t("welcome-purpose"));
+    assert!(f.welcome_purpose().contains("printed receipt"));
 }

@@ -75,6 +75,9 @@ pub struct QuestionView {
     pub choices: Vec<ChoiceView>,
     /// A date that may be left out: the picker offers "I'm not sure".
     pub can_skip: bool,
+    /// An information page that is a safety warning (`catalog::is_urgent`): a warning sign
+    /// and a title that says so.
+    pub urgent: bool,
 }
 
 /// One part of the date picker.
@@ -260,11 +263,16 @@ impl Flow {
         }
     }
 
-    /// What the kiosk is for, how long it takes and that there is a receipt, in the greeting's
-    /// language (the welcome screen cycles both together).
+    /// What the kiosk is for, how long it takes and what the resident leaves with (a printed
+    /// receipt, or a reference number on a kiosk without a printer), in the greeting's language
+    /// (the welcome screen cycles both together).
     pub fn welcome_purpose(&self) -> String {
-        self.translations()
-            .text(self.greeting_locale(), "welcome-purpose")
+        let id = if self.settings.has_printer {
+            "welcome-purpose"
+        } else {
+            "welcome-purpose-no-printer"
+        };
+        self.translations().text(self.greeting_locale(), id)
     }
 
     /// The heading of a tile page.
@@ -452,6 +460,7 @@ impl Flow {
                 .unwrap_or_default(),
             choices: Vec::new(),
             can_skip: false,
+            urgent: false,
         };
         match &step {
             Step::Attribute(code) => {
@@ -468,6 +477,10 @@ impl Flow {
                     view.kind = QuestionKind::Info;
                     view.value = a.description.clone();
                     view.hint.clear();
+                    view.urgent = crate::catalog::is_urgent(&a.description);
+                    if view.urgent {
+                        view.title = self.t("info-title-urgent");
+                    }
                     return Some(view);
                 }
                 match a.datatype {
@@ -481,8 +494,19 @@ impl Flow {
                             view.value = text_of(s);
                         }
                         if a.datatype == Datatype::Number {
-                            let rule = self.number_rule_hint(a.number_rule());
-                            view.hint = join_hint(&rule, &view.hint);
+                            // The range goes in the hint unless the council's own words
+                            // already say it ("up to 10 items per collection").
+                            let rule = a.number_rule();
+                            let said = |n: f64| {
+                                let n = crate::validate::format_number(n);
+                                a.description.contains(&n) || a.datatype_description.contains(&n)
+                            };
+                            let implicit_min = |n: f64| rule.whole && n == 0.0;
+                            let unsaid = rule.max.is_some_and(|n| !said(n))
+                                || rule.min.is_some_and(|n| !said(n) && !implicit_min(n));
+                            if unsaid {
+                                view.hint = join_hint(&view.hint, &self.number_rule_hint(rule));
+                            }
                         }
                     }
                     Datatype::Datetime => {

@@ -7,6 +7,12 @@
 //! the next configures if the request was lost, a few times at most). Slint then learns the
 //! state from the compositor's answer instead of fighting it.
 //!
+//! A bare X server (no window manager: `xinit guichet`, or Xvfb) honours no fullscreen request
+//! and sends no configure: the window keeps winit's default size in a corner, or hangs off a
+//! 1024×600 panel. So after the first frame, on X11, a window that does not cover its monitor
+//! is placed at the monitor's origin and given the monitor's size by the kiosk itself (under a
+//! window manager the fullscreen request has already made that a no-op).
+//!
 //! Watchdog: a winit event filter sees every `RedrawRequested`; Slint renders right after the
 //! filter returns, and a zero-delay timer then runs on the next turn of the event loop, after the
 //! frame was drawn and handed to the compositor. That is where [`FrameWatchdog`] decides to send
@@ -40,6 +46,8 @@ struct State {
     window: slint::Weak<crate::ui::generated::AppWindow>,
     want_fullscreen: bool,
     fullscreen_requests: Cell<u8>,
+    /// Whether the first frame's check that the window covers its monitor was made.
+    filled: Cell<bool>,
     watchdog: RefCell<FrameWatchdog>,
     notifier: Option<Arc<Notifier>>,
     status: StatusBoard,
@@ -49,6 +57,9 @@ impl State {
     /// After a frame was rendered: `READY=1` / `WATCHDOG=1` when due.
     fn after_frame(&self) {
         super::metrics::frame_rendered();
+        if self.want_fullscreen && !self.filled.replace(true) {
+            self.fill_monitor_on_bare_x();
+        }
         let notice = self.watchdog.borrow_mut().frame_rendered(Instant::now());
         if let (Some(notice), Some(notifier)) = (notice, &self.notifier)
             && let Err(e) = notifier.send(&datagram(&notice, &self.status))
@@ -97,6 +108,40 @@ impl State {
         }
     }
 
+    /// On X11, a window that does not cover its monitor after the first frame: fullscreen was
+    /// asked for and nobody honoured it (no window manager), so the kiosk sizes itself.
+    fn fill_monitor_on_bare_x(&self) {
+        if std::env::var_os("WAYLAND_DISPLAY").is_some() {
+            return;
+        }
+        let Some(app) = self.window.upgrade() else {
+            return;
+        };
+        use slint::ComponentHandle;
+        app.window().with_winit_window(|w| {
+            let Some(monitor) = w.current_monitor().or_else(|| w.primary_monitor()) else {
+                return;
+            };
+            let (size, origin) = (monitor.size(), monitor.position());
+            let outer = w.outer_position().ok();
+            if w.inner_size() == size && outer.is_none_or(|p| p == origin) {
+                return;
+            }
+            if w.fullscreen().is_none() {
+                w.set_fullscreen(Some(winit::window::Fullscreen::Borderless(Some(
+                    monitor.clone(),
+                ))));
+            }
+            w.set_outer_position(origin);
+            let _ = w.request_inner_size(size);
+            tracing::info!(
+                "filled the screen at {}x{} (no window manager made the kiosk fullscreen)",
+                size.width,
+                size.height
+            );
+        });
+    }
+
     /// The periodic timer: ask for a frame when a ping is due.
     fn tick(&self) {
         super::watchdog::test_stall_point();
@@ -130,6 +175,7 @@ pub fn install(
         window: app.as_weak(),
         want_fullscreen,
         fullscreen_requests: Cell::new(0),
+        filled: Cell::new(false),
         watchdog: RefCell::new(watchdog),
         notifier,
         status,

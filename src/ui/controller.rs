@@ -388,9 +388,11 @@ impl Controller {
                 step_label: s(q.step_label),
                 title: s(q.title),
                 hint: s(q.hint),
+                value_rtl: crate::i18n::text_is_rtl(&q.value, flow.locale()),
                 value: s(q.value),
                 error: s(q.error),
                 can_skip: q.can_skip,
+                urgent: q.urgent,
                 choices: model(
                     q.choices
                         .into_iter()

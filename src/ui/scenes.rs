@@ -23,6 +23,7 @@ pub const SCENES: &[(&str, &str)] = &[
     ),
     ("question-number", "number with the number pad"),
     ("question-datetime", "date and time picker"),
+    ("question-date", "date picker for a day (no time asked)"),
     ("question-string", "one line of text with the keyboard"),
     ("question-text", "several lines of text"),
     ("question-info", "information from the council"),
@@ -119,6 +120,14 @@ pub fn enter(flow: &mut Flow, scene: &str, locale: &str) -> Result<(), String> {
             flow.next();
             flow.date_quick("yesterday");
         }
+        "question-date" => {
+            open_service(flow, locale, "BULKY");
+            flow.toggle_choice("furniture");
+            flow.next();
+            type_text(flow, "3");
+            flow.next();
+            flow.date_quick("today");
+        }
         "question-string" => {
             open_service(flow, locale, "PARK");
             let sample = match locale {
@@ -139,7 +148,7 @@ pub fn enter(flow: &mut Flow, scene: &str, locale: &str) -> Result<(), String> {
             open_service(flow, locale, "BULKY");
             flow.toggle_choice("furniture");
             flow.next();
-            type_text(flow, "--");
+            type_text(flow, "25");
             flow.next();
         }
         "address"
@@ -223,7 +232,12 @@ fn find_question(flow: &Flow, scene: &str) -> Option<(String, String)> {
                 "question-number" | "question-error" => {
                     a.variable && a.datatype == Datatype::Number
                 }
-                "question-datetime" => a.variable && a.datatype == Datatype::Datetime,
+                "question-datetime" => {
+                    a.variable && a.datatype == Datatype::Datetime && a.asks_for_time()
+                }
+                "question-date" => {
+                    a.variable && a.datatype == Datatype::Datetime && !a.asks_for_time()
+                }
                 "question-string" => a.variable && a.datatype == Datatype::String,
                 "question-text" => a.variable && a.datatype == Datatype::Text,
                 "question-info" => !a.variable,

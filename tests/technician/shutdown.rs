@@ -1,7 +1,8 @@
 //! SIGTERM, as systemd stops a service: `guichet sync` lets the round in progress finish (the
 //! POST in flight gets its answer and the submission is recorded as accepted, not left
 //! "outcome unknown"), and the kiosk ends its event loop, lets its workers finish, says
-//! STOPPING=1 and exits 0 instead of dying by the signal.
+//! STOPPING=1 and exits 0 instead of dying by the signal. Also here, as the other test of the
+//! kiosk under a real X server: the window fills a bare X server's screen.
 
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::net::UnixDatagram;
@@ -163,4 +164,68 @@ fn sigterm_stops_the_kiosk_cleanly() {
         said.push_str(&String::from_utf8_lossy(&buf[..n]));
     }
     assert!(said.contains("STOPPING=1"), "{said}");
+}
+
+/// Under a bare X server (no window manager honours "fullscreen"), the kiosk places and sizes
+/// its window to cover the screen itself: on a 1024×600 panel it is 1024×600 at +0+0, not
+/// winit's default 1280×800 hanging off the edge. Measured by the X server (xwininfo).
+#[test]
+fn under_a_bare_x_server_the_kiosk_fills_the_screen() {
+    let dir = TestDir::new("bare-x");
+    let display = format!(":{}", 500 + std::process::id() % 300);
+    let mut xvfb = Command::new("Xvfb")
+        .args([
+            display.as_str(),
+            "-screen",
+            "0",
+            "1024x600x24",
+            "-nolisten",
+            "tcp",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("Xvfb (apt-get install xvfb)");
+    let socket_file = format!("/tmp/.X11-unix/X{}", &display[1..]);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !std::path::Path::new(&socket_file).exists() {
+        assert!(Instant::now() < deadline, "Xvfb did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let mut kiosk = common::command(&dir)
+        .args(["kiosk", "--demo"])
+        .env("DISPLAY", &display)
+        .env_remove("WAYLAND_DISPLAY")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let geometry = || {
+        let out = Command::new("xwininfo")
+            .args(["-root", "-tree", "-display", display.as_str()])
+            .output()
+            .expect("xwininfo (apt-get install x11-utils)");
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .find(|l| l.contains("\"Guichet\""))
+            .map(str::to_string)
+    };
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut last = None;
+    while Instant::now() < deadline {
+        last = geometry();
+        if last.as_deref().is_some_and(|l| l.contains("1024x600+0+0")) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    sigterm(&kiosk);
+    let _ = wait_exit(&mut kiosk, Duration::from_secs(20));
+    let _ = xvfb.kill();
+    let _ = xvfb.wait();
+    let line = last.unwrap_or_default();
+    assert!(
+        line.contains("1024x600+0+0"),
+        "the kiosk window covers the 1024x600 screen: {line:?}"
+    );
 }
