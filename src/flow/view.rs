@@ -600,6 +600,13 @@ impl Flow {
                 false,
             );
             let mut rows = self.label_keys(rows);
+            // Keywords need no digit row, and the list of what was found needs the room.
+            if rows.first().is_some_and(|r| {
+                r.iter()
+                    .all(|k| k.value.chars().all(|c| c.is_ascii_digit()))
+            }) {
+                rows.remove(0);
+            }
             // Continue closes the keyboard and shows what was found.
             for key in rows.iter_mut().flatten() {
                 if key.value == keyboard::special::CONTINUE {

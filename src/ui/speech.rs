@@ -251,9 +251,9 @@ impl SpeechDriver {
     /// Speech mode on or off (long press, F1).
     pub fn toggle(&mut self, flow: &Flow) {
         if self.on {
+            // Said last: it replaces whatever was being said.
             self.say(flow, vec![flow.t("speech-stopped")], None);
             self.on = false;
-            self.speaker.stop();
         } else {
             self.on = true;
             self.navigating = true;
