@@ -70,7 +70,7 @@ month-12 = diciembre
 ## Keyboard (names read out by screen readers)
 keyboard-space = Espacio
 keyboard-backspace = Borrar
-keyboard-shift = Mayúscula
+keyboard-shift = Mayús
 keyboard-symbols = Símbolos
 keyboard-letters = Letras
 keyboard-latin = Letras latinas

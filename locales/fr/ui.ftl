@@ -70,7 +70,7 @@ month-12 = décembre
 ## Keyboard (names read out by screen readers)
 keyboard-space = Espace
 keyboard-backspace = Effacer
-keyboard-shift = Majuscule
+keyboard-shift = Maj
 keyboard-symbols = Symboles
 keyboard-letters = Lettres
 keyboard-latin = Lettres latines

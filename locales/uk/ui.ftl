@@ -69,7 +69,7 @@ month-12 = грудня
 
 ## Keyboard (names read out by screen readers)
 keyboard-space = Пробіл
-keyboard-backspace = Видалити
+keyboard-backspace = Стерти
 keyboard-shift = Велика літера
 keyboard-symbols = Символи
 keyboard-letters = Літери
