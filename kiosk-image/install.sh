@@ -32,6 +32,10 @@ mkdir -p /var/lib/prometheus
 install -d -m 0755 -o guichet -g guichet /var/lib/prometheus/node-exporter
 
 install -m 0644 "$here/guichet-kiosk.service" /etc/systemd/system/guichet-kiosk.service
+# A start limit that trips, then the plain "out of order" screen instead of a restart loop.
+install -D -m 0644 "$here/../packaging/guichet-kiosk.service.d/10-package.conf" \
+  /etc/systemd/system/guichet-kiosk.service.d/10-package.conf
+install -m 0644 "$here/guichet-out-of-order.service" /etc/systemd/system/guichet-out-of-order.service
 install -m 0644 "$here/nftables.conf" /etc/nftables.conf
 install -m 0644 "$here/20auto-upgrades" /etc/apt/apt.conf.d/20auto-upgrades
 # No USB mass storage on a public machine: a stick can neither be mounted nor used to exfiltrate.

@@ -22,6 +22,9 @@ pub const ALLOWED_BAUD_RATES: &[u32] = &[2400, 4800, 9600, 19200, 38400, 57600, 
 /// Bounds for `ui.screen_width_mm`: a 5" panel to a large wall screen.
 pub const SCREEN_WIDTH_MM_RANGE: std::ops::RangeInclusive<f32> = 80.0..=2000.0;
 
+/// Bounds for `ui.blank_after_s` (0, never, aside): under a minute would blank the screen while
+/// someone walks up; over a day is never.
+pub const BLANK_AFTER_RANGE: std::ops::RangeInclusive<u32> = 60..=86_400;
 /// Bounds for `ui.idle_timeout_s`: shorter hurries a slow reader; longer leaves data on screen.
 pub const IDLE_TIMEOUT_RANGE: std::ops::RangeInclusive<u32> = 30..=1800;
 
@@ -260,9 +263,20 @@ pub struct UiConfig {
     /// and contact details may then be read back; otherwise they are said as "hidden".
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub speech_headset: bool,
+    /// Seconds on the welcome screen without a touch before the screen blanks (0: never). The
+    /// touch that wakes it only wakes it.
+    #[serde(default = "UiConfig::default_blank_after")]
+    pub blank_after_s: u32,
+    /// How the screen is mounted: 0, 90, 180 or 270 degrees clockwise. Applied by the kiosk's
+    /// unit to cage's output (`cage -r`), so the picture and the touches turn together.
+    #[serde(default)]
+    pub rotation: u16,
 }
 
 impl UiConfig {
+    fn default_blank_after() -> u32 {
+        600
+    }
     fn default_languages() -> Vec<String> {
         SUPPORTED_LOCALES.iter().map(|s| s.to_string()).collect()
     }
@@ -279,6 +293,8 @@ impl Default for UiConfig {
             catch_all_service: None,
             screen_width_mm: None,
             speech_headset: false,
+            blank_after_s: Self::default_blank_after(),
+            rotation: 0,
         }
     }
 }
@@ -637,6 +653,24 @@ impl Config {
                     IDLE_TIMEOUT_RANGE.start(),
                     IDLE_TIMEOUT_RANGE.end()
                 ),
+            ));
+        }
+        if self.ui.blank_after_s != 0 && !BLANK_AFTER_RANGE.contains(&self.ui.blank_after_s) {
+            return Err(bad(
+                "ui.blank_after_s",
+                self.ui.blank_after_s.to_string(),
+                &format!(
+                    "0 (never) or a number of seconds from {} to {}",
+                    BLANK_AFTER_RANGE.start(),
+                    BLANK_AFTER_RANGE.end()
+                ),
+            ));
+        }
+        if ![0, 90, 180, 270].contains(&self.ui.rotation) {
+            return Err(bad(
+                "ui.rotation",
+                self.ui.rotation.to_string(),
+                "0, 90, 180 or 270 (degrees clockwise)",
             ));
         }
         if !RETENTION_DAYS_RANGE.contains(&self.privacy.retention_days) {

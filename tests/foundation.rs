@@ -6,6 +6,8 @@
 mod common;
 #[path = "technician/doctor.rs"]
 mod doctor;
+#[path = "technician/fleet.rs"]
+mod fleet;
 #[path = "architecture/layering.rs"]
 mod layering;
 mod open311_server;

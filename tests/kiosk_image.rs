@@ -555,6 +555,48 @@ fn kiosk_runs_fullscreen_under_cage_feeds_the_watchdog_from_frames_and_stops_cle
         "the kiosk did not report being fullscreen"
     );
 
+    // Staff's remote screenshot: asked through the real binary, as the kiosk's user; the kiosk
+    // is on its welcome screen (between residents), so it answers with its own rendering.
+    let remote = home.join("remote.png");
+    let mut ask = as_user();
+    ask.push(binary.to_str().unwrap().to_string());
+    ask.extend(
+        [
+            "--config",
+            config.to_str().unwrap(),
+            "fleet",
+            "screenshot",
+            "--wait",
+            "60",
+            "--out",
+            remote.to_str().unwrap(),
+        ]
+        .map(String::from),
+    );
+    let out = Command::new(&ask[0])
+        .args(&ask[1..])
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("HOME", &home)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "fleet screenshot: {}\nlog:\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        journal()
+    );
+    let remote_picture = image::open(&remote).unwrap().to_rgb8();
+    assert_eq!(
+        remote_picture.dimensions(),
+        output,
+        "the kiosk's whole screen"
+    );
+    assert!(
+        !data.join("screenshot.request").exists(),
+        "request answered"
+    );
+
     // A stalled UI thread renders no frame, so no ping: systemd would restart the kiosk.
     if cfg!(debug_assertions) {
         std::fs::write(&stall, b"").unwrap();
@@ -693,4 +735,112 @@ fn unit_passes_systemd_analyze_and_its_security_score_is_the_one_recorded() {
         README.contains(&recorded),
         "kiosk-image/README.md should record `{recorded}` (systemd-analyze security)"
     );
+}
+
+/// The out-of-order unit's own `ExecStart=` under cage's headless backend, with `ui.rotation =
+/// 90`: `guichet launch out-of-order` becomes cage (same pid) with one `-r`, so the 1280×720
+/// output is turned to 720×1280, and the service screen fills it with its text.
+#[test]
+fn the_out_of_order_screen_runs_under_cage_turned_as_ui_rotation_says() {
+    if which("cage").is_none() || which("grim").is_none() {
+        eprintln!("SKIPPED: cage and grim are needed (apt-get install cage grim, as .ci/run does)");
+        return;
+    }
+    let unit = parse_unit(include_str!("../kiosk-image/guichet-out-of-order.service"));
+    let dir = TestDir::new("out-of-order-cage");
+    let root = dir.path();
+    std::fs::set_permissions(root, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let bin = root.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let binary = bin.join("guichet");
+    std::fs::copy(env!("CARGO_BIN_EXE_guichet"), &binary).unwrap();
+    std::fs::set_permissions(&binary, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let runtime_root = root.join("run");
+    std::fs::create_dir_all(&runtime_root).unwrap();
+    std::fs::set_permissions(&runtime_root, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let runtime_dir = runtime_root.join(&unit.runtime_directory);
+    user_dir(&runtime_dir, 0o700);
+    let home = root.join("home");
+    user_dir(&home, 0o700);
+    let config = root.join("kiosk.toml");
+    std::fs::write(
+        &config,
+        "[device]\ncode = \"IMG\"\nhelp_contact = \"0800 555 0100\"\n[ui]\nlanguages = [\"en\", \"ar\"]\nrotation = 90\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let log_path = root.join("journal.log");
+    let log = std::fs::File::create(&log_path).unwrap();
+    let mut argv = as_user();
+    argv.extend(substitute(&unit.exec_start, &binary, &runtime_root));
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg("exec \"$@\"")
+        .arg("sh")
+        .args(&argv)
+        .env_clear()
+        .env("PATH", "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin")
+        .env("HOME", &home)
+        .env("LANG", "C.UTF-8")
+        .env("WLR_BACKENDS", "headless")
+        .env("WLR_LIBINPUT_NO_DEVICES", "1")
+        .env("WLR_RENDERER", "pixman")
+        .stdin(Stdio::null())
+        .stdout(log.try_clone().unwrap())
+        .stderr(log)
+        .process_group(0);
+    for (k, v) in &unit.environment {
+        if k == "GUICHET_CONFIG" {
+            cmd.env(k, &config);
+        } else {
+            cmd.env(k, v);
+        }
+    }
+    let mut cage: Child = cmd.spawn().unwrap();
+    let _guard = GroupGuard(cage.id() as i32);
+    let shot = home.join("screen.png");
+    let take = || {
+        let mut grim = Command::new(as_user().first().map_or("grim", |s| s.as_str()));
+        if is_root() {
+            grim.args(&as_user()[1..]).arg("grim");
+        }
+        grim.arg(&shot)
+            .env_clear()
+            .env("PATH", "/usr/bin:/bin")
+            .env("XDG_RUNTIME_DIR", &runtime_dir)
+            .env("WAYLAND_DISPLAY", "wayland-0")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    // The screen is up once its text is drawn (light pixels on the dark background).
+    let drawn = || {
+        take()
+            && image::open(&shot).is_ok_and(|p| {
+                p.to_rgb8()
+                    .pixels()
+                    .filter(|px| px.0[0] > 200 && px.0[1] > 200)
+                    .count()
+                    > 1_000
+            })
+    };
+    assert!(
+        wait_for(Duration::from_secs(60), drawn),
+        "the out-of-order screen never showed; log:\n{}",
+        read_log(&log_path)
+    );
+    let picture = image::open(&shot).unwrap().to_rgb8();
+    assert_eq!(
+        picture.dimensions(),
+        (720, 1280),
+        "cage's 1280×720 output turned a quarter: {}",
+        read_log(&log_path)
+    );
+    assert!(
+        matches!(cage.try_wait(), Ok(None)),
+        "still showing: the screen stays until systemd stops it"
+    );
+    // Stopped as systemd would (the guard then kills what is left of the group).
+    let _ = cage.kill();
+    let _ = cage.wait();
 }

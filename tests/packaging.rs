@@ -23,6 +23,7 @@ use common::{OutputText, TestDir};
 const ROOT_DIR: &str = env!("CARGO_MANIFEST_DIR");
 const UNIT: &str = "usr/lib/systemd/system/guichet-kiosk.service";
 const DROP_IN: &str = "usr/lib/systemd/system/guichet-kiosk.service.d/10-package.conf";
+const OUT_OF_ORDER: &str = "usr/lib/systemd/system/guichet-out-of-order.service";
 
 fn run(cmd: &mut Command) -> Output {
     let out = cmd
@@ -128,6 +129,7 @@ fn the_package_holds_the_binary_the_unit_and_the_default_config_with_their_modes
     for file in [
         UNIT,
         DROP_IN,
+        OUT_OF_ORDER,
         "usr/share/guichet/kiosk.toml.example",
         "usr/share/doc/guichet/copyright",
     ] {
@@ -151,7 +153,19 @@ fn the_package_holds_the_binary_the_unit_and_the_default_config_with_their_modes
         unit,
         source.replace("/usr/local/bin/guichet", "/usr/bin/guichet")
     );
-    assert!(unit.contains("/usr/bin/guichet kiosk"));
+    assert!(unit.contains("/usr/bin/guichet launch kiosk"));
+    let out_of_order = std::fs::read_to_string(dir.path().join(OUT_OF_ORDER)).unwrap();
+    let source = std::fs::read_to_string(format!(
+        "{ROOT_DIR}/kiosk-image/guichet-out-of-order.service"
+    ))
+    .unwrap();
+    assert_eq!(
+        out_of_order,
+        source.replace("/usr/local/bin/guichet", "/usr/bin/guichet")
+    );
+    assert!(out_of_order.contains("/usr/bin/guichet launch out-of-order"));
+    let drop_in = std::fs::read_to_string(dir.path().join(DROP_IN)).unwrap();
+    assert!(drop_in.contains("OnFailure=guichet-out-of-order.service"));
     // The default configuration is a valid one.
     guichet::config::Config::load_file(&dir.path().join("usr/share/guichet/kiosk.toml.example"))
         .unwrap();
@@ -177,6 +191,14 @@ fn systemd_analyze_verifies_the_packaged_unit_and_drop_in() {
     std::fs::create_dir(dir.path().join("guichet-kiosk.service.d")).unwrap();
     let drop_in = dir.path().join("guichet-kiosk.service.d/10-package.conf");
     std::fs::copy(files.path().join(DROP_IN), &drop_in).unwrap();
+    // The out-of-order screen the drop-in's OnFailure= starts, beside it (verify finds it there).
+    let out_of_order = dir.path().join("guichet-out-of-order.service");
+    let text = std::fs::read_to_string(files.path().join(OUT_OF_ORDER)).unwrap();
+    std::fs::write(
+        &out_of_order,
+        text.replace("/usr/bin/guichet", env!("CARGO_BIN_EXE_guichet")),
+    )
+    .unwrap();
     let verify = |unit: &Path| {
         Command::new("systemd-analyze")
             .arg("verify")
@@ -184,12 +206,15 @@ fn systemd_analyze_verifies_the_packaged_unit_and_drop_in() {
             .output()
             .expect("systemd-analyze (apt-get install systemd)")
     };
-    let out = verify(&unit);
-    assert!(
-        out.status.success() && out.stderr.is_empty(),
-        "systemd-analyze verify: {}",
-        out.stderr_text()
-    );
+    for unit in [&unit, &out_of_order] {
+        let out = verify(unit);
+        assert!(
+            out.status.success() && out.stderr.is_empty(),
+            "systemd-analyze verify {}: {}",
+            unit.display(),
+            out.stderr_text()
+        );
+    }
     // The drop-in is really read: a bad value in it is reported.
     let mut broken = std::fs::read_to_string(&drop_in).unwrap();
     broken.push_str("StartLimitBurst=many\n");

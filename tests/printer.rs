@@ -694,6 +694,35 @@ fn arabic_is_code_page_text_in_visual_order_where_the_printer_has_cp864() {
         "no Arabic sent as code-page text: {}",
         cmds.text()
     );
+    // Blank rows are fed, not sent: the motion unit is one dot (GS P 203 203) before the first
+    // image, the line spacing goes as ESC J, and no image starts or ends with a blank row (a
+    // feed costs 3 bytes, a blank row as wide as any of these images more).
+    let first_image = cmds
+        .iter()
+        .position(|c| matches!(c, Cmd::Raster { .. }))
+        .unwrap();
+    let units = cmds
+        .iter()
+        .position(|c| *c == Cmd::MotionUnits(203, 203))
+        .expect("GS P 203 203");
+    assert!(units < first_image);
+    assert!(
+        cmds.iter().any(|c| matches!(c, Cmd::DotFeed(n) if *n > 0)),
+        "ESC J between drawn lines"
+    );
+    for (width_bytes, height, data) in cmds.rasters() {
+        let blank = |row: usize| {
+            data[row * width_bytes..(row + 1) * width_bytes]
+                .iter()
+                .all(|&b| b == 0)
+        };
+        if width_bytes > 3 {
+            assert!(
+                !blank(0) && !blank(height - 1),
+                "{width_bytes}x{height} image sent with blank edge rows"
+            );
+        }
+    }
 
     let ukrainian = submit(&dir, "uk");
     let (cmds, _) = render_and_decode(&dir, None, &ukrainian, "uk.bin");
@@ -828,5 +857,52 @@ fn metrics_show_paper_out_and_the_print_queue_until_the_receipt_prints() {
         "paper loaded, receipt printed"
     );
     assert_eq!(printed_now.value("guichet_print_queue_jobs", &[]), 0.0);
+
+    // The printer's own sensors, as the print worker last saw them (one-hot paper state).
+    let paper =
+        |m: &common::prom::Metrics, state| m.value("guichet_printer_paper", &[("state", state)]);
+    assert_eq!(
+        paper(&out_of_paper, "out"),
+        1.0,
+        "paper out, from DLE EOT 4"
+    );
+    assert_eq!(paper(&printed_now, "ok"), 1.0);
+    assert_eq!(paper(&printed_now, "out"), 0.0);
+    assert_eq!(printed_now.value("guichet_printer_reachable", &[]), 1.0);
+    fake.set_mode(Mode::NearEnd);
+    assert_eq!(collect(&mut printer, &store), []);
+    let near_end = metrics();
+    assert_eq!(paper(&near_end, "near_end"), 1.0, "a few receipts left");
+    assert_eq!(paper(&near_end, "ok"), 0.0);
+    // `guichet status` says what the shipped rules would raise from the same sensor.
+    let out = guichet_with_config(&dir, &config_path, &["status", "--json"]);
+    assert!(out.status.success(), "{}", out.stderr_text());
+    let status: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        status["alerts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["alert"] == "GuichetPaperNearEnd"),
+        "{status}"
+    );
+    assert!(
+        near_end.value("guichet_printer_status_changed_timestamp_seconds", &[])
+            >= printed_now.value("guichet_printer_status_changed_timestamp_seconds", &[])
+    );
+    fake.set_mode(Mode::CoverOpen);
+    assert_eq!(collect(&mut printer, &store), []);
+    let cover = metrics();
+    assert_eq!(cover.value("guichet_printer_cover_open", &[]), 1.0);
+    assert_eq!(near_end.value("guichet_printer_cover_open", &[]), 0.0);
+    fake.set_mode(Mode::Silent);
+    assert_eq!(collect(&mut printer, &store), []);
+    let silent = metrics();
+    assert_eq!(
+        silent.value("guichet_printer_reachable", &[]),
+        0.0,
+        "no answer"
+    );
+    assert_eq!(paper(&silent, "unknown"), 1.0);
     drop(fake);
 }

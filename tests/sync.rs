@@ -814,6 +814,48 @@ fn the_worker_reports_connectivity_and_drains_the_queue() {
 }
 
 #[test]
+fn stopping_the_worker_mid_post_lets_the_round_finish() {
+    let server = Open311Server::start();
+    let dir = TestDir::new("worker-stop");
+    let (config, _) = kiosk_config(dir.path(), &server.url());
+    let data = dir.path().join("data");
+    let mut queue = Store::open(&data).unwrap();
+    let r = queue.enqueue("LIB2", &graffiti(2), None).unwrap();
+    // The council stores the report at once and answers a second later (within the client's
+    // 1.5 s): a stop in that second must wait for the answer, not cancel the POST.
+    server.inject(
+        Route::PostRequest,
+        Fault::Slow(Duration::from_millis(1000)),
+        1,
+    );
+    let worker = guichet::sync::spawn_sync_worker_with(
+        Arc::new(config),
+        guichet::queue::StoreLocation::in_dir(&data),
+        tuning(),
+        |_| {},
+    );
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while server.with_reference(r.as_str()).is_empty() {
+        assert!(std::time::Instant::now() < deadline, "never posted");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let stopped = std::time::Instant::now();
+    worker.stop();
+    assert!(
+        stopped.elapsed() < guichet::sync::STOP_GRACE,
+        "stopped within the grace"
+    );
+    let s = queue.get(r.as_str()).unwrap();
+    assert_eq!(
+        s.state,
+        State::Accepted,
+        "the answer was taken before the stop: {:?}",
+        s.attempt_log
+    );
+    assert_eq!(server.with_reference(r.as_str()).len(), 1);
+}
+
+#[test]
 fn the_binary_syncs_once_and_prints_the_documented_json() {
     let server = Open311Server::start();
     let dir = TestDir::new("cli-sync");
@@ -1733,11 +1775,14 @@ fn metrics_follow_submissions_a_successful_sync_and_a_refusal() {
     assert_eq!(names, ["guichet.prom"]);
 }
 
-/// A local endpoint for the fleet heartbeat: answers `204` to every POST and hands over the
-/// headers (lower-cased names) and the body.
-type Heartbeat = (std::collections::HashMap<String, String>, Vec<u8>);
+/// A local endpoint for the fleet heartbeat: answers `503` while `failing` is set and `204`
+/// otherwise, and hands over every attempt: the status it answered, the headers (lower-cased
+/// names) and the body.
+type Heartbeat = (u16, std::collections::HashMap<String, String>, Vec<u8>);
 
-fn heartbeat_endpoint() -> (String, std::sync::mpsc::Receiver<Heartbeat>) {
+fn heartbeat_endpoint(
+    failing: Arc<std::sync::atomic::AtomicBool>,
+) -> (String, std::sync::mpsc::Receiver<Heartbeat>) {
     use std::io::{BufRead, BufReader, Read, Write};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}/heartbeat", listener.local_addr().unwrap());
@@ -1761,12 +1806,18 @@ fn heartbeat_endpoint() -> (String, std::sync::mpsc::Receiver<Heartbeat>) {
             let length: usize = headers["content-length"].parse().unwrap();
             let mut body = vec![0; length];
             reader.read_exact(&mut body).unwrap();
-            stream
-                .write_all(
-                    b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
-                )
-                .unwrap();
-            if tx.send((headers, body)).is_err() {
+            let status = if failing.load(std::sync::atomic::Ordering::SeqCst) {
+                503
+            } else {
+                204
+            };
+            let answer = if status == 204 {
+                "HTTP/1.1 204 No Content\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            } else {
+                "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            };
+            stream.write_all(answer.as_bytes()).unwrap();
+            if tx.send((status, headers, body)).is_err() {
                 return;
             }
         }
@@ -1774,10 +1825,19 @@ fn heartbeat_endpoint() -> (String, std::sync::mpsc::Receiver<Heartbeat>) {
     (url, rx)
 }
 
+fn unhex(text: &str) -> Vec<u8> {
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
+        .collect()
+}
+
 #[test]
-fn the_heartbeat_reaches_a_local_endpoint_signed_with_the_kiosks_key_and_nothing_personal() {
+fn the_heartbeat_is_kept_retried_and_verified_with_the_key_the_council_registers() {
+    use std::sync::atomic::{AtomicBool, Ordering};
     let server = Open311Server::start();
-    let (endpoint, received) = heartbeat_endpoint();
+    let failing = Arc::new(AtomicBool::new(true));
+    let (endpoint, received) = heartbeat_endpoint(Arc::clone(&failing));
     let dir = TestDir::new("heartbeat");
     let (_, config_path) = kiosk_config(dir.path(), &server.url());
     let textfile = dir.path().join("guichet.prom");
@@ -1795,48 +1855,104 @@ fn the_heartbeat_reaches_a_local_endpoint_signed_with_the_kiosks_key_and_nothing
         .unwrap()
         .to_string();
 
-    // The kiosk's writer pushes a heartbeat with every refresh (after each sync round, every
-    // minute), from its own thread.
+    // What the technician registers with the council: the public key, from the real binary.
+    let fleet_key = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_guichet"))
+            .env_remove("GUICHET_CONFIG")
+            .arg("--config")
+            .arg(&config_path)
+            .arg("--data-dir")
+            .arg(&data)
+            .args(["fleet", "key", "--json"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", out.stderr_text());
+        let doc: Value = serde_json::from_str(&out.stdout_text()).unwrap();
+        assert_eq!(doc["device"], "LIB2");
+        assert_eq!(doc["algorithm"], "ed25519");
+        doc["public_key"].as_str().unwrap().to_string()
+    };
+    let registered = fleet_key(&[]);
+    assert_eq!(registered.len(), 64);
+    let key_file = std::fs::read_to_string(data.join("guichet.heartbeat.key")).unwrap();
+    assert_ne!(key_file.trim(), registered, "the secret is never printed");
+    let verify =
+        |public: &str, body: &[u8], headers: &std::collections::HashMap<String, String>| {
+            let signature = headers["x-guichet-signature"]
+                .strip_prefix("ed25519=")
+                .unwrap();
+            ring::signature::UnparsedPublicKey::new(&ring::signature::ED25519, unhex(public))
+                .verify(body, &unhex(signature))
+                .is_ok()
+        };
+
+    // The receiver is down: the kiosk's writer keeps the document and retries with backoff.
+    let outbox = data.join("heartbeat-outbox");
+    let refresher = guichet::runtime::metrics::spawn_refresher(
+        Arc::new(config.clone()),
+        guichet::queue::StoreLocation::in_dir(&data),
+    );
+    let (status, _, first_failed) = received
+        .recv_timeout(Duration::from_secs(30))
+        .expect("a first attempt");
+    assert_eq!(status, 503);
+    let (status, _, retried) = received
+        .recv_timeout(Duration::from_secs(30))
+        .expect("a retry");
+    assert_eq!(status, 503);
+    assert_eq!(retried, first_failed, "the same document, kept");
+    // A restart while it is down: the document is on disk, not lost with the process.
+    drop(refresher);
+    let kept = std::fs::read_dir(&outbox).unwrap().count();
+    assert!(kept >= 1, "kept in the outbox across the restart");
+
+    // The receiver is back: the kept document arrives first, then the current state.
+    failing.store(false, Ordering::SeqCst);
     let refresher = guichet::runtime::metrics::spawn_refresher(
         Arc::new(config),
         guichet::queue::StoreLocation::in_dir(&data),
     );
-    let (headers, body) = received
+    let (status, headers, body) = received
         .recv_timeout(Duration::from_secs(30))
-        .expect("a heartbeat");
+        .expect("the kept heartbeat");
+    assert_eq!(status, 204);
+    assert_eq!(body, first_failed, "oldest first, as it was made");
+    let (_, _, newer) = received
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the current heartbeat");
     drop(refresher);
+    let first: Value = serde_json::from_slice(&body).unwrap();
+    let second: Value = serde_json::from_slice(&newer).unwrap();
+    assert!(first["sent_at"].as_i64() <= second["sent_at"].as_i64());
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while std::fs::read_dir(&outbox).unwrap().count() > 0 {
+        assert!(std::time::Instant::now() < deadline, "outbox emptied");
+        std::thread::sleep(Duration::from_millis(20));
+    }
 
     assert_eq!(headers["x-guichet-device"], "LIB2");
     assert_eq!(headers["content-type"], "application/json");
-    // Verified independently with the kiosk's key file, as the council would.
-    let key_hex = std::fs::read_to_string(data.join("guichet.heartbeat.key")).unwrap();
-    let key: Vec<u8> = (0..64)
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&key_hex.trim()[i..i + 2], 16).unwrap())
-        .collect();
-    let signature_hex = headers["x-guichet-signature"]
-        .strip_prefix("sha256=")
-        .unwrap();
-    let signature: Vec<u8> = (0..signature_hex.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&signature_hex[i..i + 2], 16).unwrap())
-        .collect();
-    let verifier = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &key);
-    assert!(ring::hmac::verify(&verifier, &body, &signature).is_ok());
+    // Verified independently with the registered public key, as the council would.
+    assert!(verify(&registered, &body, &headers));
     let mut forged = body.clone();
     forged[0] ^= 1;
     assert!(
-        ring::hmac::verify(&verifier, &forged, &signature).is_err(),
+        !verify(&registered, &forged, &headers),
         "a changed document fails"
     );
-    let impostor = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &[0u8; 32]);
-    assert!(ring::hmac::verify(&impostor, &body, &signature).is_err());
+    // After a rotation the old registration no longer verifies; the new one does.
+    let rotated = fleet_key(&["--rotate"]);
+    assert_ne!(rotated, registered);
+    assert!(!verify(&rotated, &body, &headers));
 
     let document: Value = serde_json::from_slice(&body).unwrap();
     assert_eq!(document["device"], "LIB2");
     assert_eq!(document["status"]["pending"], 1);
-    let text = String::from_utf8(body).unwrap();
-    for secret in ["rue Haute", "Trou", "danger", "POTHOLE", reference.as_str()] {
-        assert!(!text.contains(secret), "{secret} in the heartbeat: {text}");
+    for doc in [&body, &newer] {
+        let text = String::from_utf8(doc.clone()).unwrap();
+        for secret in ["rue Haute", "Trou", "danger", "POTHOLE", reference.as_str()] {
+            assert!(!text.contains(secret), "{secret} in the heartbeat: {text}");
+        }
     }
 }

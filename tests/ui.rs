@@ -147,6 +147,7 @@ fn start_kiosk(dir: &TestDir) -> Kiosk {
             retention_days: 7,
             privacy_notice: None,
             response_days: None,
+            blank_after_s: 0,
         },
         catalogs,
         tr.clone(),
@@ -204,7 +205,15 @@ fn touchscreen_flows() {
         "7-inch panel:\n{}",
         problems.join("\n")
     );
+    let touched_from = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
     a_resident_reading_arabic_sends_a_request(&kiosk, &dir);
+    assert!(
+        guichet::runtime::ops_metrics::last_interaction() >= touched_from,
+        "touches reach the fleet metrics' last interaction through the backend"
+    );
     the_idle_timeout_wipes_everything_mid_form(&kiosk);
     start_again_asks_first_and_keeps_language_and_text_size(&kiosk);
     every_screen_fits_a_small_panel_or_says_there_is_more(&dir);
@@ -212,6 +221,7 @@ fn touchscreen_flows() {
     for locale in ["en", "ar"] {
         speech_mode_walks_the_whole_flow_without_sight(&dir, locale);
     }
+    the_screen_blanks_on_the_welcome_screen_and_the_waking_touch_only_wakes(&dir);
     for (w, h) in [(1024.0, 600.0), (1920.0, 1080.0)] {
         for (catch_all, locale) in [(None, "en"), (Some("S000"), "ar")] {
             a_long_catalogue_hides_nothing(&dir, w, h, catch_all, locale);
@@ -1461,4 +1471,145 @@ fn utterances_prints_what_speech_mode_says() {
     } else {
         eprintln!("espeak-ng not installed: the WAV recording is not checked");
     }
+}
+
+/// The "out of order" screen systemd shows once the kiosk's start limit tripped: rendered
+/// without a display, in each of the kiosk's languages with the help contact; without a display
+/// and without `--screenshot` it says so in one line; a configuration that does not load still
+/// gives the screen (the demo's languages).
+#[test]
+fn the_out_of_order_screen_renders_in_the_kiosks_languages() {
+    let dir = TestDir::new("out-of-order");
+    let config = dir.path().join("kiosk.toml");
+    std::fs::write(
+        &config,
+        "[device]\ncode = \"LIB2\"\nhelp_contact = \"0800 555 0100\"\n[ui]\nlanguages = [\"en\", \"ar\", \"fr\", \"es\", \"uk\", \"pl\"]\n",
+    )
+    .unwrap();
+    let png = dir.path().join("out-of-order.png");
+    let out = common::command(&dir)
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .arg("--config")
+        .arg(&config)
+        .args([
+            "out-of-order",
+            "--width",
+            "1024",
+            "--height",
+            "600",
+            "--screenshot",
+        ])
+        .arg(&png)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let img = image::open(&png).unwrap().to_rgba8();
+    assert_eq!((img.width(), img.height()), (1024, 600));
+    // A dark screen with light text on it, in the middle band, nothing at the very edges.
+    let light = |p: &image::Rgba<u8>| p.0[0] > 200 && p.0[1] > 200;
+    let lit = img.pixels().filter(|p| light(p)).count();
+    let total = (img.width() * img.height()) as usize;
+    assert!(lit > 2_000 && lit < total / 4, "{lit} light pixels");
+    let lit_row = |y: u32| (0..img.width()).any(|x| light(img.get_pixel(x, y)));
+    let rows: Vec<bool> = (0..img.height()).map(lit_row).collect();
+    assert!(
+        !rows[..5].contains(&true) && !rows[rows.len() - 5..].contains(&true),
+        "a dark margin above and below: nothing cut off"
+    );
+    // Every line is there: 6 languages × 2 lines and the contact, each a band of text.
+    let bands = rows.windows(2).filter(|w| !w[0] && w[1]).count();
+    assert!(bands >= 13, "{bands} lines of text");
+
+    let tr = Translations::load().unwrap();
+    let cfg = guichet::config::Config::load_file(&config).unwrap();
+    let lines = guichet::ui::out_of_order::lines(&cfg, &tr);
+    let texts: Vec<&str> = lines.iter().map(|(t, _, _)| t.as_str()).collect();
+    assert_eq!(texts[0], tr.text("en", "out-of-order"));
+    assert_eq!(texts[1], tr.text("en", "out-of-order-ask"));
+    assert_eq!(texts[2], tr.text("ar", "out-of-order"));
+    assert!(lines[2].1, "Arabic is right to left");
+    assert!(texts[12].contains("0800 555 0100"), "{texts:?}");
+
+    let no_display = common::command(&dir)
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .arg("out-of-order")
+        .output()
+        .unwrap();
+    assert_eq!(no_display.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&no_display.stderr)
+            .trim()
+            .lines()
+            .count(),
+        1
+    );
+
+    std::fs::write(&config, "[device]\ncode = \"lowercase is refused\"\n").unwrap();
+    let broken = common::command(&dir)
+        .arg("--config")
+        .arg(&config)
+        .args(["out-of-order", "--screenshot"])
+        .arg(&png)
+        .output()
+        .unwrap();
+    assert!(
+        broken.status.success(),
+        "{}",
+        String::from_utf8_lossy(&broken.stderr)
+    );
+}
+
+/// Screen blanking through the touchscreen: after `ui.blank_after_s` idle on the welcome screen
+/// everything is black; the first touch (wherever it lands) only wakes the screen, the next one
+/// is a tap again. Never during a session.
+fn the_screen_blanks_on_the_welcome_screen_and_the_waking_touch_only_wakes(dir: &TestDir) {
+    let tr = Arc::new(Translations::load().unwrap());
+    let mut store = Store::open(dir.path()).unwrap();
+    store.ensure_demo_catalog().unwrap();
+    let languages = vec!["en".to_string(), "ar".to_string()];
+    let catalogs = guichet::runtime::load_catalogs(&store, &languages).unwrap();
+    drop(store);
+    let flow = Flow::new(
+        FlowSettings {
+            languages,
+            idle_timeout_s: 120,
+            blank_after_s: 60,
+            ..FlowSettings::default()
+        },
+        catalogs,
+        tr.clone(),
+    );
+    let k = show_kiosk(dir, flow, tr, 1280.0, 4000.0);
+    let wake = k.tr.text("en", "screen-wake");
+    for _ in 0..59 {
+        mock_elapsed_time(Duration::from_secs(1));
+    }
+    assert!(!k.api().get_blanked());
+    mock_elapsed_time(Duration::from_secs(1));
+    assert!(k.api().get_blanked(), "60 s idle on the welcome screen");
+    assert!(k.visible(&wake));
+    // The waking touch: the screen comes back on the welcome screen, nothing was tapped.
+    k.tap(&wake);
+    assert!(!k.api().get_blanked());
+    assert_eq!(k.screen(), "welcome");
+    assert!(!k.visible(&wake));
+    // The greeting cycles through the kiosk's languages: touch it in whichever it shows now.
+    let start = ["en", "ar"]
+        .map(|l| k.tr.text(l, "welcome-touch"))
+        .into_iter()
+        .find(|label| k.visible(label))
+        .expect("touch to start, in some language");
+    k.tap(&start);
+    assert_eq!(k.screen(), "language", "the next touch is a tap again");
+    // A resident reading for longer than that is never blanked.
+    for _ in 0..90 {
+        mock_elapsed_time(Duration::from_secs(1));
+    }
+    assert!(!k.api().get_blanked());
 }

@@ -2,10 +2,14 @@
 //! `Result<(), CliError>`; `run` turns that into the documented exit codes: 0 success, 1 a failure
 //! explained on stderr in one line, 2 a usage error (clap's own).
 
+mod alerts;
 pub mod bench;
 mod catalog;
 mod doctor;
+mod fleet;
+mod launch;
 mod metrics;
+mod out_of_order;
 mod printer;
 mod privacy;
 mod probe;
@@ -102,6 +106,13 @@ pub enum Command {
     /// Personal data at rest: key rotation, retention, opening sealed exports.
     #[command(subcommand)]
     Privacy(privacy::PrivacyCommand),
+    /// Fleet operations: the heartbeat key the council registers.
+    #[command(subcommand)]
+    Fleet(fleet::FleetCommand),
+    /// The plain "out of order" screen systemd shows when the kiosk keeps failing.
+    OutOfOrder(out_of_order::OutOfOrderArgs),
+    /// What the units run: cage (rotated per ui.rotation) with the kiosk or the out-of-order screen.
+    Launch(launch::LaunchArgs),
 }
 
 /// What every command needs: the configuration and where the data lives.
@@ -156,6 +167,17 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
     if let Some(Command::Provision(args)) = cli.command {
         return provision::run(*args, cli.data_dir.as_deref());
     }
+    if let Some(Command::Launch(args)) = cli.command {
+        let config = Config::locate(cli.config.as_deref())
+            .map(|(c, _)| c)
+            .map_err(|e| e.to_string());
+        return launch::run(config, args);
+    }
+    // The service screen must come up whatever broke the kiosk, a bad configuration included.
+    if let Some(Command::OutOfOrder(args)) = cli.command {
+        let config = Config::locate(cli.config.as_deref()).ok().map(|(c, _)| c);
+        return out_of_order::run(config, args);
+    }
     let (config, source) = match Config::locate(cli.config.as_deref()) {
         Ok(found) => found,
         Err(e) => {
@@ -188,7 +210,11 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         Some(Command::Bench(cmd)) => bench::run(&ctx, cmd),
         Some(Command::Privacy(cmd)) => privacy::run(&ctx, cmd),
         Some(Command::Provision(_)) => unreachable!("handled before the configuration loads"),
+        Some(Command::OutOfOrder(_)) | Some(Command::Launch(_)) => {
+            unreachable!("handled before the configuration loads")
+        }
         Some(Command::Metrics(args)) => metrics::run(&ctx, args),
+        Some(Command::Fleet(cmd)) => fleet::run(&ctx, cmd),
         Some(Command::Kiosk(args)) => ui::kiosk(&ctx, args),
         Some(Command::Screenshot(args)) => ui::screenshot(&ctx, args),
         Some(Command::Utterances(args)) => utterances::run(&ctx, args),

@@ -197,7 +197,7 @@ pub(super) fn run_receipt(ctx: &Context, cmd: ReceiptCommand) -> Result<(), CliE
 /// one (Arabic drawn), and without native QR (QR drawn); plus the `default` printer with its
 /// Arabic code page taken away, which is how every Arabic receipt was printed before.
 pub(super) fn bench_receipt(ctx: &Context, json: bool) -> Result<(), CliError> {
-    use crate::printer::compose::encode;
+    use crate::printer::compose::{BlankRows, encode, encode_with};
     use crate::printer::profile::Profile;
     use crate::printer::raster::TextRenderer;
     use crate::printer::receipt::{ReceiptFacts, layout, qr_payload};
@@ -278,6 +278,8 @@ pub(super) fn bench_receipt(ctx: &Context, json: bool) -> Result<(), CliError> {
             let started = std::time::Instant::now();
             let bytes = encode(doc, profile, &mut fonts).len();
             let encode_ms = started.elapsed().as_secs_f64() * 1000.0;
+            // The same receipt with blank raster rows sent as zero bytes (as before `ESC J`).
+            let rows_sent = encode_with(doc, profile, &mut fonts, BlankRows::Send).len();
             // 8N1: 10 bits per byte on the wire.
             let seconds = |baud: f64| bytes as f64 * 10.0 / baud;
             rows.push(serde_json::json!({
@@ -286,6 +288,7 @@ pub(super) fn bench_receipt(ctx: &Context, json: bool) -> Result<(), CliError> {
                 "kind": kind,
                 "qr_payload_bytes": facts.qr_payload.len(),
                 "bytes": bytes,
+                "bytes_blank_rows_sent": rows_sent,
                 "encode_ms": encode_ms,
                 "seconds_9600": seconds(9600.0),
                 "seconds_115200": seconds(115200.0),
@@ -295,15 +298,18 @@ pub(super) fn bench_receipt(ctx: &Context, json: bool) -> Result<(), CliError> {
     if json {
         return print_json(&rows);
     }
-    println!("| receipt | profile | kind | bytes | at 9600 baud | at 115200 baud | encode |");
-    println!("|---|---|---|---:|---:|---:|---:|");
+    println!(
+        "| receipt | profile | kind | bytes | blank rows sent, not fed | at 9600 baud | at 115200 baud | encode |"
+    );
+    println!("|---|---|---|---:|---:|---:|---:|---:|");
     for r in &rows {
         println!(
-            "| {} | {} | {} | {} | {:.2} s | {:.3} s | {:.1} ms |",
+            "| {} | {} | {} | {} | {} | {:.2} s | {:.3} s | {:.1} ms |",
             r["receipt"].as_str().unwrap_or(""),
             r["profile"].as_str().unwrap_or(""),
             r["kind"].as_str().unwrap_or(""),
             r["bytes"],
+            r["bytes_blank_rows_sent"],
             r["seconds_9600"].as_f64().unwrap_or(0.0),
             r["seconds_115200"].as_f64().unwrap_or(0.0),
             r["encode_ms"].as_f64().unwrap_or(0.0),

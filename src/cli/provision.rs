@@ -110,6 +110,13 @@ pub struct ProvisionArgs {
     /// answers may be read back.
     #[arg(long)]
     pub speech_headset: bool,
+    /// ui.blank_after_s: seconds idle on the welcome screen before the screen blanks (0 never,
+    /// else 60–86400; default 600).
+    #[arg(long, value_name = "N")]
+    pub blank_after_s: Option<u32>,
+    /// ui.rotation: how the screen is mounted, 0, 90, 180 or 270 degrees clockwise.
+    #[arg(long, value_name = "DEG")]
+    pub rotation: Option<u16>,
     /// privacy.retention_days: days personal data is kept after acceptance (0–90, default 7).
     #[arg(long, value_name = "N")]
     pub retention_days: Option<u32>,
@@ -230,6 +237,8 @@ fn flag_for(key: &str) -> &'static str {
         "ui.catch_all_service" => "--catch-all-service",
         "ui.screen_width_mm" => "--screen-width-mm",
         "ui.speech_headset" => "--speech-headset",
+        "ui.blank_after_s" => "--blank-after-s",
+        "ui.rotation" => "--rotation",
         "privacy.retention_days" => "--retention-days",
         "privacy.key_file" => "--key-file",
         "privacy.notice" => "--privacy-notice-file",
@@ -425,6 +434,10 @@ fn gather(
             catch_all_service: args.catch_all_service.clone(),
             screen_width_mm: args.screen_width_mm,
             speech_headset: args.speech_headset,
+            blank_after_s: args
+                .blank_after_s
+                .unwrap_or(UiConfig::default().blank_after_s),
+            rotation: args.rotation.unwrap_or(0),
         },
         privacy: PrivacyConfig {
             retention_days: args

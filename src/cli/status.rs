@@ -57,6 +57,8 @@ struct Status {
     restarts: u64,
     /// Starts of the kiosk ever recorded on this data dir.
     starts_total: u64,
+    /// The shipped alerting rules this kiosk would raise now (`cli/alerts.rs`).
+    alerts: Vec<super::alerts::Alert>,
 }
 
 fn uptime_s() -> Option<u64> {
@@ -127,6 +129,10 @@ pub(super) fn run(ctx: &Context, json: bool) -> Result<(), CliError> {
         kiosk_started_at: starts.last_start_at.clone(),
         restarts: starts.this_boot.saturating_sub(1),
         starts_total: starts.total,
+        alerts: super::alerts::evaluate(
+            &crate::runtime::metrics::gather(&ctx.config, &store)?,
+            super::alerts::KioskFile::read(&ctx.config.fleet.textfile),
+        ),
     };
     if json {
         return print_json(&status);
@@ -167,5 +173,14 @@ pub(super) fn run(ctx: &Context, json: bool) -> Result<(), CliError> {
         or_never(&status.kiosk_started_at),
         status.restarts
     );
+    if status.alerts.is_empty() {
+        println!("alerts    none");
+    }
+    for alert in &status.alerts {
+        println!(
+            "ALERT     {} ({}): {}",
+            alert.alert, alert.severity, alert.summary
+        );
+    }
     Ok(())
 }

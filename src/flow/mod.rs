@@ -91,6 +91,9 @@ pub struct FlowSettings {
     /// The council's timescale in working days (`device.response_days`), said on the
     /// confirmation in the receipt's words.
     pub response_days: Option<u32>,
+    /// `ui.blank_after_s`: seconds on the welcome screen without a touch before the screen
+    /// blanks (0: never).
+    pub blank_after_s: u32,
 }
 
 impl Default for FlowSettings {
@@ -106,6 +109,7 @@ impl Default for FlowSettings {
             retention_days: 7,
             privacy_notice: None,
             response_days: None,
+            blank_after_s: 0,
         }
     }
 }
@@ -124,6 +128,7 @@ impl FlowSettings {
             retention_days: config.privacy.retention_days,
             privacy_notice: config.privacy.notice.clone(),
             response_days: config.device.response_days,
+            blank_after_s: config.ui.blank_after_s,
         }
     }
 }
@@ -219,6 +224,8 @@ pub struct Flow {
     greeting_ticks: u32,
     /// `ui.catch_all_service` (see `lists.rs`).
     catch_all: Option<String>,
+    /// The screen is blanked (idle on the welcome screen); the next touch only wakes it.
+    blanked: bool,
 }
 
 impl Flow {
@@ -242,6 +249,7 @@ impl Flow {
             online: false,
             greeting_index: 0,
             greeting_ticks: 0,
+            blanked: false,
             catch_all: None,
         }
     }
@@ -300,8 +308,34 @@ impl Flow {
         }
     }
 
-    /// Welcome → language.
+    /// Whether what is on screen now belongs to nobody: the welcome screen, between residents
+    /// (a session ends only through the wipe, so the welcome screen never shows anything a
+    /// resident typed), with no dialog open. The only moment a remote screenshot may be taken.
+    pub fn between_residents(&self) -> bool {
+        self.session.screen == Screen::Welcome
+            && self.session.warning.is_none()
+            && self.session.confirm.is_none()
+    }
+
+    /// Whether the screen is blanked: the UI shows black and forwards the next touch to
+    /// [`Flow::wake`] only.
+    pub fn blanked(&self) -> bool {
+        self.blanked
+    }
+
+    /// The touch that wakes a blanked screen: it only wakes it (never taken as a tap on what
+    /// was under it), and the welcome screen's idle count starts again.
+    pub fn wake(&mut self) {
+        self.blanked = false;
+        self.session.idle_seconds = 0;
+    }
+
+    /// Welcome → language (on a blanked screen: only wakes it).
     pub fn start(&mut self) {
+        if self.blanked {
+            self.wake();
+            return;
+        }
         self.touched();
         self.session.screen = Screen::Language;
     }
@@ -1042,6 +1076,18 @@ impl Flow {
     /// One second passed. Returns true when something visible changed.
     pub fn tick(&mut self) -> bool {
         if self.session.screen == Screen::Welcome {
+            // Screen blanking: only on the welcome screen (never during a resident's session),
+            // after `ui.blank_after_s` without a touch. A blanked screen changes nothing.
+            if self.blanked {
+                return false;
+            }
+            self.session.idle_seconds += 1;
+            if self.settings.blank_after_s > 0
+                && self.session.idle_seconds >= self.settings.blank_after_s
+            {
+                self.blanked = true;
+                return true;
+            }
             self.greeting_ticks += 1;
             if self.greeting_ticks >= GREETING_SECONDS {
                 self.greeting_ticks = 0;

@@ -581,6 +581,63 @@ fn an_optional_date_offers_im_not_sure_and_a_required_one_does_not() {
 }
 
 #[test]
+fn the_screen_blanks_on_the_welcome_screen_only_and_the_waking_touch_is_not_a_tap() {
+    let mut f = flow();
+    f.settings.blank_after_s = 3;
+    for _ in 0..2 {
+        f.tick();
+    }
+    assert!(!f.blanked());
+    f.tick();
+    assert!(f.blanked(), "3 s idle on the welcome screen");
+    assert!(!f.tick(), "a blanked screen changes nothing");
+    // The waking touch lands on the welcome screen's "touch to start": it only wakes.
+    f.start();
+    assert!(!f.blanked());
+    assert_eq!(
+        f.session.screen,
+        Screen::Welcome,
+        "the waking touch was not taken as a tap"
+    );
+    f.tick();
+    assert!(!f.blanked(), "the idle count started again");
+    f.start();
+    assert_eq!(f.session.screen, Screen::Language);
+    // Never during a resident's session, however long they take.
+    for _ in 0..30 {
+        f.tick();
+        f.more_time();
+    }
+    assert!(!f.blanked());
+    // 0: never.
+    let mut never = flow();
+    for _ in 0..1000 {
+        never.tick();
+    }
+    assert!(!never.blanked());
+    // An explicit wake (the UI's black overlay) does the same.
+    let mut g = flow();
+    g.settings.blank_after_s = 1;
+    g.tick();
+    assert!(g.blanked());
+    g.wake();
+    assert!(!g.blanked());
+    assert_eq!(g.session.screen, Screen::Welcome);
+}
+
+#[test]
+fn a_remote_screenshot_is_allowed_only_between_residents() {
+    let mut f = flow();
+    assert!(f.between_residents(), "the welcome screen");
+    to_service(&mut f, "en", "GRAFFITI");
+    assert!(!f.between_residents(), "a resident's session");
+    f.tick();
+    assert!(!f.between_residents());
+    f.wipe();
+    assert!(f.between_residents(), "after the wipe");
+}
+
+#[test]
 fn dates_show_minutes_only_when_the_catalogue_asks_for_a_time() {
     // BULKY's "Which day would suit you?": the day only, sent as a date.
     let mut f = flow();

@@ -13,11 +13,14 @@
 //! header), each line of a drawn paragraph cut to its own ink, and the QR code at the smallest
 //! module GS1 allows at the printer's resolution, sent without its quiet zone: the blank paper
 //! around it (a line fed above and below, the margins beside) is the quiet zone, at no byte cost.
-//! The QR code is native `GS ( k` when the profile has it.
+//! The QR code is native `GS ( k` when the profile has it. Blank rows inside and around drawn
+//! lines (the line spacing, the air above and below) are not sent as zero bytes but fed with
+//! `ESC J` in dots (after `GS P` set the motion unit to the profile's dpi), wherever a feed and
+//! a new image header cost less than the rows.
 
 use image::{GrayImage, Luma};
 
-use super::escpos::{Align, Encoder, QrErrorCorrection};
+use super::escpos::{Align, Encoder, QrErrorCorrection, feeds_blank_rows};
 use super::profile::{Cutter, Profile};
 use super::raster::{Bitmap, TextAlign, TextRenderer, TextStyle, is_rtl_char, qr_bitmap};
 use super::receipt::{Block, Receipt};
@@ -372,8 +375,37 @@ pub fn wrap(text: &str, columns: usize) -> Vec<String> {
 
 /// The exact bytes to send for `receipt` on a printer of `profile`.
 pub fn encode(receipt: &Receipt, profile: &Profile, fonts: &mut TextRenderer) -> Vec<u8> {
+    encode_with(receipt, profile, fonts, BlankRows::Feed)
+}
+
+/// How blank rows of raster images go to the printer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlankRows {
+    /// Fed with `ESC J` (motion units set to the profile's dpi once, with `GS P`) wherever that
+    /// is shorter than sending them: what receipts use.
+    Feed,
+    /// Sent as zero bytes inside the image (what receipts did before; kept for the benchmark).
+    Send,
+}
+
+/// [`encode`], choosing how blank raster rows are sent.
+pub fn encode_with(
+    receipt: &Receipt,
+    profile: &Profile,
+    fonts: &mut TextRenderer,
+    blank_rows: BlankRows,
+) -> Vec<u8> {
     let mut e = Styled::new();
-    for op in plan(receipt, profile, fonts) {
+    let ops = plan(receipt, profile, fonts);
+    if blank_rows == BlankRows::Feed
+        && ops
+            .iter()
+            .any(|op| matches!(op, Op::Image { image, .. } if feeds_blank_rows(image)))
+    {
+        // `ESC J n` then feeds exactly n dots.
+        e.out.motion_units(profile.dpi);
+    }
+    for op in ops {
         match op {
             Op::Text {
                 page,
@@ -393,7 +425,14 @@ pub fn encode(receipt: &Receipt, profile: &Profile, fonts: &mut TextRenderer) ->
             }
             Op::Image { image, align } => {
                 e.align(align);
-                e.out.raster(&image);
+                match blank_rows {
+                    BlankRows::Feed => {
+                        e.out.raster_feeding_blank_rows(&image);
+                    }
+                    BlankRows::Send => {
+                        e.out.raster(&image);
+                    }
+                }
             }
             Op::Qr {
                 payload,

@@ -218,6 +218,10 @@ impl Printer {
         if jobs.is_empty() {
             self.status();
         }
+        // For the fleet metrics: paper near its end, out, cover open, unreachable.
+        if matches!(self.destination, Destination::Serial { .. }) {
+            super::recorded::record(store, self.last_status)?;
+        }
         Ok(self.last_status)
     }
 

@@ -20,6 +20,7 @@ pub(crate) mod escpos;
 pub(crate) mod profile;
 pub mod raster;
 pub(crate) mod receipt;
+pub mod recorded;
 pub mod status;
 pub(crate) mod transport;
 pub(crate) mod visual;

@@ -126,6 +126,9 @@ pub fn run(
         .ui
         .screen_width_mm
         .map(|mm| crate::ui::scale::keep(app.as_weak(), mm));
+    // Staff's `guichet fleet screenshot`: answered only between residents.
+    let _screenshots =
+        super::remote_screenshot::install(&app, &controller, location.data_dir.clone());
     // Fullscreen once the compositor has configured the window; READY=1 and watchdog pings
     // after rendered frames.
     let _surface = super::surface::install(&app, !windowed, systemd);

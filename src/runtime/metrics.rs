@@ -128,6 +128,8 @@ pub struct Snapshot {
     pub catalog_services: Option<(u64, u64)>,
     /// Only when written by the kiosk itself.
     pub kiosk: Option<KioskFacts>,
+    /// The printer's sensors, starts and restarts, last interaction (`ops_metrics`).
+    pub ops: super::ops_metrics::OpsFacts,
 }
 
 fn unix(rfc3339: Option<&str>) -> i64 {
@@ -190,6 +192,7 @@ impl Snapshot {
                     .as_deref(),
             ),
             kiosk: None,
+            ops: super::ops_metrics::OpsFacts::gather(store)?,
         })
     }
 
@@ -316,6 +319,7 @@ impl Snapshot {
                 kiosk.started,
             );
         }
+        self.ops.render(&mut out, self.kiosk.is_some());
         out.one(
             "guichet_metrics_timestamp_seconds",
             "Unix time these metrics were read.",
@@ -326,15 +330,23 @@ impl Snapshot {
 }
 
 #[derive(Default)]
-struct Exposition {
+pub(super) struct Exposition {
     text: String,
 }
 
 impl Exposition {
-    fn gauge(&mut self, name: &str, help: &str, samples: &[(String, i64)]) {
+    pub(super) fn gauge(&mut self, name: &str, help: &str, samples: &[(String, i64)]) {
+        self.family(name, help, "gauge", samples);
+    }
+
+    pub(super) fn counter(&mut self, name: &str, help: &str, value: i64) {
+        self.family(name, help, "counter", &[(String::new(), value)]);
+    }
+
+    fn family(&mut self, name: &str, help: &str, kind: &str, samples: &[(String, i64)]) {
         use std::fmt::Write as _;
         let _ = writeln!(self.text, "# HELP {name} {help}");
-        let _ = writeln!(self.text, "# TYPE {name} gauge");
+        let _ = writeln!(self.text, "# TYPE {name} {kind}");
         for (labels, value) in samples {
             if labels.is_empty() {
                 let _ = writeln!(self.text, "{name} {value}");
@@ -344,7 +356,7 @@ impl Exposition {
         }
     }
 
-    fn one(&mut self, name: &str, help: &str, value: i64) {
+    pub(super) fn one(&mut self, name: &str, help: &str, value: i64) {
         self.gauge(name, help, &[(String::new(), value)]);
     }
 }
@@ -488,7 +500,7 @@ pub fn spawn_refresher(config: Arc<Config>, location: StoreLocation) -> Refreshe
             let mut failing = false;
             // The heartbeat (when `fleet.heartbeat_url` is set), pushed from this thread: never
             // in the way of a save or a delivery.
-            let heartbeat =
+            let mut heartbeat =
                 crate::sync::heartbeat::HeartbeatSender::new(&config, &location.data_dir)
                     .map_err(|e| tracing::warn!("{e}"))
                     .ok()
@@ -535,11 +547,18 @@ pub fn spawn_refresher(config: Arc<Config>, location: StoreLocation) -> Refreshe
                     }
                     let due =
                         push_due || last_push.is_none_or(|at| at.elapsed() >= REFRESH_INTERVAL);
-                    if let (true, Ok(snapshot), Some((sender, rt))) = (due, &snapshot, &heartbeat) {
-                        last_push = Some(std::time::Instant::now());
-                        let body = heartbeat_document(&config, snapshot);
-                        match rt.block_on(sender.push(body)) {
-                            Ok(()) => heartbeat_failing = false,
+                    if let (Ok(snapshot), Some((sender, rt))) = (&snapshot, &mut heartbeat) {
+                        // Kept first (durable), then everything waiting is sent, oldest first,
+                        // unless a retry after a failure is not due yet.
+                        let kept = if due {
+                            last_push = Some(std::time::Instant::now());
+                            sender.keep(&heartbeat_document(&config, snapshot))
+                        } else {
+                            Ok(())
+                        };
+                        let result = kept.and_then(|()| rt.block_on(sender.deliver()));
+                        match result {
+                            Ok(_) => heartbeat_failing = false,
                             Err(e) if !heartbeat_failing => {
                                 heartbeat_failing = true;
                                 tracing::warn!("{e}");
@@ -557,6 +576,11 @@ pub fn spawn_refresher(config: Arc<Config>, location: StoreLocation) -> Refreshe
                 } else {
                     REFRESH_INTERVAL
                 };
+                // A heartbeat retry due sooner wakes the thread for it.
+                let wait = heartbeat
+                    .as_ref()
+                    .and_then(|(sender, _)| sender.retry_in())
+                    .map_or(wait, |retry| wait.min(retry));
                 let (lock, cvar) = &*theirs;
                 let Ok(guard) = lock.lock() else { return };
                 let Ok((mut wake, _)) = cvar.wait_timeout_while(guard, wait, |w| !w.now && !w.stop)

@@ -9,6 +9,9 @@
 //! - [`kiosk`]: `guichet kiosk`: window, workers, event routing, start-up benchmark.
 //! - [`metrics`]: fleet metrics (Prometheus text) for `guichet metrics` and the kiosk's
 //!   node_exporter textfile, refreshed after each sync round and every minute.
+//! - [`ops_metrics`]: the metrics of the machine itself: last touch, the printer's sensors,
+//!   starts and restarts.
+//! - [`remote_screenshot`]: a screenshot on request from staff, only between residents.
 //! - [`store_worker`]: the touchscreen's database thread (saves, help flag, catalogue reloads).
 //! - [`watchdog`]: systemd's side (`MAINPID=`, `READY=1`, `WATCHDOG=1`, `STATUS=`), plain Rust.
 //! - [`surface`]: the kiosk window on its compositor: fullscreen that sticks, and the watchdog
@@ -17,6 +20,8 @@
 
 pub(crate) mod kiosk;
 pub mod metrics;
+pub mod ops_metrics;
+pub mod remote_screenshot;
 pub(crate) mod shutdown;
 pub mod speech;
 pub(crate) mod store_worker;

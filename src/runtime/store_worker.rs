@@ -161,6 +161,10 @@ impl Backend for StoreWorker {
     fn request_help(&self) {
         let _ = self.jobs.send(Job::RequestHelp);
     }
+
+    fn touched(&self) {
+        super::ops_metrics::interaction();
+    }
 }
 
 #[cfg(test)]

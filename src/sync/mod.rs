@@ -26,7 +26,7 @@ pub(crate) mod worker;
 
 pub use connectivity::{Connectivity, LinkState};
 pub use engine::{RoundReport, SyncEngine, SyncTuning};
-pub use worker::{SyncEvent, SyncWorker, spawn_sync_worker, spawn_sync_worker_with};
+pub use worker::{STOP_GRACE, SyncEvent, SyncWorker, spawn_sync_worker, spawn_sync_worker_with};
 
 /// A fresh directory for unit tests.
 #[cfg(test)]

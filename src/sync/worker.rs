@@ -33,8 +33,14 @@ pub struct SyncEvent {
     pub catalog_updated: bool,
 }
 
-/// Handle on the background worker. Dropping it stops the worker (a round in flight is
-/// abandoned safely: its claims are reconciled later) and joins the thread.
+/// How long a stop waits for the round in flight: under the kiosk unit's 10 s stop timeout, with
+/// room for the other workers; the same grace as `guichet sync`.
+pub const STOP_GRACE: Duration = Duration::from_secs(8);
+
+/// Handle on the background worker. Dropping it stops the worker and joins the thread: a round
+/// in flight is let finish (a POST gets its answer and its outcome is committed) for up to
+/// [`STOP_GRACE`]; only past that is it abandoned, safely (its claims are reconciled at the next
+/// round, never sent twice).
 pub struct SyncWorker {
     wake: Arc<Notify>,
     stop: watch::Sender<bool>,
@@ -179,18 +185,39 @@ async fn run(
             engine = start_engine(&config, &location, &tuning, &on_event);
         }
         if let Some(e) = engine.as_mut() {
-            tokio::select! {
-                result = e.round(false) => match result {
-                    Ok(report) => {
-                        e.store().retention_pass(config.privacy.retention_days);
-                        if let Some(ev) = event(e.store(), &report) {
-                            on_event(ev);
+            let (result, stopping) = {
+                let round = e.round(false);
+                tokio::pin!(round);
+                tokio::select! {
+                    result = &mut round => (Some(result), false),
+                    // A stop (SIGTERM) mid-round: the round finishes first, within the grace.
+                    _ = stop.changed() => match tokio::time::timeout(STOP_GRACE, &mut round).await {
+                        Ok(result) => (Some(result), true),
+                        Err(_) => {
+                            tracing::warn!(
+                                "stopped before the sync round finished ({} s): an unanswered submission is reconciled at the next round, never sent twice",
+                                STOP_GRACE.as_secs()
+                            );
+                            (None, true)
                         }
-                        delay = next_delay(e, &report, interval);
+                    },
+                }
+            };
+            match result {
+                Some(Ok(report)) => {
+                    if !stopping {
+                        e.store().retention_pass(config.privacy.retention_days);
                     }
-                    Err(err) => tracing::error!("sync round failed: {err}"),
-                },
-                _ = stop.changed() => return,
+                    if let Some(ev) = event(e.store(), &report) {
+                        on_event(ev);
+                    }
+                    delay = next_delay(e, &report, interval);
+                }
+                Some(Err(err)) => tracing::error!("sync round failed: {err}"),
+                None => {}
+            }
+            if stopping {
+                return;
             }
         }
         tokio::select! {

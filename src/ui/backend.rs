@@ -36,6 +36,9 @@ pub trait Backend {
     fn save(&self, form: ValidForm);
     /// Records that a resident asked for help.
     fn request_help(&self);
+    /// A resident touched the screen (called for every touch the controller forwards; must be
+    /// cheap). For the fleet metrics' last interaction.
+    fn touched(&self) {}
 }
 
 /// A shared backend (the kiosk's store worker is also asked by sync to reload catalogues).
@@ -46,6 +49,10 @@ impl<T: Backend + ?Sized> Backend for std::sync::Arc<T> {
 
     fn request_help(&self) {
         (**self).request_help();
+    }
+
+    fn touched(&self) {
+        (**self).touched();
     }
 }
 

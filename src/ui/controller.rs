@@ -89,6 +89,7 @@ impl Controller {
 
     /// Runs `f` on the flow, then refreshes the UI.
     fn with_flow(&self, f: impl FnOnce(&mut Flow)) {
+        self.worker.touched();
         f(&mut self.flow.borrow_mut());
         self.refresh();
     }
@@ -132,6 +133,7 @@ impl Controller {
         on!(on_submit, |c| c.submit());
         on!(on_finish, |c| c.with_flow(|f| f.wipe()));
         on!(on_more_time, |c| c.with_flow(|f| f.more_time()));
+        on!(on_wake, |c| c.with_flow(|f| f.wake()));
         on!(on_delete_answers, |c| c.with_flow(|f| f.delete_answers()));
         on!(on_confirm_answer, |c, yes: bool| c
             .with_flow(|f| f.confirm(yes)));
@@ -248,6 +250,7 @@ impl Controller {
     }
 
     fn submit(&self) {
+        self.worker.touched();
         let form = self.flow.borrow_mut().submit();
         if let Some(form) = form {
             self.worker.save(form);
@@ -475,6 +478,7 @@ impl Controller {
             .map(|id| flow.t(id))
             .unwrap_or_default()));
         api.set_timeout_warning(session.warning.is_some());
+        api.set_blanked(flow.blanked());
         api.set_timeout_text(s(flow.timeout_text()));
         let mut speech = self.speech.borrow_mut();
         speech.after_refresh(&flow);

@@ -6,6 +6,7 @@ pub(crate) mod backend;
 pub mod contrast;
 pub mod controller;
 pub mod generated;
+pub mod out_of_order;
 pub(crate) mod qr;
 pub mod scale;
 pub mod scenes;

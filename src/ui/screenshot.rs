@@ -28,6 +28,17 @@ impl Platform for HeadlessPlatform {
     }
 }
 
+/// Makes Slint render into one software window with no display (once per process: Slint's
+/// platform is set once). Also used by the out-of-order screen's `--screenshot`.
+pub(crate) fn headless_window() -> Result<Rc<MinimalSoftwareWindow>, String> {
+    let window = MinimalSoftwareWindow::new(RepaintBufferType::NewBuffer);
+    slint::platform::set_platform(Box::new(HeadlessPlatform {
+        window: window.clone(),
+    }))
+    .map_err(|e| format!("cannot start the headless renderer: {e}"))?;
+    Ok(window)
+}
+
 /// A headless renderer: one per process (Slint's platform is set once).
 pub struct Renderer {
     window: Rc<MinimalSoftwareWindow>,
@@ -38,11 +49,7 @@ pub struct Renderer {
 impl Renderer {
     /// Sets up the headless platform and the UI with the demo catalogues (or the given ones).
     pub fn new(config: &Config, catalogs: BTreeMap<String, Catalog>) -> Result<Renderer, String> {
-        let window = MinimalSoftwareWindow::new(RepaintBufferType::NewBuffer);
-        slint::platform::set_platform(Box::new(HeadlessPlatform {
-            window: window.clone(),
-        }))
-        .map_err(|e| format!("cannot start the headless renderer: {e}"))?;
+        let window = headless_window()?;
         let app = AppWindow::new().map_err(|e| format!("cannot create the UI: {e}"))?;
         let tr = Arc::new(Translations::load().map_err(|e| e.to_string())?);
         let mut flow = Flow::new(FlowSettings::from_config(config), catalogs, tr);

@@ -16,6 +16,10 @@ pub enum Cmd {
     Line(Line),
     /// `ESC d n`.
     Feed(u8),
+    /// `ESC J n`: feed n motion units.
+    DotFeed(u8),
+    /// `GS P x y`: motion units of 1/x inch across, 1/y inch down.
+    MotionUnits(u8, u8),
     /// `GS ( k` fn 165: model.
     QrModel(u8),
     /// fn 167: module size.
@@ -155,7 +159,9 @@ impl Decoder {
                             self.pending = pending;
                         }
                         Cmd::CodePage(n) => self.code_page = *n,
-                        Cmd::Feed(_) if !self.line.is_empty() => self.emit_line(&mut out),
+                        Cmd::Feed(_) | Cmd::DotFeed(_) if !self.line.is_empty() => {
+                            self.emit_line(&mut out)
+                        }
                         _ => {}
                     }
                     out.push(cmd);
@@ -197,6 +203,10 @@ impl Decoder {
                         need(3)?;
                         (3, Step::Cmd(Cmd::Feed(p[2])))
                     }
+                    b'J' => {
+                        need(3)?;
+                        (3, Step::Cmd(Cmd::DotFeed(p[2])))
+                    }
                     _ => (2, Step::Cmd(Cmd::Unknown(p[..2].to_vec()))),
                 }
             }
@@ -209,6 +219,10 @@ impl Decoder {
                             3,
                             Step::Style(Style::Size((p[2] >> 4) + 1, (p[2] & 0x0F) + 1)),
                         )
+                    }
+                    b'P' => {
+                        need(4)?;
+                        (4, Step::Cmd(Cmd::MotionUnits(p[2], p[3])))
                     }
                     b'V' => {
                         need(3)?;

@@ -88,6 +88,10 @@ fn provision_from_flags_writes_a_config_the_kiosk_loads() {
             "fr,en,ar",
             "--idle-timeout-s",
             "90",
+            "--blank-after-s",
+            "300",
+            "--rotation",
+            "180",
             "--catch-all-service",
             "OTHER",
             "--retention-days",
@@ -117,6 +121,7 @@ fn provision_from_flags_writes_a_config_the_kiosk_loads() {
 
     let config = guichet::config::Config::load_file(&out).unwrap();
     assert_eq!(config.device.code, "LIB2");
+    assert_eq!((config.ui.blank_after_s, config.ui.rotation), (300, 180));
     assert_eq!(config.device.site, "Central Library");
     assert_eq!(config.device.council, "Example Council");
     assert_eq!(config.device.help_hours, "Mon-Fri 9-17");
@@ -227,6 +232,30 @@ fn each_bad_value_is_refused_in_one_line_and_nothing_is_written() {
                 "5",
             ],
             "--idle-timeout-s",
+        ),
+        (
+            vec![
+                "--code",
+                "AB",
+                "--site",
+                "S",
+                "--offline",
+                "--rotation",
+                "45",
+            ],
+            "--rotation",
+        ),
+        (
+            vec![
+                "--code",
+                "AB",
+                "--site",
+                "S",
+                "--offline",
+                "--blank-after-s",
+                "5",
+            ],
+            "--blank-after-s",
         ),
         (
             vec![
