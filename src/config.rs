@@ -61,6 +61,9 @@ pub struct Config {
     /// Fleet monitoring: the node_exporter textfile and the heartbeat (extension).
     #[serde(default)]
     pub fleet: FleetConfig,
+    /// Where "Ask for help" is announced to staff (extension).
+    #[serde(default, skip_serializing_if = "HelpConfig::is_empty")]
+    pub help: HelpConfig,
 }
 
 /// `[device]`
@@ -367,6 +370,26 @@ impl Default for FleetConfig {
     }
 }
 
+/// `[help]` (extension of INTERFACE.md): where "Ask for help" is announced to staff.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HelpConfig {
+    /// A JSON POST goes here for each help request, retried until delivered: an ntfy topic, a
+    /// Matrix or Teams webhook, a library's paging tool (https; none: residents are sent to the
+    /// desk).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notify_url: Option<String>,
+}
+
+impl HelpConfig {
+    fn is_empty(&self) -> bool {
+        self.notify_url.is_none()
+    }
+}
+
+/// Longest `help.notify_url` accepted.
+pub const HELP_URL_MAX: usize = 1024;
+
 /// Where a configuration came from; decides the default data dir.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConfigSource {
@@ -575,6 +598,7 @@ impl Config {
         }
         self.check_central(&bad)?;
         self.check_fleet(&bad)?;
+        self.check_help(&bad)?;
         let port = &self.printer.port;
         if port.is_empty() || port.chars().any(char::is_control) {
             return Err(bad(
@@ -752,6 +776,30 @@ impl Config {
                     quoted(url_text),
                     &format!(
                         "an https:// URL of at most {FLEET_VALUE_MAX} bytes (plain http only with central.allow_insecure_http = true, for tests)"
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn check_help(
+        &self,
+        bad: &dyn Fn(&str, String, &str) -> ConfigError,
+    ) -> Result<(), ConfigError> {
+        if let Some(url_text) = &self.help.notify_url {
+            let scheme_ok = url::Url::parse(url_text).is_ok_and(|u| {
+                u.has_host()
+                    && (u.scheme() == "https"
+                        || (u.scheme() == "http" && self.central.allow_insecure_http))
+            });
+            if !scheme_ok || url_text.len() > HELP_URL_MAX || url_text.chars().any(char::is_control)
+            {
+                return Err(bad(
+                    "help.notify_url",
+                    quoted(url_text),
+                    &format!(
+                        "an https:// URL of at most {HELP_URL_MAX} bytes (plain http only with central.allow_insecure_http = true, for tests)"
                     ),
                 ));
             }

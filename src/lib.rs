@@ -29,6 +29,7 @@ pub mod privacy;
 pub mod queue;
 pub mod reference;
 pub mod runtime;
+pub mod staff;
 pub mod sync;
 pub mod ui;
 pub mod validate;

@@ -906,3 +906,46 @@ fn metrics_show_paper_out_and_the_print_queue_until_the_receipt_prints() {
     assert_eq!(paper(&silent, "unknown"), 1.0);
     drop(fake);
 }
+
+#[test]
+fn assisted_and_practice_receipts_say_so_in_the_bytes() {
+    let dir = TestDir::new("assisted-receipt");
+    // The binary seeds the demo catalogue (service names) and the data key first.
+    let plain = submit(&dir, "en");
+    let mut store = Store::open(dir.path()).unwrap();
+    let form = form("en");
+    let assisted = store
+        .enqueue_marked(
+            "DEMO",
+            &form,
+            &guichet::queue::SubmissionMarks {
+                assisted_by: Some("Chloé".into()),
+                practice: false,
+            },
+        )
+        .unwrap()
+        .to_string();
+    let practice = store
+        .enqueue_marked(
+            "DEMO",
+            &form,
+            &guichet::queue::SubmissionMarks {
+                assisted_by: Some("Chloé".into()),
+                practice: true,
+            },
+        )
+        .unwrap()
+        .to_string();
+    drop(store);
+    let text =
+        |reference: &str, name: &str| render_and_decode(&dir, None, reference, name).0.text();
+    let a = text(&assisted, "a.bin");
+    assert!(a.contains("Assisted by Chloé"), "{a}");
+    assert!(!a.contains("PRACTICE"), "{a}");
+    let p = text(&practice, "p.bin");
+    assert!(p.contains("Assisted by Chloé"), "{p}");
+    assert_eq!(p.matches("PRACTICE").count(), 2, "top and bottom: {p}");
+    assert!(p.contains("not sent to the council"), "{p}");
+    let n = text(&plain, "n.bin");
+    assert!(!n.contains("Assisted by") && !n.contains("PRACTICE"), "{n}");
+}

@@ -1956,3 +1956,32 @@ fn the_heartbeat_is_kept_retried_and_verified_with_the_key_the_council_registers
         }
     }
 }
+
+#[test]
+fn practice_and_cancelled_submissions_are_never_sent() {
+    let server = Open311Server::start();
+    let mut kiosk = Kiosk::new(&server, tuning());
+    let real = kiosk.enqueue(&pothole(1));
+    let practice = kiosk
+        .queue
+        .enqueue_marked(
+            "LIB2",
+            &pothole(2),
+            &guichet::queue::SubmissionMarks {
+                assisted_by: Some("Alice".into()),
+                practice: true,
+            },
+        )
+        .unwrap()
+        .to_string();
+    let cancelled = kiosk.enqueue(&pothole(3));
+    kiosk.queue.cancel_submission(&cancelled, "Alice").unwrap();
+    kiosk.drain(5);
+    assert_delivered_once(&kiosk, &server, std::slice::from_ref(&real));
+    assert!(server.with_reference(&practice).is_empty());
+    assert!(server.with_reference(&cancelled).is_empty());
+    assert_eq!(kiosk.queue.get(&practice).unwrap().state, State::Practice);
+    assert_eq!(kiosk.queue.get(&cancelled).unwrap().state, State::Cancelled);
+    // Nothing waits as far as sync is concerned.
+    assert_eq!(kiosk.round().pending, 0);
+}

@@ -216,6 +216,7 @@ fn touchscreen_flows() {
     );
     the_idle_timeout_wipes_everything_mid_form(&kiosk);
     start_again_asks_first_and_keeps_language_and_text_size(&kiosk);
+    asking_for_help_is_honest_and_sessions_are_counted(&kiosk, &dir);
     every_screen_fits_a_small_panel_or_says_there_is_more(&dir);
     drop(kiosk);
     for locale in ["en", "ar"] {
@@ -269,6 +270,62 @@ fn start_again_asks_first_and_keeps_language_and_text_size(k: &Kiosk) {
     // The next resident's finish resets everything.
     k.controller.flow_mut().wipe();
     k.controller.refresh();
+}
+
+/// "Ask for help" on a kiosk with no `[help] notify_url`: the resident is never told staff are
+/// coming, but to ask at the desk, in their language. The sessions of the walks above reached
+/// the store (no personal data) for `guichet stats`.
+fn asking_for_help_is_honest_and_sessions_are_counted(k: &Kiosk, dir: &TestDir) {
+    k.controller.flow_mut().wipe();
+    k.controller.refresh();
+    k.tap(&k.tr.text("en", "welcome-touch"));
+    k.tap("Français");
+    k.tap_t("tool-help");
+    assert!(k.visible(&k.t("help-calling")), "{}", k.all_text());
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while k.api().get_help_message() != "help-ask-desk" && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+        k.controller.drain_events();
+    }
+    assert!(k.visible(&k.t("help-ask-desk")), "{}", k.all_text());
+    assert!(!k.visible(&k.t("help-told")));
+    assert!(k.t("help-ask-desk").contains("accueil"), "in French");
+    k.controller.flow_mut().wipe();
+    k.controller.refresh();
+
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let sessions = loop {
+        let store = Store::open(dir.path()).unwrap();
+        let sessions = store.sessions_between("0", "9").unwrap();
+        let open = store.open_help_requests().unwrap();
+        if (sessions.iter().any(|s| s.locale == "fr") && !open.is_empty())
+            || std::time::Instant::now() > deadline
+        {
+            assert_eq!(open.len(), 1, "the help request is saved");
+            assert_eq!(open[0].locale, "fr", "with the language on screen");
+            break sessions;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    use guichet::queue::SessionOutcome;
+    assert!(
+        sessions
+            .iter()
+            .any(|s| s.locale == "ar" && s.outcome == SessionOutcome::Completed),
+        "{sessions:?}"
+    );
+    assert!(
+        sessions
+            .iter()
+            .any(|s| s.outcome == SessionOutcome::TimedOut),
+        "{sessions:?}"
+    );
+    assert!(
+        sessions
+            .iter()
+            .any(|s| s.locale == "fr" && s.outcome == SessionOutcome::Abandoned),
+        "{sessions:?}"
+    );
 }
 
 /// Every screen of the demo, in every language, at every text size, on a 1024×600 panel: each

@@ -1,5 +1,7 @@
 # الإيصال المطبوع. لا بيانات شخصية: الخدمة والوقت والرقم المرجعي فقط.
 receipt-copy = نسخة
+receipt-practice = تدريب
+receipt-practice-note = للتدريب فقط: لم يُرسَل هذا إلى البلدية.
 receipt-service = الخدمة: { $service }
 receipt-date = التاريخ: { $datetime }
 # Worded without alef with hamza below (إ), which the printers' Arabic code page (CP864) lacks:

@@ -12,7 +12,9 @@ tool-language = اللغة
 tool-text-size = حجم النص
 tool-contrast = تباين عالٍ
 tool-help = طلب المساعدة
-help-requested = طلبنا من أحد الموظفين أن يأتي لمساعدتك.
+help-calling = جارٍ استدعاء أحد الموظفين…
+help-told = تم إبلاغ الموظفين: سيأتي أحدهم لمساعدتك.
+help-ask-desk = لم نتمكن من إبلاغ الموظفين من هنا. يُرجى السؤال في مكتب الاستقبال.
 
 ## Services
 groups-title = بماذا يتعلق طلبك؟

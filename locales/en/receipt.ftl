@@ -2,6 +2,8 @@
 # The heading, the reference label, "what happens next" and the contact line are the confirmation
 # screen's messages (ui.ftl: confirm-*), and the date is its date-format: paper and screen agree.
 receipt-copy = COPY
+receipt-practice = PRACTICE
+receipt-practice-note = Practice only: this was not sent to the council.
 receipt-service = Service: { $service }
 receipt-date = Date: { $datetime }
 receipt-scan-status = Scan the code to follow your request online.

@@ -12,7 +12,9 @@ tool-language = Language
 tool-text-size = Text size
 tool-contrast = High contrast
 tool-help = Ask for help
-help-requested = A member of staff has been asked to come and help you.
+help-calling = Calling a member of staff…
+help-told = Staff have been told: someone will come to help you.
+help-ask-desk = We could not reach staff from here. Please ask at the desk.
 
 ## Services
 groups-title = What is your request about?

@@ -1,5 +1,7 @@
 # Recibo impreso. Sin datos personales: solo el servicio, la hora y la referencia.
 receipt-copy = COPIA
+receipt-practice = PRÁCTICA
+receipt-practice-note = Solo práctica: no se ha enviado al ayuntamiento.
 receipt-service = Servicio: { $service }
 receipt-date = Fecha: { $datetime }
 receipt-scan-status = Escanee el código para seguir su solicitud en línea.

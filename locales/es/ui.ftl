@@ -12,7 +12,9 @@ tool-language = Idioma
 tool-text-size = Tamaño del texto
 tool-contrast = Alto contraste
 tool-help = Pedir ayuda
-help-requested = Hemos pedido a un miembro del personal que venga a ayudarle.
+help-calling = Estamos llamando a un miembro del personal…
+help-told = El personal ha sido avisado: alguien vendrá a ayudarle.
+help-ask-desk = No hemos podido avisar al personal desde aquí. Por favor, pregunte en el mostrador.
 
 ## Services
 groups-title = ¿Sobre qué es su solicitud?

@@ -1,5 +1,7 @@
 # Reçu imprimé. Aucune donnée personnelle : seulement le service, l'heure et la référence.
 receipt-copy = DUPLICATA
+receipt-practice = EXERCICE
+receipt-practice-note = Exercice seulement : rien n’a été envoyé à la mairie.
 receipt-service = Service : { $service }
 receipt-date = Date : { $datetime }
 receipt-scan-status = Scannez le code pour suivre votre demande en ligne.

@@ -12,7 +12,9 @@ tool-language = Langue
 tool-text-size = Taille du texte
 tool-contrast = Contraste élevé
 tool-help = Demander de l’aide
-help-requested = Nous avons demandé à un membre du personnel de venir vous aider.
+help-calling = Nous appelons un membre du personnel…
+help-told = Le personnel a été prévenu : quelqu’un va venir vous aider.
+help-ask-desk = Nous n’avons pas pu prévenir le personnel d’ici. Merci de vous adresser à l’accueil.
 
 ## Services
 groups-title = Quel est le sujet de votre demande ?

@@ -1,5 +1,7 @@
 # Wydrukowane potwierdzenie. Bez danych osobowych: tylko usługa, czas i numer zgłoszenia.
 receipt-copy = KOPIA
+receipt-practice = ĆWICZENIE
+receipt-practice-note = Tylko ćwiczenie: nie wysłano tego do urzędu.
 receipt-service = Usługa: { $service }
 receipt-date = Data: { $datetime }
 receipt-scan-status = Zeskanuj kod, aby śledzić zgłoszenie online.

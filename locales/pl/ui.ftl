@@ -12,7 +12,9 @@ tool-language = Język
 tool-text-size = Rozmiar tekstu
 tool-contrast = Wysoki kontrast
 tool-help = Potrzebuję pomocy
-help-requested = Poprosiliśmy pracownika, żeby podszedł i pomógł.
+help-calling = Wzywamy pracownika…
+help-told = Pracownicy zostali powiadomieni: ktoś podejdzie, żeby pomóc.
+help-ask-desk = Nie udało się stąd powiadomić pracowników. Prosimy zapytać przy ladzie.
 
 ## Services
 groups-title = Czego dotyczy zgłoszenie?

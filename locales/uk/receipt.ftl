@@ -1,5 +1,7 @@
 # Надрукована квитанція. Жодних особистих даних: лише послуга, час і номер звернення.
 receipt-copy = КОПІЯ
+receipt-practice = ТРЕНУВАННЯ
+receipt-practice-note = Лише тренування: це не надіслано до ради.
 receipt-service = Послуга: { $service }
 receipt-date = Дата: { $datetime }
 receipt-scan-status = Скануйте код, щоб стежити за зверненням онлайн.

@@ -15,6 +15,8 @@ mod privacy;
 mod probe;
 mod provision;
 mod queue;
+mod staff;
+mod stats;
 mod status;
 mod submit;
 mod sync;
@@ -113,6 +115,11 @@ pub enum Command {
     OutOfOrder(out_of_order::OutOfOrderArgs),
     /// What the units run: cage (rotated per ui.rotation) with the kiosk or the out-of-order screen.
     Launch(launch::LaunchArgs),
+    /// Assisted mode's staff accounts (PIN on stdin).
+    #[command(subcommand)]
+    Staff(staff::StaffCommand),
+    /// Service statistics per day as CSV, without personal data.
+    Stats(stats::StatsArgs),
 }
 
 /// What every command needs: the configuration and where the data lives.
@@ -215,6 +222,8 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         }
         Some(Command::Metrics(args)) => metrics::run(&ctx, args),
         Some(Command::Fleet(cmd)) => fleet::run(&ctx, cmd),
+        Some(Command::Staff(cmd)) => staff::run(&ctx, cmd),
+        Some(Command::Stats(args)) => stats::run(&ctx, args),
         Some(Command::Kiosk(args)) => ui::kiosk(&ctx, args),
         Some(Command::Screenshot(args)) => ui::screenshot(&ctx, args),
         Some(Command::Utterances(args)) => utterances::run(&ctx, args),

@@ -220,6 +220,7 @@ pub(super) fn bench_receipt(ctx: &Context, json: bool) -> Result<(), CliError> {
         help_hours: config.device.help_hours.clone(),
         response_days: config.device.response_days,
         reprint: false,
+        practice: false,
     };
     // Council, site and help hours in each receipt's language where the configuration has them.
     let in_language = |locale: &str, service_name: &str| ReceiptFacts {

@@ -134,6 +134,9 @@ pub struct ProvisionArgs {
     /// fleet.heartbeat_url: where the signed status heartbeat is pushed (https).
     #[arg(long, value_name = "URL")]
     pub heartbeat_url: Option<String>,
+    /// help.notify_url: where "Ask for help" is announced to staff, as a JSON POST (https).
+    #[arg(long, value_name = "URL")]
+    pub help_notify_url: Option<String>,
     /// Where to write the configuration.
     #[arg(long, value_name = "PATH", default_value = SYSTEM_CONFIG_PATH)]
     pub out: PathBuf,
@@ -244,6 +247,7 @@ fn flag_for(key: &str) -> &'static str {
         "privacy.notice" => "--privacy-notice-file",
         "fleet.textfile" => "--fleet-textfile",
         "fleet.heartbeat_url" => "--heartbeat-url",
+        "help.notify_url" => "--help-notify-url",
         _ => "a value",
     }
 }
@@ -456,6 +460,9 @@ fn gather(
                 .clone()
                 .unwrap_or_else(|| FleetConfig::default().textfile),
             heartbeat_url: args.heartbeat_url.clone(),
+        },
+        help: crate::config::HelpConfig {
+            notify_url: args.help_notify_url.clone(),
         },
     })
 }

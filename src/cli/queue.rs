@@ -1,4 +1,4 @@
-//! `guichet queue list|show|retry|resolve|refile|export`.
+//! `guichet queue list|show|retry|resolve|refile|cancel|export`.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -13,7 +13,7 @@ use crate::queue::State;
 pub enum QueueCommand {
     /// List submissions, newest first.
     List {
-        /// Only this state: pending, accepted, rejected or review.
+        /// Only this state: pending, accepted, rejected, review, cancelled or practice.
         #[arg(long)]
         state: Option<State>,
         /// A JSON array on stdout.
@@ -65,6 +65,12 @@ pub enum QueueCommand {
         /// An answer for the new service (repeat for each; a multivaluelist repeats the code).
         #[arg(long = "answer", value_name = "CODE=VALUE")]
         answers: Vec<String>,
+    },
+    /// Cancel a pending (not being delivered), review or rejected submission: its personal
+    /// data is erased, it is kept as `cancelled` (audited) and never sent.
+    Cancel {
+        /// Reference.
+        reference: String,
     },
     /// Write everything not yet accepted as JSON lines, sealed under the data key (for carrying
     /// on a USB stick); read it back with `guichet privacy open-export FILE`.
@@ -231,6 +237,14 @@ pub(super) fn run(ctx: &Context, cmd: QueueCommand) -> Result<(), CliError> {
             let form = super::submit::revalidate(ctx, &catalog, &old, &service, &answers)?;
             store.refile(&reference, &form, "cli")?;
             println!("{reference} is re-filed under {service} and pending again");
+            Ok(())
+        }
+        QueueCommand::Cancel { reference } => {
+            let reference = canonical(&reference);
+            store.cancel_submission(&reference, "cli")?;
+            println!(
+                "{reference} is cancelled: its personal data is erased and it will not be sent"
+            );
             Ok(())
         }
         QueueCommand::Export { out } => {

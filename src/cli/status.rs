@@ -20,6 +20,15 @@ struct PrinterView {
     status: Option<PrinterStatus>,
 }
 
+/// A help request not yet marked done: when, and whether staff were told.
+#[derive(Debug, Serialize)]
+struct OpenHelp {
+    id: i64,
+    requested_at: String,
+    /// `pending` (being retried), `delivered` or `unconfigured` (no `[help] notify_url`).
+    notify: crate::queue::HelpNotify,
+}
+
 /// Everything `guichet status --json` prints.
 #[derive(Debug, Serialize)]
 struct Status {
@@ -49,6 +58,8 @@ struct Status {
     disk_free_mb: Option<u64>,
     /// When a resident last asked for help (RFC 3339).
     help_requested_at: Option<String>,
+    /// Help requests staff have not marked done yet, oldest first.
+    help_requests_open: Vec<OpenHelp>,
     /// Seconds since the machine booted.
     uptime_s: Option<u64>,
     /// When the kiosk last started.
@@ -125,6 +136,15 @@ pub(super) fn run(ctx: &Context, json: bool) -> Result<(), CliError> {
             .ok()
             .map(|b| b / (1024 * 1024)),
         help_requested_at: store.state_value(crate::runtime::HELP_REQUESTED_KEY)?,
+        help_requests_open: store
+            .open_help_requests()?
+            .into_iter()
+            .map(|h| OpenHelp {
+                id: h.id,
+                requested_at: h.requested_at,
+                notify: h.notify,
+            })
+            .collect(),
         uptime_s: uptime_s(),
         kiosk_started_at: starts.last_start_at.clone(),
         restarts: starts.this_boot.saturating_sub(1),
@@ -164,7 +184,15 @@ pub(super) fn run(ctx: &Context, json: bool) -> Result<(), CliError> {
             .disk_free_mb
             .map_or_else(|| "?".into(), |m| m.to_string())
     );
-    println!("help      {}", or_never(&status.help_requested_at));
+    println!(
+        "help      last asked {}; {} open request(s){}",
+        or_never(&status.help_requested_at),
+        status.help_requests_open.len(),
+        match status.help_requests_open.first() {
+            Some(h) => format!(", oldest {} (staff {})", h.requested_at, h.notify.as_str()),
+            None => String::new(),
+        }
+    );
     println!(
         "uptime    {} s; kiosk started {}, {} restart(s) this boot",
         status

@@ -11,6 +11,7 @@ mod lists;
 mod session;
 pub mod speech;
 mod steps;
+mod tracker;
 mod view;
 
 use std::collections::BTreeMap;
@@ -25,6 +26,7 @@ use crate::validate::{Answer, FieldError, ValidForm, validate_form};
 pub use lists::{NOT_LISTED_KEY, SEARCH_FROM, TILE_TEXT_CHARS, clamp_for_tile};
 pub use session::{Session, scrub_form_input, scrub_valid_form};
 pub use steps::Step;
+pub use tracker::{SessionEnd, SessionSummary};
 pub use view::*;
 
 use keyboard::{KeyboardKind, Mode, special};
@@ -226,6 +228,10 @@ pub struct Flow {
     catch_all: Option<String>,
     /// The screen is blanked (idle on the welcome screen); the next touch only wakes it.
     blanked: bool,
+    /// How far the session on screen went (no personal data), reported when it ends.
+    tracker: tracker::Tracker,
+    /// Sessions ended and not yet reported ([`Flow::take_ended_sessions`]).
+    ended: Vec<SessionSummary>,
 }
 
 impl Flow {
@@ -251,6 +257,8 @@ impl Flow {
             greeting_ticks: 0,
             blanked: false,
             catch_all: None,
+            tracker: tracker::Tracker::default(),
+            ended: Vec::new(),
         }
     }
 
@@ -538,12 +546,21 @@ impl Flow {
     /// and reference at once. `keep_preferences` ("start again", the same resident) keeps the
     /// language, text size and contrast they chose and goes back to the groups of services.
     fn end_session(&mut self, keep_preferences: bool) {
+        self.note_progress();
+        let (assisted, practice) = (self.tracker.assisted, self.tracker.practice);
+        if let Some(summary) = self.tracker.finish(&self.session.locale) {
+            self.ended.push(summary);
+        }
         if keep_preferences {
+            // The same resident (and the same member of staff beside them) goes on.
+            self.tracker.assisted = assisted;
+            self.tracker.practice = practice;
             let old = &self.session;
             let mut fresh = Session::new(&old.locale);
             fresh.text_size_step = old.text_size_step;
             fresh.high_contrast = old.high_contrast;
             fresh.help_requested = old.help_requested;
+            fresh.help_answer = old.help_answer;
             fresh.screen = Screen::Groups;
             self.session = fresh;
         } else {
@@ -819,11 +836,15 @@ impl Flow {
                 let locale = self.session.locale.clone();
                 let (contrast, size) = (self.session.high_contrast, self.session.text_size_step);
                 let help = self.session.help_requested;
+                let help_answer = self.session.help_answer;
+                self.note_progress();
+                self.tracker.completed = true;
                 self.session = Session::new(&locale);
                 self.session.service = service;
                 self.session.high_contrast = contrast;
                 self.session.text_size_step = size;
                 self.session.help_requested = help;
+                self.session.help_answer = help_answer;
                 self.session.reference = Some(reference);
                 self.session.print_state = if self.settings.has_printer {
                     PrintState::Printing
@@ -1063,11 +1084,70 @@ impl Flow {
         !self.settings.has_central || !self.online
     }
 
-    /// "Ask for help": shows the resident that staff were called. Returns true the first time,
-    /// when the caller should raise the flag for assisted mode.
+    /// "Ask for help": shows the resident that staff are being called. Returns true the first
+    /// time, when the caller should ask the backend to tell staff; what happened comes back
+    /// through [`Flow::help_answered`].
     pub fn ask_for_help(&mut self) -> bool {
         self.touched();
         !std::mem::replace(&mut self.session.help_requested, true)
+    }
+
+    /// Whether staff were told of the help request (`delivered`), or could not be (the
+    /// resident is sent to the desk). A later delivery (a retry) upgrades "ask at the desk" to
+    /// "told"; nothing downgrades "told". Ignored when the resident on screen did not ask.
+    pub fn help_answered(&mut self, delivered: bool) {
+        if self.session.help_requested && self.session.help_answer != Some(true) {
+            self.session.help_answer = Some(delivered);
+        }
+    }
+
+    /// The message shown about help, if the resident asked: being called, told, or "please ask
+    /// at the desk". Honest: "told" only once a notification was delivered.
+    pub fn help_message_id(&self) -> Option<&'static str> {
+        if !self.session.help_requested {
+            return None;
+        }
+        Some(match self.session.help_answer {
+            None => "help-calling",
+            Some(true) => "help-told",
+            Some(false) => "help-ask-desk",
+        })
+    }
+
+    /// Marks the session on screen as assisted by staff and/or practice (training mode), for
+    /// its statistics. Kept through "start again" (same visitor), cleared by a wipe.
+    pub fn mark_session(&mut self, assisted: bool, practice: bool) {
+        self.tracker.started = true;
+        self.tracker.assisted = assisted;
+        self.tracker.practice = practice;
+    }
+
+    /// Sessions that ended since the last call (oldest first), for the backend to record.
+    /// Also notes how far the session on screen got: the controller calls it after every
+    /// change, so each screen reached is seen.
+    pub fn take_ended_sessions(&mut self) -> Vec<SessionSummary> {
+        self.note_progress();
+        std::mem::take(&mut self.ended)
+    }
+
+    /// Records the furthest step of the session on screen.
+    fn note_progress(&mut self) {
+        let screen = self.session.screen;
+        if screen == Screen::Welcome {
+            return;
+        }
+        self.tracker.started = true;
+        if let Some(code) = &self.session.service {
+            self.tracker.service_code = Some(code.clone());
+        }
+        let questions = || self.steps().len() as u32;
+        let step = match screen {
+            Screen::Question => self.session.step as u32 + 1,
+            Screen::Check => questions() + 1,
+            Screen::Submitting | Screen::Confirmation | Screen::SaveFailed => questions() + 2,
+            _ => 0,
+        };
+        self.tracker.step = self.tracker.step.max(step);
     }
 
     // -----------------------------------------------------------------------------------------
@@ -1097,8 +1177,11 @@ impl Flow {
             }
             return false;
         }
+        self.tracker.started = true;
+        self.tracker.seconds = self.tracker.seconds.saturating_add(1);
         if let Some(remaining) = self.session.warning {
             if remaining <= 1 {
+                self.tracker.timed_out = true;
                 self.wipe();
             } else {
                 self.session.warning = Some(remaining - 1);

@@ -53,8 +53,11 @@ pub struct Session {
     pub text_size_step: u8,
     /// High contrast on.
     pub high_contrast: bool,
-    /// Staff were asked to come.
+    /// The resident asked for help.
     pub help_requested: bool,
+    /// Whether staff were told (`Some(true)`), could not be (`Some(false)`: "please ask at the
+    /// desk"), or the answer is awaited (`None`).
+    pub help_answer: Option<bool>,
     /// What the confirmation says about the paper receipt.
     pub print_state: super::PrintState,
     /// A question asked before deleting answers, while it is on screen.
@@ -100,6 +103,7 @@ impl Session {
             text_size_step: 0,
             high_contrast: false,
             help_requested: false,
+            help_answer: None,
             search: None,
             search_typing: false,
             not_listed_advice: false,

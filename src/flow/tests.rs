@@ -638,6 +638,89 @@ fn a_remote_screenshot_is_allowed_only_between_residents() {
 }
 
 #[test]
+fn each_ended_session_is_summarised_once_without_personal_data() {
+    let mut f = flow();
+    // Nothing to report while nobody used the kiosk.
+    for _ in 0..10 {
+        f.tick();
+    }
+    assert!(f.take_ended_sessions().is_empty());
+    // A resident reaches the second question of PARK, then walks away: timed out at step 2.
+    to_service(&mut f, "ar", "PARK");
+    let _ = f.take_ended_sessions();
+    type_text(&mut f, "حديقة");
+    f.next();
+    let reached = f.session.step as u32 + 1;
+    assert!(reached >= 2);
+    let _ = f.take_ended_sessions();
+    for _ in 0..(60 + WARNING_SECONDS) {
+        f.tick();
+    }
+    assert_eq!(f.session.screen, Screen::Welcome);
+    let ended = f.take_ended_sessions();
+    assert_eq!(ended.len(), 1);
+    let s = &ended[0];
+    assert_eq!(s.outcome, SessionEnd::TimedOut);
+    assert_eq!(
+        (s.locale.as_str(), s.service_code.as_deref()),
+        ("ar", Some("PARK"))
+    );
+    assert_eq!(s.step, reached);
+    assert_eq!(s.duration_s, 60 + WARNING_SECONDS);
+    assert!(!s.assisted && !s.practice);
+    assert!(f.take_ended_sessions().is_empty(), "reported once");
+    // "Start again" mid-way is abandoned; the assisted mark stays with the same visitor.
+    to_service(&mut f, "en", "PARK");
+    f.mark_session(true, false);
+    f.start_over();
+    f.confirm(true);
+    let ended = f.take_ended_sessions();
+    assert_eq!(ended.len(), 1);
+    assert_eq!(ended[0].outcome, SessionEnd::Abandoned);
+    assert!(ended[0].assisted);
+    f.wipe();
+    let ended = f.take_ended_sessions();
+    assert_eq!(
+        ended.len(),
+        1,
+        "the new session after start again, abandoned at once"
+    );
+    assert!(ended[0].assisted, "the same visitor, still assisted");
+    assert_eq!(ended[0].service_code, None);
+}
+
+#[test]
+fn help_is_announced_honestly_told_only_once_delivered() {
+    let mut f = flow();
+    f.start();
+    assert_eq!(f.help_message_id(), None);
+    f.help_answered(true);
+    assert_eq!(f.help_message_id(), None, "nobody on screen asked");
+    assert!(f.tool(Tool::Help), "the first touch calls staff");
+    assert!(!f.tool(Tool::Help), "only once");
+    assert_eq!(f.help_message_id(), Some("help-calling"));
+    f.help_answered(false);
+    assert_eq!(f.help_message_id(), Some("help-ask-desk"));
+    // A retry that delivers later upgrades the message; nothing downgrades it.
+    f.help_answered(true);
+    assert_eq!(f.help_message_id(), Some("help-told"));
+    f.help_answered(false);
+    assert_eq!(f.help_message_id(), Some("help-told"));
+    f.wipe();
+    assert_eq!(
+        f.help_message_id(),
+        None,
+        "the next resident starts without it"
+    );
+    let tr = Translations::load().unwrap();
+    for l in crate::i18n::SUPPORTED_LOCALES {
+        for id in ["help-calling", "help-told", "help-ask-desk"] {
+            assert_ne!(tr.text(l, id), id, "{l} {id}");
+        }
+    }
+}
+
+#[test]
 fn dates_show_minutes_only_when_the_catalogue_asks_for_a_time() {
     // BULKY's "Which day would suit you?": the day only, sent as a date.
     let mut f = flow();

@@ -72,6 +72,9 @@ pub struct ReceiptFacts {
     pub response_days: Option<u32>,
     /// A staff reprint: marked as a copy.
     pub reprint: bool,
+    /// Made in training mode: "PRACTICE" at the top and bottom, and a line saying it was not
+    /// sent.
+    pub practice: bool,
 }
 
 impl ReceiptFacts {
@@ -107,6 +110,7 @@ impl ReceiptFacts {
             help_contact: config.device.help_contact.clone(),
             response_days: config.device.response_days,
             reprint,
+            practice: row.practice,
             locale: row.locale,
         })
     }
@@ -144,6 +148,22 @@ fn text(text: String, bold: bool, align: TextAlign) -> Block {
 pub fn layout(facts: &ReceiptFacts, tr: &Translations) -> Receipt {
     let l = facts.locale.as_str();
     let mut blocks = Vec::new();
+    let practice = |blocks: &mut Vec<Block>| {
+        if facts.practice {
+            blocks.push(Block::Text {
+                text: tr.text(l, "receipt-practice"),
+                bold: true,
+                large: true,
+                align: TextAlign::Center,
+            });
+            blocks.push(text(
+                tr.text(l, "receipt-practice-note"),
+                false,
+                TextAlign::Center,
+            ));
+        }
+    };
+    practice(&mut blocks);
     if facts.reprint {
         blocks.push(text(tr.text(l, "receipt-copy"), true, TextAlign::Center));
     }
@@ -255,6 +275,10 @@ pub fn layout(facts: &ReceiptFacts, tr: &Translations) -> Receipt {
         large: true,
         align: TextAlign::Center,
     });
+    if facts.practice {
+        blocks.push(Block::Feed(1));
+        practice(&mut blocks);
+    }
     Receipt { blocks }
 }
 
@@ -335,6 +359,7 @@ mod tests {
             help_hours: "9:00-17:00".into(),
             response_days: Some(10),
             reprint: false,
+            practice: false,
         }
     }
 

@@ -291,7 +291,7 @@ impl Store {
             let mut select = tx.prepare_cached(
                 "SELECT id, reference, service_code, payload, attempts FROM submissions
                  WHERE state = 'pending' AND outcome_unknown = 0 AND review_reason IS NULL
-                   AND claimed_by IS NULL
+                   AND claimed_by IS NULL AND practice = 0 AND cancelled_at IS NULL
                    AND (next_attempt_at IS NULL OR next_attempt_at <= ?1)
                  ORDER BY id LIMIT ?2",
             )?;
@@ -378,7 +378,7 @@ impl Store {
                     absent_at, mark_boot, mark_mono_ms
              FROM submissions
              WHERE state = 'pending' AND outcome_unknown = 1 AND review_reason IS NULL
-               AND claimed_by IS NULL
+               AND claimed_by IS NULL AND practice = 0 AND cancelled_at IS NULL
                AND (next_attempt_at IS NULL OR next_attempt_at <= ?1)
              ORDER BY id LIMIT ?2",
         )?;
@@ -407,7 +407,8 @@ impl Store {
             let mut stmt = tx.prepare_cached(
                 "UPDATE submissions SET claimed_by = ?2
                  WHERE id = ?1 AND claimed_by IS NULL AND outcome_unknown = 1
-                   AND state = 'pending' AND review_reason IS NULL",
+                   AND state = 'pending' AND review_reason IS NULL
+                   AND practice = 0 AND cancelled_at IS NULL",
             )?;
             for id in ids {
                 if stmt.execute(params![id, owner])? == 1 {
@@ -439,7 +440,7 @@ impl Store {
             .conn
             .query_row(
                 "SELECT 1 FROM submissions WHERE state = 'pending' AND review_reason IS NULL
-                   AND claimed_by IS NULL
+                   AND claimed_by IS NULL AND practice = 0 AND cancelled_at IS NULL
                    AND (next_attempt_at IS NULL OR next_attempt_at <= ?1) LIMIT 1",
                 [now],
                 |_| Ok(()),
@@ -452,7 +453,8 @@ impl Store {
     pub fn next_due_at(&self) -> Result<Option<String>, StoreError> {
         Ok(self.conn.query_row(
             "SELECT min(next_attempt_at) FROM submissions
-             WHERE state = 'pending' AND review_reason IS NULL",
+             WHERE state = 'pending' AND review_reason IS NULL
+               AND practice = 0 AND cancelled_at IS NULL",
             [],
             |r| r.get(0),
         )?)

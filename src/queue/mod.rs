@@ -9,6 +9,7 @@
 mod audit;
 mod catalog_cache;
 mod delivery;
+mod help;
 mod inspect;
 mod print_jobs;
 mod retention;
@@ -16,6 +17,8 @@ mod review;
 mod rotation;
 mod schema;
 mod sealing;
+mod sessions;
+mod staff;
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
@@ -33,12 +36,15 @@ pub use delivery::{
     ClaimMark, DeliveryUpdate, Outgoing, Payload, StatusTarget, UnknownOutcome, boot_clock,
     delivery_timestamp, elapsed_since_mark,
 };
+pub use help::{HelpCounts, HelpNotify, HelpRequest};
 pub use inspect::{Starts, current_boot_id, integrity_check_file, issued_device_codes, start_keys};
 pub use print_jobs::{JobState, PrintJob, ReceiptRow};
 pub use retention::Erasure;
 pub use review::Resolution;
 pub use rotation::Rotation;
 pub use sealing::KEY_ID_STATE;
+pub use sessions::{SessionOutcome, SessionRecord};
+pub use staff::{AuditLine, LockoutRow, LookupRow, StaffAccount};
 
 use audit::audit_in;
 
@@ -59,11 +65,19 @@ pub enum State {
     /// resent until staff resolve it (`queue resolve`). Stored as `pending` with a
     /// `review_reason`, see [`STATE_SQL`].
     Review,
+    /// Staff cancelled it: its personal data is erased, it is never sent. Stored as `rejected`
+    /// with `cancelled_at`, see [`STATE_SQL`].
+    Cancelled,
+    /// Made in training mode: never sent, deleted at the end of the staff session. Stored as
+    /// `pending` with `practice = 1`, see [`STATE_SQL`].
+    Practice,
 }
 
-/// The state as shown, from a `submissions` row (a review is a pending row with a reason).
-pub(crate) const STATE_SQL: &str =
-    "CASE WHEN state = 'pending' AND review_reason IS NOT NULL THEN 'review' ELSE state END";
+/// The state as shown, from a `submissions` row (a review is a pending row with a reason; a
+/// cancelled one a rejected row with `cancelled_at`; practice rows are marked).
+pub(crate) const STATE_SQL: &str = "CASE WHEN cancelled_at IS NOT NULL THEN 'cancelled'
+     WHEN practice = 1 THEN 'practice'
+     WHEN state = 'pending' AND review_reason IS NOT NULL THEN 'review' ELSE state END";
 
 impl State {
     /// The stored spelling.
@@ -73,6 +87,8 @@ impl State {
             State::Accepted => "accepted",
             State::Rejected => "rejected",
             State::Review => "review",
+            State::Cancelled => "cancelled",
+            State::Practice => "practice",
         }
     }
 
@@ -82,6 +98,8 @@ impl State {
             "accepted" => Ok(State::Accepted),
             "rejected" => Ok(State::Rejected),
             "review" => Ok(State::Review),
+            "cancelled" => Ok(State::Cancelled),
+            "practice" => Ok(State::Practice),
             other => Err(rusqlite::Error::FromSqlConversionFailure(
                 0,
                 rusqlite::types::Type::Text,
@@ -94,7 +112,9 @@ impl State {
 impl std::str::FromStr for State {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        State::from_db(s).map_err(|_| format!("{s:?} is not pending, accepted, rejected or review"))
+        State::from_db(s).map_err(|_| {
+            format!("{s:?} is not pending, accepted, rejected, review, cancelled or practice")
+        })
     }
 }
 
@@ -148,6 +168,16 @@ impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
         StoreError::Sqlite(e)
     }
+}
+
+/// Assisted mode's marks on a new submission.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SubmissionMarks {
+    /// The staff member who helped (stored, printed as "Assisted by NAME", audited).
+    pub assisted_by: Option<String>,
+    /// Training mode: never delivered, printed as "PRACTICE", deleted at the end of the staff
+    /// session.
+    pub practice: bool,
 }
 
 /// A row of `queue list`.
@@ -415,6 +445,51 @@ impl Store {
         payload: &[u8],
         assisted_by: Option<&str>,
     ) -> Result<Reference, StoreError> {
+        self.enqueue_payload_marked(
+            device_code,
+            service_code,
+            locale,
+            payload,
+            &SubmissionMarks {
+                assisted_by: assisted_by.map(str::to_string),
+                practice: false,
+            },
+        )
+    }
+
+    /// [`Store::enqueue`] with assisted mode's marks: who helped (stored, printed, audited in
+    /// the same transaction) and whether it is a training-mode practice (never delivered).
+    pub fn enqueue_marked(
+        &mut self,
+        device_code: &str,
+        form: &ValidForm,
+        marks: &SubmissionMarks,
+    ) -> Result<Reference, StoreError> {
+        let payload =
+            serde_json::to_vec(form)
+                .map(Zeroizing::new)
+                .map_err(|e| StoreError::Corrupt {
+                    what: "new submission".into(),
+                    detail: e.to_string(),
+                })?;
+        self.enqueue_payload_marked(
+            device_code,
+            &form.service_code,
+            &form.locale,
+            &payload,
+            marks,
+        )
+    }
+
+    fn enqueue_payload_marked(
+        &mut self,
+        device_code: &str,
+        service_code: &str,
+        locale: &str,
+        payload: &[u8],
+        marks: &SubmissionMarks,
+    ) -> Result<Reference, StoreError> {
+        let assisted_by = marks.assisted_by.as_deref();
         let result = (|| -> Result<Reference, StoreError> {
             let tx = self
                 .conn
@@ -452,11 +527,36 @@ impl Store {
             );
             tx.execute(
                 "INSERT INTO submissions
-                   (reference, service_code, locale, state, payload, created_at, updated_at, assisted_by)
-                 VALUES (?1, ?2, ?3, 'pending', ?4, ?5, ?5, ?6)",
-                params![reference.as_str(), service_code, locale, sealed, now, assisted_by],
+                   (reference, service_code, locale, state, payload, created_at, updated_at,
+                    assisted_by, practice)
+                 VALUES (?1, ?2, ?3, 'pending', ?4, ?5, ?5, ?6, ?7)",
+                params![
+                    reference.as_str(),
+                    service_code,
+                    locale,
+                    sealed,
+                    now,
+                    assisted_by,
+                    marks.practice
+                ],
             )?;
             let id = tx.last_insert_rowid();
+            if let Some(name) = assisted_by {
+                let action = if marks.practice {
+                    "staff.practice-submission"
+                } else {
+                    "staff.assisted-submission"
+                };
+                audit_in(&tx, name, action, Some(reference.as_str()), service_code)?;
+            } else if marks.practice {
+                audit_in(
+                    &tx,
+                    "kiosk",
+                    "staff.practice-submission",
+                    Some(reference.as_str()),
+                    service_code,
+                )?;
+            }
             tx.execute(
                 "INSERT INTO print_jobs (submission_id, state, created_at, updated_at)
                  VALUES (?1, 'pending', ?2, ?2)",
@@ -592,7 +692,8 @@ impl Store {
         let refs: Vec<String> = self
             .conn
             .prepare_cached(
-                "SELECT reference FROM submissions WHERE state != 'accepted' ORDER BY id",
+                "SELECT reference FROM submissions
+                 WHERE state != 'accepted' AND practice = 0 AND cancelled_at IS NULL ORDER BY id",
             )?
             .query_map([], |r| r.get(0))?
             .collect::<Result<_, _>>()?;

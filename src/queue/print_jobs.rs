@@ -86,6 +86,8 @@ pub struct ReceiptRow {
     pub created_at: String,
     /// Staff member who helped, if any.
     pub assisted_by: Option<String>,
+    /// Made in training mode: printed as "PRACTICE", never sent.
+    pub practice: bool,
 }
 
 const JOB_COLUMNS: &str =
@@ -203,7 +205,7 @@ impl Store {
     pub fn receipt_row(&self, reference: &str) -> Result<ReceiptRow, StoreError> {
         self.conn
             .query_row(
-                "SELECT reference, service_code, locale, created_at, assisted_by
+                "SELECT reference, service_code, locale, created_at, assisted_by, practice
                  FROM submissions WHERE reference = ?1",
                 [reference],
                 |r| {
@@ -213,6 +215,7 @@ impl Store {
                         locale: r.get(2)?,
                         created_at: r.get(3)?,
                         assisted_by: r.get(4)?,
+                        practice: r.get::<_, i64>(5)? != 0,
                     })
                 },
             )
@@ -271,7 +274,8 @@ mod tests {
         let (actor, action): (String, String) = store
             .connection()
             .query_row(
-                "SELECT actor, action FROM audit WHERE reference = ?1",
+                // The newest line (the enqueue audited who assisted).
+                "SELECT actor, action FROM audit WHERE reference = ?1 ORDER BY id DESC LIMIT 1",
                 [&r],
                 |row| Ok((row.get(0)?, row.get(1)?)),
             )

@@ -26,7 +26,8 @@ pub enum Resolution {
 
 /// Rejected rows whose reason is still in clear (written before the server's words were
 /// sealed). Our own reasons match too; sealing them is harmless.
-const CLEAR_REFUSAL: &str = "state = 'rejected' AND server_text IS NULL AND last_error IS NOT NULL
+const CLEAR_REFUSAL: &str = "state = 'rejected' AND cancelled_at IS NULL AND server_text IS NULL
+     AND last_error IS NOT NULL
      AND last_error NOT LIKE 'refused by the council''s server%'";
 
 impl Store {
@@ -80,7 +81,7 @@ impl Store {
         Ok(sealed)
     }
 
-    fn id_and_state(&self, reference: &str) -> Result<(i64, State), StoreError> {
+    pub(crate) fn id_and_state(&self, reference: &str) -> Result<(i64, State), StoreError> {
         self.conn
             .query_row(
                 &format!(
@@ -174,7 +175,8 @@ impl Store {
         let ids: Vec<i64> = tx
             .prepare(
                 "SELECT id FROM submissions
-                 WHERE state = 'rejected' AND (?1 IS NULL OR updated_at >= ?1) ORDER BY id",
+                 WHERE state = 'rejected' AND cancelled_at IS NULL
+                   AND (?1 IS NULL OR updated_at >= ?1) ORDER BY id",
             )?
             .query_map([since], |r| r.get(0))?
             .collect::<Result<_, _>>()?;
@@ -262,7 +264,8 @@ impl Store {
         let refs: Vec<String> = self
             .conn
             .prepare_cached(
-                "SELECT reference FROM submissions WHERE state != 'accepted' ORDER BY id",
+                "SELECT reference FROM submissions
+                 WHERE state != 'accepted' AND practice = 0 AND cancelled_at IS NULL ORDER BY id",
             )?
             .query_map([], |r| r.get(0))?
             .collect::<Result<_, _>>()?;

@@ -136,6 +136,61 @@ ALTER TABLE submissions ADD COLUMN review_reason TEXT;
 ALTER TABLE submissions ADD COLUMN server_text BLOB;
 "#,
     ),
+    // Assisted mode (issue 15):
+    // - `staff`: accounts for the staff PIN pad; a PIN alone names its holder, so no two
+    //   accounts may share one (checked against every hash when adding: argon2 salts differ);
+    // - `staff_lockout`: one row; wrong PINs in a row and the lock they earned, kept here so a
+    //   restart does not reset it;
+    // - `help_requests`: "ask for help", durable until staff were told (`notify`) and came
+    //   (`done_at`, `done_by`); nothing about the resident;
+    // - `sessions`: one row per resident session for `guichet stats`: no answers, no reference;
+    // - `submissions.practice`: training-mode rows, never delivered, deleted at the end of the
+    //   staff session; `submissions.cancelled_at`: staff cancelled it (payload erased, state
+    //   `rejected` so nothing sends it, shown as `cancelled`).
+    M::up(
+        r#"
+CREATE TABLE staff (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL UNIQUE,
+    pin_hash   TEXT NOT NULL,
+    created_at TEXT NOT NULL
+) STRICT;
+CREATE TABLE staff_lockout (
+    id           INTEGER PRIMARY KEY CHECK (id = 1),
+    failures     INTEGER NOT NULL DEFAULT 0,
+    locks        INTEGER NOT NULL DEFAULT 0,
+    locked_until TEXT
+) STRICT;
+CREATE TABLE help_requests (
+    id              INTEGER PRIMARY KEY,
+    requested_at    TEXT NOT NULL,
+    locale          TEXT NOT NULL DEFAULT '',
+    notify          TEXT NOT NULL CHECK (notify IN ('pending', 'delivered', 'unconfigured')),
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT,
+    last_error      TEXT,
+    delivered_at    TEXT,
+    done_at         TEXT,
+    done_by         TEXT
+) STRICT;
+CREATE INDEX help_requests_open ON help_requests (done_at, notify);
+CREATE TABLE sessions (
+    id           INTEGER PRIMARY KEY,
+    started_at   TEXT NOT NULL,
+    ended_at     TEXT NOT NULL,
+    locale       TEXT NOT NULL,
+    service_code TEXT,
+    assisted     INTEGER NOT NULL DEFAULT 0 CHECK (assisted IN (0, 1)),
+    practice     INTEGER NOT NULL DEFAULT 0 CHECK (practice IN (0, 1)),
+    outcome      TEXT NOT NULL CHECK (outcome IN ('completed', 'abandoned', 'timed_out')),
+    step         INTEGER NOT NULL DEFAULT 0,
+    duration_s   INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE INDEX sessions_by_start ON sessions (started_at);
+ALTER TABLE submissions ADD COLUMN practice INTEGER NOT NULL DEFAULT 0 CHECK (practice IN (0, 1));
+ALTER TABLE submissions ADD COLUMN cancelled_at TEXT;
+"#,
+    ),
 ];
 
 #[cfg(test)]

@@ -67,6 +67,13 @@ pub fn run(
     if let Err(e) = store.record_start(&crate::queue::current_boot_id()) {
         tracing::warn!("kiosk start not recorded: {e}");
     }
+    // A staff session never outlives the process: practice left by one that ended in a crash
+    // or a power cut is erased now, as "Lock" would have.
+    match store.delete_practice("kiosk") {
+        Ok(0) => {}
+        Ok(n) => tracing::info!("erased {n} practice submission(s) left by an ended staff session"),
+        Err(e) => tracing::warn!("practice submissions not erased: {e}"),
+    }
     if demo {
         store.ensure_demo_catalog().map_err(setup)?;
     }
@@ -91,7 +98,20 @@ pub fn run(
     // Weak links between the workers, so that dropping `run`'s handles stops them all.
     let sync_link: Arc<OnceLock<Weak<SyncWorker>>> = Arc::new(OnceLock::new());
     let (wake_printer, wake_sync) = (printer.clone(), Arc::clone(&sync_link));
-    let worker = Arc::new(StoreWorker::spawn(
+    // "Ask for help": announced at `[help] notify_url`; the resident is told what happened.
+    let help_events = tx.clone();
+    let help = crate::sync::HelpNotifier::spawn(
+        config,
+        location.clone(),
+        Box::new(move |_id, delivered| {
+            let _ = help_events.send(UiEvent::HelpAnswer { delivered });
+        }),
+    )
+    .unwrap_or_else(|e| {
+        tracing::error!("{e}: residents asking for help are sent to the desk");
+        None
+    });
+    let worker = Arc::new(StoreWorker::spawn_with_help(
         location.clone(),
         config.device.code.clone(),
         tx.clone(),
@@ -102,6 +122,7 @@ pub fn run(
                 sync.sync_now();
             }
         }),
+        help,
     ));
     // Fleet metrics: the node_exporter textfile, every minute and after each sync round.
     let metrics = super::metrics::spawn_refresher(Arc::new(config.clone()), location.clone());

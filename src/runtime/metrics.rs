@@ -130,6 +130,93 @@ pub struct Snapshot {
     pub kiosk: Option<KioskFacts>,
     /// The printer's sensors, starts and restarts, last interaction (`ops_metrics`).
     pub ops: super::ops_metrics::OpsFacts,
+    /// Help requests and resident sessions (assisted mode's numbers).
+    pub assisted: AssistedFacts,
+}
+
+/// Help requests and resident sessions, counted from the store (no personal data).
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+pub struct AssistedFacts {
+    /// Help requests staff have not marked done.
+    pub help_open: u64,
+    /// Help requests ever.
+    pub help_total: u64,
+    /// Help requests whose notification reached staff.
+    pub help_delivered: u64,
+    /// Help requests staff marked done.
+    pub help_answered: u64,
+    /// Resident sessions by outcome (`completed`, `abandoned`, `timed_out`; practice left out).
+    pub sessions: Vec<(String, u64)>,
+}
+
+impl AssistedFacts {
+    /// Reads the counts.
+    pub fn gather(store: &Store) -> Result<AssistedFacts, StoreError> {
+        let help = store.help_counts()?;
+        Ok(AssistedFacts {
+            help_open: help.open,
+            help_total: help.total,
+            help_delivered: help.delivered,
+            help_answered: help.answered,
+            sessions: store
+                .session_counts()?
+                .iter()
+                .map(|(o, n)| (o.as_str().to_string(), *n))
+                .collect(),
+        })
+    }
+
+    /// Their exposition: help requests open (gauge), asked / told / answered and sessions by
+    /// outcome (counters).
+    fn render(&self, text: &mut String) {
+        use std::fmt::Write as _;
+        let mut metric = |name: &str, kind: &str, help: &str, samples: &[(String, u64)]| {
+            let _ = writeln!(text, "# HELP {name} {help}");
+            let _ = writeln!(text, "# TYPE {name} {kind}");
+            for (labels, value) in samples {
+                if labels.is_empty() {
+                    let _ = writeln!(text, "{name} {value}");
+                } else {
+                    let _ = writeln!(text, "{name}{{{labels}}} {value}");
+                }
+            }
+        };
+        let one = |v: u64| [(String::new(), v)];
+        metric(
+            "guichet_help_requests_open",
+            "gauge",
+            "Help requests from residents that staff have not marked done.",
+            &one(self.help_open),
+        );
+        metric(
+            "guichet_help_requests_total",
+            "counter",
+            "Help requests from residents (\"Ask for help\").",
+            &one(self.help_total),
+        );
+        metric(
+            "guichet_help_requests_delivered_total",
+            "counter",
+            "Help requests whose notification reached staff at help.notify_url.",
+            &one(self.help_delivered),
+        );
+        metric(
+            "guichet_help_requests_answered_total",
+            "counter",
+            "Help requests staff marked done.",
+            &one(self.help_answered),
+        );
+        metric(
+            "guichet_sessions_total",
+            "counter",
+            "Resident sessions by how they ended (completed: a submission was saved; abandoned; timed_out), practice left out.",
+            &self
+                .sessions
+                .iter()
+                .map(|(o, n)| (format!("outcome=\"{o}\""), *n))
+                .collect::<Vec<_>>(),
+        );
+    }
 }
 
 fn unix(rfc3339: Option<&str>) -> i64 {
@@ -193,6 +280,7 @@ impl Snapshot {
             ),
             kiosk: None,
             ops: super::ops_metrics::OpsFacts::gather(store)?,
+            assisted: AssistedFacts::gather(store)?,
         })
     }
 
@@ -320,6 +408,7 @@ impl Snapshot {
             );
         }
         self.ops.render(&mut out, self.kiosk.is_some());
+        self.assisted.render(&mut out.text);
         out.one(
             "guichet_metrics_timestamp_seconds",
             "Unix time these metrics were read.",

@@ -1,6 +1,8 @@
-//! The kiosk's own database thread: saves submissions and raises the help flag without ever
-//! blocking the Slint event loop, and reads catalogues for the UI after sync stored new ones.
-//! It is the touchscreen's [`Backend`]; results come back as [`UiEvent`]s.
+//! The kiosk's own database thread: saves submissions (assisted ones with the staff name),
+//! records help requests and hands them to the help notifier, records ended sessions for the
+//! statistics, without ever blocking the Slint event loop, and reads catalogues for the UI after
+//! sync stored new ones. It is the touchscreen's [`Backend`]; results come back as
+//! [`UiEvent`]s.
 //!
 //! Each save failure is told with the message that fits its cause: a full disk, a store that
 //! could not be opened at all (missing data key, unreadable file), or any other failure.
@@ -9,17 +11,23 @@ use std::collections::BTreeMap;
 use std::sync::mpsc::{Sender, channel};
 
 use crate::catalog::Catalog;
-use crate::flow::SaveOutcome;
-use crate::queue::{Store, StoreError, StoreLocation};
-use crate::ui::{Backend, UiEvent};
+use crate::flow::{SaveOutcome, SessionEnd, SessionSummary};
+use crate::queue::{
+    HelpNotify, SessionOutcome, SessionRecord, Store, StoreError, StoreLocation, SubmissionMarks,
+};
+use crate::sync::HelpNotifier;
+use crate::ui::{Assist, Backend, UiEvent};
 use crate::validate::ValidForm;
 
-/// Key in `kiosk_state` set when a resident asked for help (assisted mode shows it).
+/// Key in `kiosk_state` set when a resident last asked for help (`status`'s
+/// `help_requested_at`, the `guichet_help_requested_timestamp_seconds` metric); the requests
+/// themselves are rows of `help_requests`.
 pub const HELP_REQUESTED_KEY: &str = "help_requested_at";
 
 enum Job {
-    Save(Box<ValidForm>),
-    RequestHelp,
+    Save(Box<ValidForm>, SubmissionMarks),
+    RequestHelp(String),
+    SessionEnded(SessionSummary),
     ReloadCatalogs(Vec<String>),
 }
 
@@ -79,6 +87,18 @@ impl StoreWorker {
         events: Sender<UiEvent>,
         on_saved: OnSaved,
     ) -> StoreWorker {
+        StoreWorker::spawn_with_help(location, device_code, events, on_saved, None)
+    }
+
+    /// [`StoreWorker::spawn`] with the help notifier (`None`: no `[help] notify_url`, so a
+    /// resident asking for help is sent to the desk at once).
+    pub fn spawn_with_help(
+        location: StoreLocation,
+        device_code: String,
+        events: Sender<UiEvent>,
+        on_saved: OnSaved,
+        help: Option<HelpNotifier>,
+    ) -> StoreWorker {
         let (jobs, inbox) = channel::<Job>();
         let thread = std::thread::Builder::new()
             .name("guichet-store".into())
@@ -89,15 +109,22 @@ impl StoreWorker {
                         Ok(s) => s,
                         Err(e) => {
                             tracing::error!("database unavailable: {e}");
-                            if let Job::Save(mut form) = job {
-                                crate::flow::scrub_valid_form(&mut form);
-                                let message = save_failure_message(e);
-                                let _ = events.send(UiEvent::Saved(SaveOutcome::Failed(message)));
+                            match job {
+                                Job::Save(mut form, _) => {
+                                    crate::flow::scrub_valid_form(&mut form);
+                                    let message = save_failure_message(e);
+                                    let _ =
+                                        events.send(UiEvent::Saved(SaveOutcome::Failed(message)));
+                                }
+                                Job::RequestHelp(_) => {
+                                    let _ = events.send(UiEvent::HelpAnswer { delivered: false });
+                                }
+                                _ => {}
                             }
                             continue;
                         }
                     };
-                    run_job(store, job, &device_code, &events, &on_saved);
+                    run_job(store, job, &device_code, &events, &on_saved, help.as_ref());
                 }
             })
             .map_err(|e| tracing::error!("cannot start the database thread: {e}"))
@@ -112,16 +139,37 @@ impl StoreWorker {
     }
 }
 
+/// The stored form of an ended session: its end is now, its start `duration_s` before.
+pub fn session_record(summary: &SessionSummary, now: time::OffsetDateTime) -> SessionRecord {
+    let started = now - time::Duration::seconds(i64::from(summary.duration_s));
+    SessionRecord {
+        started_at: crate::clock::rfc3339(started),
+        ended_at: crate::clock::rfc3339(now),
+        locale: summary.locale.clone(),
+        service_code: summary.service_code.clone(),
+        assisted: summary.assisted,
+        practice: summary.practice,
+        outcome: match summary.outcome {
+            SessionEnd::Completed => SessionOutcome::Completed,
+            SessionEnd::Abandoned => SessionOutcome::Abandoned,
+            SessionEnd::TimedOut => SessionOutcome::TimedOut,
+        },
+        step: summary.step,
+        duration_s: u64::from(summary.duration_s),
+    }
+}
+
 fn run_job(
     store: &mut Store,
     job: Job,
     device_code: &str,
     events: &Sender<UiEvent>,
     on_saved: &OnSaved,
+    help: Option<&HelpNotifier>,
 ) {
     match job {
-        Job::Save(mut form) => {
-            let outcome = match store.enqueue(device_code, &form, None) {
+        Job::Save(mut form, marks) => {
+            let outcome = match store.enqueue_marked(device_code, &form, &marks) {
                 Ok(reference) => {
                     tracing::info!(reference = %reference, service = %form.service_code, "submission saved");
                     on_saved(reference.as_str());
@@ -137,10 +185,35 @@ fn run_job(
             crate::flow::scrub_valid_form(&mut form);
             let _ = events.send(UiEvent::Saved(outcome));
         }
-        Job::RequestHelp => {
+        Job::RequestHelp(locale) => {
             if let Err(e) = store.set_state_value(HELP_REQUESTED_KEY, &crate::queue::now_rfc3339())
             {
                 tracing::error!("could not raise the help flag: {e}");
+            }
+            let notify = if help.is_some() {
+                HelpNotify::Pending
+            } else {
+                HelpNotify::Unconfigured
+            };
+            match (store.insert_help_request(&locale, notify), help) {
+                // The notifier tells the UI whether it reached staff.
+                (Ok(id), Some(notifier)) => notifier.notify(id),
+                (Ok(id), None) => {
+                    tracing::warn!(
+                        "help request {id}: no [help] notify_url, the resident is sent to the desk"
+                    );
+                    let _ = events.send(UiEvent::HelpAnswer { delivered: false });
+                }
+                (Err(e), _) => {
+                    tracing::error!("help request not saved: {e}");
+                    let _ = events.send(UiEvent::HelpAnswer { delivered: false });
+                }
+            }
+        }
+        Job::SessionEnded(summary) => {
+            let record = session_record(&summary, time::OffsetDateTime::now_utc());
+            if let Err(e) = store.record_session(&record) {
+                tracing::warn!("session statistics not recorded: {e}");
             }
         }
         Job::ReloadCatalogs(languages) => match load_catalogs(store, &languages) {
@@ -155,11 +228,31 @@ fn run_job(
 
 impl Backend for StoreWorker {
     fn save(&self, form: ValidForm) {
-        let _ = self.jobs.send(Job::Save(Box::new(form)));
+        let _ = self
+            .jobs
+            .send(Job::Save(Box::new(form), SubmissionMarks::default()));
     }
 
     fn request_help(&self) {
-        let _ = self.jobs.send(Job::RequestHelp);
+        let _ = self.jobs.send(Job::RequestHelp(String::new()));
+    }
+
+    fn request_help_in(&self, locale: &str) {
+        // A language code from the flow's own list: bounded and never personal.
+        let locale: String = locale.chars().take(16).collect();
+        let _ = self.jobs.send(Job::RequestHelp(locale));
+    }
+
+    fn save_assisted(&self, form: ValidForm, assist: Assist) {
+        let marks = SubmissionMarks {
+            assisted_by: Some(assist.staff),
+            practice: assist.practice,
+        };
+        let _ = self.jobs.send(Job::Save(Box::new(form), marks));
+    }
+
+    fn session_ended(&self, summary: SessionSummary) {
+        let _ = self.jobs.send(Job::SessionEnded(summary));
     }
 
     fn touched(&self) {

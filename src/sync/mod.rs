@@ -10,6 +10,8 @@
 //!   statuses) and `run_until_idle` for `guichet sync --once`.
 //! - [`worker`]: the background thread the kiosk runs, with events for the UI.
 //! - [`connectivity`]: online / offline / captive portal, last success, counts.
+//! - [`help_notify`]: "Ask for help" announced to staff at `[help] notify_url`, retried until
+//!   delivered.
 //!
 //! The write-ahead protocol that makes crashes safe is described in `src/queue/delivery.rs`.
 
@@ -18,6 +20,7 @@ pub mod client;
 pub mod connectivity;
 pub(crate) mod engine;
 pub(crate) mod heartbeat;
+pub mod help_notify;
 pub(crate) mod lock;
 pub(crate) mod pull;
 pub(crate) mod reconcile;
@@ -26,6 +29,7 @@ pub(crate) mod worker;
 
 pub use connectivity::{Connectivity, LinkState};
 pub use engine::{RoundReport, SyncEngine, SyncTuning};
+pub use help_notify::{HelpNotifier, HelpSender};
 pub use worker::{STOP_GRACE, SyncEvent, SyncWorker, spawn_sync_worker, spawn_sync_worker_with};
 
 /// A fresh directory for unit tests.

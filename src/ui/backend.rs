@@ -8,7 +8,7 @@
 use std::sync::mpsc::Sender;
 
 use crate::catalog::Catalog;
-use crate::flow::SaveOutcome;
+use crate::flow::{SaveOutcome, SessionSummary};
 use crate::validate::ValidForm;
 
 /// What background work tells the UI.
@@ -27,6 +27,23 @@ pub enum UiEvent {
     Online(bool),
     /// A new catalogue was stored (by language).
     Catalogs(std::collections::BTreeMap<String, Catalog>),
+    /// What became of "Ask for help": staff were told (`delivered`), or could not be (no
+    /// `[help] notify_url`, the endpoint failed, the request could not be saved). A retry that
+    /// delivers later sends `delivered: true` again.
+    HelpAnswer {
+        /// A notification reached staff.
+        delivered: bool,
+    },
+}
+
+/// Who helped with a submission, and whether it is a practice (training mode).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assist {
+    /// The staff member's name ("Assisted by NAME" on the receipt, in the audit trail).
+    pub staff: String,
+    /// Training mode: never sent, "PRACTICE" on the receipt, erased at the end of the staff
+    /// session.
+    pub practice: bool,
 }
 
 /// The kiosk's services as the UI sees them. Each call returns at once; results arrive later as
@@ -34,11 +51,24 @@ pub enum UiEvent {
 pub trait Backend {
     /// Saves a validated submission durably; the outcome arrives as [`UiEvent::Saved`].
     fn save(&self, form: ValidForm);
-    /// Records that a resident asked for help.
+    /// A resident asked for help: the request is saved and staff notified; the outcome arrives
+    /// as [`UiEvent::HelpAnswer`].
     fn request_help(&self);
     /// A resident touched the screen (called for every touch the controller forwards; must be
     /// cheap). For the fleet metrics' last interaction.
     fn touched(&self) {}
+    /// [`Backend::request_help`] with the language on screen (kept with the request for the
+    /// statistics; nothing else about the resident).
+    fn request_help_in(&self, locale: &str) {
+        let _ = locale;
+        self.request_help();
+    }
+    /// Saves a submission made with a member of staff beside the visitor (the visitor gave
+    /// the final Send): like [`Backend::save`], with the staff name and the practice flag
+    /// stored, printed and audited. The outcome arrives as [`UiEvent::Saved`].
+    fn save_assisted(&self, form: ValidForm, assist: Assist);
+    /// A resident session ended (for the statistics: no personal data in `summary`).
+    fn session_ended(&self, summary: SessionSummary);
 }
 
 /// A shared backend (the kiosk's store worker is also asked by sync to reload catalogues).
@@ -53,6 +83,18 @@ impl<T: Backend + ?Sized> Backend for std::sync::Arc<T> {
 
     fn touched(&self) {
         (**self).touched();
+    }
+
+    fn request_help_in(&self, locale: &str) {
+        (**self).request_help_in(locale);
+    }
+
+    fn save_assisted(&self, form: ValidForm, assist: Assist) {
+        (**self).save_assisted(form, assist);
+    }
+
+    fn session_ended(&self, summary: SessionSummary) {
+        (**self).session_ended(summary);
     }
 }
 
@@ -76,5 +118,13 @@ impl Backend for Disconnected {
         )));
     }
 
-    fn request_help(&self) {}
+    fn request_help(&self) {
+        let _ = self.events.send(UiEvent::HelpAnswer { delivered: false });
+    }
+
+    fn save_assisted(&self, form: ValidForm, _assist: Assist) {
+        self.save(form);
+    }
+
+    fn session_ended(&self, _summary: SessionSummary) {}
 }

@@ -245,7 +245,8 @@ impl Controller {
         let mut raise_help = false;
         self.with_flow(|f| raise_help = f.tool(tool));
         if raise_help {
-            self.worker.request_help();
+            let locale = self.flow.borrow().locale().to_string();
+            self.worker.request_help_in(&locale);
         }
     }
 
@@ -299,6 +300,9 @@ impl Controller {
                 }
                 UiEvent::Online(online) => self.flow.borrow_mut().set_online(online),
                 UiEvent::Catalogs(catalogs) => self.flow.borrow_mut().set_catalogs(catalogs),
+                UiEvent::HelpAnswer { delivered } => {
+                    self.flow.borrow_mut().help_answered(delivered)
+                }
             }
         }
         if changed {
@@ -316,8 +320,18 @@ impl Controller {
         }
     }
 
+    /// Hands the sessions that ended to the backend (statistics). Called from every refresh,
+    /// which follows every change, so the flow also sees each screen reached.
+    fn report_ended_sessions(&self) {
+        let ended = self.flow.borrow_mut().take_ended_sessions();
+        for summary in ended {
+            self.worker.session_ended(summary);
+        }
+    }
+
     /// Copies the flow's state into the UI.
     pub fn refresh(&self) {
+        self.report_ended_sessions();
         let Some(app) = self.window.upgrade() else {
             return;
         };
@@ -344,6 +358,7 @@ impl Controller {
         });
         api.set_can_go_back(flow.can_go_back());
         api.set_help_requested(session.help_requested);
+        api.set_help_message(s(flow.help_message_id().unwrap_or("help-calling")));
         api.set_text_size_step(session.text_size_step as i32);
         let toolbar = flow.toolbar();
         api.set_toolbar_left(model(toolbar.left.into_iter().map(tool_item).collect()));

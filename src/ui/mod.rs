@@ -13,5 +13,5 @@ pub mod scenes;
 pub(crate) mod screenshot;
 pub mod speech;
 
-pub use backend::{Backend, Disconnected, UiEvent};
+pub use backend::{Assist, Backend, Disconnected, UiEvent};
 pub use controller::{Controller, KioskFacts};

@@ -4,7 +4,7 @@
 //! ```text
 //!   cli   runtime          see everything
 //!     ui                   flow + base
-//!     sync   printer       queue + base, never each other
+//!     sync   printer staff queue + base, never each other
 //!     flow                 base
 //!     queue                base
 //!   base: fsutil clock config reference catalog validate i18n privacy
@@ -33,7 +33,7 @@ fn allowed(module: &str) -> Option<BTreeSet<&'static str>> {
     match module {
         "cli" | "runtime" | "lib" | "main" => return None,
         "queue" | "flow" => {}
-        "sync" | "printer" => {
+        "sync" | "printer" | "staff" => {
             set.insert("queue");
         }
         "ui" => {
