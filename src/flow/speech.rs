@@ -261,8 +261,10 @@ impl Flow {
             push(self.t(body));
             return lines;
         }
-        if self.session.help_requested && self.session.screen != Screen::Welcome {
-            push(self.t("help-requested"));
+        if self.session.screen != Screen::Welcome
+            && let Some(id) = self.help_message_id()
+        {
+            push(self.t(id));
         }
         match self.session.screen {
             Screen::Welcome => {

@@ -148,7 +148,7 @@ impl SpeechDriver {
     fn screen_key(flow: &Flow) -> String {
         let s = flow.session();
         format!(
-            "{:?}|{}|{:?}|{:?}|{}|{}|{:?}|{}|{}|{:?}|{}",
+            "{:?}|{}|{:?}|{:?}|{}|{}|{:?}|{}|{}|{:?}|{:?}",
             s.screen,
             s.step,
             flow.confirmation(),
@@ -159,7 +159,7 @@ impl SpeechDriver {
             s.check_errors.len(),
             flow.locale(),
             s.print_state,
-            s.help_requested,
+            flow.help_message_id(),
         )
     }
 
