@@ -1,7 +1,7 @@
 //! Foundation: configuration, catalogue parsing (sloppy and refused), the CLI round trip through
 //! the real binary, the durable queue under SIGKILL, the layers of the house
-//! (`architecture/layering.rs`), and the technician's commands `provision`, `doctor` and `status`
-//! (`technician/`).
+//! (`architecture/layering.rs`), the technician's commands `provision`, `doctor` and `status`
+//! (`technician/`), and the database after an A/B rollback (`technician/schema_rollback.rs`).
 
 mod common;
 #[path = "technician/doctor.rs"]
@@ -14,6 +14,8 @@ mod open311_server;
 mod printer_support;
 #[path = "technician/provision.rs"]
 mod provision;
+#[path = "technician/schema_rollback.rs"]
+mod schema_rollback;
 #[path = "technician/shutdown.rs"]
 mod shutdown;
 #[path = "technician/status.rs"]

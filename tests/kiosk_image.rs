@@ -502,6 +502,24 @@ fn kiosk_runs_fullscreen_under_cage_feeds_the_watchdog_from_frames_and_stops_cle
         journal()
     );
 
+    // The database records this boot's start and frames, which is what `guichet health` (the
+    // A/B update's trial) judges: the running kiosk is healthy (trial period 0 here).
+    let health = || {
+        Command::new(env!("CARGO_BIN_EXE_guichet"))
+            .arg("--config")
+            .arg(&config)
+            .args(["health", "--trial-s", "0", "--json"])
+            .env("HOME", root)
+            .output()
+            .unwrap()
+    };
+    assert!(
+        wait_for(Duration::from_secs(20), || health().status.success()),
+        "guichet health never found the running kiosk healthy: {}{}",
+        String::from_utf8_lossy(&health().stdout),
+        String::from_utf8_lossy(&health().stderr)
+    );
+
     // What is on screen: a screenshot of the whole output, filled by the kiosk.
     let shot = home.join("screen.png");
     let mut grim = Command::new(as_user().first().map_or("grim", |s| s.as_str()));
@@ -735,6 +753,952 @@ fn unit_passes_systemd_analyze_and_its_security_score_is_the_one_recorded() {
         README.contains(&recorded),
         "kiosk-image/README.md should record `{recorded}` (systemd-analyze security)"
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// A/B updates: `guichet health --mark` against a fake of RAUC's command line
+// (tests/fixtures/fake-rauc/rauc: RAUC 1.8 with the GRUB backend, plus `fake-boot`, which plays
+// the image's grub.cfg), with the image's own post-install handler naming the slot on trial.
+
+const FAKE_RAUC: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/fake-rauc/rauc");
+const POST_INSTALL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/kiosk-image/rauc/post-install");
+
+/// A kiosk with two root slots: A good and booted, B holding an older good version.
+struct AbKiosk {
+    dir: TestDir,
+}
+
+impl AbKiosk {
+    fn new(label: &str) -> AbKiosk {
+        let dir = TestDir::new(label);
+        let bin = dir.path().join("bin");
+        std::fs::create_dir_all(&bin).unwrap();
+        std::os::unix::fs::symlink(FAKE_RAUC, bin.join("rauc")).unwrap();
+        // systemctl: records what it was asked (a reboot) instead of doing it.
+        let systemctl = bin.join("systemctl");
+        std::fs::write(
+            &systemctl,
+            format!(
+                "#!/bin/sh\nprintf '%s\\n' \"$*\" >> {}\n",
+                dir.path().join("systemctl-calls").display()
+            ),
+        )
+        .unwrap();
+        std::fs::set_permissions(&systemctl, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let rauc_dir = dir.path().join("rauc");
+        std::fs::create_dir_all(&rauc_dir).unwrap();
+        std::fs::write(
+            rauc_dir.join("grubenv"),
+            "ORDER=A B\nA_OK=1\nA_TRY=0\nB_OK=1\nB_TRY=0\n",
+        )
+        .unwrap();
+        std::fs::write(rauc_dir.join("booted"), "A\n").unwrap();
+        std::fs::write(rauc_dir.join("calls"), "").unwrap();
+        let kiosk = AbKiosk { dir };
+        assert_eq!(kiosk.rauc(&["fake-boot"]), "A");
+        // Its health check confirmed that boot, as on every boot of an established slot.
+        kiosk.rauc(&["status", "mark-good", "booted"]);
+        kiosk
+    }
+
+    fn path_env(&self) -> String {
+        format!(
+            "{}:{}",
+            self.dir.path().join("bin").display(),
+            std::env::var("PATH").unwrap_or_default()
+        )
+    }
+
+    fn trial_file(&self) -> PathBuf {
+        self.dir.path().join("update/trial")
+    }
+
+    /// The fake RAUC (as the updater or the bootloader would run it); its stdout.
+    fn rauc(&self, args: &[&str]) -> String {
+        let out = Command::new(FAKE_RAUC)
+            .args(args)
+            .env("FAKE_RAUC_DIR", self.dir.path().join("rauc"))
+            .env("FAKE_RAUC_POST_INSTALL", POST_INSTALL)
+            .env("GUICHET_TRIAL_FILE", self.trial_file())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "rauc {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
+    fn calls(&self, file: &str) -> Vec<String> {
+        std::fs::read_to_string(self.dir.path().join(file))
+            .unwrap_or_default()
+            .lines()
+            .map(String::from)
+            .collect()
+    }
+
+    fn forget_calls(&self) {
+        std::fs::write(self.dir.path().join("rauc/calls"), "").unwrap();
+    }
+
+    /// The kiosk's database as the running kiosk leaves it on this boot: started `started_s`
+    /// ago, `starts` times, with frames rendered (or none).
+    fn kiosk_ran(&self, started_s: i64, starts: u32, frames: bool) {
+        let data = self.dir.path().join("data");
+        let mut store = guichet::queue::Store::open(&data).unwrap();
+        let boot = guichet::queue::current_boot_id();
+        for _ in 0..starts {
+            store.record_start(&boot).unwrap();
+        }
+        let at = |s: i64| {
+            guichet::clock::rfc3339(time::OffsetDateTime::now_utc() - time::Duration::seconds(s))
+        };
+        store
+            .set_state_value(guichet::queue::start_keys::LAST_START_AT, &at(started_s))
+            .unwrap();
+        if frames {
+            store.record_frame(&boot, &at(started_s - 2)).unwrap();
+            store.record_frame(&boot, &at(5)).unwrap();
+        }
+    }
+
+    /// `guichet health --mark --reboot --json ARGS` as guichet-health.service runs it.
+    fn health(&self, args: &[&str]) -> (bool, serde_json::Value) {
+        let out = Command::new(env!("CARGO_BIN_EXE_guichet"))
+            .env_remove("GUICHET_CONFIG")
+            .env("HOME", self.dir.path())
+            .env("XDG_DATA_HOME", self.dir.path().join("xdg"))
+            .env("PATH", self.path_env())
+            .env("FAKE_RAUC_DIR", self.dir.path().join("rauc"))
+            .arg("--data-dir")
+            .arg(self.dir.path().join("data"))
+            .args(["health", "--mark", "--reboot", "--json", "--trial-file"])
+            .arg(self.trial_file())
+            .args(args)
+            .output()
+            .unwrap();
+        let report = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "health printed no JSON ({e}): {}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            )
+        });
+        (out.status.success(), report)
+    }
+}
+
+#[test]
+fn an_update_that_never_becomes_healthy_is_marked_bad_and_the_next_boot_is_the_old_slot() {
+    let kiosk = AbKiosk::new("ab-rollback");
+    // The updater installs a signed bundle into the other slot; the handler names it on trial.
+    kiosk.rauc(&["install", "guichet-2.0.raucb"]);
+    assert_eq!(
+        std::fs::read_to_string(kiosk.trial_file()).unwrap().trim(),
+        "rootfs.1"
+    );
+    assert_eq!(
+        kiosk.rauc(&["fake-boot"]),
+        "B",
+        "the new slot boots, on trial"
+    );
+    kiosk.forget_calls();
+
+    // The new version starts but never renders a frame (no READY=1).
+    kiosk.kiosk_ran(30, 1, false);
+    let (ok, report) = kiosk.health(&["--wait-s", "2", "--interval-s", "1", "--trial-s", "1"]);
+    assert!(!ok, "{report}");
+    assert_eq!(report["verdict"], "waiting", "{report}");
+    assert_eq!(report["on_trial"], true);
+    assert_eq!(report["slot"]["name"], "rootfs.1");
+    assert_eq!(report["action"], "marked_bad", "{report}");
+    assert_eq!(
+        kiosk.calls("rauc/calls"),
+        ["status --output-format=json", "status mark-bad booted"]
+    );
+    assert_eq!(kiosk.calls("systemctl-calls"), ["reboot"]);
+    assert!(!kiosk.trial_file().exists(), "the trial is over");
+
+    // The bootloader skips the bad slot: the old version runs, and is confirmed as it is.
+    assert_eq!(kiosk.rauc(&["fake-boot"]), "A");
+    kiosk.forget_calls();
+    let (_, report) = kiosk.health(&["--trial-s", "1"]);
+    assert_eq!(report["action"], "confirmed", "{report}");
+    assert_eq!(
+        kiosk.calls("rauc/calls"),
+        ["status --output-format=json", "status mark-good booted"]
+    );
+    assert_eq!(kiosk.rauc(&["fake-boot"]), "A", "and stays");
+}
+
+#[test]
+fn an_update_that_restarts_on_trial_is_marked_bad_without_waiting_out_the_deadline() {
+    let kiosk = AbKiosk::new("ab-restart");
+    kiosk.rauc(&["install", "guichet-2.0.raucb"]);
+    assert_eq!(kiosk.rauc(&["fake-boot"]), "B");
+    kiosk.kiosk_ran(400, 2, true);
+    let start = Instant::now();
+    let (ok, report) = kiosk.health(&["--wait-s", "600", "--interval-s", "1"]);
+    assert!(start.elapsed() < Duration::from_secs(60), "did not wait");
+    assert!(!ok);
+    assert_eq!(report["verdict"], "failed", "{report}");
+    assert_eq!(report["action"], "marked_bad");
+    assert_eq!(kiosk.rauc(&["fake-boot"]), "A");
+}
+
+#[test]
+fn a_healthy_update_is_marked_good_and_boots_again() {
+    let kiosk = AbKiosk::new("ab-good");
+    kiosk.rauc(&["install", "guichet-2.0.raucb"]);
+    assert_eq!(kiosk.rauc(&["fake-boot"]), "B");
+    kiosk.forget_calls();
+    // Started ten minutes ago, rendering, offline-only (the demo configuration queues).
+    kiosk.kiosk_ran(600, 1, true);
+    let (ok, report) = kiosk.health(&["--wait-s", "5", "--interval-s", "1"]);
+    assert!(ok, "{report}");
+    assert_eq!(report["verdict"], "healthy");
+    assert_eq!(report["action"], "marked_good");
+    assert_eq!(
+        kiosk.calls("rauc/calls"),
+        ["status --output-format=json", "status mark-good booted"]
+    );
+    assert!(kiosk.calls("systemctl-calls").is_empty(), "no reboot");
+    assert!(!kiosk.trial_file().exists());
+    assert_eq!(kiosk.rauc(&["fake-boot"]), "B", "the new version stays");
+}
+
+#[test]
+fn a_power_cut_during_the_trial_boots_the_old_slot_and_an_established_slot_is_never_marked_bad() {
+    let kiosk = AbKiosk::new("ab-power-cut");
+    kiosk.rauc(&["install", "guichet-2.0.raucb"]);
+    assert_eq!(kiosk.rauc(&["fake-boot"]), "B");
+    // No health check ran (power cut, kernel hang, watchdog reset): B is not booted again.
+    assert_eq!(kiosk.rauc(&["fake-boot"]), "A");
+    kiosk.forget_calls();
+    // On the old slot the kiosk is unhealthy for its own reasons (it restarted): still confirmed,
+    // never marked bad, no reboot.
+    kiosk.kiosk_ran(600, 3, false);
+    let (ok, report) = kiosk.health(&["--wait-s", "2", "--interval-s", "1"]);
+    assert!(!ok);
+    assert_eq!(report["on_trial"], false);
+    assert_eq!(report["action"], "confirmed", "{report}");
+    assert_eq!(
+        kiosk.calls("rauc/calls"),
+        ["status --output-format=json", "status mark-good booted"]
+    );
+    assert!(kiosk.calls("systemctl-calls").is_empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// The image: partition layout, RAUC's configuration, signed bundles, the root file system.
+
+const REPART_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/kiosk-image/image/repart.d");
+const KIOSK_IMAGE_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/kiosk-image");
+const SYSTEM_CONF: &str = include_str!("../kiosk-image/rauc/system.conf");
+const GRUB_CFG: &str = include_str!("../kiosk-image/image/grub.cfg");
+const FSTAB: &str = include_str!("../kiosk-image/image/fstab");
+const CUSTOMIZE: &str = include_str!("../kiosk-image/image/customize");
+const HEALTH_UNIT: &str = include_str!("../kiosk-image/image/guichet-health.service");
+const CREDENTIAL_DROP_IN: &str = include_str!("../kiosk-image/data-key-credential.conf");
+const JOURNALD: &str = include_str!("../kiosk-image/image/journald.conf.d/guichet.conf");
+
+/// `[section]` / `key=value` lines: (section, key, value), comments and blanks skipped.
+fn ini(text: &str) -> Vec<(String, String, String)> {
+    let mut section = String::new();
+    let mut out = Vec::new();
+    for line in text.lines().map(str::trim) {
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            section = name.to_string();
+        } else if let Some((k, v)) = line.split_once('=') {
+            out.push((section.clone(), k.trim().to_string(), v.trim().to_string()));
+        }
+    }
+    out
+}
+
+fn ini_get<'a>(
+    entries: &'a [(String, String, String)],
+    section: &str,
+    key: &str,
+) -> Option<&'a str> {
+    entries
+        .iter()
+        .find(|(s, k, _)| s == section && k == key)
+        .map(|(_, _, v)| v.as_str())
+}
+
+/// The repart.d definitions in order: (label, type, min bytes, max bytes).
+fn partition_definitions() -> Vec<(String, String, String, Option<String>)> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(REPART_DIR)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "conf"))
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .map(|f| {
+            let entries = ini(&std::fs::read_to_string(f).unwrap());
+            let get = |k| ini_get(&entries, "Partition", k).map(String::from);
+            (
+                get("Label").expect("Label="),
+                get("Type").expect("Type="),
+                get("SizeMinBytes").expect("SizeMinBytes="),
+                get("SizeMaxBytes"),
+            )
+        })
+        .collect()
+}
+
+/// fstab: (what, where, type, options).
+fn fstab() -> Vec<(String, String, String, String)> {
+    FSTAB
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+        .map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            assert_eq!(f.len(), 6, "fstab line: {l}");
+            (f[0].into(), f[1].into(), f[2].into(), f[3].into())
+        })
+        .collect()
+}
+
+#[test]
+fn the_disk_layout_has_an_esp_two_equal_root_slots_and_a_data_partition_that_rauc_and_grub_agree_on()
+ {
+    let parts = partition_definitions();
+    let labels: Vec<&str> = parts.iter().map(|p| p.0.as_str()).collect();
+    assert_eq!(labels, ["esp", "root-a", "root-b", "data"]);
+    assert_eq!(parts[0].1, "esp");
+    let (a, b) = (&parts[1], &parts[2]);
+    assert_eq!((&a.2, &a.3), (&b.2, &b.3), "both slots hold the same image");
+    assert_eq!(a.3.as_ref(), Some(&a.2), "a slot has a fixed size");
+    assert!(parts[3].3.is_none(), "the data partition takes the rest");
+
+    // systemd-repart lays it out in a plain (sparse) file, as build-image does.
+    if which("systemd-repart").is_some() {
+        let dir = TestDir::new("repart");
+        let disk = dir.path().join("disk.raw");
+        let out = Command::new("systemd-repart")
+            .args([
+                "--empty=create",
+                "--size=12G",
+                "--dry-run=no",
+                "--json=short",
+            ])
+            .arg(format!("--definitions={REPART_DIR}"))
+            .arg(&disk)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "systemd-repart: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let layout: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let layout = layout.as_array().unwrap();
+        let got: Vec<&str> = layout
+            .iter()
+            .map(|p| p["label"].as_str().unwrap())
+            .collect();
+        assert_eq!(got, labels);
+        let size = |i: usize| layout[i]["raw_size"].as_u64().unwrap();
+        assert_eq!(size(1), size(2));
+        assert_eq!(size(1), 3 << 30);
+        assert!(size(3) >= 2 << 30, "data: {}", size(3));
+        let offsets: Vec<u64> = layout
+            .iter()
+            .map(|p| p["offset"].as_u64().unwrap())
+            .collect();
+        assert!(offsets.windows(2).all(|w| w[0] < w[1]));
+    } else {
+        eprintln!("systemd-repart not installed: layout checked from the definitions only");
+    }
+
+    // GRUB finds the slots by position: partition N+1 of the disk for the Nth definition.
+    for (i, label) in labels
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.starts_with("root-"))
+    {
+        let wanted = format!("label={label}; part=gpt{}", i + 1);
+        assert!(GRUB_CFG.contains(&wanted), "grub.cfg lacks `{wanted}`");
+    }
+
+    // RAUC's slots are those partitions, with the bootnames GRUB uses.
+    let conf = ini(SYSTEM_CONF);
+    for (slot, label, bootname) in [
+        ("slot.rootfs.0", "root-a", Some("A")),
+        ("slot.rootfs.1", "root-b", Some("B")),
+        ("slot.efi.0", "esp", None),
+    ] {
+        assert_eq!(
+            ini_get(&conf, slot, "device"),
+            Some(format!("/dev/disk/by-partlabel/{label}").as_str()),
+            "{slot}"
+        );
+        assert_eq!(ini_get(&conf, slot, "bootname"), bootname, "{slot}");
+        assert!(labels.contains(&label));
+        if let Some(name) = bootname {
+            assert!(GRUB_CFG.contains(&format!("\"$slot\" = \"{name}\"")));
+        }
+    }
+    assert_eq!(ini_get(&conf, "slot.efi.0", "readonly"), Some("true"));
+    assert_eq!(ini_get(&conf, "system", "bootloader"), Some("grub"));
+    assert_eq!(ini_get(&conf, "system", "bundle-formats"), Some("-plain"));
+    // The grubenv RAUC writes is the one GRUB reads: the ESP is mounted at /boot/efi.
+    let mounts = fstab();
+    let esp_mount = mounts
+        .iter()
+        .find(|m| m.0 == "PARTLABEL=esp")
+        .map(|m| m.1.clone())
+        .unwrap();
+    assert_eq!(
+        ini_get(&conf, "system", "grubenv"),
+        Some(format!("{esp_mount}/EFI/BOOT/grubenv").as_str())
+    );
+    assert!(GRUB_CFG.contains("load_env --file /EFI/BOOT/grubenv"));
+    assert!(GRUB_CFG.contains("save_env --file /EFI/BOOT/grubenv A_TRY B_TRY"));
+    // The handler is installed where system.conf names it; the keyring path is the one documented.
+    let handler = ini_get(&conf, "handlers", "post-install").unwrap();
+    assert!(
+        CUSTOMIZE.contains(&format!("rauc/post-install\" {handler}")),
+        "{handler}"
+    );
+    assert_eq!(
+        ini_get(&conf, "keyring", "path"),
+        Some("/etc/rauc/keyring.pem")
+    );
+
+    // Read-only root: what must persist is on the data partition, bind-mounted.
+    assert!(
+        mounts.iter().all(|m| m.1 != "/"),
+        "the root stays as GRUB mounted it (ro)"
+    );
+    assert!(GRUB_CFG.contains("root=PARTLABEL=$label ro "));
+    let data_mount = mounts
+        .iter()
+        .find(|m| m.0 == "PARTLABEL=data")
+        .map(|m| m.1.clone())
+        .unwrap();
+    let statusfile = ini_get(&conf, "system", "statusfile").unwrap();
+    for persistent in [
+        "/var/lib/guichet",
+        "/etc/guichet",
+        "/var/lib/guichet-update",
+        "/var/lib/guichet-credstore",
+        "/var/lib/chrony",
+        Path::new(statusfile).parent().unwrap().to_str().unwrap(),
+    ] {
+        let m = mounts
+            .iter()
+            .find(|m| m.1 == persistent)
+            .unwrap_or_else(|| panic!("{persistent} is not mounted from the data partition"));
+        assert!(
+            m.0.starts_with(&format!("{data_mount}/")) && m.3.contains("bind"),
+            "{m:?}"
+        );
+    }
+    // The paths the code and the units use are those.
+    let trial_dir = Path::new("/var/lib/guichet-update/trial").parent().unwrap();
+    assert!(mounts.iter().any(|m| Path::new(&m.1) == trial_dir));
+    assert!(HEALTH_UNIT.contains("--data-dir /var/lib/guichet health --mark --reboot"));
+    assert!(CREDENTIAL_DROP_IN.contains(
+        "LoadCredentialEncrypted=guichet-data-key:/var/lib/guichet-credstore/guichet-data-key.cred"
+    ));
+    assert!(JOURNALD.contains("Storage=volatile") && JOURNALD.contains("RuntimeMaxUse="));
+}
+
+#[test]
+fn the_health_unit_and_the_sealed_key_drop_in_pass_systemd_analyze() {
+    let Some(analyze) = which("systemd-analyze") else {
+        eprintln!("SKIPPED: systemd-analyze is not installed (apt-get install systemd)");
+        return;
+    };
+    if which("cage").is_none() {
+        eprintln!(
+            "SKIPPED: cage is not installed, so the kiosk unit's ExecStart= cannot be verified"
+        );
+        return;
+    }
+    let dir = TestDir::new("image-units");
+    let binary = env!("CARGO_BIN_EXE_guichet");
+    let health = dir.path().join("guichet-health.service");
+    std::fs::write(&health, HEALTH_UNIT.replace("/usr/bin/guichet", binary)).unwrap();
+    let kiosk = dir.path().join("guichet-kiosk.service");
+    std::fs::write(&kiosk, UNIT.replace(INSTALLED_BINARY, binary)).unwrap();
+    let drop_ins = dir.path().join("guichet-kiosk.service.d");
+    std::fs::create_dir(&drop_ins).unwrap();
+    std::fs::write(
+        drop_ins.join("30-data-key-credential.conf"),
+        CREDENTIAL_DROP_IN,
+    )
+    .unwrap();
+    for unit in [&health, &kiosk] {
+        let out = Command::new(&analyze)
+            .arg("verify")
+            .arg(unit)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        // rauc.service exists only where RAUC is installed.
+        let problems: Vec<&str> = stderr
+            .lines()
+            .filter(|l| !l.contains("rauc.service"))
+            .collect();
+        assert!(
+            out.status.success() && problems.is_empty(),
+            "{}: {stderr}",
+            unit.display()
+        );
+    }
+    // The drop-in is read: a typo in it is reported.
+    std::fs::write(
+        drop_ins.join("30-data-key-credential.conf"),
+        "[Service]\nLoadCredentialEncrypted=\nNoSuchSetting=1\n",
+    )
+    .unwrap();
+    let out = Command::new(&analyze)
+        .arg("verify")
+        .arg(&kiosk)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("NoSuchSetting"));
+}
+
+/// A throw-away signing CA and a signer it certified (openssl), as a council would have.
+fn signing_ca(dir: &Path, name: &str) -> (PathBuf, PathBuf, PathBuf) {
+    let ca_key = dir.join(format!("{name}-ca.key"));
+    let ca = dir.join(format!("{name}-ca.pem"));
+    let key = dir.join(format!("{name}-signer.key"));
+    let csr = dir.join(format!("{name}-signer.csr"));
+    let cert = dir.join(format!("{name}-signer.pem"));
+    let ext = dir.join(format!("{name}.ext"));
+    std::fs::write(
+        &ext,
+        "basicConstraints=CA:false\nkeyUsage=critical,digitalSignature\n",
+    )
+    .unwrap();
+    let openssl = |args: &[&str]| {
+        let out = Command::new("openssl").args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let s = |p: &Path| p.to_str().unwrap().to_string();
+    openssl(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+        "-keyout",
+        &s(&ca_key),
+        "-out",
+        &s(&ca),
+        "-subj",
+        &format!("/CN={name} update CA"),
+        "-days",
+        "30",
+        "-addext",
+        "basicConstraints=critical,CA:true",
+        "-addext",
+        "keyUsage=critical,keyCertSign",
+    ]);
+    openssl(&[
+        "req",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+        "-keyout",
+        &s(&key),
+        "-out",
+        &s(&csr),
+        "-subj",
+        &format!("/CN={name} signer"),
+    ]);
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        &s(&csr),
+        "-CA",
+        &s(&ca),
+        "-CAkey",
+        &s(&ca_key),
+        "-CAcreateserial",
+        "-out",
+        &s(&cert),
+        "-days",
+        "30",
+        "-extfile",
+        &s(&ext),
+    ]);
+    (ca, cert, key)
+}
+
+#[test]
+fn make_bundle_signs_a_verity_bundle_that_only_the_kiosks_keyring_accepts() {
+    if which("rauc").is_none() || which("mksquashfs").is_none() || which("openssl").is_none() {
+        eprintln!(
+            "SKIPPED: rauc, squashfs-tools or openssl is not installed (CI installs them: see .ci/run)"
+        );
+        return;
+    }
+    let dir = TestDir::new("bundle");
+    let (ca, cert, key) = signing_ca(dir.path(), "council");
+    let (other_ca, _, _) = signing_ca(dir.path(), "stranger");
+    // A stand-in root image (RAUC copies it as it is; squashfs needs more than a block).
+    let root = dir.path().join("root.ext4");
+    let mut bytes = vec![0u8; 256 * 1024];
+    for (i, b) in bytes.iter_mut().enumerate() {
+        *b = (i.wrapping_mul(2_654_435_761) >> 13) as u8;
+    }
+    std::fs::write(&root, bytes).unwrap();
+    let bundle = dir.path().join("guichet-9.9.9-amd64.raucb");
+    let out = Command::new(format!("{KIOSK_IMAGE_DIR}/make-bundle"))
+        .args(["--version", "9.9.9", "--arch", "amd64", "--root"])
+        .arg(&root)
+        .arg("--cert")
+        .arg(&cert)
+        .arg("--key")
+        .arg(&key)
+        .arg("--keyring")
+        .arg(&ca)
+        .arg("--out")
+        .arg(&bundle)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "make-bundle: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // The kiosk's own system.conf (with the test CA as its keyring) accepts it.
+    let conf = dir.path().join("system.conf");
+    std::fs::write(
+        &conf,
+        SYSTEM_CONF.replace("@ARCH@", "amd64").replace(
+            "path=/etc/rauc/keyring.pem",
+            &format!("path={}", ca.display()),
+        ),
+    )
+    .unwrap();
+    let info = Command::new("rauc")
+        .arg(format!("--conf={}", conf.display()))
+        .arg("info")
+        .arg(&bundle)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&info.stdout);
+    assert!(
+        info.status.success(),
+        "rauc info: {}",
+        String::from_utf8_lossy(&info.stderr)
+    );
+    assert!(text.contains("'guichet-kiosk-amd64'"), "{text}");
+    assert!(
+        text.contains("'9.9.9'") && text.contains("verity"),
+        "{text}"
+    );
+    // Signed by someone the keyring does not trust: refused.
+    let refused = Command::new("rauc")
+        .arg(format!("--keyring={}", other_ca.display()))
+        .arg("info")
+        .arg(&bundle)
+        .output()
+        .unwrap();
+    assert!(
+        !refused.status.success(),
+        "a stranger's keyring accepted the bundle"
+    );
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("signature verification failed"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+}
+
+/// Whether the Debian mirror answers (the root file system is built from it).
+fn mirror_reachable(mirror: &str) -> bool {
+    use std::net::ToSocketAddrs;
+    let host = mirror
+        .split("://")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .unwrap_or("deb.debian.org");
+    let with_port = if host.contains(':') {
+        host.to_string()
+    } else {
+        format!("{host}:80")
+    };
+    let Ok(addrs) = with_port.to_socket_addrs() else {
+        return false;
+    };
+    addrs
+        .take(4)
+        .any(|a| std::net::TcpStream::connect_timeout(&a, Duration::from_secs(10)).is_ok())
+}
+
+/// Why mmdebstrap could not set up its chroot here, if it could not: as root it mounts /proc
+/// and /dev inside the new root (a container without CAP_SYS_ADMIN refuses); otherwise it works
+/// in a user namespace (a kernel or container that forbids them refuses). Asked of the kernel
+/// with `unshare`, the same calls mmdebstrap makes.
+fn cannot_mount_a_chroot() -> Option<String> {
+    // SAFETY: geteuid has no preconditions.
+    let root = unsafe { libc::geteuid() } == 0;
+    let args: &[&str] = if root {
+        &["--mount", "--fork", "true"]
+    } else {
+        &["--user", "--map-root-user", "--mount", "--fork", "true"]
+    };
+    match Command::new("unshare").args(args).output() {
+        Ok(out) if out.status.success() => None,
+        Ok(out) => Some(format!(
+            "`unshare {}` is refused ({})",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr).trim()
+        )),
+        Err(e) => Some(format!("unshare cannot run ({e})")),
+    }
+}
+
+/// The Guichet package of this build (packaging/build-deb, as tests/packaging.rs builds it).
+fn build_deb() -> PathBuf {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let out = Command::new(format!("{root}/packaging/build-deb"))
+        .args(["--profile", "dev", "--fast"])
+        .current_dir(root)
+        .output()
+        .expect("packaging/build-deb");
+    assert!(
+        out.status.success(),
+        "build-deb (needs cargo-deb, see .ci/run): {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let path = PathBuf::from(
+        String::from_utf8_lossy(&out.stdout)
+            .trim()
+            .lines()
+            .last()
+            .unwrap_or(""),
+    );
+    assert!(path.is_file(), "build-deb printed {path:?}");
+    path
+}
+
+/// The one slow test of this area (a few minutes, Debian's mirror): `build-image --rootfs-only`
+/// builds the kiosk's root file system from Debian packages with the Guichet package installed
+/// and the image's lock-down applied. As root it is a folder; otherwise a tarball (mmdebstrap in
+/// a user namespace), whose files are checked after extraction.
+#[test]
+fn the_image_root_file_system_builds_from_debian_packages_with_guichet_installed() {
+    let mirror = std::env::var("GUICHET_IMAGE_MIRROR")
+        .unwrap_or_else(|_| "http://deb.debian.org/debian".into());
+    if !mirror_reachable(&mirror) {
+        eprintln!(
+            "SKIPPED: the Debian mirror {mirror} cannot be reached from here, so the image's root \
+             file system cannot be built (set GUICHET_IMAGE_MIRROR to a reachable mirror)"
+        );
+        return;
+    }
+    assert!(
+        which("mmdebstrap").is_some(),
+        "mmdebstrap is needed to build the image: apt-get install mmdebstrap (as .ci/run does)"
+    );
+    if let Some(why) = cannot_mount_a_chroot() {
+        eprintln!(
+            "SKIPPED: {why}, so mmdebstrap cannot build a root file system on this machine (it \
+             needs root with mount rights, or unprivileged user namespaces)"
+        );
+        return;
+    }
+    let deb = build_deb();
+    let dir = TestDir::new("rootfs");
+    let out_dir = dir.path().join("image");
+    let out = Command::new(format!("{KIOSK_IMAGE_DIR}/build-image"))
+        .arg("--rootfs-only")
+        .arg("--deb")
+        .arg(&deb)
+        .arg("--out")
+        .arg(&out_dir)
+        .arg("--mirror")
+        .arg(&mirror)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "build-image --rootfs-only failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let root = if out_dir.join("rootfs").is_dir() {
+        out_dir.join("rootfs")
+    } else {
+        let tar = out_dir.join("rootfs.tar");
+        assert!(
+            tar.is_file(),
+            "neither rootfs/ nor rootfs.tar in {}",
+            out_dir.display()
+        );
+        let x = dir.path().join("extracted");
+        std::fs::create_dir_all(&x).unwrap();
+        let status = Command::new("tar")
+            .args(["--no-same-owner", "--no-same-permissions", "-xf"])
+            .arg(&tar)
+            .arg("-C")
+            .arg(&x)
+            .args([
+                "./etc",
+                "./usr/bin/guichet",
+                "./usr/lib/guichet",
+                "./var/lib/dpkg/status",
+            ])
+            .status()
+            .unwrap();
+        assert!(status.success(), "tar -xf {}", tar.display());
+        x
+    };
+    let read = |p: &str| {
+        std::fs::read_to_string(root.join(p)).unwrap_or_else(|e| panic!("/{p} in the image: {e}"))
+    };
+    let link = |p: &str| {
+        std::fs::read_link(root.join(p))
+            .unwrap_or_else(|e| panic!("/{p} in the image is not a link: {e}"))
+            .display()
+            .to_string()
+    };
+
+    // Guichet, from the package, runs.
+    let version = Command::new(root.join("usr/bin/guichet"))
+        .arg("--version")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&version.stdout).contains(env!("CARGO_PKG_VERSION")));
+    let status = read("var/lib/dpkg/status");
+    let installed = |package: &str| {
+        status.split("\n\n").any(|stanza| {
+            stanza.lines().any(|l| l == format!("Package: {package}"))
+                && stanza.lines().any(|l| l == "Status: install ok installed")
+        })
+    };
+    let arch = String::from_utf8(
+        Command::new("dpkg")
+            .arg("--print-architecture")
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    for package in [
+        "guichet",
+        "cage",
+        "fonts-noto-core",
+        "ca-certificates",
+        "rauc",
+        "nftables",
+        "chrony",
+        "systemd-resolved",
+        &format!("linux-image-{}", arch.trim()),
+    ] {
+        assert!(
+            installed(package),
+            "{package} is not installed in the image"
+        );
+    }
+    assert!(
+        read("etc/passwd")
+            .lines()
+            .any(|l| l.starts_with("guichet:"))
+    );
+
+    // The lock-down.
+    assert_eq!(read("etc/fstab"), FSTAB);
+    assert!(
+        read("etc/rauc/system.conf").contains(&format!("compatible=guichet-kiosk-{}", arch.trim()))
+    );
+    assert!(root.join("usr/lib/guichet/rauc-post-install").is_file());
+    assert_eq!(
+        read("etc/nftables.conf"),
+        include_str!("../kiosk-image/nftables.conf")
+    );
+    assert!(
+        read("etc/modprobe.d/guichet-no-usb-storage.conf")
+            .contains("install usb-storage /bin/false")
+    );
+    assert_eq!(read("etc/systemd/journald.conf.d/guichet.conf"), JOURNALD);
+    assert!(read("etc/systemd/logind.conf.d/guichet.conf").contains("NAutoVTs=0"));
+    for enabled in [
+        "graphical.target.wants/guichet-kiosk.service",
+        "multi-user.target.wants/guichet-health.service",
+        "sysinit.target.wants/nftables.service",
+        "multi-user.target.wants/chrony.service",
+    ] {
+        assert!(
+            root.join("etc/systemd/system")
+                .join(enabled)
+                .symlink_metadata()
+                .is_ok(),
+            "{enabled} is not enabled"
+        );
+    }
+    assert!(link("etc/systemd/system/default.target").ends_with("graphical.target"));
+    for masked in [
+        "getty@.service",
+        "ctrl-alt-del.target",
+        "debug-shell.service",
+    ] {
+        assert_eq!(
+            link(&format!("etc/systemd/system/{masked}")),
+            "/dev/null",
+            "{masked}"
+        );
+    }
+    assert_eq!(
+        link("etc/resolv.conf"),
+        "../run/systemd/resolve/stub-resolv.conf"
+    );
+    assert_eq!(
+        read("etc/machine-id"),
+        "",
+        "no identity shared by a batch of kiosks"
+    );
+}
+
+#[test]
+fn an_unhealthy_update_with_no_good_slot_to_go_back_to_is_kept_rather_than_left_unbootable() {
+    let kiosk = AbKiosk::new("ab-no-fallback");
+    kiosk.rauc(&["install", "guichet-2.0.raucb"]);
+    assert_eq!(kiosk.rauc(&["fake-boot"]), "B");
+    // The old slot is not bootable either (say, marked bad by an earlier trial's mistake).
+    let env = kiosk.dir.path().join("rauc/grubenv");
+    let text = std::fs::read_to_string(&env).unwrap();
+    std::fs::write(&env, text.replace("A_OK=1", "A_OK=0")).unwrap();
+    kiosk.forget_calls();
+    kiosk.kiosk_ran(30, 1, false);
+    let (ok, report) = kiosk.health(&["--wait-s", "1", "--interval-s", "1"]);
+    assert!(!ok);
+    assert_eq!(report["action"], "kept_no_fallback", "{report}");
+    assert_eq!(
+        kiosk.calls("rauc/calls"),
+        ["status --output-format=json", "status mark-good booted"]
+    );
+    assert!(
+        kiosk.calls("systemctl-calls").is_empty(),
+        "no reboot into nothing"
+    );
+    assert_eq!(kiosk.rauc(&["fake-boot"]), "B");
 }
 
 /// The out-of-order unit's own `ExecStart=` under cage's headless backend, with `ui.rotation =

@@ -5,6 +5,7 @@
 mod common;
 mod open311_server;
 
+use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::Output;
 
@@ -750,7 +751,6 @@ fn queue_export_is_sealed_and_opens_with_the_kiosk_key_until_rotation() {
 #[test]
 fn open_export_out_never_follows_a_link_and_is_owner_only_even_over_an_existing_file() {
     // Issue 11, defect 8.
-    use std::os::unix::fs::PermissionsExt;
     let dir = TestDir::new("export-out");
     submit(&dir);
     let file = dir.path().join("export.bin");
@@ -1020,4 +1020,69 @@ fn a_full_disk_refuses_a_submission_and_keeps_the_database_intact() {
         "works again once space is freed: {}",
         out.stderr_text()
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The data key as a systemd credential (LoadCredentialEncrypted=, sealed to the TPM)
+
+#[test]
+fn the_data_key_is_read_from_the_credentials_directory_and_never_written_beside_the_data() {
+    let dir = TestDir::new("credential");
+    // The kiosk ran with a plain key file first (how a kiosk is provisioned), then the technician
+    // sealed it: only the credential remains, which systemd decrypts into a private directory.
+    let reference = submit(&dir);
+    let plain = dir.path().join("guichet.key");
+    let credentials = TestDir::new("credentials-dir");
+    let credential = credentials.path().join(guichet::privacy::CREDENTIAL_NAME);
+    std::fs::copy(&plain, &credential).unwrap();
+    std::fs::set_permissions(&credential, std::fs::Permissions::from_mode(0o400)).unwrap();
+    std::fs::remove_file(&plain).unwrap();
+    let creds = credentials.path().to_str().unwrap();
+    let with_credential =
+        |args: &[&str]| guichet_env(&dir, args, &[("CREDENTIALS_DIRECTORY", creds)]);
+
+    // The sealed submission opens, a new one is sealed under the same key.
+    let shown = with_credential(&["queue", "show", &reference, "--json"]);
+    assert!(shown.status.success(), "{}", shown.stderr_text());
+    assert!(shown.stdout_text().contains(DESCRIPTION));
+    let out = with_credential(&submit_args());
+    assert!(out.status.success(), "{}", out.stderr_text());
+    let second = reference_of(&out);
+    assert!(
+        !plain.exists(),
+        "no plain key file is made up beside the data while the credential is there"
+    );
+
+    // Without the credential (a shell outside the unit), the store refuses and changes nothing.
+    let out = guichet(&dir, &["queue", "show", &second, "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        out.stderr_text().contains("is missing"),
+        "{}",
+        out.stderr_text()
+    );
+    assert!(!plain.exists());
+
+    // Rotation cannot rewrite a credential: refused in one line, the key unchanged.
+    let before = std::fs::read(&credential).unwrap();
+    let out = with_credential(&["privacy", "rotate-key"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        out.stderr_text().contains("systemd credential"),
+        "{}",
+        out.stderr_text()
+    );
+    assert_eq!(std::fs::read(&credential).unwrap(), before);
+
+    // A CREDENTIALS_DIRECTORY without the data key (another unit's credentials) changes nothing:
+    // the plain key file is used, as before.
+    std::fs::copy(&credential, &plain).unwrap();
+    std::fs::set_permissions(&plain, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let elsewhere = TestDir::new("other-credentials");
+    let out = guichet_env(
+        &dir,
+        &["queue", "show", &second, "--json"],
+        &[("CREDENTIALS_DIRECTORY", elsewhere.path().to_str().unwrap())],
+    );
+    assert!(out.status.success(), "{}", out.stderr_text());
 }

@@ -7,6 +7,7 @@ pub mod bench;
 mod catalog;
 mod doctor;
 mod fleet;
+mod health;
 mod launch;
 mod metrics;
 mod out_of_order;
@@ -15,6 +16,7 @@ mod privacy;
 mod probe;
 mod provision;
 mod queue;
+mod rauc;
 mod staff;
 mod stats;
 mod status;
@@ -108,6 +110,8 @@ pub enum Command {
     /// Personal data at rest: key rotation, retention, opening sealed exports.
     #[command(subcommand)]
     Privacy(privacy::PrivacyCommand),
+    /// Is the kiosk working on this boot; with --mark, decide an A/B update on trial (RAUC).
+    Health(health::HealthArgs),
     /// Fleet operations: the heartbeat key the council registers.
     #[command(subcommand)]
     Fleet(fleet::FleetCommand),
@@ -191,12 +195,18 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
             if let Some(Command::Doctor { json }) = cli.command {
                 return doctor::run_without_config(&e.to_string(), json);
             }
+            if let Some(Command::Health(args)) = cli.command {
+                return health::run_without_config(cli.data_dir.as_deref(), &e.to_string(), args);
+            }
             return Err(e.into());
         }
     };
     let data_dir = config.data_dir(cli.data_dir.as_deref(), &source);
+    // A data key sealed to the TPM reaches the kiosk as a systemd credential; the plain key file
+    // of the configuration is the fallback.
     let store = StoreLocation {
-        key_file: config.key_file(&data_dir),
+        key_file: crate::privacy::credential_key_file()
+            .unwrap_or_else(|| config.key_file(&data_dir)),
         data_dir: data_dir.clone(),
     };
     let ctx = Context {
@@ -221,6 +231,7 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
             unreachable!("handled before the configuration loads")
         }
         Some(Command::Metrics(args)) => metrics::run(&ctx, args),
+        Some(Command::Health(args)) => health::run(&ctx, args),
         Some(Command::Fleet(cmd)) => fleet::run(&ctx, cmd),
         Some(Command::Staff(cmd)) => staff::run(&ctx, cmd),
         Some(Command::Stats(args)) => stats::run(&ctx, args),

@@ -37,6 +37,13 @@ pub enum PrivacyCommand {
 }
 
 pub(super) fn run(ctx: &Context, cmd: PrivacyCommand) -> Result<(), CliError> {
+    if matches!(cmd, PrivacyCommand::RotateKey { .. })
+        && crate::privacy::key::is_credential(&ctx.store.key_file)
+    {
+        return Err(CliError(
+            "the data key is a systemd credential sealed to this machine's TPM, which cannot be rewritten in place: follow \"Rotating a sealed key\" in kiosk-image/README.md (nothing was changed)".into(),
+        ));
+    }
     let mut store = ctx.open_store()?;
     match cmd {
         PrivacyCommand::RotateKey { json } => {

@@ -19,6 +19,27 @@ use chacha20poly1305::aead::rand_core::RngCore;
 use zeroize::Zeroizing;
 
 const HEADER: &str = "guichet-data-key-v1";
+
+/// The name of the systemd credential holding the data key (`LoadCredentialEncrypted=
+/// guichet-data-key:…` in the unit's drop-in, `kiosk-image/data-key-credential.conf`). Where the
+/// machine has a TPM, the key file is sealed to it with `systemd-creds encrypt --with-key=tpm2`
+/// and kept only in that sealed form on disk; systemd decrypts it at start into the service's
+/// private, read-only `$CREDENTIALS_DIRECTORY`, where the kiosk reads it like any key file. Without
+/// the credential, the plain 0600 key file remains (`privacy.key_file`).
+pub const CREDENTIAL_NAME: &str = "guichet-data-key";
+
+/// The data key as a systemd credential of this process (`$CREDENTIALS_DIRECTORY/guichet-data-key`),
+/// when systemd passed one: it takes the place of `privacy.key_file`.
+pub fn credential_key_file() -> Option<PathBuf> {
+    let dir = PathBuf::from(std::env::var_os("CREDENTIALS_DIRECTORY")?);
+    let path = dir.join(CREDENTIAL_NAME);
+    (dir.is_absolute() && path.is_file()).then_some(path)
+}
+
+/// Whether `key_file` is a systemd credential (read-only: it cannot be created or rotated here).
+pub fn is_credential(key_file: &Path) -> bool {
+    credential_key_file().is_some_and(|c| c == key_file)
+}
 /// A key file is one short line; anything longer is not ours.
 const MAX_KEY_FILE_BYTES: u64 = 256;
 

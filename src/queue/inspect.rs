@@ -1,7 +1,9 @@
 //! What technicians' commands read from a kiosk's database without being the kiosk: the device
 //! codes a data dir has issued references under (so `provision` never lets two kiosks share a
 //! sequence), integrity without the data key (so `doctor` tells a damaged file from a missing
-//! key), and the kiosk's start counter (so a restart storm shows in `status`).
+//! key), the kiosk's start counter (so a restart storm shows in `status`), and the frames it
+//! rendered on this boot with the kiosk's state keys (so `guichet health` can tell whether a
+//! new version on trial works before it is marked good; see kiosk-image/README.md, "Updates").
 
 use std::path::Path;
 
@@ -19,6 +21,58 @@ pub mod start_keys {
     pub const THIS_BOOT: &str = "kiosk.starts_this_boot";
     /// RFC 3339: the last start.
     pub const LAST_START_AT: &str = "kiosk.last_start_at";
+    /// The boot the two frame times below belong to.
+    pub const FRAME_BOOT_ID: &str = "kiosk.frame_boot_id";
+    /// RFC 3339: the first frame the kiosk rendered on that boot (`READY=1` goes with it).
+    pub const FIRST_FRAME_AT: &str = "kiosk.first_frame_at";
+    /// RFC 3339: the latest frame recorded on that boot (recorded about once a minute).
+    pub const LAST_FRAME_AT: &str = "kiosk.last_frame_at";
+}
+
+/// What `guichet health` reads, without the data key and without writing: every `kiosk_state`
+/// value (the kiosk's and sync's small facts) and the submissions by state.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StateSnapshot {
+    /// `kiosk_state`, key → value.
+    pub values: std::collections::BTreeMap<String, String>,
+    /// Submissions waiting to be sent (review excluded).
+    pub pending: u64,
+    /// Submissions whose delivery staff must decide.
+    pub review: u64,
+}
+
+impl StateSnapshot {
+    /// One value, if recorded.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.values.get(key).map(String::as_str)
+    }
+}
+
+/// Reads the kiosk's state from the database in `data_dir`, read-only (it may be run as root
+/// beside the running kiosk); `None` when there is no database yet.
+pub fn read_state(data_dir: &Path) -> Result<Option<StateSnapshot>, StoreError> {
+    let Some(conn) = open_read_only(data_dir)? else {
+        return Ok(None);
+    };
+    // Bounded: the table holds a few dozen small facts; anything beyond is not read.
+    let values = conn
+        .prepare("SELECT key, substr(value, 1, 512) FROM kiosk_state ORDER BY key LIMIT 1000")?
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+        .collect::<Result<_, _>>()?;
+    let (pending, review): (u64, u64) = conn.query_row(
+        "SELECT count(*) FILTER (WHERE review_reason IS NULL),
+                count(*) FILTER (WHERE review_reason IS NOT NULL)
+           FROM submissions WHERE state = 'pending'",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    drop(conn);
+    give_back_side_files(data_dir);
+    Ok(Some(StateSnapshot {
+        values,
+        pending,
+        review,
+    }))
 }
 
 /// The kiosk's starts as recorded by [`Store::record_start`].
@@ -161,6 +215,36 @@ impl Store {
         })
     }
 
+    /// Records that the kiosk rendered a frame at `at` (RFC 3339) on boot `boot_id`: the first
+    /// frame of a boot sets both times, later ones the last. Called about once a minute by the
+    /// metrics thread, never by the UI thread.
+    pub fn record_frame(&self, boot_id: &str, at: &str) -> Result<(), StoreError> {
+        let tx = self.conn.unchecked_transaction()?;
+        let same_boot = tx
+            .query_row(
+                "SELECT value FROM kiosk_state WHERE key = ?1",
+                [start_keys::FRAME_BOOT_ID],
+                |r| r.get::<_, String>(0),
+            )
+            .optional()?
+            .as_deref()
+            == Some(boot_id);
+        let mut set = vec![(start_keys::LAST_FRAME_AT, at)];
+        if !same_boot {
+            set.push((start_keys::FRAME_BOOT_ID, boot_id));
+            set.push((start_keys::FIRST_FRAME_AT, at));
+        }
+        for (key, value) in set {
+            tx.execute(
+                "INSERT INTO kiosk_state (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                params![key, value],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     /// The start counters, as seen from boot `boot_id`.
     pub fn starts(&self, boot_id: &str) -> Result<Starts, StoreError> {
         let number = |v: Option<String>| v.and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
@@ -209,6 +293,33 @@ mod tests {
         let next_boot = store.record_start("b").unwrap();
         assert_eq!((next_boot.total, next_boot.this_boot), (3, 1));
         assert_eq!(store.starts("c").unwrap().this_boot, 0);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn frames_are_recorded_per_boot_and_read_back_without_the_key() {
+        let dir = crate::fsutil::test_dir("frames");
+        assert_eq!(read_state(&dir).unwrap(), None, "no database yet");
+        let store = Store::open(&dir).unwrap();
+        store.record_frame("a", "2026-01-01T10:00:00Z").unwrap();
+        store.record_frame("a", "2026-01-01T10:01:00Z").unwrap();
+        let state = read_state(&dir).unwrap().unwrap();
+        assert_eq!(state.get(start_keys::FRAME_BOOT_ID), Some("a"));
+        assert_eq!(
+            state.get(start_keys::FIRST_FRAME_AT),
+            Some("2026-01-01T10:00:00Z")
+        );
+        assert_eq!(
+            state.get(start_keys::LAST_FRAME_AT),
+            Some("2026-01-01T10:01:00Z")
+        );
+        store.record_frame("b", "2026-01-01T11:00:00Z").unwrap();
+        let state = read_state(&dir).unwrap().unwrap();
+        assert_eq!(
+            state.get(start_keys::FIRST_FRAME_AT),
+            Some("2026-01-01T11:00:00Z"),
+            "a new boot starts again"
+        );
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -15,7 +15,7 @@ mod print_jobs;
 mod retention;
 mod review;
 mod rotation;
-mod schema;
+pub mod schema;
 mod sealing;
 mod sessions;
 mod staff;
@@ -37,7 +37,10 @@ pub use delivery::{
     delivery_timestamp, elapsed_since_mark,
 };
 pub use help::{HelpCounts, HelpNotify, HelpRequest};
-pub use inspect::{Starts, current_boot_id, integrity_check_file, issued_device_codes, start_keys};
+pub use inspect::{
+    Starts, StateSnapshot, current_boot_id, integrity_check_file, issued_device_codes, read_state,
+    start_keys,
+};
 pub use print_jobs::{JobState, PrintJob, ReceiptRow};
 pub use retention::Erasure;
 pub use review::Resolution;
@@ -135,6 +138,9 @@ pub enum StoreError {
     /// The schema could not be brought up to date.
     #[error("database migration failed: {0}")]
     Migration(#[from] rusqlite_migration::Error),
+    /// The schema is newer than this binary and not readable by it, or could not be migrated.
+    #[error("{0}")]
+    Schema(#[from] schema::SchemaError),
     /// Any other SQLite error.
     #[error("database error: {0}")]
     Sqlite(rusqlite::Error),
@@ -354,7 +360,7 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         // Erased personal data is overwritten, not just unlinked from the b-tree.
         conn.pragma_update(None, "secure_delete", "ON")?;
-        schema::migrations().to_latest(&mut conn)?;
+        schema::bring_up_to_date(&mut conn)?;
         let key = sealing::load_key(&conn, &location.key_file)?;
         let mut store = Store {
             conn,

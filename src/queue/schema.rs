@@ -1,7 +1,121 @@
 //! Versioned schema migrations. Append a new `M::up` for every change; never edit a shipped one,
 //! because 200 kiosks have already run it.
+//!
+//! Why a database may be newer than the binary: A/B updates (kiosk-image/README.md, "Updates").
+//! A new version boots on trial, migrates the database on the persistent data partition, serves
+//! residents for a few minutes, and may still be rolled back to the old slot. The old binary must
+//! then open the migrated database, or the kiosk would be down after the rollback that was meant
+//! to save it. So migrations only add (a column that may be NULL or has a default, a table, an
+//! index, a trigger that keeps its own column up to date), and the database records in
+//! `kiosk_state` ([`READABLE_FROM_KEY`]) the oldest schema version whose binaries can still use
+//! it. An older binary opens a newer database without migrating when it is at least that version;
+//! otherwise it refuses in one line ([`SchemaError::TooNew`]) and changes nothing. A change that
+//! cannot be additive (a rebuilt table, a new meaning for a column) raises [`READABLE_FROM`] and
+//! makes its release impossible to roll back: ship it as two releases instead (first one that
+//! reads both shapes, marked good on the fleet, then the one that drops the old shape).
 
+use rusqlite::{Connection, OptionalExtension};
 use rusqlite_migration::{M, Migrations};
+
+/// The oldest schema version (number of migrations) whose binaries can use a database this
+/// binary has migrated. Raise it only with a migration an older binary would misread.
+///
+/// 5: assisted mode's `submissions.practice` (migration 5) is additive in form but not in
+/// meaning: a version-4 binary would deliver practice submissions. (Binaries before this rule
+/// refuse any newer database anyway.)
+pub const READABLE_FROM: usize = 5;
+
+/// `kiosk_state` key recording [`READABLE_FROM`] of the newest binary that migrated the database.
+pub const READABLE_FROM_KEY: &str = "schema.readable_from";
+
+/// The schema version this binary knows (the number of migrations).
+pub fn known_version() -> usize {
+    MIGRATIONS.len()
+}
+
+/// Why a database's schema could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum SchemaError {
+    /// A newer version changed the schema in a way this binary cannot read.
+    #[error(
+        "the database has schema version {found}, written by a newer Guichet that needs at least version {needs}; this binary knows {known}: install the newer version again (nothing was changed)"
+    )]
+    TooNew {
+        /// The database's `user_version`.
+        found: usize,
+        /// The oldest schema version that can use it.
+        needs: usize,
+        /// What this binary knows.
+        known: usize,
+    },
+    /// Migrating failed.
+    #[error("database migration failed: {0}")]
+    Migration(#[from] rusqlite_migration::Error),
+    /// Reading or writing the schema's bookkeeping failed.
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+/// What [`bring_up_to_date`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Upgrade {
+    /// The database is at this binary's version (migrated now or already).
+    Current,
+    /// The database is newer (a newer version ran, and this one was rolled back to); it is used
+    /// as it is, since the newer version declared it readable by this one.
+    NewerButReadable {
+        /// The database's version.
+        found: usize,
+    },
+}
+
+/// Brings the schema up to this binary's version, or accepts a newer one that declared itself
+/// readable by this binary (see the module docs). Never migrates backwards, never edits a newer
+/// database's bookkeeping.
+pub fn bring_up_to_date(conn: &mut Connection) -> Result<Upgrade, SchemaError> {
+    let found: usize = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    let known = known_version();
+    if found > known {
+        let needs = conn
+            .query_row(
+                "SELECT value FROM kiosk_state WHERE key = ?1",
+                [READABLE_FROM_KEY],
+                |r| r.get::<_, String>(0),
+            )
+            .optional()?
+            .and_then(|v| v.parse::<usize>().ok())
+            // A newer database that does not say who can read it: only its own version can.
+            .unwrap_or(found);
+        if needs > known {
+            return Err(SchemaError::TooNew {
+                found,
+                needs,
+                known,
+            });
+        }
+        tracing::warn!(
+            "the database has schema version {found}, newer than this binary's {known} (a newer \
+             version ran; this is a rollback): used as it is"
+        );
+        return Ok(Upgrade::NewerButReadable { found });
+    }
+    migrations().to_latest(conn)?;
+    let recorded: Option<String> = conn
+        .query_row(
+            "SELECT value FROM kiosk_state WHERE key = ?1",
+            [READABLE_FROM_KEY],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if recorded.as_deref() != Some(READABLE_FROM.to_string().as_str()) {
+        conn.execute(
+            "INSERT INTO kiosk_state (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            rusqlite::params![READABLE_FROM_KEY, READABLE_FROM.to_string()],
+        )?;
+    }
+    Ok(Upgrade::Current)
+}
 
 /// All migrations, oldest first.
 pub fn migrations() -> Migrations<'static> {
@@ -195,8 +309,71 @@ ALTER TABLE submissions ADD COLUMN cancelled_at TEXT;
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn migrations_are_valid() {
         super::migrations().validate().unwrap();
+    }
+
+    #[test]
+    fn readable_from_is_a_shipped_version() {
+        assert!((1..=known_version()).contains(&READABLE_FROM));
+    }
+
+    fn user_version(conn: &Connection) -> usize {
+        conn.pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap()
+    }
+
+    /// What a newer release does: one more (additive) migration, declaring who can read it.
+    fn newer_release(conn: &Connection, readable_from: usize) {
+        let next = known_version() + 1;
+        conn.execute_batch(&format!(
+            "ALTER TABLE submissions ADD COLUMN from_the_future TEXT;
+             PRAGMA user_version = {next};
+             UPDATE kiosk_state SET value = '{readable_from}' WHERE key = '{READABLE_FROM_KEY}';"
+        ))
+        .unwrap();
+    }
+
+    #[test]
+    fn a_newer_database_that_declares_this_version_readable_is_used_as_it_is() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        assert_eq!(bring_up_to_date(&mut conn).unwrap(), Upgrade::Current);
+        assert_eq!(user_version(&conn), known_version());
+        newer_release(&conn, READABLE_FROM);
+        let found = known_version() + 1;
+        assert_eq!(
+            bring_up_to_date(&mut conn).unwrap(),
+            Upgrade::NewerButReadable { found }
+        );
+        assert_eq!(user_version(&conn), found, "never migrated backwards");
+    }
+
+    #[test]
+    fn a_newer_database_this_version_cannot_read_is_refused_untouched() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        bring_up_to_date(&mut conn).unwrap();
+        let found = known_version() + 1;
+        newer_release(&conn, found);
+        let err = bring_up_to_date(&mut conn).unwrap_err();
+        assert!(
+            matches!(err, SchemaError::TooNew { found: f, needs, known }
+                if f == found && needs == found && known == known_version()),
+            "{err}"
+        );
+        assert!(err.to_string().contains("nothing was changed"), "{err}");
+        assert_eq!(user_version(&conn), found);
+        // A newer database that says nothing about its readers is refused too.
+        conn.execute(
+            "DELETE FROM kiosk_state WHERE key = ?1",
+            [READABLE_FROM_KEY],
+        )
+        .unwrap();
+        assert!(matches!(
+            bring_up_to_date(&mut conn),
+            Err(SchemaError::TooNew { .. })
+        ));
     }
 }

@@ -603,6 +603,10 @@ pub fn spawn_refresher(config: Arc<Config>, location: StoreLocation) -> Refreshe
                             .map(|rt| (sender, rt))
                     });
             let mut heartbeat_failing = false;
+            // The newest frame recorded in the database for `guichet health` (an update on
+            // trial is marked good only once frames render), and this boot's id.
+            let mut recorded_frame = 0i64;
+            let boot_id = crate::queue::current_boot_id();
             // Pushed after each sync round (a wake) and at the regular refresh, not with the
             // quick refreshes that wait for the first frame.
             let mut push_due = true;
@@ -614,6 +618,17 @@ pub fn spawn_refresher(config: Arc<Config>, location: StoreLocation) -> Refreshe
                         .ok();
                 }
                 if let Some(store) = &store {
+                    let frame = LAST_FRAME_UNIX.load(Ordering::Relaxed);
+                    if frame > recorded_frame
+                        && let Ok(at) = OffsetDateTime::from_unix_timestamp(frame)
+                    {
+                        match store.record_frame(&boot_id, &crate::clock::rfc3339(at)) {
+                            Ok(()) => recorded_frame = frame,
+                            Err(e) => {
+                                tracing::warn!("frame not recorded for the health check: {e}")
+                            }
+                        }
+                    }
                     let snapshot = gather(&config, store).map(|mut snapshot| {
                         snapshot.kiosk = Some(KioskFacts::current());
                         snapshot

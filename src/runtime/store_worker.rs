@@ -58,9 +58,10 @@ pub type OnSaved = Box<dyn Fn(&str) + Send>;
 pub fn save_failure_message(e: &StoreError) -> &'static str {
     match e {
         StoreError::DiskFull(_) => "error-disk-full",
-        StoreError::DataDir { .. } | StoreError::Key(_) | StoreError::Migration(_) => {
-            "error-store-unavailable"
-        }
+        StoreError::DataDir { .. }
+        | StoreError::Key(_)
+        | StoreError::Migration(_)
+        | StoreError::Schema(_) => "error-store-unavailable",
         _ => "error-save-failed",
     }
 }
