@@ -5,6 +5,8 @@
 //! The testing backend can be initialised once per process, so the flows run inside one test.
 
 mod common;
+#[path = "ui/staff.rs"]
+mod staff;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -44,6 +46,12 @@ impl Kiosk {
             Screen::Submitting => "submitting",
             Screen::Confirmation => "confirmation",
             Screen::SaveFailed => "save-failed",
+            Screen::CheckRequest => "check-request",
+            Screen::StaffPin => "staff-pin",
+            Screen::StaffHome => "staff-home",
+            Screen::StaffLists => "staff-lists",
+            Screen::StaffRefile => "staff-refile",
+            Screen::Consent => "consent",
         }
         .to_string()
     }
@@ -185,6 +193,8 @@ fn show_kiosk(dir: &TestDir, flow: Flow, tr: Arc<Translations>, width: f32, heig
 #[test]
 fn touchscreen_flows() {
     i_slint_backend_testing::init_integration_test_with_mock_time();
+    staff::wrong_pins_lock_and_the_lock_survives_a_restart();
+    staff::staff_help_look_up_decide_and_practise();
     let dir = TestDir::new("ui");
     every_control_has_role_label_and_value(&start_kiosk(&dir));
     let kiosk = start_kiosk(&dir);

@@ -6,10 +6,12 @@
 //! the session wholesale, so nothing can be reached afterwards by "back" or otherwise.
 
 pub(crate) mod datetime;
+mod desk;
 pub(crate) mod keyboard;
 mod lists;
 mod session;
 pub mod speech;
+pub mod staff;
 mod steps;
 mod tracker;
 mod view;
@@ -23,8 +25,10 @@ use crate::catalog::{Catalog, Datatype};
 use crate::i18n::Translations;
 use crate::validate::{Answer, FieldError, ValidForm, validate_form};
 
+pub use desk::{DeskMode, HelpRowView, StaffHomeView, StaffItemView, StaffRow};
 pub use lists::{NOT_LISTED_KEY, SEARCH_FROM, TILE_TEXT_CHARS, clamp_for_tile};
 pub use session::{Session, scrub_form_input, scrub_valid_form};
+pub use staff::{SaveMarks, StaffDesk, StaffReply, StaffRequest};
 pub use steps::Step;
 pub use tracker::{SessionEnd, SessionSummary};
 pub use view::*;
@@ -58,6 +62,28 @@ pub enum Screen {
     Confirmation,
     /// The save failed.
     SaveFailed,
+    /// A resident checks on a request by its reference.
+    CheckRequest,
+    /// Staff: the PIN pad.
+    StaffPin,
+    /// Staff: the desk (look-up, health, actions).
+    StaffHome,
+    /// Staff: the review and rejected lists and the help requests.
+    StaffLists,
+    /// Staff: choose the service to re-file a request under.
+    StaffRefile,
+    /// Assisted: the visitor confirms who helped and what is sent, and sends.
+    Consent,
+}
+
+impl Screen {
+    /// The screens only a signed-in (or signing-in) staff member sees.
+    pub fn is_staff(self) -> bool {
+        matches!(
+            self,
+            Screen::StaffPin | Screen::StaffHome | Screen::StaffLists | Screen::StaffRefile
+        )
+    }
 }
 
 /// How a save ended, reported back by whoever ran it off the UI thread.
@@ -150,6 +176,8 @@ pub enum Tool {
     Contrast,
     /// Ask a member of staff to come.
     Help,
+    /// Staff: end the staff session (on every staff screen).
+    Lock,
 }
 
 impl Tool {
@@ -162,6 +190,7 @@ impl Tool {
             Tool::TextSize => "tool-text-size",
             Tool::Contrast => "tool-contrast",
             Tool::Help => "tool-help",
+            Tool::Lock => "staff-lock",
         }
     }
 }
@@ -208,6 +237,8 @@ pub enum Confirm {
     StartOver,
     /// "Delete your answers?" after a failed save.
     DeleteAnswers,
+    /// Staff: "Cancel this request?" (it will never be sent; its details are erased).
+    CancelRequest,
 }
 
 /// The text scale of each of the three text-size steps.
@@ -226,6 +257,10 @@ pub struct Flow {
     greeting_ticks: u32,
     /// `ui.catch_all_service` (see `lists.rs`).
     catch_all: Option<String>,
+    /// A staff member at the kiosk (see `staff.rs`): never outlives a wipe.
+    desk: Option<StaffDesk>,
+    /// What staff (or "Check a request") asked of the kiosk, for the UI to hand on.
+    outbox: Vec<StaffRequest>,
     /// The screen is blanked (idle on the welcome screen); the next touch only wakes it.
     blanked: bool,
     /// How far the session on screen went (no personal data), reported when it ends.
@@ -257,6 +292,8 @@ impl Flow {
             greeting_ticks: 0,
             blanked: false,
             catch_all: None,
+            desk: None,
+            outbox: Vec::new(),
             tracker: tracker::Tracker::default(),
             ended: Vec::new(),
         }
@@ -313,6 +350,9 @@ impl Flow {
     pub fn touched(&mut self) {
         if self.session.warning.is_none() {
             self.session.idle_seconds = 0;
+        }
+        if let Some(desk) = &mut self.desk {
+            desk.idle_seconds = 0;
         }
     }
 
@@ -474,6 +514,20 @@ impl Flow {
             // After saving there is no way back into the answers.
             s @ (Screen::Submitting | Screen::Confirmation) => s,
             Screen::SaveFailed => Screen::Check,
+            Screen::CheckRequest | Screen::StaffPin => {
+                // Leaving "Check a request" or the PIN pad: nothing typed there stays.
+                self.wipe();
+                return;
+            }
+            Screen::StaffHome => Screen::StaffHome,
+            Screen::StaffLists => Screen::StaffHome,
+            Screen::StaffRefile => {
+                if let Some(desk) = &mut self.desk {
+                    desk.refile = None;
+                }
+                Screen::StaffLists
+            }
+            Screen::Consent => Screen::Check,
         };
         self.session.keyboard_mode = Mode::Native;
     }
@@ -482,7 +536,7 @@ impl Flow {
     pub fn can_go_back(&self) -> bool {
         !matches!(
             self.session.screen,
-            Screen::Welcome | Screen::Submitting | Screen::Confirmation
+            Screen::Welcome | Screen::Submitting | Screen::Confirmation | Screen::StaffHome
         )
     }
 
@@ -560,10 +614,14 @@ impl Flow {
             fresh.text_size_step = old.text_size_step;
             fresh.high_contrast = old.high_contrast;
             fresh.help_requested = old.help_requested;
+            fresh.assisted_by = old.assisted_by.clone();
+            fresh.practice = old.practice;
             fresh.help_answer = old.help_answer;
             fresh.screen = Screen::Groups;
             self.session = fresh;
         } else {
+            // A wipe ends any staff session too: it never survives into a resident's.
+            self.lock();
             let locale = self
                 .settings
                 .languages
@@ -593,12 +651,25 @@ impl Flow {
 
     /// The question on screen, if the resident is being asked to confirm something.
     pub fn confirmation(&self) -> Option<Confirm> {
+        if self
+            .desk
+            .as_ref()
+            .is_some_and(|d| d.confirm_cancel.is_some())
+        {
+            return Some(Confirm::CancelRequest);
+        }
         self.session.confirm
     }
 
     /// The resident's answer to [`Flow::confirmation`]: `true` deletes, `false` keeps.
     pub fn confirm(&mut self, yes: bool) {
         self.touched();
+        if let Some(reference) = self.desk.as_mut().and_then(|d| d.confirm_cancel.take()) {
+            if yes {
+                self.staff_request(|staff| StaffRequest::Cancel { reference, staff });
+            }
+            return;
+        }
         match self.session.confirm.take() {
             Some(Confirm::StartOver) if yes => self.end_session(true),
             Some(Confirm::DeleteAnswers) if yes => self.end_session(false),
@@ -806,10 +877,21 @@ impl Flow {
     /// shows "saving"; on failure stays on the check page with the error summary.
     pub fn submit(&mut self) -> Option<ValidForm> {
         self.touched();
-        if !matches!(self.session.screen, Screen::Check | Screen::SaveFailed) {
+        if !matches!(
+            self.session.screen,
+            Screen::Check | Screen::SaveFailed | Screen::Consent
+        ) {
             return None;
         }
         match self.validate_all() {
+            // Assisted: the visitor sees who helped and what is sent, and gives the Send.
+            Ok(_)
+                if self.session.assisted_by.is_some() && self.session.screen != Screen::Consent =>
+            {
+                self.session.check_errors.clear();
+                self.session.screen = Screen::Consent;
+                None
+            }
             Ok(form) => {
                 self.session.check_errors.clear();
                 self.session.screen = Screen::Submitting;
@@ -836,10 +918,14 @@ impl Flow {
                 let locale = self.session.locale.clone();
                 let (contrast, size) = (self.session.high_contrast, self.session.text_size_step);
                 let help = self.session.help_requested;
+                let assisted_by = self.session.assisted_by.take();
+                let practice = self.session.practice;
                 let help_answer = self.session.help_answer;
                 self.note_progress();
                 self.tracker.completed = true;
                 self.session = Session::new(&locale);
+                self.session.assisted_by = assisted_by;
+                self.session.practice = practice;
                 self.session.service = service;
                 self.session.high_contrast = contrast;
                 self.session.text_size_step = size;
@@ -1019,15 +1105,28 @@ impl Flow {
         }
         // "Start again" sits with the other controls at the far side, away from "Back".
         let mut end = Vec::new();
-        if !matches!(self.session.screen, Screen::Welcome | Screen::Submitting) {
+        let staff = self.session.screen.is_staff();
+        if !staff
+            && !matches!(
+                self.session.screen,
+                Screen::Welcome | Screen::Submitting | Screen::CheckRequest
+            )
+        {
             end.push(tool(Tool::StartOver, false));
         }
         end.extend([
             tool(Tool::Language, false),
             tool(Tool::TextSize, self.session.text_size_step > 0),
             tool(Tool::Contrast, self.session.high_contrast),
-            tool(Tool::Help, self.session.help_requested),
         ]);
+        // Staff have no one to call; an assisted visitor has someone beside them.
+        if !staff && self.session.assisted_by.is_none() && !self.session.practice {
+            end.push(tool(Tool::Help, self.session.help_requested));
+        }
+        // "Lock" is always in reach on the staff screens (not on the PIN pad: nobody is in).
+        if staff && self.staff_signed_in() {
+            end.push(tool(Tool::Lock, false));
+        }
         if self.rtl() {
             start.reverse();
             end.reverse();
@@ -1053,6 +1152,7 @@ impl Flow {
             Tool::TextSize => self.cycle_text_size(),
             Tool::Contrast => self.toggle_contrast(),
             Tool::Help => return self.ask_for_help(),
+            Tool::Lock => self.staff_lock(),
         }
         false
     }
@@ -1133,7 +1233,8 @@ impl Flow {
     /// Records the furthest step of the session on screen.
     fn note_progress(&mut self) {
         let screen = self.session.screen;
-        if screen == Screen::Welcome {
+        // Staff screens and "Check a request" are not a resident's request session.
+        if matches!(screen, Screen::Welcome | Screen::CheckRequest) || screen.is_staff() {
             return;
         }
         self.tracker.started = true;
@@ -1173,6 +1274,19 @@ impl Flow {
                 self.greeting_ticks = 0;
                 self.greeting_index =
                     (self.greeting_index + 1) % self.settings.languages.len().max(1);
+                return true;
+            }
+            return false;
+        }
+        if self.session.screen.is_staff() {
+            // Staff screens lock on their own, shorter timeout, with no warning to answer.
+            let Some(desk) = &mut self.desk else {
+                self.wipe();
+                return true;
+            };
+            desk.idle_seconds += 1;
+            if desk.idle_seconds >= staff::STAFF_IDLE_SECONDS {
+                self.wipe();
                 return true;
             }
             return false;

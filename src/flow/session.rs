@@ -70,6 +70,14 @@ pub struct Session {
     /// "My problem is not listed" was chosen and there is no catch-all service: the advice to
     /// ask at the desk is shown.
     pub not_listed_advice: bool,
+    /// The staff member helping this visitor ("Assisted by NAME"), in assisted mode.
+    pub assisted_by: Option<String>,
+    /// A practice session (staff training): saved with the practice flag, never sent.
+    pub practice: bool,
+    /// What was typed on "Check a request" (a reference or a scanned payload).
+    pub lookup: String,
+    /// What "Check a request" found.
+    pub lookup_result: Option<super::staff::PublicLookup>,
 }
 
 impl Session {
@@ -107,6 +115,10 @@ impl Session {
             search: None,
             search_typing: false,
             not_listed_advice: false,
+            assisted_by: None,
+            practice: false,
+            lookup: String::new(),
+            lookup_result: None,
         }
     }
 
@@ -120,6 +132,7 @@ impl Session {
             && self.dates.is_empty()
             && self.wants_contact.is_none()
             && self.reference.is_none()
+            && self.lookup.is_empty()
     }
 }
 
@@ -134,6 +147,7 @@ impl Drop for Session {
         if let Some(q) = &mut self.search {
             q.zeroize();
         }
+        self.lookup.zeroize();
     }
 }
 

@@ -171,6 +171,10 @@ pub enum Control {
     ConfirmAnswer(bool),
     /// "Delete my answers" after a failed save.
     DeleteAnswers,
+    /// A key of "Check a request"'s reference pad (its value).
+    LookupKey(String),
+    /// "Check" on "Check a request".
+    LookupCheck,
 }
 
 /// A control as speech mode says it.
@@ -256,6 +260,7 @@ impl Flow {
             let (title, body) = match confirm {
                 Confirm::StartOver => ("confirm-start-over-title", "confirm-start-over-body"),
                 Confirm::DeleteAnswers => ("confirm-delete-title", "confirm-delete-body"),
+                Confirm::CancelRequest => ("staff-cancel-title", "staff-cancel-body"),
             };
             push(self.t(title));
             push(self.t(body));
@@ -325,6 +330,32 @@ impl Flow {
                     }
                 }
             }
+            // The visitor's own Send after a member of staff helped (assisted mode).
+            Screen::Consent => {
+                push(self.t("consent-title"));
+                push(self.consent_text());
+            }
+            // A resident checking on a request: what was typed and what the council said.
+            Screen::CheckRequest => {
+                push(self.t("lookup-title"));
+                push(self.t("lookup-hint"));
+                if !self.session.lookup.is_empty() {
+                    // A reference is not personal: spelled out, as on the confirmation.
+                    push(format!(
+                        "{}: {}",
+                        self.t("typed-so-far"),
+                        self.spell_reference(&self.session.lookup)
+                    ));
+                }
+                for line in self.lookup_lines().0 {
+                    push(line);
+                }
+            }
+            // Staff screens are for sighted staff: their title only (ACCESSIBILITY.md).
+            Screen::StaffPin => push(self.t("staff-pin-title")),
+            Screen::StaffHome => push(self.t("staff-health-title")),
+            Screen::StaffLists => push(self.t("staff-lists-title")),
+            Screen::StaffRefile => push(self.t("staff-refile-title")),
             Screen::Check => {
                 push(self.t("check-title"));
                 let errors = self.error_summary();
@@ -470,15 +501,16 @@ impl Flow {
             add(Control::Finish, self.say_button(&self.t("timeout-finish")));
             return out;
         }
-        if self.confirmation().is_some() {
+        if let Some(confirm) = self.confirmation() {
+            let (keep, yes) = match confirm {
+                Confirm::CancelRequest => ("staff-cancel-keep", "staff-cancel-yes"),
+                Confirm::StartOver | Confirm::DeleteAnswers => ("confirm-keep", "confirm-delete"),
+            };
             add(
                 Control::ConfirmAnswer(false),
-                self.say_button(&self.t("confirm-keep")),
+                self.say_button(&self.t(keep)),
             );
-            add(
-                Control::ConfirmAnswer(true),
-                self.say_button(&self.t("confirm-delete")),
-            );
+            add(Control::ConfirmAnswer(true), self.say_button(&self.t(yes)));
             return out;
         }
         if self.session.screen == Screen::Welcome {
@@ -638,6 +670,34 @@ impl Flow {
                     toolbar: false,
                 });
             }
+            Screen::Consent => out.push(SpokenControl {
+                control: Control::Submit,
+                text: self.say_button(&self.t("consent-send")),
+                lang: None,
+                toolbar: false,
+            }),
+            Screen::CheckRequest => {
+                for key in self.lookup_pad().into_iter().flatten() {
+                    let label = if key.accessible.is_empty() {
+                        key.label.clone()
+                    } else {
+                        key.accessible.clone()
+                    };
+                    out.push(SpokenControl {
+                        control: Control::LookupKey(key.value.clone()),
+                        text: self.say_button(&label),
+                        lang: None,
+                        toolbar: false,
+                    });
+                }
+                out.push(SpokenControl {
+                    control: Control::LookupCheck,
+                    text: self.say_button(&self.t("lookup-check")),
+                    lang: None,
+                    toolbar: false,
+                });
+            }
+            Screen::StaffPin | Screen::StaffHome | Screen::StaffLists | Screen::StaffRefile => {}
             Screen::Submitting => {}
             Screen::Confirmation => out.push(SpokenControl {
                 control: Control::Finish,
@@ -731,6 +791,8 @@ impl Flow {
             Control::MoreTime => self.more_time(),
             Control::ConfirmAnswer(yes) => self.confirm(*yes),
             Control::DeleteAnswers => self.delete_answers(),
+            Control::LookupKey(value) => self.lookup_key(value),
+            Control::LookupCheck => self.lookup_check(),
         }
         Activated::Done
     }

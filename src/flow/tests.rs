@@ -580,6 +580,288 @@ fn an_optional_date_offers_im_not_sure_and_a_required_one_does_not() {
     assert_eq!(f.session().step, last, "a required date cannot be skipped");
 }
 
+// ---------------------------------------------------------------------------------------------
+// Staff screens (desk.rs, staff.rs)
+
+fn signed_in(name: &str) -> Flow {
+    let mut f = flow();
+    f.staff_gesture();
+    assert_eq!(f.session.screen, Screen::StaffPin);
+    for d in "246810".chars() {
+        f.pin_key(&d.to_string());
+    }
+    f.pin_key(staff::pad::OK);
+    let sent = f.take_requests();
+    assert!(
+        matches!(&sent[..], [StaffRequest::Unlock { pin }] if pin == "246810"),
+        "{sent:?}"
+    );
+    assert!(
+        f.desk().unwrap().pin.is_empty(),
+        "the typed PIN leaves the desk"
+    );
+    f.staff_reply(StaffReply::Unlock(staff::PinOutcome::Accepted {
+        name: name.into(),
+    }));
+    assert_eq!(f.session.screen, Screen::StaffHome);
+    assert_eq!(f.take_requests(), vec![StaffRequest::Refresh]);
+    f
+}
+
+#[test]
+fn the_pin_pad_shuffles_its_digits_and_says_why_entry_is_refused() {
+    let mut f = flow();
+    // Only from the welcome screen: never in the middle of a resident's request.
+    f.start();
+    f.staff_gesture();
+    assert_eq!(f.session.screen, Screen::Language);
+    f.wipe();
+    let mut orders = std::collections::BTreeSet::new();
+    for _ in 0..5 {
+        f.staff_gesture();
+        let pad = f.pin_pad();
+        let mut digits: Vec<String> = pad
+            .iter()
+            .flatten()
+            .filter(|k| k.value.len() == 1)
+            .map(|k| k.value.clone())
+            .collect();
+        orders.insert(digits.join(""));
+        digits.sort();
+        assert_eq!(digits.join(""), "0123456789", "each digit once");
+        f.wipe();
+        assert!(f.desk().is_none());
+    }
+    assert!(
+        orders.len() > 1,
+        "the order changes between entries: {orders:?}"
+    );
+
+    f.staff_gesture();
+    for d in "12345".chars() {
+        f.pin_key(&d.to_string());
+    }
+    f.pin_key(staff::pad::OK);
+    assert!(f.take_requests().is_empty(), "five digits are not a PIN");
+    f.pin_key("6");
+    f.pin_key(staff::pad::OK);
+    assert_eq!(f.take_requests().len(), 1);
+    let before = f.desk().unwrap().digits;
+    let mut reshuffled = false;
+    for _ in 0..3 {
+        f.staff_reply(StaffReply::Unlock(staff::PinOutcome::Wrong {
+            attempts_left: 2,
+        }));
+        reshuffled |= f.desk().unwrap().digits != before;
+    }
+    assert!(reshuffled, "a new order after a wrong PIN");
+    assert!(f.pin_message().contains('2'), "{}", f.pin_message());
+    f.staff_reply(StaffReply::Unlock(staff::PinOutcome::Locked { minutes: 4 }));
+    assert_eq!(
+        f.pin_message().replace(['\u{2068}', '\u{2069}'], ""),
+        "Too many wrong PINs, try again in 4 minutes."
+    );
+    assert_eq!(f.session.screen, Screen::StaffPin);
+}
+
+#[test]
+fn a_staff_session_ends_on_lock_on_its_idle_timeout_and_with_every_wipe() {
+    let mut f = signed_in("Amira");
+    f.staff_lock();
+    assert_eq!(f.session.screen, Screen::Welcome);
+    assert!(f.desk().is_none());
+    assert_eq!(
+        f.take_requests(),
+        vec![StaffRequest::EndSession {
+            staff: "Amira".into()
+        }]
+    );
+
+    let mut f = signed_in("Amira");
+    for _ in 0..staff::STAFF_IDLE_SECONDS - 1 {
+        f.tick();
+    }
+    assert_eq!(f.session.screen, Screen::StaffHome, "not yet");
+    f.tick();
+    assert_eq!(
+        f.session.screen,
+        Screen::Welcome,
+        "shorter than a resident's timeout"
+    );
+    assert!(f.desk().is_none());
+
+    // Helping a visitor: the resident's idle timeout wipes the visitor's answers and locks.
+    let mut f = signed_in("Amira");
+    f.staff_help_visitor();
+    f.choose_language("en");
+    for _ in 0..f.settings.idle_timeout_s + WARNING_SECONDS + 1 {
+        f.tick();
+    }
+    assert_eq!(f.session.screen, Screen::Welcome);
+    assert!(f.desk().is_none() && f.session().assisted_by.is_none());
+    assert!(f.take_requests().contains(&StaffRequest::EndSession {
+        staff: "Amira".into()
+    }));
+}
+
+#[test]
+fn an_assisted_request_asks_the_visitor_before_it_is_sent() {
+    let mut f = signed_in("Amira");
+    f.staff_help_visitor();
+    assert_eq!(f.session.screen, Screen::Language);
+    assert_eq!(f.mode_banner(), "Assisted by \u{2068}Amira\u{2069}");
+    to_service(&mut f, "fr", "GRAFFITI");
+    for _ in 0..20 {
+        if f.session.screen != Screen::Question {
+            break;
+        }
+        if f.current_step() == Some(Step::Address) {
+            type_text(&mut f, "1 rue Haute");
+        }
+        if f.current_step() == Some(Step::ContactChoice) {
+            f.toggle_choice("no");
+        }
+        f.next();
+    }
+    assert_eq!(f.session.screen, Screen::Check);
+    assert!(
+        f.submit().is_none(),
+        "Send on the check page asks the visitor first"
+    );
+    assert_eq!(f.session.screen, Screen::Consent);
+    assert!(f.consent_text().contains("Amira"), "{}", f.consent_text());
+    assert_eq!(f.locale(), "fr", "in the visitor's language");
+    let form = f.submit().expect("the visitor's Send saves");
+    assert_eq!(form.service_code, "GRAFFITI");
+    assert_eq!(
+        f.save_marks(),
+        SaveMarks {
+            assisted_by: Some("Amira".into()),
+            practice: false
+        }
+    );
+    f.saved(SaveOutcome::Saved("DEMO-00042-V".into()));
+    assert_eq!(f.session.screen, Screen::Confirmation);
+    assert!(
+        !f.mode_banner().is_empty(),
+        "still marked on the confirmation"
+    );
+    // "Finish": back to the desk, not to the welcome screen; the visitor's answers are gone.
+    f.finish();
+    assert_eq!(f.session.screen, Screen::StaffHome);
+    assert!(f.session().is_blank() && f.session().assisted_by.is_none());
+    assert!(f.staff_signed_in());
+}
+
+#[test]
+fn practice_is_marked_on_every_screen_and_saved_as_practice() {
+    let mut f = signed_in("Amira");
+    f.staff_practice();
+    to_service(&mut f, "ar", "POTHOLE");
+    assert_eq!(f.desk_mode(), DeskMode::Practice);
+    assert!(!f.mode_banner().is_empty());
+    assert!(
+        f.toolbar()
+            .left
+            .iter()
+            .chain(&f.toolbar().right)
+            .all(|t| t.tool != Tool::Help)
+    );
+    assert_eq!(
+        f.save_marks(),
+        SaveMarks {
+            assisted_by: Some("Amira".into()),
+            practice: true
+        }
+    );
+}
+
+#[test]
+fn staff_actions_carry_the_staff_name_and_cancelling_asks_first() {
+    let mut f = signed_in("Amira");
+    f.staff_set_query("https://council.example/track/DEMO-00042-V");
+    f.staff_lookup();
+    assert_eq!(
+        f.take_requests(),
+        vec![StaffRequest::Lookup {
+            query: "https://council.example/track/DEMO-00042-V".into()
+        }]
+    );
+    f.staff_open_lists();
+    f.take_requests();
+    f.staff_cancel("DEMO-00042-V");
+    assert_eq!(f.confirmation(), Some(Confirm::CancelRequest));
+    f.confirm(false);
+    assert!(f.take_requests().is_empty(), "No keeps it");
+    f.staff_cancel("DEMO-00042-V");
+    f.confirm(true);
+    assert_eq!(
+        f.take_requests(),
+        vec![StaffRequest::Cancel {
+            reference: "DEMO-00042-V".into(),
+            staff: "Amira".into()
+        }]
+    );
+    f.staff_refile("DEMO-00042-V");
+    assert_eq!(f.session.screen, Screen::StaffRefile);
+    f.staff_refile_to("NOT-A-SERVICE");
+    assert!(f.take_requests().is_empty());
+    f.staff_refile_to("STREETLIGHT");
+    assert_eq!(
+        f.take_requests(),
+        vec![StaffRequest::Refile {
+            reference: "DEMO-00042-V".into(),
+            service: "STREETLIGHT".into(),
+            staff: "Amira".into()
+        }]
+    );
+    assert_eq!(f.session.screen, Screen::StaffLists);
+}
+
+#[test]
+fn a_resident_checks_a_request_and_a_mistyped_reference_is_told_at_once() {
+    let mut f = flow();
+    f.open_check_request();
+    assert_eq!(f.session.screen, Screen::CheckRequest);
+    let good = crate::reference::Reference::issue("DEMO", 42)
+        .unwrap()
+        .to_string();
+    let mut wrong = good.clone();
+    let last = wrong.pop().unwrap();
+    wrong.push(if last == 'A' { 'B' } else { 'A' });
+    for c in wrong.to_lowercase().chars() {
+        f.lookup_key(&c.to_string());
+    }
+    f.lookup_key(staff::pad::OK);
+    assert!(
+        f.take_requests().is_empty(),
+        "no look-up for a mistyped reference"
+    );
+    assert_eq!(f.lookup_lines(), (vec![f.t("lookup-mistyped")], true));
+    f.lookup_set(&format!("https://council.example/track/{good}"));
+    f.lookup_check();
+    assert_eq!(
+        f.take_requests(),
+        vec![StaffRequest::PublicLookup {
+            reference: good.clone()
+        }]
+    );
+    f.staff_reply(StaffReply::PublicLookup(Some(staff::PublicStatus {
+        reference: good.clone(),
+        state: staff::RequestState::Accepted,
+        remote: Some(staff::RemoteStatus::Closed),
+        updated_at: Some("2026-12-01T08:30:00Z".into()),
+    })));
+    let (lines, problem) = f.lookup_lines();
+    assert!(!problem);
+    assert_eq!(lines[1], f.t("lookup-closed"));
+    assert!(lines[2].contains("2026-12-01 08:30"), "{lines:?}");
+    // Leaving forgets what was typed.
+    f.back();
+    assert_eq!(f.session.screen, Screen::Welcome);
+    assert!(f.session().lookup.is_empty());
+}
+
 #[test]
 fn the_screen_blanks_on_the_welcome_screen_only_and_the_waking_touch_is_not_a_tap() {
     let mut f = flow();

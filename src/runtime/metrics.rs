@@ -611,6 +611,8 @@ pub fn spawn_refresher(config: Arc<Config>, location: StoreLocation) -> Refreshe
             // quick refreshes that wait for the first frame.
             let mut push_due = true;
             let mut last_push: Option<std::time::Instant> = None;
+            // Whether the textfile written last shows a rendered frame.
+            let mut wrote_frame = false;
             loop {
                 if store.is_none() {
                     store = Store::open_at(&location)
@@ -633,6 +635,9 @@ pub fn spawn_refresher(config: Arc<Config>, location: StoreLocation) -> Refreshe
                         snapshot.kiosk = Some(KioskFacts::current());
                         snapshot
                     });
+                    wrote_frame = snapshot
+                        .as_ref()
+                        .is_ok_and(|s| s.kiosk.as_ref().is_some_and(|k| k.last_frame > 0));
                     // The textfile first: a slow heartbeat must not delay it.
                     let written = match &snapshot {
                         Ok(snapshot) => {
@@ -671,10 +676,11 @@ pub fn spawn_refresher(config: Arc<Config>, location: StoreLocation) -> Refreshe
                         }
                     }
                 }
-                // Until the first frame is on screen (in the first minute), look again every
-                // second, so that the textfile shows the screen alive from the start.
-                let wait = if LAST_FRAME_UNIX.load(Ordering::Relaxed) == 0
-                    && crate::clock::since_process_start() < REFRESH_INTERVAL
+                // Until the textfile shows the first frame (in the first minute), look again
+                // every second, so that it shows the screen alive from the start. (Asked of what
+                // was written, not of the frame counter now: a frame that came while this round
+                // wrote must not wait a whole minute to be shown.)
+                let wait = if !wrote_frame && crate::clock::since_process_start() < REFRESH_INTERVAL
                 {
                     Duration::from_secs(1)
                 } else {

@@ -13,6 +13,8 @@
 //!   starts and restarts.
 //! - [`remote_screenshot`]: a screenshot on request from staff, only between residents.
 //! - [`store_worker`]: the touchscreen's database thread (saves, help flag, catalogue reloads).
+//! - [`staff_jobs`]: what the staff screens and "Check a request" ask, done on that thread
+//!   through the staff API.
 //! - [`watchdog`]: systemd's side (`MAINPID=`, `READY=1`, `WATCHDOG=1`, `STATUS=`), plain Rust.
 //! - [`surface`]: the kiosk window on its compositor: fullscreen that sticks, and the watchdog
 //!   fed by rendered frames.
@@ -24,6 +26,7 @@ pub mod ops_metrics;
 pub mod remote_screenshot;
 pub(crate) mod shutdown;
 pub mod speech;
+pub(crate) mod staff_jobs;
 pub(crate) mod store_worker;
 pub(crate) mod surface;
 pub(crate) mod watchdog;

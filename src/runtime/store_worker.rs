@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::sync::mpsc::{Sender, channel};
 
 use crate::catalog::Catalog;
-use crate::flow::{SaveOutcome, SessionEnd, SessionSummary};
+use crate::flow::{SaveOutcome, SessionEnd, SessionSummary, StaffRequest};
 use crate::queue::{
     HelpNotify, SessionOutcome, SessionRecord, Store, StoreError, StoreLocation, SubmissionMarks,
 };
@@ -26,6 +26,7 @@ pub const HELP_REQUESTED_KEY: &str = "help_requested_at";
 
 enum Job {
     Save(Box<ValidForm>, SubmissionMarks),
+    Staff(StaffRequest),
     RequestHelp(String),
     SessionEnded(SessionSummary),
     ReloadCatalogs(Vec<String>),
@@ -105,6 +106,8 @@ impl StoreWorker {
             .name("guichet-store".into())
             .spawn(move || {
                 let mut store = Store::open_at(&location);
+                // The staff member signed in at the PIN pad, if any: only this thread holds it.
+                let mut staff = super::staff_jobs::StaffState::new(&device_code);
                 for job in inbox {
                     let store = match &mut store {
                         Ok(s) => s,
@@ -125,6 +128,10 @@ impl StoreWorker {
                             continue;
                         }
                     };
+                    if let Job::Staff(request) = job {
+                        staff.run(store, request, &events, &on_saved);
+                        continue;
+                    }
                     run_job(store, job, &device_code, &events, &on_saved, help.as_ref());
                 }
             })
@@ -169,6 +176,8 @@ fn run_job(
     help: Option<&HelpNotifier>,
 ) {
     match job {
+        // Done by the thread's `StaffState` before this is called.
+        Job::Staff(_) => {}
         Job::Save(mut form, marks) => {
             let outcome = match store.enqueue_marked(device_code, &form, &marks) {
                 Ok(reference) => {
@@ -254,6 +263,10 @@ impl Backend for StoreWorker {
 
     fn session_ended(&self, summary: SessionSummary) {
         let _ = self.jobs.send(Job::SessionEnded(summary));
+    }
+
+    fn staff(&self, request: StaffRequest) {
+        let _ = self.jobs.send(Job::Staff(request));
     }
 
     fn touched(&self) {

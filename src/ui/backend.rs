@@ -8,7 +8,7 @@
 use std::sync::mpsc::Sender;
 
 use crate::catalog::Catalog;
-use crate::flow::{SaveOutcome, SessionSummary};
+use crate::flow::{SaveOutcome, SessionSummary, StaffReply, StaffRequest};
 use crate::validate::ValidForm;
 
 /// What background work tells the UI.
@@ -27,6 +27,8 @@ pub enum UiEvent {
     Online(bool),
     /// A new catalogue was stored (by language).
     Catalogs(std::collections::BTreeMap<String, Catalog>),
+    /// The answer to a [`StaffRequest`] (staff desk, PIN, "Check a request").
+    Staff(StaffReply),
     /// What became of "Ask for help": staff were told (`delivered`), or could not be (no
     /// `[help] notify_url`, the endpoint failed, the request could not be saved). A retry that
     /// delivers later sends `delivered: true` again.
@@ -69,6 +71,9 @@ pub trait Backend {
     fn save_assisted(&self, form: ValidForm, assist: Assist);
     /// A resident session ended (for the statistics: no personal data in `summary`).
     fn session_ended(&self, summary: SessionSummary);
+    /// Does what staff (or a resident's "Check a request") asked; the answer arrives as
+    /// [`UiEvent::Staff`].
+    fn staff(&self, request: StaffRequest);
 }
 
 /// A shared backend (the kiosk's store worker is also asked by sync to reload catalogues).
@@ -95,6 +100,10 @@ impl<T: Backend + ?Sized> Backend for std::sync::Arc<T> {
 
     fn session_ended(&self, summary: SessionSummary) {
         (**self).session_ended(summary);
+    }
+
+    fn staff(&self, request: StaffRequest) {
+        (**self).staff(request);
     }
 }
 
@@ -127,4 +136,18 @@ impl Backend for Disconnected {
     }
 
     fn session_ended(&self, _summary: SessionSummary) {}
+
+    /// Nothing to ask: a PIN is never accepted, a look-up finds nothing.
+    fn staff(&self, request: StaffRequest) {
+        let reply = match request {
+            StaffRequest::Unlock { .. } => {
+                StaffReply::Unlock(crate::flow::staff::PinOutcome::Unavailable)
+            }
+            StaffRequest::Lookup { .. } => StaffReply::Lookup(None),
+            StaffRequest::PublicLookup { .. } => StaffReply::PublicLookup(None),
+            StaffRequest::Refresh | StaffRequest::EndSession { .. } => return,
+            _ => StaffReply::Done(crate::flow::staff::StaffNotice::Failed),
+        };
+        let _ = self.events.send(UiEvent::Staff(reply));
+    }
 }

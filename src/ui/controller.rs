@@ -14,9 +14,12 @@ use super::backend::{Backend, UiEvent};
 use super::generated::{self as g, Api, AppWindow, Theme};
 use super::qr;
 use super::speech::{NavKey, Silent, SpeechDriver};
+use crate::flow::keyboard::Key;
 use crate::flow::keyboard::KeyboardKind;
 use crate::flow::speech::{Activated, Speaker, SpeechSettings};
-use crate::flow::{Confirm, Flow, PrintState, QuestionKind, Screen, TileView, Tool, ToolView};
+use crate::flow::{
+    Confirm, DeskMode, Flow, PrintState, QuestionKind, Screen, StaffRow, TileView, Tool, ToolView,
+};
 
 /// Facts the UI shows that come from the configuration.
 #[derive(Debug, Clone, Default)]
@@ -87,11 +90,21 @@ impl Controller {
         controller
     }
 
-    /// Runs `f` on the flow, then refreshes the UI.
+    /// Runs `f` on the flow, hands what staff asked for to the backend, then refreshes the UI.
     fn with_flow(&self, f: impl FnOnce(&mut Flow)) {
         self.worker.touched();
         f(&mut self.flow.borrow_mut());
+        self.send_staff_requests();
         self.refresh();
+    }
+
+    /// Hands the flow's staff requests (PIN, look-ups, actions, the end of a staff session) to
+    /// the backend.
+    fn send_staff_requests(&self) {
+        let requests = self.flow.borrow_mut().take_requests();
+        for request in requests {
+            self.worker.staff(request);
+        }
     }
 
     fn connect(self: &Rc<Self>, app: &AppWindow) {
@@ -131,7 +144,7 @@ impl Controller {
         on!(on_change, |c, step: i32| c
             .with_flow(|f| f.change(step.max(0) as usize)));
         on!(on_submit, |c| c.submit());
-        on!(on_finish, |c| c.with_flow(|f| f.wipe()));
+        on!(on_finish, |c| c.with_flow(|f| f.finish()));
         on!(on_more_time, |c| c.with_flow(|f| f.more_time()));
         on!(on_wake, |c| c.with_flow(|f| f.wake()));
         on!(on_delete_answers, |c| c.with_flow(|f| f.delete_answers()));
@@ -144,6 +157,39 @@ impl Controller {
         on!(on_speech_zone, |c, zone: i32| c.speech_zone(zone));
         let weak = Rc::downgrade(self);
         api.on_nav_key(move |text, shift| weak.upgrade().is_some_and(|c| c.nav_key(&text, shift)));
+        on!(on_staff_gesture, |c| c.with_flow(|f| f.staff_gesture()));
+        on!(on_pin_key, |c, k: SharedString| c
+            .with_flow(|f| f.pin_key(&k)));
+        on!(on_staff_query_edited, |c, q: SharedString| c
+            .with_flow(|f| f.staff_set_query(&q)));
+        on!(on_staff_lookup, |c| c.with_flow(|f| f.staff_lookup()));
+        on!(on_staff_reprint, |c| c.with_flow(|f| f.staff_reprint()));
+        on!(on_staff_send_now, |c| c.with_flow(|f| f.staff_send_now()));
+        on!(on_staff_open_lists, |c| c
+            .with_flow(|f| f.staff_open_lists()));
+        on!(on_staff_home, |c| c.with_flow(|f| f.staff_home()));
+        on!(on_staff_resolve, |c, r: SharedString| c
+            .with_flow(|f| f.staff_resolve(&r)));
+        on!(on_staff_refile, |c, r: SharedString| c
+            .with_flow(|f| f.staff_refile(&r)));
+        on!(on_staff_refile_to, |c, code: SharedString| c
+            .with_flow(|f| f.staff_refile_to(&code)));
+        on!(on_staff_cancel, |c, r: SharedString| c
+            .with_flow(|f| f.staff_cancel(&r)));
+        on!(on_staff_help_done, |c, id: i32| c
+            .with_flow(|f| f.staff_help_done(i64::from(id))));
+        on!(on_staff_help_visitor, |c| c
+            .with_flow(|f| f.staff_help_visitor()));
+        on!(on_staff_practice, |c| c.with_flow(|f| f.staff_practice()));
+        on!(on_staff_lock, |c| c.with_flow(|f| f.staff_lock()));
+        on!(on_staff_end_visit, |c| c.with_flow(|f| f.staff_end_visit()));
+        on!(on_open_check_request, |c| c
+            .with_flow(|f| f.open_check_request()));
+        on!(on_lookup_key, |c, k: SharedString| c
+            .with_flow(|f| f.lookup_key(&k)));
+        on!(on_lookup_edited, |c, t: SharedString| c
+            .with_flow(|f| f.lookup_set(&t)));
+        on!(on_lookup_check, |c| c.with_flow(|f| f.lookup_check()));
     }
 
     /// Installs the speech engine and its settings (the kiosk: espeak-ng; tests: a recorder).
@@ -237,6 +283,7 @@ impl Controller {
             g::Tool::TextSize => Tool::TextSize,
             g::Tool::Contrast => Tool::Contrast,
             g::Tool::Help => Tool::Help,
+            g::Tool::Lock => Tool::Lock,
         };
         self.run_tool(tool);
     }
@@ -252,9 +299,23 @@ impl Controller {
 
     fn submit(&self) {
         self.worker.touched();
-        let form = self.flow.borrow_mut().submit();
+        let (form, marks) = {
+            let mut flow = self.flow.borrow_mut();
+            (flow.submit(), flow.save_marks())
+        };
         if let Some(form) = form {
-            self.worker.save(form);
+            // Helped or practising: saved with the staff name (and the practice flag), after
+            // the visitor's own Send on the consent screen.
+            match marks.assisted_by {
+                Some(staff) => self.worker.save_assisted(
+                    form,
+                    super::backend::Assist {
+                        staff,
+                        practice: marks.practice,
+                    },
+                ),
+                None => self.worker.save(form),
+            }
         }
         self.refresh();
     }
@@ -300,12 +361,14 @@ impl Controller {
                 }
                 UiEvent::Online(online) => self.flow.borrow_mut().set_online(online),
                 UiEvent::Catalogs(catalogs) => self.flow.borrow_mut().set_catalogs(catalogs),
+                UiEvent::Staff(reply) => self.flow.borrow_mut().staff_reply(reply),
                 UiEvent::HelpAnswer { delivered } => {
                     self.flow.borrow_mut().help_answered(delivered)
                 }
             }
         }
         if changed {
+            self.send_staff_requests();
             self.refresh();
         }
     }
@@ -355,6 +418,7 @@ impl Controller {
             None => g::ConfirmKind::None,
             Some(Confirm::StartOver) => g::ConfirmKind::StartOver,
             Some(Confirm::DeleteAnswers) => g::ConfirmKind::DeleteAnswers,
+            Some(Confirm::CancelRequest) => g::ConfirmKind::CancelRequest,
         });
         api.set_can_go_back(flow.can_go_back());
         api.set_help_requested(session.help_requested);
@@ -502,6 +566,74 @@ impl Controller {
         api.set_speech_hint(s(flow
             .translations()
             .text(flow.greeting_locale(), "speech-welcome-hint")));
+        self.refresh_staff(&api, &flow);
+    }
+
+    /// The staff screens, the assisted / practice strip and "Check a request".
+    fn refresh_staff(&self, api: &Api<'_>, flow: &Flow) {
+        let session = flow.session();
+        api.set_greeting_locale(s(flow.greeting_locale()));
+        api.set_desk_mode(match flow.desk_mode() {
+            DeskMode::Resident => g::DeskMode::Resident,
+            DeskMode::Assisted(_) => g::DeskMode::Assisted,
+            DeskMode::Practice => g::DeskMode::Practice,
+        });
+        api.set_mode_banner(s(flow.mode_banner()));
+        // The visitor decides on the consent screen: no staff control there.
+        api.set_show_staff_controls(flow.staff_signed_in() && session.screen != Screen::Consent);
+        api.set_pin_pad(key_rows(flow.pin_pad()));
+        api.set_pin_dots(s(flow.pin_dots()));
+        api.set_pin_message(s(flow.pin_message()));
+        api.set_pin_problem(flow.desk().is_some_and(|d| d.pin_outcome.is_some()));
+        let home = flow.staff_home_view();
+        api.set_staff_signed_in(s(&home.signed_in));
+        if api.get_staff_query().as_str() != home.query {
+            api.set_staff_query(s(&home.query));
+        }
+        api.set_staff_found(info_rows(home.lookup));
+        api.set_staff_can_reprint(home.can_reprint);
+        api.set_staff_health(info_rows(home.health));
+        api.set_staff_notice(s(&home.notice));
+        api.set_staff_lists_label(s(&home.lists_label));
+        api.set_staff_items(model(
+            flow.staff_items()
+                .into_iter()
+                .map(|i| g::StaffItem {
+                    reference: s(i.reference),
+                    title: s(i.title),
+                    detail: s(i.detail),
+                    review: i.review,
+                })
+                .collect(),
+        ));
+        api.set_staff_help(model(
+            flow.staff_help_rows()
+                .into_iter()
+                .map(|h| g::HelpRow {
+                    id: i32::try_from(h.id).unwrap_or(i32::MAX),
+                    text: s(h.text),
+                })
+                .collect(),
+        ));
+        api.set_refile_reference(s(flow.refile_reference()));
+        api.set_refile_choices(model(
+            flow.refile_choices()
+                .into_iter()
+                .map(|c| g::Choice {
+                    key: s(c.key),
+                    label: s(c.label),
+                    selected: c.selected,
+                })
+                .collect(),
+        ));
+        api.set_consent_text(s(flow.consent_text()));
+        if api.get_lookup_query().as_str() != session.lookup {
+            api.set_lookup_query(s(&session.lookup));
+        }
+        api.set_lookup_pad(key_rows(flow.lookup_pad()));
+        let (lines, problem) = flow.lookup_lines();
+        api.set_lookup_lines(model(lines.into_iter().map(s).collect()));
+        api.set_lookup_problem(problem);
     }
 
     /// Test and screenshot access to the flow.
@@ -532,7 +664,44 @@ fn screen(screen: Screen) -> g::Screen {
         Screen::Submitting => g::Screen::Submitting,
         Screen::Confirmation => g::Screen::Confirmation,
         Screen::SaveFailed => g::Screen::SaveFailed,
+        Screen::CheckRequest => g::Screen::CheckRequest,
+        Screen::StaffPin => g::Screen::StaffPin,
+        Screen::StaffHome => g::Screen::StaffHome,
+        Screen::StaffLists => g::Screen::StaffLists,
+        Screen::StaffRefile => g::Screen::StaffRefile,
+        Screen::Consent => g::Screen::Consent,
     }
+}
+
+fn key_rows(rows: Vec<Vec<Key>>) -> ModelRc<g::KeyRow> {
+    model(
+        rows.into_iter()
+            .map(|r| g::KeyRow {
+                keys: model(
+                    r.into_iter()
+                        .map(|k| g::Key {
+                            label: s(k.label),
+                            value: s(k.value),
+                            width: k.width,
+                            accessible: s(k.accessible),
+                        })
+                        .collect(),
+                ),
+            })
+            .collect(),
+    )
+}
+
+fn info_rows(rows: Vec<StaffRow>) -> ModelRc<g::InfoRow> {
+    model(
+        rows.into_iter()
+            .map(|r| g::InfoRow {
+                label: s(r.label),
+                value: s(r.value),
+                warn: r.warn,
+            })
+            .collect(),
+    )
 }
 
 fn question_kind(kind: QuestionKind) -> g::QuestionKind {
@@ -557,6 +726,7 @@ fn tool_item(view: ToolView) -> g::ToolItem {
             Tool::TextSize => g::Tool::TextSize,
             Tool::Contrast => g::Tool::Contrast,
             Tool::Help => g::Tool::Help,
+            Tool::Lock => g::Tool::Lock,
         },
         title: s(view.title),
         on: view.on,

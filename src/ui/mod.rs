@@ -12,6 +12,7 @@ pub mod scale;
 pub mod scenes;
 pub(crate) mod screenshot;
 pub mod speech;
+mod staff_scenes;
 
 pub use backend::{Assist, Backend, Disconnected, UiEvent};
 pub use controller::{Controller, KioskFacts};

@@ -5,7 +5,8 @@
 use crate::catalog::Datatype;
 use crate::flow::{Flow, PrintState, SaveOutcome, Step, keyboard::special};
 
-/// Every scene `guichet screenshot --screen` knows, with what it shows.
+/// Every scene `guichet screenshot --screen` knows, with what it shows (the staff screens'
+/// are at the end, from `staff_scenes.rs`).
 pub const SCENES: &[(&str, &str)] = &[
     ("welcome", "attract screen"),
     ("language", "choose a language"),
@@ -40,6 +41,36 @@ pub const SCENES: &[(&str, &str)] = &[
     ),
     ("save-failed", "the request could not be saved"),
     ("timeout", "the idle warning"),
+    (
+        "check-request",
+        "a resident checks a request: the reference pad",
+    ),
+    (
+        "check-request-found",
+        "a resident checks a request: the council's last status",
+    ),
+    (
+        "check-request-mistyped",
+        "a resident checks a request: a mistyped reference",
+    ),
+    ("staff-pin", "staff: the shuffled PIN pad"),
+    ("staff-pin-locked", "staff: too many wrong PINs"),
+    ("staff-home", "staff: look-up, reprint, health, actions"),
+    ("staff-lists", "staff: help requests, review and rejected"),
+    ("staff-cancel", "staff: cancelling a request asks first"),
+    ("staff-refile", "staff: re-file under another service"),
+    (
+        "assisted-question",
+        "helping a visitor: a question with the strip",
+    ),
+    (
+        "consent",
+        "helping a visitor: the visitor's consent and Send",
+    ),
+    (
+        "practice-confirmation",
+        "practice mode: the confirmation marked PRACTICE",
+    ),
 ];
 
 /// What the confirmation scenes show as the receipt state.
@@ -60,7 +91,7 @@ fn type_text(flow: &mut Flow, text: &str) {
     }
 }
 
-fn open_service(flow: &mut Flow, locale: &str, code: &str) {
+pub(super) fn open_service(flow: &mut Flow, locale: &str, code: &str) {
     flow.start();
     flow.choose_language(locale);
     if let Some(group) = flow.catalog().service(code).and_then(|s| s.group.clone()) {
@@ -74,6 +105,9 @@ fn open_service(flow: &mut Flow, locale: &str, code: &str) {
 /// demo's services; a scene the catalogue has nothing for is an error naming what is missing.
 pub fn enter(flow: &mut Flow, scene: &str, locale: &str) -> Result<(), String> {
     flow.wipe();
+    if let Some(done) = super::staff_scenes::enter(flow, scene, locale) {
+        return done;
+    }
     if flow.catalog().service("MISSEDBIN").is_none() && SCENES.iter().any(|(n, _)| *n == scene) {
         return enter_any_catalog(flow, scene, locale);
     }
@@ -254,7 +288,7 @@ fn find_question(flow: &Flow, scene: &str) -> Option<(String, String)> {
 }
 
 /// Gives the current step a made-up answer, as a resident would.
-fn answer_current(flow: &mut Flow, sample_address: &str) {
+pub(super) fn answer_current(flow: &mut Flow, sample_address: &str) {
     let Some(step) = flow.current_step() else {
         return;
     };

@@ -1,0 +1,322 @@
+//! What the staff screens (and a resident's "Check a request") ask of the kiosk, done on the
+//! store worker's thread through the staff API ([`crate::staff::Desk`]): each
+//! [`StaffRequest`] becomes a desk call and its answer a [`StaffReply`] for the UI. The screens
+//! never see the store's types; this is the one place that translates between the two.
+//!
+//! The signed-in [`StaffSession`] lives here, on the database thread, not in the UI: a request
+//! naming another staff member than the one who typed the PIN is refused, and a request after
+//! "Lock" finds no session. Every failure is logged in one line (never a PIN, never a
+//! resident's data) and shown to staff as "That did not work".
+
+use std::sync::mpsc::Sender;
+
+use crate::flow::staff::{
+    HelpItem, KioskHealth, Paper, PinOutcome, PublicStatus, QueueItem, RemoteStatus, RequestState,
+    RequestStatus, StaffNotice,
+};
+use crate::flow::{StaffReply, StaffRequest};
+use crate::queue::{Resolution, State, Store};
+use crate::staff::{Desk, DeskSettings, PinCheck, ProblemItem, StaffError, StaffSession};
+use crate::ui::UiEvent;
+use crate::validate::{FormInput, validate_form};
+
+/// The staff side of the store worker's thread.
+pub(crate) struct StaffState {
+    settings: DeskSettings,
+    session: Option<StaffSession>,
+}
+
+fn state_of(state: State) -> RequestState {
+    match state {
+        State::Pending => RequestState::Pending,
+        State::Accepted => RequestState::Accepted,
+        State::Rejected => RequestState::Rejected,
+        State::Review => RequestState::Review,
+        State::Cancelled => RequestState::Cancelled,
+        State::Practice => RequestState::Practice,
+    }
+}
+
+/// The service's name in English (staff screens name services as the catalogue does), else
+/// its code.
+fn service_name(store: &Store, code: &str) -> String {
+    store
+        .catalog_for(crate::catalog::CATALOG_DEFAULT_LOCALE)
+        .ok()
+        .flatten()
+        .and_then(|c| c.service(code).map(|s| s.service_name.clone()))
+        .unwrap_or_else(|| code.to_string())
+}
+
+fn queue_item(store: &Store, item: ProblemItem) -> QueueItem {
+    QueueItem {
+        service: service_name(store, &item.status.service_code),
+        reason: item
+            .server_says
+            .or(item.reason)
+            .unwrap_or_default()
+            .chars()
+            .take(300)
+            .collect(),
+        reference: item.status.reference,
+        created_at: item.status.created_at,
+    }
+}
+
+impl StaffState {
+    /// No one signed in.
+    pub(crate) fn new(device_code: &str) -> StaffState {
+        StaffState {
+            settings: DeskSettings {
+                device_code: device_code.to_string(),
+                central_configured: true,
+                printer_configured: true,
+            },
+            session: None,
+        }
+    }
+
+    /// Does `request` and sends its answer on `events`; `wake` wakes the printer and sync.
+    pub(crate) fn run(
+        &mut self,
+        store: &mut Store,
+        request: StaffRequest,
+        events: &Sender<UiEvent>,
+        wake: &dyn Fn(&str),
+    ) {
+        let what = format!("{request:?}");
+        let reply = match self.answer(store, request, wake, events) {
+            Ok(reply) => reply,
+            Err(e) => {
+                tracing::warn!("staff action {what} failed: {e}");
+                Some(StaffReply::Done(StaffNotice::Failed))
+            }
+        };
+        if let Some(reply) = reply {
+            let _ = events.send(UiEvent::Staff(reply));
+        }
+    }
+
+    /// The signed-in session, if `staff` is its name.
+    fn session_of(&self, staff: &str) -> Result<&StaffSession, StaffError> {
+        self.session
+            .as_ref()
+            .filter(|s| s.name() == staff)
+            .ok_or_else(|| StaffError::NoSuchStaff(format!("{staff} (not signed in)")))
+    }
+
+    fn answer(
+        &mut self,
+        store: &mut Store,
+        request: StaffRequest,
+        wake: &dyn Fn(&str),
+        events: &Sender<UiEvent>,
+    ) -> Result<Option<StaffReply>, StaffError> {
+        let settings = self.settings.clone();
+        Ok(Some(match request {
+            StaffRequest::Unlock { mut pin } => {
+                let checked = Desk::new(store, settings).verify_pin(&pin);
+                zeroize::Zeroize::zeroize(&mut pin);
+                StaffReply::Unlock(match checked {
+                    Ok(PinCheck::Staff(session)) => {
+                        let name = session.name().to_string();
+                        self.session = Some(session);
+                        PinOutcome::Accepted { name }
+                    }
+                    Ok(PinCheck::Wrong { attempts_left }) => PinOutcome::Wrong { attempts_left },
+                    Ok(PinCheck::Locked { seconds_left, .. }) => PinOutcome::Locked {
+                        minutes: seconds_left.div_ceil(60).max(1),
+                    },
+                    Err(e) => {
+                        tracing::error!("staff PIN not checked: {e}");
+                        PinOutcome::Unavailable
+                    }
+                })
+            }
+            StaffRequest::EndSession { staff } => {
+                if let Some(session) = self.session.take() {
+                    if session.name() != staff {
+                        tracing::warn!("a staff session ended under another name");
+                    }
+                    let erased = Desk::new(store, settings).lock(session)?;
+                    tracing::info!(erased, "staff session ended");
+                }
+                return Ok(None);
+            }
+            StaffRequest::PublicLookup { reference } => {
+                let desk = Desk::new(store, settings);
+                StaffReply::PublicLookup(match desk.check_request(&reference) {
+                    Ok(status) if status.state != State::Practice => Some(PublicStatus {
+                        reference: status.reference,
+                        state: state_of(status.state),
+                        remote: status.remote_status.as_deref().map(|s| {
+                            if s.eq_ignore_ascii_case("closed") {
+                                RemoteStatus::Closed
+                            } else {
+                                RemoteStatus::Open
+                            }
+                        }),
+                        updated_at: status.reported_at,
+                    }),
+                    Ok(_) => None,
+                    Err(StaffError::Store(crate::queue::StoreError::NotFound(_)))
+                    | Err(StaffError::NotAReference(_)) => None,
+                    Err(e) => return Err(e),
+                })
+            }
+            StaffRequest::Lookup { query } => {
+                let session = self.session_of_any()?.clone();
+                let found = match Desk::new(store, settings).lookup(&session, &query) {
+                    Ok(status) => Some(status),
+                    Err(StaffError::Store(crate::queue::StoreError::NotFound(_)))
+                    | Err(StaffError::NotAReference(_)) => None,
+                    Err(e) => return Err(e),
+                };
+                StaffReply::Lookup(match found {
+                    None => None,
+                    Some(status) => {
+                        let row = store.lookup_row(&status.reference)?;
+                        Some(RequestStatus {
+                            service: service_name(store, &status.service_code),
+                            state: state_of(status.state),
+                            remote_id: status.remote_id,
+                            remote_status: status.remote_status,
+                            remote_updated: status.reported_at,
+                            reason: row.as_ref().and_then(|r| r.reason.clone()),
+                            assisted_by: row.and_then(|r| r.assisted_by),
+                            reference: status.reference,
+                        })
+                    }
+                })
+            }
+            StaffRequest::Reprint { reference, staff } => {
+                let session = self.session_of(&staff)?.clone();
+                Desk::new(store, settings).reprint(&session, &reference)?;
+                wake(&reference);
+                StaffReply::Done(StaffNotice::Reprinted)
+            }
+            StaffRequest::SendNow { staff } => {
+                let session = self.session_of(&staff)?;
+                store.audit(session.name(), "staff.send-now", None, "")?;
+                wake("");
+                StaffReply::Done(StaffNotice::SendingNow)
+            }
+            StaffRequest::Refresh => {
+                if self.session.is_none() {
+                    return Ok(None);
+                }
+                let desk = Desk::new(store, settings);
+                let h = desk.health()?;
+                let review = desk.review_list()?;
+                let rejected = desk.rejected_list()?;
+                let help = desk.open_help_requests()?;
+                let health = KioskHealth {
+                    online: h.online,
+                    captive_portal: h.captive_portal,
+                    last_sync: h.last_sync_at,
+                    pending: h.pending,
+                    review: h.review,
+                    rejected: h.rejected,
+                    paper: if h.paper_out {
+                        Paper::Out
+                    } else if h.printer_problem.is_some() {
+                        Paper::Unknown
+                    } else {
+                        Paper::Ok
+                    },
+                    cover_open: Some(h.cover_open),
+                };
+                let _ = events.send(UiEvent::Staff(StaffReply::Health(health)));
+                StaffReply::Lists {
+                    review: review.into_iter().map(|i| queue_item(store, i)).collect(),
+                    rejected: rejected.into_iter().map(|i| queue_item(store, i)).collect(),
+                    help: help
+                        .into_iter()
+                        .map(|h| HelpItem {
+                            id: h.id,
+                            asked_at: h.requested_at,
+                        })
+                        .collect(),
+                }
+            }
+            StaffRequest::Resolve { reference, staff } => {
+                let session = self.session_of(&staff)?.clone();
+                Desk::new(store, settings).resolve(&session, &reference, &Resolution::Resend)?;
+                wake("");
+                StaffReply::Done(StaffNotice::Resolved)
+            }
+            StaffRequest::Refile {
+                reference,
+                service,
+                staff,
+            } => {
+                let session = self.session_of(&staff)?.clone();
+                let mut desk = Desk::new(store, settings);
+                let Some(old) = desk.form_for_refile(&session, &reference)? else {
+                    return Ok(Some(StaffReply::Done(StaffNotice::Failed)));
+                };
+                let Some(catalog) = desk.store().catalog_for(&old.locale)? else {
+                    return Ok(Some(StaffReply::Done(StaffNotice::Failed)));
+                };
+                // The answers the new service also asks are kept; its other questions must be
+                // optional, or the request is re-filed from the command line with answers.
+                let definition = catalog.definition(&service);
+                let mut answers = old.answers.clone();
+                answers.retain(|code, _| definition.is_some_and(|d| d.attribute(code).is_some()));
+                let mut input = FormInput {
+                    service_code: service.clone(),
+                    locale: old.locale.clone(),
+                    answers,
+                    description: old.description.clone(),
+                    address: old.location.address.clone(),
+                    lat: old.location.lat.map(|v| v.to_string()).unwrap_or_default(),
+                    long: old.location.long.map(|v| v.to_string()).unwrap_or_default(),
+                    contact: old.contact.clone(),
+                };
+                let mut old = old;
+                crate::flow::scrub_valid_form(&mut old);
+                let checked = validate_form(
+                    &catalog,
+                    &input,
+                    std::slice::from_ref(&input.locale),
+                    crate::clock::local_offset(),
+                );
+                crate::flow::scrub_form_input(&mut input);
+                match checked {
+                    Ok(mut form) => {
+                        let done = desk.refile(&session, &reference, &form);
+                        crate::flow::scrub_valid_form(&mut form);
+                        done?;
+                        wake("");
+                        StaffReply::Done(StaffNotice::Refiled)
+                    }
+                    Err(errors) => {
+                        tracing::warn!(
+                            reference = %reference,
+                            service = %service,
+                            problems = errors.len(),
+                            "not re-filed from the touchscreen: the new service needs answers"
+                        );
+                        StaffReply::Done(StaffNotice::RefileNeedsAnswers)
+                    }
+                }
+            }
+            StaffRequest::Cancel { reference, staff } => {
+                let session = self.session_of(&staff)?.clone();
+                Desk::new(store, settings).cancel(&session, &reference)?;
+                StaffReply::Done(StaffNotice::Cancelled)
+            }
+            StaffRequest::HelpDone { id, staff } => {
+                let session = self.session_of(&staff)?.clone();
+                Desk::new(store, settings).help_done(&session, id)?;
+                StaffReply::Done(StaffNotice::HelpDone)
+            }
+        }))
+    }
+
+    fn session_of_any(&self) -> Result<&StaffSession, StaffError> {
+        self.session
+            .as_ref()
+            .ok_or_else(|| StaffError::NoSuchStaff("(nobody signed in)".into()))
+    }
+}

@@ -1,0 +1,465 @@
+//! Staff at the kiosk, driven through the touchscreen like the residents' flows: the long press
+//! and the PIN pad (with the lockout surviving a restart), the desk's look-up typed by a
+//! keyboard-wedge scanner, reprint, review and rejected decisions, helping a visitor (with the
+//! visitor's own Send), practice mode, and a resident checking a request. The real database
+//! thread and the real staff API work on a real store.
+
+use std::time::Duration;
+
+use guichet::flow::Flow;
+use guichet::queue::{ClaimMark, DeliveryUpdate, State, Store};
+use guichet::staff::{Desk, DeskSettings};
+use i_slint_backend_testing::mock_elapsed_time;
+use slint::ComponentHandle;
+use slint::platform::{Key, PointerEventButton, WindowEvent};
+
+use super::common::TestDir;
+use super::{Kiosk, start_kiosk};
+
+const PIN: &str = "246810";
+
+fn add_staff(dir: &TestDir, name: &str, pin: &str) {
+    let mut store = Store::open(dir.path()).unwrap();
+    Desk::new(
+        &mut store,
+        DeskSettings {
+            device_code: "LIB7".into(),
+            ..DeskSettings::default()
+        },
+    )
+    .add_staff(name, pin, "test")
+    .unwrap();
+}
+
+impl Kiosk {
+    /// Holds the welcome screen's top-left corner for `seconds` (mocked time).
+    fn hold_corner(&self, seconds: u64) {
+        let position = slint::LogicalPosition::new(8.0, 8.0);
+        let window = self.app.window();
+        window.dispatch_event(WindowEvent::PointerPressed {
+            position,
+            button: PointerEventButton::Left,
+        });
+        for _ in 0..seconds * 10 {
+            mock_elapsed_time(Duration::from_millis(100));
+        }
+        window.dispatch_event(WindowEvent::PointerReleased {
+            position,
+            button: PointerEventButton::Left,
+        });
+    }
+
+    /// Types on the PIN pad by touching its digits (wherever the shuffle put them), then OK.
+    fn type_pin(&self, pin: &str) {
+        for d in pin.chars() {
+            self.tap(&d.to_string());
+        }
+        self.tap_t("staff-pin-ok");
+    }
+
+    /// Types like a keyboard (or a scanner) into the focused field; `\n` is Enter.
+    fn type_physical(&self, text: &str) {
+        for c in text.chars() {
+            let text: slint::SharedString = if c == '\n' {
+                Key::Return.into()
+            } else {
+                c.to_string().into()
+            };
+            self.app
+                .window()
+                .dispatch_event(WindowEvent::KeyPressed { text: text.clone() });
+            self.app
+                .window()
+                .dispatch_event(WindowEvent::KeyReleased { text });
+        }
+    }
+
+    /// Lets the database thread answer until `done` holds (up to 10 s of real time).
+    fn wait_until(&self, what: &str, done: impl Fn(&Kiosk) -> bool) {
+        for _ in 0..1000 {
+            if done(self) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+            mock_elapsed_time(Duration::from_millis(100));
+        }
+        panic!(
+            "{what} never happened; on screen {:?}:\n{}",
+            self.screen(),
+            self.all_text()
+        );
+    }
+
+    fn wait_for_text(&self, label: &str) {
+        self.wait_until(&format!("{label:?} on screen"), |k| k.visible(label));
+    }
+
+    fn sign_in(&self) {
+        assert_eq!(self.screen(), "welcome");
+        self.hold_corner(4);
+        assert_eq!(self.screen(), "staff-pin");
+        self.type_pin(PIN);
+        self.wait_for_screen("staff-home");
+    }
+
+    /// Answers the visitor's request through the flow (GRAFFITI: no required question) up to
+    /// the check page; the Send is touched by the caller.
+    fn answer_to_check(&self) {
+        {
+            let mut f: std::cell::RefMut<'_, Flow> = self.controller.flow_mut();
+            f.choose_language("en");
+            f.choose_tile("Neighbourhood");
+            f.choose_tile("GRAFFITI");
+            for _ in 0..20 {
+                if f.current_step().is_none() {
+                    break;
+                }
+                if f.current_step() == Some(guichet::flow::Step::Address) {
+                    f.set_value("1 High Street");
+                }
+                if f.current_step() == Some(guichet::flow::Step::ContactChoice) {
+                    f.toggle_choice("no");
+                }
+                f.next();
+            }
+        }
+        self.controller.refresh();
+        assert_eq!(self.screen(), "check");
+    }
+
+    fn notice(&self, id: &str) -> String {
+        self.t(id)
+    }
+}
+
+fn state_of(dir: &TestDir, reference: &str) -> Option<State> {
+    let store = Store::open(dir.path()).unwrap();
+    store.lookup_row(reference).unwrap().map(|r| r.state)
+}
+
+/// Wrong PINs lock entry, and the lock is still there for a second kiosk on the same data dir.
+pub fn wrong_pins_lock_and_the_lock_survives_a_restart() {
+    let dir = TestDir::new("ui-staff-lock");
+    add_staff(&dir, "Amira", PIN);
+    let k = start_kiosk(&dir);
+    // A short tap in the corner starts a resident's session like anywhere else.
+    k.hold_corner(0);
+    assert_eq!(k.screen(), "language");
+    k.controller.flow_mut().wipe();
+    k.controller.refresh();
+    // Held for less than the gesture's 3 s: nothing for staff either.
+    k.hold_corner(2);
+    assert_ne!(k.screen(), "staff-pin");
+    k.controller.flow_mut().wipe();
+    k.controller.refresh();
+
+    k.hold_corner(4);
+    assert_eq!(k.screen(), "staff-pin");
+    for attempt in 1..=5 {
+        k.type_pin("111111");
+        k.wait_until("the PIN answer", |k| {
+            k.controller
+                .flow()
+                .desk()
+                .is_some_and(|d| !d.checking && d.pin_outcome.is_some())
+        });
+        let message = k.api().get_pin_message().to_string();
+        if attempt < 5 {
+            assert!(message.contains(&(5 - attempt).to_string()), "{message}");
+        }
+    }
+    let locked = k.api().get_pin_message().to_string();
+    assert!(
+        locked.starts_with("Too many wrong PINs, try again in"),
+        "{locked}"
+    );
+    // Even the right PIN is not compared while locked.
+    k.type_pin(PIN);
+    k.wait_until("the PIN answer", |k| {
+        k.controller.flow().desk().is_some_and(|d| !d.checking)
+    });
+    assert_eq!(k.screen(), "staff-pin");
+    drop(k);
+
+    // The kiosk restarts (unplugged, or systemd): the lock is in the database.
+    let k = start_kiosk(&dir);
+    k.sign_in_expecting_lock();
+}
+
+impl Kiosk {
+    fn sign_in_expecting_lock(&self) {
+        self.hold_corner(4);
+        assert_eq!(self.screen(), "staff-pin");
+        self.type_pin(PIN);
+        self.wait_until("the PIN answer", |k| {
+            k.controller
+                .flow()
+                .desk()
+                .is_some_and(|d| !d.checking && d.pin_outcome.is_some())
+        });
+        assert_eq!(self.screen(), "staff-pin", "still locked after a restart");
+        assert!(
+            self.api()
+                .get_pin_message()
+                .starts_with("Too many wrong PINs"),
+            "{}",
+            self.api().get_pin_message()
+        );
+    }
+}
+
+/// The desk at work: helping a visitor, look-up by a scanned QR payload, reprint, review and
+/// rejected decisions, practice, lock; then a resident checks the request.
+pub fn staff_help_look_up_decide_and_practise() {
+    let dir = TestDir::new("ui-staff-desk");
+    add_staff(&dir, "Amira", PIN);
+    let k = start_kiosk(&dir);
+    k.sign_in();
+    assert!(
+        k.visible(
+            &k.tr
+                .format("en", "staff-signed-in", &[("name", "Amira".into())])
+        )
+    );
+
+    // --- Helping a visitor: the strip, then the visitor's consent and own Send. ---------------
+    k.tap_t("staff-help-visitor");
+    assert_eq!(k.screen(), "language");
+    let strip =
+        k.tr.format("en", "assisted-by", &[("name", "Amira".into())]);
+    assert!(k.visible(&strip), "the strip is on every assisted screen");
+    assert!(k.visible(&k.t("staff-end-visit")));
+    k.answer_to_check();
+    k.tap_t("check-submit");
+    assert_eq!(
+        k.screen(),
+        "consent",
+        "the staff member's Send only leads to the visitor's"
+    );
+    assert!(k.visible(&strip));
+    assert!(
+        !k.visible(&k.t("staff-end-visit")),
+        "no staff control on the consent screen"
+    );
+    assert!(
+        k.all_text()
+            .replace(['\u{2068}', '\u{2069}'], "")
+            .contains("Amira, a member of staff, helped you")
+    );
+    k.tap_t("consent-send");
+    k.wait_for_screen("confirmation");
+    let reference = k.api().get_reference().to_string();
+    assert!(reference.starts_with("LIB7-"), "{reference}");
+    {
+        let store = Store::open(dir.path()).unwrap();
+        let row = store.lookup_row(&reference).unwrap().unwrap();
+        assert_eq!(row.assisted_by.as_deref(), Some("Amira"));
+        assert_eq!(row.state, State::Pending, "queued for the council");
+        // The receipt says who helped.
+        let config = std::sync::Arc::new(guichet::config::Config::demo());
+        let mut printer = guichet::printer::Printer::new(config, dir.path().to_path_buf()).unwrap();
+        let bytes = printer.receipt_bytes(&store, &reference, false).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(text.contains("Amira"), "the receipt names the staff member");
+    }
+    k.tap_t("confirm-finish");
+    assert_eq!(
+        k.screen(),
+        "staff-home",
+        "back to the desk after the visitor"
+    );
+
+    // --- Look-up: a wedge scanner types the receipt QR's payload and Enter. ----------------
+    let payload = format!("https://council.example/track/{reference}\n");
+    k.type_physical(&payload);
+    assert_eq!(
+        k.api().get_staff_query().as_str(),
+        payload.trim_end(),
+        "typed into the focused field"
+    );
+    let found = format!("{}: {reference}", k.t("staff-reference"));
+    k.wait_for_text(&found);
+    let assisted = format!("{}: Amira", k.t("staff-assisted-by"));
+    assert!(k.visible(&assisted));
+
+    // --- Reprint. -------------------------------------------------------------------------
+    k.tap_t("staff-reprint");
+    k.wait_for_text(&k.notice("staff-done-reprint"));
+    {
+        let store = Store::open(dir.path()).unwrap();
+        let jobs = store.print_jobs_for(&reference).unwrap();
+        assert!(jobs.iter().any(|j| j.reprint), "a reprint job: {jobs:?}");
+    }
+
+    // --- Review and rejected: two requests the council did not take. -------------------------
+    let (in_review, refused) = {
+        let mut store = Store::open(dir.path()).unwrap();
+        let form = |code: &str| guichet::validate::ValidForm {
+            service_code: code.into(),
+            locale: "en".into(),
+            description: "Made-up request for the staff test".into(),
+            location: guichet::validate::Location {
+                address: "2 Station Road".into(),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let a = store.enqueue("LIB7", &form("GRAFFITI"), None).unwrap();
+        let b = store.enqueue("LIB7", &form("GRAFFITI"), None).unwrap();
+        let mark = ClaimMark::new();
+        let now = guichet::queue::now_rfc3339();
+        let claimed = store.claim_due(&mark, &now, 10).unwrap();
+        let id = |r: &guichet::reference::Reference| {
+            claimed
+                .iter()
+                .find(|o| o.reference == r.as_str())
+                .unwrap()
+                .id
+        };
+        let mut updates = vec![
+            (
+                id(&a),
+                DeliveryUpdate::Review {
+                    reason: "no answer from the council for 12 hours".into(),
+                },
+            ),
+            (
+                id(&b),
+                DeliveryUpdate::Rejected {
+                    reason: "service_code not accepted".into(),
+                    from_server: true,
+                },
+            ),
+        ];
+        // The assisted request was claimed too: give it back untouched.
+        for o in &claimed {
+            if o.reference == reference {
+                updates.push((
+                    o.id,
+                    DeliveryUpdate::Retry {
+                        next_attempt_at: now.clone(),
+                        error: "test".into(),
+                        outcome_unknown: false,
+                    },
+                ));
+            }
+        }
+        store.record_outcomes(&mark.owner, &updates).unwrap();
+        (a.to_string(), b.to_string())
+    };
+    k.api().invoke_staff_home();
+    k.wait_until("the lists' counts", |k| {
+        k.controller
+            .flow()
+            .desk()
+            .is_some_and(|d| d.review.len() == 1 && d.rejected.len() == 1)
+    });
+    let lists = k.controller.flow().staff_home_view().lists_label;
+    k.tap(&lists);
+    assert_eq!(k.screen(), "staff-lists");
+    assert!(
+        k.all_text()
+            .contains("no answer from the council for 12 hours")
+    );
+    assert!(
+        k.all_text().contains("service_code not accepted"),
+        "the server's reason"
+    );
+    // Resolve the review item: send it again.
+    k.tap(&format!("{} {in_review}", k.t("staff-resolve")));
+    k.wait_until("the review item resolved", |k| {
+        k.controller.flow().desk().and_then(|d| d.notice)
+            == Some(guichet::flow::staff::StaffNotice::Resolved)
+    });
+    assert_eq!(state_of(&dir, &in_review), Some(State::Pending));
+    // Re-file the refused one under another service.
+    k.tap(&format!("{} {refused}", k.t("staff-refile")));
+    assert_eq!(k.screen(), "staff-refile");
+    k.tap("Street light not working");
+    k.wait_until("the re-filing answered", |k| {
+        k.controller
+            .flow()
+            .desk()
+            .is_some_and(|d| d.notice.is_some())
+    });
+    // STREETLIGHT asks a required question the request never answered: refused, said so.
+    assert_eq!(
+        k.controller.flow().desk().unwrap().notice,
+        Some(guichet::flow::staff::StaffNotice::RefileNeedsAnswers)
+    );
+    assert_eq!(state_of(&dir, &refused), Some(State::Rejected));
+    k.tap(&format!("{} {refused}", k.t("staff-refile")));
+    k.tap("Graffiti");
+    k.wait_until("the rejected item re-filed", |_| {
+        state_of(&dir, &refused) == Some(State::Pending)
+    });
+    // Cancelling asks first.
+    k.wait_until("the lists refreshed", |k| {
+        k.controller
+            .flow()
+            .desk()
+            .is_some_and(|d| d.review.is_empty() && d.rejected.is_empty())
+    });
+    k.tap_t("tool-back");
+    assert_eq!(k.screen(), "staff-home");
+
+    // --- Practice: marked everywhere, saved as practice, never claimed, erased at Lock. ------
+    k.tap_t("staff-practice");
+    let practice = k.t("practice-banner");
+    assert!(k.visible(&practice));
+    k.answer_to_check();
+    assert!(k.visible(&practice));
+    k.tap_t("check-submit");
+    k.wait_for_screen("confirmation");
+    assert!(k.visible(&practice), "PRACTICE on the confirmation too");
+    let practice_ref = k.api().get_reference().to_string();
+    assert_eq!(state_of(&dir, &practice_ref), Some(State::Practice));
+    {
+        let mut store = Store::open(dir.path()).unwrap();
+        let claimed = store
+            .claim_due(&ClaimMark::new(), &guichet::queue::now_rfc3339(), 100)
+            .unwrap();
+        assert!(
+            claimed.iter().all(|o| o.reference != practice_ref),
+            "a practice submission is never handed to delivery"
+        );
+    }
+    k.tap_t("confirm-finish");
+    assert_eq!(k.screen(), "staff-home");
+    k.tap_t("staff-lock");
+    assert_eq!(k.screen(), "welcome");
+    k.wait_until("the practice submission erased", |_| {
+        state_of(&dir, &practice_ref).is_none()
+    });
+
+    // --- A resident checks the assisted request: status only, in their language. ------------
+    // Labelled in the greeting's language of the moment, which the page then speaks.
+    let greeting = k.api().get_greeting_locale().to_string();
+    k.tap(&k.tr.text(&greeting, "lookup-open"));
+    assert_eq!(k.locale(), greeting);
+    assert_eq!(k.screen(), "check-request");
+    let mut wrong = reference.clone();
+    let last = wrong.pop().unwrap();
+    wrong.push(if last == 'A' { 'B' } else { 'A' });
+    for c in wrong.chars() {
+        k.tap(&c.to_string());
+    }
+    k.tap_t("lookup-check");
+    assert!(k.visible(&k.t("lookup-mistyped")));
+    for _ in 0..wrong.len() {
+        k.tap_t("lookup-delete");
+    }
+    for c in reference.chars() {
+        k.tap(&c.to_string());
+    }
+    assert_eq!(k.api().get_lookup_query().as_str(), reference);
+    k.tap_t("lookup-check");
+    k.wait_for_text(&k.t("lookup-pending"));
+    let shown = k.all_text();
+    assert!(
+        !shown.contains("1 High Street") && !shown.contains("Amira"),
+        "{shown}"
+    );
+    k.tap_t("tool-back");
+    assert_eq!(k.screen(), "welcome");
+}
