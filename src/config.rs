@@ -19,6 +19,9 @@ pub const SYSTEM_CONFIG_PATH: &str = "/etc/guichet/kiosk.toml";
 /// Serial speeds a receipt printer may be set to.
 pub const ALLOWED_BAUD_RATES: &[u32] = &[2400, 4800, 9600, 19200, 38400, 57600, 115200];
 
+/// Bounds for `ui.screen_width_mm`: a 5" panel to a large wall screen.
+pub const SCREEN_WIDTH_MM_RANGE: std::ops::RangeInclusive<f32> = 80.0..=2000.0;
+
 /// Bounds for `ui.blank_after_s` (0, never, aside): under a minute would blank the screen while
 /// someone walks up; over a day is never.
 pub const BLANK_AFTER_RANGE: std::ops::RangeInclusive<u32> = 60..=86_400;
@@ -254,6 +257,15 @@ pub struct UiConfig {
     /// the desk.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub catch_all_service: Option<String>,
+    /// The panel's visible width in millimetres: the kiosk scales its layout so that Slint's
+    /// `mm` is a real millimetre on it (touch targets ≥ 15 mm, text sizes). Without it the
+    /// display's own scale factor is trusted (`mm` at 96 dpi).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub screen_width_mm: Option<f32>,
+    /// Speech mode's sound goes to a headset or handset only (not a loudspeaker): typed answers
+    /// and contact details may then be read back; otherwise they are said as "hidden".
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub speech_headset: bool,
     /// Seconds on the welcome screen without a touch before the screen blanks (0: never). The
     /// touch that wakes it only wakes it.
     #[serde(default = "UiConfig::default_blank_after")]
@@ -282,6 +294,8 @@ impl Default for UiConfig {
             languages: Self::default_languages(),
             idle_timeout_s: Self::default_idle_timeout(),
             catch_all_service: None,
+            screen_width_mm: None,
+            speech_headset: false,
             blank_after_s: Self::default_blank_after(),
             rotation: 0,
         }
@@ -616,6 +630,19 @@ impl Config {
                 "ui.catch_all_service",
                 quoted(code),
                 "a service code from the catalogue (at most 100 printable characters)",
+            ));
+        }
+        if let Some(mm) = self.ui.screen_width_mm
+            && !(SCREEN_WIDTH_MM_RANGE.contains(&mm))
+        {
+            return Err(bad(
+                "ui.screen_width_mm",
+                mm.to_string(),
+                &format!(
+                    "the panel's visible width in millimetres, from {} to {}",
+                    SCREEN_WIDTH_MM_RANGE.start(),
+                    SCREEN_WIDTH_MM_RANGE.end()
+                ),
             ));
         }
         if self.ui.languages.is_empty() {
@@ -1005,6 +1032,11 @@ idle_timeout_s = 120
                 "[device]\ncode = \"AB\"\n[printer]\nbaud = 1234\n",
                 "printer.baud",
                 "9600",
+            ),
+            (
+                "[device]\ncode = \"AB\"\n[ui]\nscreen_width_mm = 5.0\n",
+                "ui.screen_width_mm",
+                "millimetres",
             ),
             (
                 "[device]\ncode = \"AB\"\n[ui]\nlanguages = [\"xx\"]\n",

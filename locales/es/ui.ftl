@@ -72,8 +72,8 @@ month-12 = diciembre
 ## Keyboard (names read out by screen readers)
 keyboard-space = Espacio
 keyboard-backspace = Borrar
-keyboard-shift = Mayúscula
-keyboard-symbols = Números y símbolos
+keyboard-shift = Mayús
+keyboard-symbols = Símbolos
 keyboard-letters = Letras
 keyboard-latin = Letras latinas
 keyboard-newline = Nueva línea

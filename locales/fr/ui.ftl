@@ -72,8 +72,8 @@ month-12 = décembre
 ## Keyboard (names read out by screen readers)
 keyboard-space = Espace
 keyboard-backspace = Effacer
-keyboard-shift = Majuscule
-keyboard-symbols = Chiffres et symboles
+keyboard-shift = Maj
+keyboard-symbols = Symboles
 keyboard-letters = Lettres
 keyboard-latin = Lettres latines
 keyboard-newline = Retour à la ligne

@@ -71,9 +71,9 @@ month-12 = грудня
 
 ## Keyboard (names read out by screen readers)
 keyboard-space = Пробіл
-keyboard-backspace = Видалити
+keyboard-backspace = Стерти
 keyboard-shift = Велика літера
-keyboard-symbols = Цифри та символи
+keyboard-symbols = Символи
 keyboard-letters = Літери
 keyboard-latin = Латинські літери
 keyboard-newline = Новий рядок

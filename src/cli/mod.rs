@@ -23,6 +23,7 @@ mod status;
 mod submit;
 mod sync;
 mod ui;
+mod utterances;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -69,6 +70,8 @@ pub enum Command {
     Kiosk(ui::KioskArgs),
     /// Render one UI screen to PNG without a display.
     Screenshot(ui::ScreenshotArgs),
+    /// What speech mode says on one screen, one utterance a line.
+    Utterances(utterances::UtterancesArgs),
     /// Validate and queue one submission exactly as the touchscreen would.
     Submit(Box<submit::SubmitArgs>),
     /// Inspect and manage the submission queue.
@@ -234,6 +237,7 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         Some(Command::Stats(args)) => stats::run(&ctx, args),
         Some(Command::Kiosk(args)) => ui::kiosk(&ctx, args),
         Some(Command::Screenshot(args)) => ui::screenshot(&ctx, args),
+        Some(Command::Utterances(args)) => utterances::run(&ctx, args),
         None => ui::kiosk(&ctx, ui::KioskArgs::default()),
     }
 }

@@ -103,6 +103,13 @@ pub struct ProvisionArgs {
     /// ui.catch_all_service: the service code "My problem is not listed" leads to.
     #[arg(long, value_name = "CODE")]
     pub catch_all_service: Option<String>,
+    /// ui.screen_width_mm: the panel's visible width in millimetres (sizes in real mm).
+    #[arg(long, value_name = "MM")]
+    pub screen_width_mm: Option<f32>,
+    /// ui.speech_headset: speech mode's sound goes to a headset or handset only, so typed
+    /// answers may be read back.
+    #[arg(long)]
+    pub speech_headset: bool,
     /// ui.blank_after_s: seconds idle on the welcome screen before the screen blanks (0 never,
     /// else 60–86400; default 600).
     #[arg(long, value_name = "N")]
@@ -231,6 +238,8 @@ fn flag_for(key: &str) -> &'static str {
         "ui.languages" => "--languages",
         "ui.idle_timeout_s" => "--idle-timeout-s",
         "ui.catch_all_service" => "--catch-all-service",
+        "ui.screen_width_mm" => "--screen-width-mm",
+        "ui.speech_headset" => "--speech-headset",
         "ui.blank_after_s" => "--blank-after-s",
         "ui.rotation" => "--rotation",
         "privacy.retention_days" => "--retention-days",
@@ -427,6 +436,8 @@ fn gather(
                 .collect(),
             idle_timeout_s,
             catch_all_service: args.catch_all_service.clone(),
+            screen_width_mm: args.screen_width_mm,
+            speech_headset: args.speech_headset,
             blank_after_s: args
                 .blank_after_s
                 .unwrap_or(UiConfig::default().blank_after_s),

@@ -121,6 +121,9 @@ fn native_rows(locale: &str) -> [&'static str; 3] {
     }
 }
 
+/// The digit row above the letters.
+const DIGIT_ROW: &str = "1 2 3 4 5 6 7 8 9 0";
+
 const LATIN_ROWS: [&str; 3] = [
     "q w e r t y u i o p",
     "a s d f g h j k l '",
@@ -247,6 +250,10 @@ pub fn layout(
             }
             bottom.push(continue_key(3.0));
             out.push(bottom);
+            // House numbers, postcodes and phone numbers need digits without changing page.
+            if mode != Mode::Symbols {
+                out.insert(0, letters(DIGIT_ROW));
+            }
             out
         }
     }

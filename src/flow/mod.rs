@@ -10,6 +10,7 @@ mod desk;
 pub(crate) mod keyboard;
 mod lists;
 mod session;
+pub mod speech;
 pub mod staff;
 mod steps;
 mod tracker;

@@ -600,6 +600,13 @@ impl Flow {
                 false,
             );
             let mut rows = self.label_keys(rows);
+            // Keywords need no digit row, and the list of what was found needs the room.
+            if rows.first().is_some_and(|r| {
+                r.iter()
+                    .all(|k| k.value.chars().all(|c| c.is_ascii_digit()))
+            }) {
+                rows.remove(0);
+            }
             // Continue closes the keyboard and shows what was found.
             for key in rows.iter_mut().flatten() {
                 if key.value == keyboard::special::CONTINUE {
@@ -630,13 +637,13 @@ impl Flow {
         (kind, self.label_keys(rows))
     }
 
-    /// Translates the special keys' spoken names; Continue shows its name.
+    /// Translates the special keys' names and shows them on the keys: a word ("Space",
+    /// "Delete") is understood where a symbol (␣ ⌫) is not, and the visible label is then the
+    /// spoken one (WCAG 2.5.3).
     fn label_keys(&self, mut rows: Vec<Vec<Key>>) -> Vec<Vec<Key>> {
         for key in rows.iter_mut().flatten() {
             if key.value.starts_with('{') {
                 key.accessible = self.t(&key.accessible);
-            }
-            if key.value == keyboard::special::CONTINUE {
                 key.label = key.accessible.clone();
             }
         }

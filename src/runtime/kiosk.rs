@@ -137,6 +137,16 @@ pub fn run(
     let _ = sync_link.set(Arc::downgrade(&sync));
     let facts = KioskFacts::from_config(config);
     let controller = Controller::install(&app, flow, Box::new(Arc::clone(&worker)), rx, facts);
+    // Speech mode's voice (ui/speech.rs starts it); without espeak-ng the kiosk stays silent.
+    match super::speech::EspeakSpeaker::spawn() {
+        Ok(speaker) => controller.set_speech(Box::new(speaker), speech_settings(config)),
+        Err(e) => tracing::warn!("speech mode unavailable: {e}"),
+    }
+    // Real millimetres on the configured panel (ui/scale.rs).
+    let _scale = config
+        .ui
+        .screen_width_mm
+        .map(|mm| crate::ui::scale::keep(app.as_weak(), mm));
     // Staff's `guichet fleet screenshot`: answered only between residents.
     let _screenshots =
         super::remote_screenshot::install(&app, &controller, location.data_dir.clone());
@@ -151,6 +161,15 @@ pub fn run(
     }
     slint::run_event_loop().map_err(|e| KioskError::Window(e.to_string()))?;
     Ok(())
+}
+
+/// What speech mode needs from the configuration.
+pub(crate) fn speech_settings(config: &Config) -> crate::flow::speech::SpeechSettings {
+    crate::flow::speech::SpeechSettings {
+        headset: config.ui.speech_headset,
+        site: config.device.site.clone(),
+        help_hours: config.device.help_hours.clone(),
+    }
 }
 
 /// The sync worker (a no-op reporting "offline only" when no central system is configured),

@@ -25,6 +25,7 @@ pub mod metrics;
 pub mod ops_metrics;
 pub mod remote_screenshot;
 pub(crate) mod shutdown;
+pub mod speech;
 pub(crate) mod staff_jobs;
 pub(crate) mod store_worker;
 pub(crate) mod surface;

@@ -13,8 +13,10 @@ use slint::{ComponentHandle, Model, ModelRc, SharedString, VecModel};
 use super::backend::{Backend, UiEvent};
 use super::generated::{self as g, Api, AppWindow, Theme};
 use super::qr;
+use super::speech::{NavKey, Silent, SpeechDriver};
 use crate::flow::keyboard::Key;
 use crate::flow::keyboard::KeyboardKind;
+use crate::flow::speech::{Activated, Speaker, SpeechSettings};
 use crate::flow::{
     Confirm, DeskMode, Flow, PrintState, QuestionKind, Screen, StaffRow, TileView, Tool, ToolView,
 };
@@ -49,6 +51,8 @@ pub struct Controller {
     events: Receiver<UiEvent>,
     facts: KioskFacts,
     timers: RefCell<Vec<slint::Timer>>,
+    /// Speech mode and keyboard navigation (`ui/speech.rs`).
+    speech: RefCell<SpeechDriver>,
 }
 
 fn model<T: Clone + 'static>(items: Vec<T>) -> ModelRc<T> {
@@ -75,6 +79,10 @@ impl Controller {
             events,
             facts,
             timers: RefCell::new(Vec::new()),
+            speech: RefCell::new(SpeechDriver::new(
+                Box::new(Silent),
+                SpeechSettings::default(),
+            )),
         });
         controller.connect(app);
         controller.start_timers();
@@ -145,6 +153,10 @@ impl Controller {
         on!(on_tool, |c, tool: g::Tool| c.tool(tool));
         on!(on_open_search, |c| c.with_flow(|f| f.open_search()));
         on!(on_close_search, |c| c.with_flow(|f| f.close_search()));
+        on!(on_speech_toggle, |c| c.speech_toggle());
+        on!(on_speech_zone, |c, zone: i32| c.speech_zone(zone));
+        let weak = Rc::downgrade(self);
+        api.on_nav_key(move |text, shift| weak.upgrade().is_some_and(|c| c.nav_key(&text, shift)));
         on!(on_staff_gesture, |c| c.with_flow(|f| f.staff_gesture()));
         on!(on_pin_key, |c, k: SharedString| c
             .with_flow(|f| f.pin_key(&k)));
@@ -180,6 +192,89 @@ impl Controller {
         on!(on_lookup_check, |c| c.with_flow(|f| f.lookup_check()));
     }
 
+    /// Installs the speech engine and its settings (the kiosk: espeak-ng; tests: a recorder).
+    pub fn set_speech(&self, speaker: Box<dyn Speaker>, settings: SpeechSettings) {
+        *self.speech.borrow_mut() = SpeechDriver::new(speaker, settings);
+        self.refresh();
+    }
+
+    /// Speech mode on or off (long press, F1).
+    pub fn speech_toggle(&self) {
+        {
+            let flow = self.flow.borrow();
+            self.speech.borrow_mut().toggle(&flow);
+        }
+        self.refresh();
+    }
+
+    /// A touch in speech mode: 0 the top third (previous), 1 the middle (activate), 2 the
+    /// bottom third (next).
+    pub fn speech_zone(&self, zone: i32) {
+        self.flow.borrow_mut().touched();
+        match zone {
+            0 => self.nav(NavKey::Previous),
+            1 => self.nav(NavKey::Activate),
+            _ => self.nav(NavKey::Next),
+        }
+    }
+
+    /// A key from a keyboard or keypad; true when it was used for navigation or speech.
+    pub fn nav_key(&self, text: &str, shift: bool) -> bool {
+        let rtl = self.flow.borrow().rtl();
+        match NavKey::from_key(text, shift, rtl) {
+            Some(key) => {
+                self.flow.borrow_mut().touched();
+                self.nav(key);
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn nav(&self, key: NavKey) {
+        match key {
+            NavKey::Toggle => return self.speech_toggle(),
+            NavKey::Activate => return self.activate_focused(),
+            _ => {}
+        }
+        {
+            let flow = self.flow.borrow();
+            let mut speech = self.speech.borrow_mut();
+            match key {
+                NavKey::Next => speech.step(&flow, 1),
+                NavKey::Previous => speech.step(&flow, -1),
+                NavKey::Repeat => speech.repeat(&flow),
+                NavKey::Stop => speech.stop(),
+                NavKey::Louder => speech.volume(&flow, true),
+                NavKey::Quieter => speech.volume(&flow, false),
+                NavKey::Toggle | NavKey::Activate => {}
+            }
+        }
+        self.refresh();
+    }
+
+    /// Does what a touch on the focused control does.
+    fn activate_focused(&self) {
+        let control = {
+            let flow = self.flow.borrow();
+            self.speech.borrow_mut().focused(&flow)
+        };
+        let Some(control) = control else {
+            return;
+        };
+        let activated = self.flow.borrow_mut().speech_activate(&control);
+        match activated {
+            Activated::Done => self.refresh(),
+            Activated::Submit => self.submit(),
+            Activated::Tool(tool) => self.run_tool(tool),
+        }
+    }
+
+    /// The speech state (tests: focus, volume).
+    pub fn speech(&self) -> std::cell::Ref<'_, SpeechDriver> {
+        self.speech.borrow()
+    }
+
     fn tool(&self, tool: g::Tool) {
         let tool = match tool {
             g::Tool::Back => Tool::Back,
@@ -190,6 +285,10 @@ impl Controller {
             g::Tool::Help => Tool::Help,
             g::Tool::Lock => Tool::Lock,
         };
+        self.run_tool(tool);
+    }
+
+    fn run_tool(&self, tool: Tool) {
         let mut raise_help = false;
         self.with_flow(|f| raise_help = f.tool(tool));
         if raise_help {
@@ -460,6 +559,13 @@ impl Controller {
         api.set_timeout_warning(session.warning.is_some());
         api.set_blanked(flow.blanked());
         api.set_timeout_text(s(flow.timeout_text()));
+        let mut speech = self.speech.borrow_mut();
+        speech.after_refresh(&flow);
+        api.set_speech_on(speech.on);
+        api.set_speech_caption(s(speech.caption(&flow)));
+        api.set_speech_hint(s(flow
+            .translations()
+            .text(flow.greeting_locale(), "speech-welcome-hint")));
         self.refresh_staff(&api, &flow);
     }
 

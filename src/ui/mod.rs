@@ -3,12 +3,15 @@
 //! the kiosk's wiring (workers, events) is `crate::runtime`.
 
 pub(crate) mod backend;
+pub mod contrast;
 pub mod controller;
 pub mod generated;
 pub mod out_of_order;
 pub(crate) mod qr;
+pub mod scale;
 pub mod scenes;
 pub(crate) mod screenshot;
+pub mod speech;
 mod staff_scenes;
 
 pub use backend::{Assist, Backend, Disconnected, UiEvent};

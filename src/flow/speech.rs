@@ -1,0 +1,799 @@
+//! Speech mode: what the kiosk says, computed from the same views the screen shows.
+//!
+//! A kiosk is closed functionality (EN 301 549 clause 5): a resident cannot bring a screen reader,
+//! so the kiosk speaks for itself. Everything spoken is derived here, in plain Rust, from the
+//! flow's views (`view.rs`), in reading order and in the displayed language, through Fluent
+//! messages (`locales/*/speech.ftl`). Nothing here talks to a sound card: the UI hands the
+//! utterances to a [`Speaker`] (espeak-ng in the kiosk, a [`RecordingSpeaker`] in tests), and
+//! `guichet utterances` prints them.
+//!
+//! Navigation without sight is a linear list of every control on screen
+//! ([`Flow::speech_controls`]) that the resident walks with "next", "previous" and "activate"
+//! (keys or coarse screen zones, wired in `ui/speech.rs`); [`Flow::speech_activate`] does what a
+//! touch on that control would.
+//!
+//! Privacy: what a resident typed (answers, address, contact details) is never said on the
+//! loudspeaker; the word "hidden" stands in for it unless [`SpeechSettings::headset`] says the
+//! sound goes to a headset or handset only. Choices from the council's lists are not personal
+//! data and are spoken.
+
+use std::sync::{Arc, Mutex};
+
+use crate::i18n::Arg;
+
+use super::keyboard::{KeyboardKind, special};
+use super::{Confirm, Flow, PrintState, QuestionKind, Screen, Step, Tool};
+
+/// Volume steps of speech mode; every session starts at [`VOLUME_DEFAULT`].
+pub const VOLUME_MAX: u8 = 5;
+/// The volume a session starts with.
+pub const VOLUME_DEFAULT: u8 = 3;
+
+/// One piece of speech and the language (voice) it is said in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Utterance {
+    /// What is said.
+    pub text: String,
+    /// The UI language code whose voice says it (a language's own name is said in its voice).
+    pub lang: String,
+}
+
+/// `text` without the invisible direction marks Fluent and the views put around arguments
+/// (they mean nothing to a voice, and some engines spell them).
+pub fn plain(text: &str) -> String {
+    text.chars()
+        .filter(|c| {
+            !matches!(
+                c,
+                '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}'
+            )
+        })
+        .collect()
+}
+
+/// A speech engine. Every call replaces what is being said: a resident who acts, or a new
+/// screen, never waits for old speech to finish.
+pub trait Speaker {
+    /// Says `utterances` in order, cutting off anything still being said.
+    fn say(&self, utterances: &[Utterance]);
+    /// Stops speaking now.
+    fn stop(&self);
+    /// Sets the volume, 1..=[`VOLUME_MAX`].
+    fn set_volume(&self, level: u8);
+}
+
+/// What a [`RecordingSpeaker`] was asked to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SpeechEvent {
+    /// `say`.
+    Say(Vec<Utterance>),
+    /// `stop`.
+    Stop,
+    /// `set_volume`.
+    Volume(u8),
+}
+
+/// A speaker that records what it is asked to say (tests, and the `utterances` command).
+#[derive(Debug, Clone, Default)]
+pub struct RecordingSpeaker {
+    log: Arc<Mutex<Vec<SpeechEvent>>>,
+}
+
+impl RecordingSpeaker {
+    /// A new, empty recording.
+    pub fn new() -> RecordingSpeaker {
+        RecordingSpeaker::default()
+    }
+
+    /// Everything recorded so far, and clears the record.
+    pub fn take(&self) -> Vec<SpeechEvent> {
+        match self.log.lock() {
+            Ok(mut log) => std::mem::take(&mut *log),
+            Err(poisoned) => std::mem::take(&mut *poisoned.into_inner()),
+        }
+    }
+
+    /// The text of every utterance said so far, in order, and clears the record.
+    pub fn take_lines(&self) -> Vec<String> {
+        self.take()
+            .into_iter()
+            .flat_map(|e| match e {
+                SpeechEvent::Say(u) => u.into_iter().map(|u| u.text).collect(),
+                _ => Vec::new(),
+            })
+            .collect()
+    }
+
+    fn push(&self, event: SpeechEvent) {
+        match self.log.lock() {
+            Ok(mut log) => log.push(event),
+            Err(poisoned) => poisoned.into_inner().push(event),
+        }
+    }
+}
+
+impl Speaker for RecordingSpeaker {
+    fn say(&self, utterances: &[Utterance]) {
+        self.push(SpeechEvent::Say(utterances.to_vec()));
+    }
+    fn stop(&self) {
+        self.push(SpeechEvent::Stop);
+    }
+    fn set_volume(&self, level: u8) {
+        self.push(SpeechEvent::Volume(level));
+    }
+}
+
+/// Facts speech mode needs beyond the flow's settings.
+#[derive(Debug, Clone, Default)]
+pub struct SpeechSettings {
+    /// Speech goes to a headset or handset only (`ui.speech_headset`): typed answers may be
+    /// read back. Otherwise they are "hidden".
+    pub headset: bool,
+    /// The site's name as printed on the receipt (`device.site`).
+    pub site: String,
+    /// The help desk's hours as printed on the receipt (`device.help_hours`).
+    pub help_hours: String,
+}
+
+/// One thing the resident can do on screen, in the linear order of speech mode.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Control {
+    /// The welcome screen's "touch to start".
+    Start,
+    /// A control of the top bar.
+    Tool(Tool),
+    /// "Search" on a long list.
+    SearchOpen,
+    /// "Show all" while searching.
+    SearchClose,
+    /// A language, group or service tile.
+    Tile(String),
+    /// An option of a choice or yes/no question.
+    Choice(String),
+    /// "Today", "Yesterday", "I'm not sure".
+    DateQuick(&'static str),
+    /// "Earlier" / "Later" on one part of a date.
+    DateAdjust(String, i64),
+    /// A key of the on-screen keyboard (its value).
+    Key(String),
+    /// Continue.
+    Next,
+    /// "Change" a row of the check page (or an error of its summary): the step.
+    Change(i32),
+    /// Send the request (also "Try again" after a failed save).
+    Submit,
+    /// "Finish" on the confirmation, "Start again" in the idle warning.
+    Finish,
+    /// "I need more time".
+    MoreTime,
+    /// The answer to "Start again?" / "Delete your answers?": true deletes.
+    ConfirmAnswer(bool),
+    /// "Delete my answers" after a failed save.
+    DeleteAnswers,
+    /// A key of "Check a request"'s reference pad (its value).
+    LookupKey(String),
+    /// "Check" on "Check a request".
+    LookupCheck,
+}
+
+/// A control as speech mode says it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpokenControl {
+    /// What activating it does.
+    pub control: Control,
+    /// What is said when it gets the focus ("Continue, button").
+    pub text: String,
+    /// The voice to say it in when not the resident's language (a language's own name).
+    pub lang: Option<String>,
+    /// Part of the top bar (focus starts after it).
+    pub toolbar: bool,
+}
+
+/// What activating a control needs beyond the flow (the UI does it: it owns the workers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Activated {
+    /// The flow did everything.
+    Done,
+    /// Send the request: the caller runs its usual submit (the save goes to the store worker).
+    Submit,
+    /// A top-bar control: the caller runs its usual handler (help raises the staff flag).
+    Tool(Tool),
+}
+
+impl Flow {
+    fn st(&self, id: &str, args: &[(&str, Arg)]) -> String {
+        self.translations().format(self.locale(), id, args)
+    }
+
+    fn say_button(&self, label: &str) -> String {
+        self.st("speech-button", &[("label", Arg::from(label))])
+    }
+
+    /// `text`, or "hidden" when it is personal and may not go to the loudspeaker.
+    fn private(&self, text: &str, settings: &SpeechSettings) -> String {
+        if settings.headset || text.trim().is_empty() {
+            text.to_string()
+        } else {
+            self.t("speech-hidden")
+        }
+    }
+
+    /// Whether the current question's typed value is the resident's own words.
+    fn typed_question(&self) -> bool {
+        self.current_step()
+            .is_some_and(|s| self.keyboard_kind(&s) != KeyboardKind::None)
+    }
+
+    /// A reference said character by character ("L I B 7, dash, 0 0 0 4 2, dash, 7") so that
+    /// it can be written down from hearing it.
+    pub fn spell_reference(&self, reference: &str) -> String {
+        let dash = format!(", {}, ", self.t("speech-dash"));
+        reference
+            .split('-')
+            .map(|part| {
+                part.chars()
+                    .map(|c| c.to_string())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect::<Vec<_>>()
+            .join(&dash)
+    }
+
+    /// What speech mode says when a screen (or an overlay) appears, in reading order, before
+    /// the focused control: title, hints, errors, values, and on the confirmation everything
+    /// the receipt says.
+    pub fn speech_screen(&self, settings: &SpeechSettings) -> Vec<String> {
+        let mut lines = Vec::new();
+        let mut push = |s: String| {
+            if !s.trim().is_empty() {
+                lines.push(s);
+            }
+        };
+        if self.session.warning.is_some() {
+            push(self.t("timeout-title"));
+            push(self.timeout_text());
+            return lines;
+        }
+        if let Some(confirm) = self.confirmation() {
+            let (title, body) = match confirm {
+                Confirm::StartOver => ("confirm-start-over-title", "confirm-start-over-body"),
+                Confirm::DeleteAnswers => ("confirm-delete-title", "confirm-delete-body"),
+                Confirm::CancelRequest => ("staff-cancel-title", "staff-cancel-body"),
+            };
+            push(self.t(title));
+            push(self.t(body));
+            return lines;
+        }
+        if self.session.screen != Screen::Welcome
+            && let Some(id) = self.help_message_id()
+        {
+            push(self.t(id));
+        }
+        match self.session.screen {
+            Screen::Welcome => {
+                push(self.settings().council.clone());
+                push(self.t("welcome-touch"));
+                push(self.t("welcome-purpose"));
+                push(self.t("speech-how-to"));
+            }
+            Screen::Language | Screen::Groups | Screen::Services => {
+                push(self.page_title());
+                push(self.list_notice());
+                if let Some(query) = &self.session.search {
+                    push(self.st(
+                        "speech-search-query",
+                        &[("query", Arg::from(query.as_str()))],
+                    ));
+                }
+                let count = self.tiles().len();
+                push(self.st("speech-choices-count", &[("count", Arg::from(count))]));
+            }
+            Screen::Question => {
+                let Some(q) = self.question_view() else {
+                    return lines;
+                };
+                push(q.step_label.clone());
+                push(q.caption.clone());
+                push(self.service_intro());
+                push(q.title.clone());
+                push(q.hint.clone());
+                if !q.error.is_empty() {
+                    push(self.st("speech-error", &[("message", Arg::from(q.error.as_str()))]));
+                }
+                match q.kind {
+                    QuestionKind::Info => push(q.value.clone()),
+                    QuestionKind::ShortText | QuestionKind::LongText | QuestionKind::Number => {
+                        push(self.typed_so_far(settings))
+                    }
+                    QuestionKind::Datetime => {
+                        push(self.st("speech-date", &[("date", Arg::from(q.value.as_str()))]))
+                    }
+                    QuestionKind::Single | QuestionKind::Multi | QuestionKind::YesNo => {
+                        let chosen: Vec<&str> = q
+                            .choices
+                            .iter()
+                            .filter(|c| c.selected)
+                            .map(|c| c.label.as_str())
+                            .collect();
+                        push(self.st(
+                            "speech-choices-count",
+                            &[("count", Arg::from(q.choices.len()))],
+                        ));
+                        if !chosen.is_empty() {
+                            push(self.st(
+                                "speech-chosen",
+                                &[("choices", Arg::from(chosen.join(", ")))],
+                            ));
+                        }
+                    }
+                }
+            }
+            // The visitor's own Send after a member of staff helped (assisted mode).
+            Screen::Consent => {
+                push(self.t("consent-title"));
+                push(self.consent_text());
+            }
+            // A resident checking on a request: what was typed and what the council said.
+            Screen::CheckRequest => {
+                push(self.t("lookup-title"));
+                push(self.t("lookup-hint"));
+                if !self.session.lookup.is_empty() {
+                    // A reference is not personal: spelled out, as on the confirmation.
+                    push(format!(
+                        "{}: {}",
+                        self.t("typed-so-far"),
+                        self.spell_reference(&self.session.lookup)
+                    ));
+                }
+                for line in self.lookup_lines().0 {
+                    push(line);
+                }
+            }
+            // Staff screens are for sighted staff: their title only (ACCESSIBILITY.md).
+            Screen::StaffPin => push(self.t("staff-pin-title")),
+            Screen::StaffHome => push(self.t("staff-health-title")),
+            Screen::StaffLists => push(self.t("staff-lists-title")),
+            Screen::StaffRefile => push(self.t("staff-refile-title")),
+            Screen::Check => {
+                push(self.t("check-title"));
+                let errors = self.error_summary();
+                if !errors.is_empty() {
+                    push(self.t("error-summary-title"));
+                    for e in errors {
+                        push(self.st("speech-error", &[("message", Arg::from(e.message))]));
+                    }
+                }
+                let steps = self.steps();
+                for row in self.check_rows() {
+                    let personal = row.step >= 0
+                        && steps.get(row.step as usize).is_some_and(|s| {
+                            *s != Step::ContactChoice && self.keyboard_kind(s) != KeyboardKind::None
+                        })
+                        && row.answer != self.t("check-not-answered");
+                    let answer = if personal {
+                        self.private(&row.answer, settings)
+                    } else {
+                        row.answer.clone()
+                    };
+                    push(self.st(
+                        "speech-check-row",
+                        &[
+                            ("question", Arg::from(row.question.as_str())),
+                            ("answer", Arg::from(answer)),
+                        ],
+                    ));
+                    if row.has_error {
+                        push(self.st("speech-error", &[("message", Arg::from(row.error))]));
+                    }
+                }
+            }
+            Screen::Submitting => push(self.t("submitting")),
+            Screen::Confirmation => lines.extend(self.speech_receipt(settings)),
+            Screen::SaveFailed => {
+                push(self.t("save-failed-title"));
+                if let Some(id) = self.session.save_error {
+                    push(self.t(id));
+                }
+            }
+        }
+        lines
+    }
+
+    /// "Typed so far: …" for the current question, hidden on the loudspeaker.
+    pub fn typed_so_far(&self, settings: &SpeechSettings) -> String {
+        let value = self.question_view().map(|q| q.value).unwrap_or_default();
+        let value = if value.is_empty() {
+            self.t("speech-empty")
+        } else if self.typed_question() {
+            self.private(&value, settings)
+        } else {
+            value
+        };
+        format!("{}: {value}", self.t("typed-so-far"))
+    }
+
+    /// The confirmation read aloud: everything the screen and the paper receipt say, the
+    /// reference spelled out and said twice (EN 301 549 5.1.3.16: receipts).
+    fn speech_receipt(&self, settings: &SpeechSettings) -> Vec<String> {
+        let mut lines = Vec::new();
+        let reference = self.session.reference.clone().unwrap_or_default();
+        let spelled = self.spell_reference(&reference);
+        lines.push(self.t("confirm-title"));
+        lines.push(self.st(
+            "speech-reference",
+            &[("reference", Arg::from(spelled.as_str()))],
+        ));
+        lines.push(match self.session.print_state {
+            PrintState::Failed => self.t("confirm-print-failed"),
+            PrintState::Printed => self.t("confirm-printed"),
+            PrintState::Printing => self.t("confirm-printing"),
+            PrintState::None => self.t("confirm-no-printer"),
+        });
+        lines.push(self.t(if self.offline() {
+            "confirm-offline"
+        } else {
+            "confirm-online"
+        }));
+        lines.push(self.t("speech-receipt-says"));
+        let council = &self.settings().council;
+        if !council.is_empty() {
+            lines.push(council.clone());
+        }
+        if !settings.site.is_empty() {
+            lines.push(settings.site.clone());
+        }
+        if let Some(service) = self
+            .session
+            .service
+            .as_deref()
+            .and_then(|c| self.catalog().service(c))
+        {
+            lines.push(self.st(
+                "receipt-service",
+                &[("service", Arg::from(service.service_name.as_str()))],
+            ));
+        }
+        lines.push(self.st(
+            "speech-reference",
+            &[("reference", Arg::from(spelled.as_str()))],
+        ));
+        // The QR code, described (it holds the reference).
+        lines.push(self.t("confirm-qr-caption"));
+        lines.push(self.t("confirm-next-title"));
+        lines.push(self.t("confirm-next"));
+        let timescale = self.timescale();
+        if !timescale.is_empty() {
+            lines.push(timescale);
+        }
+        let contact = &self.settings().help_contact;
+        if !contact.is_empty() {
+            lines.push(self.st(
+                "confirm-contact",
+                &[("contact", Arg::from(contact.as_str()))],
+            ));
+        }
+        if !settings.help_hours.is_empty() {
+            lines.push(self.st(
+                "receipt-help-hours",
+                &[("hours", Arg::from(settings.help_hours.as_str()))],
+            ));
+        }
+        lines.push(self.t("receipt-keep"));
+        lines
+    }
+
+    /// Every control on screen in speech mode's linear order: the top bar in reading order,
+    /// then the page from top to bottom, the page's main action last.
+    pub fn speech_controls(&self) -> Vec<SpokenControl> {
+        let mut out = Vec::new();
+        let mut add = |control: Control, text: String| {
+            out.push(SpokenControl {
+                toolbar: matches!(control, Control::Tool(_)),
+                control,
+                text,
+                lang: None,
+            })
+        };
+        if self.session.warning.is_some() {
+            add(Control::MoreTime, self.say_button(&self.t("timeout-more")));
+            add(Control::Finish, self.say_button(&self.t("timeout-finish")));
+            return out;
+        }
+        if let Some(confirm) = self.confirmation() {
+            let (keep, yes) = match confirm {
+                Confirm::CancelRequest => ("staff-cancel-keep", "staff-cancel-yes"),
+                Confirm::StartOver | Confirm::DeleteAnswers => ("confirm-keep", "confirm-delete"),
+            };
+            add(
+                Control::ConfirmAnswer(false),
+                self.say_button(&self.t(keep)),
+            );
+            add(Control::ConfirmAnswer(true), self.say_button(&self.t(yes)));
+            return out;
+        }
+        if self.session.screen == Screen::Welcome {
+            add(Control::Start, self.say_button(&self.t("welcome-touch")));
+            return out;
+        }
+        // The top bar in reading order (the toolbar view is in visual order).
+        let bar = self.toolbar();
+        let mut tools: Vec<_> = bar.left.into_iter().chain(bar.right).collect();
+        if self.rtl() {
+            tools.reverse();
+        }
+        for tool in tools {
+            let text = match tool.tool {
+                Tool::TextSize | Tool::Contrast | Tool::Help => self.st(
+                    if tool.on {
+                        "speech-on-state"
+                    } else {
+                        "speech-off-state"
+                    },
+                    &[("label", Arg::from(tool.title.as_str()))],
+                ),
+                _ => self.say_button(&tool.title),
+            };
+            add(Control::Tool(tool.tool), text);
+        }
+        match self.session.screen {
+            Screen::Welcome => {}
+            Screen::Language | Screen::Groups | Screen::Services => {
+                if self.search_available() {
+                    if self.session.search.is_some() {
+                        add(
+                            Control::SearchClose,
+                            self.say_button(&self.t("search-close")),
+                        );
+                    } else {
+                        add(Control::SearchOpen, self.say_button(&self.t("search-open")));
+                    }
+                }
+                if self.session.search_typing {
+                    self.add_keys(&mut out);
+                    return out;
+                }
+                let tiles = self.tiles();
+                let count = tiles.len();
+                for (i, tile) in tiles.into_iter().enumerate() {
+                    let label = if tile.subtitle.trim().is_empty() {
+                        tile.title.clone()
+                    } else {
+                        format!("{}. {}", tile.title, tile.subtitle)
+                    };
+                    // The message puts its own full stop after the label.
+                    let label = label.trim_end_matches(['.', '…', ' ']).to_string();
+                    let text = self.st(
+                        "speech-tile",
+                        &[
+                            ("label", Arg::from(label)),
+                            ("position", Arg::from(i + 1)),
+                            ("count", Arg::from(count)),
+                        ],
+                    );
+                    let lang = (self.session.screen == Screen::Language).then(|| tile.key.clone());
+                    out.push(SpokenControl {
+                        control: Control::Tile(tile.key),
+                        text,
+                        lang,
+                        toolbar: false,
+                    });
+                }
+            }
+            Screen::Question => {
+                let Some(q) = self.question_view() else {
+                    return out;
+                };
+                let count = q.choices.len();
+                for (i, c) in q.choices.iter().enumerate() {
+                    let text = self.st(
+                        if c.selected {
+                            "speech-selected"
+                        } else {
+                            "speech-not-selected"
+                        },
+                        &[
+                            ("label", Arg::from(c.label.as_str())),
+                            ("position", Arg::from(i + 1)),
+                            ("count", Arg::from(count)),
+                        ],
+                    );
+                    out.push(SpokenControl {
+                        control: Control::Choice(c.key.clone()),
+                        text,
+                        lang: None,
+                        toolbar: false,
+                    });
+                }
+                if q.kind == QuestionKind::Datetime {
+                    let mut quick = vec![("today", "date-today"), ("yesterday", "date-yesterday")];
+                    if q.can_skip {
+                        quick.push(("unsure", "date-unsure"));
+                    }
+                    for (which, id) in quick {
+                        out.push(SpokenControl {
+                            control: Control::DateQuick(which),
+                            text: self.say_button(&self.t(id)),
+                            lang: None,
+                            toolbar: false,
+                        });
+                    }
+                    for part in self.date_parts() {
+                        for (delta, id) in [(-1, "date-earlier"), (1, "date-later")] {
+                            let text = self.st(
+                                "speech-date-part",
+                                &[
+                                    ("action", Arg::from(self.t(id))),
+                                    ("part", Arg::from(part.label.as_str())),
+                                    ("value", Arg::from(part.value.as_str())),
+                                ],
+                            );
+                            out.push(SpokenControl {
+                                control: Control::DateAdjust(part.field.clone(), delta),
+                                text,
+                                lang: None,
+                                toolbar: false,
+                            });
+                        }
+                    }
+                }
+                let (kind, _) = self.keyboard();
+                if kind == KeyboardKind::None {
+                    out.push(SpokenControl {
+                        control: Control::Next,
+                        text: self.say_button(&self.t("continue")),
+                        lang: None,
+                        toolbar: false,
+                    });
+                } else {
+                    // The keyboard's last key is Continue.
+                    self.add_keys(&mut out);
+                }
+            }
+            Screen::Check => {
+                for row in self.check_rows().into_iter().filter(|r| r.step >= 0) {
+                    out.push(SpokenControl {
+                        control: Control::Change(row.step),
+                        text: self.st(
+                            "speech-change",
+                            &[("question", Arg::from(row.question.as_str()))],
+                        ),
+                        lang: None,
+                        toolbar: false,
+                    });
+                }
+                out.push(SpokenControl {
+                    control: Control::Submit,
+                    text: self.say_button(&self.t("check-submit")),
+                    lang: None,
+                    toolbar: false,
+                });
+            }
+            Screen::Consent => out.push(SpokenControl {
+                control: Control::Submit,
+                text: self.say_button(&self.t("consent-send")),
+                lang: None,
+                toolbar: false,
+            }),
+            Screen::CheckRequest => {
+                for key in self.lookup_pad().into_iter().flatten() {
+                    let label = if key.accessible.is_empty() {
+                        key.label.clone()
+                    } else {
+                        key.accessible.clone()
+                    };
+                    out.push(SpokenControl {
+                        control: Control::LookupKey(key.value.clone()),
+                        text: self.say_button(&label),
+                        lang: None,
+                        toolbar: false,
+                    });
+                }
+                out.push(SpokenControl {
+                    control: Control::LookupCheck,
+                    text: self.say_button(&self.t("lookup-check")),
+                    lang: None,
+                    toolbar: false,
+                });
+            }
+            Screen::StaffPin | Screen::StaffHome | Screen::StaffLists | Screen::StaffRefile => {}
+            Screen::Submitting => {}
+            Screen::Confirmation => out.push(SpokenControl {
+                control: Control::Finish,
+                text: self.say_button(&self.t("confirm-finish")),
+                lang: None,
+                toolbar: false,
+            }),
+            Screen::SaveFailed => {
+                out.push(SpokenControl {
+                    control: Control::Submit,
+                    text: self.say_button(&self.t("save-failed-retry")),
+                    lang: None,
+                    toolbar: false,
+                });
+                out.push(SpokenControl {
+                    control: Control::DeleteAnswers,
+                    text: self.say_button(&self.t("save-failed-delete")),
+                    lang: None,
+                    toolbar: false,
+                });
+            }
+        }
+        out
+    }
+
+    fn add_keys(&self, out: &mut Vec<SpokenControl>) {
+        let (_, rows) = self.keyboard();
+        for key in rows.into_iter().flatten() {
+            let text = if key.value == special::CONTINUE {
+                self.say_button(&key.accessible)
+            } else {
+                self.st(
+                    "speech-key",
+                    &[("label", Arg::from(key.accessible.as_str()))],
+                )
+            };
+            out.push(SpokenControl {
+                control: Control::Key(key.value),
+                text,
+                lang: None,
+                toolbar: false,
+            });
+        }
+    }
+
+    /// What speech mode says when this screen appears: the screen in reading order, then the
+    /// control that has the focus. `guichet utterances` prints exactly this.
+    pub fn speech_announcement(&self, settings: &SpeechSettings) -> Vec<Utterance> {
+        let lang = self.locale().to_string();
+        let mut out: Vec<Utterance> = self
+            .speech_screen(settings)
+            .into_iter()
+            .map(|text| Utterance {
+                text: plain(&text),
+                lang: lang.clone(),
+            })
+            .collect();
+        let controls = self.speech_controls();
+        if let Some(c) = controls.get(Flow::speech_first_focus(&controls)) {
+            out.push(Utterance {
+                text: plain(&c.text),
+                lang: c.lang.clone().unwrap_or(lang),
+            });
+        }
+        out
+    }
+
+    /// Where the focus starts on a new screen: the first control of the page itself (the top
+    /// bar is still reachable with "previous").
+    pub fn speech_first_focus(controls: &[SpokenControl]) -> usize {
+        controls.iter().position(|c| !c.toolbar).unwrap_or(0)
+    }
+
+    /// Does what a touch on `control` does. Sending and the top bar are left to the caller,
+    /// which owns the store worker and the staff flag.
+    pub fn speech_activate(&mut self, control: &Control) -> Activated {
+        match control {
+            Control::Start => self.start(),
+            Control::Tool(tool) => return Activated::Tool(*tool),
+            Control::SearchOpen => self.open_search(),
+            Control::SearchClose => self.close_search(),
+            Control::Tile(key) => self.choose_tile(key),
+            Control::Choice(key) => self.toggle_choice(key),
+            Control::DateQuick(which) => self.date_quick(which),
+            Control::DateAdjust(part, delta) => self.date_adjust(part, *delta),
+            Control::Key(value) => self.key(value),
+            Control::Next => self.next(),
+            Control::Change(step) => self.change((*step).max(0) as usize),
+            Control::Submit => return Activated::Submit,
+            Control::Finish => self.wipe(),
+            Control::MoreTime => self.more_time(),
+            Control::ConfirmAnswer(yes) => self.confirm(*yes),
+            Control::DeleteAnswers => self.delete_answers(),
+            Control::LookupKey(value) => self.lookup_key(value),
+            Control::LookupCheck => self.lookup_check(),
+        }
+        Activated::Done
+    }
+}

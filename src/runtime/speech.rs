@@ -1,0 +1,223 @@
+//! The kiosk's voice: espeak-ng, one child process per utterance, on a thread of its own.
+//!
+//! Why a process and not a library: espeak-ng's command line is in every distribution, needs no
+//! build-time bindings, and a child can be killed the moment the resident acts, which is what
+//! speech mode needs most (every `say` cuts off what is being said). The text goes on stdin, so
+//! nothing a council or resident wrote can be read as an option. speech-dispatcher (`spd-say`)
+//! would add a daemon and its own queueing for no gain on a one-app kiosk.
+//!
+//! The UI thread never waits for speech: [`EspeakSpeaker`] only sends commands to the thread.
+
+use std::collections::VecDeque;
+use std::io::Write as _;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::time::Duration;
+
+use crate::flow::speech::{Speaker, Utterance, VOLUME_DEFAULT, VOLUME_MAX};
+
+/// The speech engine's command.
+pub const ESPEAK: &str = "espeak-ng";
+
+/// At most this many characters of one utterance are handed to the engine.
+const MAX_UTTERANCE_CHARS: usize = 4000;
+
+/// Words per minute: a little slower than espeak-ng's 175, for first-time listeners.
+const WORDS_PER_MINUTE: &str = "150";
+
+/// Why speech cannot start.
+#[derive(Debug, thiserror::Error)]
+pub enum SpeechError {
+    /// espeak-ng is not installed or does not run.
+    #[error("{ESPEAK} does not run ({0}); install the espeak-ng package for speech mode")]
+    Missing(String),
+    /// Writing a WAV file failed.
+    #[error("{ESPEAK} could not write {path}: {detail}")]
+    Wav {
+        /// The file.
+        path: String,
+        /// What went wrong.
+        detail: String,
+    },
+}
+
+/// espeak-ng's voice for a UI language.
+pub fn voice(lang: &str) -> &'static str {
+    match lang {
+        "fr" => "fr",
+        "es" => "es",
+        "ar" => "ar",
+        "uk" => "uk",
+        "pl" => "pl",
+        _ => "en",
+    }
+}
+
+/// espeak-ng's amplitude (0–200, 100 its default) for a volume step.
+pub fn amplitude(level: u8) -> u32 {
+    let level = u32::from(level.clamp(1, VOLUME_MAX));
+    let default = u32::from(VOLUME_DEFAULT);
+    // 1 → 40, default (3) → 100, 5 → 180.
+    if level <= default {
+        100 - (default - level) * 30
+    } else {
+        100 + (level - default) * 40
+    }
+}
+
+fn bounded(text: &str) -> String {
+    text.chars().take(MAX_UTTERANCE_CHARS).collect()
+}
+
+fn start(utterance: &Utterance, level: u8) -> Option<Child> {
+    let mut child = Command::new(ESPEAK)
+        .args(["-v", voice(&utterance.lang)])
+        .args(["-a", &amplitude(level).to_string()])
+        .args(["-s", WORDS_PER_MINUTE, "--stdin"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| tracing::warn!("speech: cannot start {ESPEAK}: {e}"))
+        .ok()?;
+    if let Some(mut stdin) = child.stdin.take() {
+        // A broken pipe only means espeak-ng already exited; nothing to do about it.
+        let _ = stdin.write_all(bounded(&utterance.text).as_bytes());
+    }
+    Some(child)
+}
+
+fn cut(child: &mut Option<Child>) {
+    if let Some(mut c) = child.take() {
+        let _ = c.kill();
+        let _ = c.wait();
+    }
+}
+
+enum Order {
+    Say(Vec<Utterance>),
+    Stop,
+    Volume(u8),
+}
+
+/// espeak-ng behind a thread; dropping it stops speech and ends the thread.
+pub struct EspeakSpeaker {
+    tx: mpsc::Sender<Order>,
+}
+
+impl EspeakSpeaker {
+    /// Checks that espeak-ng runs, then starts the speech thread.
+    pub fn spawn() -> Result<EspeakSpeaker, SpeechError> {
+        let status = Command::new(ESPEAK)
+            .arg("--version")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .map_err(|e| SpeechError::Missing(e.to_string()))?;
+        if !status.success() {
+            return Err(SpeechError::Missing(status.to_string()));
+        }
+        let (tx, rx) = mpsc::channel::<Order>();
+        std::thread::Builder::new()
+            .name("speech".into())
+            .spawn(move || {
+                let mut queue: VecDeque<Utterance> = VecDeque::new();
+                let mut child: Option<Child> = None;
+                let mut level = VOLUME_DEFAULT;
+                loop {
+                    let busy = child.is_some() || !queue.is_empty();
+                    let command = if busy {
+                        rx.recv_timeout(Duration::from_millis(30))
+                    } else {
+                        rx.recv().map_err(|_| RecvTimeoutError::Disconnected)
+                    };
+                    match command {
+                        Ok(Order::Say(utterances)) => {
+                            cut(&mut child);
+                            queue = utterances.into();
+                        }
+                        Ok(Order::Stop) => {
+                            cut(&mut child);
+                            queue.clear();
+                        }
+                        Ok(Order::Volume(v)) => level = v,
+                        Err(RecvTimeoutError::Timeout) => {}
+                        Err(RecvTimeoutError::Disconnected) => {
+                            cut(&mut child);
+                            return;
+                        }
+                    }
+                    if let Some(c) = child.as_mut()
+                        && !matches!(c.try_wait(), Ok(None))
+                    {
+                        child = None;
+                    }
+                    if child.is_none()
+                        && let Some(next) = queue.pop_front()
+                    {
+                        child = start(&next, level);
+                    }
+                }
+            })
+            .map_err(|e| SpeechError::Missing(e.to_string()))?;
+        Ok(EspeakSpeaker { tx })
+    }
+}
+
+impl Speaker for EspeakSpeaker {
+    fn say(&self, utterances: &[Utterance]) {
+        let _ = self.tx.send(Order::Say(utterances.to_vec()));
+    }
+    fn stop(&self) {
+        let _ = self.tx.send(Order::Stop);
+    }
+    fn set_volume(&self, level: u8) {
+        let _ = self.tx.send(Order::Volume(level));
+    }
+}
+
+/// Writes `utterances` as one WAV file (for reviewers: `guichet utterances --wav`), all in the
+/// voice of `lang`.
+pub fn write_wav(utterances: &[Utterance], lang: &str, out: &Path) -> Result<(), SpeechError> {
+    let text: Vec<String> = utterances.iter().map(|u| bounded(&u.text)).collect();
+    let err = |detail: String| SpeechError::Wav {
+        path: out.display().to_string(),
+        detail,
+    };
+    let mut child = Command::new(ESPEAK)
+        .args(["-v", voice(lang), "-s", WORDS_PER_MINUTE, "--stdin", "-w"])
+        .arg(out)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| SpeechError::Missing(e.to_string()))?;
+    if let Some(mut stdin) = child.stdin.take() {
+        // One utterance a paragraph: espeak-ng pauses between them.
+        stdin
+            .write_all(text.join("\n\n").as_bytes())
+            .map_err(|e| err(e.to_string()))?;
+    }
+    let output = child.wait_with_output().map_err(|e| err(e.to_string()))?;
+    if !output.status.success() {
+        let detail = String::from_utf8_lossy(&output.stderr);
+        return Err(err(detail.lines().next().unwrap_or("failed").to_string()));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn volume_steps_map_to_amplitudes_around_the_default() {
+        assert_eq!(amplitude(VOLUME_DEFAULT), 100);
+        assert_eq!(amplitude(1), 40);
+        assert_eq!(amplitude(VOLUME_MAX), 180);
+        assert_eq!(amplitude(0), 40, "clamped");
+        assert_eq!(voice("ar"), "ar");
+        assert_eq!(voice("xx"), "en");
+    }
+}

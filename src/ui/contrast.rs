@@ -1,0 +1,143 @@
+//! Colour contrast of the theme (WCAG 2.2: 1.4.3 text ≥ 4.5:1, 1.4.11 control boundaries and
+//! states ≥ 3:1), checked on the colours `ui/theme.slint` actually declares, in both themes. A
+//! colour added to the theme and used for text or an outline is added to a pair here.
+
+/// WCAG relative luminance of an sRGB colour.
+pub fn luminance(rgb: [u8; 3]) -> f64 {
+    let channel = |c: u8| {
+        let c = f64::from(c) / 255.0;
+        if c <= 0.04045 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * channel(rgb[0]) + 0.7152 * channel(rgb[1]) + 0.0722 * channel(rgb[2])
+}
+
+/// WCAG contrast ratio of two colours (1 to 21).
+pub fn ratio(a: [u8; 3], b: [u8; 3]) -> f64 {
+    let (la, lb) = (luminance(a), luminance(b));
+    let (hi, lo) = if la > lb { (la, lb) } else { (lb, la) };
+    (hi + 0.05) / (lo + 0.05)
+}
+
+/// `#rrggbb` (no alpha) as RGB.
+pub fn parse_hex(text: &str) -> Option<[u8; 3]> {
+    let hex = text.strip_prefix('#')?;
+    if hex.len() != 6 {
+        return None;
+    }
+    let byte = |i: usize| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok();
+    Some([byte(0)?, byte(2)?, byte(4)?])
+}
+
+/// Every opaque colour of `theme.slint`: name → (normal, high contrast). A line reads
+/// `out property <color> NAME: high-contrast ? #HC : #NORMAL;` or `... NAME: #ONE;`.
+pub fn theme_colours(source: &str) -> std::collections::BTreeMap<String, ([u8; 3], [u8; 3])> {
+    let mut out = std::collections::BTreeMap::new();
+    for line in source.lines() {
+        let Some(rest) = line.trim().strip_prefix("out property <color> ") else {
+            continue;
+        };
+        let Some((name, value)) = rest.split_once(':') else {
+            continue;
+        };
+        let value = value.trim().trim_end_matches(';');
+        let colours: Vec<[u8; 3]> = value
+            .split(|c: char| c.is_whitespace() || c == '?' || c == ':')
+            .filter_map(parse_hex)
+            .collect();
+        match colours.as_slice() {
+            [hc, normal] => out.insert(name.trim().to_string(), (*normal, *hc)),
+            [one] => out.insert(name.trim().to_string(), (*one, *one)),
+            _ => None,
+        };
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Text on its background: every combination the .slint files use.
+    const TEXT_PAIRS: &[(&str, &str)] = &[
+        ("text", "background"),
+        ("text", "page-alt"),
+        ("secondary-text", "background"),
+        ("secondary-text", "page-alt"),
+        ("link", "background"),
+        ("error", "background"),
+        ("on-primary", "primary"),
+        ("on-primary", "primary-pressed"),
+        ("on-secondary", "secondary-button"),
+        ("on-secondary", "secondary-pressed"),
+        ("on-selected", "selected"),
+        ("on-selected", "primary-pressed"),
+        ("on-bar", "bar"),
+        ("bar", "on-bar"),
+        ("on-panel", "panel"),
+        ("panel", "on-panel"),
+        ("on-notice", "notice"),
+        ("text", "background"),
+    ];
+
+    /// Outlines and state indicators against what surrounds them.
+    const BOUNDARY_PAIRS: &[(&str, &str)] = &[
+        ("border", "background"),
+        ("border", "page-alt"),
+        ("key-border", "page-alt"),
+        ("key-border", "secondary-button"),
+        ("selected", "background"),
+        ("error", "background"),
+        ("primary", "background"),
+        ("on-bar", "bar"),
+        ("secondary-text", "page-alt"),
+        ("on-panel", "panel"),
+        ("border", "notice"),
+    ];
+
+    fn theme() -> std::collections::BTreeMap<String, ([u8; 3], [u8; 3])> {
+        theme_colours(include_str!("../../ui/theme.slint"))
+    }
+
+    #[test]
+    fn the_ratio_matches_wcags_examples() {
+        assert!((ratio([0, 0, 0], [255, 255, 255]) - 21.0).abs() < 0.01);
+        // GOV.UK's grey text on white is 7.0:1.
+        let grey = ratio(parse_hex("#505a5f").unwrap(), [255, 255, 255]);
+        assert!((grey - 7.0).abs() < 0.1, "{grey}");
+        assert_eq!(parse_hex("#0b0c0ccc"), None);
+    }
+
+    #[test]
+    fn every_text_pair_and_boundary_meets_wcag_in_both_themes() {
+        let colours = theme();
+        assert!(colours.len() > 20, "theme.slint parsed: {colours:?}");
+        let mut problems = Vec::new();
+        for (pairs, minimum) in [(TEXT_PAIRS, 4.5), (BOUNDARY_PAIRS, 3.0)] {
+            for (fg, bg) in pairs {
+                let (Some(f), Some(b)) = (colours.get(*fg), colours.get(*bg)) else {
+                    problems.push(format!("{fg} or {bg} is not an opaque theme colour"));
+                    continue;
+                };
+                for (theme, f, b) in [("normal", f.0, b.0), ("high contrast", f.1, b.1)] {
+                    let r = ratio(f, b);
+                    if r < minimum {
+                        problems.push(format!("{theme}: {fg} on {bg} is {r:.2}:1 < {minimum}:1"));
+                    }
+                }
+            }
+        }
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+
+    #[test]
+    fn the_old_key_outline_would_have_failed() {
+        // Keys used to be outlined in soft-border: 1.86:1 against the keyboard (issue 16).
+        let colours = theme();
+        let r = ratio(colours["soft-border"].0, colours["page-alt"].0);
+        assert!(r < 3.0, "{r}");
+    }
+}

@@ -1,0 +1,356 @@
+//! Speech mode on the UI thread: which control has the focus, what to say after each change,
+//! and what keys and coarse touch zones do. What is said comes from `flow::speech`; how it is
+//! said is the [`Speaker`] the kiosk installs (espeak-ng, `runtime::speech`).
+//!
+//! Started without sight: a long press (2 s) anywhere on the welcome screen, or F1 on a keyboard
+//! or keypad. In speech mode a transparent layer over the window turns any touch into one of
+//! three gestures that need no precision (top third: previous; middle: activate; bottom third:
+//! next), and keys do the same (Tab / Shift+Tab / Enter, arrows, R repeats, Escape stops, + and
+//! − change the volume). Keys also move a visible focus (the caption bar) when speech is off.
+//! A session's end (the welcome screen again) turns speech off and resets the volume.
+
+use crate::flow::speech::{
+    Control, Speaker, SpeechSettings, SpokenControl, Utterance, VOLUME_DEFAULT, VOLUME_MAX, plain,
+};
+use crate::flow::{Flow, Screen};
+
+/// A speaker that says nothing (a kiosk without speech, the screenshot renderer).
+pub struct Silent;
+
+impl Speaker for Silent {
+    fn say(&self, _: &[Utterance]) {}
+    fn stop(&self) {}
+    fn set_volume(&self, _: u8) {}
+}
+
+/// What a key does in speech mode (and for keyboard navigation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NavKey {
+    /// F1: speech mode on or off.
+    Toggle,
+    /// Tab, Down, (Right in left-to-right).
+    Next,
+    /// Shift+Tab, Up, (Left in left-to-right).
+    Previous,
+    /// Enter or Space.
+    Activate,
+    /// R or F2: say the screen again.
+    Repeat,
+    /// Escape: stop speaking.
+    Stop,
+    /// `+`.
+    Louder,
+    /// `-`.
+    Quieter,
+}
+
+impl NavKey {
+    /// The meaning of a key as Slint reports it (`KeyEvent.text`), or None for a key that is not
+    /// for navigation (it is left to the page).
+    pub fn from_key(text: &str, shift: bool, rtl: bool) -> Option<NavKey> {
+        use slint::platform::Key;
+        let is = |k: Key| text == slint::SharedString::from(k).as_str();
+        if is(Key::F1) {
+            Some(NavKey::Toggle)
+        } else if is(Key::Backtab) || (is(Key::Tab) && shift) || is(Key::UpArrow) {
+            Some(NavKey::Previous)
+        } else if is(Key::Tab) || is(Key::DownArrow) {
+            Some(NavKey::Next)
+        } else if is(Key::RightArrow) {
+            Some(if rtl { NavKey::Previous } else { NavKey::Next })
+        } else if is(Key::LeftArrow) {
+            Some(if rtl { NavKey::Next } else { NavKey::Previous })
+        } else if is(Key::Return) || text == "\r" || text == " " {
+            Some(NavKey::Activate)
+        } else if is(Key::F2) || text.eq_ignore_ascii_case("r") {
+            Some(NavKey::Repeat)
+        } else if is(Key::Escape) {
+            Some(NavKey::Stop)
+        } else if text == "+" || text == "=" {
+            Some(NavKey::Louder)
+        } else if text == "-" {
+            Some(NavKey::Quieter)
+        } else {
+            None
+        }
+    }
+}
+
+/// Speech mode's state (lives in the controller, on the UI thread).
+pub struct SpeechDriver {
+    speaker: Box<dyn Speaker>,
+    settings: SpeechSettings,
+    /// Speech mode is on.
+    pub on: bool,
+    /// Keyboard navigation has been used this session (the focus is shown).
+    pub navigating: bool,
+    /// Index into the current screen's controls.
+    pub focus: usize,
+    volume: u8,
+    /// What identifies the screen last announced.
+    screen_key: String,
+    /// The focused control's text last said (a toggled choice is said again).
+    focus_text: String,
+    /// The question's error last said.
+    error: String,
+    /// What was typed, last seen (a key press says "typed so far").
+    typed: String,
+    warning_said: Option<u32>,
+}
+
+impl SpeechDriver {
+    /// A driver with `speaker`, speech mode off.
+    pub fn new(speaker: Box<dyn Speaker>, settings: SpeechSettings) -> SpeechDriver {
+        SpeechDriver {
+            speaker,
+            settings,
+            on: false,
+            navigating: false,
+            focus: 0,
+            volume: VOLUME_DEFAULT,
+            screen_key: String::new(),
+            focus_text: String::new(),
+            error: String::new(),
+            typed: String::new(),
+            warning_said: None,
+        }
+    }
+
+    /// The settings (headset, receipt facts).
+    pub fn settings(&self) -> &SpeechSettings {
+        &self.settings
+    }
+
+    fn say(&self, flow: &Flow, lines: Vec<String>, focused: Option<&SpokenControl>) {
+        if !self.on {
+            return;
+        }
+        let lang = flow.locale().to_string();
+        let mut utterances: Vec<Utterance> = lines
+            .into_iter()
+            .filter(|l| !l.trim().is_empty())
+            .map(|text| Utterance {
+                text: plain(&text),
+                lang: lang.clone(),
+            })
+            .collect();
+        if let Some(c) = focused {
+            utterances.push(Utterance {
+                text: plain(&c.text),
+                lang: c.lang.clone().unwrap_or(lang),
+            });
+        }
+        self.speaker.say(&utterances);
+    }
+
+    /// Identifies what a screen is about, so that a new one is announced in full and a change on
+    /// the same one only says what changed.
+    fn screen_key(flow: &Flow) -> String {
+        let s = flow.session();
+        format!(
+            "{:?}|{}|{:?}|{:?}|{}|{}|{:?}|{}|{}|{:?}|{:?}",
+            s.screen,
+            s.step,
+            flow.confirmation(),
+            s.warning.is_some(),
+            s.search_typing,
+            s.search.is_some(),
+            s.group,
+            s.check_errors.len(),
+            flow.locale(),
+            s.print_state,
+            flow.help_message_id(),
+        )
+    }
+
+    /// After every refresh: announces a new screen, or what changed on this one.
+    pub fn after_refresh(&mut self, flow: &Flow) {
+        let key = Self::screen_key(flow);
+        let session = flow.session();
+        if session.screen == Screen::Welcome && !self.screen_key.is_empty() {
+            let was_welcome = self.screen_key.starts_with("Welcome|");
+            if !was_welcome {
+                // The session ended: the next resident starts with speech off and the volume
+                // reset.
+                self.end_session(flow);
+            }
+        }
+        let controls = flow.speech_controls();
+        if key != self.screen_key {
+            self.screen_key = key;
+            self.focus = Flow::speech_first_focus(&controls);
+            self.warning_said = session.warning;
+            self.announce(flow, &controls);
+            return;
+        }
+        if self.focus >= controls.len() {
+            self.focus = controls.len().saturating_sub(1);
+        }
+        let focused = controls.get(self.focus);
+        let question = flow.question_view();
+        let error = question
+            .as_ref()
+            .map(|q| q.error.clone())
+            .unwrap_or_default();
+        let typed = question
+            .as_ref()
+            .map(|q| q.value.clone())
+            .unwrap_or_default();
+        if let Some(remaining) = session.warning
+            && remaining == 10
+            && self.warning_said != Some(10)
+        {
+            self.warning_said = Some(10);
+            self.say(flow, vec![flow.timeout_text()], focused);
+        } else if error != self.error && !error.is_empty() {
+            self.say(
+                flow,
+                vec![flow.translations().format(
+                    flow.locale(),
+                    "speech-error",
+                    &[("message", crate::i18n::Arg::from(error.as_str()))],
+                )],
+                focused,
+            );
+        } else if typed != self.typed {
+            self.say(flow, vec![flow.typed_so_far(&self.settings)], None);
+        } else if let Some(c) = focused
+            && c.text != self.focus_text
+        {
+            self.say(flow, Vec::new(), Some(c));
+        }
+        self.error = error;
+        self.typed = typed;
+        self.focus_text = focused.map(|c| c.text.clone()).unwrap_or_default();
+    }
+
+    fn announce(&mut self, flow: &Flow, controls: &[SpokenControl]) {
+        let focused = controls.get(self.focus);
+        self.say(flow, flow.speech_screen(&self.settings), focused);
+        let question = flow.question_view();
+        self.error = question
+            .as_ref()
+            .map(|q| q.error.clone())
+            .unwrap_or_default();
+        self.typed = question.map(|q| q.value).unwrap_or_default();
+        self.focus_text = focused.map(|c| c.text.clone()).unwrap_or_default();
+    }
+
+    fn end_session(&mut self, flow: &Flow) {
+        if self.on {
+            self.say(flow, vec![flow.t("speech-stopped")], None);
+        }
+        self.on = false;
+        self.navigating = false;
+        if self.volume != VOLUME_DEFAULT {
+            self.volume = VOLUME_DEFAULT;
+            self.speaker.set_volume(VOLUME_DEFAULT);
+        }
+    }
+
+    /// Speech mode on or off (long press, F1).
+    pub fn toggle(&mut self, flow: &Flow) {
+        if self.on {
+            // Said last: it replaces whatever was being said.
+            self.say(flow, vec![flow.t("speech-stopped")], None);
+            self.on = false;
+        } else {
+            self.on = true;
+            self.navigating = true;
+            let controls = flow.speech_controls();
+            self.screen_key = Self::screen_key(flow);
+            self.focus = Flow::speech_first_focus(&controls);
+            let mut lines = vec![flow.t("speech-started")];
+            if flow.session().screen != Screen::Welcome {
+                // The welcome screen's own reading already explains the keys and zones.
+                lines.push(flow.t("speech-how-to"));
+            }
+            lines.extend(flow.speech_screen(&self.settings));
+            self.say(flow, lines, controls.get(self.focus));
+            self.focus_text = controls
+                .get(self.focus)
+                .map(|c| c.text.clone())
+                .unwrap_or_default();
+        }
+    }
+
+    /// Moves the focus by `delta` (wrapping) and says the control.
+    pub fn step(&mut self, flow: &Flow, delta: isize) {
+        self.navigating = true;
+        let controls = flow.speech_controls();
+        if controls.is_empty() {
+            return;
+        }
+        let n = controls.len() as isize;
+        self.focus = ((self.focus as isize + delta).rem_euclid(n)) as usize;
+        let c = &controls[self.focus];
+        self.focus_text = c.text.clone();
+        self.say(flow, Vec::new(), Some(c));
+    }
+
+    /// The focused control, to activate.
+    pub fn focused(&mut self, flow: &Flow) -> Option<Control> {
+        self.navigating = true;
+        flow.speech_controls()
+            .get(self.focus)
+            .map(|c| c.control.clone())
+    }
+
+    /// Says the whole screen again.
+    pub fn repeat(&mut self, flow: &Flow) {
+        let controls = flow.speech_controls();
+        self.say(
+            flow,
+            flow.speech_screen(&self.settings),
+            controls.get(self.focus),
+        );
+    }
+
+    /// Stops speaking now (speech mode stays on).
+    pub fn stop(&self) {
+        if self.on {
+            self.speaker.stop();
+        }
+    }
+
+    /// One volume step up or down, said at the new level.
+    pub fn volume(&mut self, flow: &Flow, up: bool) {
+        if !self.on {
+            return;
+        }
+        self.volume = if up {
+            (self.volume + 1).min(VOLUME_MAX)
+        } else {
+            self.volume.saturating_sub(1).max(1)
+        };
+        self.speaker.set_volume(self.volume);
+        self.say(
+            flow,
+            vec![flow.translations().format(
+                flow.locale(),
+                "speech-volume",
+                &[
+                    ("level", crate::i18n::Arg::from(self.volume as usize)),
+                    ("max", crate::i18n::Arg::from(VOLUME_MAX as usize)),
+                ],
+            )],
+            None,
+        );
+    }
+
+    /// The current volume step.
+    pub fn volume_level(&self) -> u8 {
+        self.volume
+    }
+
+    /// What the caption bar shows: the focused control's words, while navigating.
+    pub fn caption(&self, flow: &Flow) -> String {
+        if !(self.on || self.navigating) {
+            return String::new();
+        }
+        flow.speech_controls()
+            .get(self.focus)
+            .map(|c| c.text.clone())
+            .unwrap_or_default()
+    }
+}
