@@ -98,17 +98,16 @@ fn sigterm_lets_the_sync_round_in_progress_finish() {
     assert_eq!(server.with_reference(&reference).len(), 1, "sent once");
 }
 
-#[test]
-fn sigterm_stops_the_kiosk_cleanly() {
-    let dir = TestDir::new("sigterm-kiosk");
-    // A private X server (CI installs xvfb).
-    let display = format!(":{}", 200 + std::process::id() % 300);
-    let mut xvfb = Command::new("Xvfb")
+/// A private X server (CI installs xvfb) on a display numbered from `base` and this process,
+/// with one screen of `geometry`; returns once it accepts connections.
+fn xvfb(base: u32, geometry: &str) -> (String, Child) {
+    let display = format!(":{}", base + std::process::id() % 300);
+    let xvfb = Command::new("Xvfb")
         .args([
             display.as_str(),
             "-screen",
             "0",
-            "1280x800x24",
+            geometry,
             "-nolisten",
             "tcp",
         ])
@@ -122,6 +121,13 @@ fn sigterm_stops_the_kiosk_cleanly() {
         assert!(Instant::now() < deadline, "Xvfb did not start");
         std::thread::sleep(Duration::from_millis(50));
     }
+    (display, xvfb)
+}
+
+#[test]
+fn sigterm_stops_the_kiosk_cleanly() {
+    let dir = TestDir::new("sigterm-kiosk");
+    let (display, mut xvfb) = xvfb(200, "1280x800x24");
     let notify_path = dir.path().join("notify.sock");
     let notify = UnixDatagram::bind(&notify_path).unwrap();
     notify
@@ -172,26 +178,7 @@ fn sigterm_stops_the_kiosk_cleanly() {
 #[test]
 fn under_a_bare_x_server_the_kiosk_fills_the_screen() {
     let dir = TestDir::new("bare-x");
-    let display = format!(":{}", 500 + std::process::id() % 300);
-    let mut xvfb = Command::new("Xvfb")
-        .args([
-            display.as_str(),
-            "-screen",
-            "0",
-            "1024x600x24",
-            "-nolisten",
-            "tcp",
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("Xvfb (apt-get install xvfb)");
-    let socket_file = format!("/tmp/.X11-unix/X{}", &display[1..]);
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !std::path::Path::new(&socket_file).exists() {
-        assert!(Instant::now() < deadline, "Xvfb did not start");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let (display, mut xvfb) = xvfb(500, "1024x600x24");
     let mut kiosk = common::command(&dir)
         .args(["kiosk", "--demo"])
         .env("DISPLAY", &display)
