@@ -144,16 +144,7 @@ const TIME_WORDS: &[&str] = &[
 /// the picker shows day, month and year only and sends midnight of that day.
 pub fn asks_for_time(question: &str, hint: &str) -> bool {
     let text = format!("{} {}", question, hint).to_lowercase();
-    let words = words_of(&tokenize(&text));
-    // Arabic joins "and", "the", "in" to the word ("والساعة"): matched inside words.
-    let arabic = |w: &str| w.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c));
-    TIME_WORDS.iter().any(|w| {
-        if arabic(w) {
-            words.contains(w)
-        } else {
-            words.contains(&format!(" {w} "))
-        }
-    })
+    mentions_any(&words_of(&tokenize(&text)), TIME_WORDS)
 }
 
 /// Words that make an information page a safety warning (whole words, Arabic inside words).
@@ -218,8 +209,15 @@ pub fn is_urgent(text: &str) -> bool {
         }
         words.push(' ');
     }
+    mentions_any(&words, URGENT_WORDS)
+}
+
+/// Whether `words` (space-separated, a space at each end) holds one of `list` as whole words;
+/// Arabic entries are matched inside words too, since Arabic joins "and", "the", "in" to the
+/// word ("والساعة").
+fn mentions_any(words: &str, list: &[&str]) -> bool {
     let arabic = |w: &str| w.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c));
-    URGENT_WORDS.iter().any(|w| {
+    list.iter().any(|w| {
         if arabic(w) {
             words.contains(w)
         } else {

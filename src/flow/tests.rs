@@ -34,6 +34,18 @@ fn to_service(f: &mut Flow, locale: &str, code: &str) {
     assert_eq!(f.session.screen, Screen::Question);
 }
 
+/// Opens `service` and goes straight to its attribute `code`; returns that step's index.
+fn to_question(f: &mut Flow, locale: &str, service: &str, code: &str) -> usize {
+    to_service(f, locale, service);
+    let step = f
+        .steps()
+        .iter()
+        .position(|s| *s == Step::Attribute(code.into()))
+        .unwrap();
+    f.session.step = step;
+    step
+}
+
 fn type_text(f: &mut Flow, text: &str) {
     for c in text.chars() {
         if c == ' ' {
@@ -550,13 +562,7 @@ fn the_privacy_notice_comes_before_the_first_personal_question() {
 #[test]
 fn an_optional_date_offers_im_not_sure_and_a_required_one_does_not() {
     let mut f = flow();
-    to_service(&mut f, "en", "STREETLIGHT");
-    let since = f
-        .steps()
-        .iter()
-        .position(|s| *s == Step::Attribute("SINCE".into()))
-        .unwrap();
-    f.session.step = since;
+    let since = to_question(&mut f, "en", "STREETLIGHT", "SINCE");
     assert!(f.question_view().unwrap().can_skip);
     f.date_quick("yesterday");
     assert!(f.session().input.answers.contains_key("SINCE"));
@@ -568,13 +574,7 @@ fn an_optional_date_offers_im_not_sure_and_a_required_one_does_not() {
     assert_eq!(f.session().step, since + 1, "and the resident moves on");
 
     let mut f = flow();
-    to_service(&mut f, "en", "NOISE");
-    let last = f
-        .steps()
-        .iter()
-        .position(|s| *s == Step::Attribute("LAST_TIME".into()))
-        .unwrap();
-    f.session.step = last;
+    let last = to_question(&mut f, "en", "NOISE", "LAST_TIME");
     assert!(!f.question_view().unwrap().can_skip);
     f.date_quick("unsure");
     assert_eq!(f.session().step, last, "a required date cannot be skipped");
@@ -1006,13 +1006,7 @@ fn help_is_announced_honestly_told_only_once_delivered() {
 fn dates_show_minutes_only_when_the_catalogue_asks_for_a_time() {
     // BULKY's "Which day would suit you?": the day only, sent as a date.
     let mut f = flow();
-    to_service(&mut f, "en", "BULKY");
-    let day = f
-        .steps()
-        .iter()
-        .position(|s| *s == Step::Attribute("PREFERRED_DATE".into()))
-        .unwrap();
-    f.session.step = day;
+    to_question(&mut f, "en", "BULKY", "PREFERRED_DATE");
     let parts: Vec<String> = f.date_parts().into_iter().map(|p| p.field).collect();
     assert_eq!(parts, ["day", "month", "year"]);
     f.date_quick("today");
@@ -1026,13 +1020,7 @@ fn dates_show_minutes_only_when_the_catalogue_asks_for_a_time() {
     // quarter hours too, in every language.
     for locale in ["en", "fr", "ar", "uk"] {
         let mut f = flow();
-        to_service(&mut f, locale, "NOISE");
-        let last = f
-            .steps()
-            .iter()
-            .position(|s| *s == Step::Attribute("LAST_TIME".into()))
-            .unwrap();
-        f.session.step = last;
+        to_question(&mut f, locale, "NOISE", "LAST_TIME");
         let parts: Vec<String> = f.date_parts().into_iter().map(|p| p.field).collect();
         assert_eq!(
             parts,

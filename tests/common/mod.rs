@@ -54,6 +54,26 @@ pub fn guichet_env(dir: &TestDir, args: &[&str], env: &[(&str, &str)]) -> Output
     cmd.output().unwrap()
 }
 
+/// Queues a demo GRAFFITI report ("tag" at 1,1) with `guichet [GLOBAL...] submit`, as the
+/// touchscreen would, and returns its reference.
+pub fn submit_graffiti(dir: &TestDir, global: &[&str]) -> String {
+    let mut args = global.to_vec();
+    args.extend([
+        "submit",
+        "--service",
+        "GRAFFITI",
+        "--description",
+        "tag",
+        "--lat",
+        "1",
+        "--long",
+        "1",
+    ]);
+    let out = guichet(dir, &args);
+    assert!(out.status.success(), "{}", out.stderr_text());
+    out.stdout_text().trim().to_string()
+}
+
 /// Text helpers on process output.
 pub trait OutputText {
     /// stdout as text.

@@ -94,21 +94,7 @@ fn metrics_count_starts_and_restarts_and_the_kiosk_shows_the_last_touch() {
 fn status_summarises_the_alerts_the_shipped_rules_would_raise() {
     let dir = TestDir::new("fleet-alerts");
     for _ in 0..2 {
-        let out = common::guichet(
-            &dir,
-            &[
-                "submit",
-                "--service",
-                "GRAFFITI",
-                "--description",
-                "tag",
-                "--lat",
-                "1",
-                "--long",
-                "1",
-            ],
-        );
-        assert!(out.status.success(), "{}", out.stderr_text());
+        common::submit_graffiti(&dir, &[]);
     }
     let key = dir.path().join("api-key");
     std::fs::write(&key, "test-api-key\n").unwrap();

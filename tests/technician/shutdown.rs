@@ -53,24 +53,7 @@ fn sigterm_lets_the_sync_round_in_progress_finish() {
     let c = config.to_str().unwrap();
     let refresh = common::guichet(&dir, &["--config", c, "catalog", "refresh"]);
     assert!(refresh.status.success(), "{}", refresh.stderr_text());
-    let submitted = common::guichet(
-        &dir,
-        &[
-            "--config",
-            c,
-            "submit",
-            "--service",
-            "GRAFFITI",
-            "--description",
-            "tag",
-            "--lat",
-            "1",
-            "--long",
-            "1",
-        ],
-    );
-    assert!(submitted.status.success(), "{}", submitted.stderr_text());
-    let reference = submitted.stdout_text().trim().to_string();
+    let reference = common::submit_graffiti(&dir, &["--config", c]);
 
     // The server stores the POST, then takes 3 s to answer: SIGTERM arrives in between.
     server.inject(Route::PostRequest, Fault::Slow(Duration::from_secs(3)), 1);

@@ -21,21 +21,7 @@ fn status(dir: &TestDir, args: &[&str]) -> Value {
 fn status_shows_queue_counts_help_and_restarts() {
     let dir = TestDir::new("status-demo");
     for _ in 0..2 {
-        let out = common::guichet(
-            &dir,
-            &[
-                "submit",
-                "--service",
-                "GRAFFITI",
-                "--description",
-                "tag",
-                "--lat",
-                "1",
-                "--long",
-                "1",
-            ],
-        );
-        assert!(out.status.success(), "{}", out.stderr_text());
+        common::submit_graffiti(&dir, &[]);
     }
     {
         let mut store = guichet::queue::Store::open(dir.path()).unwrap();
