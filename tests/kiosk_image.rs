@@ -42,6 +42,26 @@ struct Unit {
     runtime_directory: String,
 }
 
+/// Lays out a throw-away root for running `unit` as the unprivileged test user: `root` and
+/// `root/bin` world-readable with the binary copied there, systemd's %t as `root/run`, and the
+/// unit's RuntimeDirectory= under it (0700, owned by the user). Returns (binary, %t, runtime
+/// directory).
+fn service_root(root: &Path, unit: &Unit) -> (PathBuf, PathBuf, PathBuf) {
+    std::fs::set_permissions(root, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let bin = root.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let binary = bin.join("guichet");
+    std::fs::copy(env!("CARGO_BIN_EXE_guichet"), &binary).unwrap();
+    std::fs::set_permissions(&binary, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let runtime_root = root.join("run");
+    std::fs::create_dir_all(&runtime_root).unwrap();
+    std::fs::set_permissions(&runtime_root, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let runtime_dir = runtime_root.join(&unit.runtime_directory);
+    user_dir(&runtime_dir, 0o700);
+    (binary, runtime_root, runtime_dir)
+}
+
 fn parse_unit(text: &str) -> Unit {
     let mut unit = Unit::default();
     let mut section = "";
@@ -316,20 +336,7 @@ fn kiosk_runs_fullscreen_under_cage_feeds_the_watchdog_from_frames_and_stops_cle
             ancestor.display()
         );
     }
-    std::fs::set_permissions(root, std::fs::Permissions::from_mode(0o755)).unwrap();
-    // The binary where the unprivileged user can run it.
-    let bin = root.join("bin");
-    std::fs::create_dir_all(&bin).unwrap();
-    std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let binary = bin.join("guichet");
-    std::fs::copy(env!("CARGO_BIN_EXE_guichet"), &binary).unwrap();
-    std::fs::set_permissions(&binary, std::fs::Permissions::from_mode(0o755)).unwrap();
-    // systemd's %t and the unit's RuntimeDirectory= (0700, owned by the service's user).
-    let runtime_root = root.join("run");
-    std::fs::create_dir_all(&runtime_root).unwrap();
-    std::fs::set_permissions(&runtime_root, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let runtime_dir = runtime_root.join(&unit.runtime_directory);
-    user_dir(&runtime_dir, 0o700);
+    let (binary, runtime_root, runtime_dir) = service_root(root, &unit);
     let data = root.join("data");
     user_dir(&data, 0o700);
     let home = root.join("home");
@@ -1713,18 +1720,7 @@ fn the_out_of_order_screen_runs_under_cage_turned_as_ui_rotation_says() {
     let unit = parse_unit(include_str!("../kiosk-image/guichet-out-of-order.service"));
     let dir = TestDir::new("out-of-order-cage");
     let root = dir.path();
-    std::fs::set_permissions(root, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let bin = root.join("bin");
-    std::fs::create_dir_all(&bin).unwrap();
-    std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let binary = bin.join("guichet");
-    std::fs::copy(env!("CARGO_BIN_EXE_guichet"), &binary).unwrap();
-    std::fs::set_permissions(&binary, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let runtime_root = root.join("run");
-    std::fs::create_dir_all(&runtime_root).unwrap();
-    std::fs::set_permissions(&runtime_root, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let runtime_dir = runtime_root.join(&unit.runtime_directory);
-    user_dir(&runtime_dir, 0o700);
+    let (binary, runtime_root, runtime_dir) = service_root(root, &unit);
     let home = root.join("home");
     user_dir(&home, 0o700);
     let config = root.join("kiosk.toml");
