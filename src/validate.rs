@@ -156,6 +156,17 @@ pub enum Problem {
     UnknownLocale,
 }
 
+impl From<NumberRule> for Problem {
+    /// An answer the rule refuses.
+    fn from(rule: NumberRule) -> Problem {
+        Problem::NumberRule {
+            whole: rule.whole,
+            min: rule.min,
+            max: rule.max,
+        }
+    }
+}
+
 impl Problem {
     /// The Fluent message id the UI shows for this problem (arguments: `max`).
     pub fn message_id(&self) -> &'static str {
@@ -528,11 +539,7 @@ pub fn validate_answer(
         }
         (Datatype::Number, Answer::One(raw)) => {
             let rule = attribute.number_rule();
-            let refused = || Problem::NumberRule {
-                whole: rule.whole,
-                min: rule.min,
-                max: rule.max,
-            };
+            let refused = || Problem::from(rule);
             let n = match parse_number(raw) {
                 Err(Problem::NotANumber) if rule != NumberRule::default() => Err(refused()),
                 other => other,

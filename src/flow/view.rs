@@ -397,16 +397,9 @@ impl Flow {
     /// The rule of a number question said in the hint, in the error's words ("Enter a whole
     /// number from 0 to 10."): residents see the range before they type, not only after.
     fn number_rule_hint(&self, rule: crate::catalog::NumberRule) -> String {
-        if rule == crate::catalog::NumberRule::default() {
-            return String::new();
-        }
         self.error_message(&FieldError {
             field: Field::Description,
-            problem: Problem::NumberRule {
-                whole: rule.whole,
-                min: rule.min,
-                max: rule.max,
-            },
+            problem: Problem::from(rule),
         })
     }
 
