@@ -1040,3 +1040,56 @@ fn the_raster_qr_scans_after_a_thermal_print_and_a_phone_photo() {
         conditions.len()
     );
 }
+
+/// Hebrew and Greek go as code-page text where the profile has their pages (CP862, CP737), read
+/// back by the fake printer's decoder: the technician's test page prints a line in every code
+/// page of the profile. Hebrew is sent in visual order (the printer prints left to right), so the
+/// word comes out reversed in the bytes and reads right to left on paper; Greek as it is.
+#[test]
+fn hebrew_and_greek_are_code_page_text_on_the_test_page() {
+    let dir = TestDir::new("scripts-he-el");
+    let config = dir.path().join("kiosk.toml");
+    std::fs::write(
+        &config,
+        "[device]\ncode = \"DEMO\"\nsite = \"Demo Library\"\n[printer]\nport = \"file:receipts\"\nprofile = \"default\"\n",
+    )
+    .unwrap();
+    let out = guichet_with_config(&dir, &config, &["printer", "test"]);
+    assert!(out.status.success(), "{}", out.stderr_text());
+    let page = std::fs::read_dir(dir.path().join("receipts"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("test-")
+        })
+        .expect("the test page in the file sink");
+    let cmds = Decoder::decode_all(&std::fs::read(page).unwrap());
+    assert!(cmds.unknown().is_empty(), "{:?}", cmds.unknown());
+    assert!(cmds.rasters().is_empty(), "nothing drawn on this profile");
+    let lines = cmds.lines();
+    let line_in = |page: u8, starting: &str| {
+        lines
+            .iter()
+            .find(|l| l.code_page == page && l.text.starts_with(starting))
+            .unwrap_or_else(|| panic!("no {starting} line in page {page}: {lines:#?}"))
+            .clone()
+    };
+    // CP862 (ESC t 36): shin lamed vav final-mem, sent final-mem first.
+    let hebrew = line_in(36, "CP862 (36): ");
+    let printed: String = hebrew.text["CP862 (36): ".len()..].to_string();
+    assert_eq!(
+        printed, "םולש",
+        "visual order: the last letter printed leftmost"
+    );
+    assert_eq!(printed.chars().rev().collect::<String>(), "שלום");
+    assert_eq!(
+        &hebrew.bytes[hebrew.bytes.len() - 4..],
+        &[0x8D, 0x85, 0x8C, 0x99]
+    );
+    // CP737 (ESC t 14) holds Greek; the CP1253 sample goes in the first page that holds it too.
+    assert_eq!(line_in(14, "CP737 (14): ").text, "CP737 (14): Ελληνικά");
+    assert_eq!(line_in(14, "CP1253 (47): ").text, "CP1253 (47): Ελληνικά");
+}

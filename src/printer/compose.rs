@@ -11,12 +11,17 @@
 //! Where raster remains it is made cheap: `GS v 0` (of the image commands escpos-printer-db lists
 //! — raster, column `ESC *`, graphics `GS ( L` — none compresses, and raster has the smallest
 //! header), each line of a drawn paragraph cut to its own ink, and the QR code at the smallest
-//! module GS1 allows at the printer's resolution, sent without its quiet zone: the blank paper
-//! around it (a line fed above and below, the margins beside) is the quiet zone, at no byte cost.
-//! The QR code is native `GS ( k` when the profile has it. Blank rows inside and around drawn
-//! lines (the line spacing, the air above and below) are not sent as zero bytes but fed with
-//! `ESC J` in dots (after `GS P` set the motion unit to the profile's dpi), wherever a feed and
-//! a new image header cost less than the rows.
+//! module that still scans after a thermal print and a phone's photo (4 dots at 203 dpi, see
+//! `profile::QR_MIN_MODULE_UM`), sent in `GS v 0`'s quadruple mode (2 dots a module, each
+//! printed 2 × 2: a quarter of the bytes, the same dots on paper) and without its quiet zone:
+//! the blank paper around it (a line fed above and below, the margins beside) is the quiet zone,
+//! at no byte cost. The QR code is native `GS ( k` when the profile has it. Blank rows inside and
+//! around drawn lines (the line spacing, the air above and below) are not sent as zero bytes but
+//! fed with `ESC J` in dots, wherever a feed and a new image header cost less than the rows: on
+//! Epson-class printers after `GS P` set the motion unit to one dot (their default differs by
+//! model), on the ZJ / POS-58 family without it (their `ESC J` is in dots; see
+//! `profile::FeedUnit`). Large drawn text is not sent in quadruple mode: drawn at half size and
+//! doubled, Arabic's dots and thin strokes blur into blocks (looked at, and left).
 
 use image::{GrayImage, Luma};
 

@@ -232,8 +232,9 @@ impl Encoder {
     }
 
     /// `GS P x y`: the motion units, 1/x inch across and 1/y inch down. Set to the print
-    /// resolution so that `ESC J n` feeds exactly `n` dots (printers differ in their default:
-    /// 1/203 inch on most 203 dpi models, 1/360 inch on Epson's TM-T88).
+    /// resolution so that `ESC J n` feeds exactly `n` dots (Epson-class printers differ in their
+    /// default: 1/360 inch on the TM-T88 family, 1/406 on the TM-L90, 1/203 on others). Sent
+    /// only to profiles whose feed unit needs it (`profile::FeedUnit::SetByGsP`).
     pub fn motion_units(&mut self, dpi: u16) -> &mut Self {
         let n = u8::try_from(dpi).unwrap_or(u8::MAX);
         self.bytes.extend_from_slice(&[GS, b'P', n, n]);
