@@ -38,7 +38,8 @@ pub fn calibration_matrix(rotation: u16) -> Option<[i8; 6]> {
 }
 
 /// Applies a calibration matrix to the panel's normalised coordinates, as libinput does.
-pub fn calibrate(matrix: &[i8; 6], x: f64, y: f64) -> (f64, f64) {
+#[cfg(test)]
+fn calibrate(matrix: &[i8; 6], x: f64, y: f64) -> (f64, f64) {
     let m = matrix.map(f64::from);
     (m[0] * x + m[1] * y + m[2], m[3] * x + m[4] * y + m[5])
 }

@@ -114,7 +114,7 @@ fn plan(receipt: &Receipt, profile: &Profile, fonts: &mut TextRenderer) -> Vec<O
 /// then whole 2 × 2 dots).
 fn raster_qr(payload: &str, profile: &Profile) -> Option<(Bitmap, bool)> {
     let module = profile.raster_qr_module_dots();
-    let quadruple = profile.raster_quadruple && module % 2 == 0;
+    let quadruple = profile.raster_quadruple && module.is_multiple_of(2);
     let sent_module = if quadruple { module / 2 } else { module };
     qr_bitmap(payload.as_bytes(), sent_module, 0).map(|image| (image, quadruple))
 }
