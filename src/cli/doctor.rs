@@ -483,9 +483,9 @@ fn check_fonts(languages: &[String]) -> Outcome {
 /// The touchscreen's udev rule says what `ui.rotation` says (`cli/touch.rs`): otherwise touches
 /// on a turned screen land away from the finger.
 fn check_touch(rotation: u16) -> Outcome {
-    let path = std::path::Path::new(super::touch::SYSTEM_RULE_PATH);
-    let fix = "run `sudo guichet touch-rule`, then restart the kiosk (or reboot)";
-    match super::touch::rule_matches(path, rotation) {
+    let path = super::touch::effective_rule_path();
+    let fix = "run `sudo guichet touch-rule` (on a read-only /etc: `--rule /run/udev/rules.d/99-guichet-touch.rules`), then restart the kiosk";
+    match super::touch::rule_matches(&path, rotation) {
         Ok(true) if rotation == 0 => pass("screen not turned: no touch rule needed"),
         Ok(true) => pass(format!(
             "{}: touches turned {rotation}° with the picture",

@@ -25,6 +25,20 @@ use super::CliError;
 /// Where the rule lives on a kiosk.
 pub const SYSTEM_RULE_PATH: &str = "/etc/udev/rules.d/99-guichet-touch.rules";
 
+/// Where it lives on a kiosk whose `/etc` is read-only (the A/B image): udev also reads
+/// `/run/udev/rules.d`, and a rule of the same name in `/etc` takes precedence over it.
+pub const RUNTIME_RULE_PATH: &str = "/run/udev/rules.d/99-guichet-touch.rules";
+
+/// The rule file udev uses of ours: the one in `/etc` if there is one, else the one in `/run`
+/// (the system path when there is neither).
+pub fn effective_rule_path() -> PathBuf {
+    [SYSTEM_RULE_PATH, RUNTIME_RULE_PATH]
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists())
+        .unwrap_or_else(|| PathBuf::from(SYSTEM_RULE_PATH))
+}
+
 /// libinput's calibration matrix (its first two rows) for a picture turned `rotation` degrees
 /// clockwise, as libinput's documentation lists them; `None` for 0 (no rule) and for anything
 /// that is not a quarter turn.
@@ -122,7 +136,7 @@ pub fn sync_and_report(path: &Path, rotation: u16) -> Result<(), CliError> {
     }
     // SAFETY: geteuid has no preconditions.
     let root = unsafe { libc::geteuid() } == 0;
-    if root && path == Path::new(SYSTEM_RULE_PATH) {
+    if root && (path == Path::new(SYSTEM_RULE_PATH) || path == Path::new(RUNTIME_RULE_PATH)) {
         let reloaded = std::process::Command::new("udevadm")
             .args(["control", "--reload"])
             .status()
@@ -141,9 +155,11 @@ pub fn sync_and_report(path: &Path, rotation: u16) -> Result<(), CliError> {
 /// Arguments of `guichet touch-rule`.
 #[derive(Debug, Args)]
 pub struct TouchRuleArgs {
-    /// The rule file.
-    #[arg(long, value_name = "PATH", default_value = SYSTEM_RULE_PATH)]
-    pub rule: PathBuf,
+    /// The rule file (default /etc/udev/rules.d/99-guichet-touch.rules; where /etc is
+    /// read-only, such as the A/B image's root, /run/udev/rules.d/99-guichet-touch.rules written
+    /// at every boot). `--check` without it checks the one udev uses.
+    #[arg(long, value_name = "PATH")]
+    pub rule: Option<PathBuf>,
     /// Only compare: exit 1 when the rule does not match ui.rotation.
     #[arg(long)]
     pub check: bool,
@@ -152,21 +168,23 @@ pub struct TouchRuleArgs {
 /// Runs `guichet touch-rule`.
 pub fn run(rotation: u16, args: TouchRuleArgs) -> Result<(), CliError> {
     if args.check {
-        return if rule_matches(&args.rule, rotation)? {
-            println!("{}: matches ui.rotation = {rotation}", args.rule.display());
+        let rule = args.rule.unwrap_or_else(effective_rule_path);
+        return if rule_matches(&rule, rotation)? {
+            println!("{}: matches ui.rotation = {rotation}", rule.display());
             Ok(())
         } else {
             super::fail(format!(
                 "{} does not match ui.rotation = {rotation}: touches land away from the \
                  finger; run `sudo guichet touch-rule`",
-                args.rule.display()
+                rule.display()
             ))
         };
     }
-    sync_and_report(&args.rule, rotation)?;
+    let rule = args.rule.unwrap_or_else(|| PathBuf::from(SYSTEM_RULE_PATH));
+    sync_and_report(&rule, rotation)?;
     println!(
         "{}: ui.rotation = {rotation}, {}",
-        args.rule.display(),
+        rule.display(),
         if rotation == 0 {
             "no rule needed"
         } else {
@@ -179,8 +197,8 @@ pub fn run(rotation: u16, args: TouchRuleArgs) -> Result<(), CliError> {
 /// For `guichet launch`: one line on stderr (the journal) when the rule does not match, so a
 /// technician reading why touches miss finds the fix. Never stops the kiosk.
 pub fn warn_if_stale(rotation: u16) {
-    let path = Path::new(SYSTEM_RULE_PATH);
-    if let Ok(false) = rule_matches(path, rotation) {
+    let path = effective_rule_path();
+    if let Ok(false) = rule_matches(&path, rotation) {
         eprintln!(
             "warning: {} does not match ui.rotation = {rotation}: touches will land away from \
              the finger until `sudo guichet touch-rule` is run and the kiosk restarted",

@@ -276,6 +276,41 @@ fn provision_writes_and_removes_the_touch_rule_with_the_rotation() {
     assert_eq!(matrix(&text).as_deref(), Some("-1 0 1 0 -1 1"), "{text}");
     assert_eq!(check().status.code(), Some(0));
 
+    // Where the rule cannot be written (a read-only /etc; here a file stands where its folder
+    // should be), the configuration is still written, and the technician is told.
+    let blocked = dir.path().join("not-a-folder");
+    std::fs::write(&blocked, "").unwrap();
+    let result = provision(
+        &dir,
+        &[
+            "--code",
+            "TCH1",
+            "--site",
+            "Hall",
+            "--offline",
+            "--printer-port",
+            "none",
+            "--rotation",
+            "90",
+            "--touch-rule",
+            blocked.join("99-guichet-touch.rules").to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(result.status.code(), Some(0), "{}", result.stderr_text());
+    assert!(
+        result.stderr_text().contains("touch rule not written"),
+        "{}",
+        result.stderr_text()
+    );
+    assert!(
+        std::fs::read_to_string(&out)
+            .unwrap()
+            .contains("rotation = 90")
+    );
+
     let result = run("0");
     assert!(!rule.exists(), "no rule at rotation 0");
     assert!(
