@@ -1482,8 +1482,14 @@ fn cannot_mount_a_chroot() -> Option<String> {
     }
 }
 
-/// The Guichet package of this build (packaging/build-deb, as tests/packaging.rs builds it).
+/// The Guichet package of this build (packaging/build-deb, as tests/packaging.rs builds it), built
+/// once per run: the image tests run in parallel and build-deb rewrites the same file.
 fn build_deb() -> PathBuf {
+    static DEB: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    DEB.get_or_init(build_deb_now).clone()
+}
+
+fn build_deb_now() -> PathBuf {
     let root = env!("CARGO_MANIFEST_DIR");
     let out = Command::new(format!("{root}/packaging/build-deb"))
         .args(["--profile", "dev", "--fast"])
