@@ -182,24 +182,24 @@ pub fn layout(
                 KeyboardKind::Number => ",",
                 _ => "+",
             };
+            // Four rows of four columns: with Continue in the action bar, the pad and the top
+            // bar fit a 7" panel's 90 mm height beside the question.
+            let fourth = match kind {
+                KeyboardKind::Number => letters("-").remove(0),
+                _ => special_key("␣", special::SPACE, 1.0, "keyboard-space"),
+            };
             let mut rows = vec![letters("1 2 3"), letters("4 5 6"), letters("7 8 9")];
-            let mut last = letters(extra);
-            last.push(letters("0").remove(0));
-            last.push(special_key(
+            rows[0].push(special_key(
                 "⌫",
                 special::BACKSPACE,
                 1.0,
                 "keyboard-backspace",
             ));
-            rows.push(last);
-            let first = match kind {
-                KeyboardKind::Number => letters("-").remove(0),
-                _ => special_key("␣", special::SPACE, 1.0, "keyboard-space"),
-            };
-            rows.push(vec![Key {
-                width: 3.0,
-                ..first
-            }]);
+            rows[1].push(letters(extra).remove(0));
+            rows[2].push(fourth);
+            let mut zero = letters("0");
+            zero[0].width = 4.0;
+            rows.push(zero);
             rows
         }
         KeyboardKind::Text => {
