@@ -691,11 +691,11 @@ impl Flow {
 
     /// The window's size in millimetres on this panel: a narrow one gets a compact or paged
     /// keyboard so every key stays ≥ 15 mm wide ([`keyboard::fit`]); a short one (under
-    /// 150 mm: the top bar, the question, five rows of 15 mm keys and the 20 mm action bar do
-    /// not fit) leaves the digit row out, the digits being one tap away on the Symbols page.
+    /// 170 mm: the top bar, five rows of 15 mm keys and the 20 mm action bar leave the question
+    /// no line) leaves the digit row out, the digits being one tap away on the Symbols page.
     pub fn set_window_mm(&mut self, width_mm: f32, height_mm: f32) {
         self.keyboard_room = keyboard::room(width_mm);
-        self.keyboard_short = height_mm.is_finite() && height_mm < 150.0;
+        self.keyboard_short = height_mm.is_finite() && height_mm < 170.0;
     }
 
     // -----------------------------------------------------------------------------------------
