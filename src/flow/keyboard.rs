@@ -6,12 +6,12 @@
 //! digits and punctuation.
 //!
 //! Keys must be at least 15 mm wide with 2 mm between them on the real panel (`ui/scale.rs`).
-//! A row of 12 Arabic letters needs 214 mm; a 7" panel is 154 mm wide. [`fit`] therefore
-//! reshapes a text keyboard for the room it has: first Delete moves to the end of the
-//! narrowest row and Delete and Shift narrow (a 10" panel then holds every language's rows), and when that is
+//! A row of 12 Arabic letters needs 202 mm; a 7" panel is 154 mm wide. [`fit`] therefore
+//! reshapes a text keyboard for the room it has: first Delete and Shift narrow and Delete moves
+//! to the end of the narrowest row (a 10" panel then holds every language's rows); when that is
 //! still too wide the letters are split into pages — each letter row shows a part of itself
 //! and a labelled "More letters" key shows the next part, so every letter of every language
-//! stays one or two taps away on a key of full size.
+//! stays a few taps away on a key of full size.
 
 /// What kind of keyboard a question needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -333,8 +333,8 @@ fn compacted(mut rows: Vec<Vec<Key>>) -> Vec<Vec<Key>> {
     rows
 }
 
-/// How many pages of letters a keyboard needs in `room` units, and its letter rows: the rows'
-/// typed keys (the digit row above the letters left out: digits are on the Symbols page).
+/// A keyboard's letter rows: each row's typed keys (the digit row above the letters left out:
+/// digits are on the Symbols page).
 fn letter_rows(rows: &[Vec<Key>]) -> Vec<Vec<Key>> {
     let mut letters: Vec<Vec<Key>> = rows
         .iter()
