@@ -1008,6 +1008,7 @@ const GRUB_CFG: &str = include_str!("../kiosk-image/image/grub.cfg");
 const FSTAB: &str = include_str!("../kiosk-image/image/fstab");
 const CUSTOMIZE: &str = include_str!("../kiosk-image/image/customize");
 const HEALTH_UNIT: &str = include_str!("../kiosk-image/image/guichet-health.service");
+const TOUCH_RULE_UNIT: &str = include_str!("../kiosk-image/image/guichet-touch-rule.service");
 const CREDENTIAL_DROP_IN: &str = include_str!("../kiosk-image/data-key-credential.conf");
 const JOURNALD: &str = include_str!("../kiosk-image/image/journald.conf.d/guichet.conf");
 
@@ -1237,6 +1238,8 @@ fn the_health_unit_and_the_sealed_key_drop_in_pass_systemd_analyze() {
     let binary = env!("CARGO_BIN_EXE_guichet");
     let health = dir.path().join("guichet-health.service");
     std::fs::write(&health, HEALTH_UNIT.replace("/usr/bin/guichet", binary)).unwrap();
+    let touch = dir.path().join("guichet-touch-rule.service");
+    std::fs::write(&touch, TOUCH_RULE_UNIT.replace("/usr/bin/guichet", binary)).unwrap();
     let kiosk = dir.path().join("guichet-kiosk.service");
     std::fs::write(&kiosk, UNIT.replace(INSTALLED_BINARY, binary)).unwrap();
     let drop_ins = dir.path().join("guichet-kiosk.service.d");
@@ -1246,7 +1249,7 @@ fn the_health_unit_and_the_sealed_key_drop_in_pass_systemd_analyze() {
         CREDENTIAL_DROP_IN,
     )
     .unwrap();
-    for unit in [&health, &kiosk] {
+    for unit in [&health, &touch, &kiosk] {
         let out = Command::new(&analyze)
             .arg("verify")
             .arg(unit)
@@ -1656,6 +1659,7 @@ fn the_image_root_file_system_builds_from_debian_packages_with_guichet_installed
     for enabled in [
         "graphical.target.wants/guichet-kiosk.service",
         "multi-user.target.wants/guichet-health.service",
+        "guichet-kiosk.service.wants/guichet-touch-rule.service",
         "sysinit.target.wants/nftables.service",
         "multi-user.target.wants/chrony.service",
     ] {
