@@ -51,6 +51,7 @@ impl Kiosk {
             Screen::StaffHome => "staff-home",
             Screen::StaffLists => "staff-lists",
             Screen::StaffRefile => "staff-refile",
+            Screen::StaffSent => "staff-sent",
             Screen::Consent => "consent",
         }
         .to_string()

@@ -72,6 +72,8 @@ pub enum Screen {
     StaffLists,
     /// Staff: choose the service to re-file a request under.
     StaffRefile,
+    /// Staff: a review item reached the council; its request number is typed here.
+    StaffSent,
     /// Assisted: the visitor confirms who helped and what is sent, and sends.
     Consent,
 }
@@ -81,7 +83,11 @@ impl Screen {
     pub fn is_staff(self) -> bool {
         matches!(
             self,
-            Screen::StaffPin | Screen::StaffHome | Screen::StaffLists | Screen::StaffRefile
+            Screen::StaffPin
+                | Screen::StaffHome
+                | Screen::StaffLists
+                | Screen::StaffRefile
+                | Screen::StaffSent
         )
     }
 }
@@ -524,6 +530,13 @@ impl Flow {
             Screen::StaffRefile => {
                 if let Some(desk) = &mut self.desk {
                     desk.refile = None;
+                }
+                Screen::StaffLists
+            }
+            Screen::StaffSent => {
+                if let Some(desk) = &mut self.desk {
+                    desk.sent = None;
+                    zeroize::Zeroize::zeroize(&mut desk.remote_id);
                 }
                 Screen::StaffLists
             }
@@ -1109,9 +1122,11 @@ impl Flow {
         if !staff
             && !matches!(
                 self.session.screen,
-                Screen::Welcome | Screen::Submitting | Screen::CheckRequest
+                Screen::Welcome | Screen::Submitting | Screen::CheckRequest | Screen::Consent
             )
         {
+            // Not on the visitor's consent either (GOV.UK's "declaration" page: the Send, and a
+            // back link to the answers): starting again there is the staff member's decision.
             end.push(tool(Tool::StartOver, false));
         }
         end.extend([

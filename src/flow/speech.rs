@@ -356,6 +356,7 @@ impl Flow {
             Screen::StaffHome => push(self.t("staff-health-title")),
             Screen::StaffLists => push(self.t("staff-lists-title")),
             Screen::StaffRefile => push(self.t("staff-refile-title")),
+            Screen::StaffSent => push(self.t("staff-sent-title")),
             Screen::Check => {
                 push(self.t("check-title"));
                 let errors = self.error_summary();
@@ -418,6 +419,12 @@ impl Flow {
     /// reference spelled out and said twice (EN 301 549 5.1.3.16: receipts).
     fn speech_receipt(&self, settings: &SpeechSettings) -> Vec<String> {
         let mut lines = Vec::new();
+        if self.session.practice {
+            // Practice: what the screen says, with no reference to take away.
+            lines.push(self.t("confirm-practice-title"));
+            lines.push(self.t("confirm-practice"));
+            return lines;
+        }
         let reference = self.session.reference.clone().unwrap_or_default();
         let spelled = self.spell_reference(&reference);
         lines.push(self.t("confirm-title"));
@@ -697,7 +704,11 @@ impl Flow {
                     toolbar: false,
                 });
             }
-            Screen::StaffPin | Screen::StaffHome | Screen::StaffLists | Screen::StaffRefile => {}
+            Screen::StaffPin
+            | Screen::StaffHome
+            | Screen::StaffLists
+            | Screen::StaffRefile
+            | Screen::StaffSent => {}
             Screen::Submitting => {}
             Screen::Confirmation => out.push(SpokenControl {
                 control: Control::Finish,

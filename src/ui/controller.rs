@@ -174,6 +174,11 @@ impl Controller {
             .with_flow(|f| f.staff_refile(&r)));
         on!(on_staff_refile_to, |c, code: SharedString| c
             .with_flow(|f| f.staff_refile_to(&code)));
+        on!(on_staff_mark_sent, |c, r: SharedString| c
+            .with_flow(|f| f.staff_mark_sent(&r)));
+        on!(on_staff_sent_edited, |c, t: SharedString| c
+            .with_flow(|f| f.staff_sent_set(&t)));
+        on!(on_staff_sent_save, |c| c.with_flow(|f| f.staff_sent_save()));
         on!(on_staff_cancel, |c, r: SharedString| c
             .with_flow(|f| f.staff_cancel(&r)));
         on!(on_staff_help_done, |c, id: i32| c
@@ -631,6 +636,18 @@ impl Controller {
             api.set_lookup_query(s(&session.lookup));
         }
         api.set_lookup_pad(key_rows(flow.lookup_pad()));
+        api.set_sent_reference(s(flow.sent_reference()));
+        let number = flow.sent_number();
+        if api.get_sent_number().as_str() != number {
+            api.set_sent_number(s(&number));
+        }
+        // The one reference field on screen: its caret at the reading start of what it holds.
+        let field = match session.screen {
+            Screen::StaffHome => home.query.clone(),
+            Screen::StaffSent => number,
+            _ => session.lookup.clone(),
+        };
+        api.set_field_rtl(crate::i18n::text_is_rtl(&field, flow.locale()));
         let (lines, problem) = flow.lookup_lines();
         api.set_lookup_lines(model(lines.into_iter().map(s).collect()));
         api.set_lookup_problem(problem);
@@ -669,6 +686,7 @@ fn screen(screen: Screen) -> g::Screen {
         Screen::StaffHome => g::Screen::StaffHome,
         Screen::StaffLists => g::Screen::StaffLists,
         Screen::StaffRefile => g::Screen::StaffRefile,
+        Screen::StaffSent => g::Screen::StaffSent,
         Screen::Consent => g::Screen::Consent,
     }
 }

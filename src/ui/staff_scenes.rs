@@ -48,6 +48,8 @@ fn sign_in(flow: &mut Flow, locale: &str) {
         name: SAMPLE_STAFF.into(),
     }));
     flow.staff_reply(StaffReply::Health(KioskHealth {
+        central_configured: true,
+        printer_configured: true,
         online: true,
         captive_portal: false,
         last_sync: Some("2026-12-01T09:41:00Z".into()),
