@@ -470,6 +470,14 @@ impl Flow {
         }
     }
 
+    /// Whether the strip's "End" is offered: helping or practising, and not where the visitor
+    /// decides (the consent screen).
+    pub fn show_staff_controls(&self) -> bool {
+        self.staff_signed_in()
+            && self.desk_mode() != DeskMode::Resident
+            && self.session.screen != Screen::Consent
+    }
+
     /// Who the resident flow is for.
     pub fn desk_mode(&self) -> DeskMode {
         if self.session.practice {
@@ -526,6 +534,9 @@ impl Flow {
                 };
                 if staff::pad_edit(&mut desk.query, value, LOOKUP_MAX) {
                     self.staff_lookup();
+                } else {
+                    // A new reference: the last one's result goes.
+                    desk.lookup = None;
                 }
             }
             Screen::StaffSent => {

@@ -585,7 +585,7 @@ impl Controller {
         });
         api.set_mode_banner(s(flow.mode_banner()));
         // The visitor decides on the consent screen: no staff control there.
-        api.set_show_staff_controls(flow.staff_signed_in() && session.screen != Screen::Consent);
+        api.set_show_staff_controls(flow.show_staff_controls());
         api.set_pin_pad(key_rows(flow.pin_pad()));
         api.set_pin_dots(s(flow.pin_dots()));
         api.set_pin_message(s(flow.pin_message()));
