@@ -523,10 +523,7 @@ impl Flow {
     pub fn speech_typed_state(&self) -> String {
         match self.session.screen {
             Screen::Question => self.question_view().map(|q| q.value).unwrap_or_default(),
-            Screen::StaffPin => self
-                .desk()
-                .map_or(0, |d| d.pin.chars().count())
-                .to_string(),
+            Screen::StaffPin => self.desk().map_or(0, |d| d.pin.chars().count()).to_string(),
             Screen::StaffHome => self.staff_home_view().query,
             Screen::StaffSent => self.sent_number(),
             Screen::CheckRequest => self.session.lookup.clone(),
@@ -634,7 +631,10 @@ impl Flow {
                     let text = if key.value == super::staff::pad::OK {
                         self.say_button(&key.accessible)
                     } else {
-                        self.st("speech-key", &[("label", Arg::from(key.accessible.as_str()))])
+                        self.st(
+                            "speech-key",
+                            &[("label", Arg::from(key.accessible.as_str()))],
+                        )
                     };
                     add(Control::LookupKey(key.value), text);
                 }
@@ -689,7 +689,10 @@ impl Flow {
                     let text = if key.value == super::staff::pad::OK {
                         self.say_button(&key.accessible)
                     } else {
-                        self.st("speech-key", &[("label", Arg::from(key.accessible.as_str()))])
+                        self.st(
+                            "speech-key",
+                            &[("label", Arg::from(key.accessible.as_str()))],
+                        )
                     };
                     add(Control::LookupKey(key.value), text);
                 }

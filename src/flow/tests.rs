@@ -856,7 +856,10 @@ fn a_resident_checks_a_request_and_a_mistyped_reference_is_told_at_once() {
     assert!(!problem);
     assert_eq!(lines[1], f.t("lookup-closed"));
     // In words, in the displayed language (the receipts' and date picker's wording).
-    assert!(lines[2].contains("1 December 2026, 08:30"), "{lines:?}");
+    assert!(
+        super::speech::plain(&lines[2]).contains("1 December 2026, 08:30"),
+        "{lines:?}"
+    );
     // Leaving forgets what was typed.
     f.back();
     assert_eq!(f.session.screen, Screen::Welcome);
@@ -1081,17 +1084,28 @@ fn speech_walks_the_staff_screens_and_never_says_a_pin() {
     f.speech_activate(&digit.control);
     assert_eq!(f.desk().unwrap().pin, "7");
     assert_eq!(f.speech_typed_state(), "1");
-    assert_eq!(plain(&f.typed_so_far(&loudspeaker)), "Digit entered. One digit.");
+    assert_eq!(
+        plain(&f.typed_so_far(&loudspeaker)),
+        "Digit entered. One digit."
+    );
     let screen = f.speech_screen(&loudspeaker).join("\n");
     assert!(!screen.contains('7'), "{screen}");
     for d in "46810".chars() {
         f.speech_activate(&Control::PinKey(d.to_string()));
     }
-    assert_eq!(plain(&f.typed_so_far(&loudspeaker)), "Digit entered. 6 digits.");
+    assert_eq!(
+        plain(&f.typed_so_far(&loudspeaker)),
+        "Digit entered. 6 digits."
+    );
     f.speech_activate(&Control::PinKey(staff::pad::OK.into()));
     assert!(matches!(&f.take_requests()[..], [StaffRequest::Unlock { pin }] if pin == "746810"));
-    f.staff_reply(StaffReply::Unlock(staff::PinOutcome::Wrong { attempts_left: 4 }));
-    assert_eq!(plain(&f.speech_news().join(" ")), "Wrong PIN. 4 tries left.");
+    f.staff_reply(StaffReply::Unlock(staff::PinOutcome::Wrong {
+        attempts_left: 4,
+    }));
+    assert_eq!(
+        plain(&f.speech_news().join(" ")),
+        "Wrong PIN. 4 tries left."
+    );
 
     // The desk: its content and every control in reading order.
     let mut f = signed_in("Amira");
