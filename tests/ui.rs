@@ -220,6 +220,7 @@ fn touchscreen_flows() {
     staff::staff_help_look_up_decide_and_practise();
     staff::desk_pad_sent_cancel_help_and_send_now();
     staff::staff_wake_a_blanked_screen_then_hold_the_corner();
+    staff::staff_screens_by_speech();
     let dir = TestDir::new("ui");
     every_control_has_role_label_and_value(&start_kiosk(&dir));
     let kiosk = start_kiosk(&dir);

@@ -129,3 +129,5 @@ staff-sent-field = رقم البلدية
 staff-sent-save = احفظ
 staff-sent-missing = اكتب رقم البلدية أولًا (حروف وأرقام).
 staff-done-resolved-sent = حُفظ: الطلب لدى البلدية بهذا الرقم.
+
+refile-banner = إعادة تصنيف { $reference }: أسئلة الخدمة الجديدة

@@ -128,3 +128,5 @@ staff-sent-field = Council number
 staff-sent-save = Save
 staff-sent-missing = Type the council's number first (letters and digits).
 staff-done-resolved-sent = Saved: the council has it under that number.
+
+refile-banner = Re-filing { $reference }: the new service's questions

@@ -127,3 +127,5 @@ staff-sent-field = Número del ayuntamiento
 staff-sent-save = Guardar
 staff-sent-missing = Escriba primero el número del ayuntamiento (letras y cifras).
 staff-done-resolved-sent = Guardado: el ayuntamiento la tiene con ese número.
+
+refile-banner = Reclasificando { $reference }: las preguntas del nuevo servicio

@@ -127,3 +127,5 @@ staff-sent-field = Numéro de la mairie
 staff-sent-save = Enregistrer
 staff-sent-missing = Tapez d'abord le numéro de la mairie (lettres et chiffres).
 staff-done-resolved-sent = Enregistré : la mairie l'a sous ce numéro.
+
+refile-banner = Reclassement de { $reference } : les questions du nouveau service

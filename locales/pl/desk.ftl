@@ -124,3 +124,5 @@ staff-sent-field = Numer urzędu
 staff-sent-save = Zapisz
 staff-sent-missing = Najpierw wpisz numer urzędu (litery i cyfry).
 staff-done-resolved-sent = Zapisano: urząd ma je pod tym numerem.
+
+refile-banner = Przenoszenie { $reference }: pytania nowej usługi

@@ -124,3 +124,5 @@ staff-sent-field = Номер ради
 staff-sent-save = Зберегти
 staff-sent-missing = Спершу введіть номер ради (літери та цифри).
 staff-done-resolved-sent = Збережено: рада має його під цим номером.
+
+refile-banner = Перенесення { $reference }: питання нової послуги

@@ -128,6 +128,9 @@ impl Flow {
 
     /// The kiosk answered a staff request.
     pub fn staff_reply(&mut self, reply: StaffReply) {
+        if let StaffReply::RefileQuestions(visit) = reply {
+            return self.start_refile_visit(visit);
+        }
         if let StaffReply::PublicLookup(found) = reply {
             if self.session.screen == Screen::CheckRequest
                 && self.session.lookup_result == Some(PublicLookup::Checking)
@@ -181,8 +184,66 @@ impl Flow {
                 desk.notice = Some(notice);
                 self.outbox.push(StaffRequest::Refresh);
             }
-            StaffReply::PublicLookup(_) => {}
+            StaffReply::PublicLookup(_) | StaffReply::RefileQuestions(_) => {}
         }
+    }
+
+    /// Re-filing needs answers: staff answer the new service's unanswered questions on the
+    /// ordinary question pages (only those), and the last Continue re-files.
+    fn start_refile_visit(&mut self, visit: staff::RefileVisit) {
+        if !self.staff_signed_in()
+            || !self.session.screen.is_staff()
+            || visit.questions.is_empty()
+            || self.catalog().definition(&visit.service).is_none()
+        {
+            return;
+        }
+        let mut session = Session::new(&self.session.locale);
+        session.text_size_step = self.session.text_size_step;
+        session.high_contrast = self.session.high_contrast;
+        session.service = Some(visit.service.clone());
+        session.input.service_code = visit.service.clone();
+        session.refile = Some(visit);
+        session.screen = Screen::Question;
+        self.session = session;
+    }
+
+    /// The last question of a re-filing answered: the request is re-filed with these answers
+    /// and staff are back on the lists (the answers leave the screen's session).
+    pub(super) fn finish_refile_visit(&mut self) {
+        let Some(visit) = self.session.refile.take() else {
+            return;
+        };
+        let answers = std::mem::take(&mut self.session.input.answers);
+        let (locale, size, contrast) = (
+            self.session.locale.clone(),
+            self.session.text_size_step,
+            self.session.high_contrast,
+        );
+        self.session = Session::new(&locale);
+        self.session.text_size_step = size;
+        self.session.high_contrast = contrast;
+        self.session.screen = Screen::StaffLists;
+        let staff::RefileVisit {
+            reference, service, ..
+        } = visit;
+        self.staff_request(|staff| StaffRequest::Refile {
+            reference,
+            service,
+            answers,
+            staff,
+        });
+    }
+
+    /// Leaves a re-filing without re-filing: back to the lists.
+    pub(super) fn abandon_refile_visit(&mut self) {
+        let locale = self.session.locale.clone();
+        let (size, contrast) = (self.session.text_size_step, self.session.high_contrast);
+        self.session = Session::new(&locale);
+        self.session.text_size_step = size;
+        self.session.high_contrast = contrast;
+        self.session.screen = Screen::StaffLists;
+        self.outbox.push(StaffRequest::Refresh);
     }
 
     /// What staff asked for since the last call, for the UI to hand to its backend.
@@ -388,6 +449,7 @@ impl Flow {
         self.staff_request(|staff| StaffRequest::Refile {
             reference,
             service,
+            answers: Default::default(),
             staff,
         });
         self.session.screen = Screen::StaffLists;
@@ -447,6 +509,9 @@ impl Flow {
 
     /// Ends helping (or practising) and goes back to the desk; the visitor's answers go.
     pub fn staff_end_visit(&mut self) {
+        if self.session.refile.is_some() && self.staff_signed_in() {
+            return self.abandon_refile_visit();
+        }
         let locale = self.session.locale.clone();
         let (size, contrast) = (self.session.text_size_step, self.session.high_contrast);
         if !self.staff_signed_in() {
@@ -480,6 +545,15 @@ impl Flow {
 
     /// Who the resident flow is for.
     pub fn desk_mode(&self) -> DeskMode {
+        if self.session.refile.is_some() {
+            // Staff at work on the question pages: marked like assisted mode.
+            return DeskMode::Assisted(
+                self.desk
+                    .as_ref()
+                    .map(|d| d.staff_name())
+                    .unwrap_or_default(),
+            );
+        }
         if self.session.practice {
             DeskMode::Practice
         } else if let Some(name) = &self.session.assisted_by {
@@ -868,6 +942,12 @@ impl Flow {
     /// The strip on every screen of assisted and practice mode ("Assisted by NAME",
     /// "PRACTICE"), empty for a resident.
     pub fn mode_banner(&self) -> String {
+        if let Some(visit) = &self.session.refile {
+            return self.tf(
+                "refile-banner",
+                &[("reference", Arg::from(visit.reference.as_str()))],
+            );
+        }
         match self.desk_mode() {
             DeskMode::Resident => String::new(),
             DeskMode::Assisted(name) => {

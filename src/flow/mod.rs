@@ -469,6 +469,14 @@ impl Flow {
 
     /// The steps of the chosen service, in order.
     pub fn steps(&self) -> Vec<Step> {
+        if let Some(visit) = &self.session.refile {
+            // Re-filing: only the new service's questions the request did not answer.
+            return visit
+                .questions
+                .iter()
+                .map(|c| Step::Attribute(c.clone()))
+                .collect();
+        }
         steps::steps_for(
             self.catalog(),
             self.session.service.as_deref(),
@@ -507,6 +515,9 @@ impl Flow {
             Screen::Question if self.session.returning_to_check => {
                 self.session.returning_to_check = false;
                 Screen::Check
+            }
+            Screen::Question if self.session.step == 0 && self.session.refile.is_some() => {
+                return self.abandon_refile_visit();
             }
             Screen::Question if self.session.step == 0 => Screen::Services,
             Screen::Question => {
@@ -578,6 +589,8 @@ impl Flow {
             self.session.returning_to_check = false;
             self.session.screen = Screen::Check;
             self.refresh_check_errors();
+        } else if self.session.step + 1 >= total && self.session.refile.is_some() {
+            self.finish_refile_visit();
         } else if self.session.step + 1 >= total {
             self.session.screen = Screen::Check;
             self.refresh_check_errors();
@@ -1118,7 +1131,8 @@ impl Flow {
         }
         // "Start again" sits with the other controls at the far side, away from "Back".
         let mut end = Vec::new();
-        let staff = self.session.screen.is_staff();
+        // Re-filing on the question pages is staff work too: no "start again", no help.
+        let staff = self.session.screen.is_staff() || self.session.refile.is_some();
         if !staff
             && !matches!(
                 self.session.screen,

@@ -17,7 +17,10 @@ use time::format_description::well_known::Rfc3339;
 use time::{OffsetDateTime, UtcOffset};
 use zeroize::Zeroize;
 
+use std::collections::BTreeMap;
+
 use crate::reference::{Reference, ReferenceError};
+use crate::validate::Answer;
 
 /// Seconds without a touch after which a staff screen locks itself (shorter than a resident's).
 pub const STAFF_IDLE_SECONDS: u32 = 60;
@@ -92,6 +95,9 @@ pub enum StaffRequest {
         reference: String,
         /// The new service code.
         service: String,
+        /// Answers to the new service's questions the request did not answer, given by staff on
+        /// the question pages (empty on the first try).
+        answers: BTreeMap<String, Answer>,
         /// Staff name (audit).
         staff: String,
     },
@@ -366,6 +372,21 @@ pub enum StaffReply {
     },
     /// An action finished.
     Done(StaffNotice),
+    /// Not re-filed yet: the new service asks questions the request did not answer; staff
+    /// answer them on the question pages, then it is re-filed.
+    RefileQuestions(RefileVisit),
+}
+
+/// Re-filing that needs answers: which request, under which service, and the new service's
+/// questions (attribute codes, in the catalogue's order) the request did not answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefileVisit {
+    /// Reference.
+    pub reference: String,
+    /// The new service code.
+    pub service: String,
+    /// Attribute codes to ask.
+    pub questions: Vec<String>,
 }
 
 /// How a submission is marked when saved.

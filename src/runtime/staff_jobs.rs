@@ -277,6 +277,7 @@ impl StaffState {
             StaffRequest::Refile {
                 reference,
                 service,
+                answers: given,
                 staff,
             } => {
                 let session = self.session_of(&staff)?.clone();
@@ -287,11 +288,25 @@ impl StaffState {
                 let Some(catalog) = desk.store().catalog_for(&old.locale)? else {
                     return Ok(Some(StaffReply::Done(StaffNotice::Failed)));
                 };
-                // The answers the new service also asks are kept; its other questions must be
-                // optional, or the request is re-filed from the command line with answers.
+                // The answers the new service also asks are kept, with those staff gave on the
+                // question pages; a question still unanswered is asked there (below).
                 let definition = catalog.definition(&service);
                 let mut answers = old.answers.clone();
+                answers.extend(given);
                 answers.retain(|code, _| definition.is_some_and(|d| d.attribute(code).is_some()));
+                // The new service's questions this request has no answer to, in order.
+                let unanswered: Vec<String> = definition
+                    .map(|d| {
+                        crate::validate::shown_attributes(d, &answers)
+                            .into_iter()
+                            .filter(|code| {
+                                d.attribute(code).is_some_and(|a| a.variable)
+                                    && !answers.contains_key(*code)
+                            })
+                            .map(str::to_string)
+                            .collect()
+                    })
+                    .unwrap_or_default();
                 let mut input = FormInput {
                     service_code: service.clone(),
                     locale: old.locale.clone(),
@@ -318,6 +333,21 @@ impl StaffState {
                         done?;
                         wake("");
                         StaffReply::Done(StaffNotice::Refiled)
+                    }
+                    // Only questions of the new service are missing: staff answer them on the
+                    // question pages (the flow sends this request again with the answers).
+                    Err(errors)
+                        if !unanswered.is_empty()
+                            && errors.iter().all(|e| {
+                                matches!(&e.field, crate::validate::Field::Attribute(code)
+                                    if unanswered.contains(code))
+                            }) =>
+                    {
+                        StaffReply::RefileQuestions(crate::flow::staff::RefileVisit {
+                            reference,
+                            service,
+                            questions: unanswered,
+                        })
                     }
                     Err(errors) => {
                         tracing::warn!(

@@ -269,7 +269,11 @@ impl Controller {
         };
         let activated = self.flow.borrow_mut().speech_activate(&control);
         match activated {
-            Activated::Done => self.refresh(),
+            Activated::Done => {
+                // What a touch would have asked of the kiosk (a PIN check, a look-up).
+                self.send_staff_requests();
+                self.refresh()
+            }
             Activated::Submit => self.submit(),
             Activated::Tool(tool) => self.run_tool(tool),
         }

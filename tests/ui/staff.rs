@@ -372,27 +372,52 @@ pub fn staff_help_look_up_decide_and_practise() {
             == Some(guichet::flow::staff::StaffNotice::Resolved)
     });
     assert_eq!(state_of(&dir, &in_review), Some(State::Pending));
-    // Re-file the refused one under another service.
+    // Re-file the refused one under another service: STREETLIGHT asks questions this request
+    // never answered, so staff answer them on the ordinary question pages (only those), then
+    // the last Continue re-files it.
     k.tap(&format!("{} {refused}", k.t("staff-refile")));
     assert_eq!(k.screen(), "staff-refile");
     k.tap("Street light not working");
-    k.wait_until("the re-filing answered", |k| {
-        k.controller
-            .flow()
-            .desk()
-            .is_some_and(|d| d.notice.is_some())
-    });
-    // STREETLIGHT asks a required question the request never answered: refused, said so.
-    assert_eq!(
-        k.controller.flow().desk().unwrap().notice,
-        Some(guichet::flow::staff::StaffNotice::RefileNeedsAnswers)
+    k.wait_for_screen("question");
+    let banner = k.tr.format(
+        "en",
+        "refile-banner",
+        &[("reference", refused.as_str().into())],
     );
-    assert_eq!(state_of(&dir, &refused), Some(State::Rejected));
-    k.tap(&format!("{} {refused}", k.t("staff-refile")));
-    k.tap("Graffiti");
+    assert!(k.visible(&banner), "marked as staff re-filing");
+    assert!(!k.visible(&k.t("tool-start-over")), "no resident controls");
+    let mut asked = Vec::new();
+    for _ in 0..10 {
+        let step = k.controller.flow().current_step();
+        let Some(guichet::flow::Step::Attribute(code)) = step else {
+            break;
+        };
+        asked.push(code.clone());
+        if code == "PROBLEM" {
+            k.tap("Off at night");
+        }
+        k.api().invoke_next();
+    }
+    assert_eq!(
+        asked,
+        ["PROBLEM", "LAMP_NUMBER", "SINCE"],
+        "only its questions"
+    );
+    assert_eq!(k.screen(), "staff-lists");
     k.wait_until("the rejected item re-filed", |_| {
         state_of(&dir, &refused) == Some(State::Pending)
     });
+    {
+        let store = Store::open(dir.path()).unwrap();
+        let row = store.get(&refused).unwrap();
+        assert_eq!(row.service_code, "STREETLIGHT");
+        let form = row.form.unwrap();
+        assert_eq!(
+            form.answers.get("PROBLEM"),
+            Some(&guichet::validate::Answer::Many(vec!["off".into()]))
+        );
+        assert_eq!(form.location.address, "2 Station Road", "the rest is kept");
+    }
     // Cancelling asks first.
     k.wait_until("the lists refreshed", |k| {
         k.controller
@@ -718,4 +743,82 @@ pub fn staff_wake_a_blanked_screen_then_hold_the_corner() {
     assert_eq!(k.screen(), "staff-pin");
     k.type_pin(PIN);
     k.wait_for_screen("staff-home");
+}
+
+/// Speech mode on the staff screens: the PIN typed without sight (Tab to a key, Enter), the
+/// loudspeaker never saying a digit, then the desk read in reading order.
+pub fn staff_screens_by_speech() {
+    use guichet::flow::speech::{Control, RecordingSpeaker, SpeechSettings, plain};
+    let dir = TestDir::new("ui-staff-speech");
+    add_staff(&dir, "Amira", PIN);
+    let k = start_kiosk(&dir);
+    let speaker = RecordingSpeaker::new();
+    k.controller.set_speech(
+        Box::new(speaker.clone()),
+        SpeechSettings {
+            headset: false,
+            site: "Test Library".into(),
+            help_hours: String::new(),
+        },
+    );
+    k.hold_corner(4);
+    assert_eq!(k.screen(), "staff-pin");
+    super::press(&k, Key::F1);
+    for d in PIN.chars() {
+        // Where this digit's key is today, counted among the digit keys.
+        let position = k
+            .controller
+            .flow()
+            .speech_controls()
+            .iter()
+            .filter(|c| matches!(&c.control, Control::PinKey(v) if v.len() == 1))
+            .position(|c| c.control == Control::PinKey(d.to_string()))
+            .unwrap()
+            + 1;
+        super::focus_on(&k, &format!("Digit key {position} of 10"));
+        super::press(&k, Key::Return);
+    }
+    assert_eq!(k.controller.flow().desk().unwrap().pin.len(), PIN.len());
+    super::focus_on(&k, "OK, button");
+    super::press(&k, Key::Return);
+    k.wait_for_screen("staff-home");
+    k.wait_for_text(&format!(
+        "{}: {}",
+        k.t("staff-health-printer"),
+        k.t("staff-no-printer")
+    ));
+    let lines: Vec<String> = speaker.take_lines().iter().map(|l| plain(l)).collect();
+    let all = lines.join("\n");
+    assert!(all.contains("Digit entered. One digit."), "{all}");
+    assert!(all.contains("Digit entered. 6 digits."), "{all}");
+    for d in '0'..='9' {
+        assert!(
+            !lines.iter().any(|l| l.starts_with(&format!("{d}, key"))),
+            "a digit said aloud: {all}"
+        );
+    }
+    assert!(!all.contains(PIN));
+    super::said_in_order(
+        &lines,
+        &[
+            "Signed in: Amira".to_string(),
+            k.t("staff-lookup-label"),
+            k.t("staff-health-title"),
+        ],
+    );
+    // The desk's controls by speech: Send now, then the pad, then the lists.
+    super::focus_on(&k, &plain(&k.t("staff-send-now")));
+    super::press(&k, Key::Return);
+    k.wait_until("Send now said", |k| {
+        k.controller.flow().desk().and_then(|d| d.notice)
+            == Some(guichet::flow::staff::StaffNotice::SendingNow)
+    });
+    mock_elapsed_time(Duration::from_millis(100));
+    let news: Vec<String> = speaker.take_lines().iter().map(|l| plain(l)).collect();
+    assert!(
+        news.iter().any(|l| l.contains(&k.t("staff-done-send-now"))),
+        "{news:?}"
+    );
+    super::press(&k, Key::F1);
+    k.tap_t("staff-lock");
 }
