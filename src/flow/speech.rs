@@ -709,6 +709,12 @@ impl Flow {
             // Practice: what the screen says, with no reference to take away.
             lines.push(self.t("confirm-practice-title"));
             lines.push(self.t("confirm-practice"));
+            match self.session.print_state {
+                PrintState::Failed => lines.push(self.t("confirm-print-failed")),
+                PrintState::Printed => lines.push(self.t("confirm-printed")),
+                PrintState::Printing => lines.push(self.t("confirm-printing")),
+                PrintState::None => {}
+            }
             return lines;
         }
         let reference = self.session.reference.clone().unwrap_or_default();
