@@ -812,10 +812,39 @@ fn staff_actions_carry_the_staff_name_and_cancelling_asks_first() {
         vec![StaffRequest::Refile {
             reference: "DEMO-00042-V".into(),
             service: "STREETLIGHT".into(),
+            answers: BTreeMap::new(),
             staff: "Amira".into()
         }]
     );
     assert_eq!(f.session.screen, Screen::StaffLists);
+    // STREETLIGHT asks what the request never answered: staff answer only that on the question
+    // pages, and the last Continue re-files with the answers.
+    f.staff_reply(StaffReply::RefileQuestions(staff::RefileVisit {
+        reference: "DEMO-00042-V".into(),
+        service: "STREETLIGHT".into(),
+        questions: vec!["PROBLEM".into()],
+    }));
+    assert_eq!(f.session.screen, Screen::Question);
+    assert_eq!(f.steps(), vec![Step::Attribute("PROBLEM".into())]);
+    assert!(f.mode_banner().contains("DEMO-00042-V"));
+    let tools: Vec<Tool> = f.toolbar().right.iter().map(|t| t.tool).collect();
+    assert!(!tools.contains(&Tool::StartOver) && !tools.contains(&Tool::Help));
+    f.next();
+    assert_eq!(f.session.screen, Screen::Question, "PROBLEM is required");
+    f.toggle_choice("off");
+    f.next();
+    assert_eq!(f.session.screen, Screen::StaffLists);
+    assert!(
+        f.session.input.answers.is_empty(),
+        "the answers left the screen"
+    );
+    let sent = f.take_requests();
+    assert!(
+        matches!(&sent[..], [StaffRequest::Refile { reference, service, answers, staff }]
+            if reference == "DEMO-00042-V" && service == "STREETLIGHT" && staff == "Amira"
+                && answers.get("PROBLEM") == Some(&Answer::Many(vec!["off".into()]))),
+        "{sent:?}"
+    );
 }
 
 #[test]
