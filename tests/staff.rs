@@ -1016,3 +1016,81 @@ fn cancel_and_help_requests_are_handled_from_the_command_line_too() {
         && act == "queue.cancel"
         && r.as_deref() == Some(reference.as_str())));
 }
+
+/// The desk's health through the kiosk's own database thread: what the configuration has (a
+/// printer, a council) decides what is shown, and the printer's recorded sensors say "near its
+/// end" as paper low.
+#[test]
+fn desk_health_says_what_is_configured_and_paper_running_low() {
+    use guichet::flow::staff::{KioskHealth, Paper, PinOutcome};
+    use guichet::flow::{StaffReply, StaffRequest};
+    let health_of = |settings: DeskSettings, near_end: bool| -> KioskHealth {
+        let dir = TestDir::new("staff-health");
+        {
+            let mut store = Store::open(dir.path()).unwrap();
+            Desk::new(&mut store, settings.clone())
+                .add_staff("Amira", "246810", "test")
+                .unwrap();
+            if near_end {
+                guichet::printer::recorded::record(
+                    &store,
+                    guichet::printer::status::PrinterStatus {
+                        connected: true,
+                        paper: guichet::printer::status::Paper::NearEnd,
+                        cover_open: false,
+                        error: false,
+                        offline: false,
+                    },
+                )
+                .unwrap();
+            }
+        }
+        let (tx, rx) = std::sync::mpsc::channel();
+        let worker = StoreWorker::spawn_with_help(
+            StoreLocation::in_dir(dir.path()),
+            settings,
+            tx,
+            Box::new(|_| {}),
+            None,
+        );
+        worker.staff(StaffRequest::Unlock {
+            pin: "246810".into(),
+        });
+        worker.staff(StaffRequest::Refresh);
+        let mut signed_in = false;
+        loop {
+            match rx.recv_timeout(Duration::from_secs(20)).expect("an answer") {
+                UiEvent::Staff(StaffReply::Unlock(outcome)) => {
+                    signed_in = matches!(outcome, PinOutcome::Accepted { .. })
+                }
+                UiEvent::Staff(StaffReply::Health(h)) => {
+                    assert!(signed_in);
+                    return h;
+                }
+                _ => {}
+            }
+        }
+    };
+    let demo = health_of(
+        DeskSettings {
+            device_code: "LIB2".into(),
+            ..Default::default()
+        },
+        false,
+    );
+    assert!(
+        !demo.printer_configured && !demo.central_configured,
+        "{demo:?}"
+    );
+    let kiosk = health_of(
+        DeskSettings {
+            device_code: "LIB2".into(),
+            central_configured: true,
+            printer_configured: true,
+        },
+        true,
+    );
+    assert!(kiosk.printer_configured && kiosk.central_configured);
+    assert_eq!(kiosk.paper, Paper::Low, "the near-end sensor is paper low");
+    assert_eq!(kiosk.cover_open, Some(false));
+}
