@@ -16,7 +16,7 @@ use guichet::printer::{FailureReason, Paper, PrintEvent, PrintOutcome, Printer};
 use guichet::queue::JobState;
 use guichet::queue::Store;
 use guichet::validate::{Answer, Contact, Location, ValidForm};
-use printer_support::decoder::{Cmd, Decoded, Decoder, logical_text};
+use printer_support::decoder::{Cmd, Decoded, Decoder, logical_text, printed_image};
 use printer_support::fake::{FakePrinter, Mode};
 
 /// Strings from the resident's form: none may ever reach the paper.
@@ -694,21 +694,38 @@ fn arabic_is_code_page_text_in_visual_order_where_the_printer_has_cp864() {
         "no Arabic sent as code-page text: {}",
         cmds.text()
     );
-    // Blank rows are fed, not sent: the motion unit is one dot (GS P 203 203) before the first
-    // image, the line spacing goes as ESC J, and no image starts or ends with a blank row (a
-    // feed costs 3 bytes, a blank row as wide as any of these images more).
-    let first_image = cmds
+    // Blank rows are fed, not sent: the line spacing goes as ESC J, and no image starts or ends
+    // with a blank row (a feed costs 3 bytes, a blank row as wide as any of these images more).
+    // The ZJ-5870's ESC J feeds dots by its manual, which lists no GS P: none is sent.
+    assert!(
+        cmds.iter().any(|c| matches!(c, Cmd::DotFeed(n) if *n > 0)),
+        "ESC J between drawn lines"
+    );
+    assert!(!cmds.iter().any(|c| matches!(c, Cmd::MotionUnits(..))));
+    // An Epson-class printer's default feed unit depends on the model (1/360 inch on the
+    // TM-T88 family): the unit is set to one dot (GS P 203 203) before the first image.
+    let epson = dir.path().join("58mm.toml");
+    std::fs::write(
+        &epson,
+        std::fs::read_to_string(&config)
+            .unwrap()
+            .replace("zj-5870", "58mm"),
+    )
+    .unwrap();
+    let (epson_cmds, _) = render_and_decode(&dir, Some(&epson), &arabic, "ar-58.bin");
+    let first_image = epson_cmds
         .iter()
         .position(|c| matches!(c, Cmd::Raster { .. }))
         .unwrap();
-    let units = cmds
+    let units = epson_cmds
         .iter()
         .position(|c| *c == Cmd::MotionUnits(203, 203))
         .expect("GS P 203 203");
     assert!(units < first_image);
     assert!(
-        cmds.iter().any(|c| matches!(c, Cmd::DotFeed(n) if *n > 0)),
-        "ESC J between drawn lines"
+        epson_cmds
+            .iter()
+            .any(|c| matches!(c, Cmd::DotFeed(n) if *n > 0))
     );
     for (width_bytes, height, data) in cmds.rasters() {
         let blank = |row: usize| {
@@ -757,10 +774,10 @@ fn a_printer_without_native_qr_gets_the_qr_as_an_image() {
     let (cmds, _) = render_and_decode(&dir, Some(&config), &reference, "zj.bin");
     assert!(cmds.qr_payloads().is_empty(), "no GS ( k on this printer");
     assert_eq!(cmds.cuts(), 0, "no cutter");
-    // The QR image is exactly the code for the reference (5 dots a module, centred).
-    // The smallest module GS1 allows at 203 dpi (4 dots, 0.5 mm), no quiet-zone pixels: the
-    // blank paper around it is the quiet zone.
-    let expected = guichet::printer::raster::qr_bitmap(reference.as_bytes(), 4, 0).unwrap();
+    // The QR image is exactly the code for the reference, centred, at 4 dots (0.5 mm) a module:
+    // sent as 2 dots a module in quadruple mode (GS v 0 m = 3: each dot printed 2 × 2), a
+    // quarter of the bytes. No quiet-zone pixels: the blank paper around it is the quiet zone.
+    let expected = guichet::printer::raster::qr_bitmap(reference.as_bytes(), 2, 0).unwrap();
     let qr = cmds
         .iter()
         .find_map(|c| match c {
@@ -768,13 +785,21 @@ fn a_printer_without_native_qr_gets_the_qr_as_an_image() {
                 width_bytes,
                 height,
                 data,
+                scale,
                 align: 1,
-            } => Some((*width_bytes, *height, data.clone())),
+            } => Some((*width_bytes, *height, data.clone(), *scale)),
             _ => None,
         })
         .expect("a centred raster QR");
+    assert_eq!(qr.3, 2, "quadruple mode");
     assert_eq!((qr.0, qr.1), (expected.width_bytes(), expected.height()));
     assert_eq!(qr.2, expected.rows_bytes(0, expected.height()));
+    let printed = printed_image(qr.0, qr.1, &qr.2, qr.3);
+    assert_eq!(
+        printed.crop(0, 0, expected.width() * 2, printed.height()),
+        guichet::printer::raster::qr_bitmap(reference.as_bytes(), 4, 0).unwrap(),
+        "printed dot for dot as the 4-dot code"
+    );
     let at = cmds
         .iter()
         .position(|c| matches!(c, Cmd::Raster { align: 1, data, .. } if *data == qr.2))
@@ -784,6 +809,12 @@ fn a_printer_without_native_qr_gets_the_qr_as_an_image() {
             && matches!(cmds[at + 1], Cmd::Feed(n) if n >= 1),
         "a fed line (30 dots, more than the 4-module quiet zone) above and below the code"
     );
+    // This printer's ESC J feeds dots by its manual: no GS P, which it does not list.
+    assert!(
+        !cmds.iter().any(|c| matches!(c, Cmd::MotionUnits(..))),
+        "no GS P for the ZJ-5870"
+    );
+    assert!(cmds.iter().any(|c| matches!(c, Cmd::DotFeed(_))));
     // Ukrainian lines with і are drawn: this printer has CP866 but not CP1251.
     assert!(cmds.rasters().len() > 1);
     for raster in cmds.rasters() {
@@ -948,4 +979,117 @@ fn assisted_and_practice_receipts_say_so_in_the_bytes() {
     assert!(p.contains("not sent to the council"), "{p}");
     let n = text(&plain, "n.bin");
     assert!(!n.contains("Assisted by") && !n.contains("PRACTICE"), "{n}");
+}
+
+/// The raster QR's module size is chosen on evidence: the code a receipt really carries (the
+/// status URL of `central.status_url`, 42 bytes) taken from the bytes sent to a printer without
+/// native QR, printed with a thermal head's dot gain and photographed by a phone's camera
+/// (`printer_support::scan`), then read by a real decoder, in every combination of the conditions
+/// a receipt meets. 4 dots a module decodes in all of them (at most two of the harshest are let
+/// go: rqrr is stricter than a phone's scanner); 3 dots, the next size down, fails in several
+/// (9 of 48 for this payload, 15 of 48 for another).
+#[test]
+fn the_raster_qr_scans_after_a_thermal_print_and_a_phone_photo() {
+    use printer_support::scan::{field_conditions, scan};
+    let dir = TestDir::new("qr-scan");
+    let reference = submit(&dir, "en");
+    let config = dir.path().join("zj.toml");
+    std::fs::write(
+        &config,
+        "[device]\ncode = \"DEMO\"\nsite = \"Demo Library\"\n[central]\nkind = \"none\"\n\
+         status_url = \"https://311.example.org/track/{reference}\"\n[printer]\n\
+         port = \"file:receipts\"\nprofile = \"zj-5870\"\n",
+    )
+    .unwrap();
+    let (cmds, _) = render_and_decode(&dir, Some(&config), &reference, "qr.bin");
+    let payload = format!("https://311.example.org/track/{reference}");
+    let printed = cmds
+        .iter()
+        .find_map(|c| match c {
+            Cmd::Raster {
+                width_bytes,
+                height,
+                data,
+                scale,
+                align: 1,
+            } => Some(printed_image(*width_bytes, *height, data, *scale)),
+            _ => None,
+        })
+        .expect("a centred raster QR");
+    let conditions = field_conditions(203.0);
+    let decoded = |image: &guichet::printer::raster::Bitmap| {
+        conditions
+            .iter()
+            .filter(|c| scan(image, c).as_deref() == Some(payload.as_str()))
+            .count()
+    };
+    let sent = decoded(&printed);
+    let three = decoded(&guichet::printer::raster::qr_bitmap(payload.as_bytes(), 3, 0).unwrap());
+    eprintln!(
+        "decoded: 4 dots {sent}/{n}, 3 dots {three}/{n}",
+        n = conditions.len()
+    );
+    assert!(
+        sent + 2 >= conditions.len(),
+        "the code sent decodes in {sent} of {} conditions",
+        conditions.len()
+    );
+    assert!(
+        three + 5 <= conditions.len(),
+        "3 dots decodes in {three} of {}: the evidence for 4 is gone",
+        conditions.len()
+    );
+}
+
+/// Hebrew and Greek go as code-page text where the profile has their pages (CP862, CP737), read
+/// back by the fake printer's decoder: the technician's test page prints a line in every code
+/// page of the profile. Hebrew is sent in visual order (the printer prints left to right), so the
+/// word comes out reversed in the bytes and reads right to left on paper; Greek as it is.
+#[test]
+fn hebrew_and_greek_are_code_page_text_on_the_test_page() {
+    let dir = TestDir::new("scripts-he-el");
+    let config = dir.path().join("kiosk.toml");
+    std::fs::write(
+        &config,
+        "[device]\ncode = \"DEMO\"\nsite = \"Demo Library\"\n[printer]\nport = \"file:receipts\"\nprofile = \"default\"\n",
+    )
+    .unwrap();
+    let out = guichet_with_config(&dir, &config, &["printer", "test"]);
+    assert!(out.status.success(), "{}", out.stderr_text());
+    let page = std::fs::read_dir(dir.path().join("receipts"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("test-")
+        })
+        .expect("the test page in the file sink");
+    let cmds = Decoder::decode_all(&std::fs::read(page).unwrap());
+    assert!(cmds.unknown().is_empty(), "{:?}", cmds.unknown());
+    assert!(cmds.rasters().is_empty(), "nothing drawn on this profile");
+    let lines = cmds.lines();
+    let line_in = |page: u8, starting: &str| {
+        lines
+            .iter()
+            .find(|l| l.code_page == page && l.text.starts_with(starting))
+            .unwrap_or_else(|| panic!("no {starting} line in page {page}: {lines:#?}"))
+            .clone()
+    };
+    // CP862 (ESC t 36): shin lamed vav final-mem, sent final-mem first.
+    let hebrew = line_in(36, "CP862 (36): ");
+    let printed: String = hebrew.text["CP862 (36): ".len()..].to_string();
+    assert_eq!(
+        printed, "םולש",
+        "visual order: the last letter printed leftmost"
+    );
+    assert_eq!(printed.chars().rev().collect::<String>(), "שלום");
+    assert_eq!(
+        &hebrew.bytes[hebrew.bytes.len() - 4..],
+        &[0x8D, 0x85, 0x8C, 0x99]
+    );
+    // CP737 (ESC t 14) holds Greek; the CP1253 sample goes in the first page that holds it too.
+    assert_eq!(line_in(14, "CP737 (14): ").text, "CP737 (14): Ελληνικά");
+    assert_eq!(line_in(14, "CP1253 (47): ").text, "CP1253 (47): Ελληνικά");
 }

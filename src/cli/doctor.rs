@@ -31,7 +31,7 @@ const NOTO_ARABIC: &str = "/usr/share/fonts/truetype/noto/NotoSansArabic-Regular
 #[derive(Debug, Clone, Serialize)]
 pub struct Check {
     /// `config`, `database`, `data_key`, `disk`, `printer`, `central`, `last_sync`, `clock`,
-    /// `catalog`, `fonts`, `service`.
+    /// `catalog`, `fonts`, `touch`, `service`.
     pub name: &'static str,
     /// Passed?
     pub ok: bool,
@@ -80,6 +80,7 @@ const CHECKS: &[(&str, Probe)] = &[
     ("clock", |_, store| check_clock(store)),
     ("catalog", check_catalog),
     ("fonts", |ctx, _| check_fonts(&ctx.config.ui.languages)),
+    ("touch", |ctx, _| check_touch(ctx.config.ui.rotation)),
     ("service", |_, _| check_service()),
 ];
 
@@ -479,6 +480,28 @@ fn check_fonts(languages: &[String]) -> Outcome {
 }
 
 /// Under systemd (`INVOCATION_ID` set): what the kiosk unit gives the kiosk to run with.
+/// The touchscreen's udev rule says what `ui.rotation` says (`cli/touch.rs`): otherwise touches
+/// on a turned screen land away from the finger.
+fn check_touch(rotation: u16) -> Outcome {
+    let path = super::touch::effective_rule_path();
+    let fix = "run `sudo guichet touch-rule` (on a read-only /etc: `--rule /run/udev/rules.d/99-guichet-touch.rules`), then restart the kiosk";
+    match super::touch::rule_matches(&path, rotation) {
+        Ok(true) if rotation == 0 => pass("screen not turned: no touch rule needed"),
+        Ok(true) => pass(format!(
+            "{}: touches turned {rotation}° with the picture",
+            path.display()
+        )),
+        Ok(false) => Err(Problem::new(
+            format!(
+                "{} does not match ui.rotation = {rotation}: touches land away from the finger",
+                path.display()
+            ),
+            fix,
+        )),
+        Err(e) => Err(Problem::new(e.0, fix)),
+    }
+}
+
 fn check_service() -> Outcome {
     let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
     if var("INVOCATION_ID").is_none() {

@@ -74,6 +74,9 @@ pub fn run(config: Result<Config, String>, args: LaunchArgs) -> Result<(), CliEr
         (Err(_), Launched::OutOfOrder) => None,
         (Err(e), Launched::Kiosk) => return Err(CliError(e)),
     };
+    if let Some(config) = &config {
+        super::touch::warn_if_stale(config.ui.rotation);
+    }
     let binary = std::env::current_exe()
         .map_err(|e| CliError(format!("cannot tell where this program is: {e}")))?;
     let argv = cage_argv(config.as_ref(), &binary, args.what, &args.args);

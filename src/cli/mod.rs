@@ -22,6 +22,7 @@ mod stats;
 mod status;
 mod submit;
 mod sync;
+mod touch;
 mod ui;
 mod utterances;
 
@@ -119,6 +120,8 @@ pub enum Command {
     OutOfOrder(out_of_order::OutOfOrderArgs),
     /// What the units run: cage (rotated per ui.rotation) with the kiosk or the out-of-order screen.
     Launch(launch::LaunchArgs),
+    /// The udev rule that turns touches with the picture (ui.rotation); --check only compares.
+    TouchRule(touch::TouchRuleArgs),
     /// Assisted mode's staff accounts (PIN on stdin).
     #[command(subcommand)]
     Staff(staff::StaffCommand),
@@ -235,6 +238,7 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         Some(Command::Fleet(cmd)) => fleet::run(&ctx, cmd),
         Some(Command::Staff(cmd)) => staff::run(&ctx, cmd),
         Some(Command::Stats(args)) => stats::run(&ctx, args),
+        Some(Command::TouchRule(args)) => touch::run(ctx.config.ui.rotation, args),
         Some(Command::Kiosk(args)) => ui::kiosk(&ctx, args),
         Some(Command::Screenshot(args)) => ui::screenshot(&ctx, args),
         Some(Command::Utterances(args)) => utterances::run(&ctx, args),

@@ -140,6 +140,9 @@ pub struct ProvisionArgs {
     /// Where to write the configuration.
     #[arg(long, value_name = "PATH", default_value = SYSTEM_CONFIG_PATH)]
     pub out: PathBuf,
+    /// The udev rule that turns touches with the picture for ui.rotation (written, or removed at 0).
+    #[arg(long, value_name = "PATH", default_value = super::touch::SYSTEM_RULE_PATH)]
+    pub touch_rule: PathBuf,
     /// Use the device code even though the data dir holds another code's references.
     #[arg(long)]
     pub force: bool,
@@ -705,6 +708,16 @@ pub(super) fn run(args: ProvisionArgs, data_dir: Option<&Path>) -> Result<(), Cl
     ensure_parent(&args.out, group)?;
     crate::fsutil::write_atomic(&args.out, text.as_bytes(), 0o640, group)
         .map_err(|e| CliError(format!("cannot write {}: {e}", args.out.display())))?;
+    // Touch turned with the picture (cage turns only the picture): the udev rule follows. The
+    // configuration is written and good whatever happens here (e.g. a read-only /etc): say what
+    // to do instead of failing.
+    if let Err(e) = super::touch::sync_and_report(&args.touch_rule, config.ui.rotation) {
+        eprintln!(
+            "touch rule not written ({}): touches on a turned screen will land away from the \
+             finger; see `guichet touch-rule --help`",
+            e.0
+        );
+    }
     println!(
         "wrote {} for device {} ({}); next: `guichet doctor`, then reboot",
         args.out.display(),

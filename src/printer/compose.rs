@@ -11,17 +11,22 @@
 //! Where raster remains it is made cheap: `GS v 0` (of the image commands escpos-printer-db lists
 //! — raster, column `ESC *`, graphics `GS ( L` — none compresses, and raster has the smallest
 //! header), each line of a drawn paragraph cut to its own ink, and the QR code at the smallest
-//! module GS1 allows at the printer's resolution, sent without its quiet zone: the blank paper
-//! around it (a line fed above and below, the margins beside) is the quiet zone, at no byte cost.
-//! The QR code is native `GS ( k` when the profile has it. Blank rows inside and around drawn
-//! lines (the line spacing, the air above and below) are not sent as zero bytes but fed with
-//! `ESC J` in dots (after `GS P` set the motion unit to the profile's dpi), wherever a feed and
-//! a new image header cost less than the rows.
+//! module that still scans after a thermal print and a phone's photo (4 dots at 203 dpi, see
+//! `profile::QR_MIN_MODULE_UM`), sent in `GS v 0`'s quadruple mode (2 dots a module, each
+//! printed 2 × 2: a quarter of the bytes, the same dots on paper) and without its quiet zone:
+//! the blank paper around it (a line fed above and below, the margins beside) is the quiet zone,
+//! at no byte cost. The QR code is native `GS ( k` when the profile has it. Blank rows inside and
+//! around drawn lines (the line spacing, the air above and below) are not sent as zero bytes but
+//! fed with `ESC J` in dots, wherever a feed and a new image header cost less than the rows: on
+//! Epson-class printers after `GS P` set the motion unit to one dot (their default differs by
+//! model), on the ZJ / POS-58 family without it (their `ESC J` is in dots; see
+//! `profile::FeedUnit`). Large drawn text is not sent in quadruple mode: drawn at half size and
+//! doubled, Arabic's dots and thin strokes blur into blocks (looked at, and left).
 
 use image::{GrayImage, Luma};
 
-use super::escpos::{Align, Encoder, QrErrorCorrection, feeds_blank_rows};
-use super::profile::{Cutter, Profile};
+use super::escpos::{Align, Encoder, QrErrorCorrection, RasterMode, feeds_blank_rows};
+use super::profile::{Cutter, FeedUnit, Profile};
 use super::raster::{Bitmap, TextAlign, TextRenderer, TextStyle, is_rtl_char, qr_bitmap};
 use super::receipt::{Block, Receipt};
 use super::visual::{self, BIDI_CONTROLS};
@@ -50,8 +55,12 @@ enum Op {
         /// them left to right as they are, like the printer.
         visual: bool,
     },
-    /// A raster image.
-    Image { image: Bitmap, align: Align },
+    /// A raster image; `quadruple`: each of its dots printed as 2 × 2 (`GS v 0` m = 3).
+    Image {
+        image: Bitmap,
+        align: Align,
+        quadruple: bool,
+    },
     /// A native QR code.
     Qr { payload: String, module_dots: u8 },
     /// Blank lines.
@@ -81,9 +90,7 @@ fn plan(receipt: &Receipt, profile: &Profile, fonts: &mut TextRenderer) -> Vec<O
                         payload: payload.clone(),
                         module_dots: profile.qr_module_dots,
                     });
-                } else if let Some(image) =
-                    qr_bitmap(payload.as_bytes(), profile.raster_qr_module_dots(), 0)
-                {
+                } else if let Some((image, quadruple)) = raster_qr(payload, profile) {
                     // The quiet zone (4 modules, 16 dots at 203 dpi) is blank paper: a fed line
                     // (30 dots) above and below, never sent as white pixels.
                     if !matches!(ops.last(), Some(Op::Feed(_))) {
@@ -92,6 +99,7 @@ fn plan(receipt: &Receipt, profile: &Profile, fonts: &mut TextRenderer) -> Vec<O
                     ops.push(Op::Image {
                         image,
                         align: Align::Center,
+                        quadruple,
                     });
                     ops.push(Op::Feed(1));
                 }
@@ -99,6 +107,16 @@ fn plan(receipt: &Receipt, profile: &Profile, fonts: &mut TextRenderer) -> Vec<O
         }
     }
     ops
+}
+
+/// The QR code as an image for a printer without native QR: at the profile's raster module
+/// size, sent at half of it each way in quadruple mode when the size is even (every module is
+/// then whole 2 × 2 dots).
+fn raster_qr(payload: &str, profile: &Profile) -> Option<(Bitmap, bool)> {
+    let module = profile.raster_qr_module_dots();
+    let quadruple = profile.raster_quadruple && module.is_multiple_of(2);
+    let sent_module = if quadruple { module / 2 } else { module };
+    qr_bitmap(payload.as_bytes(), sent_module, 0).map(|image| (image, quadruple))
 }
 
 fn printer_align(align: TextAlign, rtl: bool) -> Align {
@@ -258,6 +276,7 @@ fn drawn_lines(image: Bitmap, text: &str, style: &TextStyle) -> Vec<Op> {
         ops.push(Op::Image {
             image: band.crop(x0, 0, x1 - x0, band.height()),
             align,
+            quadruple: false,
         });
     }
     ops
@@ -398,9 +417,10 @@ pub fn encode_with(
     let mut e = Styled::new();
     let ops = plan(receipt, profile, fonts);
     if blank_rows == BlankRows::Feed
-        && ops
-            .iter()
-            .any(|op| matches!(op, Op::Image { image, .. } if feeds_blank_rows(image)))
+        && profile.feed_unit == FeedUnit::SetByGsP
+        && ops.iter().any(
+            |op| matches!(op, Op::Image { image, quadruple: false, .. } if feeds_blank_rows(image)),
+        )
     {
         // `ESC J n` then feeds exactly n dots.
         e.out.motion_units(profile.dpi);
@@ -423,7 +443,15 @@ pub fn encode_with(
                     e.out.text(bytes).line_feed();
                 }
             }
-            Op::Image { image, align } => {
+            Op::Image {
+                image,
+                align,
+                quadruple: true,
+            } => {
+                e.align(align);
+                e.out.raster_in(&image, RasterMode::Quadruple);
+            }
+            Op::Image { image, align, .. } => {
                 e.align(align);
                 match blank_rows {
                     BlankRows::Feed => {
@@ -541,6 +569,20 @@ fn squeeze_to(image: &Bitmap, max_width: usize) -> Bitmap {
     out
 }
 
+/// `image` with each dot as 2 × 2: what quadruple raster prints.
+fn doubled(image: &Bitmap) -> Bitmap {
+    // The printer takes whole bytes of the row, each dot doubled.
+    let mut out = Bitmap::new(image.width_bytes() * 16, image.height() * 2);
+    for y in 0..out.height() {
+        for x in 0..out.width() {
+            if image.get(x / 2, y / 2) {
+                out.set(x, y);
+            }
+        }
+    }
+    out
+}
+
 /// What the paper would look like: white background, black dots, 1 pixel per dot.
 pub fn preview(receipt: &Receipt, profile: &Profile, fonts: &mut TextRenderer) -> GrayImage {
     let width = profile.width_dots;
@@ -597,7 +639,12 @@ pub fn preview(receipt: &Receipt, profile: &Profile, fonts: &mut TextRenderer) -
                     pieces.push((row, 0));
                 }
             }
-            Op::Image { image, align } => {
+            Op::Image {
+                image,
+                align,
+                quadruple,
+            } => {
+                let image = if quadruple { doubled(&image) } else { image };
                 let x = match align {
                     Align::Left => 0,
                     Align::Center => width.saturating_sub(image.width_bytes() * 8) / 2,

@@ -64,6 +64,17 @@ pub const QR_MAX_DATA: usize = 7089;
 /// accepted when the print buffer is empty, so tall images go in several bands.
 pub const RASTER_BAND_ROWS: usize = 256;
 
+/// `GS v 0`'s `m`: how many printer dots each image dot takes. Epson's command and the clones'
+/// manuals list the same four (0–3, or 48–51); we use two.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum RasterMode {
+    /// m = 0: one dot per dot.
+    Normal = 0,
+    /// m = 3: double width and double height, 2 × 2 dots per dot.
+    Quadruple = 3,
+}
+
 /// An ESC/POS byte stream being built.
 #[derive(Debug, Default, Clone)]
 pub struct Encoder {
@@ -191,6 +202,13 @@ impl Encoder {
     /// Raster image (`GS v 0`, normal density), in bands of at most [`RASTER_BAND_ROWS`] rows.
     /// Bits are MSB = leftmost dot, 1 = black, rows padded to whole bytes (as [`Bitmap`] is).
     pub fn raster(&mut self, image: &Bitmap) -> &mut Self {
+        self.raster_in(image, RasterMode::Normal)
+    }
+
+    /// [`Encoder::raster`] in `mode`: quadruple prints each dot of `image` as 2 × 2 dots, so an
+    /// image whose every feature is an even number of dots (a QR code's modules) goes in a
+    /// quarter of the bytes and prints dot for dot the same.
+    pub fn raster_in(&mut self, image: &Bitmap, mode: RasterMode) -> &mut Self {
         let width_bytes = image.width_bytes();
         if width_bytes == 0 || image.height() == 0 {
             return self;
@@ -201,7 +219,7 @@ impl Encoder {
                 GS,
                 b'v',
                 b'0',
-                0,
+                mode as u8,
                 (width_bytes & 0xFF) as u8,
                 (width_bytes >> 8) as u8,
                 (rows & 0xFF) as u8,
@@ -214,8 +232,9 @@ impl Encoder {
     }
 
     /// `GS P x y`: the motion units, 1/x inch across and 1/y inch down. Set to the print
-    /// resolution so that `ESC J n` feeds exactly `n` dots (printers differ in their default:
-    /// 1/203 inch on most 203 dpi models, 1/360 inch on Epson's TM-T88).
+    /// resolution so that `ESC J n` feeds exactly `n` dots (Epson-class printers differ in their
+    /// default: 1/360 inch on the TM-T88 family, 1/406 on the TM-L90, 1/203 on others). Sent
+    /// only to profiles whose feed unit needs it (`profile::FeedUnit::SetByGsP`).
     pub fn motion_units(&mut self, dpi: u16) -> &mut Self {
         let n = u8::try_from(dpi).unwrap_or(u8::MAX);
         self.bytes.extend_from_slice(&[GS, b'P', n, n]);
@@ -412,6 +431,16 @@ mod tests {
         assert!(!feeds_blank_rows(&narrow));
         e.motion_units(203);
         assert_eq!(&e.bytes()[e.bytes().len() - 4..], &[GS, b'P', 203, 203]);
+    }
+
+    #[test]
+    fn quadruple_raster_says_so_in_m() {
+        let mut image = Bitmap::new(16, 2);
+        image.set(0, 0);
+        let mut e = Encoder::new();
+        e.raster_in(&image, RasterMode::Quadruple);
+        assert_eq!(&e.bytes()[..8], &[0x1D, b'v', b'0', 3, 2, 0, 2, 0]);
+        assert_eq!(e.bytes().len(), 8 + 4);
     }
 
     #[test]

@@ -38,6 +38,8 @@ pub enum Cmd {
         height: usize,
         /// Packed rows.
         data: Vec<u8>,
+        /// Printer dots per image dot each way: 1 (m = 0), 2 (m = 3, quadruple).
+        scale: usize,
         /// `ESC a` in effect.
         align: u8,
     },
@@ -254,8 +256,13 @@ impl Decoder {
                     }
                     b'v' => {
                         need(8)?;
-                        if p[2] != b'0' {
-                            return Some((3, Step::Cmd(Cmd::Unknown(p[..3].to_vec()))));
+                        let scale = match p[3] {
+                            0 | 48 => 1,
+                            3 | 51 => 2,
+                            _ => 0,
+                        };
+                        if p[2] != b'0' || scale == 0 {
+                            return Some((4, Step::Cmd(Cmd::Unknown(p[..4].to_vec()))));
                         }
                         let width_bytes = usize::from(p[4]) + 256 * usize::from(p[5]);
                         let height = usize::from(p[6]) + 256 * usize::from(p[7]);
@@ -266,6 +273,7 @@ impl Decoder {
                                 width_bytes,
                                 height,
                                 data: p[8..8 + width_bytes * height].to_vec(),
+                                scale,
                                 align: self.align,
                             }),
                         )
@@ -417,4 +425,24 @@ impl Decoded for [Cmd] {
             })
             .collect()
     }
+}
+
+/// What a raster command prints, dot for dot: each sent dot as `scale` × `scale` printer dots.
+pub fn printed_image(
+    width_bytes: usize,
+    height: usize,
+    data: &[u8],
+    scale: usize,
+) -> guichet::printer::raster::Bitmap {
+    use guichet::printer::raster::Bitmap;
+    let sent = Bitmap::from_rows(width_bytes, height, data.to_vec()).expect("whole rows");
+    let mut out = Bitmap::new(sent.width() * scale, sent.height() * scale);
+    for y in 0..out.height() {
+        for x in 0..out.width() {
+            if sent.get(x / scale, y / scale) {
+                out.set(x, y);
+            }
+        }
+    }
+    out
 }

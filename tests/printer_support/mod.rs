@@ -3,3 +3,4 @@
 
 pub mod decoder;
 pub mod fake;
+pub mod scan;

@@ -104,6 +104,7 @@ fn doctor_passes_a_healthy_kiosk_and_fails_each_check_for_its_own_reason() {
             "clock",
             "catalog",
             "fonts",
+            "touch",
             "service"
         ]
     );
@@ -143,6 +144,19 @@ fn doctor_passes_a_healthy_kiosk_and_fails_each_check_for_its_own_reason() {
     printer.unplug();
     assert_fails(&doctor(&dir, &config, &[]), "printer", "not connected");
     let _printer = FakePrinter::plug_in(&port, Mode::Ready);
+
+    // touch: a screen turned by ui.rotation without the udev rule that turns the touch (this
+    // machine has none at the system path).
+    if !std::path::Path::new("/etc/udev/rules.d/99-guichet-touch.rules").exists() {
+        let turned = dir.path().join("turned.toml");
+        std::fs::write(
+            &turned,
+            std::fs::read_to_string(&config).unwrap() + "rotation = 90\n",
+        )
+        .unwrap();
+        std::fs::set_permissions(&turned, std::fs::Permissions::from_mode(0o640)).unwrap();
+        assert_fails(&doctor(&dir, &turned, &[]), "touch", "ui.rotation = 90");
+    }
 
     // central: a captive portal answers, then a URL with no endpoint.
     server.inject(Route::Services, Fault::CaptivePortal, 1);

@@ -92,6 +92,11 @@ fn provision_from_flags_writes_a_config_the_kiosk_loads() {
             "300",
             "--rotation",
             "180",
+            "--touch-rule",
+            dir.path()
+                .join("udev/99-guichet-touch.rules")
+                .to_str()
+                .unwrap(),
             "--catch-all-service",
             "OTHER",
             "--retention-days",
@@ -122,6 +127,11 @@ fn provision_from_flags_writes_a_config_the_kiosk_loads() {
     let config = guichet::config::Config::load_file(&out).unwrap();
     assert_eq!(config.device.code, "LIB2");
     assert_eq!((config.ui.blank_after_s, config.ui.rotation), (300, 180));
+    let rule = std::fs::read_to_string(dir.path().join("udev/99-guichet-touch.rules")).unwrap();
+    assert!(
+        rule.contains("\"-1 0 1 0 -1 1\""),
+        "touch turned 180°: {rule}"
+    );
     assert_eq!(config.device.site, "Central Library");
     assert_eq!(config.device.council, "Example Council");
     assert_eq!(config.device.help_hours, "Mon-Fri 9-17");
@@ -167,6 +177,148 @@ fn provision_from_flags_writes_a_config_the_kiosk_loads() {
     );
     let json: serde_json::Value = serde_json::from_slice(&doctor.stdout).unwrap();
     assert_eq!(json["checks"][0]["ok"], true, "{json}");
+}
+
+/// `ui.rotation` turns the picture (cage `-r`); provision writes the udev rule that turns the
+/// touchscreen's coordinates with it, replaces it when the rotation changes, and removes it at 0;
+/// `touch-rule --check` tells whether the rule still matches the configuration.
+#[test]
+fn provision_writes_and_removes_the_touch_rule_with_the_rotation() {
+    let dir = TestDir::new("provision-touch");
+    let out = out_path(&dir);
+    let rule = dir.path().join("udev/rules.d/99-guichet-touch.rules");
+    let run = |rotation: &str| {
+        let result = provision(
+            &dir,
+            &[
+                "--code",
+                "TCH1",
+                "--site",
+                "Hall",
+                "--offline",
+                "--printer-port",
+                "none",
+                "--rotation",
+                rotation,
+                "--touch-rule",
+                rule.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+            ],
+            "",
+        );
+        assert_eq!(result.status.code(), Some(0), "{}", result.stderr_text());
+        result
+    };
+    let check = || {
+        common::guichet(
+            &dir,
+            &[
+                "--config",
+                out.to_str().unwrap(),
+                "touch-rule",
+                "--check",
+                "--rule",
+                rule.to_str().unwrap(),
+            ],
+        )
+    };
+    let matrix = |text: &str| {
+        text.lines()
+            .filter(|l| !l.starts_with('#'))
+            .find_map(|l| l.split("LIBINPUT_CALIBRATION_MATRIX}=\"").nth(1))
+            .map(|rest| rest.trim_end_matches('"').to_string())
+    };
+    let result = run("90");
+    assert!(
+        result.stderr_text().contains("touch turned 90°"),
+        "{}",
+        result.stderr_text()
+    );
+    let text = std::fs::read_to_string(&rule).unwrap();
+    // libinput's matrix for 90° clockwise, on touchscreens only.
+    assert_eq!(matrix(&text).as_deref(), Some("0 -1 1 1 0 0"), "{text}");
+    assert!(text.contains("ENV{ID_INPUT_TOUCHSCREEN}==\"1\""), "{text}");
+    assert_eq!(mode(&rule), 0o644);
+    assert_eq!(check().status.code(), Some(0));
+
+    run("270");
+    let text = std::fs::read_to_string(&rule).unwrap();
+    assert_eq!(matrix(&text).as_deref(), Some("0 1 0 -1 0 1"), "{text}");
+    let left: Vec<_> = std::fs::read_dir(rule.parent().unwrap()).unwrap().collect();
+    assert_eq!(left.len(), 1, "replaced atomically, no temporary file left");
+
+    // A configuration edited by hand no longer matches: --check says so and how to fix it;
+    // touch-rule brings the rule back in line.
+    let edited = std::fs::read_to_string(&out)
+        .unwrap()
+        .replace("rotation = 270", "rotation = 180");
+    std::fs::write(&out, edited).unwrap();
+    let stale = check();
+    assert_eq!(stale.status.code(), Some(1));
+    assert!(
+        stale.stderr_text().contains("guichet touch-rule"),
+        "{}",
+        stale.stderr_text()
+    );
+    let fixed = common::guichet(
+        &dir,
+        &[
+            "--config",
+            out.to_str().unwrap(),
+            "touch-rule",
+            "--rule",
+            rule.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(fixed.status.code(), Some(0), "{}", fixed.stderr_text());
+    let text = std::fs::read_to_string(&rule).unwrap();
+    assert_eq!(matrix(&text).as_deref(), Some("-1 0 1 0 -1 1"), "{text}");
+    assert_eq!(check().status.code(), Some(0));
+
+    // Where the rule cannot be written (a read-only /etc; here a file stands where its folder
+    // should be), the configuration is still written, and the technician is told.
+    let blocked = dir.path().join("not-a-folder");
+    std::fs::write(&blocked, "").unwrap();
+    let result = provision(
+        &dir,
+        &[
+            "--code",
+            "TCH1",
+            "--site",
+            "Hall",
+            "--offline",
+            "--printer-port",
+            "none",
+            "--rotation",
+            "90",
+            "--touch-rule",
+            blocked.join("99-guichet-touch.rules").to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(result.status.code(), Some(0), "{}", result.stderr_text());
+    assert!(
+        result.stderr_text().contains("touch rule not written"),
+        "{}",
+        result.stderr_text()
+    );
+    assert!(
+        std::fs::read_to_string(&out)
+            .unwrap()
+            .contains("rotation = 90")
+    );
+
+    let result = run("0");
+    assert!(!rule.exists(), "no rule at rotation 0");
+    assert!(
+        result.stderr_text().contains("removed"),
+        "{}",
+        result.stderr_text()
+    );
+    assert_eq!(check().status.code(), Some(0));
 }
 
 #[test]
