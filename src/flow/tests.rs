@@ -729,6 +729,16 @@ fn an_assisted_request_asks_the_visitor_before_it_is_sent() {
         "Send on the check page asks the visitor first"
     );
     assert_eq!(f.session.screen, Screen::Consent);
+    // The visitor's screen: Send, and Back to the answers; no "Start again", no staff control.
+    let tools: Vec<Tool> = f
+        .toolbar()
+        .left
+        .iter()
+        .chain(&f.toolbar().right)
+        .map(|t| t.tool)
+        .collect();
+    assert!(tools.contains(&Tool::Back) && !tools.contains(&Tool::StartOver));
+    assert!(!f.show_staff_controls());
     assert!(f.consent_text().contains("Amira"), "{}", f.consent_text());
     assert_eq!(f.locale(), "fr", "in the visitor's language");
     let form = f.submit().expect("the visitor's Send saves");
@@ -774,6 +784,15 @@ fn practice_is_marked_on_every_screen_and_saved_as_practice() {
             practice: true
         }
     );
+    // Its confirmation, spoken as shown: practice, nothing sent, no reference to take away.
+    f.session.reference = Some("DEMO-00042-V".into());
+    f.session.screen = Screen::Confirmation;
+    let said = f
+        .speech_screen(&super::speech::SpeechSettings::default())
+        .join("\n");
+    assert!(said.contains(&f.t("confirm-practice-title")), "{said}");
+    assert!(!said.contains(&f.t("confirm-title")), "{said}");
+    assert!(!said.contains("00042"), "no reference: {said}");
 }
 
 #[test]
