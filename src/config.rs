@@ -263,7 +263,8 @@ pub struct UiConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub screen_width_mm: Option<f32>,
     /// Speech mode's sound goes to a headset or handset only (not a loudspeaker): typed answers
-    /// and contact details may then be read back; otherwise they are said as "hidden".
+    /// and contact details may then be read back; otherwise they are said as "hidden" unless a
+    /// headset is sensed in its jack (`runtime/headset.rs`). The technician's override.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub speech_headset: bool,
     /// Seconds on the welcome screen without a touch before the screen blanks (0: never). The

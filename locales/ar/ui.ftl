@@ -77,6 +77,7 @@ keyboard-symbols = رموز
 keyboard-letters = حروف
 keyboard-latin = حروف لاتينية
 keyboard-newline = سطر جديد
+keyboard-more-letters = حروف أخرى
 
 ## Check your answers
 check-title = راجع إجاباتك قبل الإرسال

@@ -77,6 +77,7 @@ keyboard-symbols = Symbols
 keyboard-letters = Letters
 keyboard-latin = Latin letters
 keyboard-newline = New line
+keyboard-more-letters = More letters
 
 ## Check your answers
 check-title = Check your answers before sending

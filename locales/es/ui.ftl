@@ -77,6 +77,7 @@ keyboard-symbols = Símbolos
 keyboard-letters = Letras
 keyboard-latin = Letras latinas
 keyboard-newline = Nueva línea
+keyboard-more-letters = Más letras
 
 ## Check your answers
 check-title = Revise sus respuestas antes de enviar

@@ -77,6 +77,7 @@ keyboard-symbols = Symboles
 keyboard-letters = Lettres
 keyboard-latin = Lettres latines
 keyboard-newline = Retour à la ligne
+keyboard-more-letters = Autres lettres
 
 ## Check your answers
 check-title = Vérifiez vos réponses avant d’envoyer

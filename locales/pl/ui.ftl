@@ -77,6 +77,7 @@ keyboard-symbols = Symbole
 keyboard-letters = Litery
 keyboard-latin = Litery łacińskie
 keyboard-newline = Nowy wiersz
+keyboard-more-letters = Więcej liter
 
 ## Check your answers
 check-title = Prosimy sprawdzić odpowiedzi przed wysłaniem

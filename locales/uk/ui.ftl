@@ -77,6 +77,7 @@ keyboard-symbols = Символи
 keyboard-letters = Літери
 keyboard-latin = Латинські літери
 keyboard-newline = Новий рядок
+keyboard-more-letters = Інші літери
 
 ## Check your answers
 check-title = Перевірте відповіді перед надсиланням

@@ -4,6 +4,14 @@
 //! flow interprets; everything else is inserted as typed. Arabic and Ukrainian residents get their
 //! own alphabet first, with one key to switch to Latin letters (for e-mail addresses) and one to
 //! digits and punctuation.
+//!
+//! Keys must be at least 15 mm wide with 2 mm between them on the real panel (`ui/scale.rs`).
+//! A row of 12 Arabic letters needs 202 mm; a 7" panel is 154 mm wide. [`fit`] therefore
+//! reshapes a text keyboard for the room it has: first Delete and Shift narrow and Delete moves
+//! to the end of the narrowest row (a 10" panel then holds every language's rows); when that is
+//! still too wide the letters are split into pages — each letter row shows a part of itself
+//! and a labelled "More letters" key shows the next part, so every letter of every language
+//! stays a few taps away on a key of full size.
 
 /// What kind of keyboard a question needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,8 +61,10 @@ pub mod special {
     pub const SPACE: &str = "{space}";
     /// A new line (multi-line text only).
     pub const NEWLINE: &str = "{newline}";
-    /// Done with this question (the keyboard's own Continue key).
+    /// Done typing a search (the question page's Continue is in its action bar instead).
     pub const CONTINUE: &str = "{continue}";
+    /// The next page of letters (narrow panels, see [`super::fit`]).
+    pub const MORE_LETTERS: &str = "{more-letters}";
     /// Next letter upper case.
     pub const SHIFT: &str = "{shift}";
     /// Switch to the native alphabet.
@@ -164,7 +174,6 @@ pub fn layout(
                 "keyboard-backspace",
             ));
             rows.push(zero);
-            rows.push(vec![continue_key(3.0)]);
             rows
         }
         KeyboardKind::Number | KeyboardKind::Phone => {
@@ -173,21 +182,24 @@ pub fn layout(
                 KeyboardKind::Number => ",",
                 _ => "+",
             };
+            // Four rows of four columns: with Continue in the action bar, the pad and the top
+            // bar fit a 7" panel's 90 mm height beside the question.
+            let fourth = match kind {
+                KeyboardKind::Number => letters("-").remove(0),
+                _ => special_key("␣", special::SPACE, 1.0, "keyboard-space"),
+            };
             let mut rows = vec![letters("1 2 3"), letters("4 5 6"), letters("7 8 9")];
-            let mut last = letters(extra);
-            last.push(letters("0").remove(0));
-            last.push(special_key(
+            rows[0].push(special_key(
                 "⌫",
                 special::BACKSPACE,
                 1.0,
                 "keyboard-backspace",
             ));
-            rows.push(last);
-            let first = match kind {
-                KeyboardKind::Number => letters("-").remove(0),
-                _ => special_key("␣", special::SPACE, 1.0, "keyboard-space"),
-            };
-            rows.push(vec![first, continue_key(2.0)]);
+            rows[1].push(letters(extra).remove(0));
+            rows[2].push(fourth);
+            let mut zero = letters("0");
+            zero[0].width = 4.0;
+            rows.push(zero);
             rows
         }
         KeyboardKind::Text => {
@@ -248,7 +260,6 @@ pub fn layout(
             if multiline {
                 bottom.push(special_key("↵", special::NEWLINE, 2.0, "keyboard-newline"));
             }
-            bottom.push(continue_key(3.0));
             out.push(bottom);
             // House numbers, postcodes and phone numbers need digits without changing page.
             if mode != Mode::Symbols {
@@ -259,9 +270,164 @@ pub fn layout(
     }
 }
 
-/// The keyboard's Continue key; its label is filled in by the flow (translated).
-fn continue_key(width: f32) -> Key {
-    special_key("continue", special::CONTINUE, width, "continue")
+/// The search keyboard's Done key; its label is filled in by the flow (translated).
+pub fn done_key() -> Key {
+    special_key("search-done", special::CONTINUE, 3.0, "search-done")
+}
+
+/// The least width of a key and the least gap between two, in millimetres (WCAG 2.5.8 at
+/// closed-functionality size: EN 301 549 asks for targets a finger can hit).
+const KEY_MM: f32 = 15.0;
+const GAP_MM: f32 = 2.0;
+
+/// The widest row, in letter-key units, that a keyboard `width_mm` wide holds with every key
+/// ≥ 15 mm and 2 mm apart. The keyboard widget gives a one-unit key
+/// `(width − 2 mm − (keys − 1) × 2 mm) / units`; with no more keys than units in a row, that
+/// is ≥ 15 mm whenever units ≤ width / 17 mm.
+pub fn room(width_mm: f32) -> f32 {
+    if width_mm.is_finite() && width_mm > 0.0 {
+        (width_mm / (KEY_MM + GAP_MM)).floor()
+    } else {
+        f32::INFINITY
+    }
+}
+
+/// Reshapes a text keyboard's `rows` to be no wider than `room` units: unchanged when they fit;
+/// else one-unit Delete and Shift, Delete at the end of the narrowest row; else pages of letters (`page`
+/// counts taps on "More letters" and wraps). Number pads are three keys wide and never change.
+pub fn fit(rows: Vec<Vec<Key>>, room: f32, page: usize) -> Vec<Vec<Key>> {
+    if units(&rows) <= room || room < 4.0 {
+        return rows;
+    }
+    let compact = compacted(rows.clone());
+    if units(&compact) <= room {
+        return compact;
+    }
+    paged(rows, room, page)
+}
+
+fn compacted(mut rows: Vec<Vec<Key>>) -> Vec<Vec<Key>> {
+    let mut delete = None;
+    for row in &mut rows {
+        if let Some(i) = row.iter().position(|k| k.value == special::BACKSPACE) {
+            delete = Some(Key {
+                width: 1.0,
+                ..row.remove(i)
+            });
+        }
+        for key in row.iter_mut().filter(|k| k.value == special::SHIFT) {
+            key.width = 1.0;
+        }
+    }
+    // Delete goes to the end of the narrowest typing row (the digit row when there is one).
+    let width = |r: &Vec<Key>| r.iter().map(|k| k.width).sum::<f32>();
+    let last = rows.len().saturating_sub(1);
+    let narrowest = rows[..last]
+        .iter()
+        .enumerate()
+        .min_by(|a, b| width(a.1).total_cmp(&width(b.1)))
+        .map(|(i, _)| i);
+    if let (Some(delete), Some(i)) = (delete, narrowest) {
+        rows[i].push(delete);
+    }
+    rows
+}
+
+/// A keyboard's letter rows: each row's typed keys (the digit row above the letters left out:
+/// digits are on the Symbols page).
+fn letter_rows(rows: &[Vec<Key>]) -> Vec<Vec<Key>> {
+    let mut letters: Vec<Vec<Key>> = rows
+        .iter()
+        .map(|r| {
+            r.iter()
+                .filter(|k| !k.value.starts_with('{'))
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+        .filter(|r| !r.is_empty())
+        .collect();
+    let digits = |r: &Vec<Key>| {
+        r.iter()
+            .all(|k| k.value.chars().all(|c| c.is_ascii_digit()))
+    };
+    if letters.len() > 3 && letters.first().is_some_and(digits) {
+        letters.remove(0);
+    }
+    letters
+}
+
+/// Pages of letters: row 1 ends with Delete, row 2 with "More letters", row 3 starts with
+/// Shift; the other specials (Symbols, Latin letters, Space, New line, Done) make the last
+/// row, each two units wide and Space what is left.
+fn paged(rows: Vec<Vec<Key>>, room: f32, page: usize) -> Vec<Vec<Key>> {
+    let letters = letter_rows(&rows);
+    let specials: Vec<Key> = rows
+        .into_iter()
+        .flatten()
+        .filter(|k| k.value.starts_with('{'))
+        .collect();
+    let per_row = (room - 2.0).max(1.0) as usize;
+    let pages = letters
+        .iter()
+        .map(|r| r.len().div_ceil(per_row))
+        .max()
+        .unwrap_or(1)
+        .max(2);
+    let page = page % pages;
+    let take = |k: &str| specials.iter().find(|s| s.value == k).cloned();
+    let mut out: Vec<Vec<Key>> = letters
+        .iter()
+        .map(|r| {
+            let chunk = r.len().div_ceil(pages);
+            r.iter().skip(page * chunk).take(chunk).cloned().collect()
+        })
+        .collect();
+    let wide = |k: Key| Key { width: 2.0, ..k };
+    if let Some(delete) = take(special::BACKSPACE) {
+        out[0].push(wide(delete));
+    }
+    let more = Key {
+        label: format!("{}/{pages}", page + 1),
+        value: special::MORE_LETTERS.to_string(),
+        width: 2.0,
+        accessible: "keyboard-more-letters".to_string(),
+    };
+    let at = 1.min(out.len() - 1);
+    out[at].push(more);
+    if let Some(shift) = take(special::SHIFT) {
+        let last = out.len() - 1;
+        out[last].insert(0, wide(shift));
+    }
+    let mut bottom: Vec<Key> = specials
+        .into_iter()
+        .filter(|k| k.value != special::BACKSPACE && k.value != special::SHIFT)
+        .map(|k| Key {
+            width: if k.value == special::CONTINUE {
+                3.0
+            } else {
+                2.0
+            },
+            ..k
+        })
+        .collect();
+    let others: f32 = bottom
+        .iter()
+        .filter(|k| k.value != special::SPACE)
+        .map(|k| k.width)
+        .sum();
+    for key in bottom.iter_mut().filter(|k| k.value == special::SPACE) {
+        key.width = (room - others).clamp(2.0, 5.0);
+    }
+    // On the narrowest panels (a 7" panel in portrait) the last row wraps.
+    let mut row: Vec<Key> = Vec::new();
+    for key in bottom {
+        if !row.is_empty() && row.iter().map(|k| k.width).sum::<f32>() + key.width > room {
+            out.push(std::mem::take(&mut row));
+        }
+        row.push(key);
+    }
+    out.push(row);
+    out
 }
 
 /// The label of the key that returns to a language's own alphabet.
@@ -284,7 +450,8 @@ pub fn special_message_ids() -> &'static [&'static str] {
         "keyboard-letters",
         "keyboard-latin",
         "keyboard-newline",
-        "continue",
+        "keyboard-more-letters",
+        "search-done",
     ]
 }
 
@@ -335,5 +502,76 @@ mod tests {
         assert!(en.iter().flatten().any(|k| k.value == "."));
         let phone = layout(KeyboardKind::Phone, "en", Mode::Native, false, false);
         assert!(phone.iter().flatten().any(|k| k.value == "+"));
+    }
+
+    /// On a 10.1" panel (217 mm, 12 units) and a 7" one (154 mm, 9 units; 90 mm in portrait,
+    /// 5 units), with and without the digit row, in every language and mode: no row is wider
+    /// than the room, every key is at least one unit, and the pages together show every
+    /// letter of the full keyboard.
+    #[test]
+    fn every_letter_fits_and_stays_reachable_on_small_panels() {
+        assert_eq!(room(217.0), 12.0);
+        assert_eq!(room(154.0), 9.0);
+        assert_eq!(room(90.0), 5.0);
+        for locale in ["en", "fr", "es", "pl", "uk", "ar"] {
+            for mode in [Mode::Native, Mode::Latin, Mode::Symbols] {
+                for multiline in [false, true] {
+                    let full = layout(KeyboardKind::Text, locale, mode, false, multiline);
+                    let typed: Vec<String> = full
+                        .iter()
+                        .flatten()
+                        .filter(|k| !k.value.starts_with('{'))
+                        .map(|k| k.value.clone())
+                        .collect();
+                    for width_mm in [217.0, 154.0, 90.0] {
+                        let room = room(width_mm);
+                        let mut seen = std::collections::BTreeSet::new();
+                        for page in 0..8 {
+                            let rows = fit(full.clone(), room, page);
+                            let what = format!("{locale} {mode:?} {width_mm} mm page {page}");
+                            assert!(units(&rows) <= room, "{what}: {}", units(&rows));
+                            assert!(rows.iter().flatten().all(|k| k.width >= 1.0), "{what}");
+                            for special in [special::BACKSPACE, special::SPACE] {
+                                assert!(
+                                    rows.iter().flatten().any(|k| k.value == special),
+                                    "{what} lacks {special}"
+                                );
+                            }
+                            seen.extend(rows.iter().flatten().map(|k| k.value.clone()));
+                        }
+                        for value in &typed {
+                            // Digits above the letters may move to the Symbols page.
+                            let digit = value.chars().all(|c| c.is_ascii_digit());
+                            assert!(
+                                seen.contains(value) || (digit && mode != Mode::Symbols),
+                                "{locale} {mode:?} at {width_mm} mm never shows {value}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        // A 10" panel keeps English and Arabic on one page (compact), a 7" one pages them.
+        let en = layout(KeyboardKind::Text, "en", Mode::Native, false, false);
+        assert!(
+            !fit(en.clone(), 12.0, 0)
+                .iter()
+                .flatten()
+                .any(|k| k.value == special::MORE_LETTERS)
+        );
+        assert!(
+            fit(en, 9.0, 0)
+                .iter()
+                .flatten()
+                .any(|k| k.value == special::MORE_LETTERS)
+        );
+        let mut ar = layout(KeyboardKind::Text, "ar", Mode::Native, false, false);
+        ar.remove(0);
+        assert!(
+            !fit(ar, 12.0, 0)
+                .iter()
+                .flatten()
+                .any(|k| k.value == special::MORE_LETTERS)
+        );
     }
 }

@@ -135,6 +135,7 @@ impl Flow {
                 }
             }
             special::SHIFT => self.session.shift = !shift,
+            special::MORE_LETTERS => self.session.keyboard_page += 1,
             special::MODE_NATIVE => self.session.keyboard_mode = super::keyboard::Mode::Native,
             special::MODE_LATIN => self.session.keyboard_mode = super::keyboard::Mode::Latin,
             special::MODE_SYMBOLS => self.session.keyboard_mode = super::keyboard::Mode::Symbols,

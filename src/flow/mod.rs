@@ -7,6 +7,7 @@
 
 pub(crate) mod datetime;
 mod desk;
+mod focus;
 pub(crate) mod keyboard;
 mod lists;
 mod session;
@@ -273,6 +274,11 @@ pub struct Flow {
     tracker: tracker::Tracker,
     /// Sessions ended and not yet reported ([`Flow::take_ended_sessions`]).
     ended: Vec<SessionSummary>,
+    /// How many letter-key units wide the keyboard may be on this panel
+    /// ([`keyboard::room`]); set by the UI from the window's width in millimetres.
+    keyboard_room: f32,
+    /// The window is too short for the keyboard's digit row (see [`Flow::set_window_mm`]).
+    keyboard_short: bool,
 }
 
 impl Flow {
@@ -302,6 +308,8 @@ impl Flow {
             outbox: Vec::new(),
             tracker: tracker::Tracker::default(),
             ended: Vec::new(),
+            keyboard_room: f32::INFINITY,
+            keyboard_short: false,
         }
     }
 
@@ -412,6 +420,7 @@ impl Flow {
         self.session.locale = locale.to_string();
         self.session.input.locale = locale.to_string();
         self.session.keyboard_mode = Mode::Native;
+        self.session.keyboard_page = 0;
         self.session.screen = match self.session.return_to.take() {
             Some(Screen::Welcome) | None => Screen::Groups,
             Some(s) => s,
@@ -465,6 +474,7 @@ impl Flow {
         self.session.error = None;
         self.session.screen = Screen::Question;
         self.session.keyboard_mode = Mode::Native;
+        self.session.keyboard_page = 0;
     }
 
     /// The steps of the chosen service, in order.
@@ -554,6 +564,7 @@ impl Flow {
             Screen::Consent => Screen::Check,
         };
         self.session.keyboard_mode = Mode::Native;
+        self.session.keyboard_page = 0;
     }
 
     /// Whether "back" does something here.
@@ -582,6 +593,7 @@ impl Flow {
         }
         self.session.error = None;
         self.session.keyboard_mode = Mode::Native;
+        self.session.keyboard_page = 0;
         let total = self.steps().len();
         let contact_now_wanted =
             step == Step::ContactChoice && self.session.wants_contact == Some(true);
@@ -703,6 +715,15 @@ impl Flow {
         }
     }
 
+    /// The window's size in millimetres on this panel: a narrow one gets a compact or paged
+    /// keyboard so every key stays ≥ 15 mm wide ([`keyboard::fit`]); a short one (under
+    /// 170 mm: the top bar, five rows of 15 mm keys and the 20 mm action bar leave the question
+    /// no line) leaves the digit row out, the digits being one tap away on the Symbols page.
+    pub fn set_window_mm(&mut self, width_mm: f32, height_mm: f32) {
+        self.keyboard_room = keyboard::room(width_mm);
+        self.keyboard_short = height_mm.is_finite() && height_mm < 170.0;
+    }
+
     // -----------------------------------------------------------------------------------------
     // Answering
 
@@ -726,14 +747,21 @@ impl Flow {
             }
             special::MODE_NATIVE => {
                 self.session.keyboard_mode = Mode::Native;
+                self.session.keyboard_page = 0;
+                return;
+            }
+            special::MORE_LETTERS => {
+                self.session.keyboard_page += 1;
                 return;
             }
             special::MODE_LATIN => {
                 self.session.keyboard_mode = Mode::Latin;
+                self.session.keyboard_page = 0;
                 return;
             }
             special::MODE_SYMBOLS => {
                 self.session.keyboard_mode = Mode::Symbols;
+                self.session.keyboard_page = 0;
                 return;
             }
             _ => {}
@@ -958,6 +986,7 @@ impl Flow {
                 self.session.help_requested = help;
                 self.session.help_answer = help_answer;
                 self.session.reference = Some(reference);
+                self.session.saved_at = Some(self.now_local());
                 self.session.print_state = if self.settings.has_printer {
                     PrintState::Printing
                 } else {

@@ -37,10 +37,15 @@ pub struct Session {
     pub check_errors: Vec<FieldError>,
     /// Keyboard page.
     pub keyboard_mode: Mode,
+    /// Which page of letters is up on a narrow panel (taps on "More letters").
+    pub keyboard_page: usize,
     /// One-shot capital letter.
     pub shift: bool,
     /// The reference once saved.
     pub reference: Option<String>,
+    /// When the save was reported, in the kiosk's local time: the receipt's date line (the
+    /// store stamps the request a few milliseconds earlier; the receipt prints minutes).
+    pub saved_at: Option<time::PrimitiveDateTime>,
     /// Why the save failed (message id).
     pub save_error: Option<&'static str>,
     /// Seconds since the last touch.
@@ -103,10 +108,12 @@ impl Session {
             error: None,
             check_errors: Vec::new(),
             keyboard_mode: Mode::Native,
+            keyboard_page: 0,
             shift: false,
             print_state: super::PrintState::None,
             confirm: None,
             reference: None,
+            saved_at: None,
             save_error: None,
             idle_seconds: 0,
             warning: None,

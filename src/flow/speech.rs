@@ -130,10 +130,25 @@ pub struct SpeechSettings {
     /// Speech goes to a headset or handset only (`ui.speech_headset`): typed answers may be
     /// read back. Otherwise they are "hidden".
     pub headset: bool,
+    /// A headset plugged in now, as the kiosk senses it (`runtime/headset.rs` keeps it
+    /// current); `None` where nothing senses it.
+    pub headset_jack: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
     /// The site's name as printed on the receipt (`device.site`).
     pub site: String,
     /// The help desk's hours as printed on the receipt (`device.help_hours`).
     pub help_hours: String,
+}
+
+impl SpeechSettings {
+    /// Whether the sound goes to a headset or handset only: the technician said so
+    /// (`ui.speech_headset`), or a headset is plugged in now.
+    pub fn private_listening(&self) -> bool {
+        self.headset
+            || self
+                .headset_jack
+                .as_ref()
+                .is_some_and(|j| j.load(std::sync::atomic::Ordering::Relaxed))
+    }
 }
 
 /// One thing the resident can do on screen, in the linear order of speech mode.
@@ -238,7 +253,7 @@ impl Flow {
 
     /// `text`, or "hidden" when it is personal and may not go to the loudspeaker.
     fn private(&self, text: &str, settings: &SpeechSettings) -> String {
-        if settings.headset || text.trim().is_empty() {
+        if settings.private_listening() || text.trim().is_empty() {
             text.to_string()
         } else {
             self.t("speech-hidden")
@@ -754,6 +769,16 @@ impl Flow {
                 &[("service", Arg::from(service.service_name.as_str()))],
             ));
         }
+        // The receipt's date line, written as on paper in the displayed language.
+        if let Some(at) = self.session.saved_at {
+            lines.push(self.st(
+                "receipt-date",
+                &[(
+                    "datetime",
+                    Arg::from(self.translations().datetime(self.locale(), at)),
+                )],
+            ));
+        }
         lines.push(self.st(
             "speech-reference",
             &[("reference", Arg::from(spelled.as_str()))],
@@ -950,18 +975,15 @@ impl Flow {
                         }
                     }
                 }
-                let (kind, _) = self.keyboard();
-                if kind == KeyboardKind::None {
-                    out.push(SpokenControl {
-                        control: Control::Next,
-                        text: self.say_button(&self.t("continue")),
-                        lang: None,
-                        toolbar: false,
-                    });
-                } else {
-                    // The keyboard's last key is Continue.
-                    self.add_keys(&mut out);
-                }
+                // The keys first (the keyboard is under the field), then Continue in the
+                // action bar, with or without a keyboard.
+                self.add_keys(&mut out);
+                out.push(SpokenControl {
+                    control: Control::Next,
+                    text: self.say_button(&self.t("continue")),
+                    lang: None,
+                    toolbar: false,
+                });
             }
             Screen::Check => {
                 for row in self.check_rows().into_iter().filter(|r| r.step >= 0) {

@@ -592,7 +592,7 @@ impl Flow {
                 self.session.shift,
                 false,
             );
-            let mut rows = self.label_keys(rows);
+            let mut rows = rows;
             // Keywords need no digit row, and the list of what was found needs the room.
             if rows.first().is_some_and(|r| {
                 r.iter()
@@ -600,13 +600,12 @@ impl Flow {
             }) {
                 rows.remove(0);
             }
-            // Continue closes the keyboard and shows what was found.
-            for key in rows.iter_mut().flatten() {
-                if key.value == keyboard::special::CONTINUE {
-                    key.label = self.t("search-done");
-                    key.accessible = key.label.clone();
-                }
+            // Done closes the keyboard and shows what was found.
+            if let Some(last) = rows.last_mut() {
+                last.push(keyboard::done_key());
             }
+            let rows = keyboard::fit(rows, self.keyboard_room, self.session.keyboard_page);
+            let rows = self.label_keys(rows);
             return (KeyboardKind::Text, rows);
         }
         let Some(step) = self.current_step() else {
@@ -626,7 +625,16 @@ impl Flow {
         } else {
             self.session.keyboard_mode
         };
-        let rows = keyboard::layout(kind, self.locale(), mode, self.session.shift, multiline);
+        let mut rows = keyboard::layout(kind, self.locale(), mode, self.session.shift, multiline);
+        if self.keyboard_short && kind == KeyboardKind::Text && mode != keyboard::Mode::Symbols {
+            rows.remove(0); // the digit row (see `set_window_mm`)
+        }
+        let rows = match kind {
+            KeyboardKind::Text => {
+                keyboard::fit(rows, self.keyboard_room, self.session.keyboard_page)
+            }
+            _ => rows,
+        };
         (kind, self.label_keys(rows))
     }
 
@@ -635,7 +643,11 @@ impl Flow {
     /// spoken one (WCAG 2.5.3).
     fn label_keys(&self, mut rows: Vec<Vec<Key>>) -> Vec<Vec<Key>> {
         for key in rows.iter_mut().flatten() {
-            if key.value.starts_with('{') {
+            if key.value == keyboard::special::MORE_LETTERS {
+                // "More letters 1/2": which page is up, in words and numbers.
+                key.accessible = format!("{} {}", self.t(&key.accessible), key.label);
+                key.label = key.accessible.clone();
+            } else if key.value.starts_with('{') {
                 key.accessible = self.t(&key.accessible);
                 key.label = key.accessible.clone();
             }

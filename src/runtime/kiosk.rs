@@ -139,7 +139,17 @@ pub fn run(
     let controller = Controller::install(&app, flow, Box::new(Arc::clone(&worker)), rx, facts);
     // Speech mode's voice (ui/speech.rs starts it); without espeak-ng the kiosk stays silent.
     match super::speech::EspeakSpeaker::spawn() {
-        Ok(speaker) => controller.set_speech(Box::new(speaker), speech_settings(config)),
+        Ok(speaker) => {
+            let mut settings = speech_settings(config);
+            // The technician's override needs no sensing; otherwise the jack decides.
+            if !config.ui.speech_headset {
+                settings.headset_jack = Some(super::headset::watch(
+                    super::headset::JackSource::default(),
+                    std::time::Duration::from_secs(2),
+                ));
+            }
+            controller.set_speech(Box::new(speaker), settings)
+        }
         Err(e) => tracing::warn!("speech mode unavailable: {e}"),
     }
     // Real millimetres on the configured panel (ui/scale.rs).
@@ -167,6 +177,7 @@ pub fn run(
 pub(crate) fn speech_settings(config: &Config) -> crate::flow::speech::SpeechSettings {
     crate::flow::speech::SpeechSettings {
         headset: config.ui.speech_headset,
+        headset_jack: None,
         site: config.device.site.clone(),
         help_hours: config.device.help_hours.clone(),
     }

@@ -6,6 +6,7 @@
 //! UI. Only this module and `cli` may import every layer (see the layering test in
 //! `tests/foundation.rs`).
 //!
+//! - [`headset`]: whether a headset is plugged in (ALSA jack controls), for speech mode.
 //! - [`kiosk`]: `guichet kiosk`: window, workers, event routing, start-up benchmark.
 //! - [`metrics`]: fleet metrics (Prometheus text) for `guichet metrics` and the kiosk's
 //!   node_exporter textfile, refreshed after each sync round and every minute.
@@ -20,6 +21,7 @@
 //!   fed by rendered frames.
 //! - [`shutdown`]: SIGTERM ends the event loop, so the workers finish their work before exit.
 
+pub mod headset;
 pub(crate) mod kiosk;
 pub mod metrics;
 pub mod ops_metrics;

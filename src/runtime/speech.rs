@@ -180,13 +180,24 @@ impl Speaker for EspeakSpeaker {
 /// Writes `utterances` as one WAV file (for reviewers: `guichet utterances --wav`), all in the
 /// voice of `lang`.
 pub fn write_wav(utterances: &[Utterance], lang: &str, out: &Path) -> Result<(), SpeechError> {
+    write_wav_at(utterances, lang, VOLUME_DEFAULT, out)
+}
+
+/// [`write_wav`] at a volume step (1 to [`VOLUME_MAX`]), as the kiosk speaks at that step.
+pub fn write_wav_at(
+    utterances: &[Utterance],
+    lang: &str,
+    level: u8,
+    out: &Path,
+) -> Result<(), SpeechError> {
     let text: Vec<String> = utterances.iter().map(|u| bounded(&u.text)).collect();
     let err = |detail: String| SpeechError::Wav {
         path: out.display().to_string(),
         detail,
     };
     let mut child = Command::new(ESPEAK)
-        .args(["-v", voice(lang), "-s", WORDS_PER_MINUTE, "--stdin", "-w"])
+        .args(["-v", voice(lang), "-s", WORDS_PER_MINUTE])
+        .args(["-a", &amplitude(level).to_string(), "--stdin", "-w"])
         .arg(out)
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
@@ -207,9 +218,113 @@ pub fn write_wav(utterances: &[Utterance], lang: &str, out: &Path) -> Result<(),
     Ok(())
 }
 
+/// How loud a recording is, in dB relative to digital full scale (0 dBFS: the loudest a
+/// 16-bit sample can be).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Loudness {
+    /// RMS level over the 20 ms windows that hold speech (louder than −50 dBFS): the pauses
+    /// between words do not dilute it (in the spirit of ITU-T P.56's active speech level).
+    pub active_rms_dbfs: f64,
+    /// The loudest sample.
+    pub peak_dbfs: f64,
+}
+
+/// The loudness of a 16-bit PCM WAV file (espeak-ng writes mono 22 050 Hz); `None` when it is
+/// not one or holds no speech.
+pub fn loudness(wav: &[u8]) -> Option<Loudness> {
+    if wav.get(0..4)? != b"RIFF" || wav.get(8..12)? != b"WAVE" {
+        return None;
+    }
+    let (mut at, mut rate, mut bits, mut data) = (12usize, 0u32, 0u16, None);
+    while at + 8 <= wav.len() {
+        let id = &wav[at..at + 4];
+        let size = u32::from_le_bytes(wav[at + 4..at + 8].try_into().ok()?) as usize;
+        let body = wav.get(at + 8..(at + 8).saturating_add(size).min(wav.len()))?;
+        match id {
+            b"fmt " if body.len() >= 16 => {
+                rate = u32::from_le_bytes(body[4..8].try_into().ok()?);
+                bits = u16::from_le_bytes(body[14..16].try_into().ok()?);
+            }
+            b"data" => data = Some(body),
+            _ => {}
+        }
+        at = at.saturating_add(8).saturating_add(size + size % 2);
+    }
+    let data = data?;
+    if bits != 16 || rate == 0 {
+        return None;
+    }
+    let samples: Vec<f64> = data
+        .chunks_exact(2)
+        .map(|b| f64::from(i16::from_le_bytes([b[0], b[1]])) / 32768.0)
+        .collect();
+    let db = |x: f64| 20.0 * x.max(1e-9).log10();
+    let window = (rate as usize / 50).max(1);
+    let (mut sum, mut n) = (0.0, 0usize);
+    for w in samples.chunks(window) {
+        let ms = w.iter().map(|x| x * x).sum::<f64>() / w.len() as f64;
+        if db(ms.sqrt()) > -50.0 {
+            sum += ms * w.len() as f64;
+            n += w.len();
+        }
+    }
+    if n == 0 {
+        return None;
+    }
+    let peak = samples.iter().fold(0.0f64, |m, x| m.max(x.abs()));
+    Some(Loudness {
+        active_rms_dbfs: db((sum / n as f64).sqrt()),
+        peak_dbfs: db(peak),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The volume steps change what espeak-ng writes, each step louder than the one before
+    /// (measured on its WAV output; where espeak-ng is not installed there is nothing to
+    /// measure). Prints the levels for ACCESSIBILITY.md / BENCHMARKS.md.
+    #[test]
+    fn each_volume_step_is_louder_than_the_one_before() {
+        if Command::new(ESPEAK).arg("--version").output().is_err() {
+            eprintln!("{ESPEAK} not installed: nothing to measure");
+            return;
+        }
+        let dir = std::env::temp_dir().join(format!("guichet-loudness-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let said = [Utterance {
+            text:
+                "Request saved. Your reference number is L I B 7 K 4 Q. Please keep this receipt."
+                    .into(),
+            lang: "en".into(),
+        }];
+        let mut levels = Vec::new();
+        for level in 1..=VOLUME_MAX {
+            let out = dir.join(format!("step{level}.wav"));
+            write_wav_at(&said, "en", level, &out).expect("espeak-ng writes a WAV");
+            let wav = std::fs::read(&out).expect("read WAV");
+            let l = loudness(&wav).expect("a 16-bit PCM WAV with speech");
+            eprintln!(
+                "volume step {level} (amplitude {}): active RMS {:.1} dBFS, peak {:.1} dBFS",
+                amplitude(level),
+                l.active_rms_dbfs,
+                l.peak_dbfs
+            );
+            levels.push(l);
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+        for pair in levels.windows(2) {
+            assert!(
+                pair[1].active_rms_dbfs > pair[0].active_rms_dbfs + 1.0,
+                "each step at least 1 dB louder: {levels:?}"
+            );
+            assert!(pair[1].peak_dbfs >= pair[0].peak_dbfs - 0.1, "{levels:?}");
+        }
+        assert!(levels.iter().all(|l| l.peak_dbfs <= 0.0));
+        // Not a WAV, or silence: nothing measured.
+        assert_eq!(loudness(b"not a wav file at all"), None);
+    }
 
     #[test]
     fn volume_steps_map_to_amplitudes_around_the_default() {

@@ -133,6 +133,40 @@ mod tests {
         assert!(problems.is_empty(), "{}", problems.join("\n"));
     }
 
+    /// The focus ring's two tones: on every background a control sits on, in both themes, one
+    /// of them is ≥ 3:1 against it, and they are ≥ 3:1 against each other (WCAG 1.4.11 and
+    /// 2.4.13: the ring's change of colour is visible wherever it is drawn).
+    #[test]
+    fn the_focus_ring_shows_on_every_background() {
+        let colours = theme();
+        let (outer, inner) = (colours["focus"], colours["on-focus"]);
+        let mut problems = Vec::new();
+        for bg in [
+            "background",
+            "page-alt",
+            "bar",
+            "panel",
+            "notice",
+            "primary",
+            "selected",
+            "secondary-button",
+            "on-bar",
+        ] {
+            let b = colours[bg];
+            for (theme, o, i, b) in [
+                ("normal", outer.0, inner.0, b.0),
+                ("high contrast", outer.1, inner.1, b.1),
+            ] {
+                let best = ratio(o, b).max(ratio(i, b));
+                if best < 3.0 {
+                    problems.push(format!("{theme}: ring on {bg} is {best:.2}:1"));
+                }
+                assert!(ratio(o, i) >= 3.0);
+            }
+        }
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+
     #[test]
     fn the_old_key_outline_would_have_failed() {
         // Keys used to be outlined in soft-border: 1.86:1 against the keyboard (issue 16).

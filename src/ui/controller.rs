@@ -228,6 +228,16 @@ impl Controller {
         let rtl = self.flow.borrow().rtl();
         match NavKey::from_key(text, shift, rtl) {
             Some(key) => {
+                // A blanked screen wakes first: F1 then starts speech on a screen that shows
+                // what is said; any other speech key only wakes it, as a touch does.
+                let blanked = self.flow.borrow().blanked();
+                if blanked {
+                    self.flow.borrow_mut().wake();
+                    if key != NavKey::Toggle {
+                        self.refresh();
+                        return true;
+                    }
+                }
                 self.flow.borrow_mut().touched();
                 self.nav(key);
                 true
@@ -407,6 +417,12 @@ impl Controller {
         let Some(app) = self.window.upgrade() else {
             return;
         };
+        // Keys keep 15 mm on a small panel: the keyboard is as wide as the window.
+        let size = app.window().size().to_logical(app.window().scale_factor());
+        let mm = super::scale::LOGICAL_PX_PER_MM;
+        self.flow
+            .borrow_mut()
+            .set_window_mm(size.width / mm, size.height / mm);
         let flow = self.flow.borrow();
         let session = flow.session();
         let api = app.global::<Api>();
@@ -572,6 +588,7 @@ impl Controller {
         speech.after_refresh(&flow);
         api.set_speech_on(speech.on);
         api.set_speech_caption(s(speech.caption(&flow)));
+        api.set_focus_label(s(speech.focus_label(&flow)));
         api.set_speech_hint(s(flow
             .translations()
             .text(flow.greeting_locale(), "speech-welcome-hint")));

@@ -44,6 +44,9 @@ pub struct Renderer {
     window: Rc<MinimalSoftwareWindow>,
     app: AppWindow,
     controller: Rc<Controller>,
+    /// `ui.screen_width_mm`: when set, screens are drawn in real millimetres, as the kiosk
+    /// draws them on that panel (the width of each rendered size is the panel's width).
+    panel_mm: Option<f32>,
 }
 
 impl Renderer {
@@ -63,6 +66,7 @@ impl Renderer {
             window,
             app,
             controller,
+            panel_mm: config.ui.screen_width_mm,
         })
     }
 
@@ -75,6 +79,9 @@ impl Renderer {
         height: u32,
     ) -> Result<image::RgbaImage, String> {
         self.window.set_size(PhysicalSize::new(width, height));
+        if let Some(mm) = self.panel_mm {
+            super::scale::apply(self.app.window(), mm);
+        }
         {
             let mut flow = self.controller.flow_mut();
             scenes::enter(&mut flow, scene, locale)?;

@@ -349,6 +349,18 @@ impl SpeechDriver {
         self.volume
     }
 
+    /// The accessible label of the focused control, on which the focus ring is drawn (empty
+    /// when neither speech mode nor keyboard navigation is on).
+    pub fn focus_label(&self, flow: &Flow) -> String {
+        if !(self.on || self.navigating) {
+            return String::new();
+        }
+        flow.speech_controls()
+            .get(self.focus)
+            .map(|c| flow.control_label(&c.control))
+            .unwrap_or_default()
+    }
+
     /// What the caption bar shows: the focused control's words, while navigating.
     pub fn caption(&self, flow: &Flow) -> String {
         if !(self.on || self.navigating) {

@@ -1,0 +1,102 @@
+//! Which control on screen has speech mode's (or keyboard navigation's) focus, by the name the
+//! screen gives it: the UI draws the focus ring (WCAG 2.4.7, 2.4.13) on the control whose
+//! accessible label is this name. Kept beside `speech.rs` so the linear order and the ring
+//! always agree; the names are the same translations the `.slint` pages put on the controls.
+
+use super::speech::Control;
+use super::{Confirm, Flow, Screen};
+
+impl Flow {
+    /// The accessible label of the control `control` stands for on the current screen; empty
+    /// for the welcome screen's "touch anywhere" (the whole screen is that control).
+    pub fn control_label(&self, control: &Control) -> String {
+        let session = self.session();
+        match control {
+            Control::Start => String::new(),
+            Control::Tool(tool) => {
+                let bar = self.toolbar();
+                bar.left
+                    .into_iter()
+                    .chain(bar.right)
+                    .find(|t| t.tool == *tool)
+                    .map(|t| t.title)
+                    .unwrap_or_default()
+            }
+            Control::SearchOpen => self.t("search-open"),
+            Control::SearchClose => self.t("search-close"),
+            Control::Tile(key) => self
+                .tiles()
+                .into_iter()
+                .find(|t| &t.key == key)
+                .map(|t| t.title)
+                .unwrap_or_default(),
+            Control::Choice(key) => self
+                .question_view()
+                .and_then(|q| q.choices.into_iter().find(|c| &c.key == key))
+                .map(|c| c.label)
+                .unwrap_or_default(),
+            Control::DateQuick(which) => self.t(&format!("date-{which}")),
+            Control::DateAdjust(field, delta) => {
+                let action = self.t(if *delta < 0 {
+                    "date-earlier"
+                } else {
+                    "date-later"
+                });
+                let part = self
+                    .date_parts()
+                    .into_iter()
+                    .find(|p| &p.field == field)
+                    .map(|p| p.label)
+                    .unwrap_or_default();
+                format!("{action}: {part}")
+            }
+            Control::Key(value) => self
+                .keyboard()
+                .1
+                .into_iter()
+                .flatten()
+                .find(|k| &k.value == value)
+                .map(|k| k.accessible)
+                .unwrap_or_default(),
+            Control::Next => self.t("continue"),
+            Control::Change(step) => self
+                .check_rows()
+                .into_iter()
+                .find(|r| r.step == *step)
+                .map(|r| format!("{}: {}", self.t("check-change"), r.question))
+                .unwrap_or_default(),
+            Control::Submit => self.t(match session.screen {
+                Screen::Consent => "consent-send",
+                Screen::SaveFailed => "save-failed-retry",
+                _ => "check-submit",
+            }),
+            Control::Finish if session.warning.is_some() => self.t("timeout-finish"),
+            Control::Finish => self.t("confirm-finish"),
+            Control::MoreTime => self.t("timeout-more"),
+            Control::ConfirmAnswer(yes) => {
+                let cancel = self.confirmation() == Some(Confirm::CancelRequest);
+                self.t(match (cancel, yes) {
+                    (true, false) => "staff-cancel-keep",
+                    (true, true) => "staff-cancel-yes",
+                    (false, false) => "confirm-keep",
+                    (false, true) => "confirm-delete",
+                })
+            }
+            Control::DeleteAnswers => self.t("save-failed-delete"),
+            Control::LookupKey(value) => self
+                .lookup_pad()
+                .into_iter()
+                .flatten()
+                .find(|k| &k.value == value)
+                .map(|k| {
+                    if k.accessible.is_empty() {
+                        k.label
+                    } else {
+                        k.accessible
+                    }
+                })
+                .unwrap_or_default(),
+            Control::LookupCheck => self.t("lookup-check"),
+        }
+    }
+}
