@@ -1093,7 +1093,7 @@ impl Flow {
                 lang: lang.clone(),
             })
             .collect();
-        let controls = self.speech_controls_for(settings.headset);
+        let controls = self.speech_controls_for(settings.private_listening());
         if let Some(c) = controls.get(Flow::speech_first_focus(&controls)) {
             out.push(Utterance {
                 text: plain(&c.text),

@@ -178,7 +178,7 @@ impl SpeechDriver {
                 self.end_session(flow);
             }
         }
-        let controls = flow.speech_controls_for(self.settings.headset);
+        let controls = flow.speech_controls_for(self.settings.private_listening());
         if key != self.screen_key {
             self.screen_key = key;
             self.focus = Flow::speech_first_focus(&controls);
@@ -263,7 +263,7 @@ impl SpeechDriver {
         } else {
             self.on = true;
             self.navigating = true;
-            let controls = flow.speech_controls_for(self.settings.headset);
+            let controls = flow.speech_controls_for(self.settings.private_listening());
             self.screen_key = Self::screen_key(flow);
             self.focus = Flow::speech_first_focus(&controls);
             let mut lines = vec![flow.t("speech-started")];
@@ -283,7 +283,7 @@ impl SpeechDriver {
     /// Moves the focus by `delta` (wrapping) and says the control.
     pub fn step(&mut self, flow: &Flow, delta: isize) {
         self.navigating = true;
-        let controls = flow.speech_controls_for(self.settings.headset);
+        let controls = flow.speech_controls_for(self.settings.private_listening());
         if controls.is_empty() {
             return;
         }
@@ -297,14 +297,14 @@ impl SpeechDriver {
     /// The focused control, to activate.
     pub fn focused(&mut self, flow: &Flow) -> Option<Control> {
         self.navigating = true;
-        flow.speech_controls_for(self.settings.headset)
+        flow.speech_controls_for(self.settings.private_listening())
             .get(self.focus)
             .map(|c| c.control.clone())
     }
 
     /// Says the whole screen again.
     pub fn repeat(&mut self, flow: &Flow) {
-        let controls = flow.speech_controls_for(self.settings.headset);
+        let controls = flow.speech_controls_for(self.settings.private_listening());
         self.say(
             flow,
             flow.speech_screen(&self.settings),
@@ -366,7 +366,7 @@ impl SpeechDriver {
         if !(self.on || self.navigating) {
             return String::new();
         }
-        flow.speech_controls_for(self.settings.headset)
+        flow.speech_controls_for(self.settings.private_listening())
             .get(self.focus)
             .map(|c| c.text.clone())
             .unwrap_or_default()

@@ -760,6 +760,7 @@ pub fn staff_screens_by_speech() {
             headset: false,
             site: "Test Library".into(),
             help_hours: String::new(),
+            headset_jack: None,
         },
     );
     k.hold_corner(4);
