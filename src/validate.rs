@@ -29,6 +29,19 @@ pub const EMAIL_MAX: usize = 254;
 pub const PHONE_MAX: usize = 30;
 /// Largest magnitude of a `number` answer: beyond it, an answer is a typing accident.
 pub const NUMBER_MAX_ABS: f64 = 1e12;
+/// The longest council request number (`service_request_id`) staff may type, the same bound as
+/// the one read from a server (`sync::wire::MAX_ID_CHARS`; a test there checks they agree).
+pub const REMOTE_ID_MAX: usize = 128;
+
+/// A council request number as staff typed it (`queue resolve --sent`, the staff desk): trimmed;
+/// `None` when empty, too long or holding control characters.
+pub fn remote_id(typed: &str) -> Option<String> {
+    let id = typed.trim();
+    if id.is_empty() || id.chars().count() > REMOTE_ID_MAX || id.chars().any(char::is_control) {
+        return None;
+    }
+    Some(id.to_string())
+}
 
 /// A resident's answer to one attribute.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]

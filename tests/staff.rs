@@ -525,7 +525,8 @@ fn assisted_and_practice_submissions_carry_the_staff_name_and_practice_is_never_
 }
 
 /// A local endpoint for help notifications: answers with the next status of `statuses` (the
-/// last one repeats) and hands over each JSON body.
+/// last one repeats) and hands over each JSON body, with its `Idempotency-Key` header added as
+/// `"header_idempotency_key"`.
 fn help_endpoint(statuses: Vec<u16>) -> (String, Receiver<serde_json::Value>) {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}/notify", listener.local_addr().unwrap());
@@ -538,6 +539,7 @@ fn help_endpoint(statuses: Vec<u16>) -> (String, Receiver<serde_json::Value>) {
             reader.read_line(&mut line).unwrap();
             assert!(line.starts_with("POST /notify "), "{line}");
             let mut length = 0;
+            let mut key = None;
             loop {
                 line.clear();
                 reader.read_line(&mut line).unwrap();
@@ -547,6 +549,9 @@ fn help_endpoint(statuses: Vec<u16>) -> (String, Receiver<serde_json::Value>) {
                 if name.eq_ignore_ascii_case("content-length") {
                     length = value.trim().parse().unwrap();
                 }
+                if name.eq_ignore_ascii_case("idempotency-key") {
+                    key = Some(value.trim().to_string());
+                }
             }
             let mut body = vec![0; length];
             reader.read_exact(&mut body).unwrap();
@@ -555,7 +560,9 @@ fn help_endpoint(statuses: Vec<u16>) -> (String, Receiver<serde_json::Value>) {
                 format!("HTTP/1.1 {status} X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
                     .as_bytes(),
             );
-            if tx.send(serde_json::from_slice(&body).unwrap()).is_err() {
+            let mut body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+            body["header_idempotency_key"] = key.into();
+            if tx.send(body).is_err() {
                 return;
             }
         }
@@ -590,8 +597,11 @@ fn help_kiosk(config: &Config, dir: &TestDir) -> (StoreWorker, Receiver<UiEvent>
         }),
     )
     .unwrap();
-    let worker =
-        StoreWorker::spawn_with_help(location, "LIB2".into(), tx, Box::new(|_| {}), notifier);
+    let settings = guichet::staff::DeskSettings {
+        device_code: "LIB2".into(),
+        ..Default::default()
+    };
+    let worker = StoreWorker::spawn_with_help(location, settings, tx, Box::new(|_| {}), notifier);
     (worker, rx)
 }
 
@@ -674,7 +684,7 @@ fn without_a_working_endpoint_the_resident_is_sent_to_the_desk_and_the_request_i
     let (worker, events) = help_kiosk(&config, &dir);
     worker.request_help();
     assert!(!next_help_answer(&events), "a 503 is not delivered");
-    bodies.recv_timeout(Duration::from_secs(5)).unwrap();
+    let first = bodies.recv_timeout(Duration::from_secs(5)).unwrap();
     drop(worker);
     store = Store::open(dir.path()).unwrap();
     let id = store.open_help_requests().unwrap()[0].id;
@@ -690,9 +700,66 @@ fn without_a_working_endpoint_the_resident_is_sent_to_the_desk_and_the_request_i
     assert!(next_help_answer(&events), "the retry delivers");
     let retried = bodies.recv_timeout(Duration::from_secs(5)).unwrap();
     assert_eq!(retried["help_request"].as_i64(), Some(id));
+    // The same key on both POSTs, in the header and the body: a receiver can drop the repeat.
+    let key = first["id"].as_str().unwrap().to_string();
+    assert!(key.starts_with("guichet-help-LIB2-"), "{key}");
+    assert_eq!(first["header_idempotency_key"].as_str(), Some(key.as_str()));
+    assert_eq!(retried["id"].as_str(), Some(key.as_str()));
+    assert_eq!(
+        retried["header_idempotency_key"].as_str(),
+        Some(key.as_str())
+    );
     drop(worker);
     let row = store.help_request(id).unwrap().unwrap();
     assert_eq!((row.notify, row.attempts), (HelpNotify::Delivered, 2));
+}
+
+#[test]
+fn a_help_request_older_than_half_an_hour_is_no_longer_announced_but_stays_open() {
+    let dir = TestDir::new("help-too-old");
+    let (url, bodies) = help_endpoint(vec![503, 200]);
+    let config = help_config(&dir, Some(&url));
+    let (worker, events) = help_kiosk(&config, &dir);
+    worker.request_help();
+    assert!(!next_help_answer(&events), "a 503 is not delivered");
+    bodies.recv_timeout(Duration::from_secs(5)).unwrap();
+    drop(worker);
+    // Asked 31 minutes ago, its retry due long since: the endpoint would now answer 200.
+    let store = Store::open(dir.path()).unwrap();
+    let id = store.open_help_requests().unwrap()[0].id;
+    let asked = guichet::clock::rfc3339(OffsetDateTime::now_utc() - time::Duration::minutes(31));
+    store
+        .connection()
+        .execute(
+            "UPDATE help_requests SET requested_at = ?2,
+                next_attempt_at = '2000-01-01T00:00:00Z' WHERE id = ?1",
+            rusqlite::params![id, asked],
+        )
+        .unwrap();
+    // A restart: the notifier looks at what is pending and lets the old request go.
+    let (worker, _events) = help_kiosk(&config, &dir);
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let row = store.help_request(id).unwrap().unwrap();
+        if row.last_error.as_deref() == Some(guichet::queue::HELP_TOO_OLD) {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "never set aside: {row:?}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // Give the notifier a moment in which it could (wrongly) have POSTed.
+    assert!(
+        bodies.recv_timeout(Duration::from_millis(1500)).is_err(),
+        "no POST for a request older than 30 minutes"
+    );
+    drop(worker);
+    let row = store.help_request(id).unwrap().unwrap();
+    assert_eq!((row.notify, row.attempts), (HelpNotify::Pending, 1));
+    assert!(row.done_at.is_none(), "still open for the staff desk");
+    assert_eq!(store.open_help_requests().unwrap().len(), 1);
 }
 
 fn session(
@@ -948,4 +1015,82 @@ fn cancel_and_help_requests_are_handled_from_the_command_line_too() {
     assert!(audit_actions(&store).iter().any(|(a, act, r, _)| a == "cli"
         && act == "queue.cancel"
         && r.as_deref() == Some(reference.as_str())));
+}
+
+/// The desk's health through the kiosk's own database thread: what the configuration has (a
+/// printer, a council) decides what is shown, and the printer's recorded sensors say "near its
+/// end" as paper low.
+#[test]
+fn desk_health_says_what_is_configured_and_paper_running_low() {
+    use guichet::flow::staff::{KioskHealth, Paper, PinOutcome};
+    use guichet::flow::{StaffReply, StaffRequest};
+    let health_of = |settings: DeskSettings, near_end: bool| -> KioskHealth {
+        let dir = TestDir::new("staff-health");
+        {
+            let mut store = Store::open(dir.path()).unwrap();
+            Desk::new(&mut store, settings.clone())
+                .add_staff("Amira", "246810", "test")
+                .unwrap();
+            if near_end {
+                guichet::printer::recorded::record(
+                    &store,
+                    guichet::printer::status::PrinterStatus {
+                        connected: true,
+                        paper: guichet::printer::status::Paper::NearEnd,
+                        cover_open: false,
+                        error: false,
+                        offline: false,
+                    },
+                )
+                .unwrap();
+            }
+        }
+        let (tx, rx) = std::sync::mpsc::channel();
+        let worker = StoreWorker::spawn_with_help(
+            StoreLocation::in_dir(dir.path()),
+            settings,
+            tx,
+            Box::new(|_| {}),
+            None,
+        );
+        worker.staff(StaffRequest::Unlock {
+            pin: "246810".into(),
+        });
+        worker.staff(StaffRequest::Refresh);
+        let mut signed_in = false;
+        loop {
+            match rx.recv_timeout(Duration::from_secs(20)).expect("an answer") {
+                UiEvent::Staff(StaffReply::Unlock(outcome)) => {
+                    signed_in = matches!(outcome, PinOutcome::Accepted { .. })
+                }
+                UiEvent::Staff(StaffReply::Health(h)) => {
+                    assert!(signed_in);
+                    return h;
+                }
+                _ => {}
+            }
+        }
+    };
+    let demo = health_of(
+        DeskSettings {
+            device_code: "LIB2".into(),
+            ..Default::default()
+        },
+        false,
+    );
+    assert!(
+        !demo.printer_configured && !demo.central_configured,
+        "{demo:?}"
+    );
+    let kiosk = health_of(
+        DeskSettings {
+            device_code: "LIB2".into(),
+            central_configured: true,
+            printer_configured: true,
+        },
+        true,
+    );
+    assert!(kiosk.printer_configured && kiosk.central_configured);
+    assert_eq!(kiosk.paper, Paper::Low, "the near-end sensor is paper low");
+    assert_eq!(kiosk.cover_open, Some(false));
 }

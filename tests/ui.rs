@@ -5,6 +5,7 @@
 //! The testing backend can be initialised once per process, so the flows run inside one test.
 
 mod common;
+mod open311_server;
 #[path = "ui/staff.rs"]
 mod staff;
 
@@ -51,6 +52,7 @@ impl Kiosk {
             Screen::StaffHome => "staff-home",
             Screen::StaffLists => "staff-lists",
             Screen::StaffRefile => "staff-refile",
+            Screen::StaffSent => "staff-sent",
             Screen::Consent => "consent",
         }
         .to_string()
@@ -133,6 +135,17 @@ impl Kiosk {
 }
 
 fn start_kiosk(dir: &TestDir) -> Kiosk {
+    start_kiosk_with(dir, 0, Box::new(|_| {}))
+}
+
+/// [`start_kiosk`] with screen blanking after `blank_after_s` (0: never) and `on_saved` called
+/// by the database thread after each save and each staff "Send now" or reprint (the kiosk
+/// wakes its printer and sync there).
+fn start_kiosk_with(
+    dir: &TestDir,
+    blank_after_s: u32,
+    on_saved: guichet::runtime::OnSaved,
+) -> Kiosk {
     let mut store = Store::open(dir.path()).unwrap();
     store.ensure_demo_catalog().unwrap();
     let languages: Vec<String> = guichet::i18n::SUPPORTED_LOCALES
@@ -155,24 +168,34 @@ fn start_kiosk(dir: &TestDir) -> Kiosk {
             retention_days: 7,
             privacy_notice: None,
             response_days: None,
-            blank_after_s: 0,
+            blank_after_s,
         },
         catalogs,
         tr.clone(),
     );
     // Tall enough that no page needs scrolling: the element tree only holds what is in view.
-    show_kiosk(dir, flow, tr, 1280.0, 4000.0)
+    show_kiosk_with(dir, flow, tr, (1280.0, 4000.0), on_saved)
 }
 
 /// A window of `width`×`height` showing `flow`, saving into a real store in `dir`.
 fn show_kiosk(dir: &TestDir, flow: Flow, tr: Arc<Translations>, width: f32, height: f32) -> Kiosk {
+    show_kiosk_with(dir, flow, tr, (width, height), Box::new(|_| {}))
+}
+
+fn show_kiosk_with(
+    dir: &TestDir,
+    flow: Flow,
+    tr: Arc<Translations>,
+    (width, height): (f32, f32),
+    on_saved: guichet::runtime::OnSaved,
+) -> Kiosk {
     let app = AppWindow::new().unwrap();
     let (tx, rx) = std::sync::mpsc::channel();
     let worker = StoreWorker::spawn(
         guichet::queue::StoreLocation::in_dir(dir.path()),
         "LIB7".into(),
         tx,
-        Box::new(|_| {}),
+        on_saved,
     );
     let facts = KioskFacts {
         council: "Test Council".into(),
@@ -195,6 +218,9 @@ fn touchscreen_flows() {
     i_slint_backend_testing::init_integration_test_with_mock_time();
     staff::wrong_pins_lock_and_the_lock_survives_a_restart();
     staff::staff_help_look_up_decide_and_practise();
+    staff::desk_pad_sent_cancel_help_and_send_now();
+    staff::staff_wake_a_blanked_screen_then_hold_the_corner();
+    staff::staff_screens_by_speech();
     let dir = TestDir::new("ui");
     every_control_has_role_label_and_value(&start_kiosk(&dir));
     let kiosk = start_kiosk(&dir);

@@ -117,3 +117,17 @@ staff-cancel-keep = لا، أبقِه
 staff-cancel-yes = نعم، ألغِه
 staff-refile-title = إعادة تصنيف
 staff-refile-hint = اختر الخدمة التي يُرسل تحتها.
+
+staff-no-council = لم تُضبط أي بلدية (عرض تجريبي)
+staff-health-printer = الطابعة
+staff-no-printer = لم تُضبط أي طابعة
+confirm-practice-title = تدريب فقط: لم يُرسل شيء
+staff-resolve-sent = وصل إلى البلدية
+staff-sent-title = وصل إلى البلدية:
+staff-sent-hint = اكتب الرقم الذي أعطته البلدية لهذا الطلب في نظامها، ثم احفظ.
+staff-sent-field = رقم البلدية
+staff-sent-save = احفظ
+staff-sent-missing = اكتب رقم البلدية أولًا (حروف وأرقام).
+staff-done-resolved-sent = حُفظ: الطلب لدى البلدية بهذا الرقم.
+
+refile-banner = إعادة تصنيف { $reference }: أسئلة الخدمة الجديدة

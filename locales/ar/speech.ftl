@@ -29,3 +29,11 @@ speech-check-row = { $question }: { $answer }
 speech-change = تغيير: { $question }، زر
 speech-reference = رقمك المرجعي هو: { $reference }.
 speech-receipt-says = يقول إيصالك:
+
+speech-pin-entered = { $count ->
+    [0] لم يُكتب أي رقم.
+    [one] أُدخل رقم. رقم واحد.
+   *[other] أُدخل رقم. { $count } أرقام.
+}
+speech-pin-digit = مفتاح رقم { $position } من { $count }
+speech-attention = يحتاج إلى انتباه: { $line }

@@ -116,3 +116,17 @@ staff-cancel-keep = No, keep it
 staff-cancel-yes = Yes, cancel it
 staff-refile-title = Re-file
 staff-refile-hint = Choose the service to send it under.
+
+staff-no-council = No council configured (demo)
+staff-health-printer = Printer
+staff-no-printer = No printer configured
+confirm-practice-title = Practice only: nothing was sent
+staff-resolve-sent = It reached the council
+staff-sent-title = Reached the council:
+staff-sent-hint = Type the number the council gave this request in its own system, then Save.
+staff-sent-field = Council number
+staff-sent-save = Save
+staff-sent-missing = Type the council's number first (letters and digits).
+staff-done-resolved-sent = Saved: the council has it under that number.
+
+refile-banner = Re-filing { $reference }: the new service's questions

@@ -27,3 +27,11 @@ speech-check-row = { $question }: { $answer }
 speech-change = Change: { $question }, button
 speech-reference = Your reference number is: { $reference }.
 speech-receipt-says = Your receipt says:
+
+speech-pin-entered = { $count ->
+    [0] No digits typed.
+    [one] Digit entered. One digit.
+   *[other] Digit entered. { $count } digits.
+}
+speech-pin-digit = Digit key { $position } of { $count }
+speech-attention = Needs attention: { $line }

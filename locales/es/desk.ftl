@@ -115,3 +115,17 @@ staff-cancel-keep = No, mantenerla
 staff-cancel-yes = Sí, cancelarla
 staff-refile-title = Reclasificar
 staff-refile-hint = Elija el servicio con el que enviarla.
+
+staff-no-council = Ningún ayuntamiento configurado (demostración)
+staff-health-printer = Impresora
+staff-no-printer = Ninguna impresora configurada
+confirm-practice-title = Solo práctica: no se ha enviado nada
+staff-resolve-sent = Llegó al ayuntamiento
+staff-sent-title = Llegó al ayuntamiento:
+staff-sent-hint = Escriba el número que el ayuntamiento dio a esta solicitud en su propio sistema y luego Guardar.
+staff-sent-field = Número del ayuntamiento
+staff-sent-save = Guardar
+staff-sent-missing = Escriba primero el número del ayuntamiento (letras y cifras).
+staff-done-resolved-sent = Guardado: el ayuntamiento la tiene con ese número.
+
+refile-banner = Reclasificando { $reference }: las preguntas del nuevo servicio

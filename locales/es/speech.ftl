@@ -27,3 +27,11 @@ speech-check-row = { $question }: { $answer }
 speech-change = Cambiar: { $question }, botón
 speech-reference = Su número de referencia es: { $reference }.
 speech-receipt-says = Su recibo dice:
+
+speech-pin-entered = { $count ->
+    [0] Ninguna cifra escrita.
+    [one] Cifra introducida. Una cifra.
+   *[other] Cifra introducida. { $count } cifras.
+}
+speech-pin-digit = Tecla de cifra { $position } de { $count }
+speech-attention = Requiere atención: { $line }

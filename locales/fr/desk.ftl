@@ -115,3 +115,17 @@ staff-cancel-keep = Non, la garder
 staff-cancel-yes = Oui, l'annuler
 staff-refile-title = Reclasser
 staff-refile-hint = Choisissez le service sous lequel l'envoyer.
+
+staff-no-council = Aucune mairie configurée (démo)
+staff-health-printer = Imprimante
+staff-no-printer = Aucune imprimante configurée
+confirm-practice-title = Entraînement seulement : rien n'a été envoyé
+staff-resolve-sent = Elle est arrivée à la mairie
+staff-sent-title = Arrivée à la mairie :
+staff-sent-hint = Tapez le numéro que la mairie a donné à cette demande dans son propre système, puis Enregistrer.
+staff-sent-field = Numéro de la mairie
+staff-sent-save = Enregistrer
+staff-sent-missing = Tapez d'abord le numéro de la mairie (lettres et chiffres).
+staff-done-resolved-sent = Enregistré : la mairie l'a sous ce numéro.
+
+refile-banner = Reclassement de { $reference } : les questions du nouveau service

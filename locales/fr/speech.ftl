@@ -27,3 +27,11 @@ speech-check-row = { $question } : { $answer }
 speech-change = Modifier : { $question }, bouton
 speech-reference = Votre numéro de référence est : { $reference }.
 speech-receipt-says = Votre reçu indique :
+
+speech-pin-entered = { $count ->
+    [0] Aucun chiffre tapé.
+    [one] Chiffre saisi. Un chiffre.
+   *[other] Chiffre saisi. { $count } chiffres.
+}
+speech-pin-digit = Touche chiffre { $position } sur { $count }
+speech-attention = À traiter : { $line }

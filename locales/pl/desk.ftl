@@ -112,3 +112,17 @@ staff-cancel-keep = Nie, zostaw
 staff-cancel-yes = Tak, anuluj
 staff-refile-title = Przenieś
 staff-refile-hint = Wybierz usługę, pod którą ma zostać wysłane.
+
+staff-no-council = Nie skonfigurowano urzędu (demo)
+staff-health-printer = Drukarka
+staff-no-printer = Nie skonfigurowano drukarki
+confirm-practice-title = Tylko ćwiczenie: nic nie wysłano
+staff-resolve-sent = Dotarło do urzędu
+staff-sent-title = Dotarło do urzędu:
+staff-sent-hint = Wpisz numer, który urząd nadał temu zgłoszeniu w swoim systemie, potem Zapisz.
+staff-sent-field = Numer urzędu
+staff-sent-save = Zapisz
+staff-sent-missing = Najpierw wpisz numer urzędu (litery i cyfry).
+staff-done-resolved-sent = Zapisano: urząd ma je pod tym numerem.
+
+refile-banner = Przenoszenie { $reference }: pytania nowej usługi

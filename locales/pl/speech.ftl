@@ -28,3 +28,12 @@ speech-check-row = { $question }: { $answer }
 speech-change = Zmień: { $question }, przycisk
 speech-reference = Twój numer referencyjny to: { $reference }.
 speech-receipt-says = Na potwierdzeniu jest napisane:
+
+speech-pin-entered = { $count ->
+    [0] Nie wpisano żadnej cyfry.
+    [one] Wpisano cyfrę. Jedna cyfra.
+    [few] Wpisano cyfrę. { $count } cyfry.
+   *[other] Wpisano cyfrę. { $count } cyfr.
+}
+speech-pin-digit = Klawisz cyfry { $position } z { $count }
+speech-attention = Wymaga uwagi: { $line }

@@ -112,3 +112,17 @@ staff-cancel-keep = Ні, залишити
 staff-cancel-yes = Так, скасувати
 staff-refile-title = Перенести
 staff-refile-hint = Виберіть послугу, з якою його надіслати.
+
+staff-no-council = Раду не налаштовано (демо)
+staff-health-printer = Принтер
+staff-no-printer = Принтер не налаштовано
+confirm-practice-title = Лише тренування: нічого не надіслано
+staff-resolve-sent = Дійшло до ради
+staff-sent-title = Дійшло до ради:
+staff-sent-hint = Введіть номер, який рада дала цьому зверненню у своїй системі, потім Зберегти.
+staff-sent-field = Номер ради
+staff-sent-save = Зберегти
+staff-sent-missing = Спершу введіть номер ради (літери та цифри).
+staff-done-resolved-sent = Збережено: рада має його під цим номером.
+
+refile-banner = Перенесення { $reference }: питання нової послуги

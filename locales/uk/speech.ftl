@@ -28,3 +28,12 @@ speech-check-row = { $question }: { $answer }
 speech-change = Змінити: { $question }, кнопка
 speech-reference = Ваш номер звернення: { $reference }.
 speech-receipt-says = На вашій квитанції написано:
+
+speech-pin-entered = { $count ->
+    [0] Жодної цифри не введено.
+    [one] Цифру введено. Одна цифра.
+    [few] Цифру введено. { $count } цифри.
+   *[other] Цифру введено. { $count } цифр.
+}
+speech-pin-digit = Клавіша цифри { $position } з { $count }
+speech-attention = Потребує уваги: { $line }

@@ -196,16 +196,10 @@ pub(super) fn run(ctx: &Context, cmd: QueueCommand) -> Result<(), CliError> {
         } => {
             let reference = canonical(&reference);
             let resolution = match (sent, resend) {
-                (Some(id), _) => {
-                    let id = id.trim().to_string();
-                    if id.is_empty()
-                        || id.chars().count() > crate::sync::wire::MAX_ID_CHARS
-                        || id.chars().any(char::is_control)
-                    {
-                        return super::fail("--sent needs the council's service_request_id");
-                    }
-                    crate::queue::Resolution::Sent(id)
-                }
+                (Some(id), _) => match crate::queue::Resolution::sent(&id) {
+                    Some(sent) => sent,
+                    None => return super::fail("--sent needs the council's service_request_id"),
+                },
                 (None, _) => crate::queue::Resolution::Resend,
             };
             store.resolve(&reference, &resolution, "cli")?;

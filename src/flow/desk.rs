@@ -12,6 +12,7 @@ use super::staff::{
 use super::view::ChoiceView;
 use super::{Flow, Screen, Session};
 use crate::i18n::Arg;
+use crate::validate::REMOTE_ID_MAX;
 
 /// Who the resident flow is for right now.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -127,6 +128,9 @@ impl Flow {
 
     /// The kiosk answered a staff request.
     pub fn staff_reply(&mut self, reply: StaffReply) {
+        if let StaffReply::RefileQuestions(visit) = reply {
+            return self.start_refile_visit(visit);
+        }
         if let StaffReply::PublicLookup(found) = reply {
             if self.session.screen == Screen::CheckRequest
                 && self.session.lookup_result == Some(PublicLookup::Checking)
@@ -180,8 +184,66 @@ impl Flow {
                 desk.notice = Some(notice);
                 self.outbox.push(StaffRequest::Refresh);
             }
-            StaffReply::PublicLookup(_) => {}
+            StaffReply::PublicLookup(_) | StaffReply::RefileQuestions(_) => {}
         }
+    }
+
+    /// Re-filing needs answers: staff answer the new service's unanswered questions on the
+    /// ordinary question pages (only those), and the last Continue re-files.
+    fn start_refile_visit(&mut self, visit: staff::RefileVisit) {
+        if !self.staff_signed_in()
+            || !self.session.screen.is_staff()
+            || visit.questions.is_empty()
+            || self.catalog().definition(&visit.service).is_none()
+        {
+            return;
+        }
+        let mut session = Session::new(&self.session.locale);
+        session.text_size_step = self.session.text_size_step;
+        session.high_contrast = self.session.high_contrast;
+        session.service = Some(visit.service.clone());
+        session.input.service_code = visit.service.clone();
+        session.refile = Some(visit);
+        session.screen = Screen::Question;
+        self.session = session;
+    }
+
+    /// The last question of a re-filing answered: the request is re-filed with these answers
+    /// and staff are back on the lists (the answers leave the screen's session).
+    pub(super) fn finish_refile_visit(&mut self) {
+        let Some(visit) = self.session.refile.take() else {
+            return;
+        };
+        let answers = std::mem::take(&mut self.session.input.answers);
+        let (locale, size, contrast) = (
+            self.session.locale.clone(),
+            self.session.text_size_step,
+            self.session.high_contrast,
+        );
+        self.session = Session::new(&locale);
+        self.session.text_size_step = size;
+        self.session.high_contrast = contrast;
+        self.session.screen = Screen::StaffLists;
+        let staff::RefileVisit {
+            reference, service, ..
+        } = visit;
+        self.staff_request(|staff| StaffRequest::Refile {
+            reference,
+            service,
+            answers,
+            staff,
+        });
+    }
+
+    /// Leaves a re-filing without re-filing: back to the lists.
+    pub(super) fn abandon_refile_visit(&mut self) {
+        let locale = self.session.locale.clone();
+        let (size, contrast) = (self.session.text_size_step, self.session.high_contrast);
+        self.session = Session::new(&locale);
+        self.session.text_size_step = size;
+        self.session.high_contrast = contrast;
+        self.session.screen = Screen::StaffLists;
+        self.outbox.push(StaffRequest::Refresh);
     }
 
     /// What staff asked for since the last call, for the UI to hand to its backend.
@@ -297,6 +359,74 @@ impl Flow {
         self.staff_request(|staff| StaffRequest::Resolve { reference, staff });
     }
 
+    /// "It reached the council" on a review item: the page where its number is typed.
+    pub fn staff_mark_sent(&mut self, reference: &str) {
+        self.touched();
+        if let Some(desk) = self.desk_mut_signed_in()
+            && desk.review.iter().any(|q| q.reference == reference)
+        {
+            desk.sent = Some(reference.to_string());
+            desk.remote_id.zeroize();
+            desk.remote_id.clear();
+            desk.notice = None;
+            self.session.screen = Screen::StaffSent;
+        }
+    }
+
+    /// The council number's whole text (typed on a keyboard).
+    pub fn staff_sent_set(&mut self, text: &str) {
+        self.touched();
+        if self.session.screen == Screen::StaffSent
+            && let Some(desk) = self.desk_mut_signed_in()
+        {
+            desk.remote_id = text.chars().take(REMOTE_ID_MAX).collect();
+        }
+    }
+
+    /// "Save" on the council number's page: an empty or unusable number is refused there and
+    /// then; a good one is sent to the kiosk (`queue resolve --sent`'s path) and staff are back
+    /// on the lists.
+    pub fn staff_sent_save(&mut self) {
+        self.touched();
+        if self.session.screen != Screen::StaffSent {
+            return;
+        }
+        let Some(desk) = self.desk_mut_signed_in() else {
+            return;
+        };
+        let remote_id = desk.remote_id.trim().to_string();
+        if crate::validate::remote_id(&remote_id).is_none() {
+            desk.notice = Some(staff::StaffNotice::SentNumberMissing);
+            return;
+        }
+        let Some(reference) = desk.sent.take() else {
+            return;
+        };
+        desk.remote_id.clear();
+        self.staff_request(|staff| StaffRequest::ResolveSent {
+            reference,
+            remote_id,
+            staff,
+        });
+        self.session.screen = Screen::StaffLists;
+    }
+
+    /// The review item being marked as with the council.
+    pub fn sent_reference(&self) -> String {
+        self.desk
+            .as_ref()
+            .and_then(|d| d.sent.clone())
+            .unwrap_or_default()
+    }
+
+    /// The council number typed so far.
+    pub fn sent_number(&self) -> String {
+        self.desk
+            .as_ref()
+            .map(|d| d.remote_id.clone())
+            .unwrap_or_default()
+    }
+
     /// "Re-file" on a rejected or review item: the list of services to choose from.
     pub fn staff_refile(&mut self, reference: &str) {
         self.touched();
@@ -319,6 +449,7 @@ impl Flow {
         self.staff_request(|staff| StaffRequest::Refile {
             reference,
             service,
+            answers: Default::default(),
             staff,
         });
         self.session.screen = Screen::StaffLists;
@@ -378,6 +509,9 @@ impl Flow {
 
     /// Ends helping (or practising) and goes back to the desk; the visitor's answers go.
     pub fn staff_end_visit(&mut self) {
+        if self.session.refile.is_some() && self.staff_signed_in() {
+            return self.abandon_refile_visit();
+        }
         let locale = self.session.locale.clone();
         let (size, contrast) = (self.session.text_size_step, self.session.high_contrast);
         if !self.staff_signed_in() {
@@ -401,8 +535,25 @@ impl Flow {
         }
     }
 
+    /// Whether the strip's "End" is offered: helping or practising, and not where the visitor
+    /// decides (the consent screen).
+    pub fn show_staff_controls(&self) -> bool {
+        self.staff_signed_in()
+            && self.desk_mode() != DeskMode::Resident
+            && self.session.screen != Screen::Consent
+    }
+
     /// Who the resident flow is for.
     pub fn desk_mode(&self) -> DeskMode {
+        if self.session.refile.is_some() {
+            // Staff at work on the question pages: marked like assisted mode.
+            return DeskMode::Assisted(
+                self.desk
+                    .as_ref()
+                    .map(|d| d.staff_name())
+                    .unwrap_or_default(),
+            );
+        }
         if self.session.practice {
             DeskMode::Practice
         } else if let Some(name) = &self.session.assisted_by {
@@ -440,23 +591,38 @@ impl Flow {
         self.session.screen = Screen::CheckRequest;
     }
 
-    /// A key of the reference pad (or Enter from a scanner).
+    /// A key of the digit-and-letter pad, on whichever page shows it: the resident's "Check a
+    /// request", the staff look-up, or a council number. Its OK key checks, looks up or saves.
     pub fn lookup_key(&mut self, value: &str) {
         self.touched();
-        if self.session.screen != Screen::CheckRequest {
-            return;
-        }
-        match value {
-            staff::pad::BACKSPACE => {
-                self.session.lookup.pop();
+        match self.session.screen {
+            Screen::CheckRequest => {
+                if staff::pad_edit(&mut self.session.lookup, value, LOOKUP_MAX) {
+                    return self.lookup_check();
+                }
+                self.session.lookup_result = None;
             }
-            staff::pad::OK => return self.lookup_check(),
-            v if self.session.lookup.chars().count() < LOOKUP_MAX => {
-                self.session.lookup.push_str(&v.to_uppercase());
+            Screen::StaffHome => {
+                let Some(desk) = self.desk_mut_signed_in() else {
+                    return;
+                };
+                if staff::pad_edit(&mut desk.query, value, LOOKUP_MAX) {
+                    self.staff_lookup();
+                } else {
+                    // A new reference: the last one's result goes.
+                    desk.lookup = None;
+                }
+            }
+            Screen::StaffSent => {
+                let Some(desk) = self.desk_mut_signed_in() else {
+                    return;
+                };
+                if staff::pad_edit(&mut desk.remote_id, value, REMOTE_ID_MAX) {
+                    self.staff_sent_save();
+                }
             }
             _ => {}
         }
-        self.session.lookup_result = None;
     }
 
     /// The reference field's whole text (typed on a keyboard or by a scanner).
@@ -492,8 +658,13 @@ impl Flow {
     // -----------------------------------------------------------------------------------------
     // Views
 
+    /// A stored time in words in the displayed language ("1 December 2026, 14:05", the wording
+    /// of receipts and the date picker); anything unreadable is shown as it came, cut short.
     fn time(&self, rfc3339: &str) -> String {
-        staff::local_time(rfc3339, self.settings.local_offset)
+        match staff::local_time(rfc3339, self.settings.local_offset) {
+            Some(t) => self.translations().datetime(self.locale(), t),
+            None => rfc3339.chars().take(32).collect(),
+        }
     }
 
     fn tf(&self, id: &str, args: &[(&str, Arg)]) -> String {
@@ -612,7 +783,15 @@ impl Flow {
         }
         let mut health = Vec::new();
         if let Some(h) = &desk.health {
-            health.push(row("staff-health-online", yes_no(h.online), !h.online));
+            if h.central_configured {
+                health.push(row("staff-health-online", yes_no(h.online), !h.online));
+            } else {
+                health.push(row(
+                    "staff-health-online",
+                    self.t("staff-no-council"),
+                    false,
+                ));
+            }
             if h.captive_portal {
                 health.push(row("staff-health-portal", self.t("staff-yes"), true));
             }
@@ -636,26 +815,34 @@ impl Flow {
                 ),
                 h.review + h.rejected > 0,
             ));
-            let paper = match h.paper {
-                Paper::Ok => "staff-paper-ok",
-                Paper::Low => "staff-paper-low",
-                Paper::Out => "staff-paper-out",
-                Paper::Unknown => "staff-unknown",
-            };
-            health.push(row(
-                "staff-health-paper",
-                self.t(paper),
-                matches!(h.paper, Paper::Low | Paper::Out),
-            ));
-            health.push(row(
-                "staff-health-cover",
-                match h.cover_open {
-                    Some(true) => self.t("staff-cover-open"),
-                    Some(false) => self.t("staff-cover-closed"),
-                    None => self.t("staff-unknown"),
-                },
-                h.cover_open == Some(true),
-            ));
+            if h.printer_configured {
+                let paper = match h.paper {
+                    Paper::Ok => "staff-paper-ok",
+                    Paper::Low => "staff-paper-low",
+                    Paper::Out => "staff-paper-out",
+                    Paper::Unknown => "staff-unknown",
+                };
+                health.push(row(
+                    "staff-health-paper",
+                    self.t(paper),
+                    matches!(h.paper, Paper::Low | Paper::Out),
+                ));
+                health.push(row(
+                    "staff-health-cover",
+                    match h.cover_open {
+                        Some(true) => self.t("staff-cover-open"),
+                        Some(false) => self.t("staff-cover-closed"),
+                        None => self.t("staff-unknown"),
+                    },
+                    h.cover_open == Some(true),
+                ));
+            } else {
+                health.push(row(
+                    "staff-health-printer",
+                    self.t("staff-no-printer"),
+                    false,
+                ));
+            }
         }
         StaffHomeView {
             signed_in: self.tf(
@@ -755,6 +942,12 @@ impl Flow {
     /// The strip on every screen of assisted and practice mode ("Assisted by NAME",
     /// "PRACTICE"), empty for a resident.
     pub fn mode_banner(&self) -> String {
+        if let Some(visit) = &self.session.refile {
+            return self.tf(
+                "refile-banner",
+                &[("reference", Arg::from(visit.reference.as_str()))],
+            );
+        }
         match self.desk_mode() {
             DeskMode::Resident => String::new(),
             DeskMode::Assisted(name) => {
@@ -810,8 +1003,14 @@ impl Flow {
         }
     }
 
-    /// The reference pad's keys, in reading order for the language.
+    /// The digit-and-letter pad's keys, in reading order for the language; its OK key says what
+    /// it does on the page that shows it ("Check", "Look up", "Save").
     pub fn lookup_pad(&self) -> Vec<Vec<Key>> {
+        let ok = self.t(match self.session.screen {
+            Screen::StaffHome => "staff-lookup",
+            Screen::StaffSent => "staff-sent-save",
+            _ => "lookup-check",
+        });
         staff::reference_pad()
             .into_iter()
             .map(|row| {
@@ -828,10 +1027,10 @@ impl Flow {
                                     accessible: self.t("lookup-delete"),
                                 },
                                 Key {
-                                    label: self.t("lookup-check"),
+                                    label: ok.clone(),
                                     value: staff::pad::OK.into(),
                                     width: 2.0,
-                                    accessible: self.t("lookup-check"),
+                                    accessible: ok.clone(),
                                 },
                             ]
                         } else {

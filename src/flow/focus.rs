@@ -97,6 +97,36 @@ impl Flow {
                 })
                 .unwrap_or_default(),
             Control::LookupCheck => self.t("lookup-check"),
+            // The staff screens: the labels their .slint pages put on the controls.
+            Control::PinKey(value) => self
+                .pin_pad()
+                .into_iter()
+                .flatten()
+                .find(|k| &k.value == value)
+                .map(|k| k.accessible)
+                .unwrap_or_default(),
+            Control::EndVisit => self.t("staff-end-visit"),
+            Control::StaffReprint => self.t("staff-reprint"),
+            Control::StaffSendNow => self.t("staff-send-now"),
+            Control::StaffOpenLists => self.staff_home_view().lists_label,
+            Control::StaffHelpVisitor => self.t("staff-help-visitor"),
+            Control::StaffPractice => self.t("staff-practice"),
+            Control::StaffHelpDone(id) => self
+                .staff_help_rows()
+                .into_iter()
+                .find(|h| h.id == *id)
+                .map(|h| format!("{}: {}", self.t("staff-help-done"), h.text))
+                .unwrap_or_default(),
+            Control::StaffResolve(r) => format!("{} {r}", self.t("staff-resolve")),
+            Control::StaffMarkSent(r) => format!("{} {r}", self.t("staff-resolve-sent")),
+            Control::StaffRefile(r) => format!("{} {r}", self.t("staff-refile")),
+            Control::StaffCancel(r) => format!("{} {r}", self.t("staff-cancel")),
+            Control::StaffRefileTo(code) => self
+                .refile_choices()
+                .into_iter()
+                .find(|c| &c.key == code)
+                .map(|c| c.label)
+                .unwrap_or_default(),
         }
     }
 }

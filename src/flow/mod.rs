@@ -73,6 +73,8 @@ pub enum Screen {
     StaffLists,
     /// Staff: choose the service to re-file a request under.
     StaffRefile,
+    /// Staff: a review item reached the council; its request number is typed here.
+    StaffSent,
     /// Assisted: the visitor confirms who helped and what is sent, and sends.
     Consent,
 }
@@ -82,7 +84,11 @@ impl Screen {
     pub fn is_staff(self) -> bool {
         matches!(
             self,
-            Screen::StaffPin | Screen::StaffHome | Screen::StaffLists | Screen::StaffRefile
+            Screen::StaffPin
+                | Screen::StaffHome
+                | Screen::StaffLists
+                | Screen::StaffRefile
+                | Screen::StaffSent
         )
     }
 }
@@ -473,6 +479,14 @@ impl Flow {
 
     /// The steps of the chosen service, in order.
     pub fn steps(&self) -> Vec<Step> {
+        if let Some(visit) = &self.session.refile {
+            // Re-filing: only the new service's questions the request did not answer.
+            return visit
+                .questions
+                .iter()
+                .map(|c| Step::Attribute(c.clone()))
+                .collect();
+        }
         steps::steps_for(
             self.catalog(),
             self.session.service.as_deref(),
@@ -512,6 +526,9 @@ impl Flow {
                 self.session.returning_to_check = false;
                 Screen::Check
             }
+            Screen::Question if self.session.step == 0 && self.session.refile.is_some() => {
+                return self.abandon_refile_visit();
+            }
             Screen::Question if self.session.step == 0 => Screen::Services,
             Screen::Question => {
                 self.session.step -= 1;
@@ -534,6 +551,13 @@ impl Flow {
             Screen::StaffRefile => {
                 if let Some(desk) = &mut self.desk {
                     desk.refile = None;
+                }
+                Screen::StaffLists
+            }
+            Screen::StaffSent => {
+                if let Some(desk) = &mut self.desk {
+                    desk.sent = None;
+                    zeroize::Zeroize::zeroize(&mut desk.remote_id);
                 }
                 Screen::StaffLists
             }
@@ -577,6 +601,8 @@ impl Flow {
             self.session.returning_to_check = false;
             self.session.screen = Screen::Check;
             self.refresh_check_errors();
+        } else if self.session.step + 1 >= total && self.session.refile.is_some() {
+            self.finish_refile_visit();
         } else if self.session.step + 1 >= total {
             self.session.screen = Screen::Check;
             self.refresh_check_errors();
@@ -1134,13 +1160,16 @@ impl Flow {
         }
         // "Start again" sits with the other controls at the far side, away from "Back".
         let mut end = Vec::new();
-        let staff = self.session.screen.is_staff();
+        // Re-filing on the question pages is staff work too: no "start again", no help.
+        let staff = self.session.screen.is_staff() || self.session.refile.is_some();
         if !staff
             && !matches!(
                 self.session.screen,
-                Screen::Welcome | Screen::Submitting | Screen::CheckRequest
+                Screen::Welcome | Screen::Submitting | Screen::CheckRequest | Screen::Consent
             )
         {
+            // Not on the visitor's consent either (GOV.UK's "declaration" page: the Send, and a
+            // back link to the answers): starting again there is the staff member's decision.
             end.push(tool(Tool::StartOver, false));
         }
         end.extend([

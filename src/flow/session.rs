@@ -83,6 +83,9 @@ pub struct Session {
     pub lookup: String,
     /// What "Check a request" found.
     pub lookup_result: Option<super::staff::PublicLookup>,
+    /// Staff re-filing a request under another service, answering on the question pages only
+    /// the new service's questions the request did not answer.
+    pub refile: Option<super::staff::RefileVisit>,
 }
 
 impl Session {
@@ -126,6 +129,7 @@ impl Session {
             practice: false,
             lookup: String::new(),
             lookup_result: None,
+            refile: None,
         }
     }
 

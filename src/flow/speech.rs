@@ -190,6 +190,32 @@ pub enum Control {
     LookupKey(String),
     /// "Check" on "Check a request".
     LookupCheck,
+    /// A key of the staff PIN pad (its value; a digit is never said on the loudspeaker).
+    PinKey(String),
+    /// "End" on the assisted / practice strip: back to the staff desk.
+    EndVisit,
+    /// "Reprint receipt" for the request the staff look-up found.
+    StaffReprint,
+    /// "Send now".
+    StaffSendNow,
+    /// The review / rejected / help lists.
+    StaffOpenLists,
+    /// "Help a visitor".
+    StaffHelpVisitor,
+    /// "Practice mode".
+    StaffPractice,
+    /// "Done" on a help request (its id).
+    StaffHelpDone(i64),
+    /// "Send again" on a review item (its reference).
+    StaffResolve(String),
+    /// "It reached the council" on a review item (its reference).
+    StaffMarkSent(String),
+    /// "Re-file" on an item (its reference).
+    StaffRefile(String),
+    /// "Cancel request" on an item (its reference; asks first).
+    StaffCancel(String),
+    /// A service to re-file under (its code).
+    StaffRefileTo(String),
 }
 
 /// A control as speech mode says it.
@@ -281,6 +307,10 @@ impl Flow {
             push(self.t(body));
             return lines;
         }
+        if self.session.screen != Screen::Welcome {
+            // "Assisted by NAME" / "PRACTICE: nothing is sent", as on every such screen.
+            push(self.mode_banner());
+        }
         if self.session.screen != Screen::Welcome
             && let Some(id) = self.help_message_id()
         {
@@ -366,11 +396,65 @@ impl Flow {
                     push(line);
                 }
             }
-            // Staff screens are for sighted staff: their title only (ACCESSIBILITY.md).
-            Screen::StaffPin => push(self.t("staff-pin-title")),
-            Screen::StaffHome => push(self.t("staff-health-title")),
-            Screen::StaffLists => push(self.t("staff-lists-title")),
-            Screen::StaffRefile => push(self.t("staff-refile-title")),
+            // Staff screens in reading order, like the residents' (a PIN is never said: only
+            // how many digits were typed).
+            Screen::StaffPin => {
+                push(self.t("staff-pin-title"));
+                push(self.pin_message());
+                push(self.typed_so_far(settings));
+            }
+            Screen::StaffHome => {
+                let home = self.staff_home_view();
+                push(home.signed_in.clone());
+                push(home.notice.clone());
+                push(self.t("staff-lookup-label"));
+                push(self.typed_so_far(settings));
+                for row in &home.lookup {
+                    push(self.speech_row(row));
+                }
+                push(self.t("staff-health-title"));
+                for row in &home.health {
+                    push(self.speech_row(row));
+                }
+            }
+            Screen::StaffLists => {
+                push(self.staff_home_view().notice);
+                push(self.t("staff-help-title"));
+                let help = self.staff_help_rows();
+                if help.is_empty() {
+                    push(self.t("staff-help-none"));
+                }
+                for h in help {
+                    push(h.text);
+                }
+                push(self.t("staff-lists-title"));
+                let items = self.staff_items();
+                if items.is_empty() {
+                    push(self.t("staff-lists-none"));
+                }
+                for item in items {
+                    push(item.title);
+                    push(item.detail);
+                }
+            }
+            Screen::StaffRefile => {
+                push(format!(
+                    "{} {}",
+                    self.t("staff-refile-title"),
+                    self.spell_reference(&self.refile_reference())
+                ));
+                push(self.t("staff-refile-hint"));
+            }
+            Screen::StaffSent => {
+                push(format!(
+                    "{} {}",
+                    self.t("staff-sent-title"),
+                    self.spell_reference(&self.sent_reference())
+                ));
+                push(self.t("staff-sent-hint"));
+                push(self.typed_so_far(settings));
+                push(self.staff_home_view().notice);
+            }
             Screen::Check => {
                 push(self.t("check-title"));
                 let errors = self.error_summary();
@@ -416,8 +500,28 @@ impl Flow {
         lines
     }
 
-    /// "Typed so far: …" for the current question, hidden on the loudspeaker.
+    /// "Typed so far: …" for the current question, hidden on the loudspeaker; on the PIN pad
+    /// only how many digits were typed; a reference or council number spelled out (not
+    /// personal, as on the confirmation).
     pub fn typed_so_far(&self, settings: &SpeechSettings) -> String {
+        let field = match self.session.screen {
+            Screen::StaffPin => {
+                let count = self.desk().map_or(0, |d| d.pin.chars().count());
+                return self.st("speech-pin-entered", &[("count", Arg::from(count))]);
+            }
+            Screen::StaffHome => Some(self.staff_home_view().query),
+            Screen::StaffSent => Some(self.sent_number()),
+            Screen::CheckRequest => Some(self.session.lookup.clone()),
+            _ => None,
+        };
+        if let Some(field) = field {
+            let value = if field.is_empty() {
+                self.t("speech-empty")
+            } else {
+                self.spell_reference(&field)
+            };
+            return format!("{}: {value}", self.t("typed-so-far"));
+        }
         let value = self.question_view().map(|q| q.value).unwrap_or_default();
         let value = if value.is_empty() {
             self.t("speech-empty")
@@ -429,10 +533,205 @@ impl Flow {
         format!("{}: {value}", self.t("typed-so-far"))
     }
 
+    /// What the field on screen holds, for the UI to notice typing (a key press says
+    /// [`Flow::typed_so_far`]). On the PIN pad only the number of digits: never the PIN.
+    pub fn speech_typed_state(&self) -> String {
+        match self.session.screen {
+            Screen::Question => self.question_view().map(|q| q.value).unwrap_or_default(),
+            Screen::StaffPin => self.desk().map_or(0, |d| d.pin.chars().count()).to_string(),
+            Screen::StaffHome => self.staff_home_view().query,
+            Screen::StaffSent => self.sent_number(),
+            Screen::CheckRequest => self.session.lookup.clone(),
+            _ => String::new(),
+        }
+    }
+
+    /// What the kiosk answered on a staff screen since it appeared (the PIN check, a look-up's
+    /// result, an action's notice), said when it changes.
+    pub fn speech_news(&self) -> Vec<String> {
+        let notice = || {
+            let n = self.staff_home_view().notice;
+            if n.is_empty() { Vec::new() } else { vec![n] }
+        };
+        match self.session.screen {
+            Screen::StaffPin => {
+                let pending = self
+                    .desk()
+                    .is_some_and(|d| d.checking || d.pin_outcome.is_some());
+                if pending {
+                    vec![self.pin_message()]
+                } else {
+                    Vec::new()
+                }
+            }
+            Screen::StaffHome => {
+                let home = self.staff_home_view();
+                let mut lines: Vec<String> =
+                    home.lookup.iter().map(|r| self.speech_row(r)).collect();
+                if !home.notice.is_empty() {
+                    lines.push(home.notice);
+                }
+                lines
+            }
+            Screen::StaffLists | Screen::StaffSent => notice(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// A labelled line of the staff desk, with "needs attention" said, not only shown.
+    fn speech_row(&self, row: &super::StaffRow) -> String {
+        let line = self.st(
+            "speech-check-row",
+            &[
+                ("question", Arg::from(row.label.as_str())),
+                ("answer", Arg::from(row.value.as_str())),
+            ],
+        );
+        if row.warn {
+            self.st("speech-attention", &[("line", Arg::from(line))])
+        } else {
+            line
+        }
+    }
+
+    /// The staff screens' controls after the top bar, in reading order.
+    fn staff_controls(&self, out: &mut Vec<SpokenControl>, settings_headset: bool) {
+        let mut add = |control: Control, text: String| {
+            out.push(SpokenControl {
+                control,
+                text,
+                lang: None,
+                toolbar: false,
+            })
+        };
+        match self.session.screen {
+            Screen::StaffPin => {
+                let keys: Vec<_> = self.pin_pad().into_iter().flatten().collect();
+                let digits = keys.iter().filter(|k| k.value.len() == 1).count();
+                let mut position = 0usize;
+                for key in keys {
+                    let text = if key.value.len() == 1 {
+                        position += 1;
+                        if settings_headset {
+                            self.st("speech-key", &[("label", Arg::from(key.label.as_str()))])
+                        } else {
+                            // Where the digits are is shuffled, so a position says nothing.
+                            self.st(
+                                "speech-pin-digit",
+                                &[
+                                    ("position", Arg::from(position)),
+                                    ("count", Arg::from(digits)),
+                                ],
+                            )
+                        }
+                    } else {
+                        self.say_button(&key.accessible)
+                    };
+                    add(Control::PinKey(key.value), text);
+                }
+            }
+            Screen::StaffHome => {
+                let home = self.staff_home_view();
+                if home.can_reprint {
+                    add(
+                        Control::StaffReprint,
+                        self.say_button(&self.t("staff-reprint")),
+                    );
+                }
+                add(
+                    Control::StaffSendNow,
+                    self.say_button(&self.t("staff-send-now")),
+                );
+                for key in self.lookup_pad().into_iter().flatten() {
+                    let text = if key.value == super::staff::pad::OK {
+                        self.say_button(&key.accessible)
+                    } else {
+                        self.st(
+                            "speech-key",
+                            &[("label", Arg::from(key.accessible.as_str()))],
+                        )
+                    };
+                    add(Control::LookupKey(key.value), text);
+                }
+                add(
+                    Control::StaffOpenLists,
+                    self.say_button(&home.lists_label.replace('\n', ". ")),
+                );
+                add(
+                    Control::StaffHelpVisitor,
+                    self.say_button(&self.t("staff-help-visitor")),
+                );
+                add(
+                    Control::StaffPractice,
+                    self.say_button(&self.t("staff-practice")),
+                );
+            }
+            Screen::StaffLists => {
+                for h in self.staff_help_rows() {
+                    let label = format!("{}: {}", self.t("staff-help-done"), h.text);
+                    add(Control::StaffHelpDone(h.id), self.say_button(&label));
+                }
+                for item in self.staff_items() {
+                    let spelled = self.spell_reference(&item.reference);
+                    let label = |id: &str| format!("{} {spelled}", self.t(id));
+                    if item.review {
+                        add(
+                            Control::StaffResolve(item.reference.clone()),
+                            self.say_button(&label("staff-resolve")),
+                        );
+                        add(
+                            Control::StaffMarkSent(item.reference.clone()),
+                            self.say_button(&label("staff-resolve-sent")),
+                        );
+                    }
+                    add(
+                        Control::StaffRefile(item.reference.clone()),
+                        self.say_button(&label("staff-refile")),
+                    );
+                    add(
+                        Control::StaffCancel(item.reference.clone()),
+                        self.say_button(&label("staff-cancel")),
+                    );
+                }
+            }
+            Screen::StaffRefile => {
+                for c in self.refile_choices() {
+                    add(Control::StaffRefileTo(c.key), self.say_button(&c.label));
+                }
+            }
+            Screen::StaffSent => {
+                for key in self.lookup_pad().into_iter().flatten() {
+                    let text = if key.value == super::staff::pad::OK {
+                        self.say_button(&key.accessible)
+                    } else {
+                        self.st(
+                            "speech-key",
+                            &[("label", Arg::from(key.accessible.as_str()))],
+                        )
+                    };
+                    add(Control::LookupKey(key.value), text);
+                }
+            }
+            _ => {}
+        }
+    }
+
     /// The confirmation read aloud: everything the screen and the paper receipt say, the
     /// reference spelled out and said twice (EN 301 549 5.1.3.16: receipts).
     fn speech_receipt(&self, settings: &SpeechSettings) -> Vec<String> {
         let mut lines = Vec::new();
+        if self.session.practice {
+            // Practice: what the screen says, with no reference to take away.
+            lines.push(self.t("confirm-practice-title"));
+            lines.push(self.t("confirm-practice"));
+            match self.session.print_state {
+                PrintState::Failed => lines.push(self.t("confirm-print-failed")),
+                PrintState::Printed => lines.push(self.t("confirm-printed")),
+                PrintState::Printing => lines.push(self.t("confirm-printing")),
+                PrintState::None => {}
+            }
+            return lines;
+        }
         let reference = self.session.reference.clone().unwrap_or_default();
         let spelled = self.spell_reference(&reference);
         lines.push(self.t("confirm-title"));
@@ -512,6 +811,12 @@ impl Flow {
     /// Every control on screen in speech mode's linear order: the top bar in reading order,
     /// then the page from top to bottom, the page's main action last.
     pub fn speech_controls(&self) -> Vec<SpokenControl> {
+        self.speech_controls_for(false)
+    }
+
+    /// [`Flow::speech_controls`] for a headset (`true`: the PIN pad's digits may be said) or the
+    /// loudspeaker (`false`: they never are).
+    pub fn speech_controls_for(&self, headset: bool) -> Vec<SpokenControl> {
         let mut out = Vec::new();
         let mut add = |control: Control, text: String| {
             out.push(SpokenControl {
@@ -561,6 +866,13 @@ impl Flow {
                 _ => self.say_button(&tool.title),
             };
             add(Control::Tool(tool.tool), text);
+        }
+        // The strip's "End" (assisted or practice), where the staff member may use it.
+        if self.show_staff_controls() {
+            add(
+                Control::EndVisit,
+                self.say_button(&self.t("staff-end-visit")),
+            );
         }
         match self.session.screen {
             Screen::Welcome => {}
@@ -719,7 +1031,11 @@ impl Flow {
                     toolbar: false,
                 });
             }
-            Screen::StaffPin | Screen::StaffHome | Screen::StaffLists | Screen::StaffRefile => {}
+            Screen::StaffPin
+            | Screen::StaffHome
+            | Screen::StaffLists
+            | Screen::StaffRefile
+            | Screen::StaffSent => self.staff_controls(&mut out, headset),
             Screen::Submitting => {}
             Screen::Confirmation => out.push(SpokenControl {
                 control: Control::Finish,
@@ -777,7 +1093,7 @@ impl Flow {
                 lang: lang.clone(),
             })
             .collect();
-        let controls = self.speech_controls();
+        let controls = self.speech_controls_for(settings.private_listening());
         if let Some(c) = controls.get(Flow::speech_first_focus(&controls)) {
             out.push(Utterance {
                 text: plain(&c.text),
@@ -809,12 +1125,26 @@ impl Flow {
             Control::Next => self.next(),
             Control::Change(step) => self.change((*step).max(0) as usize),
             Control::Submit => return Activated::Submit,
-            Control::Finish => self.wipe(),
+            // After helping or practising, back to the desk (as the touch does).
+            Control::Finish => self.finish(),
             Control::MoreTime => self.more_time(),
             Control::ConfirmAnswer(yes) => self.confirm(*yes),
             Control::DeleteAnswers => self.delete_answers(),
             Control::LookupKey(value) => self.lookup_key(value),
             Control::LookupCheck => self.lookup_check(),
+            Control::PinKey(value) => self.pin_key(value),
+            Control::EndVisit => self.staff_end_visit(),
+            Control::StaffReprint => self.staff_reprint(),
+            Control::StaffSendNow => self.staff_send_now(),
+            Control::StaffOpenLists => self.staff_open_lists(),
+            Control::StaffHelpVisitor => self.staff_help_visitor(),
+            Control::StaffPractice => self.staff_practice(),
+            Control::StaffHelpDone(id) => self.staff_help_done(*id),
+            Control::StaffResolve(reference) => self.staff_resolve(reference),
+            Control::StaffMarkSent(reference) => self.staff_mark_sent(reference),
+            Control::StaffRefile(reference) => self.staff_refile(reference),
+            Control::StaffCancel(reference) => self.staff_cancel(reference),
+            Control::StaffRefileTo(code) => self.staff_refile_to(code),
         }
         Activated::Done
     }

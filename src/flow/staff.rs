@@ -17,7 +17,10 @@ use time::format_description::well_known::Rfc3339;
 use time::{OffsetDateTime, UtcOffset};
 use zeroize::Zeroize;
 
+use std::collections::BTreeMap;
+
 use crate::reference::{Reference, ReferenceError};
+use crate::validate::Answer;
 
 /// Seconds without a touch after which a staff screen locks itself (shorter than a resident's).
 pub const STAFF_IDLE_SECONDS: u32 = 60;
@@ -77,12 +80,24 @@ pub enum StaffRequest {
         /// Staff name (audit).
         staff: String,
     },
+    /// A `review` item: staff checked that it reached the council, under this number.
+    ResolveSent {
+        /// Reference.
+        reference: String,
+        /// The council's request number, as typed.
+        remote_id: String,
+        /// Staff name (audit).
+        staff: String,
+    },
     /// A rejected (or review) item, sent again under another service.
     Refile {
         /// Reference.
         reference: String,
         /// The new service code.
         service: String,
+        /// Answers to the new service's questions the request did not answer, given by staff on
+        /// the question pages (empty on the first try).
+        answers: BTreeMap<String, Answer>,
         /// Staff name (audit).
         staff: String,
     },
@@ -118,6 +133,7 @@ impl std::fmt::Debug for StaffRequest {
             StaffRequest::Refresh => write!(f, "Refresh"),
             StaffRequest::SendNow { .. } => write!(f, "SendNow"),
             StaffRequest::Resolve { reference, .. } => write!(f, "Resolve({reference})"),
+            StaffRequest::ResolveSent { reference, .. } => write!(f, "ResolveSent({reference})"),
             StaffRequest::Refile {
                 reference, service, ..
             } => write!(f, "Refile({reference} → {service})"),
@@ -245,6 +261,12 @@ pub enum Paper {
 /// The kiosk's health for the staff desk.
 #[derive(Debug, Clone, PartialEq)]
 pub struct KioskHealth {
+    /// A council server is configured (`central.kind = "open311"`); without one the kiosk is a
+    /// demo that sends nothing, and the desk says so rather than "not reachable".
+    pub central_configured: bool,
+    /// A receipt printer is configured (`printer.port` is not `none`); without one the desk says
+    /// so rather than showing paper and cover as "not known".
+    pub printer_configured: bool,
     /// The council's server answered lately.
     pub online: bool,
     /// The network is behind a captive portal (log-in page).
@@ -294,6 +316,8 @@ pub enum StaffNotice {
     SendingNow,
     /// A review item will be sent again.
     Resolved,
+    /// A review item is marked as with the council.
+    ResolvedSent,
     /// Re-filed under another service.
     Refiled,
     /// Not re-filed: the new service asks questions the request did not answer.
@@ -302,6 +326,8 @@ pub enum StaffNotice {
     Cancelled,
     /// A help request marked done.
     HelpDone,
+    /// "It reached the council" without a usable council number.
+    SentNumberMissing,
     /// The action failed (the technician's log says why).
     Failed,
 }
@@ -313,10 +339,12 @@ impl StaffNotice {
             StaffNotice::Reprinted => "staff-done-reprint",
             StaffNotice::SendingNow => "staff-done-send-now",
             StaffNotice::Resolved => "staff-done-resolved",
+            StaffNotice::ResolvedSent => "staff-done-resolved-sent",
             StaffNotice::Refiled => "staff-done-refiled",
             StaffNotice::RefileNeedsAnswers => "staff-done-refile-needs-answers",
             StaffNotice::Cancelled => "staff-done-cancelled",
             StaffNotice::HelpDone => "staff-done-help",
+            StaffNotice::SentNumberMissing => "staff-sent-missing",
             StaffNotice::Failed => "staff-done-failed",
         }
     }
@@ -344,6 +372,21 @@ pub enum StaffReply {
     },
     /// An action finished.
     Done(StaffNotice),
+    /// Not re-filed yet: the new service asks questions the request did not answer; staff
+    /// answer them on the question pages, then it is re-filed.
+    RefileQuestions(RefileVisit),
+}
+
+/// Re-filing that needs answers: which request, under which service, and the new service's
+/// questions (attribute codes, in the catalogue's order) the request did not answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefileVisit {
+    /// Reference.
+    pub reference: String,
+    /// The new service code.
+    pub service: String,
+    /// Attribute codes to ask.
+    pub questions: Vec<String>,
 }
 
 /// How a submission is marked when saved.
@@ -410,6 +453,10 @@ pub struct StaffDesk {
     pub confirm_cancel: Option<String>,
     /// The reference being re-filed (on the service list).
     pub refile: Option<String>,
+    /// The review item being marked as with the council (on the number's page).
+    pub sent: Option<String>,
+    /// The council's request number being typed for it.
+    pub remote_id: String,
     /// Seconds since the last touch on a staff screen.
     pub idle_seconds: u32,
 }
@@ -418,6 +465,7 @@ impl Drop for StaffDesk {
     fn drop(&mut self) {
         self.pin.zeroize();
         self.query.zeroize();
+        self.remote_id.zeroize();
     }
 }
 
@@ -439,6 +487,8 @@ impl StaffDesk {
             notice: None,
             confirm_cancel: None,
             refile: None,
+            sent: None,
+            remote_id: String::new(),
             idle_seconds: 0,
         }
     }
@@ -492,24 +542,34 @@ pub fn reference_in(text: &str) -> Result<Reference, ReferenceError> {
     ))
 }
 
-/// An RFC 3339 time as local `YYYY-MM-DD HH:MM` (digits read the same in every language the
-/// kiosk speaks); anything unreadable is shown as it came, cut short.
-pub fn local_time(rfc3339: &str, offset: UtcOffset) -> String {
-    match OffsetDateTime::parse(rfc3339, &Rfc3339) {
-        Ok(t) => {
-            let t = t.to_offset(offset);
-            format!(
-                "{:04}-{:02}-{:02} {:02}:{:02}",
-                t.year(),
-                u8::from(t.month()),
-                t.day(),
-                t.hour(),
-                t.minute()
-            )
-        }
-        Err(_) => rfc3339.chars().take(32).collect(),
-    }
+/// An RFC 3339 time in the kiosk's local time (`None`: unreadable).
+pub fn local_time(rfc3339: &str, offset: UtcOffset) -> Option<time::PrimitiveDateTime> {
+    let t = OffsetDateTime::parse(rfc3339, &Rfc3339)
+        .ok()?
+        .to_offset(offset);
+    Some(time::PrimitiveDateTime::new(t.date(), t.time()))
 }
+
+/// A key of the digit-and-letter pad applied to the field it types into (the resident's
+/// reference, the staff look-up, a council number: one way for all three). Letters are typed
+/// in capitals; at most `max` characters. Returns true for the pad's OK key, which the caller
+/// acts on.
+pub fn pad_edit(text: &mut String, value: &str, max: usize) -> bool {
+    match value {
+        pad::BACKSPACE => {
+            text.pop();
+        }
+        pad::OK => return true,
+        v if v.chars().count() == 1 && text.chars().count() < max => {
+            text.push_str(&v.to_uppercase());
+        }
+        _ => {}
+    }
+    false
+}
+
+/// Keys in a row of the digit-and-letter pad.
+pub const PAD_ROW: usize = 8;
 
 /// The keys of the resident's reference pad: digits, then letters, then the dash and "delete".
 pub fn reference_pad() -> Vec<Vec<String>> {
@@ -517,7 +577,8 @@ pub fn reference_pad() -> Vec<Vec<String>> {
         .chars()
         .map(|c| c.to_string())
         .collect();
-    let mut rows: Vec<Vec<String>> = chars.chunks(10).map(|c| c.to_vec()).collect();
+    // Eight a row: keys stay 15 mm wide on a 7-inch panel (ten a row were 12.4 mm).
+    let mut rows: Vec<Vec<String>> = chars.chunks(PAD_ROW).map(|c| c.to_vec()).collect();
     if let Some(last) = rows.last_mut() {
         last.push(pad::BACKSPACE.to_string());
     }

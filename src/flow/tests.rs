@@ -729,6 +729,16 @@ fn an_assisted_request_asks_the_visitor_before_it_is_sent() {
         "Send on the check page asks the visitor first"
     );
     assert_eq!(f.session.screen, Screen::Consent);
+    // The visitor's screen: Send, and Back to the answers; no "Start again", no staff control.
+    let tools: Vec<Tool> = f
+        .toolbar()
+        .left
+        .iter()
+        .chain(&f.toolbar().right)
+        .map(|t| t.tool)
+        .collect();
+    assert!(tools.contains(&Tool::Back) && !tools.contains(&Tool::StartOver));
+    assert!(!f.show_staff_controls());
     assert!(f.consent_text().contains("Amira"), "{}", f.consent_text());
     assert_eq!(f.locale(), "fr", "in the visitor's language");
     let form = f.submit().expect("the visitor's Send saves");
@@ -774,6 +784,15 @@ fn practice_is_marked_on_every_screen_and_saved_as_practice() {
             practice: true
         }
     );
+    // Its confirmation, spoken as shown: practice, nothing sent, no reference to take away.
+    f.session.reference = Some("DEMO-00042-V".into());
+    f.session.screen = Screen::Confirmation;
+    let said = f
+        .speech_screen(&super::speech::SpeechSettings::default())
+        .join("\n");
+    assert!(said.contains(&f.t("confirm-practice-title")), "{said}");
+    assert!(!said.contains(&f.t("confirm-title")), "{said}");
+    assert!(!said.contains("00042"), "no reference: {said}");
 }
 
 #[test]
@@ -812,10 +831,39 @@ fn staff_actions_carry_the_staff_name_and_cancelling_asks_first() {
         vec![StaffRequest::Refile {
             reference: "DEMO-00042-V".into(),
             service: "STREETLIGHT".into(),
+            answers: BTreeMap::new(),
             staff: "Amira".into()
         }]
     );
     assert_eq!(f.session.screen, Screen::StaffLists);
+    // STREETLIGHT asks what the request never answered: staff answer only that on the question
+    // pages, and the last Continue re-files with the answers.
+    f.staff_reply(StaffReply::RefileQuestions(staff::RefileVisit {
+        reference: "DEMO-00042-V".into(),
+        service: "STREETLIGHT".into(),
+        questions: vec!["PROBLEM".into()],
+    }));
+    assert_eq!(f.session.screen, Screen::Question);
+    assert_eq!(f.steps(), vec![Step::Attribute("PROBLEM".into())]);
+    assert!(f.mode_banner().contains("DEMO-00042-V"));
+    let tools: Vec<Tool> = f.toolbar().right.iter().map(|t| t.tool).collect();
+    assert!(!tools.contains(&Tool::StartOver) && !tools.contains(&Tool::Help));
+    f.next();
+    assert_eq!(f.session.screen, Screen::Question, "PROBLEM is required");
+    f.toggle_choice("off");
+    f.next();
+    assert_eq!(f.session.screen, Screen::StaffLists);
+    assert!(
+        f.session.input.answers.is_empty(),
+        "the answers left the screen"
+    );
+    let sent = f.take_requests();
+    assert!(
+        matches!(&sent[..], [StaffRequest::Refile { reference, service, answers, staff }]
+            if reference == "DEMO-00042-V" && service == "STREETLIGHT" && staff == "Amira"
+                && answers.get("PROBLEM") == Some(&Answer::Many(vec!["off".into()]))),
+        "{sent:?}"
+    );
 }
 
 #[test]
@@ -855,7 +903,11 @@ fn a_resident_checks_a_request_and_a_mistyped_reference_is_told_at_once() {
     let (lines, problem) = f.lookup_lines();
     assert!(!problem);
     assert_eq!(lines[1], f.t("lookup-closed"));
-    assert!(lines[2].contains("2026-12-01 08:30"), "{lines:?}");
+    // In words, in the displayed language (the receipts' and date picker's wording).
+    assert!(
+        super::speech::plain(&lines[2]).contains("1 December 2026, 08:30"),
+        "{lines:?}"
+    );
     // Leaving forgets what was typed.
     f.back();
     assert_eq!(f.session.screen, Screen::Welcome);
@@ -1040,4 +1092,149 @@ fn the_welcome_promises_a_printed_receipt_only_on_a_kiosk_with_a_printer() {
     f.settings.has_printer = true;
     assert_eq!(f.welcome_purpose(), f.t("welcome-purpose"));
     assert!(f.welcome_purpose().contains("printed receipt"));
+}
+
+#[test]
+fn speech_walks_the_staff_screens_and_never_says_a_pin() {
+    use super::speech::{Control, SpeechSettings, plain};
+    let loudspeaker = SpeechSettings::default();
+    let mut f = flow();
+    f.staff_gesture();
+    assert_eq!(f.session.screen, Screen::StaffPin);
+    assert_eq!(f.locale(), "en");
+    // Every key of the pad is a control; on the loudspeaker a digit key is said by its place
+    // alone, and the places of a shuffled pad say the same words in any order.
+    let said = |f: &Flow| -> Vec<String> {
+        f.speech_controls()
+            .iter()
+            .filter(|c| matches!(c.control, Control::PinKey(_)))
+            .map(|c| c.text.clone())
+            .collect()
+    };
+    let first = said(&f);
+    assert_eq!(first.len(), 12, "{first:?}");
+    f.desk.as_mut().unwrap().digits = [9, 8, 7, 6, 5, 4, 3, 2, 1, 0];
+    assert_eq!(said(&f), first, "the words do not give the digits away");
+    // With a headset, the digits are said.
+    let headset: Vec<String> = f
+        .speech_controls_for(true)
+        .iter()
+        .filter(|c| matches!(c.control, Control::PinKey(_)))
+        .map(|c| plain(&c.text))
+        .collect();
+    assert!(headset.iter().any(|t| t.starts_with("9")), "{headset:?}");
+    // Typing by speech: the count is said, never the digit.
+    let digit = f
+        .speech_controls()
+        .into_iter()
+        .find(|c| c.control == Control::PinKey("7".into()))
+        .unwrap();
+    f.speech_activate(&digit.control);
+    assert_eq!(f.desk().unwrap().pin, "7");
+    assert_eq!(f.speech_typed_state(), "1");
+    assert_eq!(
+        plain(&f.typed_so_far(&loudspeaker)),
+        "Digit entered. One digit."
+    );
+    let screen = f.speech_screen(&loudspeaker).join("\n");
+    assert!(!screen.contains('7'), "{screen}");
+    for d in "46810".chars() {
+        f.speech_activate(&Control::PinKey(d.to_string()));
+    }
+    assert_eq!(
+        plain(&f.typed_so_far(&loudspeaker)),
+        "Digit entered. 6 digits."
+    );
+    f.speech_activate(&Control::PinKey(staff::pad::OK.into()));
+    assert!(matches!(&f.take_requests()[..], [StaffRequest::Unlock { pin }] if pin == "746810"));
+    f.staff_reply(StaffReply::Unlock(staff::PinOutcome::Wrong {
+        attempts_left: 4,
+    }));
+    assert_eq!(
+        plain(&f.speech_news().join(" ")),
+        "Wrong PIN. 4 tries left."
+    );
+
+    // The desk: its content and every control in reading order.
+    let mut f = signed_in("Amira");
+    f.staff_reply(StaffReply::Health(staff::KioskHealth {
+        central_configured: false,
+        printer_configured: false,
+        online: false,
+        captive_portal: false,
+        last_sync: None,
+        pending: 1,
+        review: 1,
+        rejected: 0,
+        paper: staff::Paper::Unknown,
+        cover_open: None,
+    }));
+    f.staff_reply(StaffReply::Lists {
+        review: vec![staff::QueueItem {
+            reference: "LIB7-00001-X".into(),
+            service: "Graffiti".into(),
+            reason: "no answer".into(),
+            created_at: "2026-12-01T09:00:00Z".into(),
+        }],
+        rejected: Vec::new(),
+        help: vec![staff::HelpItem {
+            id: 3,
+            asked_at: "2026-12-01T09:05:00Z".into(),
+        }],
+    });
+    let screen = plain(&f.speech_screen(&loudspeaker).join("\n"));
+    for want in [
+        "Signed in: Amira",
+        "Reference or scanned receipt",
+        "Typed so far: nothing yet",
+        "Kiosk",
+        "Council reachable: No council configured (demo)",
+        "Printer: No printer configured",
+        "Needs attention: Requests: 1 waiting, 1 to check, 0 refused",
+    ] {
+        assert!(screen.contains(want), "{want:?} not in:\n{screen}");
+    }
+    let controls: Vec<Control> = f.speech_controls().into_iter().map(|c| c.control).collect();
+    let at = |c: &Control| controls.iter().position(|x| x == c).unwrap();
+    assert!(at(&Control::StaffSendNow) < at(&Control::LookupKey("A".into())));
+    assert!(at(&Control::LookupKey(staff::pad::OK.into())) < at(&Control::StaffOpenLists));
+    assert!(at(&Control::StaffOpenLists) < at(&Control::StaffHelpVisitor));
+    assert!(at(&Control::StaffHelpVisitor) < at(&Control::StaffPractice));
+    // The pad types into the look-up, said spelled out.
+    for k in ["L", "I", "B"] {
+        f.speech_activate(&Control::LookupKey(k.into()));
+    }
+    assert_eq!(plain(&f.typed_so_far(&loudspeaker)), "Typed so far: L I B");
+
+    // The lists: the help request and the review item with each of its actions.
+    f.speech_activate(&Control::StaffOpenLists);
+    assert_eq!(f.session.screen, Screen::StaffLists);
+    let controls: Vec<_> = f.speech_controls();
+    let texts: Vec<&str> = controls.iter().map(|c| c.text.as_str()).collect();
+    assert!(
+        controls
+            .iter()
+            .any(|c| c.control == Control::StaffHelpDone(3)),
+        "{texts:?}"
+    );
+    let sent = controls
+        .iter()
+        .find(|c| c.control == Control::StaffMarkSent("LIB7-00001-X".into()))
+        .unwrap();
+    assert!(
+        plain(&sent.text).starts_with("It reached the council L I B 7"),
+        "{}",
+        sent.text
+    );
+    f.speech_activate(&sent.control);
+    assert_eq!(f.session.screen, Screen::StaffSent);
+    for k in ["4", "2", staff::pad::OK] {
+        f.speech_activate(&Control::LookupKey(k.into()));
+    }
+    assert_eq!(f.session.screen, Screen::StaffLists);
+    assert!(f.take_requests().iter().any(|r| matches!(
+        r,
+        StaffRequest::ResolveSent { reference, remote_id, staff }
+            if reference == "LIB7-00001-X" && remote_id == "42" && staff == "Amira"
+    )));
 }

@@ -70,6 +70,10 @@ pub struct HelpRequest {
     pub done_by: Option<String>,
 }
 
+/// The last error of a help notification given up because the request is too old to be worth a
+/// ping (the resident has surely left or been seen); it stays open on the staff desk.
+pub const HELP_TOO_OLD: &str = "too old to announce: no longer sent";
+
 const HELP_COLUMNS: &str = "id, requested_at, locale, notify, attempts, next_attempt_at,
     last_error, delivered_at, done_at, done_by FROM help_requests";
 
@@ -157,25 +161,64 @@ impl Store {
             .collect::<Result<_, _>>()?)
     }
 
-    /// Notifications due at `now` (RFC 3339): pending, not done, oldest first.
-    pub fn due_help_notifications(&self, now: &str) -> Result<Vec<HelpRequest>, StoreError> {
+    /// Notifications due at `now` (RFC 3339): pending, not done, asked at or after
+    /// `asked_since` (older ones are no longer announced), oldest first.
+    pub fn due_help_notifications(
+        &self,
+        now: &str,
+        asked_since: &str,
+    ) -> Result<Vec<HelpRequest>, StoreError> {
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {HELP_COLUMNS} WHERE notify = 'pending' AND done_at IS NULL
+               AND requested_at >= ?2
                AND (next_attempt_at IS NULL OR next_attempt_at <= ?1) ORDER BY id"
         ))?;
         Ok(stmt
-            .query_map([now], help_from_row)?
+            .query_map([now, asked_since], help_from_row)?
             .collect::<Result<_, _>>()?)
     }
 
-    /// The earliest retry among pending notifications (RFC 3339), if any.
-    pub fn next_help_notification_at(&self) -> Result<Option<String>, StoreError> {
+    /// The earliest retry among pending notifications asked at or after `asked_since` (RFC
+    /// 3339), if any.
+    pub fn next_help_notification_at(
+        &self,
+        asked_since: &str,
+    ) -> Result<Option<String>, StoreError> {
         Ok(self.conn.query_row(
             "SELECT min(COALESCE(next_attempt_at, requested_at)) FROM help_requests
-             WHERE notify = 'pending' AND done_at IS NULL",
-            [],
+             WHERE notify = 'pending' AND done_at IS NULL AND requested_at >= ?1",
+            [asked_since],
             |r| r.get(0),
         )?)
+    }
+
+    /// Pending notifications asked before `asked_since` stop being retried: each keeps its row
+    /// (open on the staff desk until marked done) with [`HELP_TOO_OLD`] as its last error.
+    /// Returns their ids, the first time only.
+    pub fn expire_help_notifications(&mut self, asked_since: &str) -> Result<Vec<i64>, StoreError> {
+        let result = (|| -> Result<Vec<i64>, StoreError> {
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let ids: Vec<i64> = {
+                let mut stmt = tx.prepare(
+                    "SELECT id FROM help_requests WHERE notify = 'pending' AND done_at IS NULL
+                       AND requested_at < ?1 AND COALESCE(last_error, '') != ?2 ORDER BY id",
+                )?;
+                stmt.query_map(params![asked_since, HELP_TOO_OLD], |r| r.get(0))?
+                    .collect::<Result<_, _>>()?
+            };
+            for id in &ids {
+                tx.execute(
+                    "UPDATE help_requests SET last_error = ?2, next_attempt_at = NULL
+                     WHERE id = ?1",
+                    params![id, HELP_TOO_OLD],
+                )?;
+            }
+            tx.commit()?;
+            Ok(ids)
+        })();
+        self.map_store_error(result)
     }
 
     /// Records a notification attempt: delivered, or failed with `error` and the next try at

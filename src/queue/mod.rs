@@ -36,7 +36,7 @@ pub use delivery::{
     ClaimMark, DeliveryUpdate, Outgoing, Payload, StatusTarget, UnknownOutcome, boot_clock,
     delivery_timestamp, elapsed_since_mark,
 };
-pub use help::{HelpCounts, HelpNotify, HelpRequest};
+pub use help::{HELP_TOO_OLD, HelpCounts, HelpNotify, HelpRequest};
 pub use inspect::{
     Starts, StateSnapshot, current_boot_id, integrity_check_file, issued_device_codes, read_state,
     start_keys,

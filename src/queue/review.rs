@@ -24,6 +24,14 @@ pub enum Resolution {
     Resend,
 }
 
+impl Resolution {
+    /// "It reached the council" under `remote_id` as staff typed it (the CLI's `--sent` and the
+    /// staff desk's field): trimmed; `None` when empty, too long or holding control characters.
+    pub fn sent(remote_id: &str) -> Option<Resolution> {
+        crate::validate::remote_id(remote_id).map(Resolution::Sent)
+    }
+}
+
 /// Rejected rows whose reason is still in clear (written before the server's words were
 /// sealed). Our own reasons match too; sealing them is harmless.
 const CLEAR_REFUSAL: &str = "state = 'rejected' AND cancelled_at IS NULL AND server_text IS NULL

@@ -113,7 +113,7 @@ pub fn run(
     });
     let worker = Arc::new(StoreWorker::spawn_with_help(
         location.clone(),
-        config.device.code.clone(),
+        crate::staff::DeskSettings::from_config(config),
         tx.clone(),
         // A new submission: print its receipt and send it now rather than at the next round.
         Box::new(move |_reference| {

@@ -34,4 +34,4 @@ pub(crate) mod surface;
 pub(crate) mod watchdog;
 
 pub use kiosk::{KioskError, display_available};
-pub use store_worker::{HELP_REQUESTED_KEY, StoreWorker, load_catalogs};
+pub use store_worker::{HELP_REQUESTED_KEY, OnSaved, StoreWorker, load_catalogs};

@@ -15,6 +15,7 @@ use crate::flow::staff::{
     RequestStatus, StaffNotice,
 };
 use crate::flow::{StaffReply, StaffRequest};
+use crate::printer::status::PrinterStatus;
 use crate::queue::{Resolution, State, Store};
 use crate::staff::{Desk, DeskSettings, PinCheck, ProblemItem, StaffError, StaffSession};
 use crate::ui::UiEvent;
@@ -48,6 +49,20 @@ fn service_name(store: &Store, code: &str) -> String {
         .unwrap_or_else(|| code.to_string())
 }
 
+/// The paper as the desk shows it: the sensors' last word when there is one (the only source
+/// of "near its end"), else what a waiting receipt met.
+fn paper_of(h: &crate::staff::KioskHealth, sensed: Option<&PrinterStatus>) -> Paper {
+    use crate::printer::status::Paper as Sensed;
+    match sensed.map(|s| s.paper) {
+        _ if h.paper_out => Paper::Out,
+        Some(Sensed::Out) => Paper::Out,
+        Some(Sensed::NearEnd) => Paper::Low,
+        Some(Sensed::Ok) => Paper::Ok,
+        _ if h.printer_problem.is_some() => Paper::Unknown,
+        _ => Paper::Ok,
+    }
+}
+
 fn queue_item(store: &Store, item: ProblemItem) -> QueueItem {
     QueueItem {
         service: service_name(store, &item.status.service_code),
@@ -64,14 +79,11 @@ fn queue_item(store: &Store, item: ProblemItem) -> QueueItem {
 }
 
 impl StaffState {
-    /// No one signed in.
-    pub(crate) fn new(device_code: &str) -> StaffState {
+    /// No one signed in; `settings` say what the configuration has (a council, a printer), so
+    /// health never claims a printer or a council the kiosk does not have.
+    pub(crate) fn new(settings: DeskSettings) -> StaffState {
         StaffState {
-            settings: DeskSettings {
-                device_code: device_code.to_string(),
-                central_configured: true,
-                printer_configured: true,
-            },
+            settings,
             session: None,
         }
     }
@@ -205,26 +217,30 @@ impl StaffState {
                 if self.session.is_none() {
                     return Ok(None);
                 }
+                // What the printer's sensors said last (a serial printer only), else what a
+                // waiting receipt met.
+                let sensed = crate::printer::recorded::recorded(store)
+                    .ok()
+                    .flatten()
+                    .map(|r| r.status)
+                    .filter(|s| s.connected);
                 let desk = Desk::new(store, settings);
                 let h = desk.health()?;
                 let review = desk.review_list()?;
                 let rejected = desk.rejected_list()?;
                 let help = desk.open_help_requests()?;
+                let paper = paper_of(&h, sensed.as_ref());
                 let health = KioskHealth {
+                    central_configured: h.central_configured,
+                    printer_configured: h.printer_configured,
                     online: h.online,
                     captive_portal: h.captive_portal,
                     last_sync: h.last_sync_at,
                     pending: h.pending,
                     review: h.review,
                     rejected: h.rejected,
-                    paper: if h.paper_out {
-                        Paper::Out
-                    } else if h.printer_problem.is_some() {
-                        Paper::Unknown
-                    } else {
-                        Paper::Ok
-                    },
-                    cover_open: Some(h.cover_open),
+                    paper,
+                    cover_open: Some(h.cover_open || sensed.is_some_and(|s| s.cover_open)),
                 };
                 let _ = events.send(UiEvent::Staff(StaffReply::Health(health)));
                 StaffReply::Lists {
@@ -245,9 +261,23 @@ impl StaffState {
                 wake("");
                 StaffReply::Done(StaffNotice::Resolved)
             }
+            StaffRequest::ResolveSent {
+                reference,
+                remote_id,
+                staff,
+            } => {
+                let session = self.session_of(&staff)?.clone();
+                // `queue resolve --sent`'s path: the same check of the number, the same audit.
+                let Some(sent) = Resolution::sent(&remote_id) else {
+                    return Ok(Some(StaffReply::Done(StaffNotice::SentNumberMissing)));
+                };
+                Desk::new(store, settings).resolve(&session, &reference, &sent)?;
+                StaffReply::Done(StaffNotice::ResolvedSent)
+            }
             StaffRequest::Refile {
                 reference,
                 service,
+                answers: given,
                 staff,
             } => {
                 let session = self.session_of(&staff)?.clone();
@@ -258,11 +288,25 @@ impl StaffState {
                 let Some(catalog) = desk.store().catalog_for(&old.locale)? else {
                     return Ok(Some(StaffReply::Done(StaffNotice::Failed)));
                 };
-                // The answers the new service also asks are kept; its other questions must be
-                // optional, or the request is re-filed from the command line with answers.
+                // The answers the new service also asks are kept, with those staff gave on the
+                // question pages; a question still unanswered is asked there (below).
                 let definition = catalog.definition(&service);
                 let mut answers = old.answers.clone();
+                answers.extend(given);
                 answers.retain(|code, _| definition.is_some_and(|d| d.attribute(code).is_some()));
+                // The new service's questions this request has no answer to, in order.
+                let unanswered: Vec<String> = definition
+                    .map(|d| {
+                        crate::validate::shown_attributes(d, &answers)
+                            .into_iter()
+                            .filter(|code| {
+                                d.attribute(code).is_some_and(|a| a.variable)
+                                    && !answers.contains_key(*code)
+                            })
+                            .map(str::to_string)
+                            .collect()
+                    })
+                    .unwrap_or_default();
                 let mut input = FormInput {
                     service_code: service.clone(),
                     locale: old.locale.clone(),
@@ -289,6 +333,21 @@ impl StaffState {
                         done?;
                         wake("");
                         StaffReply::Done(StaffNotice::Refiled)
+                    }
+                    // Only questions of the new service are missing: staff answer them on the
+                    // question pages (the flow sends this request again with the answers).
+                    Err(errors)
+                        if !unanswered.is_empty()
+                            && errors.iter().all(|e| {
+                                matches!(&e.field, crate::validate::Field::Attribute(code)
+                                    if unanswered.contains(code))
+                            }) =>
+                    {
+                        StaffReply::RefileQuestions(crate::flow::staff::RefileVisit {
+                            reference,
+                            service,
+                            questions: unanswered,
+                        })
                     }
                     Err(errors) => {
                         tracing::warn!(

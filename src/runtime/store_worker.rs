@@ -15,6 +15,7 @@ use crate::flow::{SaveOutcome, SessionEnd, SessionSummary, StaffRequest};
 use crate::queue::{
     HelpNotify, SessionOutcome, SessionRecord, Store, StoreError, StoreLocation, SubmissionMarks,
 };
+use crate::staff::DeskSettings;
 use crate::sync::HelpNotifier;
 use crate::ui::{Assist, Backend, UiEvent};
 use crate::validate::ValidForm;
@@ -83,20 +84,28 @@ pub fn load_catalogs(
 
 impl StoreWorker {
     /// Starts the thread. It opens its own connection to the store at `location`.
+    /// No printer and no council are assumed (the staff desk's health says so); the kiosk
+    /// passes its configuration's [`DeskSettings`] to [`StoreWorker::spawn_with_help`].
     pub fn spawn(
         location: StoreLocation,
         device_code: String,
         events: Sender<UiEvent>,
         on_saved: OnSaved,
     ) -> StoreWorker {
-        StoreWorker::spawn_with_help(location, device_code, events, on_saved, None)
+        let settings = DeskSettings {
+            device_code,
+            central_configured: false,
+            printer_configured: false,
+        };
+        StoreWorker::spawn_with_help(location, settings, events, on_saved, None)
     }
 
-    /// [`StoreWorker::spawn`] with the help notifier (`None`: no `[help] notify_url`, so a
-    /// resident asking for help is sent to the desk at once).
+    /// [`StoreWorker::spawn`] with what the configuration has (`settings`: the device code, a
+    /// council, a printer; `DeskSettings::from_config`) and the help notifier (`None`: no
+    /// `[help] notify_url`, so a resident asking for help is sent to the desk at once).
     pub fn spawn_with_help(
         location: StoreLocation,
-        device_code: String,
+        settings: DeskSettings,
         events: Sender<UiEvent>,
         on_saved: OnSaved,
         help: Option<HelpNotifier>,
@@ -107,7 +116,8 @@ impl StoreWorker {
             .spawn(move || {
                 let mut store = Store::open_at(&location);
                 // The staff member signed in at the PIN pad, if any: only this thread holds it.
-                let mut staff = super::staff_jobs::StaffState::new(&device_code);
+                let device_code = settings.device_code.clone();
+                let mut staff = super::staff_jobs::StaffState::new(settings);
                 for job in inbox {
                     let store = match &mut store {
                         Ok(s) => s,

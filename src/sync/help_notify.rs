@@ -5,8 +5,14 @@
 //! in the row, so a restart picks pending notifications up where they were.
 //!
 //! The body says which kiosk, where, when, and the request's number: nothing about the
-//! resident. A POST whose answer was lost may be sent again: a second ping is harmless, a
-//! missing one leaves a resident waiting.
+//! resident. A POST whose answer was lost is sent again (a missing ping leaves a resident
+//! waiting), so every POST of one request carries the same key, as the `Idempotency-Key` header
+//! and the body's `id` ([`HelpSender::key`]): a receiving tool that keeps the keys it saw drops
+//! the repeat.
+//!
+//! A request is announced for [`MAX_AGE`] only: a ping half an hour late sends staff to a
+//! resident who has gone. After that it is no longer POSTed (logged once, its last error
+//! [`crate::queue::HELP_TOO_OLD`]) and stays open on the staff desk until marked done.
 //!
 //! The UI learns the outcome through the callback: the first attempt's result (the resident
 //! sees "Staff have been told" or "Please ask at the desk"), then any later delivery.
@@ -25,6 +31,14 @@ use crate::queue::{HelpRequest, Store, StoreLocation};
 pub const FIRST_RETRY: Duration = Duration::from_secs(10);
 /// The longest wait between two attempts.
 pub const MAX_RETRY: Duration = Duration::from_secs(300);
+
+/// How long a help request is announced for; older ones stay on the staff desk only.
+pub const MAX_AGE: Duration = Duration::from_secs(30 * 60);
+
+/// The oldest `requested_at` still announced at `now` (RFC 3339).
+pub fn announced_since(now: OffsetDateTime) -> String {
+    crate::clock::rfc3339(now - time::Duration::try_from(MAX_AGE).unwrap_or(time::Duration::HOUR))
+}
 
 /// Why the notifier could not be set up (a configuration problem, in one line).
 #[derive(Debug, thiserror::Error)]
@@ -79,8 +93,21 @@ impl HelpSender {
         }))
     }
 
-    /// The JSON body for one request: kiosk, site, time, id, and a sentence for chat tools
-    /// (`text` for Teams/Slack-style webhooks, `message` for ntfy and others).
+    /// The request's stable key, the same on every POST of it (`Idempotency-Key` header, the
+    /// body's `id`): the kiosk, the row and when it was asked, so it never repeats for another
+    /// request, on this kiosk or another, even after the database was replaced.
+    pub fn key(&self, request: &HelpRequest) -> String {
+        let asked: String = request
+            .requested_at
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .take(32)
+            .collect();
+        format!("guichet-help-{}-{}-{asked}", self.device, request.id)
+    }
+
+    /// The JSON body for one request: kiosk, site, time, id, its stable key, and a sentence
+    /// for chat tools (`text` for Teams/Slack-style webhooks, `message` for ntfy and others).
     pub fn body(&self, request: &HelpRequest) -> Vec<u8> {
         let sentence = format!(
             "A resident at {} (kiosk {}) asked for help at {} (request {}).",
@@ -98,6 +125,7 @@ impl HelpSender {
             "site": self.site,
             "requested_at": request.requested_at,
             "help_request": request.id,
+            "id": self.key(request),
             "text": sentence,
             "message": sentence,
         }))
@@ -106,7 +134,8 @@ impl HelpSender {
 
     /// One POST: a 2xx answer is delivered; anything else is the one-line reason.
     pub async fn send(&self, request: &HelpRequest) -> Result<(), String> {
-        match post_json(&self.http, self.url.clone(), self.body(request), &[]).await {
+        let key = [("Idempotency-Key", self.key(request))];
+        match post_json(&self.http, self.url.clone(), self.body(request), &key).await {
             HttpResult::Answer { status, .. } if (200..300).contains(&status) => Ok(()),
             HttpResult::Answer { status, .. } => Err(format!("HTTP {status}")),
             HttpResult::NotConnected(e) | HttpResult::Broken(e) => Err(e),
@@ -127,7 +156,20 @@ pub async fn deliver_due(
     sender: &HelpSender,
     now: OffsetDateTime,
 ) -> Vec<(i64, bool, bool)> {
-    let due = match store.due_help_notifications(&crate::clock::rfc3339(now)) {
+    let since = announced_since(now);
+    match store.expire_help_notifications(&since) {
+        Ok(ids) => {
+            for id in ids {
+                tracing::warn!(
+                    help_request = id,
+                    "help request older than {} minutes: no longer announced, still open on the staff desk",
+                    MAX_AGE.as_secs() / 60
+                );
+            }
+        }
+        Err(e) => tracing::error!("old help notifications not set aside: {e}"),
+    }
+    let due = match store.due_help_notifications(&crate::clock::rfc3339(now), &since) {
         Ok(due) => due,
         Err(e) => {
             tracing::error!("help notifications not read: {e}");
@@ -243,7 +285,7 @@ fn run(
                 on_outcome(id, delivered);
             }
         }
-        let wait = match store.next_help_notification_at() {
+        let wait = match store.next_help_notification_at(&announced_since(now)) {
             Ok(Some(next)) => {
                 OffsetDateTime::parse(&next, &time::format_description::well_known::Rfc3339)
                     .map(|t| {

@@ -565,6 +565,8 @@ mod tests {
             "9".repeat(MAX_ID_CHARS + 1)
         );
         assert_eq!(parse_post_answer(long.as_bytes()), None);
+        // Staff typing a council number (`queue resolve --sent`, the desk) are held to the same.
+        assert_eq!(crate::validate::REMOTE_ID_MAX, MAX_ID_CHARS);
     }
 
     #[test]

@@ -174,6 +174,11 @@ impl Controller {
             .with_flow(|f| f.staff_refile(&r)));
         on!(on_staff_refile_to, |c, code: SharedString| c
             .with_flow(|f| f.staff_refile_to(&code)));
+        on!(on_staff_mark_sent, |c, r: SharedString| c
+            .with_flow(|f| f.staff_mark_sent(&r)));
+        on!(on_staff_sent_edited, |c, t: SharedString| c
+            .with_flow(|f| f.staff_sent_set(&t)));
+        on!(on_staff_sent_save, |c| c.with_flow(|f| f.staff_sent_save()));
         on!(on_staff_cancel, |c, r: SharedString| c
             .with_flow(|f| f.staff_cancel(&r)));
         on!(on_staff_help_done, |c, id: i32| c
@@ -274,7 +279,11 @@ impl Controller {
         };
         let activated = self.flow.borrow_mut().speech_activate(&control);
         match activated {
-            Activated::Done => self.refresh(),
+            Activated::Done => {
+                // What a touch would have asked of the kiosk (a PIN check, a look-up).
+                self.send_staff_requests();
+                self.refresh()
+            }
             Activated::Submit => self.submit(),
             Activated::Tool(tool) => self.run_tool(tool),
         }
@@ -597,7 +606,7 @@ impl Controller {
         });
         api.set_mode_banner(s(flow.mode_banner()));
         // The visitor decides on the consent screen: no staff control there.
-        api.set_show_staff_controls(flow.staff_signed_in() && session.screen != Screen::Consent);
+        api.set_show_staff_controls(flow.show_staff_controls());
         api.set_pin_pad(key_rows(flow.pin_pad()));
         api.set_pin_dots(s(flow.pin_dots()));
         api.set_pin_message(s(flow.pin_message()));
@@ -648,6 +657,18 @@ impl Controller {
             api.set_lookup_query(s(&session.lookup));
         }
         api.set_lookup_pad(key_rows(flow.lookup_pad()));
+        api.set_sent_reference(s(flow.sent_reference()));
+        let number = flow.sent_number();
+        if api.get_sent_number().as_str() != number {
+            api.set_sent_number(s(&number));
+        }
+        // The one reference field on screen: its caret at the reading start of what it holds.
+        let field = match session.screen {
+            Screen::StaffHome => home.query.clone(),
+            Screen::StaffSent => number,
+            _ => session.lookup.clone(),
+        };
+        api.set_field_rtl(crate::i18n::text_is_rtl(&field, flow.locale()));
         let (lines, problem) = flow.lookup_lines();
         api.set_lookup_lines(model(lines.into_iter().map(s).collect()));
         api.set_lookup_problem(problem);
@@ -686,6 +707,7 @@ fn screen(screen: Screen) -> g::Screen {
         Screen::StaffHome => g::Screen::StaffHome,
         Screen::StaffLists => g::Screen::StaffLists,
         Screen::StaffRefile => g::Screen::StaffRefile,
+        Screen::StaffSent => g::Screen::StaffSent,
         Screen::Consent => g::Screen::Consent,
     }
 }

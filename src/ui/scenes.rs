@@ -60,6 +60,14 @@ pub const SCENES: &[(&str, &str)] = &[
     ("staff-cancel", "staff: cancelling a request asks first"),
     ("staff-refile", "staff: re-file under another service"),
     (
+        "staff-sent",
+        "staff: a review item reached the council, its number typed",
+    ),
+    (
+        "staff-refile-question",
+        "staff: re-filing asks the new service's unanswered question",
+    ),
+    (
         "assisted-question",
         "helping a visitor: a question with the strip",
     ),

@@ -93,8 +93,10 @@ pub struct SpeechDriver {
     focus_text: String,
     /// The question's error last said.
     error: String,
-    /// What was typed, last seen (a key press says "typed so far").
+    /// What was typed, last seen (a key press says "typed so far"; on the PIN pad, a count).
     typed: String,
+    /// A staff screen's answers, last said (`Flow::speech_news`).
+    news: Vec<String>,
     warning_said: Option<u32>,
 }
 
@@ -112,6 +114,7 @@ impl SpeechDriver {
             focus_text: String::new(),
             error: String::new(),
             typed: String::new(),
+            news: Vec::new(),
             warning_said: None,
         }
     }
@@ -175,7 +178,7 @@ impl SpeechDriver {
                 self.end_session(flow);
             }
         }
-        let controls = flow.speech_controls();
+        let controls = flow.speech_controls_for(self.settings.private_listening());
         if key != self.screen_key {
             self.screen_key = key;
             self.focus = Flow::speech_first_focus(&controls);
@@ -192,10 +195,8 @@ impl SpeechDriver {
             .as_ref()
             .map(|q| q.error.clone())
             .unwrap_or_default();
-        let typed = question
-            .as_ref()
-            .map(|q| q.value.clone())
-            .unwrap_or_default();
+        let typed = flow.speech_typed_state();
+        let news = flow.speech_news();
         if let Some(remaining) = session.warning
             && remaining == 10
             && self.warning_said != Some(10)
@@ -214,6 +215,9 @@ impl SpeechDriver {
             );
         } else if typed != self.typed {
             self.say(flow, vec![flow.typed_so_far(&self.settings)], None);
+        } else if news != self.news && !news.is_empty() {
+            // A staff screen's answer: the PIN check, a look-up's result, a notice.
+            self.say(flow, news.clone(), None);
         } else if let Some(c) = focused
             && c.text != self.focus_text
         {
@@ -221,6 +225,7 @@ impl SpeechDriver {
         }
         self.error = error;
         self.typed = typed;
+        self.news = news;
         self.focus_text = focused.map(|c| c.text.clone()).unwrap_or_default();
     }
 
@@ -232,7 +237,8 @@ impl SpeechDriver {
             .as_ref()
             .map(|q| q.error.clone())
             .unwrap_or_default();
-        self.typed = question.map(|q| q.value).unwrap_or_default();
+        self.typed = flow.speech_typed_state();
+        self.news = flow.speech_news();
         self.focus_text = focused.map(|c| c.text.clone()).unwrap_or_default();
     }
 
@@ -257,7 +263,7 @@ impl SpeechDriver {
         } else {
             self.on = true;
             self.navigating = true;
-            let controls = flow.speech_controls();
+            let controls = flow.speech_controls_for(self.settings.private_listening());
             self.screen_key = Self::screen_key(flow);
             self.focus = Flow::speech_first_focus(&controls);
             let mut lines = vec![flow.t("speech-started")];
@@ -277,7 +283,7 @@ impl SpeechDriver {
     /// Moves the focus by `delta` (wrapping) and says the control.
     pub fn step(&mut self, flow: &Flow, delta: isize) {
         self.navigating = true;
-        let controls = flow.speech_controls();
+        let controls = flow.speech_controls_for(self.settings.private_listening());
         if controls.is_empty() {
             return;
         }
@@ -291,14 +297,14 @@ impl SpeechDriver {
     /// The focused control, to activate.
     pub fn focused(&mut self, flow: &Flow) -> Option<Control> {
         self.navigating = true;
-        flow.speech_controls()
+        flow.speech_controls_for(self.settings.private_listening())
             .get(self.focus)
             .map(|c| c.control.clone())
     }
 
     /// Says the whole screen again.
     pub fn repeat(&mut self, flow: &Flow) {
-        let controls = flow.speech_controls();
+        let controls = flow.speech_controls_for(self.settings.private_listening());
         self.say(
             flow,
             flow.speech_screen(&self.settings),
@@ -360,7 +366,7 @@ impl SpeechDriver {
         if !(self.on || self.navigating) {
             return String::new();
         }
-        flow.speech_controls()
+        flow.speech_controls_for(self.settings.private_listening())
             .get(self.focus)
             .map(|c| c.text.clone())
             .unwrap_or_default()

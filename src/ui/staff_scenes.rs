@@ -3,8 +3,8 @@
 //! sample requests and health), never the database.
 
 use crate::flow::staff::{
-    HelpItem, KioskHealth, Paper, PinOutcome, PublicStatus, QueueItem, RemoteStatus, RequestState,
-    RequestStatus, StaffNotice,
+    HelpItem, KioskHealth, Paper, PinOutcome, PublicStatus, QueueItem, RefileVisit, RemoteStatus,
+    RequestState, RequestStatus, StaffNotice,
 };
 use crate::flow::{Flow, SaveOutcome, StaffReply};
 
@@ -21,6 +21,8 @@ const NAMES: &[&str] = &[
     "staff-lists",
     "staff-cancel",
     "staff-refile",
+    "staff-sent",
+    "staff-refile-question",
     "assisted-question",
     "consent",
     "practice-confirmation",
@@ -48,6 +50,8 @@ fn sign_in(flow: &mut Flow, locale: &str) {
         name: SAMPLE_STAFF.into(),
     }));
     flow.staff_reply(StaffReply::Health(KioskHealth {
+        central_configured: true,
+        printer_configured: true,
         online: true,
         captive_portal: false,
         last_sync: Some("2026-12-01T09:41:00Z".into()),
@@ -180,6 +184,39 @@ pub fn enter(flow: &mut Flow, scene: &str, locale: &str) -> Option<Result<(), St
                     "staff-refile" => flow.staff_refile(&other_reference()),
                     _ => {}
                 }
+            }
+            "staff-sent" => {
+                sign_in(flow, locale);
+                flow.staff_open_lists();
+                flow.staff_mark_sent(&sample_reference());
+                for k in ["4", "7", "1", "1"] {
+                    flow.lookup_key(k);
+                }
+            }
+            "staff-refile-question" => {
+                sign_in(flow, locale);
+                flow.staff_open_lists();
+                let catalog = flow.catalog();
+                let (service, questions) = catalog
+                    .services
+                    .iter()
+                    .filter_map(|s| {
+                        let d = catalog.definition(&s.service_code)?;
+                        let asked: Vec<String> = d
+                            .attributes
+                            .iter()
+                            .filter(|a| a.variable && a.required)
+                            .map(|a| a.code.clone())
+                            .collect();
+                        (!asked.is_empty()).then(|| (s.service_code.clone(), asked))
+                    })
+                    .next()
+                    .ok_or("no service with a required question")?;
+                flow.staff_reply(StaffReply::RefileQuestions(RefileVisit {
+                    reference: other_reference(),
+                    service,
+                    questions,
+                }));
             }
             "assisted-question" => {
                 sign_in(flow, locale);

@@ -373,27 +373,52 @@ pub fn staff_help_look_up_decide_and_practise() {
             == Some(guichet::flow::staff::StaffNotice::Resolved)
     });
     assert_eq!(state_of(&dir, &in_review), Some(State::Pending));
-    // Re-file the refused one under another service.
+    // Re-file the refused one under another service: STREETLIGHT asks questions this request
+    // never answered, so staff answer them on the ordinary question pages (only those), then
+    // the last Continue re-files it.
     k.tap(&format!("{} {refused}", k.t("staff-refile")));
     assert_eq!(k.screen(), "staff-refile");
     k.tap("Street light not working");
-    k.wait_until("the re-filing answered", |k| {
-        k.controller
-            .flow()
-            .desk()
-            .is_some_and(|d| d.notice.is_some())
-    });
-    // STREETLIGHT asks a required question the request never answered: refused, said so.
-    assert_eq!(
-        k.controller.flow().desk().unwrap().notice,
-        Some(guichet::flow::staff::StaffNotice::RefileNeedsAnswers)
+    k.wait_for_screen("question");
+    let banner = k.tr.format(
+        "en",
+        "refile-banner",
+        &[("reference", refused.as_str().into())],
     );
-    assert_eq!(state_of(&dir, &refused), Some(State::Rejected));
-    k.tap(&format!("{} {refused}", k.t("staff-refile")));
-    k.tap("Graffiti");
+    assert!(k.visible(&banner), "marked as staff re-filing");
+    assert!(!k.visible(&k.t("tool-start-over")), "no resident controls");
+    let mut asked = Vec::new();
+    for _ in 0..10 {
+        let step = k.controller.flow().current_step();
+        let Some(guichet::flow::Step::Attribute(code)) = step else {
+            break;
+        };
+        asked.push(code.clone());
+        if code == "PROBLEM" {
+            k.tap("Off at night");
+        }
+        k.api().invoke_next();
+    }
+    assert_eq!(
+        asked,
+        ["PROBLEM", "LAMP_NUMBER", "SINCE"],
+        "only its questions"
+    );
+    assert_eq!(k.screen(), "staff-lists");
     k.wait_until("the rejected item re-filed", |_| {
         state_of(&dir, &refused) == Some(State::Pending)
     });
+    {
+        let store = Store::open(dir.path()).unwrap();
+        let row = store.get(&refused).unwrap();
+        assert_eq!(row.service_code, "STREETLIGHT");
+        let form = row.form.unwrap();
+        assert_eq!(
+            form.answers.get("PROBLEM"),
+            Some(&guichet::validate::Answer::Many(vec!["off".into()]))
+        );
+        assert_eq!(form.location.address, "2 Station Road", "the rest is kept");
+    }
     // Cancelling asks first.
     k.wait_until("the lists refreshed", |k| {
         k.controller
@@ -463,4 +488,339 @@ pub fn staff_help_look_up_decide_and_practise() {
     );
     k.tap_t("tool-back");
     assert_eq!(k.screen(), "welcome");
+}
+
+/// A review and a rejected request of `dir`'s store (made as the sync worker would), plus a
+/// request still waiting to be sent. Returns (review, rejected).
+fn review_and_rejected(dir: &TestDir) -> (String, String) {
+    let mut store = Store::open(dir.path()).unwrap();
+    let form = guichet::validate::ValidForm {
+        service_code: "GRAFFITI".into(),
+        locale: "en".into(),
+        description: "Made-up request for the staff test".into(),
+        location: guichet::validate::Location {
+            address: "9 Mill Lane".into(),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let a = store.enqueue("LIB7", &form, None).unwrap().to_string();
+    let b = store.enqueue("LIB7", &form, None).unwrap().to_string();
+    let mark = ClaimMark::new();
+    let claimed = store
+        .claim_due(&mark, &guichet::queue::now_rfc3339(), 10)
+        .unwrap();
+    let id = |r: &str| claimed.iter().find(|o| o.reference == r).unwrap().id;
+    store
+        .record_outcomes(
+            &mark.owner,
+            &[
+                (
+                    id(&a),
+                    DeliveryUpdate::Review {
+                        reason: "no answer from the council for 12 hours".into(),
+                    },
+                ),
+                (
+                    id(&b),
+                    DeliveryUpdate::Rejected {
+                        reason: "service_code not accepted".into(),
+                        from_server: true,
+                    },
+                ),
+            ],
+        )
+        .unwrap();
+    (a, b)
+}
+
+/// The desk's own controls, end to end against real parts: the look-up typed on the desk's
+/// pad, "It reached the council" with the council's number typed on screen, cancelling a
+/// rejected request (personal data erased, row kept, audited), a help request marked done, and
+/// "Send now" waking a real sync worker that delivers the waiting request to the Open311 test
+/// server exactly once.
+pub fn desk_pad_sent_cancel_help_and_send_now() {
+    use super::open311_server::Open311Server;
+    let dir = TestDir::new("ui-staff-desk-actions");
+    add_staff(&dir, "Amira", PIN);
+    let (in_review, refused) = review_and_rejected(&dir);
+
+    // A real sync worker on the same data dir, going round only when woken (its own rounds are
+    // an hour apart), as the kiosk's `sync_now` does after a save or a "Send now".
+    let server = Open311Server::start();
+    let key = dir.path().join("api-key");
+    std::fs::write(&key, "test-api-key\n").unwrap();
+    let text = format!(
+        "[device]\ncode = \"LIB7\"\ndata_dir = {:?}\n[central]\nkind = \"open311\"\nurl = {:?}\napi_key_file = {:?}\nallow_insecure_http = true\n[printer]\nport = \"none\"\n",
+        dir.path().display().to_string(),
+        server.url(),
+        key.display().to_string()
+    );
+    let config = guichet::config::Config::parse(
+        &text,
+        &guichet::config::ConfigSource::File(dir.path().join("kiosk.toml")),
+    )
+    .unwrap();
+    let tuning = guichet::sync::SyncTuning {
+        round_interval: Duration::from_secs(3600),
+        ..Default::default()
+    };
+    let sync = std::sync::Arc::new(guichet::sync::spawn_sync_worker_with(
+        std::sync::Arc::new(config),
+        guichet::queue::StoreLocation::in_dir(dir.path()),
+        tuning,
+        |_| {},
+    ));
+    // Its first round (at start) has been: nothing was waiting then.
+    let checked = || {
+        Store::open(dir.path())
+            .unwrap()
+            .state_value("sync.last_checked_at")
+            .unwrap()
+            .is_some()
+    };
+    for _ in 0..500 {
+        if checked() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(checked(), "the sync worker's first round");
+    let waiting = {
+        let mut store = Store::open(dir.path()).unwrap();
+        let form = guichet::validate::ValidForm {
+            service_code: "GRAFFITI".into(),
+            locale: "en".into(),
+            description: "Waiting for Send now".into(),
+            location: guichet::validate::Location {
+                address: "3 Church Street".into(),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        store.enqueue("LIB7", &form, None).unwrap().to_string()
+    };
+    let wake = std::sync::Arc::clone(&sync);
+    let k = super::start_kiosk_with(&dir, 0, Box::new(move |_| wake.sync_now()));
+    k.sign_in();
+
+    // --- Health says what this kiosk has, and has not. --------------------------------------
+    k.wait_for_text(&format!(
+        "{}: {}",
+        k.t("staff-health-printer"),
+        k.t("staff-no-printer")
+    ));
+    assert!(k.visible(&format!(
+        "{}: {}",
+        k.t("staff-health-online"),
+        k.t("staff-no-council")
+    )));
+
+    // --- The look-up typed on the desk's own pad (no scanner, no keyboard). -----------------
+    for c in waiting.chars() {
+        k.tap(&c.to_string());
+    }
+    assert_eq!(k.api().get_staff_query().as_str(), waiting);
+    k.tap_t("staff-lookup");
+    k.wait_for_text(&format!("{}: {waiting}", k.t("staff-reference")));
+
+    // --- "It reached the council", with the council's number typed on screen. -----------------
+    k.wait_until("the lists", |k| {
+        k.controller
+            .flow()
+            .desk()
+            .is_some_and(|d| d.review.len() == 1 && d.rejected.len() == 1)
+    });
+    let lists = k.controller.flow().staff_home_view().lists_label;
+    k.tap(&lists);
+    k.tap(&format!("{} {in_review}", k.t("staff-resolve-sent")));
+    assert_eq!(k.screen(), "staff-sent");
+    // Save with nothing typed: refused on the spot, nothing sent.
+    k.tap_t("staff-sent-save");
+    assert_eq!(k.screen(), "staff-sent");
+    assert!(k.visible(&k.t("staff-sent-missing")));
+    for c in "4711".chars() {
+        k.tap(&c.to_string());
+    }
+    k.tap_t("staff-sent-save");
+    assert_eq!(k.screen(), "staff-lists");
+    k.wait_until("the review item resolved as sent", |_| {
+        state_of(&dir, &in_review) == Some(State::Accepted)
+    });
+    {
+        let store = Store::open(dir.path()).unwrap();
+        let row = store.get(&in_review).unwrap();
+        assert_eq!(row.remote_id.as_deref(), Some("4711"));
+        let lines = store.audit_lines(100).unwrap();
+        assert!(
+            lines.iter().any(|l| l.actor == "Amira"
+                && l.action == "queue.resolve"
+                && l.reference.as_deref() == Some(in_review.as_str())
+                && l.detail.contains("4711")),
+            "audited with the staff name: {lines:?}"
+        );
+    }
+
+    // --- Cancel the refused request: asked first, then erased, the row and an audit line kept.
+    k.tap(&format!("{} {refused}", k.t("staff-cancel")));
+    k.tap_t("staff-cancel-yes");
+    k.wait_until("the refused request cancelled", |_| {
+        state_of(&dir, &refused) == Some(State::Cancelled)
+    });
+    {
+        let store = Store::open(dir.path()).unwrap();
+        let row = store.get(&refused).unwrap();
+        assert!(row.form.is_none(), "its personal data is erased");
+        let lines = store.audit_lines(100).unwrap();
+        assert!(
+            lines.iter().any(|l| l.actor == "Amira"
+                && l.action == "queue.cancel"
+                && l.reference.as_deref() == Some(refused.as_str())),
+            "{lines:?}"
+        );
+        assert!(lines.iter().all(|l| !l.detail.contains("9 Mill Lane")));
+    }
+
+    // --- A help request, marked done from the desk. ------------------------------------------
+    let help = {
+        let mut store = Store::open(dir.path()).unwrap();
+        store
+            .insert_help_request("en", guichet::queue::HelpNotify::Unconfigured)
+            .unwrap()
+    };
+    k.api().invoke_staff_open_lists();
+    k.wait_until("the help request listed", |k| {
+        k.controller
+            .flow()
+            .desk()
+            .is_some_and(|d| d.help.len() == 1)
+    });
+    let asked = k.controller.flow().staff_help_rows()[0].text.clone();
+    k.tap(&format!("{}: {asked}", k.t("staff-help-done")));
+    k.wait_until("the help request done", |_| {
+        let store = Store::open(dir.path()).unwrap();
+        store
+            .help_request(help)
+            .unwrap()
+            .is_some_and(|h| h.done_by.as_deref() == Some("Amira"))
+    });
+    k.wait_for_text(&k.t("staff-done-help"));
+
+    // --- "Send now": the waiting request reaches the council once. ---------------------------
+    assert!(
+        server.with_reference(&waiting).is_empty(),
+        "not sent before Send now"
+    );
+    k.tap_t("tool-back");
+    assert_eq!(k.screen(), "staff-home");
+    k.tap_t("staff-send-now");
+    k.wait_until("the waiting request delivered", |_| {
+        state_of(&dir, &waiting) == Some(State::Accepted)
+    });
+    k.tap_t("staff-send-now");
+    k.wait_for_text(&k.t("staff-done-send-now"));
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(server.with_reference(&waiting).len(), 1, "delivered once");
+    k.tap_t("staff-lock");
+    drop(k);
+    drop(sync);
+}
+
+/// With screen blanking on, the screen goes black on the welcome screen; a touch only wakes it,
+/// and then staff can hold the corner to reach the PIN pad.
+pub fn staff_wake_a_blanked_screen_then_hold_the_corner() {
+    let dir = TestDir::new("ui-staff-blanked");
+    add_staff(&dir, "Amira", PIN);
+    let k = super::start_kiosk_with(&dir, 30, Box::new(|_| {}));
+    for _ in 0..35 {
+        mock_elapsed_time(Duration::from_secs(1));
+    }
+    assert!(k.api().get_blanked(), "blanked after 30 s");
+    // Holding the corner of a black screen only wakes it.
+    k.hold_corner(4);
+    assert!(!k.api().get_blanked());
+    assert_eq!(k.screen(), "welcome", "the waking touch does nothing else");
+    k.hold_corner(4);
+    assert_eq!(k.screen(), "staff-pin");
+    k.type_pin(PIN);
+    k.wait_for_screen("staff-home");
+}
+
+/// Speech mode on the staff screens: the PIN typed without sight (Tab to a key, Enter), the
+/// loudspeaker never saying a digit, then the desk read in reading order.
+pub fn staff_screens_by_speech() {
+    use guichet::flow::speech::{Control, RecordingSpeaker, SpeechSettings, plain};
+    let dir = TestDir::new("ui-staff-speech");
+    add_staff(&dir, "Amira", PIN);
+    let k = start_kiosk(&dir);
+    let speaker = RecordingSpeaker::new();
+    k.controller.set_speech(
+        Box::new(speaker.clone()),
+        SpeechSettings {
+            headset: false,
+            site: "Test Library".into(),
+            help_hours: String::new(),
+            headset_jack: None,
+        },
+    );
+    k.hold_corner(4);
+    assert_eq!(k.screen(), "staff-pin");
+    super::press(&k, Key::F1);
+    for d in PIN.chars() {
+        // Where this digit's key is today, counted among the digit keys.
+        let position = k
+            .controller
+            .flow()
+            .speech_controls()
+            .iter()
+            .filter(|c| matches!(&c.control, Control::PinKey(v) if v.len() == 1))
+            .position(|c| c.control == Control::PinKey(d.to_string()))
+            .unwrap()
+            + 1;
+        super::focus_on(&k, &format!("Digit key {position} of 10"));
+        super::press(&k, Key::Return);
+    }
+    assert_eq!(k.controller.flow().desk().unwrap().pin.len(), PIN.len());
+    super::focus_on(&k, "OK, button");
+    super::press(&k, Key::Return);
+    k.wait_for_screen("staff-home");
+    k.wait_for_text(&format!(
+        "{}: {}",
+        k.t("staff-health-printer"),
+        k.t("staff-no-printer")
+    ));
+    let lines: Vec<String> = speaker.take_lines().iter().map(|l| plain(l)).collect();
+    let all = lines.join("\n");
+    assert!(all.contains("Digit entered. One digit."), "{all}");
+    assert!(all.contains("Digit entered. 6 digits."), "{all}");
+    for d in '0'..='9' {
+        assert!(
+            !lines.iter().any(|l| l.starts_with(&format!("{d}, key"))),
+            "a digit said aloud: {all}"
+        );
+    }
+    assert!(!all.contains(PIN));
+    super::said_in_order(
+        &lines,
+        &[
+            "Signed in: Amira".to_string(),
+            k.t("staff-lookup-label"),
+            k.t("staff-health-title"),
+        ],
+    );
+    // The desk's controls by speech: Send now, then the pad, then the lists.
+    super::focus_on(&k, &plain(&k.t("staff-send-now")));
+    super::press(&k, Key::Return);
+    k.wait_until("Send now said", |k| {
+        k.controller.flow().desk().and_then(|d| d.notice)
+            == Some(guichet::flow::staff::StaffNotice::SendingNow)
+    });
+    mock_elapsed_time(Duration::from_millis(100));
+    let news: Vec<String> = speaker.take_lines().iter().map(|l| plain(l)).collect();
+    assert!(
+        news.iter().any(|l| l.contains(&k.t("staff-done-send-now"))),
+        "{news:?}"
+    );
+    super::press(&k, Key::F1);
+    k.tap_t("staff-lock");
 }
