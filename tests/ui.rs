@@ -35,6 +35,35 @@ impl Kiosk {
         self.app.global::<Api>()
     }
 
+    /// Shows screenshot scene `scene` in `locale` as `guichet screenshot` does (with its
+    /// printer state), laid out.
+    fn show_scene(&self, scene: &str, locale: &str) {
+        {
+            let mut flow = self.controller.flow_mut();
+            guichet::ui::scenes::enter(&mut flow, scene, locale).unwrap();
+        }
+        self.controller
+            .set_print_state(guichet::ui::scenes::print_state_for(scene));
+        mock_elapsed_time(Duration::from_millis(1));
+    }
+
+    /// Speech mode's engine replaced by a recorder, on the loudspeaker (no headset), at the
+    /// "Test Library" site: what the tests assert on.
+    fn record_speech(&self) -> guichet::flow::speech::RecordingSpeaker {
+        use guichet::flow::speech::{RecordingSpeaker, SpeechSettings};
+        let speaker = RecordingSpeaker::new();
+        self.controller.set_speech(
+            Box::new(speaker.clone()),
+            SpeechSettings {
+                headset: false,
+                site: "Test Library".into(),
+                help_hours: String::new(),
+                headset_jack: None,
+            },
+        );
+        speaker
+    }
+
     /// The page Slint shows, by the name `guichet screenshot` uses.
     fn screen(&self) -> String {
         match self.api().get_screen() {
@@ -984,20 +1013,11 @@ fn said_in_order(lines: &[String], expected: &[String]) {
 /// screen (English) or F1 (Arabic), then only Tab / Shift+Tab / Enter and the volume keys, all the
 /// way to the spoken receipt. Asserted on the text handed to the speech engine.
 fn speech_mode_walks_the_whole_flow_without_sight(dir: &TestDir, locale: &str) {
-    use guichet::flow::speech::{RecordingSpeaker, SpeechEvent, SpeechSettings, VOLUME_DEFAULT};
+    use guichet::flow::speech::{SpeechEvent, VOLUME_DEFAULT};
     use slint::platform::{Key, PointerEventButton, WindowEvent};
 
     let k = start_kiosk(dir);
-    let speaker = RecordingSpeaker::new();
-    k.controller.set_speech(
-        Box::new(speaker.clone()),
-        SpeechSettings {
-            headset: false,
-            site: "Test Library".into(),
-            help_hours: String::new(),
-            headset_jack: None,
-        },
-    );
+    let speaker = k.record_speech();
     let tr = |id: &str| guichet::flow::speech::plain(&k.tr.text(locale, id));
     let en = |id: &str| k.tr.text("en", id);
     let spoken = |id: &str, label: &str| {
@@ -1402,13 +1422,7 @@ fn every_target_is_15_mm_on_a_real_panel(
     let mut screens = 0;
     for (scene, _) in guichet::ui::scenes::SCENES {
         for locale in ["en", "ar"] {
-            {
-                let mut flow = k.controller.flow_mut();
-                guichet::ui::scenes::enter(&mut flow, scene, locale).unwrap();
-            }
-            k.controller
-                .set_print_state(guichet::ui::scenes::print_state_for(scene));
-            mock_elapsed_time(Duration::from_millis(1));
+            k.show_scene(scene, locale);
             let targets = targets_in_view(&k, logical.width, logical.height);
             for p in size_problems(&targets, 15.0, key_mm, Some(2.0), sides) {
                 problems.push(format!("{scene} {locale}: {p}"));
@@ -1450,13 +1464,7 @@ fn every_control_has_role_label_and_value(k: &Kiosk) {
     let mut controls = 0;
     for (scene, _) in guichet::ui::scenes::SCENES {
         for locale in ["en", "ar"] {
-            {
-                let mut flow = k.controller.flow_mut();
-                guichet::ui::scenes::enter(&mut flow, scene, locale).unwrap();
-            }
-            k.controller
-                .set_print_state(guichet::ui::scenes::print_state_for(scene));
-            mock_elapsed_time(Duration::from_millis(1));
+            k.show_scene(scene, locale);
             let mut rects = Vec::new();
             k.app.root_element().visit_descendants(|e| {
                 let Some(role) = e.accessible_role() else {

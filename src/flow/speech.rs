@@ -594,6 +594,26 @@ impl Flow {
         }
     }
 
+    /// The staff look-up pad's keys as speech says them (the staff home's and the council
+    /// number's page share the pad): OK as a button, the others as keys.
+    fn staff_lookup_pad_spoken(&self) -> Vec<(Control, String)> {
+        self.lookup_pad()
+            .into_iter()
+            .flatten()
+            .map(|key| {
+                let text = if key.value == super::staff::pad::OK {
+                    self.say_button(&key.accessible)
+                } else {
+                    self.st(
+                        "speech-key",
+                        &[("label", Arg::from(key.accessible.as_str()))],
+                    )
+                };
+                (Control::LookupKey(key.value), text)
+            })
+            .collect()
+    }
+
     /// The staff screens' controls after the top bar, in reading order.
     fn staff_controls(&self, out: &mut Vec<SpokenControl>, settings_headset: bool) {
         let mut add = |control: Control, text: String| {
@@ -642,16 +662,8 @@ impl Flow {
                     Control::StaffSendNow,
                     self.say_button(&self.t("staff-send-now")),
                 );
-                for key in self.lookup_pad().into_iter().flatten() {
-                    let text = if key.value == super::staff::pad::OK {
-                        self.say_button(&key.accessible)
-                    } else {
-                        self.st(
-                            "speech-key",
-                            &[("label", Arg::from(key.accessible.as_str()))],
-                        )
-                    };
-                    add(Control::LookupKey(key.value), text);
+                for (control, text) in self.staff_lookup_pad_spoken() {
+                    add(control, text);
                 }
                 add(
                     Control::StaffOpenLists,
@@ -700,16 +712,8 @@ impl Flow {
                 }
             }
             Screen::StaffSent => {
-                for key in self.lookup_pad().into_iter().flatten() {
-                    let text = if key.value == super::staff::pad::OK {
-                        self.say_button(&key.accessible)
-                    } else {
-                        self.st(
-                            "speech-key",
-                            &[("label", Arg::from(key.accessible.as_str()))],
-                        )
-                    };
-                    add(Control::LookupKey(key.value), text);
+                for (control, text) in self.staff_lookup_pad_spoken() {
+                    add(control, text);
                 }
             }
             _ => {}

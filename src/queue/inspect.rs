@@ -7,9 +7,9 @@
 
 use std::path::Path;
 
-use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
-use super::{DATABASE_FILE, Store, StoreError};
+use super::{DATABASE_FILE, Store, StoreError, put_state};
 
 /// `kiosk_state` keys of the start counter.
 pub mod start_keys {
@@ -201,11 +201,7 @@ impl Store {
             (start_keys::THIS_BOOT, this_boot.to_string()),
             (start_keys::LAST_START_AT, now.clone()),
         ] {
-            tx.execute(
-                "INSERT INTO kiosk_state (key, value) VALUES (?1, ?2)
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                params![key, value],
-            )?;
+            put_state(&tx, key, &value)?;
         }
         tx.commit()?;
         Ok(Starts {
@@ -235,11 +231,7 @@ impl Store {
             set.push((start_keys::FIRST_FRAME_AT, at));
         }
         for (key, value) in set {
-            tx.execute(
-                "INSERT INTO kiosk_state (key, value) VALUES (?1, ?2)
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                params![key, value],
-            )?;
+            put_state(&tx, key, value)?;
         }
         tx.commit()?;
         Ok(())

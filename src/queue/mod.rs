@@ -297,6 +297,17 @@ pub fn now_rfc3339() -> String {
     crate::clock::rfc3339(time::OffsetDateTime::now_utc())
 }
 
+/// Sets one `kiosk_state` value, inserted or replaced: the one upsert of that table, used on the
+/// store's connection, inside a transaction, and by the schema's own bookkeeping.
+fn put_state(conn: &Connection, key: &str, value: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO kiosk_state (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        params![key, value],
+    )?;
+    Ok(())
+}
+
 fn is_disk_full(e: &rusqlite::Error) -> bool {
     matches!(
         e,
@@ -718,12 +729,7 @@ impl Store {
 
     /// Writes a kiosk state value.
     pub fn set_state_value(&self, key: &str, value: &str) -> Result<(), StoreError> {
-        self.conn.execute(
-            "INSERT INTO kiosk_state (key, value) VALUES (?1, ?2)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            params![key, value],
-        )?;
-        Ok(())
+        Ok(put_state(&self.conn, key, value)?)
     }
 
     /// `PRAGMA integrity_check`: `Ok(())` or the problems SQLite found.

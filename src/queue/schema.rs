@@ -108,11 +108,7 @@ pub fn bring_up_to_date(conn: &mut Connection) -> Result<Upgrade, SchemaError> {
         )
         .optional()?;
     if recorded.as_deref() != Some(READABLE_FROM.to_string().as_str()) {
-        conn.execute(
-            "INSERT INTO kiosk_state (key, value) VALUES (?1, ?2)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            rusqlite::params![READABLE_FROM_KEY, READABLE_FROM.to_string()],
-        )?;
+        super::put_state(conn, READABLE_FROM_KEY, &READABLE_FROM.to_string())?;
     }
     Ok(Upgrade::Current)
 }

@@ -749,20 +749,11 @@ pub fn staff_wake_a_blanked_screen_then_hold_the_corner() {
 /// Speech mode on the staff screens: the PIN typed without sight (Tab to a key, Enter), the
 /// loudspeaker never saying a digit, then the desk read in reading order.
 pub fn staff_screens_by_speech() {
-    use guichet::flow::speech::{Control, RecordingSpeaker, SpeechSettings, plain};
+    use guichet::flow::speech::{Control, plain};
     let dir = TestDir::new("ui-staff-speech");
     add_staff(&dir, "Amira", PIN);
     let k = start_kiosk(&dir);
-    let speaker = RecordingSpeaker::new();
-    k.controller.set_speech(
-        Box::new(speaker.clone()),
-        SpeechSettings {
-            headset: false,
-            site: "Test Library".into(),
-            help_hours: String::new(),
-            headset_jack: None,
-        },
-    );
+    let speaker = k.record_speech();
     k.hold_corner(4);
     assert_eq!(k.screen(), "staff-pin");
     super::press(&k, Key::F1);
