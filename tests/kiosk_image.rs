@@ -2025,6 +2025,11 @@ fn cannot_boot_arm64(building: bool) -> Option<String> {
                     .into(),
             );
         }
+        if which("arch-test").is_none() {
+            return Some(
+                "arch-test is missing (mmdebstrap needs it for a foreign architecture)".into(),
+            );
+        }
         if which("aarch64-linux-gnu-gcc").is_none() {
             return Some(
                 "the arm64 cross linker is missing (apt-get install gcc-aarch64-linux-gnu)".into(),
