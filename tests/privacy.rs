@@ -1159,4 +1159,20 @@ fn no_plain_key_is_made_where_the_key_is_sealed_and_without_a_sealed_key_the_pla
     );
     assert!(out.status.success(), "{}", out.stderr_text());
     assert_eq!(std::fs::read(&plain).unwrap(), before);
+
+    // A database already sealed, its plain key gone, the key sealed: the refusal names the
+    // sealed key, not a missing file to restore.
+    std::fs::remove_file(&plain).unwrap();
+    let out = guichet_env(
+        &dir,
+        &["--config", config, "catalog", "show", "--json"],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        out.stderr_text().contains("sealed to this machine's TPM"),
+        "{}",
+        out.stderr_text()
+    );
+    assert!(!plain.exists());
 }

@@ -202,7 +202,8 @@ pub enum KeyError {
     },
     /// The plain key file does not exist, and the data key is sealed to the TPM: a command run
     /// outside the kiosk's unit, without the credential. Making a plain key then would seal new
-    /// data under a key the kiosk never gets (and leave a plain key on the disk).
+    /// data under a key the kiosk never gets (and leave a plain key on the disk); for a database
+    /// already sealed, "the key file is missing" would send the technician the wrong way.
     #[error(
         "data key file {path} does not exist and the data key is sealed to this machine's TPM ({sealed}): run the command with the credential guichet-data-key (see kiosk-image/README.md, \"The data key\"); no plain key was made"
     )]
@@ -386,10 +387,17 @@ pub fn load_for_id(
             expected,
         }),
         Err(KeyError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
-            Err(KeyError::Missing {
-                path: key_file.to_path_buf(),
-                expected,
-            })
+            // On a kiosk whose key is sealed, the plain file is missing on purpose: say so.
+            match sealed.filter(|s| s.try_exists().unwrap_or(false)) {
+                Some(sealed) => Err(KeyError::Sealed {
+                    path: key_file.to_path_buf(),
+                    sealed: sealed.to_path_buf(),
+                }),
+                None => Err(KeyError::Missing {
+                    path: key_file.to_path_buf(),
+                    expected,
+                }),
+            }
         }
         Err(e) => Err(e),
     }
