@@ -1792,6 +1792,8 @@ fn the_image_root_file_system_builds_from_debian_packages_with_guichet_installed
         "nftables",
         "chrony",
         "systemd-resolved",
+        "espeak-ng",
+        "alsa-utils",
         &format!("linux-image-{}", arch.trim()),
     ] {
         assert!(

@@ -471,22 +471,7 @@ impl Controller {
             KeyboardKind::Phone => g::KeyboardKind::Phone,
         });
         api.set_keyboard_units(crate::flow::keyboard::units(&rows));
-        api.set_keyboard(model(
-            rows.into_iter()
-                .map(|r| g::KeyRow {
-                    keys: model(
-                        r.into_iter()
-                            .map(|k| g::Key {
-                                label: s(k.label),
-                                value: s(k.value),
-                                width: k.width,
-                                accessible: s(k.accessible),
-                            })
-                            .collect(),
-                    ),
-                })
-                .collect(),
-        ));
+        api.set_keyboard(key_rows(rows));
         api.set_shift_active(session.shift);
         api.set_question(match question {
             Some(q) => g::QuestionView {
