@@ -257,19 +257,18 @@ fn touchscreen_flows() {
     // keyboard's letter keys included (a compact keyboard: `flow::keyboard::fit`); every
     // question's 20 mm Continue in view, the keyboard up or not.
     let problems =
-        every_target_is_15_mm_on_a_real_panel(&dir, (1280, 800), 217.0, 15.0, true, true);
+        every_target_is_15_mm_on_a_real_panel(&dir, (1280, 800), 217.0, 15.0, true);
     assert!(
         problems.is_empty(),
         "10.1-inch panel:\n{}",
         problems.join("\n")
     );
-    // A 7" 1024×600 panel (154 mm): the same, letter keys included (a paged keyboard: half a
-    // row of letters and a "More letters" key), and the date picker fits. Not met there: with
-    // the full keyboard up, Continue. The panel is 90 mm high; four rows of 15 mm keys (68 mm)
-    // and the 20 mm action bar (26 mm) need 94 mm before the top bar and the question
-    // (ACCESSIBILITY.md): the top bar and Continue are pushed outside the window.
+    // A 7" 1024×600 panel (154 mm, 90 mm high): the same, letter keys included (a paged
+    // keyboard: part of a row of letters and a "More letters" key), the date picker, and
+    // Continue while typing, at the largest text size too ("question-text-large"): there the
+    // top bar gives way to the side column beside the keys (`Flow::typing_beside`).
     let problems =
-        every_target_is_15_mm_on_a_real_panel(&dir, (1024, 600), 154.0, 15.0, true, false);
+        every_target_is_15_mm_on_a_real_panel(&dir, (1024, 600), 154.0, 15.0, true);
     assert!(
         problems.is_empty(),
         "7-inch panel:\n{}",
@@ -1401,7 +1400,6 @@ fn every_target_is_15_mm_on_a_real_panel(
     panel_mm: f32,
     key_mm: f32,
     sides: bool,
-    continue_while_typing: bool,
 ) -> Vec<String> {
     let k = start_kiosk(dir);
     k.app
@@ -1427,16 +1425,12 @@ fn every_target_is_15_mm_on_a_real_panel(
             for p in size_problems(&targets, 15.0, key_mm, Some(2.0), sides) {
                 problems.push(format!("{scene} {locale}: {p}"));
             }
-            // A question's Continue is in the action bar, in view and ≥ 20 mm high, with or
-            // without the keyboard up.
+            // A question's Continue is in the action bar (beside the keys on a short panel), in
+            // view and ≥ 20 mm high, with or without the keyboard up.
             // (Not under a dialog: then only the dialog's buttons take a touch.)
             let dialog = k.api().get_confirm() != guichet::ui::generated::ConfirmKind::None
                 || k.api().get_timeout_warning();
-            let typing = k.api().get_keyboard_kind() == KeyboardKind::Text;
-            if k.api().get_screen() == Screen::Question
-                && !dialog
-                && (continue_while_typing || !typing)
-            {
+            if k.api().get_screen() == Screen::Question && !dialog {
                 let label = k.tr.text(locale, "continue");
                 let mm = guichet::ui::scale::LOGICAL_PX_PER_MM;
                 if !targets

@@ -450,6 +450,13 @@ impl Controller {
         api.set_help_message(s(flow.help_message_id().unwrap_or("help-calling")));
         api.set_text_size_step(session.text_size_step as i32);
         let toolbar = flow.toolbar();
+        let mut side: Vec<ToolView> = toolbar.left.iter().chain(&toolbar.right).cloned().collect();
+        if rtl {
+            side.reverse(); // the column reads top to bottom
+        }
+        api.set_typing_beside(flow.typing_beside());
+        api.set_continue_chars(word_chars(&flow.t("continue")));
+        api.set_side_tools(model(side.into_iter().map(tool_item).collect()));
         api.set_toolbar_left(model(toolbar.left.into_iter().map(tool_item).collect()));
         api.set_toolbar_right(model(toolbar.right.into_iter().map(tool_item).collect()));
 
@@ -471,22 +478,7 @@ impl Controller {
             KeyboardKind::Phone => g::KeyboardKind::Phone,
         });
         api.set_keyboard_units(crate::flow::keyboard::units(&rows));
-        api.set_keyboard(model(
-            rows.into_iter()
-                .map(|r| g::KeyRow {
-                    keys: model(
-                        r.into_iter()
-                            .map(|k| g::Key {
-                                label: s(k.label),
-                                value: s(k.value),
-                                width: k.width,
-                                accessible: s(k.accessible),
-                            })
-                            .collect(),
-                    ),
-                })
-                .collect(),
-        ));
+        api.set_keyboard(key_rows(rows));
         api.set_shift_active(session.shift);
         api.set_question(match question {
             Some(q) => g::QuestionView {
@@ -719,6 +711,7 @@ fn key_rows(rows: Vec<Vec<Key>>) -> ModelRc<g::KeyRow> {
                 keys: model(
                     r.into_iter()
                         .map(|k| g::Key {
+                            word_chars: word_chars(&k.label),
                             label: s(k.label),
                             value: s(k.value),
                             width: k.width,
@@ -767,9 +760,20 @@ fn tool_item(view: ToolView) -> g::ToolItem {
             Tool::Help => g::Tool::Help,
             Tool::Lock => g::Tool::Lock,
         },
+        word_chars: word_chars(&view.title),
         title: s(view.title),
         on: view.on,
     }
+}
+
+/// Letters in the longest word of `text`: what a label of fixed width must keep whole.
+fn word_chars(text: &str) -> i32 {
+    let longest = text
+        .split_whitespace()
+        .map(|w| w.chars().count())
+        .max()
+        .unwrap_or(0);
+    i32::try_from(longest).unwrap_or(i32::MAX)
 }
 
 /// Chunks tiles into rows of `columns`, padding the last row with invisible tiles so every tile
