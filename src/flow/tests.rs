@@ -1238,3 +1238,31 @@ fn speech_walks_the_staff_screens_and_never_says_a_pin() {
             if reference == "LIB7-00001-X" && remote_id == "42" && staff == "Amira"
     )));
 }
+
+/// One pad, one way of saying it: on a resident's "Check a request" and on the staff desk's
+/// look-up the same keys are said in the same words (each letter and digit as a key, in the
+/// same order), through the one helper.
+#[test]
+fn the_lookup_pad_is_spoken_alike_for_residents_and_staff() {
+    use super::speech::Control;
+    let pad = |f: &Flow| -> Vec<(Control, String)> {
+        f.speech_controls()
+            .into_iter()
+            .filter(|c| matches!(&c.control, Control::LookupKey(v) if v != staff::pad::OK))
+            .map(|c| (c.control, c.text))
+            .collect()
+    };
+    let mut resident = flow();
+    resident.open_check_request();
+    assert_eq!(resident.session.screen, Screen::CheckRequest);
+    let staff_desk = signed_in("Amira");
+    assert_eq!(staff_desk.session.screen, Screen::StaffHome);
+    let (said, desk) = (pad(&resident), pad(&staff_desk));
+    assert!(said.len() >= 36, "{said:?}");
+    assert_eq!(said, desk);
+    let a = said
+        .iter()
+        .find(|(c, _)| *c == Control::LookupKey("A".into()))
+        .unwrap();
+    assert_eq!(super::speech::plain(&a.1), "A, key", "a key, not a button");
+}
