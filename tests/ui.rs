@@ -292,6 +292,7 @@ fn touchscreen_flows() {
         speech_mode_walks_the_whole_flow_without_sight(&dir, locale);
     }
     the_screen_blanks_on_the_welcome_screen_and_the_waking_touch_only_wakes(&dir);
+    the_focus_ring_marks_one_of_two_same_named_services(&dir);
     for (w, h) in [(1024.0, 600.0), (1920.0, 1080.0)] {
         for (catch_all, locale) in [(None, "en"), (Some("S000"), "ar")] {
             a_long_catalogue_hides_nothing(&dir, w, h, catch_all, locale);
@@ -474,6 +475,63 @@ fn every_screen_fits_a_small_panel_or_says_there_is_more(dir: &TestDir) {
         problems.len(),
         problems.join("\n")
     );
+}
+
+/// Two services with the same name in one group (a council's catalogue may well have them):
+/// keyboard navigation's focus on the second draws one focus ring, round the second only
+/// (the ring follows the focused control's key, not its words).
+fn the_focus_ring_marks_one_of_two_same_named_services(dir: &TestDir) {
+    let doc = serde_json::json!({ "services": [
+        { "service_code": "B1", "service_name": "Bench", "group": "Parks", "description": "In a park" },
+        { "service_code": "B2", "service_name": "Bench", "group": "Parks", "description": "On a street" },
+        { "service_code": "S1", "service_name": "Swings", "group": "Parks", "description": "Playground" },
+    ]});
+    let catalog = guichet::catalog::parse_catalog_document(doc.to_string().as_bytes()).unwrap();
+    let tr = Arc::new(Translations::load().unwrap());
+    let mut flow = Flow::new(
+        FlowSettings {
+            languages: vec!["en".into()],
+            idle_timeout_s: 120,
+            local_offset: time::UtcOffset::UTC,
+            ..FlowSettings::default()
+        },
+        [(String::new(), catalog)].into_iter().collect(),
+        tr.clone(),
+    );
+    flow.start();
+    flow.choose_language("en");
+    if flow.session().screen == guichet::flow::Screen::Groups {
+        flow.choose_tile("Parks");
+    }
+    let k = show_kiosk(dir, flow, tr, 1280.0, 4000.0);
+    k.controller.refresh();
+    assert_eq!(k.screen(), "services");
+    assert_eq!(k.find("Bench").len(), 2, "two tiles with the same name");
+    let mut found = false;
+    for _ in 0..40 {
+        press(&k, slint::platform::Key::Tab);
+        let caption = guichet::flow::speech::plain(&k.api().get_speech_caption());
+        if caption.contains("Bench") && caption.contains("On a street") {
+            found = true;
+            break;
+        }
+    }
+    assert!(found, "keyboard navigation reaches the second Bench");
+    let rings: Vec<_> =
+        ElementHandle::find_by_element_type_name(&k.app, "FocusRingShape").collect();
+    assert_eq!(rings.len(), 1, "one focus ring, not one on each Bench");
+    let second = k
+        .find("Bench")
+        .into_iter()
+        .find(|e| e.accessible_description().as_deref() == Some("On a street"))
+        .unwrap();
+    let (ring, tile) = (rings[0].absolute_position(), second.absolute_position());
+    assert!(
+        (ring.x - (tile.x - 6.0)).abs() < 1.0 && (ring.y - (tile.y - 6.0)).abs() < 1.0,
+        "the ring is round the focused Bench: {ring:?} vs {tile:?}"
+    );
+    k.controller.flow_mut().wipe();
+    k.controller.refresh();
 }
 
 /// 150 services in 20 groups (and some without a group), as real councils publish them.

@@ -7,7 +7,7 @@
 
 pub(crate) mod datetime;
 mod desk;
-mod focus;
+pub mod focus;
 pub(crate) mod keyboard;
 mod lists;
 mod session;

@@ -496,6 +496,7 @@ impl Controller {
                     q.choices
                         .into_iter()
                         .map(|c| g::Choice {
+                            focus_id: s(crate::flow::focus::choice_id(&c.key)),
                             key: s(c.key),
                             label: s(c.label),
                             selected: c.selected,
@@ -580,7 +581,7 @@ impl Controller {
         speech.after_refresh(&flow);
         api.set_speech_on(speech.on);
         api.set_speech_caption(s(speech.caption(&flow)));
-        api.set_focus_label(s(speech.focus_label(&flow)));
+        api.set_focus_id(s(speech.focus_id(&flow)));
         api.set_speech_hint(s(flow
             .translations()
             .text(flow.greeting_locale(), "speech-welcome-hint")));
@@ -638,6 +639,7 @@ impl Controller {
             flow.refile_choices()
                 .into_iter()
                 .map(|c| g::Choice {
+                    focus_id: s(crate::flow::focus::choice_id(&c.key)),
                     key: s(c.key),
                     label: s(c.label),
                     selected: c.selected,
@@ -711,6 +713,7 @@ fn key_rows(rows: Vec<Vec<Key>>) -> ModelRc<g::KeyRow> {
                 keys: model(
                     r.into_iter()
                         .map(|k| g::Key {
+                            focus_id: s(crate::flow::focus::key_id(&k.value)),
                             word_chars: word_chars(&k.label),
                             label: s(k.label),
                             value: s(k.value),
@@ -751,6 +754,7 @@ fn question_kind(kind: QuestionKind) -> g::QuestionKind {
 
 fn tool_item(view: ToolView) -> g::ToolItem {
     g::ToolItem {
+        focus_id: s(crate::flow::focus::tool_id(view.tool)),
         tool: match view.tool {
             Tool::Back => g::Tool::Back,
             Tool::StartOver => g::Tool::StartOver,
@@ -786,6 +790,7 @@ pub fn tile_rows(tiles: Vec<TileView>, columns: usize, rtl: bool) -> Vec<g::Tile
             let mut row: Vec<g::Tile> = chunk
                 .iter()
                 .map(|t| g::Tile {
+                    focus_id: s(crate::flow::focus::tile_id(&t.key)),
                     key: s(&t.key),
                     title: s(&t.title),
                     subtitle: s(&t.subtitle),
