@@ -457,6 +457,29 @@ impl Controller {
         api.set_typing_beside(flow.typing_beside());
         api.set_continue_chars(word_chars(&flow.t("continue")));
         api.set_side_tools(model(side.into_iter().map(tool_item).collect()));
+        // A narrow window's two rows: the ways out (Back, Start again) on the first, at the
+        // start and the end of the reading line; the other tools on the second.
+        let first = |t: &ToolView| matches!(t.tool, Tool::Back | Tool::StartOver);
+        let items = |tools: &[ToolView], keep: &dyn Fn(&ToolView) -> bool| {
+            model(
+                tools
+                    .iter()
+                    .filter(|t| keep(t))
+                    .cloned()
+                    .map(tool_item)
+                    .collect(),
+            )
+        };
+        api.set_toolbar_narrow_left(items(&toolbar.left, &first));
+        api.set_toolbar_narrow_right(items(&toolbar.right, &first));
+        let second: Vec<ToolView> = toolbar
+            .left
+            .iter()
+            .chain(&toolbar.right)
+            .filter(|t| !first(t))
+            .cloned()
+            .collect();
+        api.set_toolbar_narrow_second(items(&second, &|_| true));
         api.set_toolbar_left(model(toolbar.left.into_iter().map(tool_item).collect()));
         api.set_toolbar_right(model(toolbar.right.into_iter().map(tool_item).collect()));
 
@@ -764,20 +787,22 @@ fn tool_item(view: ToolView) -> g::ToolItem {
             Tool::Help => g::Tool::Help,
             Tool::Lock => g::Tool::Lock,
         },
-        word_chars: word_chars(&view.title),
+        longest_word: s(longest_word(&view.title)),
         title: s(view.title),
         on: view.on,
     }
 }
 
-/// Letters in the longest word of `text`: what a label of fixed width must keep whole.
+/// The longest word of `text` (by letters): what a label must keep whole.
+fn longest_word(text: &str) -> &str {
+    text.split_whitespace()
+        .max_by_key(|w| w.chars().count())
+        .unwrap_or_default()
+}
+
+/// Letters in the longest word of `text`.
 fn word_chars(text: &str) -> i32 {
-    let longest = text
-        .split_whitespace()
-        .map(|w| w.chars().count())
-        .max()
-        .unwrap_or(0);
-    i32::try_from(longest).unwrap_or(i32::MAX)
+    i32::try_from(longest_word(text).chars().count()).unwrap_or(i32::MAX)
 }
 
 /// Chunks tiles into rows of `columns`, padding the last row with invisible tiles so every tile
