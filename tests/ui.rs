@@ -256,8 +256,7 @@ fn touchscreen_flows() {
     // A 10.1" 1280×800 panel (217 mm): every target ≥ 15 mm, 2 mm apart, none cut off, the
     // keyboard's letter keys included (a compact keyboard: `flow::keyboard::fit`); every
     // question's 20 mm Continue in view, the keyboard up or not.
-    let problems =
-        every_target_is_15_mm_on_a_real_panel(&dir, (1280, 800), 217.0, 15.0, true);
+    let problems = every_target_is_15_mm_on_a_real_panel(&dir, (1280, 800), 217.0, 15.0, true);
     assert!(
         problems.is_empty(),
         "10.1-inch panel:\n{}",
@@ -267,8 +266,7 @@ fn touchscreen_flows() {
     // keyboard: part of a row of letters and a "More letters" key), the date picker, and
     // Continue while typing, at the largest text size too ("question-text-large"): there the
     // top bar gives way to the side column beside the keys (`Flow::typing_beside`).
-    let problems =
-        every_target_is_15_mm_on_a_real_panel(&dir, (1024, 600), 154.0, 15.0, true);
+    let problems = every_target_is_15_mm_on_a_real_panel(&dir, (1024, 600), 154.0, 15.0, true);
     assert!(
         problems.is_empty(),
         "7-inch panel:\n{}",
@@ -551,7 +549,9 @@ fn the_focus_ring_marks_one_of_two_same_named_services(dir: &TestDir) {
     let benches = || -> Vec<ElementHandle> {
         k.find("Bench")
             .into_iter()
-            .filter(|e| e.accessible_role() == Some(i_slint_backend_testing::AccessibleRole::Button))
+            .filter(|e| {
+                e.accessible_role() == Some(i_slint_backend_testing::AccessibleRole::Button)
+            })
             .collect()
     };
     assert_eq!(benches().len(), 2, "two tiles with the same name");

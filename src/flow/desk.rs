@@ -898,8 +898,10 @@ impl Flow {
                 if q.reason.trim().is_empty() {
                     why
                 } else {
-                    let technical =
-                        self.tf("staff-item-technical", &[("detail", Arg::from(q.reason.as_str()))]);
+                    let technical = self.tf(
+                        "staff-item-technical",
+                        &[("detail", Arg::from(q.reason.as_str()))],
+                    );
                     format!("{why}\n{technical}")
                 }
             },

@@ -738,10 +738,9 @@ impl Flow {
     pub fn set_window_mm(&mut self, width_mm: f32, height_mm: f32) {
         self.keyboard_room = keyboard::room(width_mm);
         self.keyboard_short = height_mm.is_finite() && height_mm < 170.0;
-        self.keyboard_side_room = (height_mm.is_finite()
-            && height_mm < SHORT_LANDSCAPE_MM
-            && width_mm > height_mm)
-            .then(|| keyboard::room(width_mm - SIDE_COLUMN_MM));
+        self.keyboard_side_room =
+            (height_mm.is_finite() && height_mm < SHORT_LANDSCAPE_MM && width_mm > height_mm)
+                .then(|| keyboard::room(width_mm - SIDE_COLUMN_MM));
     }
 
     /// The full keyboard is up on a question in a short landscape window (a 7" panel, 90 mm

@@ -1305,7 +1305,13 @@ fn the_staff_lists_say_why_in_the_desks_language_and_keep_the_technical_line() {
         "{review}"
     );
     assert!(!first(review).contains("HTTP"), "{review}");
-    assert!(review.lines().nth(1).is_some_and(|l| l.contains("HTTP 500")), "{review}");
+    assert!(
+        review
+            .lines()
+            .nth(1)
+            .is_some_and(|l| l.contains("HTTP 500")),
+        "{review}"
+    );
     assert!(
         first(rejected).contains(&tr.text("ar", "staff-reason-refused")),
         "{rejected}"

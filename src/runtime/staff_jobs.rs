@@ -12,8 +12,7 @@ use std::sync::mpsc::Sender;
 
 use crate::flow::staff::{
     HelpItem, KioskHealth, Paper, PinOutcome, PublicStatus, QueueItem, ReasonKind, RemoteStatus,
-    RequestState,
-    RequestStatus, StaffNotice,
+    RequestState, RequestStatus, StaffNotice,
 };
 use crate::flow::{StaffReply, StaffRequest};
 use crate::printer::status::PrinterStatus;

@@ -3,8 +3,8 @@
 //! sample requests and health), never the database.
 
 use crate::flow::staff::{
-    HelpItem, KioskHealth, Paper, PinOutcome, PublicStatus, QueueItem, ReasonKind, RefileVisit, RemoteStatus,
-    RequestState, RequestStatus, StaffNotice,
+    HelpItem, KioskHealth, Paper, PinOutcome, PublicStatus, QueueItem, ReasonKind, RefileVisit,
+    RemoteStatus, RequestState, RequestStatus, StaffNotice,
 };
 use crate::flow::{Flow, SaveOutcome, StaffReply};
 

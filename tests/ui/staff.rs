@@ -702,7 +702,11 @@ pub fn desk_pad_sent_cancel_help_and_send_now() {
     let asked = k.controller.flow().staff_help_rows()[0].text.clone();
     let done = format!("{}: {asked}", k.t("staff-help-done"));
     // "Done" is a button of its own size, the request's words take the rest of the row.
-    let window = k.app.window().size().to_logical(k.app.window().scale_factor());
+    let window = k
+        .app
+        .window()
+        .size()
+        .to_logical(k.app.window().scale_factor());
     let width = k.find(&done)[0].size().width;
     assert!(
         width < window.width * 0.25,
