@@ -315,6 +315,11 @@ pub struct PrivacyConfig {
     /// separate partition (see SECURITY.md).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_file: Option<PathBuf>,
+    /// Where `seal-data-key` keeps the data key sealed to the TPM (absolute path; `None`:
+    /// `/var/lib/guichet-credstore/guichet-data-key.cred`). Where that file exists, a command run
+    /// without the credential refuses to make a new plain key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sealed_key_file: Option<PathBuf>,
     /// The council's own privacy notice, shown to residents before they give contact details
     /// (instead of the standard translated one). At most 1,000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -333,6 +338,7 @@ impl Default for PrivacyConfig {
             retention_days: Self::default_retention(),
             notice: None,
             key_file: None,
+            sealed_key_file: None,
         }
     }
 }
@@ -709,7 +715,12 @@ impl Config {
                 ),
             ));
         }
-        if let Some(path) = &self.privacy.key_file {
+        let key_files = [
+            ("privacy.key_file", &self.privacy.key_file),
+            ("privacy.sealed_key_file", &self.privacy.sealed_key_file),
+        ];
+        for (name, path) in key_files {
+            let Some(path) = path else { continue };
             let text = path.to_string_lossy();
             if !path.is_absolute()
                 || text.len() > KEY_FILE_PATH_MAX
@@ -718,7 +729,7 @@ impl Config {
                 || text.ends_with('/')
             {
                 return Err(bad(
-                    "privacy.key_file",
+                    name,
                     quoted(&text),
                     &format!(
                         "an absolute file path of at most {KEY_FILE_PATH_MAX} bytes, such as \"/etc/guichet/data.key\""
@@ -814,6 +825,14 @@ impl Config {
             .key_file
             .clone()
             .unwrap_or_else(|| data_dir.join(crate::privacy::DEFAULT_KEY_FILE))
+    }
+
+    /// Where the data key may be sealed to the TPM (see [`PrivacyConfig::sealed_key_file`]).
+    pub fn sealed_key_file(&self) -> PathBuf {
+        self.privacy
+            .sealed_key_file
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(crate::privacy::key::DEFAULT_SEALED_KEY_FILE))
     }
 
     fn check_central(

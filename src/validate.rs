@@ -469,15 +469,9 @@ pub fn parse_number(raw: &str) -> Result<f64, Problem> {
     Ok(n)
 }
 
-/// Canonical text of a number: no exponent, no trailing `.0`.
-pub fn format_number(n: f64) -> String {
-    if n.fract() == 0.0 {
-        format!("{}", n as i64)
-    } else {
-        let s = format!("{n}");
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    }
-}
+/// Canonical text of a number (kept here for the callers that validate; it lives with the
+/// catalogue's wording, which also needs it and sits below this module).
+pub use crate::catalog::format_number;
 
 /// Parses a date and time: RFC 3339 with a zone, or `YYYY-MM-DD[ HH:MM[:SS]]` in local time
 /// (`local_offset`). Returns RFC 3339.

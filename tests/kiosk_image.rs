@@ -1010,6 +1010,12 @@ const CUSTOMIZE: &str = include_str!("../kiosk-image/image/customize");
 const HEALTH_UNIT: &str = include_str!("../kiosk-image/image/guichet-health.service");
 const TOUCH_RULE_UNIT: &str = include_str!("../kiosk-image/image/guichet-touch-rule.service");
 const CREDENTIAL_DROP_IN: &str = include_str!("../kiosk-image/data-key-credential.conf");
+const SETUP_UNIT: &str = include_str!("../kiosk-image/image/guichet-setup.service");
+const SETUP_SCRIPT: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/kiosk-image/image/guichet-setup"
+);
+const SEAL_UNIT: &str = include_str!("../kiosk-image/image/guichet-seal-data-key.service");
 const JOURNALD: &str = include_str!("../kiosk-image/image/journald.conf.d/guichet.conf");
 
 /// `[section]` / `key=value` lines: (section, key, value), comments and blanks skipped.
@@ -1240,6 +1246,21 @@ fn the_health_unit_and_the_sealed_key_drop_in_pass_systemd_analyze() {
     std::fs::write(&health, HEALTH_UNIT.replace("/usr/bin/guichet", binary)).unwrap();
     let touch = dir.path().join("guichet-touch-rule.service");
     std::fs::write(&touch, TOUCH_RULE_UNIT.replace("/usr/bin/guichet", binary)).unwrap();
+    let setup = dir.path().join("guichet-setup.service");
+    std::fs::write(
+        &setup,
+        SETUP_UNIT.replace("/usr/lib/guichet/guichet-setup", SETUP_SCRIPT),
+    )
+    .unwrap();
+    let seal = dir.path().join("guichet-seal-data-key.service");
+    std::fs::write(
+        &seal,
+        SEAL_UNIT.replace(
+            "/usr/lib/guichet/seal-data-key",
+            &format!("{KIOSK_IMAGE_DIR}/seal-data-key"),
+        ),
+    )
+    .unwrap();
     let kiosk = dir.path().join("guichet-kiosk.service");
     std::fs::write(&kiosk, UNIT.replace(INSTALLED_BINARY, binary)).unwrap();
     let drop_ins = dir.path().join("guichet-kiosk.service.d");
@@ -1249,7 +1270,20 @@ fn the_health_unit_and_the_sealed_key_drop_in_pass_systemd_analyze() {
         CREDENTIAL_DROP_IN,
     )
     .unwrap();
-    for unit in [&health, &touch, &kiosk] {
+    // Where no sealed key exists, systemd falls back to SetCredential= instead of failing the
+    // unit; Guichet takes that value as "no credential" (tests/privacy.rs).
+    let credential = ini(CREDENTIAL_DROP_IN);
+    assert!(credential.contains(&(
+        "Service".into(),
+        "SetCredential".into(),
+        format!(
+            "{}:{}",
+            guichet::privacy::CREDENTIAL_NAME,
+            guichet::privacy::NOT_SEALED
+        )
+    )));
+    assert!(ini(SEAL_UNIT).contains(&("Unit".into(), "ConditionSecurity".into(), "tpm2".into())));
+    for unit in [&health, &touch, &setup, &seal, &kiosk] {
         let out = Command::new(&analyze)
             .arg("verify")
             .arg(unit)
@@ -1279,6 +1313,137 @@ fn the_health_unit_and_the_sealed_key_drop_in_pass_systemd_analyze() {
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("NoSuchSetting"));
+}
+
+/// The image's on-site setup (`image/guichet-setup`, run at boot by guichet-setup.service) on real
+/// folders with the real binary: a checked configuration is taken from the ESP's folder and the
+/// folder deleted; a bad one is refused, the old configuration kept, the folder deleted all the
+/// same (the API key must not stay on FAT), and why is written where the technician's laptop
+/// sees it. The boot itself: `vm-test --scenario setup`.
+#[test]
+fn the_on_site_setup_takes_a_checked_configuration_from_the_esp_and_refuses_a_bad_one() {
+    let dir = TestDir::new("on-site-setup");
+    let esp = dir.path().join("esp");
+    let folder = esp.join("guichet-setup");
+    let etc = dir.path().join("etc-guichet");
+    let stage = dir.path().join("run");
+    for d in [&etc, &stage] {
+        std::fs::create_dir_all(d).unwrap();
+    }
+    let config = |code: &str| {
+        format!(
+            "[device]\ncode = \"{code}\"\nsite = \"Library\"\n[central]\nkind = \"none\"\n[printer]\nport = \"none\"\n"
+        )
+    };
+    std::fs::write(etc.join("kiosk.toml"), config("OLD1")).unwrap();
+    std::fs::write(etc.join("api-key"), "old-key\n").unwrap();
+    let group = Command::new("id").arg("-gn").output().unwrap();
+    let group = String::from_utf8_lossy(&group.stdout).trim().to_string();
+    let run = || {
+        Command::new(SETUP_SCRIPT)
+            .env("GUICHET_SETUP_DIR", &folder)
+            .env("GUICHET_ETC_DIR", &etc)
+            .env("GUICHET_DATA_DIR", dir.path().join("data"))
+            .env("GUICHET_BIN", env!("CARGO_BIN_EXE_guichet"))
+            .env("GUICHET_GROUP", &group)
+            .env("GUICHET_SETUP_STAGE", &stage)
+            .env_remove("GUICHET_CONFIG")
+            .output()
+            .unwrap()
+    };
+    let result = || std::fs::read_to_string(esp.join("guichet-setup-result.txt")).unwrap();
+    let put = |files: &[(&str, &str)]| {
+        std::fs::create_dir_all(&folder).unwrap();
+        for (name, text) in files {
+            std::fs::write(folder.join(name), text).unwrap();
+        }
+    };
+
+    // Written on a laptop: FAT keeps the case a Windows user typed; an extra file is ignored.
+    put(&[
+        ("kiosk.toml", &config("SET1")),
+        ("API-KEY", "s3cret-key-from-site\n"),
+        ("notes.txt", "ring Bob"),
+    ]);
+    let out = run();
+    let said = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        out.status.success(),
+        "{said}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(etc.join("kiosk.toml")).unwrap(),
+        config("SET1")
+    );
+    assert_eq!(
+        std::fs::read_to_string(etc.join("api-key")).unwrap(),
+        "s3cret-key-from-site\n"
+    );
+    for f in ["kiosk.toml", "api-key"] {
+        let mode = std::fs::metadata(etc.join(f)).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o640, "{f}");
+    }
+    assert!(!folder.exists(), "the folder leaves the ESP");
+    let taken = result();
+    assert!(
+        taken.contains("taken: ") && taken.contains("kiosk.toml") && taken.contains("api-key"),
+        "{taken}"
+    );
+    assert!(
+        said.contains("ignored (not a setup file): notes.txt"),
+        "{said}"
+    );
+    assert!(
+        !said.contains("s3cret") && !result().contains("s3cret"),
+        "never the key: {said}"
+    );
+    assert_eq!(
+        std::fs::read_dir(&stage).unwrap().count(),
+        0,
+        "nothing left in /run"
+    );
+
+    // A configuration that does not load: refused, the old one kept (its key too), the folder
+    // deleted all the same, and the reason on the ESP.
+    put(&[("kiosk.toml", &config("x")), ("api-key", "other-key\n")]);
+    let out = run();
+    let said = String::from_utf8_lossy(&out.stdout).to_string();
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert_eq!(
+        std::fs::read_to_string(etc.join("kiosk.toml")).unwrap(),
+        config("SET1")
+    );
+    assert_eq!(
+        std::fs::read_to_string(etc.join("api-key")).unwrap(),
+        "s3cret-key-from-site\n"
+    );
+    assert!(!folder.exists());
+    let refused = result();
+    assert!(
+        refused.contains("refused: kiosk.toml:")
+            && refused.contains("device.code")
+            && refused.contains("unchanged"),
+        "{refused}"
+    );
+    assert_eq!(refused.lines().count(), 1, "{refused}");
+
+    // An API key that is not one line, or a file over its bound: refused the same way.
+    put(&[("api-key", "line one\nline two\n")]);
+    assert_eq!(run().status.code(), Some(1));
+    assert!(result().contains("api-key is not one line"), "{}", result());
+    put(&[("kiosk.toml", &"#".repeat(70_000))]);
+    assert_eq!(run().status.code(), Some(1));
+    assert!(
+        result().contains("kiosk.toml is 70000 bytes"),
+        "{}",
+        result()
+    );
+    assert_eq!(
+        std::fs::read_to_string(etc.join("kiosk.toml")).unwrap(),
+        config("SET1")
+    );
+    assert!(!folder.exists());
 }
 
 /// A throw-away signing CA and a signer it certified (openssl), as a council would have.
@@ -1627,6 +1792,8 @@ fn the_image_root_file_system_builds_from_debian_packages_with_guichet_installed
         "nftables",
         "chrony",
         "systemd-resolved",
+        "espeak-ng",
+        "alsa-utils",
         &format!("linux-image-{}", arch.trim()),
     ] {
         assert!(
@@ -1878,7 +2045,9 @@ fn dominant_colour(picture: &image::RgbImage) -> [u8; 3] {
 /// under cage and sent READY=1, guichet-health confirms the slot with RAUC's service, systemd
 /// arms the i6300esb watchdog (all checked by the script from the serial console), and the
 /// screen QEMU shows is the welcome screen, not the out-of-order one: its dominant colour is the
-/// one `guichet screenshot --screen welcome` renders. `GUICHET_VM_IMAGE=DIR` boots an image
+/// one `guichet screenshot --screen welcome` renders. Then the same image as a `--sealed-key` one
+/// on a machine without a TPM (`--scenario tpm-none`): the kiosk falls back to the plain key and
+/// runs (about 4 more minutes under QEMU's emulator). `GUICHET_VM_IMAGE=DIR` boots an image
 /// already built there (`build-image --out DIR`) instead. Skipped, saying why, without /dev/kvm,
 /// QEMU, OVMF, root or the mirror.
 #[test]
@@ -1968,5 +2137,33 @@ fn the_disk_image_boots_in_a_virtual_machine_to_the_kiosk_and_confirms_its_slot(
         "the virtual machine's screen is not the welcome screen: dominant colour {seen:?}, \
          the welcome screen's is {expected:?} (see {})",
         vm.join("screen-1.png").display()
+    );
+
+    // The same image made `--sealed-key` (vm-test adds what that adds) on a machine without a
+    // TPM: sealing is skipped (ConditionSecurity=tpm2), systemd 252 gives the kiosk the
+    // SetCredential= fallback instead of failing the unit, and the kiosk runs on the plain key.
+    let vm = dir.path().join("vm-tpm-none");
+    let out = Command::new("timeout")
+        .args(["1200", &format!("{KIOSK_IMAGE_DIR}/vm-test")])
+        .arg("--image")
+        .arg(&image)
+        .args(["--scenario", "tpm-none", "--timeout", "900", "--out"])
+        .arg(&vm)
+        .output()
+        .unwrap();
+    let said = format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.status.success(),
+        "vm-test --scenario tpm-none failed:\n{said}"
+    );
+    assert!(
+        said.contains(
+            "ok: without a TPM sealing is skipped and the kiosk runs on the plain key file"
+        ),
+        "{said}"
     );
 }

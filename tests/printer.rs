@@ -479,27 +479,62 @@ fn file_sink_render_and_reprint_through_the_binary() {
     assert_eq!(image.width(), 576);
     assert!(image.height() > 600);
 
-    // The profiles a technician can pick from, as INTERFACE.md specifies.
+    // The profiles a technician can pick from: INTERFACE.md's five keys, and the extension's
+    // four (resolution, cutter, feed unit, quadruple raster), per profile.
     let out = guichet(&dir, &["printer", "profiles", "--json"]);
     assert!(out.status.success(), "{}", out.stderr_text());
     let profiles: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let default = profiles
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["name"] == "default")
-        .unwrap();
+    let profile = |name: &str| {
+        profiles
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == name)
+            .unwrap()
+            .clone()
+    };
+    let default = profile("default");
     let mut keys: Vec<&String> = default.as_object().unwrap().keys().collect();
     keys.sort();
     assert_eq!(
         keys,
         [
             "code_pages",
+            "cutter",
             "description",
+            "dpi",
+            "feed_unit",
             "name",
             "native_qr",
+            "raster_quadruple",
             "width_dots"
         ]
+    );
+    let facts = |p: &serde_json::Value| {
+        (
+            p["dpi"].as_u64(),
+            p["cutter"].as_str().map(str::to_owned),
+            p["feed_unit"].as_str().map(str::to_owned),
+            p["raster_quadruple"].as_bool(),
+        )
+    };
+    assert_eq!(
+        facts(&default),
+        (
+            Some(203),
+            Some("partial".into()),
+            Some("set_by_gs_p".into()),
+            Some(true)
+        )
+    );
+    assert_eq!(
+        facts(&profile("pos-5890")),
+        (
+            Some(203),
+            Some("none".into()),
+            Some("dot".into()),
+            Some(true)
+        )
     );
     assert_eq!(
         (
@@ -521,6 +556,12 @@ fn file_sink_render_and_reprint_through_the_binary() {
     assert!(!pages.contains(&"cp1256"), "unshaped Arabic is never sent");
     let out = guichet(&dir, &["printer", "profiles"]);
     assert!(out.status.success() && out.stdout_text().contains("pos-5890"));
+    assert!(
+        out.stdout_text()
+            .contains("cutter: none, feed unit: one dot, fixed"),
+        "{}",
+        out.stdout_text()
+    );
 
     // Wrong extension: usage error. Unknown reference: one line, exit 1.
     let out = guichet(&dir, &["printer", "render", &reference, "--out", "r.txt"]);

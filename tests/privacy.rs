@@ -1086,3 +1086,93 @@ fn the_data_key_is_read_from_the_credentials_directory_and_never_written_beside_
     );
     assert!(out.status.success(), "{}", out.stderr_text());
 }
+
+// A `--sealed-key` kiosk image: the unit's drop-in hands over the sealed key, or, where there is
+// none (the machine's TPM could not seal it), `SetCredential=guichet-data-key:not-sealed`.
+#[test]
+fn no_plain_key_is_made_where_the_key_is_sealed_and_without_a_sealed_key_the_plain_file_is_the_fallback()
+ {
+    let dir = TestDir::new("sealed-guard");
+    let credstore = TestDir::new("credstore");
+    let sealed = credstore.path().join("guichet-data-key.cred");
+    let config = dir.path().join("kiosk.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[device]\ncode = \"LIB2\"\n[central]\nkind = \"none\"\n[printer]\nport = \"none\"\n[privacy]\nsealed_key_file = {:?}\n",
+            sealed.display().to_string()
+        ),
+    )
+    .unwrap();
+    let config = config.to_str().unwrap();
+    let catalog = concat!(env!("CARGO_MANIFEST_DIR"), "/src/demo/catalog/en.json");
+    let import = ["--config", config, "catalog", "import", catalog];
+    let plain = dir.path().join("guichet.key");
+    // What systemd's fallback puts in the credentials directory when there is no sealed key.
+    let fallback = TestDir::new("fallback-credentials");
+    let stand_in = fallback.path().join(guichet::privacy::CREDENTIAL_NAME);
+    std::fs::write(&stand_in, "not-sealed").unwrap();
+    std::fs::set_permissions(&stand_in, std::fs::Permissions::from_mode(0o400)).unwrap();
+    let with_fallback = [("CREDENTIALS_DIRECTORY", fallback.path().to_str().unwrap())];
+
+    // The key is sealed (systemd-creds' file, here any bytes: only its existence counts). A
+    // command run outside the kiosk's unit has no credential: refused in one line, nothing made.
+    std::fs::write(&sealed, b"Whxf\x00sealed").unwrap();
+    std::fs::set_permissions(&sealed, std::fs::Permissions::from_mode(0o600)).unwrap();
+    for env in [&[][..], &with_fallback[..]] {
+        let out = guichet_env(&dir, &import, env);
+        assert_eq!(out.status.code(), Some(1), "{}", out.stderr_text());
+        let said = out.stderr_text();
+        assert_eq!(said.trim_end().lines().count(), 1, "one line: {said}");
+        assert!(
+            said.contains("sealed to this machine's TPM")
+                && said.contains(&sealed.display().to_string())
+                && said.contains("no plain key was made"),
+            "{said}"
+        );
+        assert!(!plain.exists(), "no plain key beside the data");
+    }
+
+    // No sealed key (the TPM could not seal): the stand-in is no credential, and the plain 0600
+    // key file is made and used, as on a machine without a TPM.
+    std::fs::remove_file(&sealed).unwrap();
+    let out = guichet_env(&dir, &import, &with_fallback);
+    assert!(out.status.success(), "{}", out.stderr_text());
+    let mode = std::fs::metadata(&plain).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    let out = guichet_env(
+        &dir,
+        &["--config", config, "catalog", "show", "--json"],
+        &with_fallback,
+    );
+    assert!(out.status.success(), "{}", out.stderr_text());
+    assert_eq!(std::fs::read_to_string(&stand_in).unwrap(), "not-sealed");
+
+    // The key made then stays the key even once a sealed file appears (seal-data-key erases
+    // the plain file itself when it seals it).
+    let before = std::fs::read(&plain).unwrap();
+    std::fs::write(&sealed, b"sealed later").unwrap();
+    let out = guichet_env(
+        &dir,
+        &["--config", config, "catalog", "show", "--json"],
+        &[],
+    );
+    assert!(out.status.success(), "{}", out.stderr_text());
+    assert_eq!(std::fs::read(&plain).unwrap(), before);
+
+    // A database already sealed, its plain key gone, the key sealed: the refusal names the
+    // sealed key, not a missing file to restore.
+    std::fs::remove_file(&plain).unwrap();
+    let out = guichet_env(
+        &dir,
+        &["--config", config, "catalog", "show", "--json"],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        out.stderr_text().contains("sealed to this machine's TPM"),
+        "{}",
+        out.stderr_text()
+    );
+    assert!(!plain.exists());
+}

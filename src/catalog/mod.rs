@@ -13,7 +13,7 @@ pub use parse::{
     import_catalog_document, limits, parse_catalog_document, parse_definition,
     parse_service_definition, parse_service_list, parse_services, tidy_line, tidy_text,
 };
-pub use wording::{NumberRule, asks_for_time, is_urgent};
+pub use wording::{NumberRule, asks_for_time, format_number, is_urgent};
 
 /// The locale key under which the central system's own (untranslated) catalogue is kept: the
 /// flow falls back to it for any language without a translated copy.

@@ -205,7 +205,7 @@ pub fn is_urgent(text: &str) -> bool {
     for t in tokenize(&lower) {
         match t {
             Token::Word(w) => words.push_str(&w),
-            Token::Number(n) => words.push_str(&crate::validate::format_number(n)),
+            Token::Number(n) => words.push_str(&format_number(n)),
         }
         words.push(' ');
     }
@@ -322,6 +322,16 @@ fn find_max(tokens: &[Token]) -> Option<f64> {
         }
     }
     None
+}
+
+/// Canonical text of a number: no exponent, no trailing `.0` (answers, number rules' words).
+pub fn format_number(n: f64) -> String {
+    if n.fract() == 0.0 {
+        format!("{}", n as i64)
+    } else {
+        let s = format!("{n}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
 }
 
 #[cfg(test)]

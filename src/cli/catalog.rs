@@ -49,7 +49,7 @@ pub enum CatalogCommand {
 
 pub(super) fn run(ctx: &Context, cmd: CatalogCommand) -> Result<(), CliError> {
     match cmd {
-        CatalogCommand::Refresh { strict, json } => super::sync::catalog_refresh(ctx, strict, json),
+        CatalogCommand::Refresh { strict, json } => catalog_refresh(ctx, strict, json),
         CatalogCommand::Import {
             file,
             locale,
@@ -132,4 +132,39 @@ pub(super) fn report_json(catalog: &Catalog) -> serde_json::Value {
         "offered": catalog.offered(),
         "left_out": catalog.left_out,
     })
+}
+
+/// `guichet catalog refresh [--strict] [--json]`: one sync engine's catalogue pull, reported
+/// like an import.
+pub(super) fn catalog_refresh(ctx: &Context, strict: bool, json: bool) -> Result<(), CliError> {
+    let mut engine = super::sync::engine(ctx)?;
+    let before = engine.store().catalog_snapshot()?;
+    let rt = super::sync::runtime()?;
+    let updated = rt
+        .block_on(engine.refresh_catalog_now())
+        .map_err(CliError)?;
+    let catalog = engine
+        .store()
+        .catalog_for(crate::queue::CATALOG_DEFAULT_LOCALE)?
+        .unwrap_or_default();
+    if strict && updated && !catalog.left_out.is_empty() {
+        engine.store().restore_catalog_snapshot(&before)?;
+        return fail(format!(
+            "catalogue refused: --strict and {}; the cached catalogue is unchanged",
+            catalog.summary()
+        ));
+    }
+    if json {
+        let mut report = report_json(&catalog);
+        report["updated"] = serde_json::Value::Bool(updated);
+        return print_json(&report);
+    }
+    // "catalogue updated: N services" is what scripts have read since the first version.
+    println!(
+        "catalogue {}: {} services (imported {})",
+        if updated { "updated" } else { "unchanged" },
+        catalog.services.len(),
+        catalog.summary()
+    );
+    Ok(())
 }

@@ -5,6 +5,7 @@
 mod alerts;
 pub mod bench;
 mod catalog;
+mod config_check;
 mod doctor;
 mod fleet;
 mod health;
@@ -127,6 +128,9 @@ pub enum Command {
     Staff(staff::StaffCommand),
     /// Service statistics per day as CSV, without personal data.
     Stats(stats::StatsArgs),
+    /// The configuration file: `config check` loads and validates it, opening nothing else.
+    #[command(subcommand)]
+    Config(config_check::ConfigCommand),
 }
 
 /// What every command needs: the configuration and where the data lives.
@@ -187,6 +191,9 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
             .map_err(|e| e.to_string());
         return launch::run(config, args);
     }
+    if let Some(Command::Config(cmd)) = cli.command {
+        return config_check::run(cli.config.as_deref(), cmd);
+    }
     // The service screen must come up whatever broke the kiosk, a bad configuration included.
     if let Some(Command::OutOfOrder(args)) = cli.command {
         let config = Config::locate(cli.config.as_deref()).ok().map(|(c, _)| c);
@@ -210,6 +217,7 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
     let store = StoreLocation {
         key_file: crate::privacy::credential_key_file()
             .unwrap_or_else(|| config.key_file(&data_dir)),
+        sealed_key_file: Some(config.sealed_key_file()),
         data_dir: data_dir.clone(),
     };
     let ctx = Context {
@@ -230,7 +238,7 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         Some(Command::Bench(cmd)) => bench::run(&ctx, cmd),
         Some(Command::Privacy(cmd)) => privacy::run(&ctx, cmd),
         Some(Command::Provision(_)) => unreachable!("handled before the configuration loads"),
-        Some(Command::OutOfOrder(_)) | Some(Command::Launch(_)) => {
+        Some(Command::OutOfOrder(_)) | Some(Command::Launch(_)) | Some(Command::Config(_)) => {
             unreachable!("handled before the configuration loads")
         }
         Some(Command::Metrics(args)) => metrics::run(&ctx, args),

@@ -77,7 +77,9 @@ fn actor() -> String {
     }
 }
 
-/// One profile as `printer profiles --json` shows it.
+/// One profile as `printer profiles --json` shows it: INTERFACE.md's five keys, then the
+/// facts a technician needs to choose between two look-alike models (an extension: scripts that
+/// read the five keys are unaffected).
 #[derive(serde::Serialize)]
 struct ProfileRow {
     name: &'static str,
@@ -85,6 +87,10 @@ struct ProfileRow {
     width_dots: usize,
     native_qr: bool,
     code_pages: Vec<String>,
+    dpi: u16,
+    cutter: crate::printer::profile::Cutter,
+    feed_unit: crate::printer::profile::FeedUnit,
+    raster_quadruple: bool,
 }
 
 fn list_profiles(json: bool) -> Result<(), CliError> {
@@ -97,6 +103,10 @@ fn list_profiles(json: bool) -> Result<(), CliError> {
             width_dots: p.width_dots,
             native_qr: p.native_qr,
             code_pages: p.code_pages.iter().map(|(cp, _)| cp.id()).collect(),
+            dpi: p.dpi,
+            cutter: p.cutter,
+            feed_unit: p.feed_unit,
+            raster_quadruple: p.raster_quadruple,
         })
         .collect();
     if json {
@@ -105,10 +115,23 @@ fn list_profiles(json: bool) -> Result<(), CliError> {
     for r in rows {
         println!("{}: {}", r.name, r.description);
         println!(
-            "    {} dots, {} QR, code pages: {}",
+            "    {} dots at {} dpi, {} QR, code pages: {}",
             r.width_dots,
+            r.dpi,
             if r.native_qr { "native" } else { "raster" },
             r.code_pages.join(" ")
+        );
+        println!(
+            "    cutter: {}, feed unit: {}, raster images in quadruple mode: {}",
+            match r.cutter {
+                crate::printer::profile::Cutter::None => "none",
+                crate::printer::profile::Cutter::Partial => "partial",
+            },
+            match r.feed_unit {
+                crate::printer::profile::FeedUnit::SetByGsP => "one dot, set by GS P",
+                crate::printer::profile::FeedUnit::Dot => "one dot, fixed",
+            },
+            if r.raster_quadruple { "yes" } else { "no" }
         );
     }
     Ok(())

@@ -127,6 +127,10 @@ pub struct ProvisionArgs {
     /// privacy.key_file: the data key's file (default: guichet.key in the data dir).
     #[arg(long, value_name = "FILE")]
     pub key_file: Option<PathBuf>,
+    /// privacy.sealed_key_file: where the data key sealed to the TPM is kept (default
+    /// /var/lib/guichet-credstore/guichet-data-key.cred).
+    #[arg(long, value_name = "FILE")]
+    pub sealed_key_file: Option<PathBuf>,
     /// fleet.textfile: where the Prometheus metrics are written for node_exporter (absolute,
     /// ending in .prom; default /var/lib/prometheus/node-exporter/guichet.prom).
     #[arg(long, value_name = "PATH")]
@@ -247,6 +251,7 @@ fn flag_for(key: &str) -> &'static str {
         "ui.rotation" => "--rotation",
         "privacy.retention_days" => "--retention-days",
         "privacy.key_file" => "--key-file",
+        "privacy.sealed_key_file" => "--sealed-key-file",
         "privacy.notice" => "--privacy-notice-file",
         "fleet.textfile" => "--fleet-textfile",
         "fleet.heartbeat_url" => "--heartbeat-url",
@@ -451,6 +456,7 @@ fn gather(
                 .retention_days
                 .unwrap_or(PrivacyConfig::default().retention_days),
             key_file: args.key_file.clone(),
+            sealed_key_file: args.sealed_key_file.clone(),
             notice: args
                 .privacy_notice_file
                 .as_deref()

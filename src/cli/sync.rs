@@ -17,7 +17,7 @@ pub struct SyncArgs {
     pub json: bool,
 }
 
-fn engine(ctx: &Context) -> Result<SyncEngine, CliError> {
+pub(super) fn engine(ctx: &Context) -> Result<SyncEngine, CliError> {
     if !ctx.config.has_central() {
         return fail(
             "no central system is configured (central.kind = \"none\"): submissions stay on this kiosk; carry them with `guichet queue export`",
@@ -31,7 +31,7 @@ fn engine(ctx: &Context) -> Result<SyncEngine, CliError> {
     )?)
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
+pub(super) fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
     Ok(tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?)
@@ -197,38 +197,4 @@ impl StopSignals {
             _ = self.int.recv() => {}
         }
     }
-}
-
-/// `guichet catalog refresh [--strict] [--json]`.
-pub(super) fn catalog_refresh(ctx: &Context, strict: bool, json: bool) -> Result<(), CliError> {
-    let mut engine = engine(ctx)?;
-    let before = engine.store().catalog_snapshot()?;
-    let rt = runtime()?;
-    let updated = rt
-        .block_on(engine.refresh_catalog_now())
-        .map_err(CliError)?;
-    let catalog = engine
-        .store()
-        .catalog_for(crate::queue::CATALOG_DEFAULT_LOCALE)?
-        .unwrap_or_default();
-    if strict && updated && !catalog.left_out.is_empty() {
-        engine.store().restore_catalog_snapshot(&before)?;
-        return fail(format!(
-            "catalogue refused: --strict and {}; the cached catalogue is unchanged",
-            catalog.summary()
-        ));
-    }
-    if json {
-        let mut report = super::catalog::report_json(&catalog);
-        report["updated"] = serde_json::Value::Bool(updated);
-        return print_json(&report);
-    }
-    // "catalogue updated: N services" is what scripts have read since the first version.
-    println!(
-        "catalogue {}: {} services (imported {})",
-        if updated { "updated" } else { "unchanged" },
-        catalog.services.len(),
-        catalog.summary()
-    );
-    Ok(())
 }

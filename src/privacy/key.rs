@@ -28,12 +28,32 @@ const HEADER: &str = "guichet-data-key-v1";
 /// the credential, the plain 0600 key file remains (`privacy.key_file`).
 pub const CREDENTIAL_NAME: &str = "guichet-data-key";
 
+/// What the kiosk's drop-in passes as the credential when there is no sealed key to load
+/// (`SetCredential=guichet-data-key:not-sealed`: systemd's fallback for a `LoadCredentialEncrypted=`
+/// whose file does not exist, e.g. a `--sealed-key` image on a machine whose TPM could not seal).
+/// It means "no credential": the plain key file is used.
+pub const NOT_SEALED: &str = "not-sealed";
+
+/// Where `seal-data-key` keeps the data key sealed to the TPM, unless `privacy.sealed_key_file`
+/// says otherwise. Where it exists, a missing plain key file is never made up (see
+/// [`KeyError::Sealed`]).
+pub const DEFAULT_SEALED_KEY_FILE: &str = "/var/lib/guichet-credstore/guichet-data-key.cred";
+
 /// The data key as a systemd credential of this process (`$CREDENTIALS_DIRECTORY/guichet-data-key`),
-/// when systemd passed one: it takes the place of `privacy.key_file`.
+/// when systemd passed one: it takes the place of `privacy.key_file`. The [`NOT_SEALED`] stand-in
+/// is no credential.
 pub fn credential_key_file() -> Option<PathBuf> {
     let dir = PathBuf::from(std::env::var_os("CREDENTIALS_DIRECTORY")?);
     let path = dir.join(CREDENTIAL_NAME);
-    (dir.is_absolute() && path.is_file()).then_some(path)
+    if !dir.is_absolute() || !path.is_file() {
+        return None;
+    }
+    let mut head = Vec::with_capacity(16);
+    let read = File::open(&path).and_then(|f| f.take(16).read_to_end(&mut head));
+    if read.is_ok() && head.trim_ascii() == NOT_SEALED.as_bytes() {
+        return None;
+    }
+    Some(path)
 }
 
 /// Whether `key_file` is a systemd credential (read-only: it cannot be created or rotated here).
@@ -180,6 +200,19 @@ pub enum KeyError {
         /// The key the database needs.
         expected: KeyId,
     },
+    /// The plain key file does not exist, and the data key is sealed to the TPM: a command run
+    /// outside the kiosk's unit, without the credential. Making a plain key then would seal new
+    /// data under a key the kiosk never gets (and leave a plain key on the disk); for a database
+    /// already sealed, "the key file is missing" would send the technician the wrong way.
+    #[error(
+        "data key file {path} does not exist and the data key is sealed to this machine's TPM ({sealed}): run the command with the credential guichet-data-key (see kiosk-image/README.md, \"The data key\"); no plain key was made"
+    )]
+    Sealed {
+        /// The plain key file.
+        path: PathBuf,
+        /// The sealed credential.
+        sealed: PathBuf,
+    },
     /// The key file holds another key than the database's.
     #[error(
         "data key file {path} holds key {found}, but the database is sealed under key {expected}: restore the right key file (see SECURITY.md); nothing was changed"
@@ -277,10 +310,19 @@ pub fn write_key_file(path: &Path, key: &DataKey, replace: bool) -> Result<(), K
         .map_err(io_err(dir))
 }
 
-/// Reads the key file, creating it (0600) with a fresh key when it does not exist yet.
-pub fn load_or_create(path: &Path) -> Result<DataKey, KeyError> {
+/// Reads the key file, creating it (0600) with a fresh key when it does not exist yet, unless
+/// the data key is sealed to the TPM in `sealed` (a file that exists): then nothing is created.
+pub fn load_or_create(path: &Path, sealed: Option<&Path>) -> Result<DataKey, KeyError> {
     match read_key_file(path) {
         Err(KeyError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+            // A folder the process may not search (root's 0700 credstore) cannot tell: only a
+            // sealed key known to exist stops the plain one.
+            if let Some(sealed) = sealed.filter(|s| s.try_exists().unwrap_or(false)) {
+                return Err(KeyError::Sealed {
+                    path: path.to_path_buf(),
+                    sealed: sealed.to_path_buf(),
+                });
+            }
             let key = DataKey::generate();
             match write_key_file(path, &key, false) {
                 Ok(()) => {
@@ -303,10 +345,15 @@ pub fn load_or_create(path: &Path) -> Result<DataKey, KeyError> {
 /// The key whose id a database records (`expected`, read by the store), found in `key_file` or,
 /// when a rotation stopped between its commit and its rename, in `<key_file>.next` (the rename is
 /// then finished here). A database without a key id yet (new, or written by a version that did
-/// not seal) gets the key file's key, created if needed.
-pub fn load_for_id(expected: Option<KeyId>, key_file: &Path) -> Result<DataKey, KeyError> {
+/// not seal) gets the key file's key, created if needed (not where a key is `sealed`, see
+/// [`load_or_create`]).
+pub fn load_for_id(
+    expected: Option<KeyId>,
+    key_file: &Path,
+    sealed: Option<&Path>,
+) -> Result<DataKey, KeyError> {
     let Some(expected) = expected else {
-        return load_or_create(key_file);
+        return load_or_create(key_file, sealed);
     };
     let next = next_key_path(key_file);
     let current = read_key_file(key_file);
@@ -340,10 +387,17 @@ pub fn load_for_id(expected: Option<KeyId>, key_file: &Path) -> Result<DataKey, 
             expected,
         }),
         Err(KeyError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
-            Err(KeyError::Missing {
-                path: key_file.to_path_buf(),
-                expected,
-            })
+            // On a kiosk whose key is sealed, the plain file is missing on purpose: say so.
+            match sealed.filter(|s| s.try_exists().unwrap_or(false)) {
+                Some(sealed) => Err(KeyError::Sealed {
+                    path: key_file.to_path_buf(),
+                    sealed: sealed.to_path_buf(),
+                }),
+                None => Err(KeyError::Missing {
+                    path: key_file.to_path_buf(),
+                    expected,
+                }),
+            }
         }
         Err(e) => Err(e),
     }
@@ -372,8 +426,8 @@ mod tests {
     fn a_key_file_is_created_once_with_owner_only_permissions() {
         let dir = tempdir();
         let path = dir.join("k/guichet.key");
-        let a = load_or_create(&path).unwrap();
-        let b = load_or_create(&path).unwrap();
+        let a = load_or_create(&path, None).unwrap();
+        let b = load_or_create(&path, None).unwrap();
         assert_eq!(a.id(), b.id());
         assert_eq!(a.bytes(), b.bytes());
         let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
@@ -390,7 +444,7 @@ mod tests {
     fn an_exposed_or_foreign_key_file_is_refused() {
         let dir = tempdir();
         let path = dir.join("guichet.key");
-        load_or_create(&path).unwrap();
+        load_or_create(&path, None).unwrap();
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
         let err = read_key_file(&path).unwrap_err();
         assert!(matches!(err, KeyError::Exposed { .. }), "{err}");

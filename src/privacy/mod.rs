@@ -21,7 +21,7 @@ pub(crate) mod export;
 pub(crate) mod key;
 pub(crate) mod seal;
 
-pub use key::{CREDENTIAL_NAME, DataKey, KeyError, KeyId, credential_key_file};
+pub use key::{CREDENTIAL_NAME, DataKey, KeyError, KeyId, NOT_SEALED, credential_key_file};
 
 /// Name of the key file in the data dir when `privacy.key_file` is not set.
 pub const DEFAULT_KEY_FILE: &str = "guichet.key";

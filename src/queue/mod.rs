@@ -275,6 +275,9 @@ pub struct StoreLocation {
     pub data_dir: PathBuf,
     /// The data key file (`privacy.key_file`, else `<data_dir>/guichet.key`).
     pub key_file: PathBuf,
+    /// Where the data key may be sealed to the TPM (`privacy.sealed_key_file`): if that file
+    /// exists, a missing `key_file` is an error instead of a new key. `None`: no such check.
+    pub sealed_key_file: Option<PathBuf>,
 }
 
 impl StoreLocation {
@@ -283,6 +286,7 @@ impl StoreLocation {
         StoreLocation {
             data_dir: data_dir.to_path_buf(),
             key_file: data_dir.join(crate::privacy::DEFAULT_KEY_FILE),
+            sealed_key_file: None,
         }
     }
 
@@ -372,7 +376,7 @@ impl Store {
         // Erased personal data is overwritten, not just unlinked from the b-tree.
         conn.pragma_update(None, "secure_delete", "ON")?;
         schema::bring_up_to_date(&mut conn)?;
-        let key = sealing::load_key(&conn, &location.key_file)?;
+        let key = sealing::load_key(&conn, location)?;
         let mut store = Store {
             conn,
             path,
@@ -514,7 +518,7 @@ impl Store {
             // Under the write lock, so a rotation by another process cannot slip in between
             // this check and the insert: a payload is never sealed under a retired key.
             if sealing::database_key_id(&tx)? != Some(self.key.borrow().id()) {
-                let key = sealing::load_key(&tx, &self.location.key_file)?;
+                let key = sealing::load_key(&tx, &self.location)?;
                 *self.key.borrow_mut() = key;
             }
             let mut sequence: i64 = tx

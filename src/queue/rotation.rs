@@ -56,7 +56,7 @@ impl Store {
             let tx = self
                 .conn
                 .transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let old = load_key(&tx, &key_file)?;
+            let old = load_key(&tx, &self.location)?;
             key::write_key_file(&next, &new, true)?;
             wrote_next = true;
             let rows: Vec<(i64, String, Vec<u8>)> = tx

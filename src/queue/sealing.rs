@@ -35,14 +35,18 @@ pub(crate) fn database_key_id(conn: &Connection) -> Result<Option<KeyId>, StoreE
 /// The key for the database on `conn` (see [`crate::privacy::key::load_for_id`]).
 pub(crate) fn load_key(
     conn: &Connection,
-    key_file: &std::path::Path,
+    location: &super::StoreLocation,
 ) -> Result<DataKey, StoreError> {
     use crate::privacy::KeyError;
     // A rotation in another process may commit and rename between our reads of the database
     // and the files: read both again before calling the key missing.
     let mut tries = 0;
     loop {
-        match crate::privacy::key::load_for_id(database_key_id(conn)?, key_file) {
+        match crate::privacy::key::load_for_id(
+            database_key_id(conn)?,
+            &location.key_file,
+            location.sealed_key_file.as_deref(),
+        ) {
             Err(KeyError::Mismatch { .. } | KeyError::Missing { .. }) if tries < 5 => {
                 tries += 1;
                 std::thread::sleep(std::time::Duration::from_millis(50));
@@ -68,7 +72,7 @@ impl Store {
 
     /// Adopts the database's current key (after this process or another rotated it).
     pub(crate) fn reload_key(&self) -> Result<(), StoreError> {
-        let key = load_key(&self.conn, &self.location.key_file)?;
+        let key = load_key(&self.conn, &self.location)?;
         *self.key.borrow_mut() = key;
         Ok(())
     }

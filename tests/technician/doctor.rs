@@ -274,3 +274,44 @@ fn doctor_passes_a_healthy_kiosk_and_fails_each_check_for_its_own_reason() {
     assert_fails(&result, "config", "device.code");
     assert_passes(&result.1, "printer");
 }
+
+/// `guichet config check`: the file alone (the image's on-site setup judges a `kiosk.toml` with it
+/// before taking it); opens no database, so nothing appears in the data dir.
+#[test]
+fn config_check_judges_the_file_alone_and_names_the_bad_key() {
+    let dir = TestDir::new("config-check");
+    let config = dir.path().join("kiosk.toml");
+    std::fs::write(
+        &config,
+        "[device]\ncode = \"CHK1\"\nsite = \"Library\"\n[central]\nkind = \"none\"\n[printer]\nport = \"none\"\n",
+    )
+    .unwrap();
+    let path = config.to_str().unwrap();
+    let out = common::guichet(&dir, &["--config", path, "config", "check"]);
+    assert!(out.status.success(), "{}", out.stderr_text());
+    assert!(
+        out.stdout_text()
+            .starts_with(&format!("ok: {path}: device CHK1")),
+        "{}",
+        out.stdout_text()
+    );
+    assert!(!dir.path().join("guichet.sqlite3").exists());
+
+    std::fs::write(&config, "[device]\ncode = \"x\"\n").unwrap();
+    let out = common::guichet(&dir, &["--config", path, "config", "check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let said = out.stderr_text();
+    assert_eq!(said.trim_end().lines().count(), 1, "{said}");
+    assert!(said.contains("device.code"), "{said}");
+
+    // No file at all (the embedded demo) is not a configuration to take.
+    if Path::new("/etc/guichet/kiosk.toml").exists() {
+        return;
+    }
+    let out = common::command(&dir)
+        .args(["config", "check"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", out.stderr_text());
+    assert!(out.stderr_text().contains("no configuration file"));
+}
