@@ -420,11 +420,18 @@ fn every_screen_fits_a_small_panel_or_says_there_is_more(dir: &TestDir) {
 /// The words of every button of the top bar (and of the side column) are whole: the longest
 /// word, measured at the label's size, is no wider than the label.
 fn cut_words(k: &Kiosk) -> Vec<String> {
+    let inside = |e: &ElementHandle, b: &ElementHandle| {
+        let (p, q, s) = (e.absolute_position(), b.absolute_position(), b.size());
+        p.x >= q.x - 0.5 && p.y >= q.y - 0.5 && p.x <= q.x + s.width && p.y <= q.y + s.height
+    };
+    let labels: Vec<_> = ElementHandle::find_by_element_id(&k.app, "ToolButton::label").collect();
+    let words: Vec<_> = ElementHandle::find_by_element_id(&k.app, "ToolButton::word").collect();
     let mut out = Vec::new();
     for button in ElementHandle::find_by_element_type_name(&k.app, "ToolButton") {
-        let find = |id: &str| button.query_descendants().match_id(id).find_first();
-        let (Some(label), Some(word)) = (find("ToolButton::label"), find("ToolButton::word"))
-        else {
+        let (Some(label), Some(word)) = (
+            labels.iter().find(|l| inside(l, &button)),
+            words.iter().find(|w| inside(w, &button)),
+        ) else {
             out.push("a top-bar button without its label or word measure".into());
             continue;
         };
