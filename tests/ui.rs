@@ -256,20 +256,17 @@ fn touchscreen_flows() {
     // A 10.1" 1280×800 panel (217 mm): every target ≥ 15 mm, 2 mm apart, none cut off, the
     // keyboard's letter keys included (a compact keyboard: `flow::keyboard::fit`); every
     // question's 20 mm Continue in view, the keyboard up or not.
-    let problems =
-        every_target_is_15_mm_on_a_real_panel(&dir, (1280, 800), 217.0, 15.0, true, true);
+    let problems = every_target_is_15_mm_on_a_real_panel(&dir, (1280, 800), 217.0, 15.0, true);
     assert!(
         problems.is_empty(),
         "10.1-inch panel:\n{}",
         problems.join("\n")
     );
-    // A 7" 1024×600 panel (154 mm): the same, letter keys included (a paged keyboard: half a
-    // row of letters and a "More letters" key), and the date picker fits. Not met there: with
-    // the full keyboard up, Continue. The panel is 90 mm high; four rows of 15 mm keys (68 mm)
-    // and the 20 mm action bar (26 mm) need 94 mm before the top bar and the question
-    // (ACCESSIBILITY.md): the top bar and Continue are pushed outside the window.
-    let problems =
-        every_target_is_15_mm_on_a_real_panel(&dir, (1024, 600), 154.0, 15.0, true, false);
+    // A 7" 1024×600 panel (154 mm, 90 mm high): the same, letter keys included (a paged
+    // keyboard: part of a row of letters and a "More letters" key), the date picker, and
+    // Continue while typing, at the largest text size too ("question-text-large"): there the
+    // top bar gives way to the side column beside the keys (`Flow::typing_beside`).
+    let problems = every_target_is_15_mm_on_a_real_panel(&dir, (1024, 600), 154.0, 15.0, true);
     assert!(
         problems.is_empty(),
         "7-inch panel:\n{}",
@@ -293,6 +290,7 @@ fn touchscreen_flows() {
         speech_mode_walks_the_whole_flow_without_sight(&dir, locale);
     }
     the_screen_blanks_on_the_welcome_screen_and_the_waking_touch_only_wakes(&dir);
+    the_focus_ring_marks_one_of_two_same_named_services(&dir);
     for (w, h) in [(1024.0, 600.0), (1920.0, 1080.0)] {
         for (catch_all, locale) in [(None, "en"), (Some("S000"), "ar")] {
             a_long_catalogue_hides_nothing(&dir, w, h, catch_all, locale);
@@ -398,16 +396,32 @@ fn asking_for_help_is_honest_and_sessions_are_counted(k: &Kiosk, dir: &TestDir) 
     );
 }
 
-/// Every screen of the demo, in every language, at every text size, on a 1024×600 panel: each
-/// control and line of text lies inside the window, or inside a scrolling area whose "More
-/// below" cue is showing. Measured on the laid-out element tree, not on pixels.
+/// Every screen of the demo, in every language, at every text size, on a 1024×600 panel: each control and line of text lies inside the window, or
+/// inside a scrolling area whose "More below" cue is showing. Measured on the laid-out element
+/// tree, not on pixels.
 fn every_screen_fits_a_small_panel_or_says_there_is_more(dir: &TestDir) {
-    let (width, height) = (1024.0_f32, 600.0_f32);
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    // (At 600×1024 the confirmation and the date picker at the largest size go past the
+    // window's sides in some languages: not yet met, ACCESSIBILITY.md.)
+    checked += screens_fit(dir, 1024.0, 600.0, &mut problems);
+    assert!(checked > 300, "{checked} screens");
+    assert!(
+        problems.is_empty(),
+        "{} problems on a 1024×600 panel or a 600×1024 window:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
+
+/// [`every_screen_fits_a_small_panel_or_says_there_is_more`] at one window size; returns how
+/// many screens it measured.
+fn screens_fit(dir: &TestDir, width: f32, height: f32, problems: &mut Vec<String>) -> usize {
     let k = start_kiosk(dir);
     k.app
         .window()
         .set_size(slint::LogicalSize::new(width, height));
-    let mut problems = Vec::new();
+    mock_elapsed_time(Duration::from_millis(1));
     let mut checked = 0;
     for (scene, _) in guichet::ui::scenes::SCENES {
         for locale in guichet::i18n::SUPPORTED_LOCALES {
@@ -445,7 +459,7 @@ fn every_screen_fits_a_small_panel_or_says_there_is_more(dir: &TestDir) {
                         return std::ops::ControlFlow::Continue(());
                     }
                     let place = format!(
-                        "{scene} {locale} size {size}: {label:?} at x {x:.0}..{:.0}, y {y:.0}..{:.0}",
+                        "{scene} {locale} size {size} at {width}×{height}: {label:?} at x {x:.0}..{:.0}, y {y:.0}..{:.0}",
                         x + w,
                         y + h
                     );
@@ -468,13 +482,73 @@ fn every_screen_fits_a_small_panel_or_says_there_is_more(dir: &TestDir) {
             }
         }
     }
-    assert!(checked > 300, "{checked} screens");
-    assert!(
-        problems.is_empty(),
-        "{} problems on a 1024×600 panel:\n{}",
-        problems.len(),
-        problems.join("\n")
+    k.controller.flow_mut().wipe();
+    k.controller.refresh();
+    checked
+}
+
+/// Two services with the same name in one group (a council's catalogue may well have them):
+/// keyboard navigation's focus on the second draws one focus ring, round the second only
+/// (the ring follows the focused control's key, not its words).
+fn the_focus_ring_marks_one_of_two_same_named_services(dir: &TestDir) {
+    let doc = serde_json::json!({ "services": [
+        { "service_code": "B1", "service_name": "Bench", "group": "Parks", "description": "In a park" },
+        { "service_code": "B2", "service_name": "Bench", "group": "Parks", "description": "On a street" },
+        { "service_code": "S1", "service_name": "Swings", "group": "Parks", "description": "Playground" },
+    ]});
+    let catalog = guichet::catalog::parse_catalog_document(doc.to_string().as_bytes()).unwrap();
+    let tr = Arc::new(Translations::load().unwrap());
+    let mut flow = Flow::new(
+        FlowSettings {
+            languages: vec!["en".into()],
+            idle_timeout_s: 120,
+            local_offset: time::UtcOffset::UTC,
+            ..FlowSettings::default()
+        },
+        [(String::new(), catalog)].into_iter().collect(),
+        tr.clone(),
     );
+    flow.start();
+    flow.choose_language("en");
+    if flow.session().screen == guichet::flow::Screen::Groups {
+        flow.choose_tile("Parks");
+    }
+    let k = show_kiosk(dir, flow, tr, 1280.0, 4000.0);
+    k.controller.refresh();
+    assert_eq!(k.screen(), "services");
+    let benches = || -> Vec<ElementHandle> {
+        k.find("Bench")
+            .into_iter()
+            .filter(|e| {
+                e.accessible_role() == Some(i_slint_backend_testing::AccessibleRole::Button)
+            })
+            .collect()
+    };
+    assert_eq!(benches().len(), 2, "two tiles with the same name");
+    let mut found = false;
+    for _ in 0..40 {
+        press(&k, slint::platform::Key::Tab);
+        let caption = guichet::flow::speech::plain(&k.api().get_speech_caption());
+        if caption.contains("Bench") && caption.contains("On a street") {
+            found = true;
+            break;
+        }
+    }
+    assert!(found, "keyboard navigation reaches the second Bench");
+    let rings: Vec<_> =
+        ElementHandle::find_by_element_type_name(&k.app, "FocusRingShape").collect();
+    assert_eq!(rings.len(), 1, "one focus ring, not one on each Bench");
+    let second = benches()
+        .into_iter()
+        .find(|e| e.accessible_description().as_deref() == Some("On a street"))
+        .unwrap();
+    let (ring, tile) = (rings[0].absolute_position(), second.absolute_position());
+    assert!(
+        (ring.x - (tile.x - 6.0)).abs() < 1.0 && (ring.y - (tile.y - 6.0)).abs() < 1.0,
+        "the ring is round the focused Bench: {ring:?} vs {tile:?}"
+    );
+    k.controller.flow_mut().wipe();
+    k.controller.refresh();
 }
 
 /// 150 services in 20 groups (and some without a group), as real councils publish them.
@@ -1401,7 +1475,6 @@ fn every_target_is_15_mm_on_a_real_panel(
     panel_mm: f32,
     key_mm: f32,
     sides: bool,
-    continue_while_typing: bool,
 ) -> Vec<String> {
     let k = start_kiosk(dir);
     k.app
@@ -1427,16 +1500,12 @@ fn every_target_is_15_mm_on_a_real_panel(
             for p in size_problems(&targets, 15.0, key_mm, Some(2.0), sides) {
                 problems.push(format!("{scene} {locale}: {p}"));
             }
-            // A question's Continue is in the action bar, in view and ≥ 20 mm high, with or
-            // without the keyboard up.
+            // A question's Continue is in the action bar (beside the keys on a short panel), in
+            // view and ≥ 20 mm high, with or without the keyboard up.
             // (Not under a dialog: then only the dialog's buttons take a touch.)
             let dialog = k.api().get_confirm() != guichet::ui::generated::ConfirmKind::None
                 || k.api().get_timeout_warning();
-            let typing = k.api().get_keyboard_kind() == KeyboardKind::Text;
-            if k.api().get_screen() == Screen::Question
-                && !dialog
-                && (continue_while_typing || !typing)
-            {
+            if k.api().get_screen() == Screen::Question && !dialog {
                 let label = k.tr.text(locale, "continue");
                 let mm = guichet::ui::scale::LOGICAL_PX_PER_MM;
                 if !targets

@@ -885,13 +885,26 @@ impl Flow {
                 }),
                 q.service
             ),
-            detail: self.tf(
-                "staff-item-detail",
-                &[
-                    ("reason", Arg::from(q.reason.as_str())),
-                    ("when", Arg::from(self.time(&q.created_at))),
-                ],
-            ),
+            // Why, in the desk's language; the kiosk's own line (English, for technicians)
+            // under it.
+            detail: {
+                let why = self.tf(
+                    "staff-item-detail",
+                    &[
+                        ("reason", Arg::from(self.t(q.kind.message_id()))),
+                        ("when", Arg::from(self.time(&q.created_at))),
+                    ],
+                );
+                if q.reason.trim().is_empty() {
+                    why
+                } else {
+                    let technical = self.tf(
+                        "staff-item-technical",
+                        &[("detail", Arg::from(q.reason.as_str()))],
+                    );
+                    format!("{why}\n{technical}")
+                }
+            },
             review,
         };
         desk.review

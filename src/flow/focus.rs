@@ -1,12 +1,52 @@
-//! Which control on screen has speech mode's (or keyboard navigation's) focus, by the name the
-//! screen gives it: the UI draws the focus ring (WCAG 2.4.7, 2.4.13) on the control whose
-//! accessible label is this name. Kept beside `speech.rs` so the linear order and the ring
-//! always agree; the names are the same translations the `.slint` pages put on the controls.
+//! Which control on screen has speech mode's (or keyboard navigation's) focus: the UI draws
+//! the focus ring (WCAG 2.4.7, 2.4.13) on the control whose focus id is [`Flow::focus_id`].
+//! Controls of a list (tiles, choices, keys, the top bar's tools) are known by their key, which
+//! the controller gives each of them ([`tile_id`], [`choice_id`], [`key_id`], [`tool_id`]): two
+//! services or options with the same name are still two controls, and only the focused one
+//! draws the ring. Every other control is known by its accessible label (`"label:"` and the
+//! same translation the `.slint` page puts on it), unique on its screen. Kept beside
+//! `speech.rs` so the linear order and the ring always agree.
 
 use super::speech::Control;
-use super::{Confirm, Flow, Screen};
+use super::{Confirm, Flow, Screen, Tool};
+
+/// The focus id of a language, group or service tile (its key).
+pub fn tile_id(key: &str) -> String {
+    format!("tile:{key}")
+}
+
+/// The focus id of an option of a choice question (its key).
+pub fn choice_id(key: &str) -> String {
+    format!("choice:{key}")
+}
+
+/// The focus id of a key of the keyboard, the reference pad or the PIN pad (its value; one
+/// of them is on screen at a time).
+pub fn key_id(value: &str) -> String {
+    format!("key:{value}")
+}
+
+/// The focus id of a control of the top bar (or of the side column that stands in for it).
+pub fn tool_id(tool: Tool) -> String {
+    format!("tool:{}", tool.message_id())
+}
 
 impl Flow {
+    /// The focus id of `control` on the current screen (see the module's doc); empty for the
+    /// welcome screen's "touch anywhere".
+    pub fn focus_id(&self, control: &Control) -> String {
+        match control {
+            Control::Start => String::new(),
+            Control::Tool(tool) => tool_id(*tool),
+            Control::Tile(key) => tile_id(key),
+            Control::Choice(key) => choice_id(key),
+            Control::Key(value) | Control::LookupKey(value) | Control::PinKey(value) => {
+                key_id(value)
+            }
+            other => format!("label:{}", self.control_label(other)),
+        }
+    }
+
     /// The accessible label of the control `control` stands for on the current screen; empty
     /// for the welcome screen's "touch anywhere" (the whole screen is that control).
     pub fn control_label(&self, control: &Control) -> String {

@@ -418,6 +418,18 @@ fn paged(rows: Vec<Vec<Key>>, room: f32, page: usize) -> Vec<Vec<Key>> {
     for key in bottom.iter_mut().filter(|k| k.value == special::SPACE) {
         key.width = (room - others).clamp(2.0, 5.0);
     }
+    // Too wide for one row (Arabic's Symbols, Latin letters and New line beside Space, on a
+    // keyboard six keys wide): a key and a half each (still ≥ 22 mm, room for their words)
+    // rather than a fifth row the window has no height for.
+    if bottom.iter().map(|k| k.width).sum::<f32>() > room {
+        for key in bottom.iter_mut() {
+            key.width = 1.5;
+        }
+        let others = 1.5 * (bottom.len() as f32 - 1.0);
+        for key in bottom.iter_mut().filter(|k| k.value == special::SPACE) {
+            key.width = (room - others).clamp(1.5, 5.0);
+        }
+    }
     // On the narrowest panels (a 7" panel in portrait) the last row wraps.
     let mut row: Vec<Key> = Vec::new();
     for key in bottom {
@@ -547,6 +559,27 @@ mod tests {
                                 "{locale} {mode:?} at {width_mm} mm never shows {value}"
                             );
                         }
+                    }
+                }
+            }
+        }
+        // Beside the side column on a 7" landscape panel (154 mm less the column: 6 units),
+        // with the digit row left out as on every short window: no more than four rows (the
+        // 68 mm the panel has for keys), in every language and mode, whatever the page.
+        let beside = room(154.0 - crate::flow::SIDE_COLUMN_MM);
+        assert_eq!(beside, 6.0);
+        for locale in ["en", "fr", "es", "pl", "uk", "ar"] {
+            for mode in [Mode::Native, Mode::Latin, Mode::Symbols] {
+                for multiline in [false, true] {
+                    let mut full = layout(KeyboardKind::Text, locale, mode, false, multiline);
+                    if mode != Mode::Symbols {
+                        full.remove(0);
+                    }
+                    for page in 0..4 {
+                        let rows = fit(full.clone(), beside, page);
+                        let what = format!("{locale} {mode:?} multiline {multiline} page {page}");
+                        assert!(rows.len() <= 4, "{what}: {} rows", rows.len());
+                        assert!(units(&rows) <= beside, "{what}: {}", units(&rows));
                     }
                 }
             }

@@ -7,7 +7,7 @@
 
 pub(crate) mod datetime;
 mod desk;
-mod focus;
+pub mod focus;
 pub(crate) mod keyboard;
 mod lists;
 mod session;
@@ -251,6 +251,15 @@ pub enum Confirm {
 /// The text scale of each of the three text-size steps.
 pub const TEXT_SCALES: [f32; 3] = [1.0, 1.25, 1.5];
 
+/// Under this height a landscape window types with the side column ([`Flow::typing_beside`]):
+/// the top bar (18 mm), four rows of keys (68 mm), the action bar (26 mm) and a line of the
+/// question need about 120 mm.
+pub const SHORT_LANDSCAPE_MM: f32 = 120.0;
+
+/// The side column's width with its gap to the keys (`Theme.side-column` + `Theme.target-gap`
+/// in `ui/theme.slint`): wide enough for "Recommencer" or "Продовжити" on one line.
+pub const SIDE_COLUMN_MM: f32 = 50.0;
+
 /// The resident flow.
 pub struct Flow {
     settings: FlowSettings,
@@ -279,6 +288,9 @@ pub struct Flow {
     keyboard_room: f32,
     /// The window is too short for the keyboard's digit row (see [`Flow::set_window_mm`]).
     keyboard_short: bool,
+    /// A short landscape window (a 7" panel): while typing, the top bar gives way to the
+    /// side column (see [`Flow::typing_beside`]); the keyboard's room is what it leaves.
+    keyboard_side_room: Option<f32>,
 }
 
 impl Flow {
@@ -310,6 +322,7 @@ impl Flow {
             ended: Vec::new(),
             keyboard_room: f32::INFINITY,
             keyboard_short: false,
+            keyboard_side_room: None,
         }
     }
 
@@ -719,9 +732,28 @@ impl Flow {
     /// keyboard so every key stays ≥ 15 mm wide ([`keyboard::fit`]); a short one (under
     /// 170 mm: the top bar, five rows of 15 mm keys and the 20 mm action bar leave the question
     /// no line) leaves the digit row out, the digits being one tap away on the Symbols page.
+    /// A landscape window under [`SHORT_LANDSCAPE_MM`] high cannot hold the top bar, four rows
+    /// of keys and the action bar one above the other: there the keys share the width with
+    /// the side column ([`Flow::typing_beside`]).
     pub fn set_window_mm(&mut self, width_mm: f32, height_mm: f32) {
         self.keyboard_room = keyboard::room(width_mm);
         self.keyboard_short = height_mm.is_finite() && height_mm < 170.0;
+        self.keyboard_side_room =
+            (height_mm.is_finite() && height_mm < SHORT_LANDSCAPE_MM && width_mm > height_mm)
+                .then(|| keyboard::room(width_mm - SIDE_COLUMN_MM));
+    }
+
+    /// The full keyboard is up on a question in a short landscape window (a 7" panel, 90 mm
+    /// high): the top bar gives way, and a column beside the keys holds Back, Start again,
+    /// Ask for help and Continue (≥ 20 mm), the question's title and what was typed above the
+    /// keys. Four rows of 15 mm keys (68 mm) and the 20 mm action bar under them need more
+    /// than the whole panel.
+    pub fn typing_beside(&self) -> bool {
+        self.keyboard_side_room.is_some()
+            && self.session.screen == Screen::Question
+            && self
+                .current_step()
+                .is_some_and(|step| self.keyboard_kind(&step) == KeyboardKind::Text)
     }
 
     // -----------------------------------------------------------------------------------------
@@ -1184,6 +1216,10 @@ impl Flow {
         // "Lock" is always in reach on the staff screens (not on the PIN pad: nobody is in).
         if staff && self.staff_signed_in() {
             end.push(tool(Tool::Lock, false));
+        }
+        // Typing beside the side column: only what takes the resident away or brings help.
+        if self.typing_beside() {
+            end.retain(|t| matches!(t.tool, Tool::StartOver | Tool::Help | Tool::Lock));
         }
         if self.rtl() {
             start.reverse();

@@ -594,20 +594,23 @@ impl Flow {
         }
     }
 
-    /// The staff look-up pad's keys as speech says them (the staff home's and the council
-    /// number's page share the pad): OK as a button, the others as keys.
-    fn staff_lookup_pad_spoken(&self) -> Vec<(Control, String)> {
+    /// The digit-and-letter pad's keys as speech says them, wherever it is shown (a resident's
+    /// "Check a request", the staff home's look-up, the council number's page): one pad
+    /// (`pages/lookup.slint`), one way of saying it — OK as a button, the others as keys.
+    fn lookup_pad_spoken(&self) -> Vec<(Control, String)> {
         self.lookup_pad()
             .into_iter()
             .flatten()
             .map(|key| {
-                let text = if key.value == super::staff::pad::OK {
-                    self.say_button(&key.accessible)
+                let label = if key.accessible.is_empty() {
+                    key.label.as_str()
                 } else {
-                    self.st(
-                        "speech-key",
-                        &[("label", Arg::from(key.accessible.as_str()))],
-                    )
+                    key.accessible.as_str()
+                };
+                let text = if key.value == super::staff::pad::OK {
+                    self.say_button(label)
+                } else {
+                    self.st("speech-key", &[("label", Arg::from(label))])
                 };
                 (Control::LookupKey(key.value), text)
             })
@@ -662,7 +665,7 @@ impl Flow {
                     Control::StaffSendNow,
                     self.say_button(&self.t("staff-send-now")),
                 );
-                for (control, text) in self.staff_lookup_pad_spoken() {
+                for (control, text) in self.lookup_pad_spoken() {
                     add(control, text);
                 }
                 add(
@@ -712,7 +715,7 @@ impl Flow {
                 }
             }
             Screen::StaffSent => {
-                for (control, text) in self.staff_lookup_pad_spoken() {
+                for (control, text) in self.lookup_pad_spoken() {
                     add(control, text);
                 }
             }
@@ -1015,15 +1018,10 @@ impl Flow {
                 toolbar: false,
             }),
             Screen::CheckRequest => {
-                for key in self.lookup_pad().into_iter().flatten() {
-                    let label = if key.accessible.is_empty() {
-                        key.label.clone()
-                    } else {
-                        key.accessible.clone()
-                    };
+                for (control, text) in self.lookup_pad_spoken() {
                     out.push(SpokenControl {
-                        control: Control::LookupKey(key.value.clone()),
-                        text: self.say_button(&label),
+                        control,
+                        text,
                         lang: None,
                         toolbar: false,
                     });

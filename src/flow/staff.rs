@@ -285,6 +285,37 @@ pub struct KioskHealth {
     pub cover_open: Option<bool>,
 }
 
+/// Why a request waits for staff, in words the desk shows in its own language; the kiosk's
+/// technical line (English, for technicians) is kept beside it ([`QueueItem::reason`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ReasonKind {
+    /// In review: the kiosk cannot tell whether the council received it (no lookup decided).
+    Undecided,
+    /// In review: a request on the council's server names this reference without the kiosk's
+    /// check (a forged line, or one an older version sent).
+    Unverified,
+    /// In review, for another reason.
+    #[default]
+    Review,
+    /// Refused by the council's server (its words are the technical line).
+    Refused,
+    /// Refused by the kiosk itself (it could not be sent, e.g. its data unreadable).
+    NotSent,
+}
+
+impl ReasonKind {
+    /// The Fluent message that says it.
+    pub fn message_id(self) -> &'static str {
+        match self {
+            ReasonKind::Undecided => "staff-reason-undecided",
+            ReasonKind::Unverified => "staff-reason-unverified",
+            ReasonKind::Review => "staff-reason-review",
+            ReasonKind::Refused => "staff-reason-refused",
+            ReasonKind::NotSent => "staff-reason-not-sent",
+        }
+    }
+}
+
 /// One row of the review or rejected list.
 #[derive(Debug, Clone, PartialEq)]
 pub struct QueueItem {
@@ -292,7 +323,10 @@ pub struct QueueItem {
     pub reference: String,
     /// Service name (or code).
     pub service: String,
-    /// The review reason or the server's words (bounded by the store).
+    /// Why it waits, as the desk says it in its language.
+    pub kind: ReasonKind,
+    /// The technical line: the kiosk's review reason or the server's words (bounded by the
+    /// store), shown as it is for technicians.
     pub reason: String,
     /// When it was saved (RFC 3339).
     pub created_at: String,

@@ -1173,6 +1173,7 @@ fn speech_walks_the_staff_screens_and_never_says_a_pin() {
         review: vec![staff::QueueItem {
             reference: "LIB7-00001-X".into(),
             service: "Graffiti".into(),
+            kind: staff::ReasonKind::Undecided,
             reason: "no answer".into(),
             created_at: "2026-12-01T09:00:00Z".into(),
         }],
@@ -1237,4 +1238,95 @@ fn speech_walks_the_staff_screens_and_never_says_a_pin() {
         StaffRequest::ResolveSent { reference, remote_id, staff }
             if reference == "LIB7-00001-X" && remote_id == "42" && staff == "Amira"
     )));
+}
+
+/// One pad, one way of saying it: on a resident's "Check a request" and on the staff desk's
+/// look-up the same keys are said in the same words (each letter and digit as a key, in the
+/// same order), through the one helper.
+#[test]
+fn the_lookup_pad_is_spoken_alike_for_residents_and_staff() {
+    use super::speech::Control;
+    let pad = |f: &Flow| -> Vec<(Control, String)> {
+        f.speech_controls()
+            .into_iter()
+            .filter(|c| matches!(&c.control, Control::LookupKey(v) if v != staff::pad::OK))
+            .map(|c| (c.control, c.text))
+            .collect()
+    };
+    let mut resident = flow();
+    resident.open_check_request();
+    assert_eq!(resident.session.screen, Screen::CheckRequest);
+    let staff_desk = signed_in("Amira");
+    assert_eq!(staff_desk.session.screen, Screen::StaffHome);
+    let (said, desk) = (pad(&resident), pad(&staff_desk));
+    assert!(said.len() >= 36, "{said:?}");
+    assert_eq!(said, desk);
+    let a = said
+        .iter()
+        .find(|(c, _)| *c == Control::LookupKey("A".into()))
+        .unwrap();
+    assert_eq!(super::speech::plain(&a.1), "A, key", "a key, not a button");
+}
+
+/// The review and rejected lists say why in the desk's language (a category of the kiosk's
+/// own), and keep the technical line as it is for technicians: an Arabic desk does not show
+/// "HTTP 500" as the reason.
+#[test]
+fn the_staff_lists_say_why_in_the_desks_language_and_keep_the_technical_line() {
+    let mut f = signed_in("Amira");
+    let item = |reference: &str, kind, reason: &str| staff::QueueItem {
+        reference: reference.into(),
+        service: "Graffiti".into(),
+        kind,
+        reason: reason.into(),
+        created_at: "2026-12-01T09:00:00Z".into(),
+    };
+    f.staff_reply(StaffReply::Lists {
+        review: vec![item(
+            "LIB7-00001-X",
+            staff::ReasonKind::Undecided,
+            "undecided for 12 h: HTTP 500 from requests.json",
+        )],
+        rejected: vec![item(
+            "LIB7-00002-X",
+            staff::ReasonKind::Refused,
+            "service_code not accepted",
+        )],
+        help: Vec::new(),
+    });
+    f.session.locale = "ar".into();
+    let items = f.staff_items();
+    assert_eq!(items.len(), 2);
+    let tr = Translations::load().unwrap();
+    let (review, rejected) = (&items[0].detail, &items[1].detail);
+    let first = |d: &str| d.lines().next().unwrap_or_default().to_string();
+    assert!(
+        first(review).contains(&tr.text("ar", "staff-reason-undecided")),
+        "{review}"
+    );
+    assert!(!first(review).contains("HTTP"), "{review}");
+    assert!(
+        review
+            .lines()
+            .nth(1)
+            .is_some_and(|l| l.contains("HTTP 500")),
+        "{review}"
+    );
+    assert!(
+        first(rejected).contains(&tr.text("ar", "staff-reason-refused")),
+        "{rejected}"
+    );
+    assert!(rejected.contains("service_code not accepted"), "{rejected}");
+    for l in crate::i18n::SUPPORTED_LOCALES {
+        for kind in [
+            staff::ReasonKind::Undecided,
+            staff::ReasonKind::Unverified,
+            staff::ReasonKind::Review,
+            staff::ReasonKind::Refused,
+            staff::ReasonKind::NotSent,
+        ] {
+            let id = kind.message_id().to_string();
+            assert!(tr.message_ids(l).contains(&id), "{l} lacks {id}");
+        }
+    }
 }

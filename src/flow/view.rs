@@ -631,7 +631,11 @@ impl Flow {
         }
         let rows = match kind {
             KeyboardKind::Text => {
-                keyboard::fit(rows, self.keyboard_room, self.session.keyboard_page)
+                let room = match self.keyboard_side_room {
+                    Some(room) if self.typing_beside() => room,
+                    _ => self.keyboard_room,
+                };
+                keyboard::fit(rows, room, self.session.keyboard_page)
             }
             _ => rows,
         };

@@ -11,8 +11,8 @@
 use std::sync::mpsc::Sender;
 
 use crate::flow::staff::{
-    HelpItem, KioskHealth, Paper, PinOutcome, PublicStatus, QueueItem, RemoteStatus, RequestState,
-    RequestStatus, StaffNotice,
+    HelpItem, KioskHealth, Paper, PinOutcome, PublicStatus, QueueItem, ReasonKind, RemoteStatus,
+    RequestState, RequestStatus, StaffNotice,
 };
 use crate::flow::{StaffReply, StaffRequest};
 use crate::printer::status::PrinterStatus;
@@ -63,8 +63,25 @@ fn paper_of(h: &crate::staff::KioskHealth, sensed: Option<&PrinterStatus>) -> Pa
     }
 }
 
-fn queue_item(store: &Store, item: ProblemItem) -> QueueItem {
+/// A review (`review`) or rejected item as the desk shows it: what kind of reason, in the
+/// desk's language, and the technical line as it is.
+fn queue_item(store: &Store, item: ProblemItem, review: bool) -> QueueItem {
+    let own = item.reason.as_deref().unwrap_or_default();
+    let kind = if !review {
+        if item.server_says.is_some() {
+            ReasonKind::Refused
+        } else {
+            ReasonKind::NotSent
+        }
+    } else if own.starts_with(crate::sync::reconcile::UNDECIDED) {
+        ReasonKind::Undecided
+    } else if own.starts_with(crate::sync::reconcile::UNVERIFIED) {
+        ReasonKind::Unverified
+    } else {
+        ReasonKind::Review
+    };
     QueueItem {
+        kind,
         service: service_name(store, &item.status.service_code),
         reason: item
             .server_says
@@ -244,8 +261,14 @@ impl StaffState {
                 };
                 let _ = events.send(UiEvent::Staff(StaffReply::Health(health)));
                 StaffReply::Lists {
-                    review: review.into_iter().map(|i| queue_item(store, i)).collect(),
-                    rejected: rejected.into_iter().map(|i| queue_item(store, i)).collect(),
+                    review: review
+                        .into_iter()
+                        .map(|i| queue_item(store, i, true))
+                        .collect(),
+                    rejected: rejected
+                        .into_iter()
+                        .map(|i| queue_item(store, i, false))
+                        .collect(),
                     help: help
                         .into_iter()
                         .map(|h| HelpItem {

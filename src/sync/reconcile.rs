@@ -39,6 +39,12 @@ use crate::clock::rfc3339;
 use crate::queue::StoreError;
 use crate::queue::{DeliveryUpdate, UnknownOutcome, delivery_timestamp, elapsed_since_mark};
 
+/// How the review reason of an undecided delivery starts (the staff desk names the case by it:
+/// `runtime/staff_jobs.rs`).
+pub(crate) const UNDECIDED: &str = "undecided for";
+/// How the review reason of a reference found without this kiosk's check starts.
+pub(crate) const UNVERIFIED: &str = "a request on the server names";
+
 /// Margin for the server's clock and processing time on each side of the search window.
 const CLOCK_MARGIN: Duration = Duration::hours(1);
 /// The standard's longest `start_date`..`end_date` span.
@@ -198,7 +204,7 @@ fn judge(
             || (!ours(r) && r.mentions.contains(&item.reference))
     }) {
         return Ok(Verdict::Suspicious(format!(
-            "a request on the server names {} without this kiosk's check (a forged line, or one sent by an older version): decide with `guichet queue resolve`",
+            "{UNVERIFIED} {} without this kiosk's check (a forged line, or one sent by an older version): decide with `guichet queue resolve`",
             item.reference
         )));
     }
@@ -337,7 +343,7 @@ pub(super) async fn reconcile_due(
                     if undecided_for >= engine.tuning.review_after {
                         DeliveryUpdate::Review {
                             reason: format!(
-                                "undecided for {} h: {e}; decide with `guichet queue resolve`",
+                                "{UNDECIDED} {} h: {e}; decide with `guichet queue resolve`",
                                 undecided_for.whole_hours()
                             ),
                         }

@@ -450,6 +450,36 @@ impl Controller {
         api.set_help_message(s(flow.help_message_id().unwrap_or("help-calling")));
         api.set_text_size_step(session.text_size_step as i32);
         let toolbar = flow.toolbar();
+        let mut side: Vec<ToolView> = toolbar.left.iter().chain(&toolbar.right).cloned().collect();
+        if rtl {
+            side.reverse(); // the column reads top to bottom
+        }
+        api.set_typing_beside(flow.typing_beside());
+        api.set_continue_chars(word_chars(&flow.t("continue")));
+        api.set_side_tools(model(side.into_iter().map(tool_item).collect()));
+        // A narrow window's two rows: the ways out (Back, Start again) on the first, at the
+        // start and the end of the reading line; the other tools on the second.
+        let first = |t: &ToolView| matches!(t.tool, Tool::Back | Tool::StartOver);
+        let items = |tools: &[ToolView], keep: &dyn Fn(&ToolView) -> bool| {
+            model(
+                tools
+                    .iter()
+                    .filter(|t| keep(t))
+                    .cloned()
+                    .map(tool_item)
+                    .collect(),
+            )
+        };
+        api.set_toolbar_narrow_left(items(&toolbar.left, &first));
+        api.set_toolbar_narrow_right(items(&toolbar.right, &first));
+        let second: Vec<ToolView> = toolbar
+            .left
+            .iter()
+            .chain(&toolbar.right)
+            .filter(|t| !first(t))
+            .cloned()
+            .collect();
+        api.set_toolbar_narrow_second(items(&second, &|_| true));
         api.set_toolbar_left(model(toolbar.left.into_iter().map(tool_item).collect()));
         api.set_toolbar_right(model(toolbar.right.into_iter().map(tool_item).collect()));
 
@@ -489,6 +519,7 @@ impl Controller {
                     q.choices
                         .into_iter()
                         .map(|c| g::Choice {
+                            focus_id: s(crate::flow::focus::choice_id(&c.key)),
                             key: s(c.key),
                             label: s(c.label),
                             selected: c.selected,
@@ -573,7 +604,7 @@ impl Controller {
         speech.after_refresh(&flow);
         api.set_speech_on(speech.on);
         api.set_speech_caption(s(speech.caption(&flow)));
-        api.set_focus_label(s(speech.focus_label(&flow)));
+        api.set_focus_id(s(speech.focus_id(&flow)));
         api.set_speech_hint(s(flow
             .translations()
             .text(flow.greeting_locale(), "speech-welcome-hint")));
@@ -631,6 +662,7 @@ impl Controller {
             flow.refile_choices()
                 .into_iter()
                 .map(|c| g::Choice {
+                    focus_id: s(crate::flow::focus::choice_id(&c.key)),
                     key: s(c.key),
                     label: s(c.label),
                     selected: c.selected,
@@ -704,6 +736,8 @@ fn key_rows(rows: Vec<Vec<Key>>) -> ModelRc<g::KeyRow> {
                 keys: model(
                     r.into_iter()
                         .map(|k| g::Key {
+                            focus_id: s(crate::flow::focus::key_id(&k.value)),
+                            word_chars: word_chars(&k.label),
                             label: s(k.label),
                             value: s(k.value),
                             width: k.width,
@@ -743,6 +777,7 @@ fn question_kind(kind: QuestionKind) -> g::QuestionKind {
 
 fn tool_item(view: ToolView) -> g::ToolItem {
     g::ToolItem {
+        focus_id: s(crate::flow::focus::tool_id(view.tool)),
         tool: match view.tool {
             Tool::Back => g::Tool::Back,
             Tool::StartOver => g::Tool::StartOver,
@@ -752,9 +787,22 @@ fn tool_item(view: ToolView) -> g::ToolItem {
             Tool::Help => g::Tool::Help,
             Tool::Lock => g::Tool::Lock,
         },
+        longest_word: s(longest_word(&view.title)),
         title: s(view.title),
         on: view.on,
     }
+}
+
+/// The longest word of `text` (by letters): what a label must keep whole.
+fn longest_word(text: &str) -> &str {
+    text.split_whitespace()
+        .max_by_key(|w| w.chars().count())
+        .unwrap_or_default()
+}
+
+/// Letters in the longest word of `text`.
+fn word_chars(text: &str) -> i32 {
+    i32::try_from(longest_word(text).chars().count()).unwrap_or(i32::MAX)
 }
 
 /// Chunks tiles into rows of `columns`, padding the last row with invisible tiles so every tile
@@ -767,6 +815,7 @@ pub fn tile_rows(tiles: Vec<TileView>, columns: usize, rtl: bool) -> Vec<g::Tile
             let mut row: Vec<g::Tile> = chunk
                 .iter()
                 .map(|t| g::Tile {
+                    focus_id: s(crate::flow::focus::tile_id(&t.key)),
                     key: s(&t.key),
                     title: s(&t.title),
                     subtitle: s(&t.subtitle),

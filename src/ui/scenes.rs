@@ -27,6 +27,10 @@ pub const SCENES: &[(&str, &str)] = &[
     ("question-date", "date picker for a day (no time asked)"),
     ("question-string", "one line of text with the keyboard"),
     ("question-text", "several lines of text"),
+    (
+        "question-text-large",
+        "several lines of text at the largest text size",
+    ),
     ("question-info", "information from the council"),
     ("question-error", "a validation error next to the field"),
     ("address", "where is it"),
@@ -179,11 +183,15 @@ pub fn enter(flow: &mut Flow, scene: &str, locale: &str) -> Result<(), String> {
             };
             type_text(flow, sample);
         }
-        "question-text" => {
+        "question-text" | "question-text-large" => {
             open_service(flow, locale, "PARK");
             type_text(flow, "Riverside Park");
             flow.next();
             type_text(flow, "Swing broken");
+            if scene == "question-text-large" {
+                flow.cycle_text_size();
+                flow.cycle_text_size();
+            }
         }
         "question-info" => open_service(flow, locale, "POTHOLE"),
         "question-error" => {
@@ -281,7 +289,9 @@ fn find_question(flow: &Flow, scene: &str) -> Option<(String, String)> {
                     a.variable && a.datatype == Datatype::Datetime && !a.asks_for_time()
                 }
                 "question-string" => a.variable && a.datatype == Datatype::String,
-                "question-text" => a.variable && a.datatype == Datatype::Text,
+                "question-text" | "question-text-large" => {
+                    a.variable && a.datatype == Datatype::Text
+                }
                 "question-info" => !a.variable,
                 _ => false,
             };
@@ -373,6 +383,11 @@ fn enter_any_catalog(flow: &mut Flow, scene: &str, locale: &str) -> Result<(), S
                     flow.next();
                 }
                 "question-info" => {}
+                "question-text-large" => {
+                    answer_current(flow, sample_address);
+                    flow.cycle_text_size();
+                    flow.cycle_text_size();
+                }
                 _ => answer_current(flow, sample_address),
             }
             return Ok(());

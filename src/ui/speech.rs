@@ -349,15 +349,15 @@ impl SpeechDriver {
         self.volume
     }
 
-    /// The accessible label of the focused control, on which the focus ring is drawn (empty
-    /// when neither speech mode nor keyboard navigation is on).
-    pub fn focus_label(&self, flow: &Flow) -> String {
+    /// The focus id of the focused control, which draws the focus ring (`Flow::focus_id`;
+    /// empty when neither speech mode nor keyboard navigation is on).
+    pub fn focus_id(&self, flow: &Flow) -> String {
         if !(self.on || self.navigating) {
             return String::new();
         }
         flow.speech_controls()
             .get(self.focus)
-            .map(|c| flow.control_label(&c.control))
+            .map(|c| flow.focus_id(&c.control))
             .unwrap_or_default()
     }
 

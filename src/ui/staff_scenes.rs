@@ -3,8 +3,8 @@
 //! sample requests and health), never the database.
 
 use crate::flow::staff::{
-    HelpItem, KioskHealth, Paper, PinOutcome, PublicStatus, QueueItem, RefileVisit, RemoteStatus,
-    RequestState, RequestStatus, StaffNotice,
+    HelpItem, KioskHealth, Paper, PinOutcome, PublicStatus, QueueItem, ReasonKind, RefileVisit,
+    RemoteStatus, RequestState, RequestStatus, StaffNotice,
 };
 use crate::flow::{Flow, SaveOutcome, StaffReply};
 
@@ -66,12 +66,14 @@ fn sign_in(flow: &mut Flow, locale: &str) {
         review: vec![QueueItem {
             reference: sample_reference(),
             service: service.clone(),
-            reason: "No answer from the council for 12 hours".into(),
+            kind: ReasonKind::Undecided,
+            reason: "undecided for 12 h: HTTP 500 from requests.json; decide with `guichet queue resolve`".into(),
             created_at: "2026-11-30T16:05:00Z".into(),
         }],
         rejected: vec![QueueItem {
             reference: other_reference(),
             service,
+            kind: ReasonKind::Refused,
             reason: "Service code not accepted".into(),
             created_at: "2026-11-30T11:20:00Z".into(),
         }],

@@ -366,6 +366,10 @@ pub fn staff_help_look_up_decide_and_practise() {
         k.all_text().contains("service_code not accepted"),
         "the server's reason"
     );
+    // Why, in the desk's language, above the technical line.
+    for why in ["staff-reason-review", "staff-reason-refused"] {
+        assert!(k.all_text().contains(&k.t(why)), "{why}: {}", k.all_text());
+    }
     // Resolve the review item: send it again.
     k.tap(&format!("{} {in_review}", k.t("staff-resolve")));
     k.wait_until("the review item resolved", |k| {
@@ -696,7 +700,20 @@ pub fn desk_pad_sent_cancel_help_and_send_now() {
             .is_some_and(|d| d.help.len() == 1)
     });
     let asked = k.controller.flow().staff_help_rows()[0].text.clone();
-    k.tap(&format!("{}: {asked}", k.t("staff-help-done")));
+    let done = format!("{}: {asked}", k.t("staff-help-done"));
+    // "Done" is a button of its own size, the request's words take the rest of the row.
+    let window = k
+        .app
+        .window()
+        .size()
+        .to_logical(k.app.window().scale_factor());
+    let width = k.find(&done)[0].size().width;
+    assert!(
+        width < window.width * 0.25,
+        "Done is {width} px wide in a {} px window",
+        window.width
+    );
+    k.tap(&done);
     k.wait_until("the help request done", |_| {
         let store = Store::open(dir.path()).unwrap();
         store
