@@ -402,10 +402,15 @@ fn asking_for_help_is_honest_and_sessions_are_counted(k: &Kiosk, dir: &TestDir) 
 fn every_screen_fits_a_small_panel_or_says_there_is_more(dir: &TestDir) {
     let mut problems = Vec::new();
     let mut checked = 0;
-    // (At 600×1024 the confirmation and the date picker at the largest size go past the
-    // window's sides in some languages: not yet met, ACCESSIBILITY.md.)
-    checked += screens_fit(dir, 1024.0, 600.0, &mut problems);
-    assert!(checked > 300, "{checked} screens");
+    checked += screens_fit(dir, 1024.0, 600.0, true, &mut problems);
+    // A narrow portrait window: the confirmation stacks its code under the reference, the date
+    // picker gives each part a row. The residents' screens only: the staff desk does not yet
+    // reflow to 600 px (ACCESSIBILITY.md, "Not done yet").
+    let portrait = screens_fit(dir, 600.0, 1024.0, false, &mut problems);
+    assert!(
+        checked > 300 && portrait > 250,
+        "{checked} and {portrait} screens"
+    );
     assert!(
         problems.is_empty(),
         "{} problems on a 1024×600 panel or a 600×1024 window:\n{}",
@@ -416,7 +421,13 @@ fn every_screen_fits_a_small_panel_or_says_there_is_more(dir: &TestDir) {
 
 /// [`every_screen_fits_a_small_panel_or_says_there_is_more`] at one window size; returns how
 /// many screens it measured.
-fn screens_fit(dir: &TestDir, width: f32, height: f32, problems: &mut Vec<String>) -> usize {
+fn screens_fit(
+    dir: &TestDir,
+    width: f32,
+    height: f32,
+    staff: bool,
+    problems: &mut Vec<String>,
+) -> usize {
     let k = start_kiosk(dir);
     k.app
         .window()
@@ -424,6 +435,9 @@ fn screens_fit(dir: &TestDir, width: f32, height: f32, problems: &mut Vec<String
     mock_elapsed_time(Duration::from_millis(1));
     let mut checked = 0;
     for (scene, _) in guichet::ui::scenes::SCENES {
+        if !staff && scene.starts_with("staff-") {
+            continue;
+        }
         for locale in guichet::i18n::SUPPORTED_LOCALES {
             // Text size cannot be changed on the welcome screen (every session starts at the
             // default size), so it is measured there at the default size only.

@@ -529,21 +529,23 @@ impl Controller {
             },
             None => g::QuestionView::default(),
         });
-        let mut date_parts = flow.date_parts();
+        let date_parts: Vec<g::DatePart> = flow
+            .date_parts()
+            .into_iter()
+            .map(|p| g::DatePart {
+                field: s(p.field),
+                label: s(p.label),
+                value: s(p.value),
+            })
+            .collect();
+        // In reading order for the picker's list (one part a row, narrow portrait windows);
+        // side by side, day on the right and minutes on the left in a right-to-left language.
+        api.set_date_parts_in_order(model(date_parts.clone()));
+        let mut side_by_side = date_parts;
         if rtl {
-            // Day on the right, minutes on the left: read in the resident's direction.
-            date_parts.reverse();
+            side_by_side.reverse();
         }
-        api.set_date_parts(model(
-            date_parts
-                .into_iter()
-                .map(|p| g::DatePart {
-                    field: s(p.field),
-                    label: s(p.label),
-                    value: s(p.value),
-                })
-                .collect(),
-        ));
+        api.set_date_parts(model(side_by_side));
         api.set_check_rows(model(
             flow.check_rows()
                 .into_iter()
