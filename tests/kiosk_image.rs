@@ -2122,12 +2122,56 @@ fn the_disk_image_boots_in_a_virtual_machine_to_the_kiosk_and_confirms_its_slot(
         }
     };
     let vm = dir.path().join("vm");
+    let Some(_) = vm_test(
+        &image,
+        &vm,
+        &["--scenario", "boot", "--timeout", "900"],
+        1200,
+        BOOTED,
+    ) else {
+        return;
+    };
+
+    assert_screen_is_welcome(&vm.join("screen-1.png"), dir.path());
+
+    // The same image made `--sealed-key` (vm-test adds what that adds) on a machine without a
+    // TPM: sealing is skipped (ConditionSecurity=tpm2), systemd 252 gives the kiosk the
+    // SetCredential= fallback instead of failing the unit, and the kiosk runs on the plain key.
+    let vm = dir.path().join("vm-tpm-none");
+    vm_test(
+        &image,
+        &vm,
+        &["--scenario", "tpm-none", "--timeout", "900"],
+        1200,
+        &["ok: without a TPM sealing is skipped and the kiosk runs on the plain key file"],
+    )
+    .expect("vm-test ran the boot scenario, so it runs tpm-none");
+}
+
+/// What `vm-test` says when a kiosk booted from slot A and confirmed it.
+const BOOTED: &[&str] = &[
+    "ok: slot A boots, the kiosk runs under cage and sent READY=1",
+    "ok: the hardware watchdog is armed by systemd",
+    "ok: guichet-health confirms the established slot",
+];
+
+/// Runs `vm-test --image IMAGE --out VM ARGS` (killed after `limit` seconds) and asserts it
+/// succeeded and said every line of `expected`; returns what it said, or `None` (printed) when
+/// it could not run here (exit 77: no KVM, QEMU or firmware).
+fn vm_test(
+    image: &Path,
+    vm: &Path,
+    args: &[&str],
+    limit: u32,
+    expected: &[&str],
+) -> Option<String> {
     let out = Command::new("timeout")
-        .args(["1200", &format!("{KIOSK_IMAGE_DIR}/vm-test")])
+        .args([&limit.to_string(), &format!("{KIOSK_IMAGE_DIR}/vm-test")])
         .arg("--image")
-        .arg(&image)
-        .args(["--scenario", "boot", "--timeout", "900", "--out"])
-        .arg(&vm)
+        .arg(image)
+        .args(args)
+        .arg("--out")
+        .arg(vm)
         .output()
         .unwrap();
     let said = format!(
@@ -2137,46 +2181,16 @@ fn the_disk_image_boots_in_a_virtual_machine_to_the_kiosk_and_confirms_its_slot(
     );
     if out.status.code() == Some(77) {
         eprintln!("{said}");
-        return;
+        return None;
     }
-    assert!(out.status.success(), "vm-test failed:\n{said}");
-    for seen in [
-        "ok: slot A boots, the kiosk runs under cage and sent READY=1",
-        "ok: the hardware watchdog is armed by systemd",
-        "ok: guichet-health confirms the established slot",
-    ] {
-        assert!(said.contains(seen), "vm-test did not say {seen:?}:\n{said}");
+    assert!(out.status.success(), "vm-test {args:?} failed:\n{said}");
+    for seen in expected {
+        assert!(
+            said.contains(seen),
+            "vm-test {args:?} did not say {seen:?}:\n{said}"
+        );
     }
-
-    assert_screen_is_welcome(&vm.join("screen-1.png"), dir.path());
-
-    // The same image made `--sealed-key` (vm-test adds what that adds) on a machine without a
-    // TPM: sealing is skipped (ConditionSecurity=tpm2), systemd 252 gives the kiosk the
-    // SetCredential= fallback instead of failing the unit, and the kiosk runs on the plain key.
-    let vm = dir.path().join("vm-tpm-none");
-    let out = Command::new("timeout")
-        .args(["1200", &format!("{KIOSK_IMAGE_DIR}/vm-test")])
-        .arg("--image")
-        .arg(&image)
-        .args(["--scenario", "tpm-none", "--timeout", "900", "--out"])
-        .arg(&vm)
-        .output()
-        .unwrap();
-    let said = format!(
-        "{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        out.status.success(),
-        "vm-test --scenario tpm-none failed:\n{said}"
-    );
-    assert!(
-        said.contains(
-            "ok: without a TPM sealing is skipped and the kiosk runs on the plain key file"
-        ),
-        "{said}"
-    );
+    Some(said)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -2365,39 +2379,10 @@ fn the_arm64_disk_image_builds_and_boots_to_the_kiosk_and_confirms_its_slot() {
         }
     };
     let vm = dir.path().join("vm");
-    let out = Command::new("timeout")
-        .args(["3000", &format!("{KIOSK_IMAGE_DIR}/vm-test")])
-        .arg("--image")
-        .arg(&image)
-        .args([
-            "--arch",
-            "arm64",
-            "--scenario",
-            "boot",
-            "--timeout",
-            "2400",
-            "--out",
-        ])
-        .arg(&vm)
-        .output()
-        .unwrap();
-    let said = format!(
-        "{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    if out.status.code() == Some(77) {
-        eprintln!("{said}");
+    let args = ["--arch", "arm64", "--scenario", "boot", "--timeout", "2400"];
+    let Some(said) = vm_test(&image, &vm, &args, 3000, BOOTED) else {
         return;
-    }
-    assert!(out.status.success(), "vm-test --arch arm64 failed:\n{said}");
-    for seen in [
-        "ok: slot A boots, the kiosk runs under cage and sent READY=1",
-        "ok: the hardware watchdog is armed by systemd",
-        "ok: guichet-health confirms the established slot",
-    ] {
-        assert!(said.contains(seen), "vm-test did not say {seen:?}:\n{said}");
-    }
+    };
     assert!(
         said.contains("image=guichet-image,arch=arm64"),
         "the booted system is not the arm64 image:\n{said}"
