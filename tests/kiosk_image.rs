@@ -1658,15 +1658,22 @@ fn build_deb() -> PathBuf {
 }
 
 fn build_deb_now() -> PathBuf {
+    run_build_deb(&[])
+}
+
+/// Runs `packaging/build-deb --profile dev --fast EXTRA…` and returns the package it made (the
+/// last line it prints).
+fn run_build_deb(extra: &[&str]) -> PathBuf {
     let root = env!("CARGO_MANIFEST_DIR");
     let out = Command::new(format!("{root}/packaging/build-deb"))
         .args(["--profile", "dev", "--fast"])
+        .args(extra)
         .current_dir(root)
         .output()
         .expect("packaging/build-deb");
     assert!(
         out.status.success(),
-        "build-deb (needs cargo-deb, see .ci/run): {}",
+        "build-deb {extra:?} (needs cargo-deb, see .ci/run): {}",
         String::from_utf8_lossy(&out.stderr)
     );
     let path = PathBuf::from(
@@ -2317,24 +2324,7 @@ fn the_arm64_disk_image_builds_and_boots_to_the_kiosk_and_confirms_its_slot() {
         None => {
             // The amd64 package first: both build-deb runs write target/packaging/.
             build_deb();
-            let root = env!("CARGO_MANIFEST_DIR");
-            let out = Command::new(format!("{root}/packaging/build-deb"))
-                .args(["--profile", "dev", "--fast", "--target", ARM64_TARGET])
-                .current_dir(root)
-                .output()
-                .expect("packaging/build-deb");
-            assert!(
-                out.status.success(),
-                "build-deb --target {ARM64_TARGET}: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            let deb = PathBuf::from(
-                String::from_utf8_lossy(&out.stdout)
-                    .trim()
-                    .lines()
-                    .last()
-                    .unwrap_or(""),
-            );
+            let deb = run_build_deb(&["--target", ARM64_TARGET]);
             assert!(
                 deb.is_file() && deb.to_string_lossy().ends_with("_arm64.deb"),
                 "build-deb printed {deb:?}"

@@ -494,20 +494,25 @@ pub fn staff_help_look_up_decide_and_practise() {
     assert_eq!(k.screen(), "welcome");
 }
 
+/// A valid graffiti report in English, as a resident's finished form.
+fn graffiti(description: &str, address: &str) -> guichet::validate::ValidForm {
+    guichet::validate::ValidForm {
+        service_code: "GRAFFITI".into(),
+        locale: "en".into(),
+        description: description.into(),
+        location: guichet::validate::Location {
+            address: address.into(),
+            ..Default::default()
+        },
+        ..Default::default()
+    }
+}
+
 /// A review and a rejected request of `dir`'s store (made as the sync worker would), plus a
 /// request still waiting to be sent. Returns (review, rejected).
 fn review_and_rejected(dir: &TestDir) -> (String, String) {
     let mut store = Store::open(dir.path()).unwrap();
-    let form = guichet::validate::ValidForm {
-        service_code: "GRAFFITI".into(),
-        locale: "en".into(),
-        description: "Made-up request for the staff test".into(),
-        location: guichet::validate::Location {
-            address: "9 Mill Lane".into(),
-            ..Default::default()
-        },
-        ..Default::default()
-    };
+    let form = graffiti("Made-up request for the staff test", "9 Mill Lane");
     let a = store.enqueue("LIB7", &form, None).unwrap().to_string();
     let b = store.enqueue("LIB7", &form, None).unwrap().to_string();
     let mark = ClaimMark::new();
@@ -592,16 +597,7 @@ pub fn desk_pad_sent_cancel_help_and_send_now() {
     assert!(checked(), "the sync worker's first round");
     let waiting = {
         let mut store = Store::open(dir.path()).unwrap();
-        let form = guichet::validate::ValidForm {
-            service_code: "GRAFFITI".into(),
-            locale: "en".into(),
-            description: "Waiting for Send now".into(),
-            location: guichet::validate::Location {
-                address: "3 Church Street".into(),
-                ..Default::default()
-            },
-            ..Default::default()
-        };
+        let form = graffiti("Waiting for Send now", "3 Church Street");
         store.enqueue("LIB7", &form, None).unwrap().to_string()
     };
     let wake = std::sync::Arc::clone(&sync);
