@@ -399,6 +399,11 @@ fn asking_for_help_is_honest_and_sessions_are_counted(k: &Kiosk, dir: &TestDir) 
 /// Every screen of the demo, in every language, at every text size, on a 1024×600 panel: each control and line of text lies inside the window, or
 /// inside a scrolling area whose "More below" cue is showing. Measured on the laid-out element
 /// tree, not on pixels.
+///
+/// And no word of a tool (the top bar's buttons, the side column's beside the keys) is cut:
+/// each button measures its longest word at its label's size and reports a cut word to Rust
+/// (`Api.tool-word-cut`, the same report that warns technicians), here at 1024×600 and
+/// 600×1024 at 96 dpi and on a real 7" 1024×600 panel (154 mm: `ui.screen_width_mm`).
 fn every_screen_fits_a_small_panel_or_says_there_is_more(dir: &TestDir) {
     let mut problems = Vec::new();
     let mut checked = 0;
@@ -411,12 +416,86 @@ fn every_screen_fits_a_small_panel_or_says_there_is_more(dir: &TestDir) {
         checked > 300 && portrait > 250,
         "{checked} and {portrait} screens"
     );
+    let seven = tool_words_whole_on_a_real_panel(dir, (1024, 600), 154.0, &mut problems);
+    assert!(seven > 300, "{seven} screens on a 7-inch panel");
     assert!(
         problems.is_empty(),
-        "{} problems on a 1024×600 panel or a 600×1024 window:\n{}",
+        "{} problems on a 1024×600 panel, a 600×1024 window or a 7-inch panel:\n{}",
         problems.len(),
         problems.join("\n")
     );
+}
+
+/// Every scene in every language at every text size (the welcome screen at the default
+/// size: it has no tools to change it), with `k`'s window as it is: calls `check` on each.
+fn each_screen(k: &Kiosk, staff: bool, mut check: impl FnMut(&str, &str, u8)) {
+    for (scene, _) in guichet::ui::scenes::SCENES {
+        if !staff && scene.starts_with("staff-") {
+            continue;
+        }
+        for locale in guichet::i18n::SUPPORTED_LOCALES {
+            let sizes = if *scene == "welcome" { 0..1 } else { 0..3 };
+            for size in sizes {
+                {
+                    let mut flow = k.controller.flow_mut();
+                    guichet::ui::scenes::enter(&mut flow, scene, locale).unwrap();
+                    let already = flow.session().text_size_step;
+                    while flow.session().text_size_step != (already + size) % 3 {
+                        flow.cycle_text_size();
+                    }
+                }
+                k.controller
+                    .set_print_state(guichet::ui::scenes::print_state_for(scene));
+                check(scene, locale, size);
+            }
+        }
+    }
+}
+
+/// The tool buttons on screen whose longest word is cut, as they reported it to Rust (change
+/// handlers run first, as the event loop runs them before drawing).
+fn cut_tool_words(k: &Kiosk) -> Vec<String> {
+    mock_elapsed_time(Duration::ZERO);
+    let on_screen: Vec<String> = ElementHandle::find_by_element_type_name(&k.app, "ToolButton")
+        .filter_map(|b| b.accessible_label().map(|l| l.to_string()))
+        .collect();
+    k.controller
+        .cut_tool_words()
+        .into_iter()
+        .filter(|title| on_screen.contains(title))
+        .collect()
+}
+
+/// No tool word cut on any screen on a real panel `px` pixels and `panel_mm` wide (the scale
+/// `ui.screen_width_mm` sets); returns how many screens it looked at.
+fn tool_words_whole_on_a_real_panel(
+    dir: &TestDir,
+    px: (u32, u32),
+    panel_mm: f32,
+    problems: &mut Vec<String>,
+) -> usize {
+    let k = start_kiosk(dir);
+    k.app
+        .window()
+        .set_size(slint::PhysicalSize::new(px.0, px.1));
+    let factor = guichet::ui::scale::apply(k.app.window(), panel_mm);
+    mock_elapsed_time(Duration::from_millis(1));
+    let mut checked = 0;
+    let mut buttons = 0;
+    each_screen(&k, true, |scene, locale, size| {
+        buttons += ElementHandle::find_by_element_type_name(&k.app, "ToolButton").count();
+        for title in cut_tool_words(&k) {
+            problems.push(format!(
+                "{scene} {locale} size {size} on a {panel_mm} mm panel (scale {factor:.2}): \
+                 {title:?}: a word cut"
+            ));
+        }
+        checked += 1;
+    });
+    assert!(buttons > checked, "tool buttons seen: {buttons}");
+    k.controller.flow_mut().wipe();
+    k.controller.refresh();
+    checked
 }
 
 /// [`every_screen_fits_a_small_panel_or_says_there_is_more`] at one window size; returns how
@@ -434,35 +513,24 @@ fn screens_fit(
         .set_size(slint::LogicalSize::new(width, height));
     mock_elapsed_time(Duration::from_millis(1));
     let mut checked = 0;
-    for (scene, _) in guichet::ui::scenes::SCENES {
-        if !staff && scene.starts_with("staff-") {
-            continue;
+    // Text size cannot be changed on the welcome screen (every session starts at the default
+    // size), so it is measured there at the default size only.
+    each_screen(&k, staff, |scene, locale, size| {
+        for title in cut_tool_words(&k) {
+            problems.push(format!(
+                "{scene} {locale} size {size} at {width}×{height}: {title:?}: a word cut"
+            ));
         }
-        for locale in guichet::i18n::SUPPORTED_LOCALES {
-            // Text size cannot be changed on the welcome screen (every session starts at the
-            // default size), so it is measured there at the default size only.
-            let sizes = if *scene == "welcome" { 0..1 } else { 0..3 };
-            for size in sizes {
-                {
-                    let mut flow = k.controller.flow_mut();
-                    guichet::ui::scenes::enter(&mut flow, scene, locale).unwrap();
-                    let already = flow.session().text_size_step;
-                    while flow.session().text_size_step != (already + size) % 3 {
-                        flow.cycle_text_size();
-                    }
-                }
-                k.controller
-                    .set_print_state(guichet::ui::scenes::print_state_for(scene));
-                let more = k.tr.text(locale, "more-below");
-                let cue = !k.find(&more).is_empty();
-                let areas: Vec<(f32, f32, f32, f32)> =
-                    ElementHandle::find_by_element_type_name(&k.app, "Scrolling")
-                        .map(|e| {
-                            let (p, s) = (e.absolute_position(), e.size());
-                            (p.x, p.y, s.width, s.height)
-                        })
-                        .collect();
-                k.app.root_element().visit_descendants(|e| {
+        let more = k.tr.text(locale, "more-below");
+        let cue = !k.find(&more).is_empty();
+        let areas: Vec<(f32, f32, f32, f32)> =
+            ElementHandle::find_by_element_type_name(&k.app, "Scrolling")
+                .map(|e| {
+                    let (p, s) = (e.absolute_position(), e.size());
+                    (p.x, p.y, s.width, s.height)
+                })
+                .collect();
+        k.app.root_element().visit_descendants(|e| {
                     let label = e.accessible_label().unwrap_or_default();
                     if label.is_empty() || e.accessible_role().is_none() {
                         return std::ops::ControlFlow::<()>::Continue(());
@@ -492,10 +560,8 @@ fn screens_fit(
                     }
                     std::ops::ControlFlow::Continue(())
                 });
-                checked += 1;
-            }
-        }
-    }
+        checked += 1;
+    });
     k.controller.flow_mut().wipe();
     k.controller.refresh();
     checked

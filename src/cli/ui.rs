@@ -44,6 +44,15 @@ pub struct ScreenshotArgs {
     /// own catalogue before deploying.
     #[arg(long)]
     pub catalog: Option<PathBuf>,
+    /// Text size step: 0 the default, 1 larger, 2 the largest (what "Text size" cycles
+    /// through); without it, each scene's own (the default, or the largest for the "-large"
+    /// scenes).
+    #[arg(long)]
+    pub text_size: Option<u8>,
+    /// Draw in real millimetres for a panel this many millimetres wide (as
+    /// `ui.screen_width_mm` does; overrides it): e.g. 154 for a 7" 1024x600 panel.
+    #[arg(long)]
+    pub screen_width_mm: Option<f32>,
 }
 
 pub(super) fn kiosk(ctx: &Context, args: KioskArgs) -> Result<(), CliError> {
@@ -93,6 +102,18 @@ pub(super) fn screenshot(ctx: &Context, args: ScreenshotArgs) -> Result<(), CliE
     {
         return fail("sizes must be between 320 and 4096 pixels");
     }
+    if args.text_size.is_some_and(|step| step > 2) {
+        return fail("--text-size is 0 (the default), 1 or 2 (the largest)");
+    }
+    if let Some(mm) = args.screen_width_mm
+        && !crate::config::SCREEN_WIDTH_MM_RANGE.contains(&mm)
+    {
+        return fail(format!(
+            "--screen-width-mm {mm}: the panel's visible width in millimetres, from {} to {}",
+            crate::config::SCREEN_WIDTH_MM_RANGE.start(),
+            crate::config::SCREEN_WIDTH_MM_RANGE.end()
+        ));
+    }
     // Screenshots use the embedded demo catalogue or the council's file, and made-up answers:
     // never the database, never a real session's data.
     let catalogs = match &args.catalog {
@@ -111,7 +132,12 @@ pub(super) fn screenshot(ctx: &Context, args: ScreenshotArgs) -> Result<(), CliE
             )])
         }
     };
-    let renderer = crate::ui::screenshot::Renderer::new(&ctx.config, catalogs).map_err(CliError)?;
+    let mut config = ctx.config.clone();
+    if args.screen_width_mm.is_some() {
+        config.ui.screen_width_mm = args.screen_width_mm;
+    }
+    let mut renderer = crate::ui::screenshot::Renderer::new(&config, catalogs).map_err(CliError)?;
+    renderer.text_size = args.text_size;
     if args.screen != "all" {
         if locales.len() != 1 || sizes.len() != 1 {
             return fail("one --locale and one size per screenshot (or use --screen all)");

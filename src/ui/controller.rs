@@ -53,6 +53,8 @@ pub struct Controller {
     timers: RefCell<Vec<slint::Timer>>,
     /// Speech mode and keyboard navigation (`ui/speech.rs`).
     speech: RefCell<SpeechDriver>,
+    /// Tool buttons whose longest word is cut (`ui/cut_words.rs`).
+    cut_words: RefCell<super::cut_words::CutWords>,
 }
 
 fn model<T: Clone + 'static>(items: Vec<T>) -> ModelRc<T> {
@@ -83,6 +85,7 @@ impl Controller {
                 Box::new(Silent),
                 SpeechSettings::default(),
             )),
+            cut_words: RefCell::default(),
         });
         controller.connect(app);
         controller.start_timers();
@@ -151,6 +154,10 @@ impl Controller {
         on!(on_confirm_answer, |c, yes: bool| c
             .with_flow(|f| f.confirm(yes)));
         on!(on_tool, |c, tool: g::Tool| c.tool(tool));
+        on!(on_tool_word_cut, |c, title: SharedString, cut: bool| c
+            .cut_words
+            .borrow_mut()
+            .report(&title, cut));
         on!(on_open_search, |c| c.with_flow(|f| f.open_search()));
         on!(on_close_search, |c| c.with_flow(|f| f.close_search()));
         on!(on_speech_toggle, |c| c.speech_toggle());
@@ -350,6 +357,9 @@ impl Controller {
                     let changed = c.flow.borrow_mut().tick();
                     if changed {
                         c.refresh();
+                    }
+                    for line in c.cut_words.borrow_mut().tick() {
+                        tracing::warn!("{line}");
                     }
                 }
             },
@@ -701,6 +711,12 @@ impl Controller {
     /// Test and screenshot access to the flow, mutably (refresh afterwards).
     pub fn flow_mut(&self) -> std::cell::RefMut<'_, Flow> {
         self.flow.borrow_mut()
+    }
+
+    /// The tool titles whose longest word is cut now, as the buttons reported them (a title
+    /// no button shows any more may linger).
+    pub fn cut_tool_words(&self) -> Vec<String> {
+        self.cut_words.borrow().cut()
     }
 
     /// Sets the receipt state shown on the confirmation (screenshots and tests).

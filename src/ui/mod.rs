@@ -5,6 +5,7 @@
 pub(crate) mod backend;
 pub mod contrast;
 pub mod controller;
+pub mod cut_words;
 pub mod generated;
 pub mod out_of_order;
 pub(crate) mod qr;

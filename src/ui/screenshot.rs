@@ -47,6 +47,8 @@ pub struct Renderer {
     /// `ui.screen_width_mm`: when set, screens are drawn in real millimetres, as the kiosk
     /// draws them on that panel (the width of each rendered size is the panel's width).
     panel_mm: Option<f32>,
+    /// The text size step to draw at (0 the default, 2 the largest); `None`: each scene's own.
+    pub text_size: Option<u8>,
 }
 
 impl Renderer {
@@ -67,6 +69,7 @@ impl Renderer {
             app,
             controller,
             panel_mm: config.ui.screen_width_mm,
+            text_size: None,
         })
     }
 
@@ -85,6 +88,15 @@ impl Renderer {
         {
             let mut flow = self.controller.flow_mut();
             scenes::enter(&mut flow, scene, locale)?;
+            if let Some(step) = self.text_size {
+                // Three steps in a cycle: at most two presses reach any of them.
+                for _ in 0..3 {
+                    if flow.session().text_size_step == step {
+                        break;
+                    }
+                    flow.cycle_text_size();
+                }
+            }
         }
         self.controller
             .set_print_state(scenes::print_state_for(scene));

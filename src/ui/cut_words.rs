@@ -1,0 +1,96 @@
+//! Cut words on the tool buttons (the top bar and the side column beside the keys). Each
+//! button sets its longest word small enough to stay whole, never under 20 px, and the bar
+//! takes two rows when a row is too narrow even at that size (`ui/widgets/topbar.slint`); a
+//! word can still be cut on a panel or in a translation nobody tried. Each button measures
+//! itself and reports through `Api.tool-word-cut`; this records which tool titles are cut now
+//! (for the UI tests, which walk every scene, language and text size) and gives one warning
+//! line per title for technicians when a word stays cut (not for the moment a window changes
+//! size). Tool titles are the kiosk's own words, never personal data.
+
+use std::collections::BTreeSet;
+
+/// Titles longer than this are shortened in the warning line (a translation, but bounded all
+/// the same).
+const MAX_TITLE_CHARS: usize = 60;
+
+/// At most this many titles are remembered (six tools in a handful of languages need far
+/// fewer; the bound keeps a runaway translation from growing the record).
+const MAX_TITLES: usize = 256;
+
+/// The tool titles whose longest word is cut, as the buttons last reported.
+#[derive(Debug, Default)]
+pub struct CutWords {
+    cut: BTreeSet<String>,
+    /// Cut at the last [`CutWords::tick`].
+    cut_at_last_tick: BTreeSet<String>,
+    warned: BTreeSet<String>,
+}
+
+impl CutWords {
+    /// A button showing `title` reports its word `cut` (or whole).
+    pub fn report(&mut self, title: &str, cut: bool) {
+        let title: String = title.chars().take(MAX_TITLE_CHARS).collect();
+        if !cut {
+            self.cut.remove(&title);
+        } else if self.cut.len() < MAX_TITLES {
+            self.cut.insert(title);
+        }
+    }
+
+    /// Called every second: the warning lines for technicians, once per title, for the titles
+    /// cut now and at the last tick. (While the window changes size, a button may be cut for
+    /// a moment before the bar takes its other form: not worth a warning.)
+    pub fn tick(&mut self) -> Vec<String> {
+        let mut lines = Vec::new();
+        for title in self.cut.intersection(&self.cut_at_last_tick) {
+            if self.warned.len() < MAX_TITLES && self.warned.insert(title.clone()) {
+                lines.push(format!(
+                    "top bar: a word of the tool {title:?} is wider than its button and is cut \
+                     at this window size and text size (check ui.screen_width_mm against the \
+                     panel)"
+                ));
+            }
+        }
+        self.cut_at_last_tick = self.cut.clone();
+        lines
+    }
+
+    /// The titles cut now (a title shown by no button any more may linger: callers look only
+    /// at the buttons on screen).
+    pub fn cut(&self) -> Vec<String> {
+        self.cut.iter().cloned().collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_title_cut_for_a_second_is_recorded_warned_once_and_cleared_when_whole() {
+        let mut words = CutWords::default();
+        words.report("Back", false);
+        words.report("Попросити допомоги", true);
+        assert_eq!(words.cut(), vec!["Попросити допомоги".to_string()]);
+        // Cut for a moment (a window changing size): no warning.
+        words.report("Back", true);
+        words.report("Back", false);
+        assert!(words.tick().is_empty(), "not yet a second");
+        let lines = words.tick();
+        assert_eq!(lines.len(), 1, "{lines:?}");
+        assert!(lines[0].contains("\"Попросити допомоги\"") && !lines[0].contains('\n'));
+        // Warned once per title, however often it is cut again.
+        assert!(words.tick().is_empty());
+        words.report("Попросити допомоги", false);
+        assert!(words.cut().is_empty());
+        words.report("Попросити допомоги", true);
+        words.tick();
+        assert!(words.tick().is_empty());
+        assert_eq!(words.cut().len(), 1);
+        // Bounded.
+        words.report(&"x".repeat(500), true);
+        words.tick();
+        let lines = words.tick();
+        assert!(lines.len() == 1 && lines[0].len() < 300, "{lines:?}");
+    }
+}
