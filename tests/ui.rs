@@ -265,7 +265,8 @@ fn touchscreen_flows() {
     // A 7" 1024×600 panel (154 mm, 90 mm high): the same, letter keys included (a paged
     // keyboard: part of a row of letters and a "More letters" key), the date picker, and
     // Continue while typing, at the largest text size too ("question-text-large"): there the
-    // top bar gives way to the side column beside the keys (`Flow::typing_beside`).
+    // top bar gives way to the side column beside the keys or the number pad
+    // (`Flow::typing_beside`).
     let problems = every_target_is_15_mm_on_a_real_panel(&dir, (1024, 600), 154.0, 15.0, true);
     assert!(
         problems.is_empty(),

@@ -743,17 +743,19 @@ impl Flow {
                 .then(|| keyboard::room(width_mm - SIDE_COLUMN_MM));
     }
 
-    /// The full keyboard is up on a question in a short landscape window (a 7" panel, 90 mm
-    /// high): the top bar gives way, and a column beside the keys holds Back, Start again,
-    /// Ask for help and Continue (≥ 20 mm), the question's title and what was typed above the
-    /// keys. Four rows of 15 mm keys (68 mm) and the 20 mm action bar under them need more
-    /// than the whole panel.
+    /// The full keyboard or a number pad is up on a question in a short landscape window (a
+    /// 7" panel, 90 mm high): the top bar gives way, and a column beside the keys holds Back,
+    /// Start again, Ask for help and Continue (≥ 20 mm), the question's title and what was
+    /// typed above the keys. Four rows of 15 mm keys (68 mm) and the 20 mm action bar under
+    /// them need more than the whole panel; a number pad's four rows fitted beside the
+    /// question under a one-row top bar, but not under the two rows the bar takes there so
+    /// that no word of a tool is cut (`ui/widgets/topbar.slint`).
     pub fn typing_beside(&self) -> bool {
         self.keyboard_side_room.is_some()
             && self.session.screen == Screen::Question
             && self
                 .current_step()
-                .is_some_and(|step| self.keyboard_kind(&step) == KeyboardKind::Text)
+                .is_some_and(|step| self.keyboard_kind(&step) != KeyboardKind::None)
     }
 
     // -----------------------------------------------------------------------------------------
