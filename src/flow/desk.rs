@@ -899,8 +899,10 @@ impl Flow {
         };
         let item = |q: &staff::QueueItem, review: bool| StaffItemView {
             reference: q.reference.clone(),
+            // The reference on a line of its own: in Arabic a Latin reference and Arabic words
+            // on one wrapped line lost the line's last letters at the largest size.
             title: format!(
-                "{} · {} · {}",
+                "{}\n{} · {}",
                 q.reference,
                 self.t(if review {
                     "staff-state-review"
