@@ -1428,6 +1428,41 @@ fn the_on_site_setup_takes_a_checked_configuration_from_the_esp_and_refuses_a_ba
     );
     assert_eq!(refused.lines().count(), 1, "{refused}");
 
+    // A good configuration with a catalogue that does not read, or one in a language the
+    // configuration does not offer: refused before anything is installed (each catalogue is
+    // checked first: `catalog import --check`), the old configuration kept.
+    put(&[
+        ("kiosk.toml", &config("CAT1")),
+        ("catalog.json", "{\"services\": 3}"),
+    ]);
+    let out = run();
+    assert_eq!(out.status.code(), Some(1), "{}", result());
+    let refused = result();
+    assert!(
+        refused.contains("refused: catalog.json:")
+            && refused.contains("expected a JSON array of services")
+            && refused.contains("unchanged"),
+        "{refused}"
+    );
+    put(&[
+        ("kiosk.toml", &config("CAT1")),
+        (
+            "catalog-de.json",
+            r#"[{"service_code":"A","service_name":"Bank"}]"#,
+        ),
+    ]);
+    assert_eq!(run().status.code(), Some(1), "{}", result());
+    assert!(
+        result().contains("refused: catalog-de.json: --locale \"de\" is not one of"),
+        "{}",
+        result()
+    );
+    assert_eq!(
+        std::fs::read_to_string(etc.join("kiosk.toml")).unwrap(),
+        config("SET1")
+    );
+    assert!(!dir.path().join("data").exists(), "a check stores nothing");
+
     // An API key that is not one line, or a file over its bound: refused the same way.
     put(&[("api-key", "line one\nline two\n")]);
     assert_eq!(run().status.code(), Some(1));
