@@ -18,11 +18,12 @@ apt-get update -q
 # X11 support at /bin/false (see guichet-kiosk.service); fonts for every UI script;
 # unattended-upgrades: security fixes without a visit; nftables: the firewall below.
 apt-get install -y -q --no-install-recommends \
-  cage fonts-noto-core ca-certificates unattended-upgrades nftables chrony
+  cage fonts-noto-core ca-certificates unattended-upgrades nftables chrony espeak-ng alsa-utils
 
-# A system user with no shell and no home to log into; serial printers need the dialout group.
+# A system user with no shell and no home to log into; serial printers need the dialout group,
+# speech mode's voice and headset sensing the audio group.
 id guichet >/dev/null 2>&1 || useradd --system --home-dir /var/lib/guichet --shell /usr/sbin/nologin guichet
-usermod -a -G dialout,video,input,render guichet
+usermod -a -G dialout,video,input,render,audio guichet
 
 install -m 0755 "$binary" /usr/local/bin/guichet
 install -d -m 0750 -o root -g guichet /etc/guichet

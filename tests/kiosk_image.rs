@@ -1428,6 +1428,41 @@ fn the_on_site_setup_takes_a_checked_configuration_from_the_esp_and_refuses_a_ba
     );
     assert_eq!(refused.lines().count(), 1, "{refused}");
 
+    // A good configuration with a catalogue that does not read, or one in a language the
+    // configuration does not offer: refused before anything is installed (each catalogue is
+    // checked first: `catalog import --check`), the old configuration kept.
+    put(&[
+        ("kiosk.toml", &config("CAT1")),
+        ("catalog.json", "{\"services\": 3}"),
+    ]);
+    let out = run();
+    assert_eq!(out.status.code(), Some(1), "{}", result());
+    let refused = result();
+    assert!(
+        refused.contains("refused: catalog.json:")
+            && refused.contains("expected a JSON array of services")
+            && refused.contains("unchanged"),
+        "{refused}"
+    );
+    put(&[
+        ("kiosk.toml", &config("CAT1")),
+        (
+            "catalog-de.json",
+            r#"[{"service_code":"A","service_name":"Bank"}]"#,
+        ),
+    ]);
+    assert_eq!(run().status.code(), Some(1), "{}", result());
+    assert!(
+        result().contains("refused: catalog-de.json: --locale \"de\" is not one of"),
+        "{}",
+        result()
+    );
+    assert_eq!(
+        std::fs::read_to_string(etc.join("kiosk.toml")).unwrap(),
+        config("SET1")
+    );
+    assert!(!dir.path().join("data").exists(), "a check stores nothing");
+
     // An API key that is not one line, or a file over its bound: refused the same way.
     put(&[("api-key", "line one\nline two\n")]);
     assert_eq!(run().status.code(), Some(1));
@@ -2085,9 +2120,10 @@ fn dominant_colour(picture: &image::RgbImage) -> [u8; 3] {
 /// and `kiosk-image/vm-test --scenario boot` (QEMU with KVM and UEFI; about 1 minute with KVM, 5
 /// with QEMU's emulator where KVM cannot run the firmware). GRUB picks slot A, the kiosk runs
 /// under cage and sent READY=1, guichet-health confirms the slot with RAUC's service, systemd
-/// arms the i6300esb watchdog (all checked by the script from the serial console), and the
-/// screen QEMU shows is the welcome screen, not the out-of-order one: its dominant colour is the
-/// one `guichet screenshot --screen welcome` renders. Then the same image as a `--sealed-key` one
+/// arms the i6300esb watchdog (all checked by the script from the serial console), F1 starts
+/// speech mode and the sound card plays it ([`SPOKEN`]), and the screen QEMU shows is the
+/// welcome screen, not the out-of-order one: its dominant colour is the one `guichet screenshot
+/// --screen welcome` renders. Then the same image as a `--sealed-key` one
 /// on a machine without a TPM (`--scenario tpm-none`): the kiosk falls back to the plain key and
 /// runs (about 4 more minutes under QEMU's emulator). `GUICHET_VM_IMAGE=DIR` boots an image
 /// already built there (`build-image --out DIR`) instead. Skipped, saying why, without /dev/kvm,
@@ -2134,7 +2170,7 @@ fn the_disk_image_boots_in_a_virtual_machine_to_the_kiosk_and_confirms_its_slot(
         &vm,
         &["--scenario", "boot", "--timeout", "900"],
         1200,
-        BOOTED,
+        &[BOOTED, &[SPOKEN]].concat(),
     ) else {
         return;
     };
@@ -2154,6 +2190,12 @@ fn the_disk_image_boots_in_a_virtual_machine_to_the_kiosk_and_confirms_its_slot(
     )
     .expect("vm-test ran the boot scenario, so it runs tpm-none");
 }
+
+/// What `vm-test` says when F1 on the booted kiosk's welcome screen started speech mode and the
+/// virtual sound card played it (amd64: QEMU writes the HDA card's output to a WAV file; more
+/// than a second of it louder than a whisper). Without the unit's `DeviceAllow=char-alsa`
+/// espeak-ng could not open the card and nothing was recorded.
+const SPOKEN: &str = "ok: speech mode (F1) speaks through the sound card";
 
 /// What `vm-test` says when a kiosk booted from slot A and confirmed it.
 const BOOTED: &[&str] = &[

@@ -32,6 +32,11 @@ pub enum CatalogCommand {
         /// Refuse the file when any service would be left out.
         #[arg(long)]
         strict: bool,
+        /// Only check the file (and `--locale` against the configuration): nothing is stored,
+        /// the data is not opened. The on-site setup checks every catalogue so before it
+        /// installs anything.
+        #[arg(long)]
+        check: bool,
         /// One JSON document on stdout: {"imported", "offered", "left_out"}.
         #[arg(long)]
         json: bool,
@@ -54,6 +59,7 @@ pub(super) fn run(ctx: &Context, cmd: CatalogCommand) -> Result<(), CliError> {
             file,
             locale,
             strict,
+            check,
             json,
         } => {
             let refused = |e: &dyn std::fmt::Display| {
@@ -70,25 +76,28 @@ pub(super) fn run(ctx: &Context, cmd: CatalogCommand) -> Result<(), CliError> {
                 )));
             }
             let catalog = imported.catalog;
-            let mut store = ctx.open_store()?;
-            let source = format!("file:{}", file.display());
-            match locale {
-                Some(l) => {
-                    if !ctx.config.ui.languages.contains(&l) {
-                        return fail(format!(
-                            "--locale {l:?} is not one of this kiosk's languages {:?}",
-                            ctx.config.ui.languages
-                        ));
-                    }
-                    store.save_catalogs(&[(l, catalog.clone())], &source)?
+            if let Some(l) = &locale
+                && !ctx.config.ui.languages.contains(l)
+            {
+                return fail(format!(
+                    "--locale {l:?} is not one of this kiosk's languages {:?}",
+                    ctx.config.ui.languages
+                ));
+            }
+            if !check {
+                let mut store = ctx.open_store()?;
+                let source = format!("file:{}", file.display());
+                match locale {
+                    Some(l) => store.save_catalogs(&[(l, catalog.clone())], &source)?,
+                    None => store.replace_catalog(&catalog, &source)?,
                 }
-                None => store.replace_catalog(&catalog, &source)?,
             }
             if json {
                 return print_json(&report_json(&catalog));
             }
             println!(
-                "imported {} of {} services ({} with questions){}",
+                "{} {} of {} services ({} with questions){}",
+                if check { "would import" } else { "imported" },
                 catalog.services.len(),
                 catalog.offered(),
                 catalog.definitions.len(),

@@ -773,8 +773,17 @@ impl Flow {
                 if let Some(id) = &found.remote_id {
                     lookup.push(row("staff-remote-id", id.clone(), false));
                 }
-                if let Some(reason) = &found.reason {
-                    lookup.push(row("staff-reason", reason.clone(), true));
+                if found.kind.is_some() || found.reason.is_some() {
+                    let why = found
+                        .kind
+                        .map(|k| self.t(k.message_id()))
+                        .unwrap_or_default();
+                    let technical = found.reason.as_deref().unwrap_or_default();
+                    lookup.push(row(
+                        "staff-reason",
+                        self.why_and_technical(why, technical),
+                        true,
+                    ));
                 }
                 if let Some(name) = &found.assisted_by {
                     lookup.push(row("staff-assisted-by", name.clone(), false));
@@ -868,6 +877,21 @@ impl Flow {
         }
     }
 
+    /// Why a request waits for staff, in the desk's language, and under it the kiosk's
+    /// technical line as it is ("Technical detail: …", for technicians): the lists and the
+    /// look-up say it alike. Either may be empty.
+    fn why_and_technical(&self, why: String, technical: &str) -> String {
+        if technical.trim().is_empty() {
+            return why;
+        }
+        let technical = self.tf("staff-item-technical", &[("detail", Arg::from(technical))]);
+        if why.is_empty() {
+            technical
+        } else {
+            format!("{why}\n{technical}")
+        }
+    }
+
     /// The review and rejected lists, review first.
     pub fn staff_items(&self) -> Vec<StaffItemView> {
         let Some(desk) = &self.desk else {
@@ -875,8 +899,10 @@ impl Flow {
         };
         let item = |q: &staff::QueueItem, review: bool| StaffItemView {
             reference: q.reference.clone(),
+            // The reference on a line of its own: in Arabic a Latin reference and Arabic words
+            // on one wrapped line lost the line's last letters at the largest size.
             title: format!(
-                "{} · {} · {}",
+                "{}\n{} · {}",
                 q.reference,
                 self.t(if review {
                     "staff-state-review"
@@ -895,15 +921,7 @@ impl Flow {
                         ("when", Arg::from(self.time(&q.created_at))),
                     ],
                 );
-                if q.reason.trim().is_empty() {
-                    why
-                } else {
-                    let technical = self.tf(
-                        "staff-item-technical",
-                        &[("detail", Arg::from(q.reason.as_str()))],
-                    );
-                    format!("{why}\n{technical}")
-                }
+                self.why_and_technical(why, &q.reason)
             },
             review,
         };

@@ -216,8 +216,12 @@ pub struct RequestStatus {
     pub remote_status: Option<String>,
     /// When the council last reported (RFC 3339).
     pub remote_updated: Option<String>,
-    /// Why it waits or was refused (review reason or the server's words).
+    /// Why it waits or was refused: the technical line (review reason or the server's words),
+    /// shown as it is for technicians.
     pub reason: Option<String>,
+    /// What kind of reason, in or refused from review (the same words as the lists'); `None`
+    /// in other states, where only the technical line (a failed attempt's) is known.
+    pub kind: Option<ReasonKind>,
     /// Who helped the visitor, when assisted.
     pub assisted_by: Option<String>,
 }

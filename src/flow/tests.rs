@@ -1330,3 +1330,61 @@ fn the_staff_lists_say_why_in_the_desks_language_and_keep_the_technical_line() {
         }
     }
 }
+
+/// The staff look-up says why as the lists do: an Arabic desk reads the category in Arabic,
+/// with the kiosk's technical line under "Technical detail"; a request with only a technical
+/// line (a failed attempt of a waiting one) shows that line, labelled.
+#[test]
+fn the_staff_look_up_says_why_in_the_desks_language_and_keeps_the_technical_line() {
+    let tr = Translations::load().unwrap();
+    let looked_up = |state, kind, reason: &str| {
+        let mut f = signed_in("Amira");
+        f.session.locale = "ar".into();
+        f.staff_set_query("LIB7-00002-X");
+        f.staff_lookup();
+        f.staff_reply(StaffReply::Lookup(Some(staff::RequestStatus {
+            reference: "LIB7-00002-X".into(),
+            service: "Graffiti".into(),
+            state,
+            remote_id: None,
+            remote_status: None,
+            remote_updated: None,
+            reason: Some(reason.into()),
+            kind,
+            assisted_by: None,
+        })));
+        let label = tr.text("ar", "staff-reason");
+        let rows = f.staff_home_view().lookup;
+        rows.into_iter()
+            .find(|r| r.label == label)
+            .unwrap_or_else(|| panic!("no {label:?} row"))
+    };
+    let refused = looked_up(
+        staff::RequestState::Rejected,
+        Some(staff::ReasonKind::Refused),
+        "service_code not accepted",
+    );
+    let lines: Vec<&str> = refused.value.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", refused.value);
+    assert_eq!(lines[0], tr.text("ar", "staff-reason-refused"));
+    assert!(!lines[0].contains("service_code"), "{}", refused.value);
+    assert_eq!(
+        lines[1],
+        tr.format(
+            "ar",
+            "staff-item-technical",
+            &[("detail", "service_code not accepted".into())]
+        ),
+        "the technical line as it is, under \"Technical detail\""
+    );
+    assert!(refused.warn);
+    let waiting = looked_up(staff::RequestState::Pending, None, "HTTP 503");
+    assert_eq!(waiting.value.lines().count(), 1, "{}", waiting.value);
+    assert!(waiting.value.contains("HTTP 503"), "{}", waiting.value);
+    assert!(
+        !waiting
+            .value
+            .contains(&tr.text("ar", "staff-reason-review")),
+        "no category it does not have"
+    );
+}

@@ -195,7 +195,7 @@ impl StaffState {
             }
             StaffRequest::Lookup { query } => {
                 let session = self.session_of_any()?.clone();
-                let found = match Desk::new(store, settings).lookup(&session, &query) {
+                let found = match Desk::new(store, settings.clone()).lookup(&session, &query) {
                     Ok(status) => Some(status),
                     Err(StaffError::Store(crate::queue::StoreError::NotFound(_)))
                     | Err(StaffError::NotAReference(_)) => None,
@@ -205,13 +205,34 @@ impl StaffState {
                     None => None,
                     Some(status) => {
                         let row = store.lookup_row(&status.reference)?;
+                        // In review or refused: the lists' own item, so the look-up says why
+                        // in the same translated words, with the same technical line.
+                        let review = match status.state {
+                            State::Review => Some(true),
+                            State::Rejected => Some(false),
+                            _ => None,
+                        };
+                        let item = match review {
+                            Some(review) => Desk::new(store, settings)
+                                .problem(&status.reference)?
+                                .map(|p| queue_item(store, p, review)),
+                            None => None,
+                        };
+                        let (kind, reason) = match item {
+                            Some(q) => (
+                                Some(q.kind),
+                                Some(q.reason).filter(|r| !r.trim().is_empty()),
+                            ),
+                            None => (None, row.as_ref().and_then(|r| r.reason.clone())),
+                        };
                         Some(RequestStatus {
                             service: service_name(store, &status.service_code),
                             state: state_of(status.state),
                             remote_id: status.remote_id,
                             remote_status: status.remote_status,
                             remote_updated: status.reported_at,
-                            reason: row.as_ref().and_then(|r| r.reason.clone()),
+                            reason,
+                            kind,
                             assisted_by: row.and_then(|r| r.assisted_by),
                             reference: status.reference,
                         })

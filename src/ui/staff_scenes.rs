@@ -174,6 +174,7 @@ pub fn enter(flow: &mut Flow, scene: &str, locale: &str) -> Option<Result<(), St
                     remote_status: Some("open".into()),
                     remote_updated: Some("2026-12-01T08:30:00Z".into()),
                     reason: None,
+                    kind: None,
                     assisted_by: Some(SAMPLE_STAFF.into()),
                 })));
                 flow.staff_reply(StaffReply::Done(StaffNotice::Reprinted));

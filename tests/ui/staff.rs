@@ -355,6 +355,23 @@ pub fn staff_help_look_up_decide_and_practise() {
             .desk()
             .is_some_and(|d| d.review.len() == 1 && d.rejected.len() == 1)
     });
+    // The look-up of the refused one says why as the lists do: the category in the desk's
+    // words, the server's line as it is under it.
+    k.api().invoke_staff_query_edited(refused.as_str().into());
+    k.api().invoke_staff_lookup();
+    k.wait_until("the refused one looked up", |k| {
+        k.all_text().contains(&k.t("staff-reason-refused"))
+    });
+    let technical = k.tr.format(
+        "en",
+        "staff-item-technical",
+        &[("detail", "service_code not accepted".into())],
+    );
+    assert!(
+        k.all_text().contains(&technical),
+        "{technical:?} in {}",
+        k.all_text()
+    );
     let lists = k.controller.flow().staff_home_view().lists_label;
     k.tap(&lists);
     assert_eq!(k.screen(), "staff-lists");
