@@ -467,9 +467,10 @@ impl Controller {
         api.set_typing_beside(flow.typing_beside());
         api.set_continue_chars(word_chars(&flow.t("continue")));
         api.set_side_tools(model(side.into_iter().map(tool_item).collect()));
-        // A narrow window's two rows: the ways out (Back, Start again) on the first, at the
-        // start and the end of the reading line; the other tools on the second.
-        let first = |t: &ToolView| matches!(t.tool, Tool::Back | Tool::StartOver);
+        // A narrow window's two rows: the ways out (Back, Start again, and the staff's Lock)
+        // on the first, at the start and the end of the reading line; the other tools on the
+        // second (five there left Ukrainian "Заблокувати" no room at 600 px).
+        let first = |t: &ToolView| matches!(t.tool, Tool::Back | Tool::StartOver | Tool::Lock);
         let items = |tools: &[ToolView], keep: &dyn Fn(&ToolView) -> bool| {
             model(
                 tools
