@@ -756,7 +756,7 @@ fn key_rows(rows: Vec<Vec<Key>>) -> ModelRc<g::KeyRow> {
                     r.into_iter()
                         .map(|k| g::Key {
                             focus_id: s(crate::flow::focus::key_id(&k.value)),
-                            word_chars: word_chars(&k.label),
+                            longest_word: s(longest_word(&k.label)),
                             label: s(k.label),
                             value: s(k.value),
                             width: k.width,
