@@ -212,11 +212,12 @@ impl StaffState {
                             State::Rejected => Some(false),
                             _ => None,
                         };
-                        let item = match review {
-                            Some(review) => Desk::new(store, settings)
-                                .problem(&status.reference)?
-                                .map(|p| queue_item(store, p, review)),
-                            None => None,
+                        let item = match (review, &row) {
+                            (Some(review), Some(r)) => {
+                                let problem = Desk::new(store, settings).problem_of(r.clone());
+                                Some(queue_item(store, problem, review))
+                            }
+                            _ => None,
                         };
                         let (kind, reason) = match item {
                             Some(q) => (

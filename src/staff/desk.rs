@@ -517,22 +517,15 @@ impl<'s> Desk<'s> {
         self.problems(State::Rejected)
     }
 
-    /// One submission as the review and rejected lists show it (its reason and the server's
-    /// words), whatever its state; `None` when there is no such reference. The staff look-up
-    /// uses it so it says why exactly as the lists do.
-    pub fn problem(&self, reference: &str) -> Result<Option<ProblemItem>, StaffError> {
-        Ok(self
-            .store
-            .lookup_row(reference)?
-            .map(|row| self.problem_of(row)))
-    }
-
     fn problems(&self, state: State) -> Result<Vec<ProblemItem>, StaffError> {
         let rows = self.store.lookup_rows_in(state)?;
         Ok(rows.into_iter().map(|row| self.problem_of(row)).collect())
     }
 
-    fn problem_of(&self, row: LookupRow) -> ProblemItem {
+    /// One submission's row as the review and rejected lists show it (its reason and the
+    /// server's words), whatever its state. The staff look-up uses it so it says why exactly
+    /// as the lists do.
+    pub fn problem_of(&self, row: LookupRow) -> ProblemItem {
         let server_says = match self.store.server_text(&row.reference) {
             Ok(text) => text,
             Err(e) => {
