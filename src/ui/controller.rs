@@ -465,7 +465,7 @@ impl Controller {
             side.reverse(); // the column reads top to bottom
         }
         api.set_typing_beside(flow.typing_beside());
-        api.set_continue_chars(word_chars(&flow.t("continue")));
+        api.set_continue_word(s(longest_word(&flow.t("continue"))));
         api.set_side_tools(model(side.into_iter().map(tool_item).collect()));
         // A narrow window's two rows: the ways out (Back, Start again, and the staff's Lock)
         // on the first, at the start and the end of the reading line; the other tools on the
@@ -817,11 +817,6 @@ fn longest_word(text: &str) -> &str {
     text.split_whitespace()
         .max_by_key(|w| w.chars().count())
         .unwrap_or_default()
-}
-
-/// Letters in the longest word of `text`.
-fn word_chars(text: &str) -> i32 {
-    i32::try_from(longest_word(text).chars().count()).unwrap_or(i32::MAX)
 }
 
 /// Chunks tiles into rows of `columns`, padding the last row with invisible tiles so every tile
