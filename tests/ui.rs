@@ -408,11 +408,11 @@ fn asking_for_help_is_honest_and_sessions_are_counted(k: &Kiosk, dir: &TestDir) 
 fn every_screen_fits_a_small_panel_or_says_there_is_more(dir: &TestDir) {
     let mut problems = Vec::new();
     let mut checked = 0;
-    checked += screens_fit(dir, 1024.0, 600.0, true, &mut problems);
+    checked += screens_fit(dir, 1024.0, 600.0, &mut problems);
     // A narrow portrait window: the confirmation stacks its code under the reference, the date
     // picker gives each part a row; the staff desk puts its PIN pad under the PIN, its health
     // under the look-up and each of its buttons on a row of its own.
-    let portrait = screens_fit(dir, 600.0, 1024.0, true, &mut problems);
+    let portrait = screens_fit(dir, 600.0, 1024.0, &mut problems);
     assert!(
         checked > 300 && portrait > 250,
         "{checked} and {portrait} screens"
@@ -429,11 +429,8 @@ fn every_screen_fits_a_small_panel_or_says_there_is_more(dir: &TestDir) {
 
 /// Every scene in every language at every text size (the welcome screen at the default
 /// size: it has no tools to change it), with `k`'s window as it is: calls `check` on each.
-fn each_screen(k: &Kiosk, staff: bool, mut check: impl FnMut(&str, &str, u8)) {
+fn each_screen(k: &Kiosk, mut check: impl FnMut(&str, &str, u8)) {
     for (scene, _) in guichet::ui::scenes::SCENES {
-        if !staff && scene.starts_with("staff-") {
-            continue;
-        }
         for locale in guichet::i18n::SUPPORTED_LOCALES {
             let sizes = if *scene == "welcome" { 0..1 } else { 0..3 };
             for size in sizes {
@@ -483,7 +480,7 @@ fn tool_words_whole_on_a_real_panel(
     mock_elapsed_time(Duration::from_millis(1));
     let mut checked = 0;
     let mut buttons = 0;
-    each_screen(&k, true, |scene, locale, size| {
+    each_screen(&k, |scene, locale, size| {
         buttons += ElementHandle::find_by_element_type_name(&k.app, "ToolButton").count();
         for title in cut_tool_words(&k) {
             problems.push(format!(
@@ -501,13 +498,7 @@ fn tool_words_whole_on_a_real_panel(
 
 /// [`every_screen_fits_a_small_panel_or_says_there_is_more`] at one window size; returns how
 /// many screens it measured.
-fn screens_fit(
-    dir: &TestDir,
-    width: f32,
-    height: f32,
-    staff: bool,
-    problems: &mut Vec<String>,
-) -> usize {
+fn screens_fit(dir: &TestDir, width: f32, height: f32, problems: &mut Vec<String>) -> usize {
     let k = start_kiosk(dir);
     k.app
         .window()
@@ -516,7 +507,7 @@ fn screens_fit(
     let mut checked = 0;
     // Text size cannot be changed on the welcome screen (every session starts at the default
     // size), so it is measured there at the default size only.
-    each_screen(&k, staff, |scene, locale, size| {
+    each_screen(&k, |scene, locale, size| {
         for title in cut_tool_words(&k) {
             problems.push(format!(
                 "{scene} {locale} size {size} at {width}×{height}: {title:?}: a word cut"
