@@ -53,7 +53,7 @@ pub struct Controller {
     timers: RefCell<Vec<slint::Timer>>,
     /// Speech mode and keyboard navigation (`ui/speech.rs`).
     speech: RefCell<SpeechDriver>,
-    /// Tool buttons whose longest word is cut (`ui/cut_words.rs`).
+    /// Tool buttons whose widest word is cut (`ui/cut_words.rs`).
     cut_words: RefCell<super::cut_words::CutWords>,
 }
 
@@ -465,7 +465,7 @@ impl Controller {
             side.reverse(); // the column reads top to bottom
         }
         api.set_typing_beside(flow.typing_beside());
-        api.set_continue_word(s(longest_word(&flow.t("continue"))));
+        api.set_continue_words(s(words_one_a_line(&flow.t("continue"))));
         api.set_side_tools(model(side.into_iter().map(tool_item).collect()));
         // A narrow window's two rows: the ways out (Back, Start again, and the staff's Lock)
         // on the first, at the start and the end of the reading line; the other tools on the
@@ -714,7 +714,7 @@ impl Controller {
         self.flow.borrow_mut()
     }
 
-    /// The tool titles whose longest word is cut now, as the buttons reported them (a title
+    /// The tool titles whose widest word is cut now, as the buttons reported them (a title
     /// no button shows any more may linger).
     pub fn cut_tool_words(&self) -> Vec<String> {
         self.cut_words.borrow().cut()
@@ -756,7 +756,7 @@ fn key_rows(rows: Vec<Vec<Key>>) -> ModelRc<g::KeyRow> {
                     r.into_iter()
                         .map(|k| g::Key {
                             focus_id: s(crate::flow::focus::key_id(&k.value)),
-                            longest_word: s(longest_word(&k.label)),
+                            words: s(words_one_a_line(&k.label)),
                             label: s(k.label),
                             value: s(k.value),
                             width: k.width,
@@ -806,17 +806,17 @@ fn tool_item(view: ToolView) -> g::ToolItem {
             Tool::Help => g::Tool::Help,
             Tool::Lock => g::Tool::Lock,
         },
-        longest_word: s(longest_word(&view.title)),
+        words: s(words_one_a_line(&view.title)),
         title: s(view.title),
         on: view.on,
     }
 }
 
-/// The longest word of `text` (by letters): what a label must keep whole.
-fn longest_word(text: &str) -> &str {
-    text.split_whitespace()
-        .max_by_key(|w| w.chars().count())
-        .unwrap_or_default()
+/// The words of `text`, one a line: what a label must keep whole. A no-wrap text of them is as
+/// wide as its widest word, which is what a button measures (by letters, a short word of wide
+/// letters — "Ш" against "ii" — would be missed).
+fn words_one_a_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join("\n")
 }
 
 /// Chunks tiles into rows of `columns`, padding the last row with invisible tiles so every tile

@@ -1,5 +1,5 @@
 //! Cut words on the tool buttons (the top bar and the side column beside the keys). Each
-//! button sets its longest word small enough to stay whole, never under 20 px, and the bar
+//! button sets its widest word small enough to stay whole, never under 20 px, and the bar
 //! takes two rows when a row is too narrow even at that size (`ui/widgets/topbar.slint`); a
 //! word can still be cut on a panel or in a translation nobody tried. Each button measures
 //! itself and reports through `Api.tool-word-cut`; this records which tool titles are cut now
@@ -17,7 +17,7 @@ const MAX_TITLE_CHARS: usize = 60;
 /// fewer; the bound keeps a runaway translation from growing the record).
 const MAX_TITLES: usize = 256;
 
-/// The tool titles whose longest word is cut, as the buttons last reported.
+/// The tool titles whose widest word is cut, as the buttons last reported.
 #[derive(Debug, Default)]
 pub struct CutWords {
     cut: BTreeSet<String>,
