@@ -152,6 +152,29 @@ impl Translations {
         Ok(Translations { bundles })
     }
 
+    /// Replaces `locale`'s message `id` with `value` (one line of Fluent): to try words on the
+    /// real screens before a translation is bundled. The UI tests use it for words no bundled
+    /// language has (a short word of wide letters beside a long narrow one).
+    pub fn replace_message(&mut self, locale: &str, id: &str, value: &str) -> Result<(), I18nError> {
+        let err = |detail: String| I18nError {
+            locale: locale.to_string(),
+            detail,
+        };
+        let Some(bundle) = self.bundles.get_mut(locale) else {
+            return Err(err("not a bundled language".into()));
+        };
+        if value.contains(['\n', '\r']) {
+            return Err(err(format!("{id}: one line only")));
+        }
+        let resource = FluentResource::try_new(format!("{id} = {value}\n"))
+            .map_err(|(_, errs)| err(format!("{id}: {errs:?}")))?;
+        if resource.entries().count() != 1 {
+            return Err(err(format!("{id}: not one message")));
+        }
+        bundle.add_resource_overriding(resource);
+        Ok(())
+    }
+
     /// The message `id` in `locale`, falling back to English, then to the id itself (so a missing
     /// string shows up in screenshots rather than as an empty button).
     pub fn text(&self, locale: &str, id: &str) -> String {
@@ -235,6 +258,20 @@ mod tests {
                 "{locale} has keys English lacks: {extra:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_message_can_be_replaced_in_one_language_only() {
+        let mut tr = Translations::load().unwrap();
+        let french = tr.text("fr", "tool-help");
+        tr.replace_message("en", "tool-help", "iiiiii Ш").unwrap();
+        assert_eq!(tr.text("en", "tool-help"), "iiiiii Ш");
+        assert_eq!(tr.text("fr", "tool-help"), french);
+        assert!(tr.replace_message("xx", "tool-help", "x").is_err());
+        assert!(tr.replace_message("en", "tool-help", "two\nlines").is_err());
+        assert!(tr.replace_message("en", "tool-help", "x\nother = y").is_err());
+        assert!(tr.replace_message("en", "not an id", "x").is_err());
+        assert_eq!(tr.text("en", "tool-help"), "iiiiii Ш");
     }
 
     #[test]
