@@ -8,6 +8,8 @@ mod common;
 mod open311_server;
 #[path = "ui/staff.rs"]
 mod staff;
+#[path = "ui/words.rs"]
+mod words;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -175,6 +177,17 @@ fn start_kiosk_with(
     blank_after_s: u32,
     on_saved: guichet::runtime::OnSaved,
 ) -> Kiosk {
+    let tr = Arc::new(Translations::load().unwrap());
+    start_kiosk_translated(dir, blank_after_s, on_saved, tr)
+}
+
+/// [`start_kiosk_with`] speaking `tr` (words tried before they are bundled).
+fn start_kiosk_translated(
+    dir: &TestDir,
+    blank_after_s: u32,
+    on_saved: guichet::runtime::OnSaved,
+    tr: Arc<Translations>,
+) -> Kiosk {
     let mut store = Store::open(dir.path()).unwrap();
     store.ensure_demo_catalog().unwrap();
     let languages: Vec<String> = guichet::i18n::SUPPORTED_LOCALES
@@ -184,7 +197,6 @@ fn start_kiosk_with(
     let catalogs: std::collections::BTreeMap<String, Catalog> =
         guichet::runtime::load_catalogs(&store, &languages).unwrap();
     drop(store);
-    let tr = Arc::new(Translations::load().unwrap());
     let flow = Flow::new(
         FlowSettings {
             languages,
@@ -271,6 +283,20 @@ fn touchscreen_flows() {
     assert!(
         problems.is_empty(),
         "7-inch panel:\n{}",
+        problems.join("\n")
+    );
+    // The same 7" panel turned upright (600×1024, 90 mm wide): the same checks.
+    let problems = every_target_is_15_mm_on_a_real_panel(&dir, (600, 1024), 90.0, 15.0, true);
+    assert!(
+        problems.is_empty(),
+        "7-inch panel upright:\n{}",
+        problems.join("\n")
+    );
+    words::every_word_of_a_tool_is_measured_not_only_the_longest(&dir);
+    let problems = words::typing_beside_shows_the_title_and_what_was_typed(&dir);
+    assert!(
+        problems.is_empty(),
+        "typing beside the keys on a 7-inch panel:\n{}",
         problems.join("\n")
     );
     let touched_from = std::time::SystemTime::now()
@@ -419,9 +445,12 @@ fn every_screen_fits_a_small_panel_or_says_there_is_more(dir: &TestDir) {
     );
     let seven = tool_words_whole_on_a_real_panel(dir, (1024, 600), 154.0, &mut problems);
     assert!(seven > 300, "{seven} screens on a 7-inch panel");
+    // The same panel turned upright: 90 mm wide.
+    let upright = tool_words_whole_on_a_real_panel(dir, (600, 1024), 90.0, &mut problems);
+    assert!(upright > 300, "{upright} screens on a 7-inch panel upright");
     assert!(
         problems.is_empty(),
-        "{} problems on a 1024×600 panel, a 600×1024 window or a 7-inch panel:\n{}",
+        "{} problems on a 1024×600 panel, a 600×1024 window or a 7-inch panel either way round:\n{}",
         problems.len(),
         problems.join("\n")
     );

@@ -1,0 +1,136 @@
+//! Words on the kiosk's own buttons and lines on a small panel: every word of a tool's title is
+//! measured (the widest, not the longest by letters, decides its size and whether it is cut),
+//! and typing beside the keys on a 7" panel keeps the question's title in view above what was
+//! typed, Arabic's taller lines included.
+
+use std::sync::Arc;
+
+use guichet::i18n::Translations;
+use i_slint_backend_testing::{AccessibleRole, ElementHandle, mock_elapsed_time};
+use slint::ComponentHandle;
+
+use super::common::TestDir;
+use super::{Kiosk, cut_tool_words, start_kiosk, start_kiosk_translated};
+
+/// A 7" 1024×600 panel in landscape at its real scale (154 mm wide); the window's logical size.
+fn seven_inch_landscape(k: &Kiosk) -> (f32, f32) {
+    k.app
+        .window()
+        .set_size(slint::PhysicalSize::new(1024, 600));
+    let factor = guichet::ui::scale::apply(k.app.window(), 154.0);
+    mock_elapsed_time(std::time::Duration::from_millis(1));
+    let logical = k.app.window().size().to_logical(factor);
+    (logical.width, logical.height)
+}
+
+/// A tool's title whose widest word is not its longest by letters ("Ш" against "ii" in a real
+/// language; here fourteen i's against fewer W's), in the side column beside the keys on a 7"
+/// panel (its room is the column's, whatever the language): twelve W's do not fit even at
+/// 20 px and the button reports the word cut (measuring only the i's, it said "whole"); seven
+/// fit at 20 px and are set so, whole. The measures take no part in the buttons' height.
+pub(super) fn every_word_of_a_tool_is_measured_not_only_the_longest(dir: &TestDir) {
+    let too_wide = "iiiiiiiiiiiiii WWWWWWWWWWWW";
+    let fits_smaller = "iiiiiiiiiiiiii WWWWWWW";
+    let mut tr = Translations::load().unwrap();
+    tr.replace_message("en", "tool-help", too_wide).unwrap();
+    tr.replace_message("en", "tool-start-over", fits_smaller)
+        .unwrap();
+    let k = start_kiosk_translated(dir, 0, Box::new(|_| {}), Arc::new(tr));
+    seven_inch_landscape(&k);
+    k.show_scene("question-string", "en");
+    assert!(k.api().get_typing_beside(), "the side column beside the keys");
+    let tools: Vec<ElementHandle> =
+        ElementHandle::find_by_element_type_name(&k.app, "ToolButton").collect();
+    let titles: Vec<String> = tools
+        .iter()
+        .filter_map(|b| b.accessible_label().map(|l| l.to_string()))
+        .collect();
+    assert!(
+        titles.iter().any(|t| t == too_wide) && titles.iter().any(|t| t == fits_smaller),
+        "{titles:?}"
+    );
+    assert_eq!(
+        cut_tool_words(&k),
+        vec![too_wide.to_string()],
+        "only the title whose widest word cannot fit is reported cut"
+    );
+    let mm = guichet::ui::scale::LOGICAL_PX_PER_MM;
+    for b in &tools {
+        let h = b.size().height / mm;
+        assert!(
+            (14.95..25.0).contains(&h),
+            "{:?} is {h:.1} mm high: its measure (two lines at 100 px) counted",
+            b.accessible_label()
+        );
+    }
+    k.controller.flow_mut().wipe();
+    k.controller.refresh();
+}
+
+/// Typing beside the keys on a 7" panel, in every language at every text size: the question's
+/// title and what was typed both show above the keys, whole, inside the window, the title
+/// above the typed text and the typed text above the keys. (Arabic's lines are taller: at the
+/// largest size only the typed text showed until both were set tight.)
+pub(super) fn typing_beside_shows_the_title_and_what_was_typed(dir: &TestDir) -> Vec<String> {
+    let k = start_kiosk(dir);
+    let (width, height) = seven_inch_landscape(&k);
+    let mut problems = Vec::new();
+    for locale in guichet::i18n::SUPPORTED_LOCALES {
+        for size in 0..3 {
+            {
+                let mut flow = k.controller.flow_mut();
+                guichet::ui::scenes::enter(&mut flow, "question-string", locale).unwrap();
+                while flow.session().text_size_step != size {
+                    flow.cycle_text_size();
+                }
+            }
+            k.controller.refresh();
+            mock_elapsed_time(std::time::Duration::from_millis(1));
+            let at = format!("{locale} size {size}");
+            assert!(k.api().get_typing_beside(), "{at}: typing beside the keys");
+            let question = k.api().get_question();
+            let within = |e: &ElementHandle| {
+                let (p, s) = (e.absolute_position(), e.size());
+                (s.height > 0.0
+                    && p.y >= -0.5
+                    && p.y + s.height <= height + 0.5
+                    && p.x >= -0.5
+                    && p.x + s.width <= width + 0.5)
+                    .then_some((p.y, p.y + s.height))
+            };
+            let title = k
+                .find(&question.title)
+                .into_iter()
+                .filter(|e| e.accessible_role() == Some(AccessibleRole::Text))
+                .find_map(|e| within(&e));
+            let typed_label = format!(
+                "{}: {}",
+                k.tr.text(locale, "typed-so-far"),
+                question.value
+            );
+            let typed = k.find(&typed_label).iter().find_map(within);
+            let keys_top = ElementHandle::find_by_element_type_name(&k.app, "KeyButton")
+                .map(|e| e.absolute_position().y)
+                .fold(f32::INFINITY, f32::min);
+            match (title, typed) {
+                (Some(title), Some(typed)) => {
+                    if title.1 > typed.0 + 0.5 || typed.1 > keys_top + 0.5 {
+                        problems.push(format!(
+                            "{at}: title at y {:.0}..{:.0}, typed text {:.0}..{:.0}, keys from \
+                             {keys_top:.0}: overlapping",
+                            title.0, title.1, typed.0, typed.1
+                        ));
+                    }
+                }
+                (title, typed) => problems.push(format!(
+                    "{at}: the title {} and the typed text {} in the window",
+                    if title.is_some() { "is" } else { "is not" },
+                    if typed.is_some() { "is" } else { "is not" },
+                )),
+            }
+        }
+    }
+    k.controller.flow_mut().wipe();
+    k.controller.refresh();
+    problems
+}
