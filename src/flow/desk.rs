@@ -1035,14 +1035,21 @@ impl Flow {
     }
 
     /// The digit-and-letter pad's keys, in reading order for the language; its OK key says what
-    /// it does on the page that shows it ("Check", "Look up", "Save").
+    /// it does on the page that shows it ("Check", "Look up", "Save"). Eight a row, or four
+    /// where eight keys of 15 mm do not fit the window's width (the pad is as many units wide
+    /// as its first row: `ReferencePad`).
     pub fn lookup_pad(&self) -> Vec<Vec<Key>> {
+        let row = if self.keyboard_room >= staff::PAD_ROW as f32 {
+            staff::PAD_ROW
+        } else {
+            staff::NARROW_PAD_ROW
+        };
         let ok = self.t(match self.session.screen {
             Screen::StaffHome => "staff-lookup",
             Screen::StaffSent => "staff-sent-save",
             _ => "lookup-check",
         });
-        staff::reference_pad()
+        staff::reference_pad(row)
             .into_iter()
             .map(|row| {
                 let mut keys: Vec<Key> = row

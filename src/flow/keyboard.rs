@@ -430,7 +430,16 @@ fn paged(rows: Vec<Vec<Key>>, room: f32, page: usize) -> Vec<Vec<Key>> {
             key.width = (room - others).clamp(1.5, 5.0);
         }
     }
-    // On the narrowest panels (a 7" panel in portrait) the last row wraps.
+    // Still too wide but no more keys than units (Arabic's four on a 7" panel upright, five
+    // units wide): the row shared equally, each key ≥ one unit, rather than a fifth row that
+    // pushed Continue out of the window.
+    let n = bottom.len() as f32;
+    if bottom.iter().map(|k| k.width).sum::<f32>() > room && n <= room.floor() {
+        for key in bottom.iter_mut() {
+            key.width = room.floor() / n;
+        }
+    }
+    // On the narrowest panels the last row wraps.
     let mut row: Vec<Key> = Vec::new();
     for key in bottom {
         if !row.is_empty() && row.iter().map(|k| k.width).sum::<f32>() + key.width > room {
@@ -575,11 +584,17 @@ mod tests {
                     if mode != Mode::Symbols {
                         full.remove(0);
                     }
-                    for page in 0..4 {
-                        let rows = fit(full.clone(), beside, page);
-                        let what = format!("{locale} {mode:?} multiline {multiline} page {page}");
-                        assert!(rows.len() <= 4, "{what}: {} rows", rows.len());
-                        assert!(units(&rows) <= beside, "{what}: {}", units(&rows));
+                    // And on the same panel upright (90 mm: 5 units), where the top bar's
+                    // three rows and Continue leave the keys no room for a fifth row.
+                    for room in [beside, room(90.0)] {
+                        for page in 0..4 {
+                            let rows = fit(full.clone(), room, page);
+                            let what =
+                                format!("{locale} {mode:?} multiline {multiline} page {page} in {room}");
+                            assert!(rows.len() <= 4, "{what}: {} rows", rows.len());
+                            assert!(units(&rows) <= room, "{what}: {}", units(&rows));
+                            assert!(rows.iter().flatten().all(|k| k.width >= 1.0), "{what}");
+                        }
                     }
                 }
             }

@@ -609,14 +609,19 @@ pub fn pad_edit(text: &mut String, value: &str, max: usize) -> bool {
 /// Keys in a row of the digit-and-letter pad.
 pub const PAD_ROW: usize = 8;
 
-/// The keys of the resident's reference pad: digits, then letters, then the dash and "delete".
-pub fn reference_pad() -> Vec<Vec<String>> {
+/// Keys in a row of the pad on a window with no room for [`PAD_ROW`] keys of 15 mm (a 7" panel
+/// turned upright is 90 mm wide: eight a row were 8 mm).
+pub const NARROW_PAD_ROW: usize = 4;
+
+/// The keys of the resident's reference pad, `row` a row: digits, then letters, then the dash
+/// and "delete".
+pub fn reference_pad(row: usize) -> Vec<Vec<String>> {
     let chars: Vec<String> = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-"
         .chars()
         .map(|c| c.to_string())
         .collect();
-    // Eight a row: keys stay 15 mm wide on a 7-inch panel (ten a row were 12.4 mm).
-    let mut rows: Vec<Vec<String>> = chars.chunks(PAD_ROW).map(|c| c.to_vec()).collect();
+    // Eight a row keep keys 15 mm wide on a 7-inch panel in landscape (ten a row were 12.4 mm).
+    let mut rows: Vec<Vec<String>> = chars.chunks(row.max(1)).map(|c| c.to_vec()).collect();
     if let Some(last) = rows.last_mut() {
         last.push(pad::BACKSPACE.to_string());
     }
