@@ -155,7 +155,12 @@ impl Translations {
     /// Replaces `locale`'s message `id` with `value` (one line of Fluent): to try words on the
     /// real screens before a translation is bundled. The UI tests use it for words no bundled
     /// language has (a short word of wide letters beside a long narrow one).
-    pub fn replace_message(&mut self, locale: &str, id: &str, value: &str) -> Result<(), I18nError> {
+    pub fn replace_message(
+        &mut self,
+        locale: &str,
+        id: &str,
+        value: &str,
+    ) -> Result<(), I18nError> {
         let err = |detail: String| I18nError {
             locale: locale.to_string(),
             detail,
@@ -269,7 +274,10 @@ mod tests {
         assert_eq!(tr.text("fr", "tool-help"), french);
         assert!(tr.replace_message("xx", "tool-help", "x").is_err());
         assert!(tr.replace_message("en", "tool-help", "two\nlines").is_err());
-        assert!(tr.replace_message("en", "tool-help", "x\nother = y").is_err());
+        assert!(
+            tr.replace_message("en", "tool-help", "x\nother = y")
+                .is_err()
+        );
         assert!(tr.replace_message("en", "not an id", "x").is_err());
         assert_eq!(tr.text("en", "tool-help"), "iiiiii Ш");
     }

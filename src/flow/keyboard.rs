@@ -589,8 +589,9 @@ mod tests {
                     for room in [beside, room(90.0)] {
                         for page in 0..4 {
                             let rows = fit(full.clone(), room, page);
-                            let what =
-                                format!("{locale} {mode:?} multiline {multiline} page {page} in {room}");
+                            let what = format!(
+                                "{locale} {mode:?} multiline {multiline} page {page} in {room}"
+                            );
                             assert!(rows.len() <= 4, "{what}: {} rows", rows.len());
                             assert!(units(&rows) <= room, "{what}: {}", units(&rows));
                             assert!(rows.iter().flatten().all(|k| k.width >= 1.0), "{what}");

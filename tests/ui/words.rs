@@ -14,9 +14,7 @@ use super::{Kiosk, cut_tool_words, start_kiosk, start_kiosk_translated};
 
 /// A 7" 1024×600 panel in landscape at its real scale (154 mm wide); the window's logical size.
 fn seven_inch_landscape(k: &Kiosk) -> (f32, f32) {
-    k.app
-        .window()
-        .set_size(slint::PhysicalSize::new(1024, 600));
+    k.app.window().set_size(slint::PhysicalSize::new(1024, 600));
     let factor = guichet::ui::scale::apply(k.app.window(), 154.0);
     mock_elapsed_time(std::time::Duration::from_millis(1));
     let logical = k.app.window().size().to_logical(factor);
@@ -38,7 +36,10 @@ pub(super) fn every_word_of_a_tool_is_measured_not_only_the_longest(dir: &TestDi
     let k = start_kiosk_translated(dir, 0, Box::new(|_| {}), Arc::new(tr));
     seven_inch_landscape(&k);
     k.show_scene("question-string", "en");
-    assert!(k.api().get_typing_beside(), "the side column beside the keys");
+    assert!(
+        k.api().get_typing_beside(),
+        "the side column beside the keys"
+    );
     let tools: Vec<ElementHandle> =
         ElementHandle::find_by_element_type_name(&k.app, "ToolButton").collect();
     let titles: Vec<String> = tools
@@ -103,11 +104,7 @@ pub(super) fn typing_beside_shows_the_title_and_what_was_typed(dir: &TestDir) ->
                 .into_iter()
                 .filter(|e| e.accessible_role() == Some(AccessibleRole::Text))
                 .find_map(|e| within(&e));
-            let typed_label = format!(
-                "{}: {}",
-                k.tr.text(locale, "typed-so-far"),
-                question.value
-            );
+            let typed_label = format!("{}: {}", k.tr.text(locale, "typed-so-far"), question.value);
             let typed = k.find(&typed_label).iter().find_map(within);
             let keys_top = ElementHandle::find_by_element_type_name(&k.app, "KeyButton")
                 .map(|e| e.absolute_position().y)
