@@ -419,12 +419,67 @@ fn every_screen_fits_a_small_panel_or_says_there_is_more(dir: &TestDir) {
     );
     let seven = tool_words_whole_on_a_real_panel(dir, (1024, 600), 154.0, &mut problems);
     assert!(seven > 300, "{seven} screens on a 7-inch panel");
+    the_question_is_in_view_on_a_7_inch_panel_at_the_largest_size(dir);
     assert!(
         problems.is_empty(),
         "{} problems on a 1024×600 panel, a 600×1024 window or a 7-inch panel:\n{}",
         problems.len(),
         problems.join("\n")
     );
+}
+
+/// On a real 7" panel in landscape (154 mm × 90 mm) at the largest text size, each question
+/// (not typed: typing has its own side column) shows its title in view, above the "More
+/// below" cue: the bar is a column beside the page (`Flow::side_bar`). Under the bar's two
+/// rows, the caption and the cue left a question's title no room at all.
+fn the_question_is_in_view_on_a_7_inch_panel_at_the_largest_size(dir: &TestDir) {
+    let k = start_kiosk(dir);
+    k.app.window().set_size(slint::PhysicalSize::new(1024, 600));
+    guichet::ui::scale::apply(k.app.window(), 154.0);
+    mock_elapsed_time(Duration::from_millis(1));
+    let height = k.app.window().size().height as f32 / k.app.window().scale_factor();
+    let mut seen = 0;
+    for scene in [
+        "question-single",
+        "question-multi",
+        "question-date",
+        "contact",
+    ] {
+        for locale in guichet::i18n::SUPPORTED_LOCALES {
+            let title = {
+                let mut flow = k.controller.flow_mut();
+                guichet::ui::scenes::enter(&mut flow, scene, locale).unwrap();
+                while flow.session().text_size_step != 2 {
+                    flow.cycle_text_size();
+                }
+                flow.question_view().expect("a question").title
+            };
+            k.controller.refresh();
+            mock_elapsed_time(Duration::from_millis(1));
+            assert!(
+                k.controller.flow().side_bar(),
+                "{scene} {locale}: the side bar"
+            );
+            let bottom = k
+                .find(&k.tr.text(locale, "more-below"))
+                .first()
+                .map(|cue| cue.absolute_position().y)
+                .unwrap_or(height);
+            let tops: Vec<f32> = k
+                .find(&title)
+                .iter()
+                .map(|e| e.absolute_position().y)
+                .collect();
+            assert!(
+                tops.iter().any(|y| *y >= 0.0 && y + 20.0 <= bottom),
+                "{scene} {locale}: the question's title {title:?} at {tops:?}, not above {bottom}"
+            );
+            seen += 1;
+        }
+    }
+    assert_eq!(seen, 4 * guichet::i18n::SUPPORTED_LOCALES.len());
+    k.controller.flow_mut().wipe();
+    k.controller.refresh();
 }
 
 /// Every scene in every language at every text size (the welcome screen at the default

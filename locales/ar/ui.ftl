@@ -11,6 +11,7 @@ tool-start-over = البدء من جديد
 tool-language = اللغة
 tool-text-size = حجم النص
 tool-contrast = تباين عالٍ
+tool-display = النص والتباين
 tool-help = طلب المساعدة
 help-calling = جارٍ استدعاء أحد الموظفين…
 help-told = تم إبلاغ الموظفين: سيأتي أحدهم لمساعدتك.

@@ -11,6 +11,7 @@ tool-start-over = Start again
 tool-language = Language
 tool-text-size = Text size
 tool-contrast = High contrast
+tool-display = Text and contrast
 tool-help = Ask for help
 help-calling = Calling a member of staff…
 help-told = Staff have been told: someone will come to help you.

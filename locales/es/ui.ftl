@@ -11,6 +11,7 @@ tool-start-over = Empezar de nuevo
 tool-language = Idioma
 tool-text-size = Tamaño del texto
 tool-contrast = Alto contraste
+tool-display = Texto y contraste
 tool-help = Pedir ayuda
 help-calling = Estamos llamando a un miembro del personal…
 help-told = El personal ha sido avisado: alguien vendrá a ayudarle.

@@ -11,6 +11,7 @@ tool-start-over = Recommencer
 tool-language = Langue
 tool-text-size = Taille du texte
 tool-contrast = Contraste élevé
+tool-display = Texte et contraste
 tool-help = Demander de l’aide
 help-calling = Nous appelons un membre du personnel…
 help-told = Le personnel a été prévenu : quelqu’un va venir vous aider.

@@ -11,6 +11,7 @@ tool-start-over = Od nowa
 tool-language = Język
 tool-text-size = Rozmiar tekstu
 tool-contrast = Wysoki kontrast
+tool-display = Tekst i kontrast
 tool-help = Potrzebuję pomocy
 help-calling = Wzywamy pracownika…
 help-told = Pracownicy zostali powiadomieni: ktoś podejdzie, żeby pomóc.

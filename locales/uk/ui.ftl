@@ -11,6 +11,7 @@ tool-start-over = Почати знову
 tool-language = Мова
 tool-text-size = Розмір тексту
 tool-contrast = Високий контраст
+tool-display = Текст і контраст
 tool-help = Попросити допомоги
 help-calling = Викликаємо працівника…
 help-told = Працівників повідомлено: хтось підійде, щоб допомогти вам.

@@ -58,6 +58,7 @@ impl Flow {
                 bar.left
                     .into_iter()
                     .chain(bar.right)
+                    .chain(bar.drawer)
                     .find(|t| t.tool == *tool)
                     .map(|t| t.title)
                     .unwrap_or_default()

@@ -185,6 +185,8 @@ pub enum Tool {
     Help,
     /// Staff: end the staff session (on every staff screen).
     Lock,
+    /// On a small panel: shows or hides Text size and High contrast (see [`Toolbar::drawer`]).
+    Display,
 }
 
 impl Tool {
@@ -198,6 +200,7 @@ impl Tool {
             Tool::Contrast => "tool-contrast",
             Tool::Help => "tool-help",
             Tool::Lock => "staff-lock",
+            Tool::Display => "tool-display",
         }
     }
 }
@@ -221,6 +224,9 @@ pub struct Toolbar {
     pub left: Vec<ToolView>,
     /// Right edge of the screen.
     pub right: Vec<ToolView>,
+    /// On a small panel, Text size and High contrast while "Text and contrast" is open: a row
+    /// under the bar, in visual order (empty otherwise).
+    pub drawer: Vec<ToolView>,
 }
 
 /// What the confirmation says about the paper receipt.
@@ -291,6 +297,8 @@ pub struct Flow {
     /// A short landscape window (a 7" panel): while typing, the top bar gives way to the
     /// side column (see [`Flow::typing_beside`]); the keyboard's room is what it leaves.
     keyboard_side_room: Option<f32>,
+    /// A 7" panel either way round (see [`Flow::small_panel`]).
+    small_panel: bool,
 }
 
 impl Flow {
@@ -323,6 +331,7 @@ impl Flow {
             keyboard_room: f32::INFINITY,
             keyboard_short: false,
             keyboard_side_room: None,
+            small_panel: false,
         }
     }
 
@@ -741,6 +750,43 @@ impl Flow {
         self.keyboard_side_room =
             (height_mm.is_finite() && height_mm < SHORT_LANDSCAPE_MM && width_mm > height_mm)
                 .then(|| keyboard::room(width_mm - SIDE_COLUMN_MM));
+        self.small_panel = width_mm.min(height_mm) < SHORT_LANDSCAPE_MM;
+    }
+
+    /// A panel under [`SHORT_LANDSCAPE_MM`] on its short side (a 7" panel, landscape or
+    /// upright). Six tools in one row of 154 mm cut their words ("Language" does not fit a
+    /// sixth even at 20 px), and the bar's two rows then left a question at the largest text
+    /// size no room at all between the bar and the action bar (90 mm high). So there Text size
+    /// and High contrast are one tool, "Text and contrast", which opens them in a row under the
+    /// bar ([`Toolbar::drawer`]) and stand for the bar until the resident closes them or
+    /// leaves the screen. In landscape the bar is a column at the reading end
+    /// ([`Flow::side_bar`]): five tools of 15 mm fit its 90 mm height.
+    pub fn small_panel(&self) -> bool {
+        self.small_panel
+    }
+
+    /// A small panel in landscape, not typing: the bar is a column at the reading end of the
+    /// screen, leaving the page the panel's whole height (under a bar of two rows and above the
+    /// action bar, a question at the largest text size had none left).
+    pub fn side_bar(&self) -> bool {
+        self.keyboard_side_room.is_some()
+            && self.session.screen != Screen::Welcome
+            && !self.typing_beside()
+    }
+
+    /// "Text and contrast" is open on this screen (see [`Flow::small_panel`]).
+    pub fn display_open(&self) -> bool {
+        self.small_panel
+            && self.session.display_open == Some((self.session.screen, self.session.step))
+    }
+
+    fn toggle_display(&mut self) {
+        self.touched();
+        self.session.display_open = if self.display_open() {
+            None
+        } else {
+            Some((self.session.screen, self.session.step))
+        };
     }
 
     /// The full keyboard or a number pad is up on a question in a short landscape window (a
@@ -1206,11 +1252,28 @@ impl Flow {
             // back link to the answers): starting again there is the staff member's decision.
             end.push(tool(Tool::StartOver, false));
         }
-        end.extend([
-            tool(Tool::Language, false),
+        end.push(tool(Tool::Language, false));
+        let display = [
             tool(Tool::TextSize, self.session.text_size_step > 0),
             tool(Tool::Contrast, self.session.high_contrast),
-        ]);
+        ];
+        let mut drawer = Vec::new();
+        if self.display_open() {
+            // Open, it stands for the bar until closed: a 7" panel has no room for both.
+            return Toolbar {
+                left: Vec::new(),
+                right: vec![tool(Tool::Display, true)],
+                drawer: if self.rtl() {
+                    display.into_iter().rev().collect()
+                } else {
+                    display.into()
+                },
+            };
+        } else if self.small_panel {
+            end.push(tool(Tool::Display, false));
+        } else {
+            end.extend(display);
+        }
         // Staff have no one to call; an assisted visitor has someone beside them.
         if !staff && self.session.assisted_by.is_none() && !self.session.practice {
             end.push(tool(Tool::Help, self.session.help_requested));
@@ -1222,18 +1285,22 @@ impl Flow {
         // Typing beside the side column: only what takes the resident away or brings help.
         if self.typing_beside() {
             end.retain(|t| matches!(t.tool, Tool::StartOver | Tool::Help | Tool::Lock));
+            drawer.clear();
         }
         if self.rtl() {
             start.reverse();
             end.reverse();
+            drawer.reverse();
             Toolbar {
                 left: end,
                 right: start,
+                drawer,
             }
         } else {
             Toolbar {
                 left: start,
                 right: end,
+                drawer,
             }
         }
     }
@@ -1249,6 +1316,7 @@ impl Flow {
             Tool::Contrast => self.toggle_contrast(),
             Tool::Help => return self.ask_for_help(),
             Tool::Lock => self.staff_lock(),
+            Tool::Display => self.toggle_display(),
         }
         false
     }

@@ -58,6 +58,9 @@ pub struct Session {
     pub text_size_step: u8,
     /// High contrast on.
     pub high_contrast: bool,
+    /// "Text and contrast" opened on this screen and question, on a small panel
+    /// (`Flow::display_open`): closed by leaving them.
+    pub display_open: Option<(super::Screen, usize)>,
     /// The resident asked for help.
     pub help_requested: bool,
     /// Whether staff were told (`Some(true)`), could not be (`Some(false)`: "please ask at the
@@ -104,6 +107,7 @@ impl Session {
             dates: BTreeMap::new(),
             wants_contact: None,
             step: 0,
+            display_open: None,
             returning_to_check: false,
             error: None,
             check_errors: Vec::new(),

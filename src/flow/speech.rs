@@ -857,12 +857,16 @@ impl Flow {
         // The top bar in reading order (the toolbar view is in visual order).
         let bar = self.toolbar();
         let mut tools: Vec<_> = bar.left.into_iter().chain(bar.right).collect();
+        let mut drawer = bar.drawer;
         if self.rtl() {
             tools.reverse();
+            drawer.reverse();
         }
-        for tool in tools {
+        // Text size and High contrast follow "Text and contrast" when it is open: the row under
+        // the bar comes after the bar's tools.
+        for tool in tools.into_iter().chain(drawer) {
             let text = match tool.tool {
-                Tool::TextSize | Tool::Contrast | Tool::Help => self.st(
+                Tool::TextSize | Tool::Contrast | Tool::Help | Tool::Display => self.st(
                     if tool.on {
                         "speech-on-state"
                     } else {

@@ -1388,3 +1388,80 @@ fn the_staff_look_up_says_why_in_the_desks_language_and_keeps_the_technical_line
         "no category it does not have"
     );
 }
+
+#[test]
+fn a_small_panel_keeps_text_size_and_contrast_behind_one_tool_until_the_screen_changes() {
+    let mut f = flow();
+    let tools = |bar: &[ToolView]| bar.iter().map(|t| t.tool).collect::<Vec<_>>();
+    // A 7" panel in landscape: the bar is a column beside the page, with five tools.
+    f.set_window_mm(154.0, 90.0);
+    f.start();
+    f.choose_language("en");
+    assert_eq!(f.session.screen, Screen::Groups);
+    assert!(f.side_bar());
+    let bar = f.toolbar();
+    assert_eq!(
+        tools(&bar.right),
+        [Tool::StartOver, Tool::Language, Tool::Display, Tool::Help]
+    );
+    assert!(bar.drawer.is_empty());
+    assert_eq!(
+        bar.right[2].title,
+        f.t("tool-display"),
+        "its own translated label"
+    );
+    // Opened, it stands for the bar: itself (on), then Text size and High contrast, also in
+    // speech mode's order.
+    assert!(!f.tool(Tool::Display));
+    let bar = f.toolbar();
+    assert!(bar.left.is_empty());
+    assert_eq!(tools(&bar.right), [Tool::Display]);
+    assert!(bar.right[0].on);
+    assert_eq!(tools(&bar.drawer), [Tool::TextSize, Tool::Contrast]);
+    let spoken: Vec<speech::Control> = f.speech_controls().into_iter().map(|c| c.control).collect();
+    assert_eq!(
+        spoken[..3],
+        [
+            speech::Control::Tool(Tool::Display),
+            speech::Control::Tool(Tool::TextSize),
+            speech::Control::Tool(Tool::Contrast)
+        ]
+    );
+    assert!(!spoken.contains(&speech::Control::Tool(Tool::Language)));
+    // Its tools work and it stays open for the next tap.
+    f.tool(Tool::TextSize);
+    f.tool(Tool::Contrast);
+    assert_eq!(f.text_scale(), TEXT_SCALES[1]);
+    assert!(f.session.high_contrast);
+    let bar = f.toolbar();
+    assert!(bar.drawer.iter().all(|t| t.on), "both show they are on");
+    // Closed by the same tool...
+    f.tool(Tool::Display);
+    let bar = f.toolbar();
+    assert!(bar.drawer.is_empty());
+    assert_eq!(tools(&bar.right).len(), 4);
+    assert!(!bar.right[2].on);
+    // ...or by leaving the screen.
+    f.tool(Tool::Display);
+    let group = f.tiles()[0].key.clone();
+    f.choose_tile(&group);
+    assert_eq!(f.session.screen, Screen::Services);
+    assert!(!f.display_open());
+    assert!(f.toolbar().drawer.is_empty());
+    // Arabic: mirrored, the drawer too.
+    f.tool(Tool::Language);
+    f.choose_language("ar");
+    f.tool(Tool::Display);
+    assert_eq!(tools(&f.toolbar().drawer), [Tool::Contrast, Tool::TextSize]);
+    f.tool(Tool::Display);
+    // Upright (90 mm wide): the same tool, in the bar at the top (no side bar).
+    f.set_window_mm(90.0, 154.0);
+    assert!(!f.side_bar());
+    assert!(tools(&f.toolbar().left).contains(&Tool::Display));
+    // A 10" panel keeps both tools in the bar.
+    f.set_window_mm(217.0, 136.0);
+    assert!(!f.side_bar());
+    let all: Vec<Tool> = tools(&f.toolbar().left);
+    assert!(all.contains(&Tool::TextSize) && all.contains(&Tool::Contrast));
+    assert!(!all.contains(&Tool::Display));
+}

@@ -310,6 +310,7 @@ impl Controller {
             g::Tool::Contrast => Tool::Contrast,
             g::Tool::Help => Tool::Help,
             g::Tool::Lock => Tool::Lock,
+            g::Tool::Display => Tool::Display,
         };
         self.run_tool(tool);
     }
@@ -460,11 +461,17 @@ impl Controller {
         api.set_help_message(s(flow.help_message_id().unwrap_or("help-calling")));
         api.set_text_size_step(session.text_size_step as i32);
         let toolbar = flow.toolbar();
+        // The side column (typing beside the keys) or the side bar (a small landscape panel):
+        // the bar's tools read top to bottom, then those "Text and contrast" opened.
         let mut side: Vec<ToolView> = toolbar.left.iter().chain(&toolbar.right).cloned().collect();
+        let mut opened = toolbar.drawer.clone();
         if rtl {
-            side.reverse(); // the column reads top to bottom
+            side.reverse();
+            opened.reverse();
         }
+        side.extend(opened);
         api.set_typing_beside(flow.typing_beside());
+        api.set_side_bar(flow.side_bar());
         api.set_continue_word(s(longest_word(&flow.t("continue"))));
         api.set_side_tools(model(side.into_iter().map(tool_item).collect()));
         // A narrow window's two rows: the ways out (Back, Start again, and the staff's Lock)
@@ -493,6 +500,7 @@ impl Controller {
         api.set_toolbar_narrow_second(items(&second, &|_| true));
         api.set_toolbar_left(model(toolbar.left.into_iter().map(tool_item).collect()));
         api.set_toolbar_right(model(toolbar.right.into_iter().map(tool_item).collect()));
+        api.set_toolbar_drawer(model(toolbar.drawer.into_iter().map(tool_item).collect()));
 
         api.set_page_title(s(flow.page_title()));
         api.set_tiles(model(tile_rows(flow.tiles(), self.columns(&app), rtl)));
@@ -805,6 +813,7 @@ fn tool_item(view: ToolView) -> g::ToolItem {
             Tool::Contrast => g::Tool::Contrast,
             Tool::Help => g::Tool::Help,
             Tool::Lock => g::Tool::Lock,
+            Tool::Display => g::Tool::Display,
         },
         longest_word: s(longest_word(&view.title)),
         title: s(view.title),
