@@ -36,6 +36,7 @@ const NOBODY: u32 = 65534;
 struct Unit {
     exec_start_pre: Vec<String>,
     exec_start: Vec<String>,
+    exec_stop: Vec<String>,
     environment: Vec<(String, String)>,
     kill_mode: String,
     timeout_stop: Duration,
@@ -87,6 +88,7 @@ fn parse_unit(text: &str) -> Unit {
         match key {
             "ExecStartPre" => unit.exec_start_pre = words(),
             "ExecStart" => unit.exec_start = words(),
+            "ExecStop" => unit.exec_stop = words(),
             "Environment" => {
                 let (k, v) = value.split_once('=').expect("Environment=KEY=value");
                 unit.environment.push((k.to_string(), v.to_string()));
@@ -323,6 +325,10 @@ fn kiosk_runs_fullscreen_under_cage_feeds_the_watchdog_from_frames_and_stops_cle
     }
     let unit = parse_unit(UNIT);
     assert_eq!(unit.kill_mode, "mixed", "the test emulates KillMode=mixed");
+    assert!(
+        !unit.exec_stop.is_empty(),
+        "the unit's ExecStop= stops the app and waits (systemd 252 would not wait for it)"
+    );
     assert!(unit.timeout_stop > Duration::ZERO);
 
     let dir = TestDir::new("kiosk-image");
@@ -665,14 +671,36 @@ fn kiosk_runs_fullscreen_under_cage_feeds_the_watchdog_from_frames_and_stops_cle
         children(app_pid)
     );
 
-    // Stop as systemd does with KillMode=mixed: SIGTERM to the main process (the app, which
-    // declared itself with MAINPID=); everything must be gone within TimeoutStopSec.
-    // SAFETY: plain kill(2) of a pid this test started.
-    assert_eq!(unsafe { libc::kill(app_pid, libc::SIGTERM) }, 0);
+    // Stop as systemd does: the unit's ExecStop=, as the kiosk's user, with MAINPID= the app
+    // (which declared itself). It must return only once the app and cage have left (systemd
+    // kills whatever is left when it returns), and everything must be gone within
+    // TimeoutStopSec. This test collects cage when it exits, as systemd does.
+    let mut stop_argv = as_user();
+    stop_argv.extend(substitute(&unit.exec_stop, &binary, &runtime_root));
+    let mut stopper = Command::new(&stop_argv[0])
+        .args(&stop_argv[1..])
+        .env_clear()
+        .env("PATH", "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin")
+        .env("MAINPID", app_pid.to_string())
+        .stdin(Stdio::null())
+        .spawn()
+        .unwrap();
+    let (mut cage_left, mut stop_returned) = (false, None);
     let stopped = wait_for(unit.timeout_stop, || {
+        if stop_returned.is_none() {
+            stop_returned = stopper.try_wait().unwrap();
+            assert!(
+                stop_returned.is_none() || cage_left,
+                "ExecStop= returned while cage was still running"
+            );
+        }
+        cage_left = cage_left || matches!(cage.try_wait(), Ok(Some(_)));
         // SAFETY: kill(2) with signal 0 only checks whether the group still exists.
-        matches!(cage.try_wait(), Ok(Some(_))) && unsafe { libc::kill(-cage_pid, 0) } != 0
+        cage_left && stop_returned.is_some() && unsafe { libc::kill(-cage_pid, 0) } != 0
     });
+    // Collected in every case (killed first if it is still waiting); its status when it returned.
+    let _ = stopper.kill();
+    let stop_status = stopper.wait().unwrap();
     *stop_listening.lock().unwrap() = true;
     listener.join().unwrap();
     let log = journal();
@@ -686,6 +714,15 @@ fn kiosk_runs_fullscreen_under_cage_feeds_the_watchdog_from_frames_and_stops_cle
         "cage died of a signal ({status:?}) instead of leaving; log:\n{log}"
     );
     assert!(!log.contains("Assertion"), "cage aborted; log:\n{log}");
+    assert!(
+        stop_returned.is_some() && stop_status.success(),
+        "ExecStop= failed or did not return: {stop_status:?}"
+    );
+    // The app took the SIGTERM: it finished its work and left its event loop.
+    assert!(
+        log.contains("signal 15: finishing current work, then stopping"),
+        "the app did not log its clean stop; log:\n{log}"
+    );
 
     // cage's log stays quiet: a few start-up lines, no flood.
     let lines = compositor_lines(&log);
@@ -2121,7 +2158,8 @@ fn dominant_colour(picture: &image::RgbImage) -> [u8; 3] {
 /// with QEMU's emulator where KVM cannot run the firmware). GRUB picks slot A, the kiosk runs
 /// under cage and sent READY=1, guichet-health confirms the slot with RAUC's service, systemd
 /// arms the i6300esb watchdog (all checked by the script from the serial console), F1 starts
-/// speech mode and the sound card plays it ([`SPOKEN`]), and the screen QEMU shows is the
+/// speech mode and the sound card plays it ([`SPOKEN`]), at power-off the kiosk is stopped by its
+/// stop job with SIGTERM and ends cleanly ([`STOPPED_CLEANLY`]), and the screen QEMU shows is the
 /// welcome screen, not the out-of-order one: its dominant colour is the one `guichet screenshot
 /// --screen welcome` renders. Then the same image as a `--sealed-key` one
 /// on a machine without a TPM (`--scenario tpm-none`): the kiosk falls back to the plain key and
@@ -2170,7 +2208,7 @@ fn the_disk_image_boots_in_a_virtual_machine_to_the_kiosk_and_confirms_its_slot(
         &vm,
         &["--scenario", "boot", "--timeout", "900"],
         1200,
-        &[BOOTED, &[SPOKEN]].concat(),
+        &[BOOTED, &[SPOKEN, STOPPED_CLEANLY]].concat(),
     ) else {
         return;
     };
@@ -2196,6 +2234,14 @@ fn the_disk_image_boots_in_a_virtual_machine_to_the_kiosk_and_confirms_its_slot(
 /// than a second of it louder than a whisper). Without the unit's `DeviceAllow=char-alsa`
 /// espeak-ng could not open the card and nothing was recorded.
 const SPOKEN: &str = "ok: speech mode (F1) speaks through the sound card";
+
+/// What `vm-test` says when, at power-off, the kiosk's unit was stopped by its stop job: the app
+/// took SIGTERM and logged its clean stop, no process of the unit was killed, and the unit ended
+/// `success`, not failed (a unit ordered before the kiosk, so stopped after it, reads its result
+/// and journal). Before the unit's `ExecStop=`, its ordering after the seat and the removal of
+/// `TTYVHangup=`, systemd killed the app and cage with SIGKILL and the unit ended "failed (signal)".
+const STOPPED_CLEANLY: &str =
+    "ok: at power-off the kiosk is stopped by its stop job with SIGTERM, cleanly";
 
 /// What `vm-test` says when a kiosk booted from slot A and confirmed it.
 const BOOTED: &[&str] = &[

@@ -186,6 +186,9 @@ fn dispatch(cli: Cli) -> Result<(), CliError> {
         return provision::run(*args, cli.data_dir.as_deref());
     }
     if let Some(Command::Launch(args)) = cli.command {
+        if args.stop {
+            return launch::stop(std::env::var("MAINPID").ok().as_deref());
+        }
         let config = Config::locate(cli.config.as_deref())
             .map(|(c, _)| c)
             .map_err(|e| e.to_string());
