@@ -1036,10 +1036,15 @@ impl Flow {
 
     /// The digit-and-letter pad's keys, in reading order for the language; its OK key says what
     /// it does on the page that shows it ("Check", "Look up", "Save"). Eight a row, or four
-    /// where eight keys of 15 mm do not fit the window's width (the pad is as many units wide
-    /// as its first row: `ReferencePad`).
+    /// where eight keys of 15 mm do not fit the page's width (a 7" panel upright, or beside
+    /// the side bar in landscape; the pad is as many units wide as its first row:
+    /// `ReferencePad`).
     pub fn lookup_pad(&self) -> Vec<Vec<Key>> {
-        let row = if self.keyboard_room >= staff::PAD_ROW as f32 {
+        let room = match self.keyboard_side_room {
+            Some(beside) if self.side_bar() => beside,
+            _ => self.keyboard_room,
+        };
+        let row = if room >= staff::PAD_ROW as f32 {
             staff::PAD_ROW
         } else {
             staff::NARROW_PAD_ROW
