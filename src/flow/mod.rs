@@ -1257,7 +1257,6 @@ impl Flow {
             tool(Tool::TextSize, self.session.text_size_step > 0),
             tool(Tool::Contrast, self.session.high_contrast),
         ];
-        let mut drawer = Vec::new();
         if self.display_open() {
             // Open, it stands for the bar until closed: a 7" panel has no room for both.
             return Toolbar {
@@ -1285,22 +1284,21 @@ impl Flow {
         // Typing beside the side column: only what takes the resident away or brings help.
         if self.typing_beside() {
             end.retain(|t| matches!(t.tool, Tool::StartOver | Tool::Help | Tool::Lock));
-            drawer.clear();
         }
+        // Closed, "Text and contrast" (or a large panel) has nothing under the bar.
         if self.rtl() {
             start.reverse();
             end.reverse();
-            drawer.reverse();
             Toolbar {
                 left: end,
                 right: start,
-                drawer,
+                drawer: Vec::new(),
             }
         } else {
             Toolbar {
                 left: start,
                 right: end,
-                drawer,
+                drawer: Vec::new(),
             }
         }
     }
