@@ -37,5 +37,14 @@ pub fn run(config: Option<Config>, args: OutOfOrderArgs) -> Result<(), CliError>
     if !crate::runtime::display_available() {
         return Err(crate::runtime::KioskError::NoDisplay.into());
     }
+    // Stopped the way the kiosk is (kiosk-image/README.md, "Stop"): the unit's ExecStop= sends
+    // SIGTERM to this process, which claims the main process for it with MAINPID= (cage's own
+    // SIGTERM handler is broken); the screen then leaves its event loop and cage follows.
+    crate::runtime::watchdog::declare_main_process();
+    crate::runtime::shutdown::on_stop_signal(|| {
+        let _ = slint::invoke_from_event_loop(|| {
+            let _ = slint::quit_event_loop();
+        });
+    });
     crate::ui::out_of_order::run(&config).map_err(CliError)
 }

@@ -379,6 +379,21 @@ pub fn datagram(notice: &Notice, status: &StatusBoard) -> String {
     }
 }
 
+/// For a screen other than the kiosk run under cage (the out-of-order screen): sends `MAINPID=`
+/// when started by systemd, so that its unit's stop reaches this process and not cage. Problems
+/// are logged, never fatal.
+pub fn declare_main_process() {
+    match Notifier::from_env() {
+        Ok(Some(notifier)) => {
+            if let Err(e) = notifier.send(&main_pid_datagram()) {
+                tracing::warn!("{e}");
+            }
+        }
+        Ok(None) => {}
+        Err(e) => tracing::warn!("{e}"),
+    }
+}
+
 /// The datagram that makes this process the service's main process (`MAINPID=`), sent as soon
 /// as the kiosk starts so that a stop's SIGTERM reaches the app and not cage (see the module
 /// documentation). A no-op for systemd when the app already is the main process.
