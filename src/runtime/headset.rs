@@ -14,10 +14,32 @@
 //! sysfs (`/sys/class/input/eventN/device/capabilities/sw`) and read with the `EVIOCGSW`
 //! ioctl on `/dev/input/eventN` (the kiosk's unit allows the input devices; its user is in the
 //! `input` group). Either way counts.
+//!
+//! A USB headset has no jack to sense: it is a sound card of its own (driver `snd-usb-audio`,
+//! "USB-Audio" in `/proc/asound/cards`) that appears when plugged in. What it is, the kernel
+//! shows only in the device's USB descriptors (`/sys/class/sound/cardN/device` is its
+//! AudioControl interface; the USB device above it holds `descriptors`, the raw descriptors,
+//! readable by anyone): each *output terminal* of the USB Audio Class names what the sound
+//! comes out of (`wTerminalType`: 0x0301 speaker, 0x0302 headphones, 0x0402 headset, …). The
+//! rule, conservative on purpose: a USB card counts as private only when it has a playback
+//! device and every output terminal that leaves the device is headphones (0x0302), a
+//! head-mounted display's audio (0x0303), a handset (0x0401) or a headset (0x0402). A USB
+//! speaker, a speakerphone, a USB sound card with a line or S/PDIF output (whatever is plugged
+//! into it is unknown), a device that declares both, or descriptors that cannot be read: not
+//! private. Some headsets declare a generic "speaker" terminal: those are not counted (their
+//! wearer hears personal data as "hidden"), never the other way round. The product name
+//! ("… Headset") is not trusted: it is free text.
+//!
+//! A headset counted this way must also be where the voice goes, or personal data would be
+//! spoken on the loudspeaker: the watcher publishes the card ([`HeadsetWatch::usb_card`]) and
+//! speech mode runs espeak-ng with `ALSA_CARD` naming it (alsa-lib's stock `default` device
+//! follows `ALSA_CARD`; a kiosk with its own `/etc/asound.conf` redefining `default` must not
+//! rely on this). Unplugged, the card is gone: espeak-ng then fails to open it and says
+//! nothing, rather than falling back to the loudspeaker.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::time::Duration;
 
 /// Where the watcher looks: the `/proc`, `/sys` and `/dev` roots and the `amixer` program
@@ -126,17 +148,108 @@ pub fn switch_plugged(source: &JackSource) -> bool {
 /// The card numbers in `/proc/asound/cards` (" 0 [PCH            ]: HDA-Intel - …" lines;
 /// the description's second line starts with spaces and no number). At most 32 cards.
 pub fn parse_cards(text: &str) -> Vec<u32> {
+    parse_card_drivers(text).into_iter().map(|(n, _)| n).collect()
+}
+
+/// The cards of `/proc/asound/cards` with their driver's name (" 2 [Headset        ]:
+/// USB-Audio - Logitech USB Headset": card 2, "USB-Audio"). At most 32 cards; a driver name
+/// longer than 32 bytes is cut.
+pub fn parse_card_drivers(text: &str) -> Vec<(u32, String)> {
     text.lines()
+        .take(1_000)
         .filter_map(|line| {
             let first = line.split_whitespace().next()?;
-            let rest = line.trim_start().strip_prefix(first)?;
-            if !rest.trim_start().starts_with('[') {
-                return None;
-            }
-            first.parse::<u32>().ok().filter(|n| *n < 32)
+            let rest = line.trim_start().strip_prefix(first)?.trim_start();
+            let after_id = rest.strip_prefix('[')?.split_once("]:")?.1.trim_start();
+            let driver = after_id.split(" - ").next().unwrap_or("").trim();
+            let number = first.parse::<u32>().ok().filter(|n| *n < 32)?;
+            Some((number, driver.chars().take(32).collect()))
         })
         .take(32)
         .collect()
+}
+
+/// The USB Audio Class output terminal types a private listening device may have: headphones,
+/// a head-mounted display's audio, a handset, a headset (USB Audio terminal types 1.0).
+pub const PRIVATE_TERMINALS: [u16; 4] = [0x0302, 0x0303, 0x0401, 0x0402];
+
+/// The `wTerminalType`s of the output terminals in raw USB descriptors (sysfs `descriptors`:
+/// the device descriptor, then each configuration with its interfaces): class-specific
+/// (`CS_INTERFACE`, 0x24) descriptors of subtype `OUTPUT_TERMINAL` (0x03) inside an
+/// AudioControl interface (class 1, subclass 1), for USB Audio Class 1 and 2 alike. USB
+/// streaming terminals (0x01xx, the way to the computer) are left out. A descriptor whose
+/// length runs past the end stops the reading.
+pub fn output_terminals(descriptors: &[u8]) -> Vec<u16> {
+    const INTERFACE: u8 = 0x04;
+    const CS_INTERFACE: u8 = 0x24;
+    const OUTPUT_TERMINAL: u8 = 0x03;
+    let mut found = Vec::new();
+    let mut audio_control = false;
+    let mut at = 0usize;
+    while let Some(&length) = descriptors.get(at) {
+        let length = usize::from(length);
+        let Some(d) = descriptors.get(at..at + length).filter(|_| length >= 2) else {
+            break;
+        };
+        match d[1] {
+            INTERFACE if d.len() >= 9 => audio_control = d[5] == 1 && d[6] == 1,
+            CS_INTERFACE if audio_control && d.len() >= 6 && d[2] == OUTPUT_TERMINAL => {
+                let kind = u16::from_le_bytes([d[4], d[5]]);
+                if kind >> 8 != 0x01 && found.len() < 64 {
+                    found.push(kind);
+                }
+            }
+            _ => {}
+        }
+        at += length;
+    }
+    found
+}
+
+/// Whether output terminals of these types make a private listening device: at least one, and
+/// every one of [`PRIVATE_TERMINALS`].
+pub fn terminals_are_private(terminals: &[u16]) -> bool {
+    !terminals.is_empty() && terminals.iter().all(|t| PRIVATE_TERMINALS.contains(t))
+}
+
+/// The raw USB descriptors of sound card `card`: `class/sound/cardN/device` is the card's USB
+/// interface, the USB device above it holds `descriptors`. At most 64 KiB read.
+fn usb_descriptors(sys_root: &Path, card: u32) -> Option<Vec<u8>> {
+    use std::io::Read as _;
+    let interface = std::fs::canonicalize(sys_root.join(format!("class/sound/card{card}/device")))
+        .ok()?;
+    let file = std::fs::File::open(interface.parent()?.join("descriptors")).ok()?;
+    let mut bytes = Vec::new();
+    file.take(64 * 1024).read_to_end(&mut bytes).ok()?;
+    Some(bytes)
+}
+
+/// Whether card `card` has a playback device (`/proc/asound/cardN/pcmNp`).
+fn has_playback(proc_root: &Path, card: u32) -> bool {
+    std::fs::read_dir(proc_root.join(format!("asound/card{card}"))).is_ok_and(|entries| {
+        entries.filter_map(Result::ok).take(64).any(|e| {
+            e.file_name().to_str().is_some_and(|name| {
+                name.strip_prefix("pcm")
+                    .and_then(|n| n.strip_suffix('p'))
+                    .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            })
+        })
+    })
+}
+
+/// The first sound card that is a USB headset by the rule of the module documentation: driver
+/// "USB-Audio", a playback device, and output terminals all of a private kind.
+pub fn usb_headset_card(source: &JackSource) -> Option<u32> {
+    let cards = std::fs::read_to_string(source.proc_root.join("asound/cards")).ok()?;
+    parse_card_drivers(&cards)
+        .into_iter()
+        .filter(|(_, driver)| driver == "USB-Audio")
+        .map(|(card, _)| card)
+        .find(|&card| {
+            has_playback(&source.proc_root, card)
+                && usb_descriptors(&source.sys_root, card)
+                    .is_some_and(|d| terminals_are_private(&output_terminals(&d)))
+        })
 }
 
 /// Whether `amixer contents` output shows a headphone or headset jack that is plugged in:
@@ -164,10 +277,19 @@ pub fn parse_jacks(text: &str) -> Option<bool> {
     sensed
 }
 
-/// Asks every card once, then every input device with a headphone switch: true when any
-/// senses a plugged headphone or headset.
+/// Asks every card once, then every input device with a headphone switch, then looks for a
+/// USB headset: true when any senses a plugged headphone or headset.
 pub fn headset_plugged(source: &JackSource) -> bool {
-    alsa_jack_plugged(source) || switch_plugged(source)
+    sense(source).0
+}
+
+/// What the watcher publishes: private listening, and the USB headset's card when that is what
+/// makes it private (the card speech must then play on).
+fn sense(source: &JackSource) -> (bool, Option<u32>) {
+    if let Some(card) = usb_headset_card(source) {
+        return (true, Some(card));
+    }
+    (alsa_jack_plugged(source) || switch_plugged(source), None)
 }
 
 /// Whether any sound card's jack controls say a headphone or headset is plugged in.
@@ -188,25 +310,69 @@ pub fn alsa_jack_plugged(source: &JackSource) -> bool {
     })
 }
 
+/// [`HeadsetWatch::usb_card`] when no USB headset is counted: speech plays on the default card.
+pub const NO_CARD: u32 = u32::MAX;
+
+/// What the watcher keeps up to date.
+#[derive(Debug, Clone)]
+pub struct HeadsetWatch {
+    /// Private listening: personal data may be spoken.
+    pub private: Arc<AtomicBool>,
+    /// The USB headset's ALSA card speech must play on, or [`NO_CARD`].
+    pub usb_card: Arc<AtomicU32>,
+}
+
+impl HeadsetWatch {
+    /// The card speech must play on now, if a USB headset is counted.
+    pub fn card(&self) -> Option<u32> {
+        Some(self.usb_card.load(Ordering::SeqCst)).filter(|&c| c != NO_CARD)
+    }
+}
+
+/// Stores what was sensed in an order that never shows "private" with the voice elsewhere: a
+/// card is published before the flag is raised; when the headset goes, the flag is lowered at
+/// once but the card is taken back only at the next look, so that speech composed as private
+/// just before still goes to the (now missing) card, where it is not heard, and never to the
+/// loudspeaker.
+fn publish(watch: &HeadsetWatch, (private, card): (bool, Option<u32>)) {
+    if private {
+        watch.usb_card.store(card.unwrap_or(NO_CARD), Ordering::SeqCst);
+        watch.private.store(true, Ordering::SeqCst);
+    } else if !watch.private.swap(false, Ordering::SeqCst) {
+        watch.usb_card.store(NO_CARD, Ordering::SeqCst);
+    }
+}
+
 /// Starts the watcher: the flag follows the jack every `every` (the kiosk uses 2 s).
 pub fn watch(source: JackSource, every: Duration) -> Arc<AtomicBool> {
-    let flag = Arc::new(AtomicBool::new(headset_plugged(&source)));
-    let weak = Arc::downgrade(&flag);
+    watch_headset(source, every).private
+}
+
+/// Starts the watcher: private listening and the USB headset's card, asked every `every`.
+pub fn watch_headset(source: JackSource, every: Duration) -> HeadsetWatch {
+    let watch = HeadsetWatch {
+        private: Arc::new(AtomicBool::new(false)),
+        usb_card: Arc::new(AtomicU32::new(NO_CARD)),
+    };
+    publish(&watch, sense(&source));
+    // The thread ends once nobody reads the flag any more.
+    let (weak, usb_card) = (Arc::downgrade(&watch.private), Arc::clone(&watch.usb_card));
     let spawned = std::thread::Builder::new()
         .name("headset".into())
         .spawn(move || {
             loop {
                 std::thread::sleep(every);
-                let Some(flag) = weak.upgrade() else {
+                let Some(private) = weak.upgrade() else {
                     return;
                 };
-                flag.store(headset_plugged(&source), Ordering::Relaxed);
+                let usb_card = Arc::clone(&usb_card);
+                publish(&HeadsetWatch { private, usb_card }, sense(&source));
             }
         });
     if let Err(e) = spawned {
         tracing::warn!("headset detection unavailable: {e}");
     }
-    flag
+    watch
 }
 
 /// The path of a fake `amixer` for tests: a shell script printing `fixture/amixer-cN.txt`.
@@ -348,6 +514,171 @@ numid=15,iface=CARD,name='Speaker Phantom Jack'
         };
         assert!(!switch_plugged(&source));
         assert!(!headset_plugged(&source));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// Raw USB descriptors as sysfs `descriptors` holds them for a USB Audio Class 1 device:
+    /// the device, one configuration, its AudioControl interface (header, a USB streaming input
+    /// terminal, one output terminal of each of `outputs`, and the microphone's way to the
+    /// computer: an output terminal of type USB streaming), then a streaming interface whose
+    /// class-specific descriptor of subtype 3 is a format, not a terminal.
+    fn usb_audio_descriptors(outputs: &[u16]) -> Vec<u8> {
+        let mut d = vec![18, 1, 0x00, 0x02, 0, 0, 0, 64, 0x6d, 0x04, 0x44, 0x0a, 0, 1, 1, 2, 3, 1];
+        d.extend([9, 2, 0, 0, 2, 1, 0, 0x80, 50]);
+        d.extend([9, 4, 0, 0, 0, 1, 1, 0, 0]);
+        d.extend([9, 0x24, 1, 0x00, 0x01, 0x40, 0, 1, 1]);
+        d.extend([12, 0x24, 2, 1, 0x01, 0x01, 0, 2, 3, 0, 0, 0]);
+        for (i, kind) in outputs.iter().enumerate() {
+            let [lo, hi] = kind.to_le_bytes();
+            d.extend([9, 0x24, 3, 3 + i as u8, lo, hi, 0, 1, 0]);
+        }
+        d.extend([9, 0x24, 3, 9, 0x01, 0x01, 0, 4, 0]);
+        d.extend([9, 4, 1, 0, 0, 1, 2, 0, 0]);
+        d.extend([7, 0x24, 3, 0x01, 0x03, 0, 0]);
+        d
+    }
+
+    #[test]
+    fn usb_output_terminals_are_read_from_raw_descriptors() {
+        assert_eq!(output_terminals(&usb_audio_descriptors(&[0x0402])), vec![0x0402]);
+        assert_eq!(
+            output_terminals(&usb_audio_descriptors(&[0x0302, 0x0301])),
+            vec![0x0302, 0x0301]
+        );
+        assert_eq!(output_terminals(&usb_audio_descriptors(&[])), Vec::<u16>::new());
+        // Cut short, a zero length, nothing: read up to there, never past the end.
+        let whole = usb_audio_descriptors(&[0x0402]);
+        assert_eq!(output_terminals(&whole[..whole.len() - 30]), Vec::<u16>::new());
+        assert_eq!(output_terminals(&[0, 0, 0]), Vec::<u16>::new());
+        assert_eq!(output_terminals(&[]), Vec::<u16>::new());
+        assert_eq!(output_terminals(&[255; 4]), Vec::<u16>::new());
+        // The rule: every way out private, and at least one.
+        assert!(terminals_are_private(&[0x0402]));
+        assert!(terminals_are_private(&[0x0302, 0x0401]));
+        for not_private in [
+            &[][..],
+            &[0x0301],         // speaker
+            &[0x0302, 0x0301], // headphones and a speaker
+            &[0x0403],         // speakerphone
+            &[0x0603],         // line connector: whatever is plugged in is unknown
+            &[0x0605],         // S/PDIF
+        ] {
+            assert!(!terminals_are_private(not_private), "{not_private:x?}");
+        }
+        assert_eq!(
+            parse_card_drivers(USB_CARDS),
+            vec![
+                (0, "HDA-Intel".to_string()),
+                (1, "USB-Audio".to_string()),
+                (2, "USB-Audio".to_string()),
+                (3, "USB-Audio".to_string()),
+            ]
+        );
+    }
+
+    /// `/proc/asound/cards` with the PC's own codec and three USB devices.
+    const USB_CARDS: &str = " 0 [PCH            ]: HDA-Intel - HDA Intel PCH
+                      HDA Intel PCH at 0xf7e10000 irq 32
+ 1 [Headset        ]: USB-Audio - Logitech USB Headset
+                      Logitech Logitech USB Headset at usb-0000:00:14.0-2, full speed
+ 2 [Speaker        ]: USB-Audio - USB Speaker
+                      Generic USB Speaker at usb-0000:00:14.0-3, full speed
+ 3 [Microphone     ]: USB-Audio - USB Headset Mic
+                      Generic USB Headset Mic at usb-0000:00:14.0-4, full speed
+";
+
+    /// A `/proc` and `/sys` laid out as the kernel does for these cards: `asound/cardN/pcm0p`
+    /// for a playback device, `class/sound/cardN/device` a relative link to the card's USB
+    /// interface, `descriptors` in the USB device above it.
+    fn usb_fixture(dir: &Path, cards: &str, devices: &[(u32, &str, &[u16], bool)]) -> JackSource {
+        let _ = std::fs::remove_dir_all(dir);
+        std::fs::create_dir_all(dir.join("proc/asound")).expect("proc");
+        std::fs::write(dir.join("proc/asound/cards"), cards).expect("cards");
+        for (card, port, outputs, playback) in devices {
+            let pcm = if *playback { "pcm0p" } else { "pcm0c" };
+            std::fs::create_dir_all(dir.join(format!("proc/asound/card{card}/{pcm}")))
+                .expect("pcm");
+            let usb = format!("devices/pci0000:00/0000:00:14.0/usb1/1-{port}");
+            let interface = dir.join(format!("sys/{usb}/1-{port}:1.0"));
+            std::fs::create_dir_all(&interface).expect("interface");
+            std::fs::write(
+                dir.join(format!("sys/{usb}/descriptors")),
+                usb_audio_descriptors(outputs),
+            )
+            .expect("descriptors");
+            let class = dir.join(format!("sys/class/sound/card{card}"));
+            std::fs::create_dir_all(&class).expect("class");
+            std::os::unix::fs::symlink(
+                format!("../../../{usb}/1-{port}:1.0"),
+                class.join("device"),
+            )
+            .expect("link");
+        }
+        JackSource {
+            proc_root: dir.join("proc"),
+            amixer: dir.join("no-such-amixer"),
+            sys_root: dir.join("sys"),
+            dev_root: dir.join("dev"),
+        }
+    }
+
+    #[test]
+    fn a_usb_headset_counts_and_carries_the_voice_but_a_usb_speaker_never_does() {
+        let dir = std::env::temp_dir().join(format!("guichet-usb-{}", std::process::id()));
+        // A headset (its output a headset terminal), a speaker, and a headset whose card only
+        // records (its playback not a sound card device here).
+        let source = usb_fixture(
+            &dir,
+            USB_CARDS,
+            &[
+                (1, "2", &[0x0402], true),
+                (2, "3", &[0x0301], true),
+                (3, "4", &[0x0402], false),
+            ],
+        );
+        assert_eq!(usb_headset_card(&source), Some(1));
+        assert!(headset_plugged(&source));
+        let watch = watch_headset(source.clone(), Duration::from_secs(3600));
+        assert!(watch.private.load(Ordering::SeqCst));
+        assert_eq!(watch.card(), Some(1), "speech plays on the headset");
+
+        // Only the speaker and the recording-only one: nothing private, the default card.
+        let cards: String = USB_CARDS
+            .lines()
+            .filter(|l| !l.contains("[Headset") && !l.contains("Logitech"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let speaker_only = |dir: &Path| {
+            usb_fixture(
+                dir,
+                &cards,
+                &[(2, "3", &[0x0301], true), (3, "4", &[0x0402], false)],
+            )
+        };
+        let headset = |dir: &Path| usb_fixture(dir, USB_CARDS, &[(1, "2", &[0x0402], true)]);
+        assert_eq!(usb_headset_card(&speaker_only(&dir)), None);
+        assert_eq!(parse_card_drivers(&cards).len(), 3);
+        assert!(!headset_plugged(&speaker_only(&dir)));
+        // A device that declares headphones and a speaker: not private.
+        let both = usb_fixture(&dir, USB_CARDS, &[(1, "2", &[0x0302, 0x0301], true)]);
+        assert_eq!(usb_headset_card(&both), None);
+        // A name that says "Headset" is not trusted: the HDA card is not USB, and a USB card
+        // without readable descriptors is not private.
+        let unreadable = usb_fixture(&dir, USB_CARDS, &[]);
+        assert_eq!(usb_headset_card(&unreadable), None);
+
+        // Unplugged: the flag drops at once; the card is taken back only at the next look, so
+        // that speech composed as private just before never reaches the loudspeaker.
+        let unplugged = speaker_only(&dir);
+        publish(&watch, sense(&unplugged));
+        assert!(!watch.private.load(Ordering::SeqCst));
+        assert_eq!(watch.card(), Some(1));
+        publish(&watch, sense(&unplugged));
+        assert_eq!(watch.card(), None);
+        // Plugged again: the card first, then the flag.
+        publish(&watch, sense(&headset(&dir)));
+        assert!(watch.private.load(Ordering::SeqCst));
+        assert_eq!(watch.card(), Some(1));
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -138,16 +138,18 @@ pub fn run(
     let facts = KioskFacts::from_config(config);
     let controller = Controller::install(&app, flow, Box::new(Arc::clone(&worker)), rx, facts);
     // Speech mode's voice (ui/speech.rs starts it); without espeak-ng the kiosk stays silent.
-    match super::speech::EspeakSpeaker::spawn() {
+    // The technician's override needs no sensing; otherwise the jack, or a USB headset (which
+    // the voice then plays on), decides.
+    let headset = (!config.ui.speech_headset).then(|| {
+        super::headset::watch_headset(
+            super::headset::JackSource::default(),
+            std::time::Duration::from_secs(2),
+        )
+    });
+    match super::speech::EspeakSpeaker::spawn_routed(headset.clone()) {
         Ok(speaker) => {
             let mut settings = speech_settings(config);
-            // The technician's override needs no sensing; otherwise the jack decides.
-            if !config.ui.speech_headset {
-                settings.headset_jack = Some(super::headset::watch(
-                    super::headset::JackSource::default(),
-                    std::time::Duration::from_secs(2),
-                ));
-            }
+            settings.headset_jack = headset.map(|h| h.private);
             controller.set_speech(Box::new(speaker), settings)
         }
         Err(e) => tracing::warn!("speech mode unavailable: {e}"),

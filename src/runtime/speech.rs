@@ -70,8 +70,14 @@ fn bounded(text: &str) -> String {
     text.chars().take(MAX_UTTERANCE_CHARS).collect()
 }
 
-fn start(utterance: &Utterance, level: u8) -> Option<Child> {
-    let mut child = Command::new(ESPEAK)
+/// `card`: the USB headset speech must play on (`ALSA_CARD`, which alsa-lib's `default` device
+/// follows; see `runtime::headset`), or the default card.
+fn start(utterance: &Utterance, level: u8, card: Option<u32>) -> Option<Child> {
+    let mut command = Command::new(ESPEAK);
+    if let Some(card) = card {
+        command.env("ALSA_CARD", card.to_string());
+    }
+    let mut child = command
         .args(["-v", voice(&utterance.lang)])
         .args(["-a", &amplitude(level).to_string()])
         .args(["-s", WORDS_PER_MINUTE, "--stdin"])
@@ -107,8 +113,17 @@ pub struct EspeakSpeaker {
 }
 
 impl EspeakSpeaker {
-    /// Checks that espeak-ng runs, then starts the speech thread.
+    /// Checks that espeak-ng runs, then starts the speech thread (on the default card).
     pub fn spawn() -> Result<EspeakSpeaker, SpeechError> {
+        EspeakSpeaker::spawn_routed(None)
+    }
+
+    /// [`EspeakSpeaker::spawn`], playing on the USB headset `route` names while it names one.
+    /// The card is taken when the utterances arrive, for all of them: speech composed for a
+    /// headset never moves to the loudspeaker half-way.
+    pub fn spawn_routed(
+        route: Option<super::headset::HeadsetWatch>,
+    ) -> Result<EspeakSpeaker, SpeechError> {
         let status = Command::new(ESPEAK)
             .arg("--version")
             .stdout(Stdio::null())
@@ -125,6 +140,7 @@ impl EspeakSpeaker {
                 let mut queue: VecDeque<Utterance> = VecDeque::new();
                 let mut child: Option<Child> = None;
                 let mut level = VOLUME_DEFAULT;
+                let mut card = None;
                 loop {
                     let busy = child.is_some() || !queue.is_empty();
                     let command = if busy {
@@ -135,6 +151,7 @@ impl EspeakSpeaker {
                     match command {
                         Ok(Order::Say(utterances)) => {
                             cut(&mut child);
+                            card = route.as_ref().and_then(super::headset::HeadsetWatch::card);
                             queue = utterances.into();
                         }
                         Ok(Order::Stop) => {
@@ -156,7 +173,7 @@ impl EspeakSpeaker {
                     if child.is_none()
                         && let Some(next) = queue.pop_front()
                     {
-                        child = start(&next, level);
+                        child = start(&next, level, card);
                     }
                 }
             })
