@@ -39,6 +39,7 @@ struct Unit {
     exec_stop: Vec<String>,
     environment: Vec<(String, String)>,
     kill_mode: String,
+    watchdog_signal: String,
     timeout_stop: Duration,
     runtime_directory: String,
 }
@@ -94,6 +95,7 @@ fn parse_unit(text: &str) -> Unit {
                 unit.environment.push((k.to_string(), v.to_string()));
             }
             "KillMode" => unit.kill_mode = value.to_string(),
+            "WatchdogSignal" => unit.watchdog_signal = value.to_string(),
             "TimeoutStopSec" => {
                 unit.timeout_stop = Duration::from_secs(value.parse().expect("TimeoutStopSec in s"))
             }
@@ -324,7 +326,11 @@ fn kiosk_runs_fullscreen_under_cage_feeds_the_watchdog_from_frames_and_stops_cle
         assert!(which("setpriv").is_some(), "setpriv (util-linux) is needed");
     }
     let unit = parse_unit(UNIT);
-    assert_eq!(unit.kill_mode, "mixed", "the test emulates KillMode=mixed");
+    // When the watchdog fires, systemd sends WatchdogSignal= to every process of the unit
+    // (KillMode=control-group) and waits for them: cage must ignore it (its SIGTERM handler is
+    // broken), the app stops on it (kiosk-image/README.md, "Watchdog").
+    assert_eq!(unit.kill_mode, "control-group");
+    assert_eq!(unit.watchdog_signal, "SIGURG");
     assert!(
         !unit.exec_stop.is_empty(),
         "the unit's ExecStop= stops the app and waits (systemd 252 would not wait for it)"
@@ -669,6 +675,20 @@ fn kiosk_runs_fullscreen_under_cage_feeds_the_watchdog_from_frames_and_stops_cle
         children(app_pid).is_empty(),
         "the app started processes: {:?}",
         children(app_pid)
+    );
+
+    // The watchdog's signal, as systemd sends it to the processes of the unit other than the
+    // main one (with SIGCONT): cage ignores it and keeps showing the app.
+    // SAFETY: kill(2) with a pid and signal numbers; no memory is passed.
+    unsafe {
+        libc::kill(cage_pid, libc::SIGURG);
+        libc::kill(cage_pid, libc::SIGCONT);
+    }
+    std::thread::sleep(Duration::from_secs(1));
+    assert!(
+        matches!(cage.try_wait(), Ok(None)) && children(cage_pid) == vec![app_pid],
+        "cage did not ignore the watchdog's signal; log:\n{}",
+        journal()
     );
 
     // Stop as systemd does: the unit's ExecStop=, as the kiosk's user, with MAINPID= the app
@@ -1987,6 +2007,18 @@ fn the_out_of_order_screen_runs_under_cage_turned_as_ui_rotation_says() {
     )
     .unwrap();
     std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o644)).unwrap();
+    assert_eq!(unit.kill_mode, "mixed", "systemd sends cage no SIGTERM");
+    assert!(!unit.exec_stop.is_empty(), "stopped through its app, as the kiosk");
+    // systemd's notify socket, listened to by this test (the app's MAINPID=).
+    let notify_path = root.join("notify.sock");
+    let socket = UnixDatagram::bind(&notify_path).unwrap();
+    std::fs::set_permissions(&notify_path, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let received: Received = Arc::default();
+    let stop_listening = Arc::new(Mutex::new(false));
+    let listener = {
+        let (received, stop) = (received.clone(), stop_listening.clone());
+        std::thread::spawn(move || listen(socket, received, stop))
+    };
     let log_path = root.join("journal.log");
     let log = std::fs::File::create(&log_path).unwrap();
     let mut argv = as_user();
@@ -2003,6 +2035,7 @@ fn the_out_of_order_screen_runs_under_cage_turned_as_ui_rotation_says() {
         .env("WLR_BACKENDS", "headless")
         .env("WLR_LIBINPUT_NO_DEVICES", "1")
         .env("WLR_RENDERER", "pixman")
+        .env("NOTIFY_SOCKET", &notify_path)
         .stdin(Stdio::null())
         .stdout(log.try_clone().unwrap())
         .stderr(log)
@@ -2015,7 +2048,8 @@ fn the_out_of_order_screen_runs_under_cage_turned_as_ui_rotation_says() {
         }
     }
     let mut cage: Child = cmd.spawn().unwrap();
-    let _guard = GroupGuard(cage.id() as i32);
+    let cage_pid = cage.id() as i32;
+    let _guard = GroupGuard(cage_pid);
     let shot = home.join("screen.png");
     let take = || {
         let mut grim = Command::new(as_user().first().map_or("grim", |s| s.as_str()));
@@ -2057,9 +2091,51 @@ fn the_out_of_order_screen_runs_under_cage_turned_as_ui_rotation_says() {
         matches!(cage.try_wait(), Ok(None)),
         "still showing: the screen stays until systemd stops it"
     );
-    // Stopped as systemd would (the guard then kills what is left of the group).
-    let _ = cage.kill();
-    let _ = cage.wait();
+    // The app, cage's only child, declared itself the main process.
+    let kids = children(cage_pid);
+    assert_eq!(kids.len(), 1, "cage's children: {kids:?}");
+    let app_pid = kids[0];
+    let declared = received
+        .lock()
+        .unwrap()
+        .iter()
+        .any(|(_, m)| m.lines().any(|l| l == format!("MAINPID={app_pid}")));
+    assert!(declared, "no MAINPID={app_pid} from the out-of-order screen");
+    // Stopped as systemd does: the unit's ExecStop= with MAINPID= the app. It returns once the
+    // app and cage have left, within TimeoutStopSec; cage leaves on its own (not by a signal),
+    // and the app logged its clean stop.
+    let mut stop_argv = as_user();
+    stop_argv.extend(substitute(&unit.exec_stop, &binary, &runtime_root));
+    let mut stopper = Command::new(&stop_argv[0])
+        .args(&stop_argv[1..])
+        .env_clear()
+        .env("PATH", "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin")
+        .env("MAINPID", app_pid.to_string())
+        .stdin(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut cage_status = None;
+    let stopped = wait_for(unit.timeout_stop, || {
+        if cage_status.is_none() {
+            cage_status = cage.try_wait().unwrap();
+        }
+        cage_status.is_some() && matches!(stopper.try_wait(), Ok(Some(_)))
+    });
+    let _ = stopper.kill();
+    let stop_status = stopper.wait().unwrap();
+    *stop_listening.lock().unwrap() = true;
+    listener.join().unwrap();
+    let log = read_log(&log_path);
+    assert!(stopped, "not stopped within TimeoutStopSec; log:\n{log}");
+    assert!(stop_status.success(), "ExecStop= failed: {stop_status:?}");
+    assert!(
+        cage_status.is_some_and(|s| s.code().is_some()) && !log.contains("Assertion"),
+        "cage did not leave on its own ({cage_status:?}); log:\n{log}"
+    );
+    assert!(
+        log.contains("signal 15: finishing current work, then stopping"),
+        "the out-of-order screen did not log its clean stop; log:\n{log}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
