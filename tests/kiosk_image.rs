@@ -2008,7 +2008,10 @@ fn the_out_of_order_screen_runs_under_cage_turned_as_ui_rotation_says() {
     .unwrap();
     std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o644)).unwrap();
     assert_eq!(unit.kill_mode, "mixed", "systemd sends cage no SIGTERM");
-    assert!(!unit.exec_stop.is_empty(), "stopped through its app, as the kiosk");
+    assert!(
+        !unit.exec_stop.is_empty(),
+        "stopped through its app, as the kiosk"
+    );
     // systemd's notify socket, listened to by this test (the app's MAINPID=).
     let notify_path = root.join("notify.sock");
     let socket = UnixDatagram::bind(&notify_path).unwrap();
@@ -2100,7 +2103,10 @@ fn the_out_of_order_screen_runs_under_cage_turned_as_ui_rotation_says() {
         .unwrap()
         .iter()
         .any(|(_, m)| m.lines().any(|l| l == format!("MAINPID={app_pid}")));
-    assert!(declared, "no MAINPID={app_pid} from the out-of-order screen");
+    assert!(
+        declared,
+        "no MAINPID={app_pid} from the out-of-order screen"
+    );
     // Stopped as systemd does: the unit's ExecStop= with MAINPID= the app. It returns once the
     // app and cage have left, within TimeoutStopSec; cage leaves on its own (not by a signal),
     // and the app logged its clean stop.

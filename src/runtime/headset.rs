@@ -148,7 +148,10 @@ pub fn switch_plugged(source: &JackSource) -> bool {
 /// The card numbers in `/proc/asound/cards` (" 0 [PCH            ]: HDA-Intel - …" lines;
 /// the description's second line starts with spaces and no number). At most 32 cards.
 pub fn parse_cards(text: &str) -> Vec<u32> {
-    parse_card_drivers(text).into_iter().map(|(n, _)| n).collect()
+    parse_card_drivers(text)
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect()
 }
 
 /// The cards of `/proc/asound/cards` with their driver's name (" 2 [Headset        ]:
@@ -216,8 +219,8 @@ pub fn terminals_are_private(terminals: &[u16]) -> bool {
 /// interface, the USB device above it holds `descriptors`. At most 64 KiB read.
 fn usb_descriptors(sys_root: &Path, card: u32) -> Option<Vec<u8>> {
     use std::io::Read as _;
-    let interface = std::fs::canonicalize(sys_root.join(format!("class/sound/card{card}/device")))
-        .ok()?;
+    let interface =
+        std::fs::canonicalize(sys_root.join(format!("class/sound/card{card}/device"))).ok()?;
     let file = std::fs::File::open(interface.parent()?.join("descriptors")).ok()?;
     let mut bytes = Vec::new();
     file.take(64 * 1024).read_to_end(&mut bytes).ok()?;
@@ -336,7 +339,9 @@ impl HeadsetWatch {
 /// loudspeaker.
 fn publish(watch: &HeadsetWatch, (private, card): (bool, Option<u32>)) {
     if private {
-        watch.usb_card.store(card.unwrap_or(NO_CARD), Ordering::SeqCst);
+        watch
+            .usb_card
+            .store(card.unwrap_or(NO_CARD), Ordering::SeqCst);
         watch.private.store(true, Ordering::SeqCst);
     } else if !watch.private.swap(false, Ordering::SeqCst) {
         watch.usb_card.store(NO_CARD, Ordering::SeqCst);
@@ -523,7 +528,9 @@ numid=15,iface=CARD,name='Speaker Phantom Jack'
     /// computer: an output terminal of type USB streaming), then a streaming interface whose
     /// class-specific descriptor of subtype 3 is a format, not a terminal.
     fn usb_audio_descriptors(outputs: &[u16]) -> Vec<u8> {
-        let mut d = vec![18, 1, 0x00, 0x02, 0, 0, 0, 64, 0x6d, 0x04, 0x44, 0x0a, 0, 1, 1, 2, 3, 1];
+        let mut d = vec![
+            18, 1, 0x00, 0x02, 0, 0, 0, 64, 0x6d, 0x04, 0x44, 0x0a, 0, 1, 1, 2, 3, 1,
+        ];
         d.extend([9, 2, 0, 0, 2, 1, 0, 0x80, 50]);
         d.extend([9, 4, 0, 0, 0, 1, 1, 0, 0]);
         d.extend([9, 0x24, 1, 0x00, 0x01, 0x40, 0, 1, 1]);
@@ -540,15 +547,24 @@ numid=15,iface=CARD,name='Speaker Phantom Jack'
 
     #[test]
     fn usb_output_terminals_are_read_from_raw_descriptors() {
-        assert_eq!(output_terminals(&usb_audio_descriptors(&[0x0402])), vec![0x0402]);
+        assert_eq!(
+            output_terminals(&usb_audio_descriptors(&[0x0402])),
+            vec![0x0402]
+        );
         assert_eq!(
             output_terminals(&usb_audio_descriptors(&[0x0302, 0x0301])),
             vec![0x0302, 0x0301]
         );
-        assert_eq!(output_terminals(&usb_audio_descriptors(&[])), Vec::<u16>::new());
+        assert_eq!(
+            output_terminals(&usb_audio_descriptors(&[])),
+            Vec::<u16>::new()
+        );
         // Cut short, a zero length, nothing: read up to there, never past the end.
         let whole = usb_audio_descriptors(&[0x0402]);
-        assert_eq!(output_terminals(&whole[..whole.len() - 30]), Vec::<u16>::new());
+        assert_eq!(
+            output_terminals(&whole[..whole.len() - 30]),
+            Vec::<u16>::new()
+        );
         assert_eq!(output_terminals(&[0, 0, 0]), Vec::<u16>::new());
         assert_eq!(output_terminals(&[]), Vec::<u16>::new());
         assert_eq!(output_terminals(&[255; 4]), Vec::<u16>::new());
