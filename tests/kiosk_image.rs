@@ -2,8 +2,9 @@
 //! would run it, under cage's headless backend, as an unprivileged user, with a listening
 //! `NOTIFY_SOCKET`. It checks what a field kiosk depends on: a fullscreen surface of the output's
 //! size, `READY=1` and regular `WATCHDOG=1` with `WATCHDOG_PID` naming cage, no pings while the
-//! UI thread is stalled, no Xwayland or D-Bus side processes, a quiet compositor log, and a stop
-//! that ends everything within the unit's stop timeout. A second test keeps the unit honest:
+//! UI thread is stalled, no Xwayland or D-Bus side processes, a quiet compositor log, a stop
+//! that ends everything within the unit's stop timeout, and the watchdog's signal (which cage
+//! ignores) stopping the app cleanly within `TimeoutAbortSec=`. A second test keeps the unit honest:
 //! `systemd-analyze verify` passes and the security score is the one the README records.
 //!
 //! Skipped, with a message, only where cage is not installed (CI installs it: see `.ci/run`).
@@ -41,6 +42,7 @@ struct Unit {
     kill_mode: String,
     watchdog_signal: String,
     timeout_stop: Duration,
+    timeout_abort: Duration,
     runtime_directory: String,
 }
 
@@ -98,6 +100,10 @@ fn parse_unit(text: &str) -> Unit {
             "WatchdogSignal" => unit.watchdog_signal = value.to_string(),
             "TimeoutStopSec" => {
                 unit.timeout_stop = Duration::from_secs(value.parse().expect("TimeoutStopSec in s"))
+            }
+            "TimeoutAbortSec" => {
+                unit.timeout_abort =
+                    Duration::from_secs(value.parse().expect("TimeoutAbortSec in s"))
             }
             "RuntimeDirectory" => unit.runtime_directory = value.to_string(),
             _ => {}
@@ -752,6 +758,129 @@ fn kiosk_runs_fullscreen_under_cage_feeds_the_watchdog_from_frames_and_stops_cle
         lines.len(),
         lines.join("\n")
     );
+}
+
+/// When systemd's watchdog fires it runs no `ExecStop=`: it sends the unit's `WatchdogSignal=`
+/// (then SIGCONT) to every process of the unit (`KillMode=control-group`) and waits up to
+/// `TimeoutAbortSec=` for them to leave. Done here to the unit's `ExecStart=` under cage's
+/// headless backend, as in the test above: the app takes the signal as a stop (its own log
+/// line), leaves, and cage follows, leaving on its own (an exit code, no assertion), all within
+/// the bound; nothing has to be killed. `vm-test`'s boot scenario does the same with systemd.
+#[test]
+fn the_watchdogs_signal_stops_the_kiosk_cleanly_within_timeout_abort_sec() {
+    if which("cage").is_none() {
+        eprintln!("SKIPPED: cage is not installed (apt-get install cage, as .ci/run does)");
+        return;
+    }
+    let unit = parse_unit(UNIT);
+    assert_eq!(unit.kill_mode, "control-group");
+    assert_eq!(unit.watchdog_signal, "SIGURG");
+    assert!(unit.timeout_abort > Duration::ZERO);
+    let dir = TestDir::new("kiosk-watchdog-signal");
+    let root = dir.path();
+    let (binary, runtime_root, _runtime_dir) = service_root(root, &unit);
+    let data = root.join("data");
+    user_dir(&data, 0o700);
+    let home = root.join("home");
+    user_dir(&home, 0o700);
+    let config = root.join("kiosk.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[device]\ncode = \"IMG\"\nsite = \"Test\"\ndata_dir = \"{}\"\n[central]\n\
+             kind = \"none\"\n[printer]\nport = \"none\"\n",
+            data.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let notify_path = root.join("notify.sock");
+    let socket = UnixDatagram::bind(&notify_path).unwrap();
+    std::fs::set_permissions(&notify_path, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let received: Received = Arc::default();
+    let stop_listening = Arc::new(Mutex::new(false));
+    let listener = {
+        let (received, stop) = (received.clone(), stop_listening.clone());
+        std::thread::spawn(move || listen(socket, received, stop))
+    };
+    let log_path = root.join("journal.log");
+    let log = std::fs::File::create(&log_path).unwrap();
+    let mut argv = as_user();
+    argv.extend(substitute(&unit.exec_start, &binary, &runtime_root));
+    argv.push("--demo".into());
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg("exec \"$@\"")
+        .arg("sh")
+        .args(&argv)
+        .env_clear()
+        .env("PATH", "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin")
+        .env("HOME", &home)
+        .env("LANG", "C.UTF-8")
+        .env("NOTIFY_SOCKET", &notify_path)
+        .env("WLR_BACKENDS", "headless")
+        .env("WLR_LIBINPUT_NO_DEVICES", "1")
+        .env("WLR_RENDERER", "pixman")
+        .stdin(Stdio::null())
+        .stdout(log.try_clone().unwrap())
+        .stderr(log)
+        .process_group(0);
+    for (k, v) in &unit.environment {
+        if k == "GUICHET_CONFIG" {
+            cmd.env(k, &config);
+        } else {
+            cmd.env(k, v);
+        }
+    }
+    let mut cage: Child = cmd.spawn().unwrap();
+    let cage_pid = cage.id() as i32;
+    let _guard = GroupGuard(cage_pid);
+    let ready = || {
+        received
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|(_, m)| m.lines().any(|l| l == "READY=1"))
+    };
+    assert!(
+        wait_for(Duration::from_secs(90), || ready()
+            || matches!(cage.try_wait(), Ok(Some(_)))),
+        "no READY=1; log:\n{}",
+        read_log(&log_path)
+    );
+    assert!(ready(), "cage left early; log:\n{}", read_log(&log_path));
+    let app_pid = children(cage_pid)[0];
+
+    // As systemd: the main process (the app) first, then the rest of the group, each followed
+    // by SIGCONT.
+    for pid in [app_pid, cage_pid] {
+        // SAFETY: kill(2) with a pid and signal numbers; no memory is passed.
+        unsafe {
+            libc::kill(pid, libc::SIGURG);
+            libc::kill(pid, libc::SIGCONT);
+        }
+    }
+    let mut status = None;
+    let left = wait_for(unit.timeout_abort, || {
+        status = status.or_else(|| cage.try_wait().unwrap());
+        status.is_some()
+    });
+    *stop_listening.lock().unwrap() = true;
+    listener.join().unwrap();
+    let log = read_log(&log_path);
+    assert!(
+        left,
+        "the kiosk was still there after TimeoutAbortSec; log:\n{log}"
+    );
+    assert!(
+        status.is_some_and(|s| s.code().is_some()) && !log.contains("Assertion"),
+        "cage did not leave on its own ({status:?}); log:\n{log}"
+    );
+    assert!(
+        log.contains("(systemd's watchdog: no frame rendered in time): finishing current work"),
+        "the app did not take the watchdog's signal as a stop; log:\n{log}"
+    );
+    assert!(!alive(app_pid), "the app is still there");
 }
 
 #[test]
