@@ -2369,12 +2369,16 @@ fn dominant_colour(picture: &image::RgbImage) -> [u8; 3] {
 /// with QEMU's emulator where KVM cannot run the firmware). GRUB picks slot A, the kiosk runs
 /// under cage and sent READY=1, guichet-health confirms the slot with RAUC's service, systemd
 /// arms the i6300esb watchdog (all checked by the script from the serial console), F1 starts
-/// speech mode and the sound card plays it ([`SPOKEN`]), at power-off the kiosk is stopped by its
+/// speech mode and the sound card plays it ([`SPOKEN`]), the app paused until systemd's watchdog
+/// fires is stopped cleanly and restarted with its queue intact ([`WATCHDOG_STOPPED_CLEANLY`]),
+/// at power-off the kiosk is stopped by its
 /// stop job with SIGTERM and ends cleanly ([`STOPPED_CLEANLY`]), and the screen QEMU shows is the
 /// welcome screen, not the out-of-order one: its dominant colour is the one `guichet screenshot
 /// --screen welcome` renders. Then the same image as a `--sealed-key` one
 /// on a machine without a TPM (`--scenario tpm-none`): the kiosk falls back to the plain key and
-/// runs (about 4 more minutes under QEMU's emulator). `GUICHET_VM_IMAGE=DIR` boots an image
+/// runs, then the out-of-order screen takes its place and is stopped cleanly at power-off
+/// ([`OUT_OF_ORDER_SHOWN`], [`OUT_OF_ORDER_STOPPED_CLEANLY`]; about 5 more minutes under QEMU's
+/// emulator). `GUICHET_VM_IMAGE=DIR` boots an image
 /// already built there (`build-image --out DIR`) instead. Skipped, saying why, without /dev/kvm,
 /// QEMU, OVMF, root or the mirror.
 #[test]
