@@ -251,7 +251,8 @@ pub enum ReviewKind {
     /// A request on the server names its reference without this kiosk's check (a forged line,
     /// or one sent by an older version).
     Unverified,
-    /// Any other case: a reason no kind was recorded for (see migration 6 in `schema.rs`).
+    /// Any other case: a row migration 6 found in review with another reason, or a kind
+    /// this version does not know.
     Other,
 }
 
@@ -265,18 +266,14 @@ impl ReviewKind {
         }
     }
 
-    /// From the stored spelling; `None` (a row in review without a kind, which migration 6 and
-    /// its triggers leave none of) is [`ReviewKind::Other`].
-    pub(super) fn from_db(s: Option<&str>) -> rusqlite::Result<ReviewKind> {
+    /// From the stored spelling. A kind this version does not know (written by a newer one,
+    /// before a rollback) and a row in review without a kind (migration 6 and its triggers
+    /// leave none) are [`ReviewKind::Other`]: still in review, said as "needs a decision".
+    pub(super) fn from_db(s: Option<&str>) -> ReviewKind {
         match s {
-            Some("undecided") => Ok(ReviewKind::Undecided),
-            Some("unverified") => Ok(ReviewKind::Unverified),
-            Some("other") | None => Ok(ReviewKind::Other),
-            Some(other) => Err(rusqlite::Error::FromSqlConversionFailure(
-                0,
-                rusqlite::types::Type::Text,
-                format!("unknown review kind {other:?}").into(),
-            )),
+            Some("undecided") => ReviewKind::Undecided,
+            Some("unverified") => ReviewKind::Unverified,
+            _ => ReviewKind::Other,
         }
     }
 }

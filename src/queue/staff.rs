@@ -212,7 +212,7 @@ impl Store {
                     let review_kind = match state {
                         super::State::Review => Some(super::ReviewKind::from_db(
                             r.get::<_, Option<String>>(10)?.as_deref(),
-                        )?),
+                        )),
                         _ => None,
                     };
                     Ok(LookupRow {
