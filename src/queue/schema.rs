@@ -304,7 +304,7 @@ ALTER TABLE submissions ADD COLUMN cancelled_at TEXT;
     // Why a submission is in review, as data (`queue::ReviewKind`): the staff desk named the
     // case by how `review_reason` began, which tied it to the English of a technicians' line.
     // Delivery now records the kind with the reason. Rows already in review take theirs from
-    // the reason, once, here: versions up to this one wrote only two reasons, beginning
+    // the reason, once, here: the versions before this one wrote only two, beginning
     // "undecided for" and "a request on the server names" (GLOB: case-sensitive, as the desk's
     // test was). Additive, so an older binary still uses the database after a rollback; the two
     // triggers keep the kind in step with what such a binary writes, which is `review_reason`
