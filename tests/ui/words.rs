@@ -10,7 +10,7 @@ use i_slint_backend_testing::{AccessibleRole, ElementHandle, mock_elapsed_time};
 use slint::ComponentHandle;
 
 use super::common::TestDir;
-use super::{Kiosk, cut_tool_words, start_kiosk, start_kiosk_translated};
+use super::{Kiosk, cut_words, start_kiosk, start_kiosk_translated};
 
 /// A 7" 1024×600 panel in landscape at its real scale (154 mm wide); the window's logical size.
 fn seven_inch_landscape(k: &Kiosk) -> (f32, f32) {
@@ -51,7 +51,7 @@ pub(super) fn every_word_of_a_tool_is_measured_not_only_the_longest(dir: &TestDi
         "{titles:?}"
     );
     assert_eq!(
-        cut_tool_words(&k),
+        cut_words(&k),
         vec![too_wide.to_string()],
         "only the title whose widest word cannot fit is reported cut"
     );
