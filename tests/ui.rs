@@ -260,13 +260,26 @@ fn touchscreen_flows() {
     if let Ok(which) = std::env::var("SCRATCH_WORDS") {
         let dir = TestDir::new("ui");
         let mut problems = Vec::new();
-        for (w, h, mm) in [(1024, 600, 270.93), (600, 1024, 158.75), (1024, 600, 154.0), (600, 1024, 90.0)] {
+        for (w, h, mm) in [
+            (1024, 600, 270.93),
+            (600, 1024, 158.75),
+            (1024, 600, 154.0),
+            (600, 1024, 90.0),
+        ] {
             if which.is_empty() || which.contains(&format!("{w}x{h}@{mm}")) {
                 let n = words_whole_on_a_real_panel(&dir, (w, h), mm, &mut problems);
                 eprintln!("SCRATCH {w}x{h}@{mm}: {n} screens");
             }
         }
-        for p in &problems { eprintln!("SCRATCH {p}"); }
+        if which.contains("bar") {
+            words::an_action_bar_button_fits_its_widest_word_or_reports_it_cut(&dir);
+        }
+        if which.contains("pages") {
+            problems.extend(words::no_key_word_is_cut_on_any_keyboard_page(&dir));
+        }
+        for p in &problems {
+            eprintln!("SCRATCH {p}");
+        }
         assert!(problems.is_empty(), "{} problems", problems.len());
         return;
     }
@@ -306,6 +319,13 @@ fn touchscreen_flows() {
         problems.join("\n")
     );
     words::every_word_of_a_tool_is_measured_not_only_the_longest(&dir);
+    words::an_action_bar_button_fits_its_widest_word_or_reports_it_cut(&dir);
+    let problems = words::no_key_word_is_cut_on_any_keyboard_page(&dir);
+    assert!(
+        problems.is_empty(),
+        "words on keys on a 7-inch panel:\n{}",
+        problems.join("\n")
+    );
     let problems = words::typing_beside_shows_the_title_and_what_was_typed(&dir);
     assert!(
         problems.is_empty(),

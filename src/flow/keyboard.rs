@@ -618,8 +618,8 @@ mod tests {
             }
         }
         // On a paged keyboard with four keys for the last row (New line, or a search's Done),
-        // one key that changes page gives way, and each page is still reachable from every
-        // other, through the Symbols page at most.
+        // one key that changes page gives way on the own-letters and Latin pages, and each
+        // page is still reachable from every other, through the Symbols page at most.
         for locale in ["uk", "ar"] {
             let page_of = |mode: Mode| {
                 let mut rows = layout(KeyboardKind::Text, locale, mode, false, true);
@@ -631,7 +631,12 @@ mod tests {
             let ways = |mode: Mode| -> Vec<Mode> {
                 let rows = page_of(mode);
                 let bottom = rows.last().unwrap();
-                assert!(bottom.len() <= 3, "{locale} {mode:?}: {} keys", bottom.len());
+                // The Symbols page keeps its four: its keys to other pages are short.
+                assert!(
+                    bottom.len() <= 3 || mode == Mode::Symbols,
+                    "{locale} {mode:?}: {} keys",
+                    bottom.len()
+                );
                 bottom
                     .iter()
                     .filter_map(|k| match k.value.as_str() {
