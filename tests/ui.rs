@@ -257,32 +257,6 @@ fn show_kiosk_with(
 #[test]
 fn touchscreen_flows() {
     i_slint_backend_testing::init_integration_test_with_mock_time();
-    if let Ok(which) = std::env::var("SCRATCH_WORDS") {
-        let dir = TestDir::new("ui");
-        let mut problems = Vec::new();
-        for (w, h, mm) in [
-            (1024, 600, 270.93),
-            (600, 1024, 158.75),
-            (1024, 600, 154.0),
-            (600, 1024, 90.0),
-        ] {
-            if which.is_empty() || which.contains(&format!("{w}x{h}@{mm}")) {
-                let n = words_whole_on_a_real_panel(&dir, (w, h), mm, &mut problems);
-                eprintln!("SCRATCH {w}x{h}@{mm}: {n} screens");
-            }
-        }
-        if which.contains("bar") {
-            words::an_action_bar_button_fits_its_widest_word_or_reports_it_cut(&dir);
-        }
-        if which.contains("pages") {
-            problems.extend(words::no_key_word_is_cut_on_any_keyboard_page(&dir));
-        }
-        for p in &problems {
-            eprintln!("SCRATCH {p}");
-        }
-        assert!(problems.is_empty(), "{} problems", problems.len());
-        return;
-    }
     staff::wrong_pins_lock_and_the_lock_survives_a_restart();
     staff::staff_help_look_up_decide_and_practise();
     staff::desk_pad_sent_cancel_help_and_send_now();
