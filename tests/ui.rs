@@ -472,6 +472,7 @@ fn every_screen_fits_a_small_panel_or_says_there_is_more(dir: &TestDir) {
     let upright = words_whole_on_a_real_panel(dir, (600, 1024), 90.0, &mut problems);
     assert!(upright > 300, "{upright} screens on a 7-inch panel upright");
     the_question_is_in_view_on_a_7_inch_panel_at_the_largest_size(dir);
+    the_question_is_in_view_on_a_7_inch_panel_upright(dir, &mut problems);
     assert!(
         problems.is_empty(),
         "{} problems on a 1024×600 panel, a 600×1024 window or a 7-inch panel either way round:\n{}",
@@ -532,6 +533,119 @@ fn the_question_is_in_view_on_a_7_inch_panel_at_the_largest_size(dir: &TestDir) 
         }
     }
     assert_eq!(seen, 4 * guichet::i18n::SUPPORTED_LOCALES.len());
+    k.controller.flow_mut().wipe();
+    k.controller.refresh();
+}
+
+/// On a real 7" panel upright (90 mm × 154 mm) at the largest text size, each question shows
+/// a line of its title, whole, between the bar and what is under it. Typed ones
+/// (`Flow::typing_on_small_panel`): the bar is one row (Back beside Continue under the keys),
+/// the title sits above what was typed. With the bar's three rows, the four rows of keys and
+/// the action bar, no word of the question was in view, and the "More below" cue lay over the
+/// bar; not typed: the bar takes two rows (Ask for help on the first where its words fit), and
+/// the cue is under the bar, never over it. Adds what it finds to `problems`.
+fn the_question_is_in_view_on_a_7_inch_panel_upright(dir: &TestDir, problems: &mut Vec<String>) {
+    let k = start_kiosk(dir);
+    k.app.window().set_size(slint::PhysicalSize::new(600, 1024));
+    guichet::ui::scale::apply(k.app.window(), 90.0);
+    mock_elapsed_time(Duration::from_millis(1));
+    let height = k.app.window().size().height as f32 / k.app.window().scale_factor();
+    let mut seen = 0;
+    for scene in [
+        "question-single",
+        "question-date",
+        "contact",
+        "question-string",
+        "question-text",
+        "question-number",
+    ] {
+        for locale in guichet::i18n::SUPPORTED_LOCALES {
+            let (title, typing) = {
+                let mut flow = k.controller.flow_mut();
+                guichet::ui::scenes::enter(&mut flow, scene, locale).unwrap();
+                while flow.session().text_size_step != 2 {
+                    flow.cycle_text_size();
+                }
+                let title = flow.question_view().expect("a question").title;
+                (title, flow.typing_on_small_panel())
+            };
+            k.controller.refresh();
+            mock_elapsed_time(Duration::from_millis(1));
+            let at = format!("{scene} {locale}");
+            seen += 1;
+            let typed_scene = matches!(
+                scene,
+                "question-string" | "question-text" | "question-number"
+            );
+            if typing != typed_scene {
+                problems.push(format!("{at}: typing on a small panel is {typing}"));
+                continue;
+            }
+            // The bar: the tool buttons in the window's top half (Back under the keys is not).
+            let bar: Vec<(f32, f32)> =
+                ElementHandle::find_by_element_type_name(&k.app, "ToolButton")
+                    .filter(|b| b.is_valid())
+                    .map(|b| (b.absolute_position().y, b.size().height))
+                    .filter(|(y, _)| *y < height / 2.0)
+                    .collect();
+            let bar_bottom = bar.iter().map(|(y, h)| y + h).fold(0.0, f32::max);
+            let rows = {
+                let mut tops: Vec<i32> = bar.iter().map(|(y, _)| y.round() as i32).collect();
+                tops.sort();
+                tops.dedup();
+                tops.len()
+            };
+            let below = if typing {
+                if rows != 1 {
+                    problems.push(format!("{at}: typing, the bar has {rows} rows"));
+                }
+                if k.find(&k.tr.text(locale, "tool-back"))
+                    .iter()
+                    .all(|b| b.absolute_position().y < height / 2.0)
+                {
+                    problems.push(format!("{at}: typing, Back is not beside Continue"));
+                }
+                // What was typed: the title is above it.
+                let typed = k.tr.text(locale, "typed-so-far");
+                ElementHandle::find_by_element_type_name(&k.app, "TypedSoFar")
+                    .filter(|e| e.is_valid())
+                    .filter(|e| {
+                        e.accessible_label()
+                            .is_some_and(|l| l.starts_with(typed.as_str()))
+                    })
+                    .map(|e| e.absolute_position().y)
+                    .fold(height, f32::min)
+            } else {
+                let cue = k
+                    .find(&k.tr.text(locale, "more-below"))
+                    .first()
+                    .map(|cue| cue.absolute_position().y);
+                if let Some(cue) = cue.filter(|y| *y < bar_bottom) {
+                    problems.push(format!(
+                        "{at}: the cue at {cue} over the bar (to {bar_bottom})"
+                    ));
+                }
+                cue.unwrap_or(height)
+            };
+            // A whole line of it at the smallest text it may take (20 px: a line is 27 px).
+            let in_view = k.find(&title).iter().any(|e| {
+                let y = e.absolute_position().y;
+                let h = e.size().height;
+                h >= 27.0 && y >= bar_bottom - 0.5 && y + 27.0 <= below + 0.5
+            });
+            if !in_view {
+                let found: Vec<(f32, f32)> = k
+                    .find(&title)
+                    .iter()
+                    .map(|e| (e.absolute_position().y, e.size().height))
+                    .collect();
+                problems.push(format!(
+                    "{at}: no line of the title {title:?} between the bar ({bar_bottom}) and {below}: {found:?}"
+                ));
+            }
+        }
+    }
+    assert_eq!(seen, 6 * guichet::i18n::SUPPORTED_LOCALES.len());
     k.controller.flow_mut().wipe();
     k.controller.refresh();
 }

@@ -797,11 +797,26 @@ impl Flow {
     /// question under a one-row top bar, but not under the two rows the bar takes there so
     /// that no word of a tool is cut (`ui/widgets/topbar.slint`).
     pub fn typing_beside(&self) -> bool {
-        self.keyboard_side_room.is_some()
-            && self.session.screen == Screen::Question
+        self.keyboard_side_room.is_some() && self.typing()
+    }
+
+    /// A keyboard or number pad is up on a question (whatever the panel).
+    fn typing(&self) -> bool {
+        self.session.screen == Screen::Question
             && self
                 .current_step()
                 .is_some_and(|step| self.keyboard_kind(&step) != KeyboardKind::None)
+    }
+
+    /// Typing on a small panel, either way round: the bar keeps only what takes the resident
+    /// away or brings help (Back, Start again, Ask for help; Lock for staff). In landscape they
+    /// go to the column beside the keys ([`Flow::typing_beside`]); upright (90 mm wide, 154 mm
+    /// high) they make one row: the bar's three rows, four rows of 15 mm keys and the 20 mm
+    /// action bar left the question no line at all, and the cue "More below" sat over the
+    /// bar. Language and Text and contrast are back as soon as the keys are down (the next
+    /// screen, or Back).
+    pub fn typing_on_small_panel(&self) -> bool {
+        self.small_panel && self.typing()
     }
 
     // -----------------------------------------------------------------------------------------
@@ -1281,8 +1296,8 @@ impl Flow {
         if staff && self.staff_signed_in() {
             end.push(tool(Tool::Lock, false));
         }
-        // Typing beside the side column: only what takes the resident away or brings help.
-        if self.typing_beside() {
+        // Typing on a small panel: only what takes the resident away or brings help.
+        if self.typing_on_small_panel() {
             end.retain(|t| matches!(t.tool, Tool::StartOver | Tool::Help | Tool::Lock));
         }
         // Closed, "Text and contrast" (or a large panel) has nothing under the bar.

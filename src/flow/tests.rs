@@ -1465,3 +1465,79 @@ fn a_small_panel_keeps_text_size_and_contrast_behind_one_tool_until_the_screen_c
     assert!(all.contains(&Tool::TextSize) && all.contains(&Tool::Contrast));
     assert!(!all.contains(&Tool::Display));
 }
+
+#[test]
+fn typing_on_a_small_panel_keeps_only_the_ways_out_and_help() {
+    let mut f = flow();
+    let tools = |bar: &Toolbar| {
+        bar.left
+            .iter()
+            .chain(&bar.right)
+            .map(|t| t.tool)
+            .collect::<Vec<_>>()
+    };
+    // A 7" panel upright: BULKY's first question is a choice, its second a count typed on a
+    // pad.
+    f.set_window_mm(90.0, 154.0);
+    to_service(&mut f, "en", "BULKY");
+    assert!(!f.typing_on_small_panel());
+    assert_eq!(
+        tools(&f.toolbar()),
+        [
+            Tool::Back,
+            Tool::StartOver,
+            Tool::Language,
+            Tool::Display,
+            Tool::Help
+        ],
+        "a choice: the whole bar"
+    );
+    f.toggle_choice("furniture");
+    f.next();
+    assert_eq!(f.question_view().unwrap().kind, QuestionKind::Number);
+    assert!(f.typing_on_small_panel());
+    assert!(!f.typing_beside(), "upright: under the keys, not beside");
+    assert_eq!(
+        tools(&f.toolbar()),
+        [Tool::Back, Tool::StartOver, Tool::Help],
+        "typing: the ways out and help"
+    );
+    // Speech mode's order follows the bar.
+    let spoken: Vec<speech::Control> = f.speech_controls().into_iter().map(|c| c.control).collect();
+    assert!(spoken.contains(&speech::Control::Tool(Tool::Help)));
+    assert!(!spoken.contains(&speech::Control::Tool(Tool::Language)));
+    // In landscape the same tools, in the column beside the keys.
+    f.set_window_mm(154.0, 90.0);
+    assert!(f.typing_on_small_panel() && f.typing_beside());
+    assert_eq!(
+        tools(&f.toolbar()),
+        [Tool::Back, Tool::StartOver, Tool::Help]
+    );
+    // Arabic: mirrored.
+    f.set_window_mm(90.0, 154.0);
+    f.tool(Tool::Language);
+    f.choose_language("ar");
+    f.toggle_choice("furniture");
+    f.next();
+    let bar = f.toolbar();
+    assert_eq!(
+        bar.left.iter().map(|t| t.tool).collect::<Vec<_>>(),
+        [Tool::Help, Tool::StartOver]
+    );
+    assert_eq!(
+        bar.right.iter().map(|t| t.tool).collect::<Vec<_>>(),
+        [Tool::Back]
+    );
+    // The keys down (the next question, a date), the whole bar is back.
+    type_text(&mut f, "3");
+    f.next();
+    assert!(!f.typing_on_small_panel());
+    assert!(tools(&f.toolbar()).contains(&Tool::Language));
+    // A 10" panel keeps every tool while typing.
+    f.back();
+    f.set_window_mm(217.0, 136.0);
+    assert_eq!(f.question_view().unwrap().kind, QuestionKind::Number);
+    assert!(!f.typing_on_small_panel());
+    let all = tools(&f.toolbar());
+    assert!(all.contains(&Tool::Language) && all.contains(&Tool::TextSize));
+}

@@ -461,7 +461,7 @@ impl Controller {
         api.set_help_requested(session.help_requested);
         api.set_help_message(s(flow.help_message_id().unwrap_or("help-calling")));
         api.set_text_size_step(session.text_size_step as i32);
-        let toolbar = flow.toolbar();
+        let mut toolbar = flow.toolbar();
         // The side column (typing beside the keys) or the side bar (a small landscape panel):
         // the bar's tools read top to bottom, then those "Text and contrast" opened.
         let mut side: Vec<ToolView> = toolbar.left.iter().chain(&toolbar.right).cloned().collect();
@@ -472,12 +472,30 @@ impl Controller {
         }
         side.extend(opened);
         api.set_typing_beside(flow.typing_beside());
+        // Typing on a small panel upright: Back sits beside Continue under the keys, as it does
+        // in the column beside them in landscape, so Start again and Ask for help make one
+        // row of the bar in every language (with Back, French "Recommencer" and Ukrainian
+        // "Попросити" took a second row, and the question's title had no line left).
+        let typing_under = flow.typing_on_small_panel() && !flow.typing_beside();
+        api.set_typing_under(typing_under);
+        let mut back_below = Vec::new();
+        if typing_under {
+            for side in [&mut toolbar.left, &mut toolbar.right] {
+                back_below.extend(side.iter().filter(|t| t.tool == Tool::Back).cloned());
+                side.retain(|t| t.tool != Tool::Back);
+            }
+        }
+        api.set_typing_back(model(back_below.into_iter().map(tool_item).collect()));
         api.set_side_bar(flow.side_bar());
         api.set_side_tools(model(side.into_iter().map(tool_item).collect()));
         // A narrow window's two rows: the ways out (Back, Start again, and the staff's Lock)
         // on the first, at the start and the end of the reading line; the other tools on the
-        // second (five there left Ukrainian "Заблокувати" no room at 600 px).
-        let first = |t: &ToolView| matches!(t.tool, Tool::Back | Tool::StartOver | Tool::Lock);
+        // second (five there left Ukrainian "Заблокувати" no room at 600 px). On a small panel
+        // (a 7" panel upright) a second form has Ask for help on the first row too, so the
+        // second holds two tools, not three in rows of two (the bar took three rows, a third of
+        // the panel's height); typing there, it is the bar's only row
+        // (`Flow::typing_on_small_panel`). The bar takes that form when the first row's words
+        // fit at 20 px (measured: French "Recommencer" does not beside "Demander de l'aide").
         let items = |tools: &[ToolView], keep: &dyn Fn(&ToolView) -> bool| {
             model(
                 tools
@@ -488,16 +506,28 @@ impl Controller {
                     .collect(),
             )
         };
-        api.set_toolbar_narrow_left(items(&toolbar.left, &first));
-        api.set_toolbar_narrow_right(items(&toolbar.right, &first));
-        let second: Vec<ToolView> = toolbar
-            .left
-            .iter()
-            .chain(&toolbar.right)
-            .filter(|t| !first(t))
-            .cloned()
-            .collect();
-        api.set_toolbar_narrow_second(items(&second, &|_| true));
+        let all: Vec<ToolView> = toolbar.left.iter().chain(&toolbar.right).cloned().collect();
+        let split = |first: &dyn Fn(&ToolView) -> bool| {
+            let second: Vec<ToolView> = all.iter().filter(|t| !first(t)).cloned().collect();
+            (
+                items(&toolbar.left, first),
+                items(&toolbar.right, first),
+                items(&second, &|_| true),
+            )
+        };
+        let way_out = |t: &ToolView| matches!(t.tool, Tool::Back | Tool::StartOver | Tool::Lock);
+        let (left, right, second) = split(&way_out);
+        api.set_toolbar_narrow_left(left);
+        api.set_toolbar_narrow_right(right);
+        api.set_toolbar_narrow_second(second);
+        let (left, right, second) = if flow.small_panel() {
+            split(&|t: &ToolView| way_out(t) || t.tool == Tool::Help)
+        } else {
+            (model(Vec::new()), model(Vec::new()), model(Vec::new()))
+        };
+        api.set_toolbar_help_up_left(left);
+        api.set_toolbar_help_up_right(right);
+        api.set_toolbar_help_up_second(second);
         api.set_toolbar_left(model(toolbar.left.into_iter().map(tool_item).collect()));
         api.set_toolbar_right(model(toolbar.right.into_iter().map(tool_item).collect()));
         api.set_toolbar_drawer(model(toolbar.drawer.into_iter().map(tool_item).collect()));
