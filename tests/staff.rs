@@ -1094,3 +1094,303 @@ fn desk_health_says_what_is_configured_and_paper_running_low() {
     assert_eq!(kiosk.paper, Paper::Low, "the near-end sensor is paper low");
     assert_eq!(kiosk.cover_open, Some(false));
 }
+
+/// The desk's lists and look-up through the kiosk's own database thread, signed in as `pin`:
+/// (review, rejected) of the lists, and what the look-up of each of `look_up` says why.
+fn desk_view(
+    dir: &TestDir,
+    pin: &str,
+    look_up: &[&str],
+) -> (
+    Vec<guichet::flow::staff::QueueItem>,
+    Vec<guichet::flow::staff::QueueItem>,
+    Vec<Option<guichet::flow::staff::ReasonKind>>,
+) {
+    use guichet::flow::{StaffReply, StaffRequest};
+    let (tx, rx) = std::sync::mpsc::channel();
+    let worker = StoreWorker::spawn_with_help(
+        StoreLocation::in_dir(dir.path()),
+        settings(),
+        tx,
+        Box::new(|_| {}),
+        None,
+    );
+    worker.staff(StaffRequest::Unlock { pin: pin.into() });
+    worker.staff(StaffRequest::Refresh);
+    for reference in look_up {
+        worker.staff(StaffRequest::Lookup {
+            query: reference.to_string(),
+        });
+    }
+    let mut lists = None;
+    let mut looked_up = Vec::new();
+    while lists.is_none() || looked_up.len() < look_up.len() {
+        match rx.recv_timeout(Duration::from_secs(20)).expect("an answer") {
+            UiEvent::Staff(StaffReply::Lists {
+                review, rejected, ..
+            }) => lists = Some((review, rejected)),
+            UiEvent::Staff(StaffReply::Lookup(found)) => looked_up.push(found.expect("found").kind),
+            _ => {}
+        }
+    }
+    let (review, rejected) = lists.unwrap_or_default();
+    (review, rejected, looked_up)
+}
+
+/// Why a request is in review is data, recorded when the queue puts it there
+/// (`submissions.review_kind`), not read from the wording of its technical line. A database a
+/// version-5 kiosk left (its schema and its rows, in its words) is migrated once: each review
+/// keeps its kind, on the lists, in the look-up and through the storage API, and the CLI's JSON
+/// keeps its shape. New reviews of each kind round-trip whatever their line says, staff
+/// resolving one clears its kind, and what an older binary writes after a rollback (the reason
+/// alone) keeps the column in step.
+#[test]
+fn a_review_items_kind_is_recorded_data_that_survives_migrating_an_old_database() {
+    use guichet::flow::staff::ReasonKind;
+    use guichet::queue::{DeliveryUpdate, ReviewKind};
+    let dir = TestDir::new("staff-review-kinds");
+    let reference = |n: u64| {
+        guichet::reference::Reference::issue("LIB2", n)
+            .unwrap()
+            .as_str()
+            .to_string()
+    };
+    let old_undecided = reference(1);
+    let old_unverified = reference(2);
+    let old_other = reference(3);
+    let old_rejected = reference(4);
+    let old_pending = reference(5);
+    // Version 5's schema (its migrations, as shipped), and rows as it wrote them: the reasons
+    // in its reconciler's words.
+    {
+        let mut conn = rusqlite::Connection::open(dir.path().join("guichet.sqlite3")).unwrap();
+        guichet::queue::schema::migrations()
+            .to_version(&mut conn, 5)
+            .unwrap();
+        let insert = |reference: &str, state: &str, review: Option<String>, error: &str| {
+            conn.execute(
+                "INSERT INTO submissions (reference, service_code, locale, state, created_at,
+                    updated_at, review_reason, last_error, attempts, outcome_unknown)
+                 VALUES (?1, 'POTHOLE', 'fr', ?2, '2026-11-30T09:00:00Z', '2026-11-30T21:00:00Z',
+                    ?3, ?4, 3, 0)",
+                rusqlite::params![reference, state, review, error],
+            )
+            .unwrap();
+        };
+        let undecided = "undecided for 12 h: lookup inconclusive: HTTP 503 (services.json); decide with `guichet queue resolve`".to_string();
+        let unverified = format!(
+            "a request on the server names {old_unverified} without this kiosk's check (a forged line, or one sent by an older version): decide with `guichet queue resolve`"
+        );
+        insert(
+            &old_undecided,
+            "pending",
+            Some(undecided.clone()),
+            &undecided,
+        );
+        insert(
+            &old_unverified,
+            "pending",
+            Some(unverified.clone()),
+            &unverified,
+        );
+        insert(
+            &old_other,
+            "pending",
+            Some("Undecided For now".into()),
+            "Undecided For now",
+        );
+        insert(&old_rejected, "rejected", None, "refused (HTTP 400)");
+        insert(&old_pending, "pending", None, "HTTP 500");
+        conn.execute_batch(
+            "INSERT INTO sequences (device_code, next_sequence) VALUES ('LIB2', 6);
+             INSERT INTO kiosk_state (key, value) VALUES ('schema.readable_from', '5');",
+        )
+        .unwrap();
+    }
+    let mut store = Store::open(dir.path()).unwrap();
+    let version: usize = store
+        .connection()
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, guichet::queue::schema::known_version());
+    Desk::new(&mut store, settings())
+        .add_staff("Bea", "135790", "test")
+        .unwrap();
+    let kind_of = |store: &Store, reference: &str| store.lookup_row(reference).unwrap().unwrap();
+    for (reference, kind) in [
+        (&old_undecided, Some(ReviewKind::Undecided)),
+        (&old_unverified, Some(ReviewKind::Unverified)),
+        (&old_other, Some(ReviewKind::Other)),
+        (&old_rejected, None),
+        (&old_pending, None),
+    ] {
+        assert_eq!(kind_of(&store, reference).review_kind, kind, "{reference}");
+    }
+    let desk = Desk::new(&mut store, settings());
+    let mut kinds: Vec<_> = desk
+        .review_list()
+        .unwrap()
+        .into_iter()
+        .map(|p| (p.status.reference, p.review_kind))
+        .collect();
+    kinds.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        kinds,
+        [
+            (old_undecided.clone(), Some(ReviewKind::Undecided)),
+            (old_unverified.clone(), Some(ReviewKind::Unverified)),
+            (old_other.clone(), Some(ReviewKind::Other)),
+        ]
+    );
+    drop(store);
+    // The desk says each in its own words, on the lists and in the look-up.
+    let (review, rejected, looked_up) = desk_view(
+        &dir,
+        "135790",
+        &[&old_undecided, &old_unverified, &old_other, &old_rejected],
+    );
+    let said = |items: &[guichet::flow::staff::QueueItem], reference: &str| {
+        items
+            .iter()
+            .find(|i| i.reference == reference)
+            .map(|i| i.kind)
+    };
+    assert_eq!(said(&review, &old_undecided), Some(ReasonKind::Undecided));
+    assert_eq!(said(&review, &old_unverified), Some(ReasonKind::Unverified));
+    assert_eq!(said(&review, &old_other), Some(ReasonKind::Review));
+    // (Its words kept in clear were taken as the server's and sealed on opening.)
+    assert_eq!(said(&rejected, &old_rejected), Some(ReasonKind::Refused));
+    assert_eq!(
+        looked_up,
+        [
+            Some(ReasonKind::Undecided),
+            Some(ReasonKind::Unverified),
+            Some(ReasonKind::Review),
+            Some(ReasonKind::Refused),
+        ]
+    );
+    // `queue list --json` keeps INTERFACE.md's shape.
+    let out = guichet(&dir, &["queue", "list", "--state", "review", "--json"]);
+    assert!(out.status.success(), "{}", out.stderr_text());
+    let listed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = listed.as_array().unwrap();
+    assert_eq!(rows.len(), 3);
+    for row in rows {
+        let mut keys: Vec<&str> = row
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(|k| k.as_str())
+            .collect();
+        keys.sort_unstable();
+        assert_eq!(
+            keys,
+            [
+                "created_at",
+                "last_error",
+                "reference",
+                "remote_id",
+                "service_code",
+                "state"
+            ]
+        );
+        assert_eq!(row["state"], "review");
+    }
+
+    // New reviews, one of each kind, all with the same line, which begins as the old
+    // "unverified" reasons did: each kind comes from what was recorded, not from the words.
+    let mut store = Store::open(dir.path()).unwrap();
+    let new: Vec<String> = (6..9)
+        .map(|n| {
+            store
+                .enqueue("LIB2", &pothole(n), None)
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    let mark = ClaimMark::new();
+    let claimed = store
+        .claim_due(&mark, "9999-01-01T00:00:00.000Z", 10)
+        .unwrap();
+    let id = |r: &str| claimed.iter().find(|o| o.reference == r).unwrap().id;
+    let cases = [
+        (&new[0], ReviewKind::Undecided),
+        (&new[1], ReviewKind::Unverified),
+        (&new[2], ReviewKind::Other),
+    ];
+    let mut updates: Vec<(i64, DeliveryUpdate)> = cases
+        .iter()
+        .map(|(r, kind)| {
+            (
+                id(r),
+                DeliveryUpdate::Review {
+                    kind: *kind,
+                    reason: "a request on the server names nobody: undecided for 0 h".into(),
+                },
+            )
+        })
+        .collect();
+    // The old pending one was claimed too: give it back untouched.
+    updates.push((
+        id(&old_pending),
+        DeliveryUpdate::Retry {
+            next_attempt_at: "9999-01-01T00:00:00.000Z".into(),
+            error: "HTTP 500".into(),
+            outcome_unknown: false,
+        },
+    ));
+    assert_eq!(store.record_outcomes(&mark.owner, &updates).unwrap(), 0);
+    for (reference, kind) in cases {
+        let row = kind_of(&store, reference);
+        assert_eq!((row.state, row.review_kind), (State::Review, Some(kind)));
+    }
+    // Resolved: no longer in review, and no kind left behind.
+    store.resolve(&new[0], &Resolution::Resend, "cli").unwrap();
+    let stored = |store: &Store, reference: &str| -> Option<String> {
+        store
+            .connection()
+            .query_row(
+                "SELECT review_kind FROM submissions WHERE reference = ?1",
+                [reference],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    assert_eq!(stored(&store, &new[0]), None);
+    assert_eq!(kind_of(&store, &new[0]).review_kind, None);
+    drop(store);
+    let (review, _, looked_up) = desk_view(&dir, "135790", &[&new[1], &new[2]]);
+    assert_eq!(said(&review, &new[1]), Some(ReasonKind::Unverified));
+    assert_eq!(said(&review, &new[2]), Some(ReasonKind::Review));
+    assert_eq!(said(&review, &new[0]), None);
+    assert_eq!(
+        looked_up,
+        [Some(ReasonKind::Unverified), Some(ReasonKind::Review)]
+    );
+
+    // After a rollback, a version-5 binary writes the reason alone, in its words: resolving
+    // clears the kind with it, and putting a request in review records the kind its words
+    // name. The column takes only the three kinds.
+    let store = Store::open(dir.path()).unwrap();
+    let c = store.connection();
+    c.execute(
+        "UPDATE submissions SET review_reason = NULL, last_error = NULL WHERE reference = ?1",
+        [&new[1]],
+    )
+    .unwrap();
+    assert_eq!(stored(&store, &new[1]), None);
+    c.execute(
+        "UPDATE submissions SET review_reason = 'undecided for 13 h: no answer', last_error = 'undecided for 13 h: no answer' WHERE reference = ?1",
+        [&new[1]],
+    )
+    .unwrap();
+    assert_eq!(stored(&store, &new[1]).as_deref(), Some("undecided"));
+    assert!(
+        c.execute(
+            "UPDATE submissions SET review_kind = 'maybe' WHERE reference = ?1",
+            [&new[2]],
+        )
+        .is_err()
+    );
+    assert_eq!(stored(&store, &new[2]).as_deref(), Some("other"));
+}

@@ -959,6 +959,16 @@ fn state(kiosk: &Kiosk, reference: &str) -> State {
     kiosk.queue.get(reference).unwrap().state
 }
 
+/// Why a submission is in review, as the queue recorded it (`None` when it is not).
+fn review_kind(kiosk: &Kiosk, reference: &str) -> Option<guichet::queue::ReviewKind> {
+    kiosk
+        .queue
+        .lookup_row(reference)
+        .unwrap()
+        .unwrap()
+        .review_kind
+}
+
 /// Requests on the server sent for `reference` (by the form the kiosk sent, wherever the line).
 fn copies(server: &Open311Server, reference: &str) -> usize {
     server.with_reference(reference).len()
@@ -998,6 +1008,11 @@ fn defect_4_a_server_without_search_sends_nothing_twice_and_tells_staff() {
         kiosk.outcomes(&lost)
     );
     assert_eq!(copies(&server, &lost), 1, "never resent without evidence");
+    assert_eq!(
+        review_kind(&kiosk, &lost),
+        Some(guichet::queue::ReviewKind::Undecided),
+        "why it is in review is recorded with it"
+    );
     let report = kiosk.round();
     assert_eq!((report.review, report.pending), (1, 0));
     assert_eq!(Connectivity::load(&kiosk.queue).unwrap().review, 1);
@@ -1203,6 +1218,10 @@ fn defect_2_a_forged_reference_line_cannot_take_another_residents_report() {
         State::Review,
         "{:?}",
         kiosk.outcomes(&target)
+    );
+    assert_eq!(
+        review_kind(&kiosk, &target),
+        Some(guichet::queue::ReviewKind::Unverified)
     );
 }
 

@@ -17,9 +17,11 @@
 //!
 //! A submission whose delivery cannot be decided goes to review (`review_reason` set, still
 //! `pending` in the table, shown as `review`): never claimed, never resent, until staff resolve
-//! it.
+//! it. Why it went there is recorded as data beside the reason (`review_kind`, a
+//! [`ReviewKind`]), so the staff desk names the case without reading the technicians' line.
 
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
+use serde::Serialize;
 
 use super::{Store, StoreError, now_rfc3339};
 use crate::validate::ValidForm;
@@ -231,9 +233,49 @@ pub enum DeliveryUpdate {
     /// Delivery cannot be decided without people: staff say whether the council has it
     /// (`queue resolve`).
     Review {
-        /// Why (never personal data).
+        /// Which case it is, stored as `review_kind` (what the staff desk says).
+        kind: ReviewKind,
+        /// Why, for technicians (never personal data).
         reason: String,
     },
+}
+
+/// Why a submission was put in review, recorded with it (`submissions.review_kind`) so that
+/// the staff desk names the case from data, whatever the wording of the technical reason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReviewKind {
+    /// Lookups on the server stayed inconclusive for `review_after`: the council may or may
+    /// not have it.
+    Undecided,
+    /// A request on the server names its reference without this kiosk's check (a forged line,
+    /// or one sent by an older version).
+    Unverified,
+    /// Any other case: a row migration 6 found in review with another reason, or a kind
+    /// this version does not know.
+    Other,
+}
+
+impl ReviewKind {
+    /// The stored spelling (the column's CHECK lists the same three).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReviewKind::Undecided => "undecided",
+            ReviewKind::Unverified => "unverified",
+            ReviewKind::Other => "other",
+        }
+    }
+
+    /// From the stored spelling. A kind this version does not know (written by a newer one,
+    /// before a rollback) and a row in review without a kind (migration 6 and its triggers
+    /// leave none) are [`ReviewKind::Other`]: still in review, said as "needs a decision".
+    pub(super) fn from_db(s: Option<&str>) -> ReviewKind {
+        match s {
+            Some("undecided") => ReviewKind::Undecided,
+            Some("unverified") => ReviewKind::Unverified,
+            _ => ReviewKind::Other,
+        }
+    }
 }
 
 impl DeliveryUpdate {
@@ -492,8 +534,8 @@ impl Store {
                             "UPDATE submissions SET state = 'accepted', outcome_unknown = 0,
                             unknown_since = NULL, next_attempt_at = NULL, remote_id = ?2,
                             token = ?3, service_notice = ?4, last_error = NULL, server_text = NULL,
-                            absent_at = NULL, review_reason = NULL, claimed_by = NULL,
-                            updated_at = ?5
+                            absent_at = NULL, review_reason = NULL, review_kind = NULL,
+                            claimed_by = NULL, updated_at = ?5
                          WHERE id = ?1 AND claimed_by = ?6",
                         )?
                         .execute(params![id, remote_id, token, notice, now, owner])?;
@@ -593,14 +635,15 @@ impl Store {
                         changed,
                     )
                 }
-                DeliveryUpdate::Review { reason } => {
+                DeliveryUpdate::Review { kind, reason } => {
                     let changed = tx
                         .prepare_cached(
-                            "UPDATE submissions SET review_reason = ?2, last_error = ?2,
-                            next_attempt_at = NULL, claimed_by = NULL, updated_at = ?3
+                            "UPDATE submissions SET review_reason = ?2, review_kind = ?5,
+                            last_error = ?2, next_attempt_at = NULL, claimed_by = NULL,
+                            updated_at = ?3
                          WHERE id = ?1 AND claimed_by = ?4",
                         )?
-                        .execute(params![id, reason, now, owner])?;
+                        .execute(params![id, reason, now, owner, kind.as_str()])?;
                     ("review", reason.clone(), changed)
                 }
             };

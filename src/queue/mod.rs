@@ -33,8 +33,8 @@ use crate::validate::ValidForm;
 
 pub use catalog_cache::{CATALOG_DEFAULT_LOCALE, CatalogSnapshot};
 pub use delivery::{
-    ClaimMark, DeliveryUpdate, Outgoing, Payload, StatusTarget, UnknownOutcome, boot_clock,
-    delivery_timestamp, elapsed_since_mark,
+    ClaimMark, DeliveryUpdate, Outgoing, Payload, ReviewKind, StatusTarget, UnknownOutcome,
+    boot_clock, delivery_timestamp, elapsed_since_mark,
 };
 pub use help::{HELP_TOO_OLD, HelpCounts, HelpNotify, HelpRequest};
 pub use inspect::{

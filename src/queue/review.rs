@@ -136,8 +136,8 @@ impl Store {
                 tx.execute(
                     "UPDATE submissions SET state = 'accepted', remote_id = ?2,
                         outcome_unknown = 0, unknown_since = NULL, absent_at = NULL,
-                        review_reason = NULL, next_attempt_at = NULL, last_error = NULL,
-                        claimed_by = NULL, updated_at = ?3
+                        review_reason = NULL, review_kind = NULL, next_attempt_at = NULL,
+                        last_error = NULL, claimed_by = NULL, updated_at = ?3
                      WHERE id = ?1 AND review_reason IS NOT NULL",
                     params![id, remote_id, now],
                 )?;
@@ -149,8 +149,9 @@ impl Store {
             Resolution::Resend => {
                 tx.execute(
                     "UPDATE submissions SET outcome_unknown = 0, unknown_since = NULL,
-                        absent_at = NULL, review_reason = NULL, next_attempt_at = NULL,
-                        last_error = NULL, claimed_by = NULL, updated_at = ?2
+                        absent_at = NULL, review_reason = NULL, review_kind = NULL,
+                        next_attempt_at = NULL, last_error = NULL, claimed_by = NULL,
+                        updated_at = ?2
                      WHERE id = ?1 AND review_reason IS NOT NULL",
                     params![id, now],
                 )?;

@@ -301,6 +301,41 @@ ALTER TABLE submissions ADD COLUMN practice INTEGER NOT NULL DEFAULT 0 CHECK (pr
 ALTER TABLE submissions ADD COLUMN cancelled_at TEXT;
 "#,
     ),
+    // Why a submission is in review, as data (`queue::ReviewKind`): the staff desk named the
+    // case by how `review_reason` began, which tied it to the English of a technicians' line.
+    // Delivery now records the kind with the reason. Rows already in review take theirs from
+    // the reason, once, here: the versions before this one wrote only two, beginning
+    // "undecided for" and "a request on the server names" (GLOB: case-sensitive, as the desk's
+    // test was). Additive, so an older binary still uses the database after a rollback; the two
+    // triggers keep the kind in step with what such a binary writes, which is `review_reason`
+    // alone: cleared with it, and read from its (that version's, fixed) words when it puts a
+    // submission in review. This version always writes both, so neither trigger acts on its
+    // own updates.
+    M::up(
+        r#"
+ALTER TABLE submissions ADD COLUMN review_kind TEXT
+    CHECK (review_kind IN ('undecided', 'unverified', 'other'));
+UPDATE submissions SET review_kind = CASE
+        WHEN review_reason GLOB 'undecided for*' THEN 'undecided'
+        WHEN review_reason GLOB 'a request on the server names*' THEN 'unverified'
+        ELSE 'other' END
+  WHERE review_reason IS NOT NULL;
+CREATE TRIGGER submissions_review_kind_cleared AFTER UPDATE OF review_reason ON submissions
+  WHEN NEW.review_reason IS NULL AND NEW.review_kind IS NOT NULL
+BEGIN
+  UPDATE submissions SET review_kind = NULL WHERE id = NEW.id;
+END;
+CREATE TRIGGER submissions_review_kind_unrecorded AFTER UPDATE OF review_reason ON submissions
+  WHEN NEW.review_reason IS NOT NULL AND NEW.review_kind IS NULL
+BEGIN
+  UPDATE submissions SET review_kind = CASE
+        WHEN NEW.review_reason GLOB 'undecided for*' THEN 'undecided'
+        WHEN NEW.review_reason GLOB 'a request on the server names*' THEN 'unverified'
+        ELSE 'other' END
+   WHERE id = NEW.id;
+END;
+"#,
+    ),
 ];
 
 #[cfg(test)]

@@ -189,6 +189,8 @@ pub struct LookupRow {
     /// Why delivery needs staff (review) or our one-line summary of a refusal; never the
     /// server's own words (those are sealed: [`Store::server_text`]).
     pub reason: Option<String>,
+    /// In review only: which case, as recorded when it was put there.
+    pub review_kind: Option<super::ReviewKind>,
 }
 
 impl Store {
@@ -200,15 +202,22 @@ impl Store {
                 &format!(
                     "SELECT reference, {}, service_code, locale, created_at, remote_id,
                         remote_status, remote_status_at, assisted_by,
-                        COALESCE(review_reason, last_error)
+                        COALESCE(review_reason, last_error), review_kind
                      FROM submissions WHERE reference = ?1",
                     super::STATE_SQL
                 ),
                 [reference],
                 |r| {
+                    let state = super::State::from_db(&r.get::<_, String>(1)?)?;
+                    let review_kind = match state {
+                        super::State::Review => Some(super::ReviewKind::from_db(
+                            r.get::<_, Option<String>>(10)?.as_deref(),
+                        )),
+                        _ => None,
+                    };
                     Ok(LookupRow {
                         reference: r.get(0)?,
-                        state: super::State::from_db(&r.get::<_, String>(1)?)?,
+                        state,
                         service_code: r.get(2)?,
                         locale: r.get(3)?,
                         created_at: r.get(4)?,
@@ -217,6 +226,7 @@ impl Store {
                         remote_status_at: r.get(7)?,
                         assisted_by: r.get(8)?,
                         reason: r.get(9)?,
+                        review_kind,
                     })
                 },
             )
@@ -274,8 +284,8 @@ impl Store {
             tx.execute(
                 "UPDATE submissions SET state = 'rejected', cancelled_at = ?2, erased_at = ?2,
                     payload = NULL, server_text = NULL, last_error = NULL, review_reason = NULL,
-                    outcome_unknown = 0, claimed_by = NULL, next_attempt_at = NULL,
-                    updated_at = ?2
+                    review_kind = NULL, outcome_unknown = 0, claimed_by = NULL,
+                    next_attempt_at = NULL, updated_at = ?2
                  WHERE id = ?1",
                 params![id, now],
             )?;

@@ -16,7 +16,7 @@ use crate::flow::staff::{
 };
 use crate::flow::{StaffReply, StaffRequest};
 use crate::printer::status::PrinterStatus;
-use crate::queue::{Resolution, State, Store};
+use crate::queue::{Resolution, ReviewKind, State, Store};
 use crate::staff::{Desk, DeskSettings, PinCheck, ProblemItem, StaffError, StaffSession};
 use crate::ui::UiEvent;
 use crate::validate::{FormInput, validate_form};
@@ -64,21 +64,15 @@ fn paper_of(h: &crate::staff::KioskHealth, sensed: Option<&PrinterStatus>) -> Pa
 }
 
 /// A review (`review`) or rejected item as the desk shows it: what kind of reason, in the
-/// desk's language, and the technical line as it is.
-fn queue_item(store: &Store, item: ProblemItem, review: bool) -> QueueItem {
-    let own = item.reason.as_deref().unwrap_or_default();
-    let kind = if !review {
-        if item.server_says.is_some() {
-            ReasonKind::Refused
-        } else {
-            ReasonKind::NotSent
-        }
-    } else if own.starts_with(crate::sync::reconcile::UNDECIDED) {
-        ReasonKind::Undecided
-    } else if own.starts_with(crate::sync::reconcile::UNVERIFIED) {
-        ReasonKind::Unverified
-    } else {
-        ReasonKind::Review
+/// desk's language, and the technical line as it is. In review, the kind is the one recorded
+/// when it was put there (`queue::ReviewKind`); refused, whether the server gave its words.
+fn queue_item(store: &Store, item: ProblemItem) -> QueueItem {
+    let kind = match item.review_kind {
+        Some(ReviewKind::Undecided) => ReasonKind::Undecided,
+        Some(ReviewKind::Unverified) => ReasonKind::Unverified,
+        Some(ReviewKind::Other) => ReasonKind::Review,
+        None if item.server_says.is_some() => ReasonKind::Refused,
+        None => ReasonKind::NotSent,
     };
     QueueItem {
         kind,
@@ -207,15 +201,10 @@ impl StaffState {
                         let row = store.lookup_row(&status.reference)?;
                         // In review or refused: the lists' own item, so the look-up says why
                         // in the same translated words, with the same technical line.
-                        let review = match status.state {
-                            State::Review => Some(true),
-                            State::Rejected => Some(false),
-                            _ => None,
-                        };
-                        let item = match (review, &row) {
-                            (Some(review), Some(r)) => {
+                        let item = match &row {
+                            Some(r) if matches!(r.state, State::Review | State::Rejected) => {
                                 let problem = Desk::new(store, settings).problem_of(r.clone());
-                                Some(queue_item(store, problem, review))
+                                Some(queue_item(store, problem))
                             }
                             _ => None,
                         };
@@ -283,14 +272,8 @@ impl StaffState {
                 };
                 let _ = events.send(UiEvent::Staff(StaffReply::Health(health)));
                 StaffReply::Lists {
-                    review: review
-                        .into_iter()
-                        .map(|i| queue_item(store, i, true))
-                        .collect(),
-                    rejected: rejected
-                        .into_iter()
-                        .map(|i| queue_item(store, i, false))
-                        .collect(),
+                    review: review.into_iter().map(|i| queue_item(store, i)).collect(),
+                    rejected: rejected.into_iter().map(|i| queue_item(store, i)).collect(),
                     help: help
                         .into_iter()
                         .map(|h| HelpItem {

@@ -7,7 +7,9 @@ use time::OffsetDateTime;
 use super::lockout::LockoutPolicy;
 use super::{NAME_MAX_CHARS, StaffError, pin};
 use crate::config::Config;
-use crate::queue::{HelpRequest, LookupRow, Resolution, State, Store, StoreError, SubmissionMarks};
+use crate::queue::{
+    HelpRequest, LookupRow, Resolution, ReviewKind, State, Store, StoreError, SubmissionMarks,
+};
 use crate::reference::Reference;
 use crate::validate::ValidForm;
 
@@ -130,8 +132,11 @@ impl From<LookupRow> for RequestStatus {
 pub struct ProblemItem {
     /// The look-up facts.
     pub status: RequestStatus,
-    /// Guichet's one-line reason (why it is in review, or that the server refused it).
+    /// Guichet's one-line reason (why it is in review, or that the server refused it), for
+    /// technicians.
     pub reason: Option<String>,
+    /// In review only: which case, as recorded when it was put there (what the desk names).
+    pub review_kind: Option<ReviewKind>,
     /// The server's own words about a refusal (opened from its sealed copy): shown to staff
     /// only, never logged.
     pub server_says: Option<String>,
@@ -535,6 +540,7 @@ impl<'s> Desk<'s> {
         };
         ProblemItem {
             reason: row.reason.clone(),
+            review_kind: row.review_kind,
             assisted_by: row.assisted_by.clone(),
             server_says,
             status: RequestStatus::from(row),

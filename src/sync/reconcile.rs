@@ -21,6 +21,10 @@
 //! - anything else (no answer, an incomplete list, no evidence) → still unknown, looked up again
 //!   after the backoff; undecided for `review_after` → `review`, where staff are told.
 //!
+//! Each case goes to review with its kind ([`ReviewKind`]: `Unverified`, `Undecided`) recorded
+//! beside the reason, and the staff desk names the case from that: the reasons' words are for
+//! technicians and free to change.
+//!
 //! The trade-off: a kiosk that sends rarely may have no recent request to show the lookup works,
 //! and a lost answer then waits for staff instead of being resent by itself. A duplicate at the
 //! council costs its staff and the resident more than a report that waits for a decision.
@@ -37,13 +41,9 @@ use super::engine::{Observed, SyncEngine, now_ts};
 use super::wire::{MAX_LIST_ITEMS, RemoteRequest, parse_requests};
 use crate::clock::rfc3339;
 use crate::queue::StoreError;
-use crate::queue::{DeliveryUpdate, UnknownOutcome, delivery_timestamp, elapsed_since_mark};
-
-/// How the review reason of an undecided delivery starts (the staff desk names the case by it:
-/// `runtime/staff_jobs.rs`).
-pub(crate) const UNDECIDED: &str = "undecided for";
-/// How the review reason of a reference found without this kiosk's check starts.
-pub(crate) const UNVERIFIED: &str = "a request on the server names";
+use crate::queue::{
+    DeliveryUpdate, ReviewKind, UnknownOutcome, delivery_timestamp, elapsed_since_mark,
+};
 
 /// Margin for the server's clock and processing time on each side of the search window.
 const CLOCK_MARGIN: Duration = Duration::hours(1);
@@ -204,7 +204,7 @@ fn judge(
             || (!ours(r) && r.mentions.contains(&item.reference))
     }) {
         return Ok(Verdict::Suspicious(format!(
-            "{UNVERIFIED} {} without this kiosk's check (a forged line, or one sent by an older version): decide with `guichet queue resolve`",
+            "a request on the server names {} without this kiosk's check (a forged line, or one sent by an older version): decide with `guichet queue resolve`",
             item.reference
         )));
     }
@@ -327,7 +327,10 @@ pub(super) async fn reconcile_due(
                     found_count += 1;
                     found(&remote)
                 }
-                Verdict::Suspicious(reason) => DeliveryUpdate::Review { reason },
+                Verdict::Suspicious(reason) => DeliveryUpdate::Review {
+                    kind: ReviewKind::Unverified,
+                    reason,
+                },
                 Verdict::Absent(detail) if item.absent_at.is_some() => {
                     DeliveryUpdate::NotOnServer {
                         detail: format!("{detail}, twice: sending again"),
@@ -342,8 +345,9 @@ pub(super) async fn reconcile_due(
                     let undecided_for = now - since(item);
                     if undecided_for >= engine.tuning.review_after {
                         DeliveryUpdate::Review {
+                            kind: ReviewKind::Undecided,
                             reason: format!(
-                                "{UNDECIDED} {} h: {e}; decide with `guichet queue resolve`",
+                                "undecided for {} h: {e}; decide with `guichet queue resolve`",
                                 undecided_for.whole_hours()
                             ),
                         }

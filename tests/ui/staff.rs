@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use guichet::flow::Flow;
-use guichet::queue::{ClaimMark, DeliveryUpdate, State, Store};
+use guichet::queue::{ClaimMark, DeliveryUpdate, ReviewKind, State, Store};
 use guichet::staff::{Desk, DeskSettings};
 use i_slint_backend_testing::mock_elapsed_time;
 use slint::ComponentHandle;
@@ -321,6 +321,7 @@ pub fn staff_help_look_up_decide_and_practise() {
             (
                 id(&a),
                 DeliveryUpdate::Review {
+                    kind: ReviewKind::Undecided,
                     reason: "no answer from the council for 12 hours".into(),
                 },
             ),
@@ -383,8 +384,9 @@ pub fn staff_help_look_up_decide_and_practise() {
         k.all_text().contains("service_code not accepted"),
         "the server's reason"
     );
-    // Why, in the desk's language, above the technical line.
-    for why in ["staff-reason-review", "staff-reason-refused"] {
+    // Why, in the desk's language, above the technical line: the kind recorded with the review
+    // (its technical line does not begin as the reconciler's do), and a refusal.
+    for why in ["staff-reason-undecided", "staff-reason-refused"] {
         assert!(k.all_text().contains(&k.t(why)), "{why}: {}", k.all_text());
     }
     // Resolve the review item: send it again.
@@ -544,6 +546,7 @@ fn review_and_rejected(dir: &TestDir) -> (String, String) {
                 (
                     id(&a),
                     DeliveryUpdate::Review {
+                        kind: ReviewKind::Undecided,
                         reason: "no answer from the council for 12 hours".into(),
                     },
                 ),
