@@ -293,6 +293,13 @@ fn touchscreen_flows() {
         problems.join("\n")
     );
     words::every_word_of_a_tool_is_measured_not_only_the_longest(&dir);
+    words::an_action_bar_button_fits_its_widest_word_or_reports_it_cut(&dir);
+    let problems = words::no_key_word_is_cut_on_any_keyboard_page(&dir);
+    assert!(
+        problems.is_empty(),
+        "words on keys on a 7-inch panel:\n{}",
+        problems.join("\n")
+    );
     let problems = words::typing_beside_shows_the_title_and_what_was_typed(&dir);
     assert!(
         problems.is_empty(),
@@ -427,10 +434,13 @@ fn asking_for_help_is_honest_and_sessions_are_counted(k: &Kiosk, dir: &TestDir) 
 /// inside a scrolling area whose "More below" cue is showing. Measured on the laid-out element
 /// tree, not on pixels.
 ///
-/// And no word of a tool (the top bar's buttons, the side column's beside the keys) is cut:
-/// each button measures its longest word at its label's size and reports a cut word to Rust
-/// (`Api.tool-word-cut`, the same report that warns technicians), here at 1024×600 and
-/// 600×1024 at 96 dpi and on a real 7" 1024×600 panel (154 mm: `ui.screen_width_mm`).
+/// And no word of a button with words is cut: the tools (the top bar's buttons, the side
+/// column's beside the keys), the keys ("Space", "Delete", "Capital letter"... in the
+/// resident's language) and the action bar's buttons (Continue, Send request, Finish...). Each
+/// measures its widest word at its label's size and reports a cut word to Rust
+/// (`Api.word-cut`, the same report that warns technicians, `ui/widgets/words.slint`), here at
+/// 1024×600 and 600×1024 at 96 dpi and on a real 7" 1024×600 panel (154 mm:
+/// `ui.screen_width_mm`) either way round.
 fn every_screen_fits_a_small_panel_or_says_there_is_more(dir: &TestDir) {
     let mut problems = Vec::new();
     let mut checked = 0;
@@ -450,10 +460,10 @@ fn every_screen_fits_a_small_panel_or_says_there_is_more(dir: &TestDir) {
     // line, it was a line short and the page showed no "More below" cue).
     let landscape = screens_fit(dir, 582.0, 341.0, &mut problems);
     assert!(landscape > 300, "{landscape} screens on a 7-inch panel");
-    let seven = tool_words_whole_on_a_real_panel(dir, (1024, 600), 154.0, &mut problems);
+    let seven = words_whole_on_a_real_panel(dir, (1024, 600), 154.0, &mut problems);
     assert!(seven > 300, "{seven} screens on a 7-inch panel");
     // The same panel turned upright: 90 mm wide.
-    let upright = tool_words_whole_on_a_real_panel(dir, (600, 1024), 90.0, &mut problems);
+    let upright = words_whole_on_a_real_panel(dir, (600, 1024), 90.0, &mut problems);
     assert!(upright > 300, "{upright} screens on a 7-inch panel upright");
     the_question_is_in_view_on_a_7_inch_panel_at_the_largest_size(dir);
     the_question_is_in_view_on_a_7_inch_panel_upright(dir, &mut problems);
@@ -657,23 +667,33 @@ fn each_screen(k: &Kiosk, mut check: impl FnMut(&str, &str, u8)) {
     }
 }
 
-/// The tool buttons on screen whose longest word is cut, as they reported it to Rust (change
-/// handlers run first, as the event loop runs them before drawing).
-fn cut_tool_words(k: &Kiosk) -> Vec<String> {
+/// The buttons with words on screen (tools, keys, the action bar's) whose widest word is cut,
+/// as they reported it to Rust (change handlers run first, as the event loop runs them before
+/// drawing).
+fn cut_words(k: &Kiosk) -> Vec<String> {
     mock_elapsed_time(Duration::ZERO);
-    let on_screen: Vec<String> = ElementHandle::find_by_element_type_name(&k.app, "ToolButton")
+    let on_screen: Vec<String> = word_buttons(k)
         .filter_map(|b| b.accessible_label().map(|l| l.to_string()))
         .collect();
     k.controller
-        .cut_tool_words()
+        .cut_words()
         .into_iter()
         .filter(|title| on_screen.contains(title))
         .collect()
 }
 
-/// No tool word cut on any screen on a real panel `px` pixels and `panel_mm` wide (the scale
-/// `ui.screen_width_mm` sets); returns how many screens it looked at.
-fn tool_words_whole_on_a_real_panel(
+/// The buttons that keep their words whole and report a cut one: tools, keys and buttons (the
+/// action bar's among them; the others report nothing).
+fn word_buttons(k: &Kiosk) -> impl Iterator<Item = ElementHandle> {
+    ["ToolButton", "KeyButton", "Button"]
+        .into_iter()
+        .flat_map(|name| ElementHandle::find_by_element_type_name(&k.app, name))
+}
+
+/// No word cut on a tool, a key or an action bar's button on any screen on a real panel `px`
+/// pixels and `panel_mm` wide (the scale `ui.screen_width_mm` sets); returns how many screens
+/// it looked at.
+fn words_whole_on_a_real_panel(
     dir: &TestDir,
     px: (u32, u32),
     panel_mm: f32,
@@ -686,10 +706,11 @@ fn tool_words_whole_on_a_real_panel(
     let factor = guichet::ui::scale::apply(k.app.window(), panel_mm);
     mock_elapsed_time(Duration::from_millis(1));
     let mut checked = 0;
-    let mut buttons = 0;
+    let (mut buttons, mut keys) = (0, 0);
     each_screen(&k, |scene, locale, size| {
         buttons += ElementHandle::find_by_element_type_name(&k.app, "ToolButton").count();
-        for title in cut_tool_words(&k) {
+        keys += ElementHandle::find_by_element_type_name(&k.app, "KeyButton").count();
+        for title in cut_words(&k) {
             problems.push(format!(
                 "{scene} {locale} size {size} on a {panel_mm} mm panel (scale {factor:.2}): \
                  {title:?}: a word cut"
@@ -697,7 +718,10 @@ fn tool_words_whole_on_a_real_panel(
         }
         checked += 1;
     });
-    assert!(buttons > checked, "tool buttons seen: {buttons}");
+    assert!(
+        buttons > checked && keys > checked,
+        "tool buttons seen: {buttons}, keys: {keys}"
+    );
     k.controller.flow_mut().wipe();
     k.controller.refresh();
     checked
@@ -715,7 +739,7 @@ fn screens_fit(dir: &TestDir, width: f32, height: f32, problems: &mut Vec<String
     // Text size cannot be changed on the welcome screen (every session starts at the default
     // size), so it is measured there at the default size only.
     each_screen(&k, |scene, locale, size| {
-        for title in cut_tool_words(&k) {
+        for title in cut_words(&k) {
             problems.push(format!(
                 "{scene} {locale} size {size} at {width}×{height}: {title:?}: a word cut"
             ));

@@ -410,6 +410,23 @@ fn paged(rows: Vec<Vec<Key>>, room: f32, page: usize) -> Vec<Vec<Key>> {
             ..k
         })
         .collect();
+    // Four keys with words do not fit a paged keyboard's last row (Ukrainian "Символи",
+    // "Латинські літери", "Пробіл" and "Новий рядок" on a 7" panel need 110 mm at the
+    // smallest text; the keyboard has about 100 mm): of the keys that change page, the one to
+    // Latin letters gives way on the language's own page and the one to Symbols on the Latin
+    // page. Every page stays two taps away at most, through the Symbols page, whose two such
+    // keys ("АБВ", "ABC") are short.
+    if bottom.len() > 3 {
+        let has = |value: &str| bottom.iter().any(|k| k.value == value);
+        let leaves = if has(special::MODE_SYMBOLS) && has(special::MODE_LATIN) {
+            Some(special::MODE_LATIN)
+        } else if has(special::MODE_SYMBOLS) && has(special::MODE_NATIVE) {
+            Some(special::MODE_SYMBOLS)
+        } else {
+            None
+        };
+        bottom.retain(|k| Some(k.value.as_str()) != leaves);
+    }
     let others: f32 = bottom
         .iter()
         .filter(|k| k.value != special::SPACE)
@@ -597,6 +614,47 @@ mod tests {
                             assert!(rows.iter().flatten().all(|k| k.width >= 1.0), "{what}");
                         }
                     }
+                }
+            }
+        }
+        // On a paged keyboard with four keys for the last row (New line, or a search's Done),
+        // one key that changes page gives way on the own-letters and Latin pages, and each
+        // page is still reachable from every other, through the Symbols page at most.
+        for locale in ["uk", "ar"] {
+            let page_of = |mode: Mode| {
+                let mut rows = layout(KeyboardKind::Text, locale, mode, false, true);
+                if mode != Mode::Symbols {
+                    rows.remove(0);
+                }
+                fit(rows, 6.0, 0)
+            };
+            let ways = |mode: Mode| -> Vec<Mode> {
+                let rows = page_of(mode);
+                let bottom = rows.last().unwrap();
+                // The Symbols page keeps its four: its keys to other pages are short.
+                assert!(
+                    bottom.len() <= 3 || mode == Mode::Symbols,
+                    "{locale} {mode:?}: {} keys",
+                    bottom.len()
+                );
+                bottom
+                    .iter()
+                    .filter_map(|k| match k.value.as_str() {
+                        special::MODE_NATIVE => Some(Mode::Native),
+                        special::MODE_LATIN => Some(Mode::Latin),
+                        special::MODE_SYMBOLS => Some(Mode::Symbols),
+                        _ => None,
+                    })
+                    .collect()
+            };
+            for from in [Mode::Native, Mode::Latin, Mode::Symbols] {
+                let mut reached = vec![from];
+                for _ in 0..2 {
+                    let next: Vec<Mode> = reached.iter().flat_map(|m| ways(*m)).collect();
+                    reached.extend(next);
+                }
+                for to in [Mode::Native, Mode::Latin, Mode::Symbols] {
+                    assert!(reached.contains(&to), "{locale}: {to:?} from {from:?}");
                 }
             }
         }

@@ -53,7 +53,7 @@ pub struct Controller {
     timers: RefCell<Vec<slint::Timer>>,
     /// Speech mode and keyboard navigation (`ui/speech.rs`).
     speech: RefCell<SpeechDriver>,
-    /// Tool buttons whose widest word is cut (`ui/cut_words.rs`).
+    /// Buttons (tools, keys, the action bar's) whose widest word is cut (`ui/cut_words.rs`).
     cut_words: RefCell<super::cut_words::CutWords>,
 }
 
@@ -119,6 +119,7 @@ impl Controller {
                 .map(|c| s(c.flow.borrow().translations().text(&locale, &id)))
                 .unwrap_or_default()
         });
+        api.on_words(|text| s(words_one_a_line(&text)));
         macro_rules! on {
             ($setter:ident, |$c:ident $(, $arg:ident : $ty:ty)*| $body:expr) => {{
                 let weak = Rc::downgrade(self);
@@ -154,7 +155,7 @@ impl Controller {
         on!(on_confirm_answer, |c, yes: bool| c
             .with_flow(|f| f.confirm(yes)));
         on!(on_tool, |c, tool: g::Tool| c.tool(tool));
-        on!(on_tool_word_cut, |c, title: SharedString, cut: bool| c
+        on!(on_word_cut, |c, title: SharedString, cut: bool| c
             .cut_words
             .borrow_mut()
             .report(&title, cut));
@@ -486,7 +487,6 @@ impl Controller {
         }
         api.set_typing_back(model(back_below.into_iter().map(tool_item).collect()));
         api.set_side_bar(flow.side_bar());
-        api.set_continue_words(s(words_one_a_line(&flow.t("continue"))));
         api.set_side_tools(model(side.into_iter().map(tool_item).collect()));
         // A narrow window's two rows: the ways out (Back, Start again, and the staff's Lock)
         // on the first, at the start and the end of the reading line; the other tools on the
@@ -752,9 +752,9 @@ impl Controller {
         self.flow.borrow_mut()
     }
 
-    /// The tool titles whose widest word is cut now, as the buttons reported them (a title
-    /// no button shows any more may linger).
-    pub fn cut_tool_words(&self) -> Vec<String> {
+    /// The titles of the buttons (tools, keys, the action bar's) whose widest word is cut now,
+    /// as the buttons reported them (a title no button shows any more may linger).
+    pub fn cut_words(&self) -> Vec<String> {
         self.cut_words.borrow().cut()
     }
 
@@ -787,21 +787,24 @@ fn screen(screen: Screen) -> g::Screen {
 }
 
 fn key_rows(rows: Vec<Vec<Key>>) -> ModelRc<g::KeyRow> {
+    let key = |k: &Key| g::Key {
+        focus_id: s(crate::flow::focus::key_id(&k.value)),
+        words: s(words_one_a_line(&k.label)),
+        label: s(&k.label),
+        value: s(&k.value),
+        width: k.width,
+        accessible: s(&k.accessible),
+    };
     model(
         rows.into_iter()
-            .map(|r| g::KeyRow {
-                keys: model(
-                    r.into_iter()
-                        .map(|k| g::Key {
-                            focus_id: s(crate::flow::focus::key_id(&k.value)),
-                            words: s(words_one_a_line(&k.label)),
-                            label: s(k.label),
-                            value: s(k.value),
-                            width: k.width,
-                            accessible: s(k.accessible),
-                        })
-                        .collect(),
-                ),
+            .map(|r| {
+                // Halves for a row whose words need two (the first half the larger).
+                let (first, second) = r.split_at(r.len().div_ceil(2));
+                g::KeyRow {
+                    keys: model(r.iter().map(key).collect()),
+                    first: model(first.iter().map(key).collect()),
+                    second: model(second.iter().map(key).collect()),
+                }
             })
             .collect(),
     )

@@ -1,11 +1,14 @@
-//! Cut words on the tool buttons (the top bar and the side column beside the keys). Each
-//! button sets its widest word small enough to stay whole, never under 20 px, and the bar
-//! takes two rows when a row is too narrow even at that size (`ui/widgets/topbar.slint`); a
-//! word can still be cut on a panel or in a translation nobody tried. Each button measures
-//! itself and reports through `Api.tool-word-cut`; this records which tool titles are cut now
-//! (for the UI tests, which walk every scene, language and text size) and gives one warning
-//! line per title for technicians when a word stays cut (not for the moment a window changes
-//! size). Tool titles are the kiosk's own words, never personal data.
+//! Cut words on the kiosk's own buttons with words: the tools (the top bar, the side bar and
+//! the side column beside the keys), the keys of the on-screen keyboards and pads, and the
+//! action bar's buttons (Continue, Send request, Finish...). Each sets its widest word small
+//! enough to stay whole, never under 20 px, and the bar takes two rows when a row is too narrow
+//! even at that size (`ui/widgets/topbar.slint`); a word can still be cut on a panel or in a
+//! translation nobody tried. Each button measures itself (`ui/widgets/words.slint`, one
+//! component for all of them) and reports through `Api.word-cut`; this records which titles
+//! are cut now (for the UI tests, which walk every scene, language and text size) and gives one
+//! warning line per title for technicians when a word stays cut (not for the moment a window
+//! changes size). The titles are the kiosk's own words (a key's is its label), never personal
+//! data.
 
 use std::collections::BTreeSet;
 
@@ -17,7 +20,7 @@ const MAX_TITLE_CHARS: usize = 60;
 /// fewer; the bound keeps a runaway translation from growing the record).
 const MAX_TITLES: usize = 256;
 
-/// The tool titles whose widest word is cut, as the buttons last reported.
+/// The button titles whose widest word is cut, as the buttons last reported.
 #[derive(Debug, Default)]
 pub struct CutWords {
     cut: BTreeSet<String>,
@@ -45,7 +48,7 @@ impl CutWords {
         for title in self.cut.intersection(&self.cut_at_last_tick) {
             if self.warned.len() < MAX_TITLES && self.warned.insert(title.clone()) {
                 lines.push(format!(
-                    "top bar: a word of the tool {title:?} is wider than its button and is cut \
+                    "a word of the button {title:?} is wider than the button and is cut \
                      at this window size and text size (check ui.screen_width_mm against the \
                      panel)"
                 ));

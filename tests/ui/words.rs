@@ -10,7 +10,7 @@ use i_slint_backend_testing::{AccessibleRole, ElementHandle, mock_elapsed_time};
 use slint::ComponentHandle;
 
 use super::common::TestDir;
-use super::{Kiosk, cut_tool_words, start_kiosk, start_kiosk_translated};
+use super::{Kiosk, cut_words, start_kiosk, start_kiosk_translated};
 
 /// A 7" 1024×600 panel in landscape at its real scale (154 mm wide); the window's logical size.
 fn seven_inch_landscape(k: &Kiosk) -> (f32, f32) {
@@ -51,7 +51,7 @@ pub(super) fn every_word_of_a_tool_is_measured_not_only_the_longest(dir: &TestDi
         "{titles:?}"
     );
     assert_eq!(
-        cut_tool_words(&k),
+        cut_words(&k),
         vec![too_wide.to_string()],
         "only the title whose widest word cannot fit is reported cut"
     );
@@ -130,4 +130,113 @@ pub(super) fn typing_beside_shows_the_title_and_what_was_typed(dir: &TestDir) ->
     k.controller.flow_mut().wipe();
     k.controller.refresh();
     problems
+}
+
+/// Every page of the on-screen keyboard (its own letters, Latin letters, Symbols, and each
+/// page of letters on a narrow panel) for a line and for several lines of text, and the search
+/// keyboard where the demo has one, in every language on a 7" panel either way round: no key's
+/// word is cut (each key reports a cut word as the tools do; the screens the scenes show have
+/// the first page only). Returns the problems.
+pub(super) fn no_key_word_is_cut_on_any_keyboard_page(dir: &TestDir) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut with_words = 0;
+    for (px, mm) in [((1024, 600), 154.0), ((600, 1024), 90.0)] {
+        let k = start_kiosk(dir);
+        k.app
+            .window()
+            .set_size(slint::PhysicalSize::new(px.0, px.1));
+        guichet::ui::scale::apply(k.app.window(), mm);
+        mock_elapsed_time(std::time::Duration::from_millis(1));
+        for locale in guichet::i18n::SUPPORTED_LOCALES {
+            for scene in ["question-string", "question-text", "services"] {
+                for mode in ["{mode:native}", "{mode:latin}", "{mode:symbols}"] {
+                    for page in 0..4 {
+                        {
+                            let mut flow = k.controller.flow_mut();
+                            guichet::ui::scenes::enter(&mut flow, scene, locale).unwrap();
+                            if scene == "services" {
+                                flow.open_search();
+                                if !flow.session().search_typing {
+                                    continue;
+                                }
+                            }
+                            flow.key(mode);
+                            for _ in 0..page {
+                                flow.key("{more-letters}");
+                            }
+                        }
+                        k.controller.refresh();
+                        mock_elapsed_time(std::time::Duration::from_millis(1));
+                        with_words += ElementHandle::find_by_element_type_name(&k.app, "KeyButton")
+                            .filter(|key| {
+                                key.accessible_label()
+                                    .is_some_and(|l| l.chars().count() > 2)
+                            })
+                            .count();
+                        for title in cut_words(&k) {
+                            problems.push(format!(
+                                "{scene} {locale} {mode} page {page} on a {mm} mm panel: \
+                                 {title:?}: a word cut"
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        k.controller.flow_mut().wipe();
+        k.controller.refresh();
+    }
+    assert!(with_words > 500, "keys with words seen: {with_words}");
+    problems
+}
+
+/// The action bar's button keeps its widest word whole, fitted to the bar's width, and reports
+/// a word it cannot keep whole, on a 7" panel upright (90 mm wide) at the largest text size:
+/// "Finish" as nine W's is wider than the panel at the bar's size and is set smaller, whole and
+/// inside the window (unfitted, the button ran past the window's side); "Send request" with a
+/// word of twenty W's does not fit even at 20 px and is reported cut.
+pub(super) fn an_action_bar_button_fits_its_widest_word_or_reports_it_cut(dir: &TestDir) {
+    let too_wide = "Send WWWWWWWWWWWWWWWWWWWW";
+    let fits_smaller = "WWWWWWWWW";
+    let mut tr = Translations::load().unwrap();
+    tr.replace_message("en", "check-submit", too_wide).unwrap();
+    tr.replace_message("en", "confirm-finish", fits_smaller)
+        .unwrap();
+    let k = start_kiosk_translated(dir, 0, Box::new(|_| {}), Arc::new(tr));
+    k.app.window().set_size(slint::PhysicalSize::new(600, 1024));
+    let factor = guichet::ui::scale::apply(k.app.window(), 90.0);
+    mock_elapsed_time(std::time::Duration::from_millis(1));
+    let width = k.app.window().size().to_logical(factor).width;
+    for (scene, title, cut) in [
+        ("check", too_wide, true),
+        ("confirmation", fits_smaller, false),
+    ] {
+        {
+            let mut flow = k.controller.flow_mut();
+            guichet::ui::scenes::enter(&mut flow, scene, "en").unwrap();
+            while flow.session().text_size_step != 2 {
+                flow.cycle_text_size();
+            }
+        }
+        k.controller.refresh();
+        mock_elapsed_time(std::time::Duration::from_millis(1));
+        let buttons = k.find(title);
+        assert_eq!(buttons.len(), 1, "{scene}: one {title:?}");
+        let (p, s) = (buttons[0].absolute_position(), buttons[0].size());
+        assert_eq!(
+            cut_words(&k).contains(&title.to_string()),
+            cut,
+            "{scene}: {title:?} reported cut: {cut}"
+        );
+        if !cut {
+            assert!(
+                p.x >= -0.5 && p.x + s.width <= width + 0.5,
+                "{scene}: {title:?} at x {}..{} in a window {width} wide",
+                p.x,
+                p.x + s.width
+            );
+        }
+    }
+    k.controller.flow_mut().wipe();
+    k.controller.refresh();
 }
