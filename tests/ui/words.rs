@@ -220,7 +220,12 @@ pub(super) fn an_action_bar_button_fits_its_widest_word_or_reports_it_cut(dir: &
         }
         k.controller.refresh();
         mock_elapsed_time(std::time::Duration::from_millis(1));
-        let buttons = k.find(title);
+        // The button (its label's text is named by its words too).
+        let buttons: Vec<ElementHandle> = k
+            .find(title)
+            .into_iter()
+            .filter(|b| b.accessible_role() == Some(AccessibleRole::Button))
+            .collect();
         assert_eq!(buttons.len(), 1, "{scene}: one {title:?}");
         let (p, s) = (buttons[0].absolute_position(), buttons[0].size());
         assert_eq!(
