@@ -5,6 +5,8 @@
 //! The testing backend can be initialised once per process, so the flows run inside one test.
 
 mod common;
+#[path = "ui/focus.rs"]
+mod focus;
 mod open311_server;
 #[path = "ui/staff.rs"]
 mod staff;
@@ -325,6 +327,15 @@ fn touchscreen_flows() {
     }
     the_screen_blanks_on_the_welcome_screen_and_the_waking_touch_only_wakes(&dir);
     the_focus_ring_marks_one_of_two_same_named_services(&dir);
+    let mut problems = Vec::new();
+    let looked = focus::no_focused_control_is_under_the_caption_bar(&dir, &mut problems);
+    assert!(looked > 500, "{looked} controls looked at");
+    assert!(
+        problems.is_empty(),
+        "{} focused controls outside the window or under the caption bar:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
     for (w, h) in [(1024.0, 600.0), (1920.0, 1080.0)] {
         for (catch_all, locale) in [(None, "en"), (Some("S000"), "ar")] {
             a_long_catalogue_hides_nothing(&dir, w, h, catch_all, locale);
