@@ -471,6 +471,14 @@ fn every_screen_fits_a_small_panel_or_says_there_is_more(dir: &TestDir) {
     // line, it was a line short and the page showed no "More below" cue).
     let landscape = screens_fit(dir, 582.0, 341.0, &mut problems);
     assert!(landscape > 300, "{landscape} screens on a 7-inch panel");
+    // The same panel upright (90 mm × 154 mm: 341×582 px at its scale): a choice's words are set
+    // small enough to keep its widest word whole beside its mark ("електроприлади" at the
+    // largest size made the toggle wider than the page); a scrolled page's content is anchored
+    // at the window's side rather than centred on its widest line (the whole question, or the
+    // staff desk's "Signed in", ran past the window's right side); on the staff lists "Done"
+    // sits under a help request's words.
+    let upright = screens_fit(dir, 341.0, 582.0, &mut problems);
+    assert!(upright > 300, "{upright} screens on a 7-inch panel upright");
     let seven = words_whole_on_a_real_panel(dir, (1024, 600), 154.0, &mut problems);
     assert!(seven > 300, "{seven} screens on a 7-inch panel");
     // The same panel turned upright: 90 mm wide.
