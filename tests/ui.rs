@@ -441,8 +441,10 @@ fn asking_for_help_is_honest_and_sessions_are_counted(k: &Kiosk, dir: &TestDir) 
     );
 }
 
-/// Every screen of the demo, in every language, at every text size, on a 1024×600 panel: each control and line of text lies inside the window, or
-/// inside a scrolling area whose "More below" cue is showing. Measured on the laid-out element
+/// Every screen of the demo, in every language, at every text size, on a 1024×600 panel (and
+/// 600×1024, 1920×1080 and a 7" panel in landscape): each control and line of text lies inside
+/// the window, or inside a scrolling area whose "More below" cue is showing, and nothing is
+/// drawn over a control it is not part of ([`overlaps`]). Measured on the laid-out element
 /// tree, not on pixels.
 ///
 /// And no word of a button with words is cut: the tools (the top bar's buttons, the side
@@ -464,6 +466,10 @@ fn every_screen_fits_a_small_panel_or_says_there_is_more(dir: &TestDir) {
         checked > 300 && portrait > 250,
         "{checked} and {portrait} screens"
     );
+    // A 1920×1080 screen: the staff desk's look-up and health side by side above the pad (the
+    // health panel's lines measured wider than drawn put the pad over its "Send now").
+    let wide = screens_fit(dir, 1920.0, 1080.0, &mut problems);
+    assert!(wide > 300, "{wide} screens at 1920×1080");
     // A real 7" panel in landscape (154 mm × 90 mm: 582×341 px at its scale): the bar is a
     // column beside the page, the welcome screen puts its words and "Check a request" side by
     // side, the PIN page and "could not save" scroll, a heading word wider than the page breaks,
@@ -488,7 +494,7 @@ fn every_screen_fits_a_small_panel_or_says_there_is_more(dir: &TestDir) {
     the_question_is_in_view_on_a_7_inch_panel_upright(dir, &mut problems);
     assert!(
         problems.is_empty(),
-        "{} problems on a 1024×600 panel, a 600×1024 window or a 7-inch panel either way round:\n{}",
+        "{} problems on a 1024×600 panel, a 600×1024 or 1920×1080 window or a 7-inch panel either way round:\n{}",
         problems.len(),
         problems.join("\n")
     );
@@ -802,11 +808,170 @@ fn screens_fit(dir: &TestDir, width: f32, height: f32, problems: &mut Vec<String
                     }
                     std::ops::ControlFlow::Continue(())
                 });
+        for pair in overlaps(&k) {
+            problems.push(format!(
+                "{scene} {locale} size {size} at {width}×{height}: {pair}"
+            ));
+        }
         checked += 1;
     });
     k.controller.flow_mut().wipe();
     k.controller.refresh();
     checked
+}
+
+/// A named element as drawn: its words, whether it is a control (not text), its rectangle
+/// in the window, and (for a control) the rectangles of what it is made of.
+struct Drawn {
+    label: String,
+    control: bool,
+    /// As laid out, and the part of it in view.
+    laid: Rect,
+    rect: Rect,
+    parts: Vec<Rect>,
+}
+
+/// x, y, width, height in logical pixels.
+type Rect = (f32, f32, f32, f32);
+
+fn rect_of(e: &ElementHandle) -> Rect {
+    let (p, s) = (e.absolute_position(), e.size());
+    (p.x, p.y, s.width, s.height)
+}
+
+fn same_rect(a: Rect, b: Rect) -> bool {
+    (a.0 - b.0).abs() < 0.05
+        && (a.1 - b.1).abs() < 0.05
+        && (a.2 - b.2).abs() < 0.05
+        && (a.3 - b.3).abs() < 0.05
+}
+
+/// The part of `a` inside `b` (width or height 0 or less: none).
+fn clip(a: Rect, b: Rect) -> Rect {
+    let (x, y) = (a.0.max(b.0), a.1.max(b.1));
+    let (right, bottom) = ((a.0 + a.2).min(b.0 + b.2), (a.1 + a.3).min(b.1 + b.3));
+    (x, y, right - x, bottom - y)
+}
+
+/// Nothing drawn over anything: every visible, named control or line of text that lies over a
+/// visible control it is not part of (a button under a panel whose measure came out short, two
+/// buttons' rectangles crossing). What is part of a control (a button's own words) and what a
+/// scrolling area clips away (a page scrolled under the keys below it, under the "More below"
+/// strip) are not drawn over anything; with a dialog up, only the dialog counts (the page under
+/// it is meant to be covered). Returns one line a pair.
+fn overlaps(k: &Kiosk) -> Vec<String> {
+    use i_slint_backend_testing::AccessibleRole as R;
+    let window = {
+        let s = k.app.root_element().size();
+        (0.0, 0.0, s.width, s.height)
+    };
+    let dialog = ["ConfirmOverlay", "TimeoutOverlay"]
+        .iter()
+        .find_map(|name| ElementHandle::find_by_element_type_name(&k.app, name).next());
+    let root = dialog.unwrap_or_else(|| k.app.root_element());
+    // Each scrolling area's view, with what it holds: what lies outside its view is not drawn.
+    let views: Vec<(Rect, Vec<(String, Rect)>)> =
+        ElementHandle::find_by_element_type_name(&k.app, "Flickable")
+            .map(|f| {
+                let held = f
+                    .query_descendants()
+                    .find_all()
+                    .iter()
+                    .map(|e| {
+                        (
+                            e.accessible_label().unwrap_or_default().to_string(),
+                            rect_of(e),
+                        )
+                    })
+                    .collect();
+                (rect_of(&f), held)
+            })
+            .collect();
+    let mut drawn: Vec<Drawn> = Vec::new();
+    root.visit_descendants(|e| {
+        let label = e.accessible_label().unwrap_or_default().to_string();
+        let role = e.accessible_role().unwrap_or(R::None);
+        if label.trim().is_empty()
+            || matches!(role, R::None | R::Groupbox)
+            || e.computed_opacity() <= 0.0
+        {
+            return std::ops::ControlFlow::<()>::Continue(());
+        }
+        let laid = rect_of(&e);
+        if drawn
+            .iter()
+            .any(|d| d.label == label && same_rect(d.laid, laid))
+        {
+            return std::ops::ControlFlow::Continue(()); // one item seen as two elements
+        }
+        let mut rect = clip(laid, window);
+        for (view, held) in &views {
+            if held.iter().any(|(l, r)| *l == label && same_rect(*r, laid)) {
+                rect = clip(rect, *view);
+            }
+        }
+        if rect.2 <= 0.5 || rect.3 <= 0.5 {
+            return std::ops::ControlFlow::Continue(());
+        }
+        let control = role != R::Text;
+        let parts = if control {
+            e.query_descendants()
+                .find_all()
+                .iter()
+                .map(rect_of)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        drawn.push(Drawn {
+            label,
+            control,
+            laid,
+            rect,
+            parts,
+        });
+        std::ops::ControlFlow::Continue(())
+    });
+    let part_of = |a: &Drawn, b: &Drawn| b.parts.iter().any(|r| same_rect(*r, a.laid));
+    // A control's own words are measured with it: a key over a button is one pair, not also
+    // the key's label over the button's.
+    // (A control's parts include what has its own rectangle: of two named controls each part
+    // of the other, the first is kept.)
+    let drawn: Vec<&Drawn> = drawn
+        .iter()
+        .enumerate()
+        .filter(|(i, a)| {
+            !drawn
+                .iter()
+                .enumerate()
+                .any(|(j, b)| j != *i && b.control && part_of(a, b) && !(j > *i && part_of(b, a)))
+        })
+        .map(|(_, a)| a)
+        .collect();
+    let mut found = Vec::new();
+    for (i, a) in drawn.iter().enumerate() {
+        for b in &drawn[i + 1..] {
+            if !(a.control || b.control) || part_of(a, b) || part_of(b, a) {
+                continue;
+            }
+            let over = clip(a.rect, b.rect);
+            // More than a pixel each way: rounding puts neighbours a fraction into each other.
+            if over.2 > 1.0 && over.3 > 1.0 {
+                let show = |d: &Drawn| {
+                    format!(
+                        "{:?} (x {:.0}..{:.0}, y {:.0}..{:.0})",
+                        d.label,
+                        d.rect.0,
+                        d.rect.0 + d.rect.2,
+                        d.rect.1,
+                        d.rect.1 + d.rect.3
+                    )
+                };
+                found.push(format!("{} drawn over {}", show(b), show(a)));
+            }
+        }
+    }
+    found
 }
 
 /// Two services with the same name in one group (a council's catalogue may well have them):
