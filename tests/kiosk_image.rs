@@ -176,6 +176,114 @@ fn listen(socket: UnixDatagram, received: Received, stop: Arc<Mutex<bool>>) {
     }
 }
 
+/// systemd's notify socket, faked: a datagram socket at `root/notify.sock`, writable by the
+/// unprivileged kiosk, read by a thread that keeps every datagram with when it came.
+struct NotifySocket {
+    path: PathBuf,
+    received: Received,
+    stop: Arc<Mutex<bool>>,
+    listener: Mutex<Option<std::thread::JoinHandle<()>>>,
+}
+
+impl NotifySocket {
+    fn listen(root: &Path) -> NotifySocket {
+        let path = root.join("notify.sock");
+        let socket = UnixDatagram::bind(&path).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o777)).unwrap();
+        let received: Received = Arc::default();
+        let stop = Arc::new(Mutex::new(false));
+        let listener = {
+            let (received, stop) = (received.clone(), stop.clone());
+            std::thread::spawn(move || listen(socket, received, stop))
+        };
+        NotifySocket {
+            path,
+            received,
+            stop,
+            listener: Mutex::new(Some(listener)),
+        }
+    }
+
+    /// The datagrams with a line starting with `prefix`, in the order they came.
+    fn messages(&self, prefix: &str) -> Vec<(Instant, String)> {
+        self.received
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(_, m)| m.lines().any(|l| l.starts_with(prefix)))
+            .cloned()
+            .collect()
+    }
+
+    /// Stops listening; what was received stays readable.
+    fn close(&self) {
+        *self.stop.lock().unwrap() = true;
+        if let Some(listener) = self.listener.lock().unwrap().take() {
+            listener.join().unwrap();
+        }
+    }
+}
+
+impl Drop for NotifySocket {
+    fn drop(&mut self) {
+        *self.stop.lock().unwrap() = true;
+    }
+}
+
+/// A unit's `ExecStart=` (with `args` after it) as systemd would start it, under cage's headless
+/// backend: as the unprivileged user, in a clean environment with the unit's `Environment=`
+/// (`GUICHET_CONFIG` pointed at `config`), systemd's `NOTIFY_SOCKET`, its output in `log`, in a
+/// process group of its own (for [`GroupGuard`]). With `watchdog_pid`, `WATCHDOG_PID` names the
+/// unit's main process as systemd sets it: `exec` keeps the shell's pid, so it is cage's.
+/// Callers add what their test needs (`WATCHDOG_USEC`, `WAYLAND_DEBUG`, ...) and spawn it.
+#[allow(clippy::too_many_arguments)]
+fn cage_command(
+    unit: &Unit,
+    binary: &Path,
+    runtime_root: &Path,
+    args: &[&str],
+    config: &Path,
+    home: &Path,
+    notify: &NotifySocket,
+    log: &Path,
+    watchdog_pid: bool,
+) -> Command {
+    let log = std::fs::File::create(log).unwrap();
+    let mut argv = as_user();
+    argv.extend(substitute(&unit.exec_start, binary, runtime_root));
+    argv.extend(args.iter().map(|a| a.to_string()));
+    let script = if watchdog_pid {
+        "export WATCHDOG_PID=$$; exec \"$@\""
+    } else {
+        "exec \"$@\""
+    };
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg(script)
+        .arg("sh")
+        .args(&argv)
+        .env_clear()
+        .env("PATH", "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin")
+        .env("HOME", home)
+        .env("LANG", "C.UTF-8")
+        .env("NOTIFY_SOCKET", &notify.path)
+        .env("WLR_BACKENDS", "headless")
+        .env("WLR_LIBINPUT_NO_DEVICES", "1")
+        .env("WLR_RENDERER", "pixman")
+        .stdin(Stdio::null())
+        .stdout(log.try_clone().unwrap())
+        .stderr(log)
+        .process_group(0);
+    for (k, v) in &unit.environment {
+        if k == "GUICHET_CONFIG" {
+            cmd.env(k, config);
+        } else {
+            cmd.env(k, v);
+        }
+    }
+    cmd
+}
+
 /// Kills the whole process group if the test fails half-way.
 struct GroupGuard(i32);
 
@@ -395,15 +503,7 @@ fn kiosk_runs_fullscreen_under_cage_feeds_the_watchdog_from_frames_and_stops_cle
     assert!(out.status.success(), "ExecStartPre= failed: {out:?}");
 
     // systemd's notify socket, listened to by this test.
-    let notify_path = root.join("notify.sock");
-    let socket = UnixDatagram::bind(&notify_path).unwrap();
-    std::fs::set_permissions(&notify_path, std::fs::Permissions::from_mode(0o777)).unwrap();
-    let received: Received = Arc::default();
-    let stop_listening = Arc::new(Mutex::new(false));
-    let listener = {
-        let (received, stop) = (received.clone(), stop_listening.clone());
-        std::thread::spawn(move || listen(socket, received, stop))
-    };
+    let notify = NotifySocket::listen(root);
 
     // cage's Xwayland support opens its (never used) X11 sockets in /tmp/.X11-unix; the unit's
     // PrivateTmp= keeps them private, this test has no such sandbox. Create the directory as
@@ -416,53 +516,26 @@ fn kiosk_runs_fullscreen_under_cage_feeds_the_watchdog_from_frames_and_stops_cle
     }
     let before = side_processes();
     let log_path = root.join("journal.log");
-    let log = std::fs::File::create(&log_path).unwrap();
-    let mut argv = as_user();
-    argv.extend(substitute(&unit.exec_start, &binary, &runtime_root));
     // No catalogue is cached in a fresh data dir: the demo one, as `guichet kiosk --demo`.
-    argv.push("--demo".into());
-    let mut cmd = Command::new("sh");
-    // WATCHDOG_PID names the unit's main process, as systemd sets it: `exec` keeps the pid, so
-    // the shell's pid is cage's.
-    cmd.arg("-c")
-        .arg("export WATCHDOG_PID=$$; exec \"$@\"")
-        .arg("sh")
-        .args(&argv)
-        .env_clear()
-        .env("PATH", "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin")
-        .env("HOME", &home)
-        .env("LANG", "C.UTF-8")
-        .env("NOTIFY_SOCKET", &notify_path)
-        .env("WATCHDOG_USEC", WATCHDOG_USEC.to_string())
-        .env("WLR_BACKENDS", "headless")
-        .env("WLR_LIBINPUT_NO_DEVICES", "1")
-        .env("WLR_RENDERER", "pixman")
+    let mut cmd = cage_command(
+        &unit,
+        &binary,
+        &runtime_root,
+        &["--demo"],
+        &config,
+        &home,
+        &notify,
+        &log_path,
+        true,
+    );
+    cmd.env("WATCHDOG_USEC", WATCHDOG_USEC.to_string())
         // The client's side of the Wayland protocol, to read the configures it gets.
         .env("WAYLAND_DEBUG", "client")
-        .env("GUICHET_TEST_STALL_FILE", &stall)
-        .stdin(Stdio::null())
-        .stdout(log.try_clone().unwrap())
-        .stderr(log)
-        .process_group(0);
-    for (k, v) in &unit.environment {
-        if k == "GUICHET_CONFIG" {
-            cmd.env(k, &config);
-        } else {
-            cmd.env(k, v);
-        }
-    }
+        .env("GUICHET_TEST_STALL_FILE", &stall);
     let mut cage: Child = cmd.spawn().unwrap();
     let cage_pid = cage.id() as i32;
     let _guard = GroupGuard(cage_pid);
-    let messages = |prefix: &str| -> Vec<(Instant, String)> {
-        received
-            .lock()
-            .unwrap()
-            .iter()
-            .filter(|(_, m)| m.lines().any(|l| l.starts_with(prefix)))
-            .cloned()
-            .collect()
-    };
+    let messages = |prefix: &str| notify.messages(prefix);
     let journal = || read_log(&log_path);
 
     // READY=1 once the first frame is on screen.
@@ -498,7 +571,7 @@ fn kiosk_runs_fullscreen_under_cage_feeds_the_watchdog_from_frames_and_stops_cle
         wait_for(Duration::from_secs(20), || messages("WATCHDOG=1").len()
             >= 3),
         "fewer than 3 WATCHDOG=1 after READY=1: {:?}\nlog:\n{}",
-        received.lock().unwrap(),
+        notify.received.lock().unwrap(),
         journal()
     );
     let mut last = ready_at;
@@ -727,8 +800,7 @@ fn kiosk_runs_fullscreen_under_cage_feeds_the_watchdog_from_frames_and_stops_cle
     // Collected in every case (killed first if it is still waiting); its status when it returned.
     let _ = stopper.kill();
     let stop_status = stopper.wait().unwrap();
-    *stop_listening.lock().unwrap() = true;
-    listener.join().unwrap();
+    notify.close();
     let log = journal();
     assert!(
         stopped,
@@ -794,54 +866,24 @@ fn the_watchdogs_signal_stops_the_kiosk_cleanly_within_timeout_abort_sec() {
     )
     .unwrap();
     std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o644)).unwrap();
-    let notify_path = root.join("notify.sock");
-    let socket = UnixDatagram::bind(&notify_path).unwrap();
-    std::fs::set_permissions(&notify_path, std::fs::Permissions::from_mode(0o777)).unwrap();
-    let received: Received = Arc::default();
-    let stop_listening = Arc::new(Mutex::new(false));
-    let listener = {
-        let (received, stop) = (received.clone(), stop_listening.clone());
-        std::thread::spawn(move || listen(socket, received, stop))
-    };
+    let notify = NotifySocket::listen(root);
     let log_path = root.join("journal.log");
-    let log = std::fs::File::create(&log_path).unwrap();
-    let mut argv = as_user();
-    argv.extend(substitute(&unit.exec_start, &binary, &runtime_root));
-    argv.push("--demo".into());
-    let mut cmd = Command::new("sh");
-    cmd.arg("-c")
-        .arg("exec \"$@\"")
-        .arg("sh")
-        .args(&argv)
-        .env_clear()
-        .env("PATH", "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin")
-        .env("HOME", &home)
-        .env("LANG", "C.UTF-8")
-        .env("NOTIFY_SOCKET", &notify_path)
-        .env("WLR_BACKENDS", "headless")
-        .env("WLR_LIBINPUT_NO_DEVICES", "1")
-        .env("WLR_RENDERER", "pixman")
-        .stdin(Stdio::null())
-        .stdout(log.try_clone().unwrap())
-        .stderr(log)
-        .process_group(0);
-    for (k, v) in &unit.environment {
-        if k == "GUICHET_CONFIG" {
-            cmd.env(k, &config);
-        } else {
-            cmd.env(k, v);
-        }
-    }
-    let mut cage: Child = cmd.spawn().unwrap();
+    let mut cage: Child = cage_command(
+        &unit,
+        &binary,
+        &runtime_root,
+        &["--demo"],
+        &config,
+        &home,
+        &notify,
+        &log_path,
+        false,
+    )
+    .spawn()
+    .unwrap();
     let cage_pid = cage.id() as i32;
     let _guard = GroupGuard(cage_pid);
-    let ready = || {
-        received
-            .lock()
-            .unwrap()
-            .iter()
-            .any(|(_, m)| m.lines().any(|l| l == "READY=1"))
-    };
+    let ready = || !notify.messages("READY=1").is_empty();
     assert!(
         wait_for(Duration::from_secs(90), || ready()
             || matches!(cage.try_wait(), Ok(Some(_)))),
@@ -865,8 +907,7 @@ fn the_watchdogs_signal_stops_the_kiosk_cleanly_within_timeout_abort_sec() {
         status = status.or_else(|| cage.try_wait().unwrap());
         status.is_some()
     });
-    *stop_listening.lock().unwrap() = true;
-    listener.join().unwrap();
+    notify.close();
     let log = read_log(&log_path);
     assert!(
         left,
@@ -2142,44 +2183,21 @@ fn the_out_of_order_screen_runs_under_cage_turned_as_ui_rotation_says() {
         "stopped through its app, as the kiosk"
     );
     // systemd's notify socket, listened to by this test (the app's MAINPID=).
-    let notify_path = root.join("notify.sock");
-    let socket = UnixDatagram::bind(&notify_path).unwrap();
-    std::fs::set_permissions(&notify_path, std::fs::Permissions::from_mode(0o777)).unwrap();
-    let received: Received = Arc::default();
-    let stop_listening = Arc::new(Mutex::new(false));
-    let listener = {
-        let (received, stop) = (received.clone(), stop_listening.clone());
-        std::thread::spawn(move || listen(socket, received, stop))
-    };
+    let notify = NotifySocket::listen(root);
     let log_path = root.join("journal.log");
-    let log = std::fs::File::create(&log_path).unwrap();
-    let mut argv = as_user();
-    argv.extend(substitute(&unit.exec_start, &binary, &runtime_root));
-    let mut cmd = Command::new("sh");
-    cmd.arg("-c")
-        .arg("exec \"$@\"")
-        .arg("sh")
-        .args(&argv)
-        .env_clear()
-        .env("PATH", "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin")
-        .env("HOME", &home)
-        .env("LANG", "C.UTF-8")
-        .env("WLR_BACKENDS", "headless")
-        .env("WLR_LIBINPUT_NO_DEVICES", "1")
-        .env("WLR_RENDERER", "pixman")
-        .env("NOTIFY_SOCKET", &notify_path)
-        .stdin(Stdio::null())
-        .stdout(log.try_clone().unwrap())
-        .stderr(log)
-        .process_group(0);
-    for (k, v) in &unit.environment {
-        if k == "GUICHET_CONFIG" {
-            cmd.env(k, &config);
-        } else {
-            cmd.env(k, v);
-        }
-    }
-    let mut cage: Child = cmd.spawn().unwrap();
+    let mut cage: Child = cage_command(
+        &unit,
+        &binary,
+        &runtime_root,
+        &[],
+        &config,
+        &home,
+        &notify,
+        &log_path,
+        false,
+    )
+    .spawn()
+    .unwrap();
     let cage_pid = cage.id() as i32;
     let _guard = GroupGuard(cage_pid);
     let shot = home.join("screen.png");
@@ -2227,9 +2245,8 @@ fn the_out_of_order_screen_runs_under_cage_turned_as_ui_rotation_says() {
     let kids = children(cage_pid);
     assert_eq!(kids.len(), 1, "cage's children: {kids:?}");
     let app_pid = kids[0];
-    let declared = received
-        .lock()
-        .unwrap()
+    let declared = notify
+        .messages("MAINPID=")
         .iter()
         .any(|(_, m)| m.lines().any(|l| l == format!("MAINPID={app_pid}")));
     assert!(
@@ -2258,8 +2275,7 @@ fn the_out_of_order_screen_runs_under_cage_turned_as_ui_rotation_says() {
     });
     let _ = stopper.kill();
     let stop_status = stopper.wait().unwrap();
-    *stop_listening.lock().unwrap() = true;
-    listener.join().unwrap();
+    notify.close();
     let log = read_log(&log_path);
     assert!(stopped, "not stopped within TimeoutStopSec; log:\n{log}");
     assert!(stop_status.success(), "ExecStop= failed: {stop_status:?}");
