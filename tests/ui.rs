@@ -296,6 +296,8 @@ fn touchscreen_flows() {
     );
     words::every_word_of_a_tool_is_measured_not_only_the_longest(&dir);
     words::an_action_bar_button_fits_its_widest_word_or_reports_it_cut(&dir);
+    words::a_heading_fits_its_widest_word_or_reports_it_cut(&dir);
+    words::a_title_cut_above_the_keys_says_so(&dir);
     let problems = words::no_key_word_is_cut_on_any_keyboard_page(&dir);
     assert!(
         problems.is_empty(),
@@ -449,10 +451,10 @@ fn asking_for_help_is_honest_and_sessions_are_counted(k: &Kiosk, dir: &TestDir) 
 ///
 /// And no word of a button with words is cut: the tools (the top bar's buttons, the side
 /// column's beside the keys), the keys ("Space", "Delete", "Capital letter"... in the
-/// resident's language) and the action bar's buttons (Continue, Send request, Finish...). Each
-/// measures its widest word at its label's size and reports a cut word to Rust
-/// (`Api.word-cut`, the same report that warns technicians, `ui/widgets/words.slint`), here at
-/// 1024×600 and 600×1024 at 96 dpi and on a real 7" 1024×600 panel (154 mm:
+/// resident's language), the action bar's buttons (Continue, Send request, Finish...) and the
+/// pages' headings. Each measures its widest word at its label's size and reports a cut word
+/// to Rust (`Api.word-cut`, the same report that warns technicians, `ui/widgets/words.slint`),
+/// here at 1024×600 and 600×1024 at 96 dpi and on a real 7" 1024×600 panel (154 mm:
 /// `ui.screen_width_mm`) either way round.
 fn every_screen_fits_a_small_panel_or_says_there_is_more(dir: &TestDir) {
     let mut problems = Vec::new();
@@ -472,9 +474,10 @@ fn every_screen_fits_a_small_panel_or_says_there_is_more(dir: &TestDir) {
     assert!(wide > 300, "{wide} screens at 1920×1080");
     // A real 7" panel in landscape (154 mm × 90 mm: 582×341 px at its scale): the bar is a
     // column beside the page, the welcome screen puts its words and "Check a request" side by
-    // side, the PIN page and "could not save" scroll, a heading word wider than the page breaks,
-    // the practice confirmation's box measures its lines at its own width (measured at a wider
-    // line, it was a line short and the page showed no "More below" cue).
+    // side, the PIN page and "could not save" scroll, a heading word wider than the page is set
+    // smaller (breaking, and reported cut, only if it is wider even at 20 px), the practice
+    // confirmation's box measures its lines at its own width (measured at a wider line, it was
+    // a line short and the page showed no "More below" cue).
     let landscape = screens_fit(dir, 582.0, 341.0, &mut problems);
     assert!(landscape > 300, "{landscape} screens on a 7-inch panel");
     // The same panel upright (90 mm × 154 mm: 341×582 px at its scale): a choice's words are set
@@ -708,9 +711,9 @@ fn cut_words(k: &Kiosk) -> Vec<String> {
 }
 
 /// The buttons that keep their words whole and report a cut one: tools, keys and buttons (the
-/// action bar's among them; the others report nothing).
+/// action bar's among them; the others report nothing), and the pages' headings.
 fn word_buttons(k: &Kiosk) -> impl Iterator<Item = ElementHandle> {
-    ["ToolButton", "KeyButton", "Button"]
+    ["ToolButton", "KeyButton", "Button", "Heading"]
         .into_iter()
         .flat_map(|name| ElementHandle::find_by_element_type_name(&k.app, name))
 }

@@ -1,14 +1,16 @@
 //! Cut words on the kiosk's own buttons with words: the tools (the top bar, the side bar and
 //! the side column beside the keys), the keys of the on-screen keyboards and pads, and the
-//! action bar's buttons (Continue, Send request, Finish...). Each sets its widest word small
+//! action bar's buttons (Continue, Send request, Finish...); and on the pages' headings (a
+//! question's title, a group's or a service's name from the catalogue), set smaller as a
+//! button's words are (`ui/pages/common.slint`). Each sets its widest word small
 //! enough to stay whole, never under 20 px, and the bar takes two rows when a row is too narrow
 //! even at that size (`ui/widgets/topbar.slint`); a word can still be cut on a panel or in a
 //! translation nobody tried. Each button measures itself (`ui/widgets/words.slint`, one
 //! component for all of them) and reports through `Api.word-cut`; this records which titles
 //! are cut now (for the UI tests, which walk every scene, language and text size) and gives one
 //! warning line per title for technicians when a word stays cut (not for the moment a window
-//! changes size). The titles are the kiosk's own words (a key's is its label), never personal
-//! data.
+//! changes size). The titles are the kiosk's own words (a key's is its label; the staff desk's
+//! heading holding a name is not reported), never personal data.
 
 use std::collections::BTreeSet;
 
@@ -48,9 +50,9 @@ impl CutWords {
         for title in self.cut.intersection(&self.cut_at_last_tick) {
             if self.warned.len() < MAX_TITLES && self.warned.insert(title.clone()) {
                 lines.push(format!(
-                    "a word of the button {title:?} is wider than the button and is cut \
-                     at this window size and text size (check ui.screen_width_mm against the \
-                     panel)"
+                    "a word of the button or heading {title:?} is wider than its room and is \
+                     cut at this window size and text size (check ui.screen_width_mm against \
+                     the panel)"
                 ));
             }
         }

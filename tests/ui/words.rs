@@ -1,7 +1,8 @@
-//! Words on the kiosk's own buttons and lines on a small panel: every word of a tool's title is
-//! measured (the widest, not the longest by letters, decides its size and whether it is cut),
-//! and typing beside the keys on a 7" panel keeps the question's title in view above what was
-//! typed, Arabic's taller lines included.
+//! Words on the kiosk's own buttons and headings and lines on a small panel: every word of a
+//! tool's title is measured (the widest, not the longest by letters, decides its size and
+//! whether it is cut), a heading is set smaller rather than break a word, and typing beside or
+//! under the keys on a 7" panel keeps the question's title in view above what was typed,
+//! Arabic's taller lines included, with "…" where it is cut.
 
 use std::sync::Arc;
 
@@ -242,6 +243,194 @@ pub(super) fn an_action_bar_button_fits_its_widest_word_or_reports_it_cut(dir: &
             );
         }
     }
+    k.controller.flow_mut().wipe();
+    k.controller.refresh();
+}
+
+/// A 7" 1024×600 panel turned upright at its real scale (90 mm wide); the window's logical
+/// width and height. (Once per window: sized again, the testing backend takes the pixels for
+/// logical ones.)
+fn seven_inch_upright(k: &Kiosk) -> (f32, f32) {
+    k.app.window().set_size(slint::PhysicalSize::new(600, 1024));
+    let factor = guichet::ui::scale::apply(k.app.window(), 90.0);
+    mock_elapsed_time(std::time::Duration::from_millis(1));
+    let logical = k.app.window().size().to_logical(factor);
+    (logical.width, logical.height)
+}
+
+/// Scene `scene` in `locale` at the largest text size, laid out.
+fn largest(k: &Kiosk, scene: &str, locale: &str) {
+    {
+        let mut flow = k.controller.flow_mut();
+        guichet::ui::scenes::enter(&mut flow, scene, locale).unwrap();
+        while flow.session().text_size_step != 2 {
+            flow.cycle_text_size();
+        }
+    }
+    k.controller.refresh();
+    mock_elapsed_time(std::time::Duration::from_millis(1));
+}
+
+/// A page heading keeps its widest word whole, on a 7" panel upright (90 mm wide) at the
+/// largest text size: a question whose title is one long word ("Straßenbeleuchtung", wider
+/// than the page at the heading's 54 px) is set smaller, on one line, inside the window
+/// (before, the heading broke the word in the middle: two lines at 54 px); a title with a word
+/// of twenty-four W's, too wide even at 20 px, is reported cut, as a button's word is.
+pub(super) fn a_heading_fits_its_widest_word_or_reports_it_cut(dir: &TestDir) {
+    let fits_smaller = "Straßenbeleuchtung";
+    let too_wide = "Check WWWWWWWWWWWWWWWWWWWWWWWW";
+    let mut tr = Translations::load().unwrap();
+    tr.replace_message("en", "contact-choice-title", fits_smaller)
+        .unwrap();
+    tr.replace_message("en", "check-title", too_wide).unwrap();
+    let k = start_kiosk_translated(dir, 0, Box::new(|_| {}), Arc::new(tr));
+    let heading = |title: &str| -> ElementHandle {
+        let found: Vec<ElementHandle> = ElementHandle::find_by_element_type_name(&k.app, "Heading")
+            .filter(|h| h.is_valid() && h.accessible_label().is_some_and(|l| l == title))
+            .collect();
+        assert_eq!(found.len(), 1, "one heading {title:?}");
+        found.into_iter().next().unwrap()
+    };
+
+    let (width, _) = seven_inch_upright(&k);
+    largest(&k, "contact", "en");
+    let h = heading(fits_smaller);
+    let (p, s) = (h.absolute_position(), h.size());
+    // A line is about 1.36 times its text's size: one line at the heading's 54 px is about
+    // 73 px high; two lines at 20 px or more (the word broken) are 54 px or more.
+    assert!(
+        (26.0..54.0).contains(&s.height),
+        "{fits_smaller:?} is {} px high: not one line of a smaller size",
+        s.height
+    );
+    assert!(
+        p.x >= -0.5 && p.x + s.width <= width + 0.5,
+        "{fits_smaller:?} at x {}..{} in a window {width} wide",
+        p.x,
+        p.x + s.width
+    );
+    assert!(
+        !super::cut_words(&k).contains(&fits_smaller.to_string()),
+        "{fits_smaller:?} reported cut"
+    );
+
+    largest(&k, "check", "en");
+    heading(too_wide);
+    assert!(
+        super::cut_words(&k).contains(&too_wide.to_string()),
+        "{too_wide:?} not reported cut: {:?}",
+        super::cut_words(&k)
+    );
+    k.controller.flow_mut().wipe();
+    k.controller.refresh();
+}
+
+/// Typing on a 7" panel upright at the largest text size, a question's title too long for
+/// the room above what was typed shows its first lines, whole, in that room, with "…" at the
+/// end of the last (its right end in English, its left in Arabic; before, nothing said there
+/// was more), while its accessible label and what speech mode says are the whole title. Its
+/// lines leave the "…" its room.
+pub(super) fn a_title_cut_above_the_keys_says_so(dir: &TestDir) {
+    let titles = [
+        (
+            "en",
+            "Where exactly is the problem: which street, which house number, near which shop, \
+             school or bus stop, and on which side of the road?",
+        ),
+        (
+            "ar",
+            "أين المشكلة بالضبط: في أي شارع، وعند أي رقم منزل، وبالقرب من أي متجر أو مدرسة أو \
+             موقف حافلات، وعلى أي جانب من الطريق؟",
+        ),
+    ]
+    .map(|(locale, sentence)| (locale, [sentence; 4].join(" ")));
+    let mut tr = Translations::load().unwrap();
+    for (locale, title) in &titles {
+        tr.replace_message(locale, "address-title", title).unwrap();
+    }
+    let k = start_kiosk_translated(dir, 0, Box::new(|_| {}), Arc::new(tr));
+    let (width, height) = seven_inch_upright(&k);
+    let settings = guichet::flow::speech::SpeechSettings {
+        headset: false,
+        site: "Test Library".into(),
+        help_hours: String::new(),
+        headset_jack: None,
+    };
+    for (locale, title) in &titles {
+        largest(&k, "address", locale);
+        assert!(
+            k.controller.flow().typing_on_small_panel(),
+            "{locale}: typing under the title"
+        );
+        let shown: Vec<ElementHandle> =
+            ElementHandle::find_by_element_type_name(&k.app, "FittedLines")
+                .filter(|e| e.is_valid() && e.accessible_label().is_some_and(|l| l == title))
+                .collect();
+        assert_eq!(
+            shown.len(),
+            1,
+            "{locale}: the title above the keys, labelled whole"
+        );
+        let (p, s) = (shown[0].absolute_position(), shown[0].size());
+        let typed_top = ElementHandle::find_by_element_type_name(&k.app, "TypedSoFar")
+            .filter(|e| e.is_valid())
+            .map(|e| e.absolute_position().y)
+            .fold(height, f32::min);
+        // At least a line at 20 px (27 px; Arabic's are taller), inside the window and above
+        // the typed text; and far fewer than the title's lines (about 15 at 20 px on the
+        // page's 80 mm): cut.
+        assert!(
+            s.height >= 26.0 && s.height <= 6.0 * 34.0,
+            "{locale}: the title's lines are {} px high",
+            s.height
+        );
+        assert!(
+            p.y >= 0.0
+                && p.y + s.height <= typed_top + 0.5
+                && p.x >= -0.5
+                && p.x + s.width <= width + 0.5,
+            "{locale}: the title at {p:?} {s:?}, the typed text from {typed_top}"
+        );
+        let cues: Vec<ElementHandle> =
+            ElementHandle::find_by_element_id(&k.app, "FittedLines::cue")
+                .filter(|e| e.is_valid())
+                .collect();
+        assert_eq!(cues.len(), 1, "{locale}: one \"…\" where the title is cut");
+        let (cp, cs) = (cues[0].absolute_position(), cues[0].size());
+        assert!(
+            cs.width > 0.0 && (cp.y + cs.height - (p.y + s.height)).abs() < 0.5,
+            "{locale}: the \"…\" at {cp:?} {cs:?}, not on the last line of the title at {p:?} {s:?}"
+        );
+        let at_end = if *locale == "ar" {
+            (cp.x - p.x).abs() < 0.5
+        } else {
+            (cp.x + cs.width - (p.x + s.width)).abs() < 0.5
+        };
+        assert!(
+            at_end,
+            "{locale}: the \"…\" at x {}..{}, not at the end of the title's lines at x {}..{}",
+            cp.x,
+            cp.x + cs.width,
+            p.x,
+            p.x + s.width
+        );
+        let said = k.controller.flow().speech_screen(&settings);
+        let whole = guichet::flow::speech::plain(title);
+        assert!(
+            said.iter().any(|line| line.contains(&whole)),
+            "{locale}: the whole title is spoken: {said:?}"
+        );
+    }
+    // A title that fits whole has none.
+    largest(&k, "question-string", "en");
+    assert!(k.controller.flow().typing_on_small_panel());
+    assert_eq!(
+        ElementHandle::find_by_element_id(&k.app, "FittedLines::cue")
+            .filter(|e| e.is_valid())
+            .count(),
+        0,
+        "a \"…\" under a title that fits"
+    );
     k.controller.flow_mut().wipe();
     k.controller.refresh();
 }
