@@ -38,6 +38,8 @@ impl Flow {
         match control {
             Control::Start => String::new(),
             Control::Tool(tool) => tool_id(*tool),
+            // One word with the confirmation's "Finish" in Arabic: its own id.
+            Control::EndVisit => "end-visit".into(),
             Control::Tile(key) => tile_id(key),
             Control::Choice(key) => choice_id(key),
             Control::Key(value) | Control::LookupKey(value) | Control::PinKey(value) => {
