@@ -13,15 +13,7 @@ use i_slint_backend_testing::{ElementHandle, mock_elapsed_time};
 use slint::ComponentHandle;
 
 use super::common::TestDir;
-use super::{Kiosk, each_screen, press, start_kiosk};
-
-/// A rectangle on screen: x, y, width, height.
-type Rect = (f32, f32, f32, f32);
-
-fn rect(e: &ElementHandle) -> Rect {
-    let (p, s) = (e.absolute_position(), e.size());
-    (p.x, p.y, s.width, s.height)
-}
+use super::{Kiosk, clip, each_screen, press, rect_of, start_kiosk};
 
 /// What is wrong with where the focused control is, if anything: the one focus ring on screen
 /// (drawn 6 px outside its control) against the window and the caption bar; None for a control
@@ -32,7 +24,7 @@ fn focus_problem(k: &Kiosk, width: f32, height: f32) -> Option<String> {
     let ring = match rings.as_slice() {
         // A control drawn without a ring (the welcome screen's whole-screen "start").
         [] => return None,
-        [ring] => rect(ring),
+        [ring] => rect_of(ring),
         _ => return Some(format!("{} focus rings", rings.len())),
     };
     let (x, y, w, h) = (ring.0 + 6.0, ring.1 + 6.0, ring.2 - 12.0, ring.3 - 12.0);
@@ -52,8 +44,9 @@ fn focus_problem(k: &Kiosk, width: f32, height: f32) -> Option<String> {
         ));
     }
     if let Some(caption) = ElementHandle::find_by_element_type_name(&k.app, "FocusCaption").next() {
-        let c = rect(&caption);
-        if x + w > c.0 + 0.5 && c.0 + c.2 > x + 0.5 && y + h > c.1 + 0.5 && c.1 + c.3 > y + 0.5 {
+        let c = rect_of(&caption);
+        let under = clip((x, y, w, h), c);
+        if under.2 > 0.5 && under.3 > 0.5 {
             return Some(format!(
                 "the control at {:?} is under the caption bar at {c:?}",
                 (x, y, w, h)
