@@ -667,6 +667,25 @@ impl Flow {
         }
     }
 
+    /// The council's status of a request in the desk's language: Open311's own ("open",
+    /// "closed") translated; any other a server uses (`IN_PROGRESS`) as it was sent. It is
+    /// network data, read bounded and without control characters by `sync::wire`
+    /// (`MAX_STATUS_CHARS`), and held to the same bound here ([`staff::REMOTE_STATUS_MAX`]).
+    fn council_status(&self, status: &str) -> String {
+        match staff::RemoteStatus::from_open311(status) {
+            Some(staff::RemoteStatus::Open) => self.t("staff-remote-open"),
+            Some(staff::RemoteStatus::Closed) => self.t("staff-remote-closed"),
+            None => {
+                let mut kept = status.trim().chars().filter(|c| !c.is_control());
+                let mut shown: String = kept.by_ref().take(staff::REMOTE_STATUS_MAX).collect();
+                if kept.next().is_some() {
+                    shown.push('…');
+                }
+                shown
+            }
+        }
+    }
+
     fn tf(&self, id: &str, args: &[(&str, Arg)]) -> String {
         self.translations().format(self.locale(), id, args)
     }
@@ -683,8 +702,10 @@ impl Flow {
             width: 1.0,
             accessible: d.to_string(),
         };
-        let special = |id: &str, label: &str, value: &str| Key {
-            label: label.to_string(),
+        // "Delete" and "OK" in words, as on the resident's keys: a word is understood where a
+        // symbol (⌫) is not, and the visible label is the spoken one (WCAG 2.5.3).
+        let special = |id: &str, value: &str| Key {
+            label: self.t(id),
             value: value.to_string(),
             width: 1.0,
             accessible: self.t(id),
@@ -694,9 +715,9 @@ impl Flow {
             .map(|c| c.iter().copied().map(digit).collect())
             .collect();
         let mut last = vec![
-            special("staff-pin-delete", "⌫", staff::pad::BACKSPACE),
+            special("staff-pin-delete", staff::pad::BACKSPACE),
             digit(desk.digits[9]),
-            special("staff-pin-ok", &self.t("staff-pin-ok"), staff::pad::OK),
+            special("staff-pin-ok", staff::pad::OK),
         ];
         if self.rtl() {
             last.reverse();
@@ -765,8 +786,10 @@ impl Flow {
                     matches!(found.state, RequestState::Review | RequestState::Rejected),
                 ));
                 let remote = match (&found.remote_status, &found.remote_updated) {
-                    (Some(status), Some(at)) => format!("{status} ({})", self.time(at)),
-                    (Some(status), None) => status.clone(),
+                    (Some(status), Some(at)) => {
+                        format!("{} ({})", self.council_status(status), self.time(at))
+                    }
+                    (Some(status), None) => self.council_status(status),
                     (None, _) => self.t("staff-remote-none"),
                 };
                 lookup.push(row("staff-remote-status", remote, false));
@@ -1062,9 +1085,10 @@ impl Flow {
                     .flat_map(|k| {
                         if k == staff::pad::BACKSPACE {
                             // "Check" closes the last row, as Continue closes the keyboard.
+                            // "Delete" in words, as on the resident's keyboard (WCAG 2.5.3).
                             vec![
                                 Key {
-                                    label: "⌫".into(),
+                                    label: self.t("lookup-delete"),
                                     value: k,
                                     width: 1.0,
                                     accessible: self.t("lookup-delete"),

@@ -235,6 +235,25 @@ pub enum RemoteStatus {
     Closed,
 }
 
+impl RemoteStatus {
+    /// One of Open311's two statuses (`open`, `closed`; any case, spaces around ignored);
+    /// `None` for a server's own (`IN_PROGRESS`).
+    pub fn from_open311(status: &str) -> Option<Self> {
+        let status = status.trim();
+        if status.eq_ignore_ascii_case("open") {
+            Some(Self::Open)
+        } else if status.eq_ignore_ascii_case("closed") {
+            Some(Self::Closed)
+        } else {
+            None
+        }
+    }
+}
+
+/// The longest council status the staff desk shows as it was sent (one that is not Open311's
+/// own): the bound it was read with (`sync::wire::MAX_STATUS_CHARS`; a test checks they agree).
+pub const REMOTE_STATUS_MAX: usize = 64;
+
 /// A request as a resident may see it: its state and the council's last word, never personal
 /// data.
 #[derive(Debug, Clone, PartialEq)]

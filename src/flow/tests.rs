@@ -1541,3 +1541,131 @@ fn typing_on_a_small_panel_keeps_only_the_ways_out_and_help() {
     let all = tools(&f.toolbar());
     assert!(all.contains(&Tool::Language) && all.contains(&Tool::TextSize));
 }
+
+/// A council's status on the staff look-up is in the desk's language: Open311's "open" and
+/// "closed" (in any case) translated in every language, so an Arabic desk does not read
+/// "open"; a server's own status (`IN_PROGRESS`) is shown as it was sent, held to the bound it
+/// was read with (`sync::wire::MAX_STATUS_CHARS`).
+#[test]
+fn the_councils_status_is_translated_and_any_other_shown_as_sent_and_bounded() {
+    let tr = Translations::load().unwrap();
+    let at_the_council = |locale: &str, status: &str, updated: Option<&str>| {
+        let mut f = signed_in("Amira");
+        f.session.locale = locale.into();
+        f.staff_set_query("LIB7-00002-X");
+        f.staff_lookup();
+        f.staff_reply(StaffReply::Lookup(Some(staff::RequestStatus {
+            reference: "LIB7-00002-X".into(),
+            service: "Graffiti".into(),
+            state: staff::RequestState::Accepted,
+            remote_id: Some("4711".into()),
+            remote_status: Some(status.into()),
+            remote_updated: updated.map(Into::into),
+            reason: None,
+            kind: None,
+            assisted_by: None,
+        })));
+        let label = tr.text(locale, "staff-remote-status");
+        f.staff_home_view()
+            .lookup
+            .into_iter()
+            .find(|r| r.label == label)
+            .unwrap_or_else(|| panic!("{locale}: no {label:?} row"))
+            .value
+    };
+    for l in crate::i18n::SUPPORTED_LOCALES {
+        for (sent, id) in [
+            ("open", "staff-remote-open"),
+            ("closed", "staff-remote-closed"),
+            ("CLOSED", "staff-remote-closed"),
+            (" Open ", "staff-remote-open"),
+        ] {
+            assert!(
+                tr.message_ids(l).contains(&id.to_string()),
+                "{l} lacks {id}"
+            );
+            assert_eq!(
+                at_the_council(l, sent, None),
+                tr.text(l, id),
+                "{l} {sent:?}"
+            );
+        }
+        let dated = at_the_council(l, "closed", Some("2026-12-01T08:30:00Z"));
+        assert!(
+            dated.starts_with(&tr.text(l, "staff-remote-closed")) && dated.contains("2026"),
+            "{l}: {dated}"
+        );
+    }
+    let ar = at_the_council("ar", "open", Some("2026-12-01T08:30:00Z"));
+    assert!(!ar.to_lowercase().contains("open"), "{ar}");
+    assert_eq!(at_the_council("ar", "IN_PROGRESS", None), "IN_PROGRESS");
+    // Longer than a server's status is ever read: cut at the bound, and says so.
+    let long = "W".repeat(300);
+    let shown = at_the_council("ar", &long, None);
+    assert_eq!(
+        shown.chars().count(),
+        staff::REMOTE_STATUS_MAX + 1,
+        "{shown}"
+    );
+    assert!(shown.ends_with('…'));
+    let exact = "W".repeat(staff::REMOTE_STATUS_MAX);
+    assert_eq!(at_the_council("en", &exact, None), exact);
+    assert_eq!(
+        staff::REMOTE_STATUS_MAX,
+        crate::sync::wire::MAX_STATUS_CHARS,
+        "the desk's bound is the one the status was read with"
+    );
+}
+
+/// The staff pads (the PIN pad, and the reference pad of the desk's look-up, its council
+/// number and the resident's "Check a request") say what their keys do in words in every
+/// language, as the resident's keyboard does: "Delete", never "⌫".
+#[test]
+fn the_staff_pads_keys_have_words_in_every_language() {
+    let tr = Translations::load().unwrap();
+    for l in crate::i18n::SUPPORTED_LOCALES {
+        let mut pin = flow();
+        pin.session.locale = l.to_string();
+        pin.staff_gesture();
+        assert_eq!(pin.session.screen, Screen::StaffPin);
+        let mut desk = signed_in("Amira");
+        desk.session.locale = l.to_string();
+        let mut resident = flow();
+        resident.session.locale = l.to_string();
+        resident.open_check_request();
+        for (pad, keys, delete, ok) in [
+            ("PIN", pin.pin_pad(), "staff-pin-delete", "staff-pin-ok"),
+            ("desk", desk.lookup_pad(), "lookup-delete", "staff-lookup"),
+            (
+                "resident",
+                resident.lookup_pad(),
+                "lookup-delete",
+                "lookup-check",
+            ),
+        ] {
+            let keys: Vec<keyboard::Key> = keys.into_iter().flatten().collect();
+            assert!(keys.len() >= 12, "{l} {pad}: {keys:?}");
+            for k in &keys {
+                if k.value == staff::pad::BACKSPACE || k.value == staff::pad::OK {
+                    let id = if k.value == staff::pad::OK {
+                        ok
+                    } else {
+                        delete
+                    };
+                    assert_eq!(k.label, tr.text(l, id), "{l} {pad}: {k:?}");
+                    assert_eq!(k.label, k.accessible, "{l} {pad}: seen as said");
+                } else {
+                    assert!(
+                        k.label.chars().count() == 1
+                            && k.label.chars().all(|c| c.is_ascii_alphanumeric()),
+                        "{l} {pad}: a character key is its character: {k:?}"
+                    );
+                }
+            }
+            assert!(
+                keys.iter().any(|k| k.value == staff::pad::BACKSPACE),
+                "{l} {pad}: no delete key"
+            );
+        }
+    }
+}

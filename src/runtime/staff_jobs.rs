@@ -172,13 +172,11 @@ impl StaffState {
                     Ok(status) if status.state != State::Practice => Some(PublicStatus {
                         reference: status.reference,
                         state: state_of(status.state),
-                        remote: status.remote_status.as_deref().map(|s| {
-                            if s.eq_ignore_ascii_case("closed") {
-                                RemoteStatus::Closed
-                            } else {
-                                RemoteStatus::Open
-                            }
-                        }),
+                        // A server's own status (`IN_PROGRESS`) is still open to a resident.
+                        remote: status
+                            .remote_status
+                            .as_deref()
+                            .map(|s| RemoteStatus::from_open311(s).unwrap_or(RemoteStatus::Open)),
                         updated_at: status.reported_at,
                     }),
                     Ok(_) => None,
