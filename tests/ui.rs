@@ -259,12 +259,30 @@ fn show_kiosk_with(
 #[test]
 fn touchscreen_flows() {
     i_slint_backend_testing::init_integration_test_with_mock_time();
+    {
+        let dir = TestDir::new("ui");
+        let problems = staff::the_desk_reads_well_at_the_largest_size_on_small_panels(&dir);
+        assert!(
+            problems.is_empty(),
+            "{} problems:\n{}",
+            problems.len(),
+            problems.join("\n")
+        );
+        return;
+    }
     staff::wrong_pins_lock_and_the_lock_survives_a_restart();
     staff::staff_help_look_up_decide_and_practise();
     staff::desk_pad_sent_cancel_help_and_send_now();
     staff::staff_wake_a_blanked_screen_then_hold_the_corner();
     staff::staff_screens_by_speech();
     let dir = TestDir::new("ui");
+    let problems = staff::the_desk_reads_well_at_the_largest_size_on_small_panels(&dir);
+    assert!(
+        problems.is_empty(),
+        "{} problems on the staff desk at the largest size on small panels:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
     every_control_has_role_label_and_value(&start_kiosk(&dir));
     let kiosk = start_kiosk(&dir);
     // A 10.1" 1280×800 panel (217 mm): every target ≥ 15 mm, 2 mm apart, none cut off, the
