@@ -536,11 +536,17 @@ mod tests {
             })
             .collect();
         assert_eq!(days, ["2026-12-01"], "\"today\" is the scene's day");
-        for _ in 0..3 {
-            enter(&mut f, "staff-pin", "en").unwrap();
+        for scene in [
+            "staff-pin",
+            "staff-pin-locked",
+            "staff-pin",
+            "staff-pin-locked",
+        ] {
+            enter(&mut f, scene, "en").unwrap();
             assert_eq!(
                 f.desk().unwrap().digits,
-                super::super::staff_scenes::SCENE_PAD
+                super::super::staff_scenes::SCENE_PAD,
+                "{scene}"
             );
         }
         enter(&mut f, "welcome", "en").unwrap();

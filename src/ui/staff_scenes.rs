@@ -164,6 +164,8 @@ pub fn enter(flow: &mut Flow, scene: &str, locale: &str) -> Option<Result<(), St
                 flow.staff_gesture();
                 in_language(flow, locale);
                 flow.staff_reply(StaffReply::Unlock(PinOutcome::Locked { minutes: 5 }));
+                // A refusal reshuffles the pad.
+                flow.fix_pin_pad(SCENE_PAD);
             }
             "staff-home" => {
                 sign_in(flow, locale);
