@@ -230,24 +230,35 @@ impl Drop for NotifySocket {
     }
 }
 
+/// Where a kiosk under cage runs: the unit whose command and environment it takes, the binary
+/// and root it runs from, its config and home, the notify socket standing in for systemd's, and
+/// the file its output goes to.
+struct CageLaunch<'a> {
+    unit: &'a Unit,
+    binary: &'a Path,
+    runtime_root: &'a Path,
+    config: &'a Path,
+    home: &'a Path,
+    notify: &'a NotifySocket,
+    log: &'a Path,
+}
+
 /// A unit's `ExecStart=` (with `args` after it) as systemd would start it, under cage's headless
 /// backend: as the unprivileged user, in a clean environment with the unit's `Environment=`
 /// (`GUICHET_CONFIG` pointed at `config`), systemd's `NOTIFY_SOCKET`, its output in `log`, in a
 /// process group of its own (for [`GroupGuard`]). With `watchdog_pid`, `WATCHDOG_PID` names the
 /// unit's main process as systemd sets it: `exec` keeps the shell's pid, so it is cage's.
 /// Callers add what their test needs (`WATCHDOG_USEC`, `WAYLAND_DEBUG`, ...) and spawn it.
-#[allow(clippy::too_many_arguments)]
-fn cage_command(
-    unit: &Unit,
-    binary: &Path,
-    runtime_root: &Path,
-    args: &[&str],
-    config: &Path,
-    home: &Path,
-    notify: &NotifySocket,
-    log: &Path,
-    watchdog_pid: bool,
-) -> Command {
+fn cage_command(launch: &CageLaunch, args: &[&str], watchdog_pid: bool) -> Command {
+    let CageLaunch {
+        unit,
+        binary,
+        runtime_root,
+        config,
+        home,
+        notify,
+        log,
+    } = launch;
     let log = std::fs::File::create(log).unwrap();
     let mut argv = as_user();
     argv.extend(substitute(&unit.exec_start, binary, runtime_root));
@@ -518,14 +529,16 @@ fn kiosk_runs_fullscreen_under_cage_feeds_the_watchdog_from_frames_and_stops_cle
     let log_path = root.join("journal.log");
     // No catalogue is cached in a fresh data dir: the demo one, as `guichet kiosk --demo`.
     let mut cmd = cage_command(
-        &unit,
-        &binary,
-        &runtime_root,
+        &CageLaunch {
+            unit: &unit,
+            binary: &binary,
+            runtime_root: &runtime_root,
+            config: &config,
+            home: &home,
+            notify: &notify,
+            log: &log_path,
+        },
         &["--demo"],
-        &config,
-        &home,
-        &notify,
-        &log_path,
         true,
     );
     cmd.env("WATCHDOG_USEC", WATCHDOG_USEC.to_string())
@@ -869,14 +882,16 @@ fn the_watchdogs_signal_stops_the_kiosk_cleanly_within_timeout_abort_sec() {
     let notify = NotifySocket::listen(root);
     let log_path = root.join("journal.log");
     let mut cage: Child = cage_command(
-        &unit,
-        &binary,
-        &runtime_root,
+        &CageLaunch {
+            unit: &unit,
+            binary: &binary,
+            runtime_root: &runtime_root,
+            config: &config,
+            home: &home,
+            notify: &notify,
+            log: &log_path,
+        },
         &["--demo"],
-        &config,
-        &home,
-        &notify,
-        &log_path,
         false,
     )
     .spawn()
@@ -2186,14 +2201,16 @@ fn the_out_of_order_screen_runs_under_cage_turned_as_ui_rotation_says() {
     let notify = NotifySocket::listen(root);
     let log_path = root.join("journal.log");
     let mut cage: Child = cage_command(
-        &unit,
-        &binary,
-        &runtime_root,
+        &CageLaunch {
+            unit: &unit,
+            binary: &binary,
+            runtime_root: &runtime_root,
+            config: &config,
+            home: &home,
+            notify: &notify,
+            log: &log_path,
+        },
         &[],
-        &config,
-        &home,
-        &notify,
-        &log_path,
         false,
     )
     .spawn()

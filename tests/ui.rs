@@ -304,6 +304,7 @@ fn touchscreen_flows() {
     words::every_word_of_a_tool_is_measured_not_only_the_longest(&dir);
     words::an_action_bar_button_fits_its_widest_word_or_reports_it_cut(&dir);
     words::a_heading_fits_its_widest_word_or_reports_it_cut(&dir);
+    words::an_option_fits_its_widest_word_or_reports_it_cut(&dir);
     words::a_title_cut_above_the_keys_says_so(&dir);
     let problems = words::no_key_word_is_cut_on_any_keyboard_page(&dir);
     assert!(
@@ -717,12 +718,20 @@ fn cut_words(k: &Kiosk) -> Vec<String> {
         .collect()
 }
 
-/// The buttons that keep their words whole and report a cut one: tools, keys and buttons (the
-/// action bar's among them; the others report nothing), and the pages' headings.
+/// The controls that keep their words whole and report a cut one: tools, keys and buttons (the
+/// action bar's among them; the others report nothing), a question's options, and the pages'
+/// headings.
 fn word_buttons(k: &Kiosk) -> impl Iterator<Item = ElementHandle> {
-    ["ToolButton", "KeyButton", "Button", "Heading"]
-        .into_iter()
-        .flat_map(|name| ElementHandle::find_by_element_type_name(&k.app, name))
+    [
+        "ToolButton",
+        "KeyButton",
+        "Button",
+        "RadioToggle",
+        "CheckToggle",
+        "Heading",
+    ]
+    .into_iter()
+    .flat_map(|name| ElementHandle::find_by_element_type_name(&k.app, name))
 }
 
 /// No word cut on a tool, a key or an action bar's button on any screen on a real panel `px`
@@ -1478,6 +1487,73 @@ fn screenshot_renders_a_png_headlessly() {
         .unwrap();
     assert_eq!(bad.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("question-multi"));
+}
+
+/// A scene is the same picture however and whenever it is drawn: among all the screens in one
+/// run, or alone in a run of its own. The welcome screen (its greeting rotates on a kiosk), a
+/// date picker (its "today"), a text field (its caret blinks on Slint's time), the PIN pad (a
+/// kiosk shuffles it) and the confirmation (the time it was saved) were each different from one
+/// run to the next, so `docs/screens` could not be regenerated without noise.
+#[test]
+fn a_scene_is_the_same_picture_every_time_it_is_drawn() {
+    let dir = TestDir::new("screenshot-same");
+    let all = dir.path().join("all");
+    let out = common::command(&dir)
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .args([
+            "screenshot",
+            "--screen",
+            "all",
+            "--locale",
+            "ar",
+            "--sizes",
+            "600x1024",
+            "--out",
+        ])
+        .arg(&all)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for scene in [
+        "welcome",
+        "question-date",
+        "question-string",
+        "staff-pin",
+        "confirmation",
+    ] {
+        let alone = dir.path().join(format!("{scene}.png"));
+        let out = common::command(&dir)
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY")
+            .args([
+                "screenshot",
+                "--screen",
+                scene,
+                "--locale",
+                "ar",
+                "--sizes",
+                "600x1024",
+                "--out",
+            ])
+            .arg(&alone)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{scene}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let in_all = std::fs::read(all.join(format!("{scene}-ar-600x1024.png"))).unwrap();
+        assert!(
+            std::fs::read(&alone).unwrap() == in_all,
+            "{scene}: drawn alone, not the picture drawn among all the screens"
+        );
+    }
 }
 
 /// `guichet screenshot --catalog` renders a council's own catalogue (here Boston's, as captured

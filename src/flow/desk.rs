@@ -92,6 +92,23 @@ impl Flow {
         self.session.screen = Screen::StaffPin;
     }
 
+    /// The PIN pad's digits in `order`, in place of a shuffle, for the scenes
+    /// `guichet screenshot` draws (the same picture each time); a kiosk never calls it. Left
+    /// shuffled unless `order` holds each digit once.
+    pub fn fix_pin_pad(&mut self, order: [u8; 10]) {
+        let mut seen = [false; 10];
+        for d in order {
+            if let Some(s) = seen.get_mut(usize::from(d)) {
+                *s = true;
+            }
+        }
+        if let Some(desk) = &mut self.desk
+            && seen.iter().all(|s| *s)
+        {
+            desk.digits = order;
+        }
+    }
+
     /// A key of the PIN pad: a digit, [`staff::pad::BACKSPACE`] or [`staff::pad::OK`].
     pub fn pin_key(&mut self, value: &str) {
         self.touched();

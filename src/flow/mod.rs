@@ -299,6 +299,8 @@ pub struct Flow {
     keyboard_side_room: Option<f32>,
     /// A 7" panel either way round (see [`Flow::small_panel`]).
     small_panel: bool,
+    /// "Now", when fixed ([`Flow::fix_clock`]); the system's clock otherwise.
+    clock: Option<OffsetDateTime>,
 }
 
 impl Flow {
@@ -332,6 +334,7 @@ impl Flow {
             keyboard_short: false,
             keyboard_side_room: None,
             small_panel: false,
+            clock: None,
         }
     }
 
@@ -1013,10 +1016,27 @@ impl Flow {
             .is_some_and(|a| a.datatype == Datatype::Datetime && !a.required)
     }
 
-    /// The local time now (the picker's starting point).
+    /// The local time now (the picker's starting point, the time a request was saved).
     pub fn now_local(&self) -> PrimitiveDateTime {
-        let now = OffsetDateTime::now_utc().to_offset(self.settings.local_offset);
+        let now = self
+            .clock
+            .unwrap_or_else(OffsetDateTime::now_utc)
+            .to_offset(self.settings.local_offset);
         PrimitiveDateTime::new(now.date(), now.time())
+    }
+
+    /// Fixes "now" at `at` for this flow: the scenes `guichet screenshot` draws (and
+    /// `docs/screens`) show the same dates whatever the day they are drawn. A kiosk never
+    /// calls it.
+    pub fn fix_clock(&mut self, at: OffsetDateTime) {
+        self.clock = Some(at);
+    }
+
+    /// The welcome screen's greeting back at the first language, as after starting (the
+    /// scenes draw it so, however long the kiosk has been on the welcome screen).
+    pub fn restart_greeting(&mut self) {
+        self.greeting_index = 0;
+        self.greeting_ticks = 0;
     }
 
     // -----------------------------------------------------------------------------------------

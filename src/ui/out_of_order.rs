@@ -73,7 +73,7 @@ pub fn write_png(
     height: u32,
     out: &std::path::Path,
 ) -> Result<(), String> {
-    let software = super::screenshot::headless_window()?;
+    let (software, _clock) = super::screenshot::headless_window()?;
     let window = window(config)?;
     software.set_size(slint::PhysicalSize::new(width, height));
     window

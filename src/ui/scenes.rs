@@ -112,11 +112,17 @@ pub(super) fn open_service(flow: &mut Flow, locale: &str, code: &str) {
     flow.choose_service(code);
 }
 
+/// "Now" in every scene: 1 December 2026, 10:30 UTC (the kiosk's local offset applies).
+const SCENE_NOW: time::OffsetDateTime = time::macros::datetime!(2026-12-01 10:30 UTC);
+
 /// Drives `flow` into `scene` in `locale`. Unknown scenes return an error naming the valid ones.
 /// With a council's own catalogue (`screenshot --catalog`), scenes are found in it instead of the
 /// demo's services; a scene the catalogue has nothing for is an error naming what is missing.
 pub fn enter(flow: &mut Flow, scene: &str, locale: &str) -> Result<(), String> {
     flow.wipe();
+    // The same picture every day: a date picker's "today", a confirmation's time, the greeting.
+    flow.fix_clock(SCENE_NOW);
+    flow.restart_greeting();
     if let Some(done) = super::staff_scenes::enter(flow, scene, locale) {
         return done;
     }
@@ -484,4 +490,76 @@ pub fn sample_reference() -> String {
         .find_map(|n| crate::reference::Reference::issue("DEMO", n))
         .map(|r| r.to_string())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::catalog::demo_catalogs;
+    use crate::flow::FlowSettings;
+    use crate::i18n::Translations;
+
+    fn flow() -> Flow {
+        Flow::new(
+            FlowSettings {
+                languages: crate::i18n::SUPPORTED_LOCALES
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect(),
+                local_offset: time::UtcOffset::UTC,
+                ..FlowSettings::default()
+            },
+            demo_catalogs().into_iter().collect::<BTreeMap<_, _>>(),
+            Arc::new(Translations::load().unwrap()),
+        )
+    }
+
+    /// A scene is the same on any day and after any shuffle: its "now" is fixed (a date
+    /// picker's "today" is 1 December 2026, whatever today is), its PIN pad in one order, its
+    /// greeting the first language however long the welcome screen rotated.
+    #[test]
+    fn a_scene_is_the_same_whatever_the_day_and_the_shuffle() {
+        let mut f = flow();
+        enter(&mut f, "question-date", "en").unwrap();
+        assert_eq!(f.now_local().date(), SCENE_NOW.date());
+        let days: Vec<&str> = f
+            .session()
+            .input
+            .answers
+            .values()
+            .filter_map(|a| match a {
+                crate::validate::Answer::One(day) if day.starts_with("20") => Some(day.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(days, ["2026-12-01"], "\"today\" is the scene's day");
+        for scene in [
+            "staff-pin",
+            "staff-pin-locked",
+            "staff-pin",
+            "staff-pin-locked",
+        ] {
+            enter(&mut f, scene, "en").unwrap();
+            assert_eq!(
+                f.desk().unwrap().digits,
+                super::super::staff_scenes::SCENE_PAD,
+                "{scene}"
+            );
+        }
+        enter(&mut f, "welcome", "en").unwrap();
+        let first = f.greeting_locale().to_string();
+        for _ in 0..crate::flow::GREETING_SECONDS {
+            f.tick();
+        }
+        assert_ne!(
+            f.greeting_locale(),
+            first,
+            "the greeting rotates on a kiosk"
+        );
+        enter(&mut f, "welcome", "en").unwrap();
+        assert_eq!(f.greeting_locale(), first);
+    }
 }

@@ -1,10 +1,12 @@
 //! `guichet screenshot`: renders one scene to PNG with Slint's software renderer, no display
 //! needed. Uses its own platform (a `MinimalSoftwareWindow`), so it runs on a bare server.
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::rc::Rc;
 use std::sync::Arc;
+use std::time::Duration;
 
 use slint::platform::software_renderer::{MinimalSoftwareWindow, RepaintBufferType};
 use slint::platform::{Platform, WindowAdapter};
@@ -20,28 +22,51 @@ use crate::i18n::Translations;
 
 struct HeadlessPlatform {
     window: Rc<MinimalSoftwareWindow>,
+    clock: SceneClock,
 }
 
 impl Platform for HeadlessPlatform {
     fn create_window_adapter(&self) -> Result<Rc<dyn WindowAdapter>, PlatformError> {
         Ok(self.window.clone())
     }
+
+    fn duration_since_start(&self) -> Duration {
+        self.clock.0.get()
+    }
+}
+
+/// Slint's time in the headless renderer: it moves only when the renderer moves it, by the
+/// same step before each render, so a text field's caret (which blinks on Slint's time) is
+/// drawn the same however long the renders before it took.
+#[derive(Clone, Default)]
+pub(crate) struct SceneClock(Rc<Cell<Duration>>);
+
+impl SceneClock {
+    /// Time between entering a scene and drawing it: short of the caret's first blink.
+    const STEP: Duration = Duration::from_millis(100);
+
+    fn advance(&self) {
+        self.0.set(self.0.get() + Self::STEP);
+    }
 }
 
 /// Makes Slint render into one software window with no display (once per process: Slint's
 /// platform is set once). Also used by the out-of-order screen's `--screenshot`.
-pub(crate) fn headless_window() -> Result<Rc<MinimalSoftwareWindow>, String> {
+pub(crate) fn headless_window() -> Result<(Rc<MinimalSoftwareWindow>, SceneClock), String> {
     let window = MinimalSoftwareWindow::new(RepaintBufferType::NewBuffer);
+    let clock = SceneClock::default();
     slint::platform::set_platform(Box::new(HeadlessPlatform {
         window: window.clone(),
+        clock: clock.clone(),
     }))
     .map_err(|e| format!("cannot start the headless renderer: {e}"))?;
-    Ok(window)
+    Ok((window, clock))
 }
 
 /// A headless renderer: one per process (Slint's platform is set once).
 pub struct Renderer {
     window: Rc<MinimalSoftwareWindow>,
+    clock: SceneClock,
     app: AppWindow,
     controller: Rc<Controller>,
     /// `ui.screen_width_mm`: when set, screens are drawn in real millimetres, as the kiosk
@@ -54,7 +79,7 @@ pub struct Renderer {
 impl Renderer {
     /// Sets up the headless platform and the UI with the demo catalogues (or the given ones).
     pub fn new(config: &Config, catalogs: BTreeMap<String, Catalog>) -> Result<Renderer, String> {
-        let window = headless_window()?;
+        let (window, clock) = headless_window()?;
         let app = AppWindow::new().map_err(|e| format!("cannot create the UI: {e}"))?;
         let tr = Arc::new(Translations::load().map_err(|e| e.to_string())?);
         let mut flow = Flow::new(FlowSettings::from_config(config), catalogs, tr);
@@ -66,6 +91,7 @@ impl Renderer {
         app.show().map_err(|e| format!("cannot show the UI: {e}"))?;
         Ok(Renderer {
             window,
+            clock,
             app,
             controller,
             panel_mm: config.ui.screen_width_mm,
@@ -101,6 +127,7 @@ impl Renderer {
         self.controller
             .set_print_state(scenes::print_state_for(scene));
         self.controller.refresh();
+        self.clock.advance();
         slint::platform::update_timers_and_animations();
         let snapshot = self
             .app

@@ -325,6 +325,93 @@ pub(super) fn a_heading_fits_its_widest_word_or_reports_it_cut(dir: &TestDir) {
     k.controller.refresh();
 }
 
+/// A question's option keeps its widest word whole beside its mark, on a 7" panel upright
+/// (90 mm wide) at the largest text size, or reports it cut, as a button and a heading do: a
+/// council's catalogue whose options are "Sperrmüllabholung" (set smaller, on one line, inside
+/// the window) and a word of twenty-eight W's (too wide even at 20 px: reported; before, a
+/// choice reported nothing and the reflow check could not see its broken word).
+pub(super) fn an_option_fits_its_widest_word_or_reports_it_cut(dir: &TestDir) {
+    let fits_smaller = "Sperrmüllabholung";
+    let too_wide = "WWWWWWWWWWWWWWWWWWWWWWWWWWWW";
+    let doc = serde_json::json!({
+        "services": [{
+            "service_code": "WORDS", "service_name": "Long words", "metadata": true,
+            "type": "realtime", "group": null,
+        }],
+        "definitions": { "WORDS": { "service_code": "WORDS", "attributes": [{
+            "variable": true, "code": "WHICH", "datatype": "singlevaluelist",
+            "required": true, "order": 1, "description": "Which one?",
+            "values": [
+                { "key": "a", "name": fits_smaller },
+                { "key": "b", "name": too_wide },
+            ],
+        }]}},
+    });
+    let catalog = guichet::catalog::parse_catalog_document(doc.to_string().as_bytes()).unwrap();
+    let tr = Arc::new(Translations::load().unwrap());
+    let flow = guichet::flow::Flow::new(
+        guichet::flow::FlowSettings {
+            languages: vec!["en".into()],
+            local_offset: time::UtcOffset::UTC,
+            ..guichet::flow::FlowSettings::default()
+        },
+        [(String::new(), catalog)].into_iter().collect(),
+        tr.clone(),
+    );
+    let k = super::show_kiosk(dir, flow, tr, 1280.0, 800.0);
+    // As wide as a 7" panel upright at its scale, and tall enough that every option is in
+    // view (the testing backend does not find what a page has scrolled out of view).
+    k.app.window().set_size(slint::PhysicalSize::new(600, 3000));
+    let factor = guichet::ui::scale::apply(k.app.window(), 90.0);
+    mock_elapsed_time(std::time::Duration::from_millis(1));
+    let width = k.app.window().size().to_logical(factor).width;
+    {
+        let mut flow = k.controller.flow_mut();
+        flow.start();
+        flow.choose_language("en");
+        flow.choose_service("WORDS");
+        while flow.session().text_size_step != 2 {
+            flow.cycle_text_size();
+        }
+    }
+    k.controller.refresh();
+    mock_elapsed_time(std::time::Duration::from_millis(1));
+    let option = |name: &str| -> ElementHandle {
+        let found: Vec<ElementHandle> =
+            ElementHandle::find_by_element_type_name(&k.app, "RadioToggle")
+                .filter(|h| h.accessible_label().is_some_and(|l| l == name))
+                .collect();
+        assert_eq!(found.len(), 1, "one option {name:?}");
+        found.into_iter().next().unwrap()
+    };
+    let toggle = option(fits_smaller);
+    let (p, s) = (toggle.absolute_position(), toggle.size());
+    assert!(
+        p.x >= -0.5 && p.x + s.width <= width + 0.5,
+        "{fits_smaller:?} at x {}..{} in a window {width} wide",
+        p.x,
+        p.x + s.width
+    );
+    // The toggle is a 15 mm target (about 57 px here): two lines of words would make it taller.
+    assert!(
+        s.height < 70.0,
+        "{fits_smaller:?} is {} px high: its word broken over two lines",
+        s.height
+    );
+    option(too_wide);
+    let cut = cut_words(&k);
+    assert!(
+        cut.contains(&too_wide.to_string()),
+        "{too_wide:?} not reported cut: {cut:?}"
+    );
+    assert!(
+        !cut.contains(&fits_smaller.to_string()),
+        "{fits_smaller:?} reported cut"
+    );
+    k.controller.flow_mut().wipe();
+    k.controller.refresh();
+}
+
 /// Typing on a 7" panel upright at the largest text size, a question's title too long for
 /// the room above what was typed shows its first lines, whole, in that room, with "…" at the
 /// end of the last (its right end in English, its left in Arabic; before, nothing said there
