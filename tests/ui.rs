@@ -1497,28 +1497,25 @@ fn screenshot_renders_a_png_headlessly() {
 #[test]
 fn a_scene_is_the_same_picture_every_time_it_is_drawn() {
     let dir = TestDir::new("screenshot-same");
+    // `guichet screenshot` with no display, `args` and `--out out`; it must succeed.
+    let screenshot = |args: &[&str], out: &std::path::Path| {
+        let run = common::command(&dir)
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY")
+            .arg("screenshot")
+            .args(args)
+            .args(["--locale", "ar", "--sizes", "600x1024", "--out"])
+            .arg(out)
+            .output()
+            .unwrap();
+        assert!(
+            run.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+    };
     let all = dir.path().join("all");
-    let out = common::command(&dir)
-        .env_remove("DISPLAY")
-        .env_remove("WAYLAND_DISPLAY")
-        .args([
-            "screenshot",
-            "--screen",
-            "all",
-            "--locale",
-            "ar",
-            "--sizes",
-            "600x1024",
-            "--out",
-        ])
-        .arg(&all)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    screenshot(&["--screen", "all"], &all);
     for scene in [
         "welcome",
         "question-date",
@@ -1527,27 +1524,7 @@ fn a_scene_is_the_same_picture_every_time_it_is_drawn() {
         "confirmation",
     ] {
         let alone = dir.path().join(format!("{scene}.png"));
-        let out = common::command(&dir)
-            .env_remove("DISPLAY")
-            .env_remove("WAYLAND_DISPLAY")
-            .args([
-                "screenshot",
-                "--screen",
-                scene,
-                "--locale",
-                "ar",
-                "--sizes",
-                "600x1024",
-                "--out",
-            ])
-            .arg(&alone)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{scene}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        screenshot(&["--screen", scene], &alone);
         let in_all = std::fs::read(all.join(format!("{scene}-ar-600x1024.png"))).unwrap();
         assert!(
             std::fs::read(&alone).unwrap() == in_all,
