@@ -42,9 +42,24 @@ impl Kiosk {
     /// Shows screenshot scene `scene` in `locale` as `guichet screenshot` does (with its
     /// printer state), laid out.
     fn show_scene(&self, scene: &str, locale: &str) {
+        self.show_scene_at(scene, locale, None);
+    }
+
+    /// Scene `scene` in `locale` at the largest text size, laid out.
+    fn show_largest(&self, scene: &str, locale: &str) {
+        self.show_scene_at(scene, locale, Some(2));
+    }
+
+    /// Scene `scene` in `locale` at text size `step` (the scene's own when `None`), laid out.
+    fn show_scene_at(&self, scene: &str, locale: &str, step: Option<u8>) {
         {
             let mut flow = self.controller.flow_mut();
             guichet::ui::scenes::enter(&mut flow, scene, locale).unwrap();
+            if let Some(step) = step {
+                while flow.session().text_size_step != step {
+                    flow.cycle_text_size();
+                }
+            }
         }
         self.controller
             .set_print_state(guichet::ui::scenes::print_state_for(scene));

@@ -88,13 +88,17 @@ impl Flow {
             return;
         }
         self.wipe();
-        self.desk = Some(StaffDesk::new());
+        let mut desk = StaffDesk::new();
+        if let Some(order) = self.pad_order {
+            desk.digits = order;
+        }
+        self.desk = Some(desk);
         self.session.screen = Screen::StaffPin;
     }
 
-    /// The PIN pad's digits in `order`, in place of a shuffle, for the scenes
-    /// `guichet screenshot` draws (the same picture each time); a kiosk never calls it. Left
-    /// shuffled unless `order` holds each digit once.
+    /// The PIN pad's digits in `order` from now on, wherever a kiosk shuffles them (opening
+    /// the pad, after a refusal), for the scenes `guichet screenshot` draws (the same picture
+    /// each time); a kiosk never calls it. Left shuffled unless `order` holds each digit once.
     pub fn fix_pin_pad(&mut self, order: [u8; 10]) {
         let mut seen = [false; 10];
         for d in order {
@@ -102,10 +106,11 @@ impl Flow {
                 *s = true;
             }
         }
-        if let Some(desk) = &mut self.desk
-            && seen.iter().all(|s| *s)
-        {
-            desk.digits = order;
+        if seen.iter().all(|s| *s) {
+            self.pad_order = Some(order);
+            if let Some(desk) = &mut self.desk {
+                desk.digits = order;
+            }
         }
     }
 
@@ -176,7 +181,7 @@ impl Flow {
                     PinOutcome::Accepted { .. } => {}
                     other => {
                         // A new order for the next try: watching the last one gives nothing.
-                        desk.digits = staff::shuffled_digits();
+                        desk.digits = self.pad_order.unwrap_or_else(staff::shuffled_digits);
                         desk.pin_outcome = Some(other);
                     }
                 }
@@ -721,12 +726,7 @@ impl Flow {
         };
         // "Delete" and "OK" in words, as on the resident's keys: a word is understood where a
         // symbol (⌫) is not, and the visible label is the spoken one (WCAG 2.5.3).
-        let special = |id: &str, value: &str| Key {
-            label: self.t(id),
-            value: value.to_string(),
-            width: 1.0,
-            accessible: self.t(id),
-        };
+        let special = |id: &str, value: &str| Key::worded(self.t(id), value, 1.0);
         let mut rows: Vec<Vec<Key>> = desk.digits[..9]
             .chunks(3)
             .map(|c| c.iter().copied().map(digit).collect())
@@ -1104,18 +1104,8 @@ impl Flow {
                             // "Check" closes the last row, as Continue closes the keyboard.
                             // "Delete" in words, as on the resident's keyboard (WCAG 2.5.3).
                             vec![
-                                Key {
-                                    label: self.t("lookup-delete"),
-                                    value: k,
-                                    width: 1.0,
-                                    accessible: self.t("lookup-delete"),
-                                },
-                                Key {
-                                    label: ok.clone(),
-                                    value: staff::pad::OK.into(),
-                                    width: 2.0,
-                                    accessible: ok.clone(),
-                                },
+                                Key::worded(self.t("lookup-delete"), &k, 1.0),
+                                Key::worded(ok.clone(), staff::pad::OK, 2.0),
                             ]
                         } else {
                             vec![Key {

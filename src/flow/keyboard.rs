@@ -86,6 +86,19 @@ fn letters(row: &str) -> Vec<Key> {
         .collect()
 }
 
+impl Key {
+    /// A key that shows the words it is called by (the staff pads' "Delete" and "OK": the
+    /// visible label is the spoken one, WCAG 2.5.3).
+    pub fn worded(words: String, value: &str, width: f32) -> Key {
+        Key {
+            label: words.clone(),
+            value: value.to_string(),
+            width,
+            accessible: words,
+        }
+    }
+}
+
 fn special_key(label: &str, value: &str, width: f32, message_id: &str) -> Key {
     Key {
         label: label.to_string(),

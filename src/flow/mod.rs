@@ -301,6 +301,8 @@ pub struct Flow {
     small_panel: bool,
     /// "Now", when fixed ([`Flow::fix_clock`]); the system's clock otherwise.
     clock: Option<OffsetDateTime>,
+    /// The PIN pad's order, when fixed ([`Flow::fix_pin_pad`]); shuffled otherwise.
+    pad_order: Option<[u8; 10]>,
 }
 
 impl Flow {
@@ -335,6 +337,7 @@ impl Flow {
             keyboard_side_room: None,
             small_panel: false,
             clock: None,
+            pad_order: None,
         }
     }
 
@@ -1525,4 +1528,4 @@ impl Flow {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -6,7 +6,8 @@ use crate::catalog::demo_catalogs;
 use crate::i18n::Translations;
 use crate::validate::Answer;
 
-fn flow() -> Flow {
+/// A flow over the demo catalogues in every language (also the scenes' tests').
+pub(crate) fn flow() -> Flow {
     let catalogs: BTreeMap<String, Catalog> = demo_catalogs().into_iter().collect();
     Flow::new(
         FlowSettings {

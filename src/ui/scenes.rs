@@ -115,14 +115,20 @@ pub(super) fn open_service(flow: &mut Flow, locale: &str, code: &str) {
 /// "Now" in every scene: 1 December 2026, 10:30 UTC (the kiosk's local offset applies).
 const SCENE_NOW: time::OffsetDateTime = time::macros::datetime!(2026-12-01 10:30 UTC);
 
+/// The PIN pad's order in every scene (a kiosk shuffles it each time it opens and after each
+/// refusal).
+const SCENE_PAD: [u8; 10] = [7, 2, 9, 4, 0, 6, 1, 8, 3, 5];
+
 /// Drives `flow` into `scene` in `locale`. Unknown scenes return an error naming the valid ones.
 /// With a council's own catalogue (`screenshot --catalog`), scenes are found in it instead of the
 /// demo's services; a scene the catalogue has nothing for is an error naming what is missing.
 pub fn enter(flow: &mut Flow, scene: &str, locale: &str) -> Result<(), String> {
     flow.wipe();
-    // The same picture every day: a date picker's "today", a confirmation's time, the greeting.
+    // The same picture every day: a date picker's "today", a confirmation's time, the greeting,
+    // the PIN pad.
     flow.fix_clock(SCENE_NOW);
     flow.restart_greeting();
+    flow.fix_pin_pad(SCENE_PAD);
     if let Some(done) = super::staff_scenes::enter(flow, scene, locale) {
         return done;
     }
@@ -494,28 +500,8 @@ pub fn sample_reference() -> String {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
-    use std::sync::Arc;
-
     use super::*;
-    use crate::catalog::demo_catalogs;
-    use crate::flow::FlowSettings;
-    use crate::i18n::Translations;
-
-    fn flow() -> Flow {
-        Flow::new(
-            FlowSettings {
-                languages: crate::i18n::SUPPORTED_LOCALES
-                    .iter()
-                    .map(|s| s.to_string())
-                    .collect(),
-                local_offset: time::UtcOffset::UTC,
-                ..FlowSettings::default()
-            },
-            demo_catalogs().into_iter().collect::<BTreeMap<_, _>>(),
-            Arc::new(Translations::load().unwrap()),
-        )
-    }
+    use crate::flow::tests::flow;
 
     /// A scene is the same on any day and after any shuffle: its "now" is fixed (a date
     /// picker's "today" is 1 December 2026, whatever today is), its PIN pad in one order, its
@@ -543,11 +529,7 @@ mod tests {
             "staff-pin-locked",
         ] {
             enter(&mut f, scene, "en").unwrap();
-            assert_eq!(
-                f.desk().unwrap().digits,
-                super::super::staff_scenes::SCENE_PAD,
-                "{scene}"
-            );
+            assert_eq!(f.desk().unwrap().digits, SCENE_PAD, "{scene}");
         }
         enter(&mut f, "welcome", "en").unwrap();
         let first = f.greeting_locale().to_string();

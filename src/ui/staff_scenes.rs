@@ -30,9 +30,6 @@ const NAMES: &[&str] = &[
 
 const SAMPLE_STAFF: &str = "Amira";
 
-/// The PIN pad's order in the scenes (a kiosk shuffles it on every entry).
-pub(super) const SCENE_PAD: [u8; 10] = [7, 2, 9, 4, 0, 6, 1, 8, 3, 5];
-
 fn sample_service(flow: &Flow) -> String {
     flow.catalog()
         .services
@@ -154,7 +151,6 @@ pub fn enter(flow: &mut Flow, scene: &str, locale: &str) -> Option<Result<(), St
             }
             "staff-pin" => {
                 flow.staff_gesture();
-                flow.fix_pin_pad(SCENE_PAD);
                 in_language(flow, locale);
                 for d in ["1", "2", "3"] {
                     flow.pin_key(d);
@@ -164,8 +160,6 @@ pub fn enter(flow: &mut Flow, scene: &str, locale: &str) -> Option<Result<(), St
                 flow.staff_gesture();
                 in_language(flow, locale);
                 flow.staff_reply(StaffReply::Unlock(PinOutcome::Locked { minutes: 5 }));
-                // A refusal reshuffles the pad.
-                flow.fix_pin_pad(SCENE_PAD);
             }
             "staff-home" => {
                 sign_in(flow, locale);

@@ -860,16 +860,7 @@ fn open_largest(k: &Kiosk, scene: &str, locale: &str, (width, height): (f32, f32
         k.show_scene("welcome", locale);
         let _ = k.all_text();
     }
-    {
-        let mut flow = k.controller.flow_mut();
-        guichet::ui::scenes::enter(&mut flow, scene, locale).unwrap();
-        while flow.session().text_size_step != 2 {
-            flow.cycle_text_size();
-        }
-    }
-    k.controller
-        .set_print_state(guichet::ui::scenes::print_state_for(scene));
-    mock_elapsed_time(Duration::from_millis(1));
+    k.show_largest(scene, locale);
 }
 
 /// The staff desk at the largest text size on a 7" panel upright (90 mm × 154 mm: 341×582 px

@@ -258,19 +258,6 @@ fn seven_inch_upright(k: &Kiosk) -> (f32, f32) {
     (logical.width, logical.height)
 }
 
-/// Scene `scene` in `locale` at the largest text size, laid out.
-fn largest(k: &Kiosk, scene: &str, locale: &str) {
-    {
-        let mut flow = k.controller.flow_mut();
-        guichet::ui::scenes::enter(&mut flow, scene, locale).unwrap();
-        while flow.session().text_size_step != 2 {
-            flow.cycle_text_size();
-        }
-    }
-    k.controller.refresh();
-    mock_elapsed_time(std::time::Duration::from_millis(1));
-}
-
 /// A page heading keeps its widest word whole, on a 7" panel upright (90 mm wide) at the
 /// largest text size: a question whose title is one long word ("Straßenbeleuchtung", wider
 /// than the page at the heading's 54 px) is set smaller, on one line, inside the window
@@ -293,7 +280,7 @@ pub(super) fn a_heading_fits_its_widest_word_or_reports_it_cut(dir: &TestDir) {
     };
 
     let (width, _) = seven_inch_upright(&k);
-    largest(&k, "contact", "en");
+    k.show_largest("contact", "en");
     let h = heading(fits_smaller);
     let (p, s) = (h.absolute_position(), h.size());
     // A line is about 1.36 times its text's size: one line at the heading's 54 px is about
@@ -314,7 +301,7 @@ pub(super) fn a_heading_fits_its_widest_word_or_reports_it_cut(dir: &TestDir) {
         "{fits_smaller:?} reported cut"
     );
 
-    largest(&k, "check", "en");
+    k.show_largest("check", "en");
     heading(too_wide);
     assert!(
         super::cut_words(&k).contains(&too_wide.to_string()),
@@ -444,7 +431,7 @@ pub(super) fn a_title_cut_above_the_keys_says_so(dir: &TestDir) {
         headset_jack: None,
     };
     for (locale, title) in &titles {
-        largest(&k, "address", locale);
+        k.show_largest("address", locale);
         assert!(
             k.controller.flow().typing_on_small_panel(),
             "{locale}: typing under the title"
@@ -509,7 +496,7 @@ pub(super) fn a_title_cut_above_the_keys_says_so(dir: &TestDir) {
         );
     }
     // A title that fits whole has none.
-    largest(&k, "question-string", "en");
+    k.show_largest("question-string", "en");
     assert!(k.controller.flow().typing_on_small_panel());
     assert_eq!(
         ElementHandle::find_by_element_id(&k.app, "FittedLines::cue")
