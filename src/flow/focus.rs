@@ -139,7 +139,6 @@ impl Flow {
                     }
                 })
                 .unwrap_or_default(),
-            Control::LookupCheck => self.t("lookup-check"),
             // The staff screens: the labels their .slint pages put on the controls.
             Control::PinKey(value) => self
                 .pin_pad()

@@ -188,8 +188,6 @@ pub enum Control {
     DeleteAnswers,
     /// A key of "Check a request"'s reference pad (its value).
     LookupKey(String),
-    /// "Check" on "Check a request".
-    LookupCheck,
     /// A key of the staff PIN pad (its value; a digit is never said on the loudspeaker).
     PinKey(String),
     /// "End" on the assisted / practice strip: back to the staff desk.
@@ -1021,6 +1019,7 @@ impl Flow {
                 lang: None,
                 toolbar: false,
             }),
+            // The pad's last key is "Check" (there is no other button).
             Screen::CheckRequest => {
                 for (control, text) in self.lookup_pad_spoken() {
                     out.push(SpokenControl {
@@ -1030,12 +1029,6 @@ impl Flow {
                         toolbar: false,
                     });
                 }
-                out.push(SpokenControl {
-                    control: Control::LookupCheck,
-                    text: self.say_button(&self.t("lookup-check")),
-                    lang: None,
-                    toolbar: false,
-                });
             }
             Screen::StaffPin
             | Screen::StaffHome
@@ -1137,7 +1130,6 @@ impl Flow {
             Control::ConfirmAnswer(yes) => self.confirm(*yes),
             Control::DeleteAnswers => self.delete_answers(),
             Control::LookupKey(value) => self.lookup_key(value),
-            Control::LookupCheck => self.lookup_check(),
             Control::PinKey(value) => self.pin_key(value),
             Control::EndVisit => self.staff_end_visit(),
             Control::StaffReprint => self.staff_reprint(),

@@ -1672,3 +1672,20 @@ fn the_staff_pads_keys_have_words_in_every_language() {
         }
     }
 }
+
+/// "Check a request" says its "Check" once: the pad's last key is the only one (a second
+/// control for a button the page no longer has gave the focus to nothing on screen).
+#[test]
+fn check_a_request_has_one_check() {
+    let mut f = flow();
+    f.open_check_request();
+    let check = f.t("lookup-check");
+    let controls = f.speech_controls();
+    let checks = controls.iter().filter(|c| c.text.contains(&check)).count();
+    assert_eq!(
+        checks,
+        1,
+        "{:#?}",
+        controls.iter().map(|c| &c.text).collect::<Vec<_>>()
+    );
+}
