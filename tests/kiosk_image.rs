@@ -230,35 +230,58 @@ impl Drop for NotifySocket {
     }
 }
 
-/// Where a kiosk under cage runs: the unit whose command and environment it takes, the binary
-/// and root it runs from, its config and home, the notify socket standing in for systemd's, and
-/// the file its output goes to.
-struct CageLaunch<'a> {
-    unit: &'a Unit,
-    binary: &'a Path,
-    runtime_root: &'a Path,
-    config: &'a Path,
-    home: &'a Path,
-    notify: &'a NotifySocket,
-    log: &'a Path,
+/// Where a kiosk under cage runs, set up in `root` for the unit: its binary and root
+/// ([`service_root`]), a home, its config (written by [`CageSite::new`]), the notify socket
+/// standing in for systemd's, and the file its output goes to.
+struct CageSite {
+    binary: PathBuf,
+    runtime_root: PathBuf,
+    runtime_dir: PathBuf,
+    home: PathBuf,
+    config: PathBuf,
+    notify: NotifySocket,
+    log: PathBuf,
+}
+
+impl CageSite {
+    /// Sets up the unit's service root, a home and the notify socket in `root`, and writes
+    /// `config` as the kiosk's config file (readable by the unprivileged user).
+    fn new(root: &Path, unit: &Unit, config: &str) -> CageSite {
+        let (binary, runtime_root, runtime_dir) = service_root(root, unit);
+        let home = root.join("home");
+        user_dir(&home, 0o700);
+        let config_path = root.join("kiosk.toml");
+        std::fs::write(&config_path, config).unwrap();
+        std::fs::set_permissions(&config_path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        CageSite {
+            binary,
+            runtime_root,
+            runtime_dir,
+            home,
+            config: config_path,
+            notify: NotifySocket::listen(root),
+            log: root.join("journal.log"),
+        }
+    }
 }
 
 /// A unit's `ExecStart=` (with `args` after it) as systemd would start it, under cage's headless
 /// backend: as the unprivileged user, in a clean environment with the unit's `Environment=`
-/// (`GUICHET_CONFIG` pointed at `config`), systemd's `NOTIFY_SOCKET`, its output in `log`, in a
-/// process group of its own (for [`GroupGuard`]). With `watchdog_pid`, `WATCHDOG_PID` names the
-/// unit's main process as systemd sets it: `exec` keeps the shell's pid, so it is cage's.
-/// Callers add what their test needs (`WATCHDOG_USEC`, `WAYLAND_DEBUG`, ...) and spawn it.
-fn cage_command(launch: &CageLaunch, args: &[&str], watchdog_pid: bool) -> Command {
-    let CageLaunch {
-        unit,
+/// (`GUICHET_CONFIG` pointed at the site's config), systemd's `NOTIFY_SOCKET`, its output in the
+/// site's log, in a process group of its own (for [`GroupGuard`]). With `watchdog_pid`,
+/// `WATCHDOG_PID` names the unit's main process as systemd sets it: `exec` keeps the shell's
+/// pid, so it is cage's. Callers add what their test needs (`WATCHDOG_USEC`, `WAYLAND_DEBUG`,
+/// ...) and spawn it.
+fn cage_command(site: &CageSite, unit: &Unit, args: &[&str], watchdog_pid: bool) -> Command {
+    let CageSite {
         binary,
         runtime_root,
         config,
         home,
         notify,
         log,
-    } = launch;
+        ..
+    } = site;
     let log = std::fs::File::create(log).unwrap();
     let mut argv = as_user();
     argv.extend(substitute(&unit.exec_start, binary, runtime_root));
@@ -473,34 +496,39 @@ fn kiosk_runs_fullscreen_under_cage_feeds_the_watchdog_from_frames_and_stops_cle
             ancestor.display()
         );
     }
-    let (binary, runtime_root, runtime_dir) = service_root(root, &unit);
     let data = root.join("data");
-    user_dir(&data, 0o700);
-    let home = root.join("home");
-    user_dir(&home, 0o700);
     // node_exporter's textfile directory, where the kiosk writes its fleet metrics.
     let textfile_dir = root.join("node-exporter");
     user_dir(&textfile_dir, 0o755);
     let textfile = textfile_dir.join("guichet.prom");
-    let config = root.join("kiosk.toml");
-    std::fs::write(
-        &config,
-        format!(
+    // systemd's notify socket, listened to by this test, with the service's root and config.
+    let site = CageSite::new(
+        root,
+        &unit,
+        &format!(
             "[device]\ncode = \"IMG\"\nsite = \"Test\"\ncouncil = \"Test Council\"\n\
              data_dir = \"{}\"\n[central]\nkind = \"none\"\n[printer]\nport = \"none\"\n\
              [fleet]\ntextfile = \"{}\"\n",
             data.display(),
             textfile.display()
         ),
-    )
-    .unwrap();
-    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o644)).unwrap();
+    );
+    user_dir(&data, 0o700);
+    let CageSite {
+        binary,
+        runtime_root,
+        runtime_dir,
+        home,
+        config,
+        notify,
+        log: log_path,
+    } = &site;
     let stall = root.join("stall");
 
     // The unit's pre-start runs. Retried while the fresh copy is "text file busy": a process
     // forked by the other test at the moment of the copy may briefly hold its write handle. Once
     // it ran, no handle is left, and the kiosk below can run it too.
-    let pre = substitute(&unit.exec_start_pre, &binary, &runtime_root);
+    let pre = substitute(&unit.exec_start_pre, binary, runtime_root);
     let mut attempts = 0;
     let out = loop {
         match Command::new(&pre[0]).args(&pre[1..]).output() {
@@ -513,9 +541,6 @@ fn kiosk_runs_fullscreen_under_cage_feeds_the_watchdog_from_frames_and_stops_cle
     };
     assert!(out.status.success(), "ExecStartPre= failed: {out:?}");
 
-    // systemd's notify socket, listened to by this test.
-    let notify = NotifySocket::listen(root);
-
     // cage's Xwayland support opens its (never used) X11 sockets in /tmp/.X11-unix; the unit's
     // PrivateTmp= keeps them private, this test has no such sandbox. Create the directory as
     // systemd-tmpfiles does at every boot (root, 1777), so that it is not left behind owned by
@@ -526,21 +551,8 @@ fn kiosk_runs_fullscreen_under_cage_feeds_the_watchdog_from_frames_and_stops_cle
         std::fs::set_permissions(x11_dir, std::fs::Permissions::from_mode(0o1777)).unwrap();
     }
     let before = side_processes();
-    let log_path = root.join("journal.log");
     // No catalogue is cached in a fresh data dir: the demo one, as `guichet kiosk --demo`.
-    let mut cmd = cage_command(
-        &CageLaunch {
-            unit: &unit,
-            binary: &binary,
-            runtime_root: &runtime_root,
-            config: &config,
-            home: &home,
-            notify: &notify,
-            log: &log_path,
-        },
-        &["--demo"],
-        true,
-    );
+    let mut cmd = cage_command(&site, &unit, &["--demo"], true);
     cmd.env("WATCHDOG_USEC", WATCHDOG_USEC.to_string())
         // The client's side of the Wayland protocol, to read the configures it gets.
         .env("WAYLAND_DEBUG", "client")
@@ -549,7 +561,7 @@ fn kiosk_runs_fullscreen_under_cage_feeds_the_watchdog_from_frames_and_stops_cle
     let cage_pid = cage.id() as i32;
     let _guard = GroupGuard(cage_pid);
     let messages = |prefix: &str| notify.messages(prefix);
-    let journal = || read_log(&log_path);
+    let journal = || read_log(log_path);
 
     // READY=1 once the first frame is on screen.
     let ready = wait_for(Duration::from_secs(90), || {
@@ -618,7 +630,7 @@ fn kiosk_runs_fullscreen_under_cage_feeds_the_watchdog_from_frames_and_stops_cle
     let health = || {
         Command::new(env!("CARGO_BIN_EXE_guichet"))
             .arg("--config")
-            .arg(&config)
+            .arg(config)
             .args(["health", "--trial-s", "0", "--json"])
             .env("HOME", root)
             .output()
@@ -641,7 +653,7 @@ fn kiosk_runs_fullscreen_under_cage_feeds_the_watchdog_from_frames_and_stops_cle
         .arg(&shot)
         .env_clear()
         .env("PATH", "/usr/bin:/bin")
-        .env("XDG_RUNTIME_DIR", &runtime_dir)
+        .env("XDG_RUNTIME_DIR", runtime_dir)
         .env("WAYLAND_DISPLAY", "wayland-0")
         .output()
         .unwrap();
@@ -706,7 +718,7 @@ fn kiosk_runs_fullscreen_under_cage_feeds_the_watchdog_from_frames_and_stops_cle
         .args(&ask[1..])
         .env_clear()
         .env("PATH", "/usr/bin:/bin")
-        .env("HOME", &home)
+        .env("HOME", home)
         .output()
         .unwrap();
     assert!(
@@ -788,7 +800,7 @@ fn kiosk_runs_fullscreen_under_cage_feeds_the_watchdog_from_frames_and_stops_cle
     // kills whatever is left when it returns), and everything must be gone within
     // TimeoutStopSec. This test collects cage when it exits, as systemd does.
     let mut stop_argv = as_user();
-    stop_argv.extend(substitute(&unit.exec_stop, &binary, &runtime_root));
+    stop_argv.extend(substitute(&unit.exec_stop, binary, runtime_root));
     let mut stopper = Command::new(&stop_argv[0])
         .args(&stop_argv[1..])
         .env_clear()
@@ -863,39 +875,21 @@ fn the_watchdogs_signal_stops_the_kiosk_cleanly_within_timeout_abort_sec() {
     assert!(unit.timeout_abort > Duration::ZERO);
     let dir = TestDir::new("kiosk-watchdog-signal");
     let root = dir.path();
-    let (binary, runtime_root, _runtime_dir) = service_root(root, &unit);
     let data = root.join("data");
-    user_dir(&data, 0o700);
-    let home = root.join("home");
-    user_dir(&home, 0o700);
-    let config = root.join("kiosk.toml");
-    std::fs::write(
-        &config,
-        format!(
+    let site = CageSite::new(
+        root,
+        &unit,
+        &format!(
             "[device]\ncode = \"IMG\"\nsite = \"Test\"\ndata_dir = \"{}\"\n[central]\n\
              kind = \"none\"\n[printer]\nport = \"none\"\n",
             data.display()
         ),
-    )
-    .unwrap();
-    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o644)).unwrap();
-    let notify = NotifySocket::listen(root);
-    let log_path = root.join("journal.log");
-    let mut cage: Child = cage_command(
-        &CageLaunch {
-            unit: &unit,
-            binary: &binary,
-            runtime_root: &runtime_root,
-            config: &config,
-            home: &home,
-            notify: &notify,
-            log: &log_path,
-        },
-        &["--demo"],
-        false,
-    )
-    .spawn()
-    .unwrap();
+    );
+    user_dir(&data, 0o700);
+    let (notify, log_path) = (&site.notify, &site.log);
+    let mut cage: Child = cage_command(&site, &unit, &["--demo"], false)
+        .spawn()
+        .unwrap();
     let cage_pid = cage.id() as i32;
     let _guard = GroupGuard(cage_pid);
     let ready = || !notify.messages("READY=1").is_empty();
@@ -903,9 +897,9 @@ fn the_watchdogs_signal_stops_the_kiosk_cleanly_within_timeout_abort_sec() {
         wait_for(Duration::from_secs(90), || ready()
             || matches!(cage.try_wait(), Ok(Some(_)))),
         "no READY=1; log:\n{}",
-        read_log(&log_path)
+        read_log(log_path)
     );
-    assert!(ready(), "cage left early; log:\n{}", read_log(&log_path));
+    assert!(ready(), "cage left early; log:\n{}", read_log(log_path));
     let app_pid = children(cage_pid)[0];
 
     // As systemd: the main process (the app) first, then the rest of the group, each followed
@@ -923,7 +917,7 @@ fn the_watchdogs_signal_stops_the_kiosk_cleanly_within_timeout_abort_sec() {
         status.is_some()
     });
     notify.close();
-    let log = read_log(&log_path);
+    let log = read_log(log_path);
     assert!(
         left,
         "the kiosk was still there after TimeoutAbortSec; log:\n{log}"
@@ -2182,39 +2176,28 @@ fn the_out_of_order_screen_runs_under_cage_turned_as_ui_rotation_says() {
     let unit = parse_unit(include_str!("../kiosk-image/guichet-out-of-order.service"));
     let dir = TestDir::new("out-of-order-cage");
     let root = dir.path();
-    let (binary, runtime_root, runtime_dir) = service_root(root, &unit);
-    let home = root.join("home");
-    user_dir(&home, 0o700);
-    let config = root.join("kiosk.toml");
-    std::fs::write(
-        &config,
+    // systemd's notify socket, listened to by this test (the app's MAINPID=), with the
+    // service's root and config.
+    let site = CageSite::new(
+        root,
+        &unit,
         "[device]\ncode = \"IMG\"\nhelp_contact = \"0800 555 0100\"\n[ui]\nlanguages = [\"en\", \"ar\"]\nrotation = 90\n",
-    )
-    .unwrap();
-    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o644)).unwrap();
+    );
+    let CageSite {
+        binary,
+        runtime_root,
+        runtime_dir,
+        home,
+        notify,
+        log: log_path,
+        ..
+    } = &site;
     assert_eq!(unit.kill_mode, "mixed", "systemd sends cage no SIGTERM");
     assert!(
         !unit.exec_stop.is_empty(),
         "stopped through its app, as the kiosk"
     );
-    // systemd's notify socket, listened to by this test (the app's MAINPID=).
-    let notify = NotifySocket::listen(root);
-    let log_path = root.join("journal.log");
-    let mut cage: Child = cage_command(
-        &CageLaunch {
-            unit: &unit,
-            binary: &binary,
-            runtime_root: &runtime_root,
-            config: &config,
-            home: &home,
-            notify: &notify,
-            log: &log_path,
-        },
-        &[],
-        false,
-    )
-    .spawn()
-    .unwrap();
+    let mut cage: Child = cage_command(&site, &unit, &[], false).spawn().unwrap();
     let cage_pid = cage.id() as i32;
     let _guard = GroupGuard(cage_pid);
     let shot = home.join("screen.png");
@@ -2226,7 +2209,7 @@ fn the_out_of_order_screen_runs_under_cage_turned_as_ui_rotation_says() {
         grim.arg(&shot)
             .env_clear()
             .env("PATH", "/usr/bin:/bin")
-            .env("XDG_RUNTIME_DIR", &runtime_dir)
+            .env("XDG_RUNTIME_DIR", runtime_dir)
             .env("WAYLAND_DISPLAY", "wayland-0")
             .output()
             .is_ok_and(|o| o.status.success())
@@ -2245,14 +2228,14 @@ fn the_out_of_order_screen_runs_under_cage_turned_as_ui_rotation_says() {
     assert!(
         wait_for(Duration::from_secs(60), drawn),
         "the out-of-order screen never showed; log:\n{}",
-        read_log(&log_path)
+        read_log(log_path)
     );
     let picture = image::open(&shot).unwrap().to_rgb8();
     assert_eq!(
         picture.dimensions(),
         (720, 1280),
         "cage's 1280×720 output turned a quarter: {}",
-        read_log(&log_path)
+        read_log(log_path)
     );
     assert!(
         matches!(cage.try_wait(), Ok(None)),
@@ -2274,7 +2257,7 @@ fn the_out_of_order_screen_runs_under_cage_turned_as_ui_rotation_says() {
     // app and cage have left, within TimeoutStopSec; cage leaves on its own (not by a signal),
     // and the app logged its clean stop.
     let mut stop_argv = as_user();
-    stop_argv.extend(substitute(&unit.exec_stop, &binary, &runtime_root));
+    stop_argv.extend(substitute(&unit.exec_stop, binary, runtime_root));
     let mut stopper = Command::new(&stop_argv[0])
         .args(&stop_argv[1..])
         .env_clear()
@@ -2293,7 +2276,7 @@ fn the_out_of_order_screen_runs_under_cage_turned_as_ui_rotation_says() {
     let _ = stopper.kill();
     let stop_status = stopper.wait().unwrap();
     notify.close();
-    let log = read_log(&log_path);
+    let log = read_log(log_path);
     assert!(stopped, "not stopped within TimeoutStopSec; log:\n{log}");
     assert!(stop_status.success(), "ExecStop= failed: {stop_status:?}");
     assert!(
