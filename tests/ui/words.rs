@@ -228,19 +228,13 @@ pub(super) fn an_action_bar_button_fits_its_widest_word_or_reports_it_cut(dir: &
             .filter(|b| b.accessible_role() == Some(AccessibleRole::Button))
             .collect();
         assert_eq!(buttons.len(), 1, "{scene}: one {title:?}");
-        let (p, s) = (buttons[0].absolute_position(), buttons[0].size());
         assert_eq!(
             cut_words(&k).contains(&title.to_string()),
             cut,
             "{scene}: {title:?} reported cut: {cut}"
         );
         if !cut {
-            assert!(
-                p.x >= -0.5 && p.x + s.width <= width + 0.5,
-                "{scene}: {title:?} at x {}..{} in a window {width} wide",
-                p.x,
-                p.x + s.width
-            );
+            assert_within_width(&buttons[0], width, &format!("{scene}: {title:?}"));
         }
     }
     k.controller.flow_mut().wipe();
@@ -271,18 +265,12 @@ pub(super) fn a_heading_fits_its_widest_word_or_reports_it_cut(dir: &TestDir) {
         .unwrap();
     tr.replace_message("en", "check-title", too_wide).unwrap();
     let k = start_kiosk_translated(dir, 0, Box::new(|_| {}), Arc::new(tr));
-    let heading = |title: &str| -> ElementHandle {
-        let found: Vec<ElementHandle> = ElementHandle::find_by_element_type_name(&k.app, "Heading")
-            .filter(|h| h.is_valid() && h.accessible_label().is_some_and(|l| l == title))
-            .collect();
-        assert_eq!(found.len(), 1, "one heading {title:?}");
-        found.into_iter().next().unwrap()
-    };
+    let heading = |title: &str| the_one(&k, "Heading", title);
 
     let (width, _) = seven_inch_upright(&k);
     k.show_largest("contact", "en");
     let h = heading(fits_smaller);
-    let (p, s) = (h.absolute_position(), h.size());
+    let s = h.size();
     // A line is about 1.36 times its text's size: one line at the heading's 54 px is about
     // 73 px high; two lines at 20 px or more (the word broken) are 54 px or more.
     assert!(
@@ -290,12 +278,7 @@ pub(super) fn a_heading_fits_its_widest_word_or_reports_it_cut(dir: &TestDir) {
         "{fits_smaller:?} is {} px high: not one line of a smaller size",
         s.height
     );
-    assert!(
-        p.x >= -0.5 && p.x + s.width <= width + 0.5,
-        "{fits_smaller:?} at x {}..{} in a window {width} wide",
-        p.x,
-        p.x + s.width
-    );
+    assert_within_width(&h, width, &format!("{fits_smaller:?}"));
     assert!(
         !super::cut_words(&k).contains(&fits_smaller.to_string()),
         "{fits_smaller:?} reported cut"
@@ -363,22 +346,10 @@ pub(super) fn an_option_fits_its_widest_word_or_reports_it_cut(dir: &TestDir) {
     }
     k.controller.refresh();
     mock_elapsed_time(std::time::Duration::from_millis(1));
-    let option = |name: &str| -> ElementHandle {
-        let found: Vec<ElementHandle> =
-            ElementHandle::find_by_element_type_name(&k.app, "RadioToggle")
-                .filter(|h| h.accessible_label().is_some_and(|l| l == name))
-                .collect();
-        assert_eq!(found.len(), 1, "one option {name:?}");
-        found.into_iter().next().unwrap()
-    };
+    let option = |name: &str| the_one(&k, "RadioToggle", name);
     let toggle = option(fits_smaller);
-    let (p, s) = (toggle.absolute_position(), toggle.size());
-    assert!(
-        p.x >= -0.5 && p.x + s.width <= width + 0.5,
-        "{fits_smaller:?} at x {}..{} in a window {width} wide",
-        p.x,
-        p.x + s.width
-    );
+    let s = toggle.size();
+    assert_within_width(&toggle, width, &format!("{fits_smaller:?}"));
     // The toggle is a 15 mm target (about 57 px here): two lines of words would make it taller.
     assert!(
         s.height < 70.0,
@@ -507,4 +478,24 @@ pub(super) fn a_title_cut_above_the_keys_says_so(dir: &TestDir) {
     );
     k.controller.flow_mut().wipe();
     k.controller.refresh();
+}
+
+/// The one element of type `type_name` labelled `label` on screen (asserted: exactly one).
+fn the_one(k: &Kiosk, type_name: &str, label: &str) -> ElementHandle {
+    let found: Vec<ElementHandle> = ElementHandle::find_by_element_type_name(&k.app, type_name)
+        .filter(|e| e.is_valid() && e.accessible_label().is_some_and(|l| l == label))
+        .collect();
+    assert_eq!(found.len(), 1, "one {type_name} {label:?}");
+    found.into_iter().next().unwrap()
+}
+
+/// Asserts that `e` lies within a window `width` wide, across neither side (`what` names it).
+fn assert_within_width(e: &ElementHandle, width: f32, what: &str) {
+    let (p, s) = (e.absolute_position(), e.size());
+    assert!(
+        p.x >= -0.5 && p.x + s.width <= width + 0.5,
+        "{what} at x {}..{} in a window {width} wide",
+        p.x,
+        p.x + s.width
+    );
 }
