@@ -518,6 +518,7 @@ fn every_screen_fits_a_small_panel_or_says_there_is_more(dir: &TestDir) {
     assert!(upright > 300, "{upright} screens on a 7-inch panel upright");
     the_question_is_in_view_on_a_7_inch_panel_at_the_largest_size(dir);
     the_question_is_in_view_on_a_7_inch_panel_upright(dir, &mut problems);
+    problems.extend(every_page_holds_what_it_draws(dir));
     assert!(
         problems.is_empty(),
         "{} problems on a 1024×600 panel, a 600×1024 or 1920×1080 window or a 7-inch panel either way round:\n{}",
@@ -852,6 +853,73 @@ fn screens_fit(dir: &TestDir, width: f32, height: f32, problems: &mut Vec<String
     k.controller.flow_mut().wipe();
     k.controller.refresh();
     checked
+}
+
+/// A page that scrolls reaches all it draws: scrolled to its end ("More below" gone), nothing
+/// drawn in it lies below its view. A page scrolls as far as its content's preferred height,
+/// and a wrapped text measured at its one-line width (a text in a layout, its width not set)
+/// made that shorter than what is drawn: the staff desk's pad's last row half cut, the check
+/// page's last "Change", the confirmation's contact line and the consent page's last answer
+/// out of reach, on a 7" panel at the largest size. Every scene in English and Arabic at the
+/// largest size on a 7" panel either way round, stepped down with "More below" (the testing
+/// backend does not see what a page clips away wholly, but it sees the layouts that hold it);
+/// returns one line a problem.
+fn every_page_holds_what_it_draws(dir: &TestDir) -> Vec<String> {
+    let k = start_kiosk(dir);
+    let mut problems = Vec::new();
+    let mut scrolled = 0;
+    for (width, height) in [(582.0, 341.0), (341.0, 582.0)] {
+        k.app
+            .window()
+            .set_size(slint::LogicalSize::new(width, height));
+        for (scene, _) in guichet::ui::scenes::SCENES {
+            if *scene == "welcome" {
+                continue;
+            }
+            for locale in ["en", "ar"] {
+                k.show_largest(scene, locale);
+                let place = format!("{scene} {locale} at {width}×{height}, largest");
+                let more = k.t("more-below");
+                let mut steps = 0;
+                while let Some(cue) = k.find(&more).first() {
+                    cue.invoke_accessible_default_action();
+                    mock_elapsed_time(Duration::from_millis(1));
+                    steps += 1;
+                    if steps == 60 {
+                        problems.push(format!("{place}: still \"More below\" after {steps} steps"));
+                        break;
+                    }
+                }
+                scrolled += usize::from(steps > 0);
+                for page in ElementHandle::find_by_element_type_name(&k.app, "Scrolling") {
+                    let Some(view) = page
+                        .query_descendants()
+                        .match_id("Scrolling::flick")
+                        .find_first()
+                    else {
+                        continue;
+                    };
+                    let end = view.absolute_position().y + view.size().height;
+                    let lowest = view
+                        .query_descendants()
+                        .find_all()
+                        .into_iter()
+                        .map(|e| e.absolute_position().y + e.size().height)
+                        .fold(f32::MIN, f32::max);
+                    if lowest > end + 0.5 {
+                        problems.push(format!(
+                            "{place}: scrolled to its end, the page draws {:.0} px below its view",
+                            lowest - end
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(scrolled > 60, "{scrolled} pages scrolled");
+    k.controller.flow_mut().wipe();
+    k.controller.refresh();
+    problems
 }
 
 /// A named element as drawn: its words, whether it is a control (not text), its rectangle
