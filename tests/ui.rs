@@ -352,15 +352,19 @@ fn touchscreen_flows() {
     }
     the_screen_blanks_on_the_welcome_screen_and_the_waking_touch_only_wakes(&dir);
     the_focus_ring_marks_one_of_two_same_named_services(&dir);
-    let mut problems = Vec::new();
-    let looked = focus::no_focused_control_is_under_the_caption_bar(&dir, &mut problems);
-    assert!(looked > 500, "{looked} controls looked at");
-    assert!(
-        problems.is_empty(),
-        "{} focused controls outside the window or under the caption bar:\n{}",
-        problems.len(),
-        problems.join("\n")
-    );
+    // A 7" panel (154 mm × 90 mm) in landscape, then upright.
+    for (pixels, width_mm) in [((1024, 600), 154.0), ((600, 1024), 90.0)] {
+        let mut problems = Vec::new();
+        let looked = focus::every_focused_control_is_in_view(&dir, pixels, width_mm, &mut problems);
+        assert!(looked > 500, "{looked} controls looked at");
+        assert!(
+            problems.is_empty(),
+            "{} focused controls out of their page's view, outside the window or under the caption bar:\n{}",
+            problems.len(),
+            problems.join("\n")
+        );
+    }
+    focus::scrolling_by_touch_is_not_undone_by_the_focus(&dir);
     for (w, h) in [(1024.0, 600.0), (1920.0, 1080.0)] {
         for (catch_all, locale) in [(None, "en"), (Some("S000"), "ar")] {
             a_long_catalogue_hides_nothing(&dir, w, h, catch_all, locale);
