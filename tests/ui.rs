@@ -365,6 +365,8 @@ fn touchscreen_flows() {
         );
     }
     focus::scrolling_by_touch_is_not_undone_by_the_focus(&dir);
+    focus::the_caption_keeps_whole_words_inside_its_bar(&dir);
+    focus::the_first_tab_lands_on_the_first_control(&dir);
     for (w, h) in [(1024.0, 600.0), (1920.0, 1080.0)] {
         for (catch_all, locale) in [(None, "en"), (Some("S000"), "ar")] {
             a_long_catalogue_hides_nothing(&dir, w, h, catch_all, locale);

@@ -281,13 +281,19 @@ impl SpeechDriver {
     }
 
     /// Moves the focus by `delta` (wrapping) and says the control.
+    ///
+    /// The first Next of keyboard navigation, with no focus shown yet, shows it where the screen
+    /// starts it (its first control after the bar) instead of moving past it: the first Tab
+    /// on the language screen lands on its first language, not its second.
     pub fn step(&mut self, flow: &Flow, delta: isize) {
+        let shown = self.on || self.navigating;
         self.navigating = true;
         let controls = flow.speech_controls_for(self.settings.private_listening());
         if controls.is_empty() {
             return;
         }
         let n = controls.len() as isize;
+        let delta = if !shown && delta > 0 { 0 } else { delta };
         self.focus = ((self.focus as isize + delta).rem_euclid(n)) as usize;
         let c = &controls[self.focus];
         self.focus_text = c.text.clone();

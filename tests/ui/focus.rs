@@ -247,3 +247,134 @@ pub(super) fn scrolling_by_touch_is_not_undone_by_the_focus(dir: &TestDir) {
     k.controller.flow_mut().wipe();
     k.controller.refresh();
 }
+
+/// The caption bar keeps its words inside it, whole: on a 7" panel upright, a service's caption
+/// (its name, its description, "Button, 1 of 8") is longer than the bar, and shows whole words
+/// only, its first line, with "…" at its reading end (the left in Arabic) and the words clear of
+/// it; a tool's short caption shows whole with no sign. In English and Arabic (Slint's own
+/// `elide` ran an Arabic caption out of the bar on the left, through its border).
+pub(super) fn the_caption_keeps_whole_words_inside_its_bar(dir: &TestDir) {
+    let k = start_kiosk(dir);
+    k.app
+        .window()
+        .set_size(slint::LogicalSize::new(341.0, 582.0));
+    let one = |id: &str| {
+        ElementHandle::find_by_element_id(&k.app, id)
+            .next()
+            .map(|e| rect_of(&e))
+    };
+    for locale in ["en", "ar"] {
+        k.show_scene_at("services", locale, None);
+        k.controller.refresh();
+        let rtl = locale == "ar";
+        let (mut cut_tiles, mut whole) = (0, 0);
+        let controls = k.controller.flow().speech_controls().len();
+        for _ in 0..controls {
+            press(&k, slint::platform::Key::Tab);
+            settle();
+            let focus = k.api().get_focus_id().to_string();
+            let words = guichet::flow::speech::plain(&k.api().get_speech_caption()).to_string();
+            let place = format!("{locale} {focus:?} {words:?}");
+            let bar = ElementHandle::find_by_element_type_name(&k.app, "FocusCaption")
+                .next()
+                .map(|e| rect_of(&e))
+                .unwrap_or_else(|| panic!("{place}: no caption bar"));
+            let line = one("FocusCaption::line").unwrap_or_else(|| panic!("{place}: no line"));
+            let label = one("FocusCaption::label").unwrap_or_else(|| panic!("{place}: no words"));
+            let inside = |a: Rect, b: Rect| {
+                a.0 >= b.0 - 0.5
+                    && a.1 >= b.1 - 0.5
+                    && a.0 + a.2 <= b.0 + b.2 + 0.5
+                    && a.1 + a.3 <= b.1 + b.3 + 0.5
+            };
+            assert!(
+                inside(line, (bar.0 + 3.0, bar.1 + 3.0, bar.2 - 6.0, bar.3 - 6.0)),
+                "{place}: the line {line:?} is inside the bar {bar:?}, clear of its border"
+            );
+            match one("FocusCaption::cue") {
+                Some(cue) => {
+                    // Cut: the words wrapped to whole lines, the first shown, the sign at the
+                    // line's reading end and the words clear of it.
+                    assert!(
+                        label.3 > line.3 + 1.0,
+                        "{place}: cut, so wrapped: {label:?} in {line:?}"
+                    );
+                    assert!(
+                        inside(cue, line),
+                        "{place}: the sign {cue:?} in the line {line:?}"
+                    );
+                    if rtl {
+                        assert!(
+                            (cue.0 - line.0).abs() < 0.5,
+                            "{place}: the sign on the left"
+                        );
+                        assert!(label.0 >= cue.0 + cue.2, "{place}: words clear of the sign");
+                    } else {
+                        assert!(
+                            (cue.0 + cue.2 - line.0 - line.2).abs() < 0.5,
+                            "{place}: the sign on the right"
+                        );
+                        assert!(
+                            label.0 + label.2 <= cue.0,
+                            "{place}: words clear of the sign"
+                        );
+                    }
+                    cut_tiles += usize::from(focus.starts_with("tile:"));
+                }
+                None => {
+                    assert!(
+                        !focus.starts_with("tile:"),
+                        "{place}: a service's caption is longer than the bar, and says so"
+                    );
+                    assert!(
+                        (label.3 - line.3).abs() < 1.0 && (label.2 - line.2).abs() < 0.5,
+                        "{place}: whole on one line, as wide as the line: {label:?} in {line:?}"
+                    );
+                    whole += 1;
+                }
+            }
+        }
+        assert!(
+            cut_tiles >= 3,
+            "{locale}: {cut_tiles} services' captions cut"
+        );
+        assert!(whole >= 1, "{locale}: {whole} captions whole");
+    }
+    k.controller.flow_mut().wipe();
+    k.controller.refresh();
+}
+
+/// The first Tab shows the focus on the screen's first control after the bar (the first
+/// language), not on the one after it; the next Tab moves on. Shift+Tab first goes the other
+/// way, to the control before it.
+pub(super) fn the_first_tab_lands_on_the_first_control(dir: &TestDir) {
+    for (key, first) in [
+        (slint::platform::Key::Tab, "tile:en"),
+        (slint::platform::Key::Backtab, ""),
+    ] {
+        let k = start_kiosk(dir);
+        k.show_scene_at("language", "en", None);
+        k.controller.refresh();
+        assert_eq!(k.api().get_focus_id(), "", "no focus shown before a key");
+        press(&k, key);
+        settle();
+        let focus = k.api().get_focus_id().to_string();
+        if first.is_empty() {
+            assert!(
+                !focus.is_empty() && focus != "tile:en" && focus != "tile:fr",
+                "Shift+Tab first: the control before the first language, not {focus:?}"
+            );
+        } else {
+            assert_eq!(focus, first, "the first Tab: the first language");
+            press(&k, slint::platform::Key::Tab);
+            settle();
+            assert_eq!(
+                k.api().get_focus_id(),
+                "tile:fr",
+                "the second Tab: the second"
+            );
+        }
+        k.controller.flow_mut().wipe();
+        k.controller.refresh();
+    }
+}
