@@ -131,6 +131,14 @@ pub(super) fn every_focused_control_is_in_view(
                 mock_elapsed_time(std::time::Duration::ZERO);
                 mock_elapsed_time(std::time::Duration::ZERO);
                 looked += 1;
+                // At rest: no change handler left to run (a page and its ring that moved each
+                // other for ever kept the kiosk's event loop busy).
+                if i_slint_core::properties::ChangeTracker::run_change_handlers_once() {
+                    problems.push(format!(
+                        "{scene} {locale} {:?}: still changing after a frame",
+                        k.api().get_focus_id()
+                    ));
+                }
                 if let Some(problem) = focus_problem(&k, w, h) {
                     let words =
                         guichet::flow::speech::plain(&k.api().get_speech_caption()).to_string();
