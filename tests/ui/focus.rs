@@ -6,7 +6,10 @@
 //! `ui/pages/common.slint`, told where the ring is by `FocusView` in `ui/widgets/focus.slint`):
 //! its ring whole inside the page's view, above the "More below" strip. Walked with Tab over
 //! every control of every scene in English and Arabic at the largest text size on a 7" panel at
-//! its scale, in landscape (582×341 px) and upright (341×582 px), where room is shortest.
+//! its scale, in landscape (582×341 px) and upright (341×582 px), where room is shortest; each
+//! focus must come to rest within a frame. Also here: scrolling by touch is not undone by the
+//! focus, the caption bar keeps its words whole inside it, and the first Tab lands on the
+//! screen's first control.
 //!
 //! The testing backend does not find an element clipped wholly out of view: a focused control
 //! (one with a focus id) whose ring is not found is reported as out of view.
