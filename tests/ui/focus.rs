@@ -39,12 +39,6 @@ fn focus_problem(k: &Kiosk, width: f32, height: f32) -> Option<String> {
         [ring] => rect_of(ring),
         _ => return Some(format!("{} focus rings", rings.len())),
     };
-    let inside = |outer: Rect| {
-        ring.0 >= outer.0 - 0.5
-            && ring.1 >= outer.1 - 0.5
-            && ring.0 + ring.2 <= outer.0 + outer.2 + 0.5
-            && ring.1 + ring.3 <= outer.1 + outer.3 + 0.5
-    };
     // The view of each page that scrolls holding the ring: its Flickable, as high as the page
     // less the "More below" strip. What of the control shows there is what the window and the
     // caption bar are checked against (all of it but for a control taller than the view).
@@ -65,7 +59,7 @@ fn focus_problem(k: &Kiosk, width: f32, height: f32) -> Option<String> {
             let tall_and_top_shown = ring.3 > view.3
                 && ring.1 >= view.1 - 0.5
                 && ring.1 + ring.3 >= view.1 + view.3 - 0.5;
-            if !inside(view) && !tall_and_top_shown {
+            if !inside(ring, view) && !tall_and_top_shown {
                 return Some(format!(
                     "the ring at {ring:?} is not wholly in its page's view at {view:?}"
                 ));
@@ -129,10 +123,7 @@ pub(super) fn every_focused_control_is_in_view(
             let controls = k.controller.flow().speech_controls().len();
             for _ in 0..controls {
                 press(&k, slint::platform::Key::Tab);
-                // A frame: the change handlers that size words, then the ring's report and the
-                // page's move (run again as the kiosk's event loop runs them before drawing).
-                mock_elapsed_time(std::time::Duration::ZERO);
-                mock_elapsed_time(std::time::Duration::ZERO);
+                settle();
                 looked += 1;
                 // At rest: no change handler left to run (a page and its ring that moved each
                 // other for ever kept the kiosk's event loop busy).
@@ -163,11 +154,20 @@ fn ring_in_view(k: &Kiosk) -> Option<Rect> {
     rings.first().map(rect_of)
 }
 
-/// A frame's worth of change handlers (see `every_focused_control_is_in_view`).
+/// A frame: the change handlers that size words, then the ring's report and the page's move
+/// (run again, as the kiosk's event loop runs them before drawing).
 fn settle() {
-    for _ in 0..3 {
+    for _ in 0..2 {
         mock_elapsed_time(std::time::Duration::ZERO);
     }
+}
+
+/// `a` lies within `b` (half a pixel either way).
+fn inside(a: Rect, b: Rect) -> bool {
+    a.0 >= b.0 - 0.5
+        && a.1 >= b.1 - 0.5
+        && a.0 + a.2 <= b.0 + b.2 + 0.5
+        && a.1 + a.3 <= b.1 + b.3 + 0.5
 }
 
 /// Scrolling by touch is never undone by the focus: with a service focused by keys at the top
@@ -292,12 +292,6 @@ pub(super) fn the_caption_keeps_whole_words_inside_its_bar(dir: &TestDir) {
                 .unwrap_or_else(|| panic!("{place}: no caption bar"));
             let line = one("FocusCaption::line").unwrap_or_else(|| panic!("{place}: no line"));
             let label = one("FocusCaption::label").unwrap_or_else(|| panic!("{place}: no words"));
-            let inside = |a: Rect, b: Rect| {
-                a.0 >= b.0 - 0.5
-                    && a.1 >= b.1 - 0.5
-                    && a.0 + a.2 <= b.0 + b.2 + 0.5
-                    && a.1 + a.3 <= b.1 + b.3 + 0.5
-            };
             assert!(
                 inside(line, (bar.0 + 3.0, bar.1 + 3.0, bar.2 - 6.0, bar.3 - 6.0)),
                 "{place}: the line {line:?} is inside the bar {bar:?}, clear of its border"
