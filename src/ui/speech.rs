@@ -86,6 +86,10 @@ pub struct SpeechDriver {
     pub navigating: bool,
     /// Index into the current screen's controls.
     pub focus: usize,
+    /// The control at `focus` when it was last set: a change on the same screen that adds or
+    /// removes controls before it (the "Text and contrast" drawer opening) keeps the focus on
+    /// this control, not on whatever now has its index.
+    focus_control: Option<Control>,
     volume: u8,
     /// What identifies the screen last announced.
     screen_key: String,
@@ -109,6 +113,7 @@ impl SpeechDriver {
             on: false,
             navigating: false,
             focus: 0,
+            focus_control: None,
             volume: VOLUME_DEFAULT,
             screen_key: String::new(),
             focus_text: String::new(),
@@ -181,14 +186,18 @@ impl SpeechDriver {
         let controls = flow.speech_controls_for(self.settings.private_listening());
         if key != self.screen_key {
             self.screen_key = key;
-            self.focus = Flow::speech_first_focus(&controls);
+            self.set_focus(&controls, Flow::speech_first_focus(&controls));
             self.warning_said = session.warning;
             self.announce(flow, &controls);
             return;
         }
-        if self.focus >= controls.len() {
-            self.focus = controls.len().saturating_sub(1);
-        }
+        // The same screen with other controls around the focused one: follow the control. One
+        // that is gone (a key whose letter changed with Shift) leaves the focus at its place.
+        let kept = self
+            .focus_control
+            .as_ref()
+            .and_then(|was| controls.iter().position(|c| &c.control == was));
+        self.set_focus(&controls, kept.unwrap_or(self.focus));
         let focused = controls.get(self.focus);
         let question = flow.question_view();
         let error = question
@@ -229,6 +238,13 @@ impl SpeechDriver {
         self.focus_text = focused.map(|c| c.text.clone()).unwrap_or_default();
     }
 
+    /// Puts the focus on `controls[index]` (the last one when past the end) and remembers which
+    /// control that is.
+    fn set_focus(&mut self, controls: &[SpokenControl], index: usize) {
+        self.focus = index.min(controls.len().saturating_sub(1));
+        self.focus_control = controls.get(self.focus).map(|c| c.control.clone());
+    }
+
     fn announce(&mut self, flow: &Flow, controls: &[SpokenControl]) {
         let focused = controls.get(self.focus);
         self.say(flow, flow.speech_screen(&self.settings), focused);
@@ -265,7 +281,7 @@ impl SpeechDriver {
             self.navigating = true;
             let controls = flow.speech_controls_for(self.settings.private_listening());
             self.screen_key = Self::screen_key(flow);
-            self.focus = Flow::speech_first_focus(&controls);
+            self.set_focus(&controls, Flow::speech_first_focus(&controls));
             let mut lines = vec![flow.t("speech-started")];
             if flow.session().screen != Screen::Welcome {
                 // The welcome screen's own reading already explains the keys and zones.
@@ -294,7 +310,10 @@ impl SpeechDriver {
         }
         let n = controls.len() as isize;
         let delta = if !shown && delta > 0 { 0 } else { delta };
-        self.focus = ((self.focus as isize + delta).rem_euclid(n)) as usize;
+        self.set_focus(
+            &controls,
+            (self.focus as isize + delta).rem_euclid(n) as usize,
+        );
         let c = &controls[self.focus];
         self.focus_text = c.text.clone();
         self.say(flow, Vec::new(), Some(c));
@@ -376,5 +395,104 @@ impl SpeechDriver {
             .get(self.focus)
             .map(|c| c.text.clone())
             .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::flow::speech::RecordingSpeaker;
+    use crate::flow::{Screen, Tool};
+
+    /// The focused control, as the ring and the caption show it.
+    fn focused(d: &SpeechDriver, f: &Flow) -> Option<Control> {
+        f.speech_controls().get(d.focus).map(|c| c.control.clone())
+    }
+
+    #[test]
+    fn the_focus_stays_on_its_control_when_the_text_and_contrast_drawer_opens_or_closes() {
+        let mut f = crate::flow::tests::flow();
+        // A 7" panel in landscape: Text size and High contrast sit behind "Text and contrast",
+        // whose drawer takes the bar's place, so the controls before the tiles change in number.
+        f.set_window_mm(154.0, 90.0);
+        f.start();
+        f.choose_language("en");
+        assert_eq!(f.session().screen, Screen::Groups);
+        let speaker = RecordingSpeaker::new();
+        let mut d = SpeechDriver::new(Box::new(speaker.clone()), SpeechSettings::default());
+        d.after_refresh(&f);
+        d.toggle(&f);
+        // Onto the third group by keys.
+        let third = f.tiles()[2].key.clone();
+        while focused(&d, &f) != Some(Control::Tile(third.clone())) {
+            d.step(&f, 1);
+        }
+        let before = f.speech_controls().len();
+        speaker.take();
+
+        // A touch on the tool (not the focused control) opens the drawer.
+        f.tool(Tool::Display);
+        d.after_refresh(&f);
+        assert_ne!(
+            f.speech_controls().len(),
+            before,
+            "the drawer changes the list"
+        );
+        assert_eq!(focused(&d, &f), Some(Control::Tile(third.clone())));
+        assert!(
+            d.focus_id(&f).contains(&third),
+            "the ring: {}",
+            d.focus_id(&f)
+        );
+        assert_eq!(
+            speaker.take_lines(),
+            Vec::<String>::new(),
+            "nothing new to say"
+        );
+
+        // Closed again: still the same tile.
+        f.tool(Tool::Display);
+        d.after_refresh(&f);
+        assert_eq!(focused(&d, &f), Some(Control::Tile(third.clone())));
+
+        // By keys: the tool itself keeps the focus, says its new state, and Next goes into the
+        // drawer it opened.
+        while focused(&d, &f) != Some(Control::Tool(Tool::Display)) {
+            d.step(&f, -1);
+        }
+        speaker.take();
+        assert_eq!(d.focused(&f), Some(Control::Tool(Tool::Display)));
+        f.tool(Tool::Display);
+        d.after_refresh(&f);
+        assert_eq!(focused(&d, &f), Some(Control::Tool(Tool::Display)));
+        let on = f.translations().format(
+            "en",
+            "speech-on-state",
+            &[("label", crate::i18n::Arg::from(f.t("tool-display")))],
+        );
+        assert_eq!(speaker.take_lines(), vec![plain(&on)]);
+        d.step(&f, 1);
+        assert_eq!(focused(&d, &f), Some(Control::Tool(Tool::TextSize)));
+    }
+
+    #[test]
+    fn a_control_that_goes_keeps_the_focus_at_its_place_or_the_last() {
+        let mut f = crate::flow::tests::flow();
+        f.set_window_mm(154.0, 90.0);
+        f.start();
+        f.choose_language("en");
+        let mut d = SpeechDriver::new(Box::new(Silent), SpeechSettings::default());
+        d.after_refresh(&f);
+        f.tool(Tool::Display);
+        d.after_refresh(&f);
+        // High contrast, in the drawer, has the focus; closing the drawer takes it away.
+        while focused(&d, &f) != Some(Control::Tool(Tool::Contrast)) {
+            d.step(&f, 1);
+        }
+        let at = d.focus;
+        f.tool(Tool::Display);
+        d.after_refresh(&f);
+        assert_eq!(d.focus, at.min(f.speech_controls().len() - 1));
+        assert!(focused(&d, &f).is_some());
     }
 }
