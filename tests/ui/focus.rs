@@ -291,12 +291,12 @@ pub(super) fn the_caption_keeps_whole_words_inside_its_bar(dir: &TestDir) {
                 .map(|e| rect_of(&e))
                 .unwrap_or_else(|| panic!("{place}: no caption bar"));
             let line = one("FocusCaption::line").unwrap_or_else(|| panic!("{place}: no line"));
-            let label = one("FocusCaption::label").unwrap_or_else(|| panic!("{place}: no words"));
+            let label = one("CutLines::label").unwrap_or_else(|| panic!("{place}: no words"));
             assert!(
                 inside(line, (bar.0 + 3.0, bar.1 + 3.0, bar.2 - 6.0, bar.3 - 6.0)),
                 "{place}: the line {line:?} is inside the bar {bar:?}, clear of its border"
             );
-            match one("FocusCaption::cue") {
+            match one("CutLines::cue") {
                 Some(cue) => {
                     // Cut: the words wrapped to whole lines, the first shown, the sign at the
                     // line's reading end and the words clear of it.

@@ -436,10 +436,9 @@ pub(super) fn a_title_cut_above_the_keys_says_so(dir: &TestDir) {
                 && p.x + s.width <= width + 0.5,
             "{locale}: the title at {p:?} {s:?}, the typed text from {typed_top}"
         );
-        let cues: Vec<ElementHandle> =
-            ElementHandle::find_by_element_id(&k.app, "FittedLines::cue")
-                .filter(|e| e.is_valid())
-                .collect();
+        let cues: Vec<ElementHandle> = ElementHandle::find_by_element_id(&k.app, "CutLines::cue")
+            .filter(|e| e.is_valid())
+            .collect();
         assert_eq!(cues.len(), 1, "{locale}: one \"…\" where the title is cut");
         let (cp, cs) = (cues[0].absolute_position(), cues[0].size());
         assert!(
@@ -470,7 +469,7 @@ pub(super) fn a_title_cut_above_the_keys_says_so(dir: &TestDir) {
     k.show_largest("question-string", "en");
     assert!(k.controller.flow().typing_on_small_panel());
     assert_eq!(
-        ElementHandle::find_by_element_id(&k.app, "FittedLines::cue")
+        ElementHandle::find_by_element_id(&k.app, "CutLines::cue")
             .filter(|e| e.is_valid())
             .count(),
         0,
