@@ -9,6 +9,9 @@ use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset, format_description::wel
 
 use crate::catalog::{Attribute, Catalog, Datatype, NumberRule};
 
+/// Longest request status kept from a council's server (Open311's `open`, `closed`, or its own
+/// such as `IN_PROGRESS`): `sync::wire` reads it to this bound, the staff desk shows it to it.
+pub const OPEN311_STATUS_MAX: usize = 64;
 /// Open311's limit on `description`.
 pub const OPEN311_DESCRIPTION_MAX: usize = 4000;
 /// Room kept in `description` for the `Kiosk reference: CODE-NNNNN-C` line added when sending.

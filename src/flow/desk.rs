@@ -691,15 +691,18 @@ impl Flow {
 
     /// The council's status of a request in the desk's language: Open311's own ("open",
     /// "closed") translated; any other a server uses (`IN_PROGRESS`) as it was sent. It is
-    /// network data, read bounded and without control characters by `sync::wire`
-    /// (`MAX_STATUS_CHARS`), and held to the same bound here ([`staff::REMOTE_STATUS_MAX`]).
+    /// network data, read bounded and without control characters by `sync::wire`, and held to
+    /// the same bound here ([`crate::validate::OPEN311_STATUS_MAX`]).
     fn council_status(&self, status: &str) -> String {
         match staff::RemoteStatus::from_open311(status) {
             Some(staff::RemoteStatus::Open) => self.t("staff-remote-open"),
             Some(staff::RemoteStatus::Closed) => self.t("staff-remote-closed"),
             None => {
                 let mut kept = status.trim().chars().filter(|c| !c.is_control());
-                let mut shown: String = kept.by_ref().take(staff::REMOTE_STATUS_MAX).collect();
+                let mut shown: String = kept
+                    .by_ref()
+                    .take(crate::validate::OPEN311_STATUS_MAX)
+                    .collect();
                 if kept.next().is_some() {
                     shown.push('…');
                 }

@@ -250,10 +250,6 @@ impl RemoteStatus {
     }
 }
 
-/// The longest council status the staff desk shows as it was sent (one that is not Open311's
-/// own): the bound it was read with (`sync::wire::MAX_STATUS_CHARS`; a test checks they agree).
-pub const REMOTE_STATUS_MAX: usize = 64;
-
 /// A request as a resident may see it: its state and the council's last word, never personal
 /// data.
 #[derive(Debug, Clone, PartialEq)]

@@ -1546,7 +1546,7 @@ fn typing_on_a_small_panel_keeps_only_the_ways_out_and_help() {
 /// A council's status on the staff look-up is in the desk's language: Open311's "open" and
 /// "closed" (in any case) translated in every language, so an Arabic desk does not read
 /// "open"; a server's own status (`IN_PROGRESS`) is shown as it was sent, held to the bound it
-/// was read with (`sync::wire::MAX_STATUS_CHARS`).
+/// was read with (`validate::OPEN311_STATUS_MAX`).
 #[test]
 fn the_councils_status_is_translated_and_any_other_shown_as_sent_and_bounded() {
     let tr = Translations::load().unwrap();
@@ -1605,17 +1605,12 @@ fn the_councils_status_is_translated_and_any_other_shown_as_sent_and_bounded() {
     let shown = at_the_council("ar", &long, None);
     assert_eq!(
         shown.chars().count(),
-        staff::REMOTE_STATUS_MAX + 1,
+        crate::validate::OPEN311_STATUS_MAX + 1,
         "{shown}"
     );
     assert!(shown.ends_with('…'));
-    let exact = "W".repeat(staff::REMOTE_STATUS_MAX);
+    let exact = "W".repeat(crate::validate::OPEN311_STATUS_MAX);
     assert_eq!(at_the_council("en", &exact, None), exact);
-    assert_eq!(
-        staff::REMOTE_STATUS_MAX,
-        crate::sync::wire::MAX_STATUS_CHARS,
-        "the desk's bound is the one the status was read with"
-    );
 }
 
 /// The staff pads (the PIN pad, and the reference pad of the desk's look-up, its council

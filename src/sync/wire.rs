@@ -7,15 +7,13 @@
 
 use serde_json::Value;
 
-use crate::validate::{Answer, OPEN311_DESCRIPTION_MAX, ValidForm};
+use crate::validate::{Answer, OPEN311_DESCRIPTION_MAX, OPEN311_STATUS_MAX, ValidForm};
 
 /// Longest `service_request_id` or `token` kept. Longer ones are refused, not truncated: a cut id
 /// would point at another request.
 pub const MAX_ID_CHARS: usize = 128;
 /// Longest `service_notice` kept.
 pub const MAX_NOTICE_CHARS: usize = 1000;
-/// Longest status kept (`open`, `closed`, or a server's own such as `IN_PROGRESS`).
-pub const MAX_STATUS_CHARS: usize = 64;
 /// Longest error description kept from a server.
 pub const MAX_ERROR_CHARS: usize = 500;
 /// Most entries read from one list answer.
@@ -369,7 +367,7 @@ pub fn parse_requests(body: &[u8]) -> Option<Vec<RemoteRequest>> {
                 let obj = item.as_object()?;
                 Some(RemoteRequest {
                     remote_id: clean_id(obj.get("service_request_id"))?,
-                    status: clean_optional(obj.get("status"), MAX_STATUS_CHARS),
+                    status: clean_optional(obj.get("status"), OPEN311_STATUS_MAX),
                     notice: clean_optional(obj.get("service_notice"), MAX_NOTICE_CHARS),
                     marker: obj
                         .get("description")
@@ -427,7 +425,7 @@ pub fn parse_updates(body: &[u8]) -> Option<Vec<RemoteUpdate>> {
             let obj = item.as_object()?;
             Some(RemoteUpdate {
                 remote_id: clean_id(obj.get("service_request_id"))?,
-                status: clean_optional(obj.get("status"), MAX_STATUS_CHARS)?,
+                status: clean_optional(obj.get("status"), OPEN311_STATUS_MAX)?,
                 updated_at: clean_optional(obj.get("updated_datetime"), 64).unwrap_or_default(),
             })
         })

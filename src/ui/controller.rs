@@ -234,7 +234,8 @@ impl Controller {
     /// A key from a keyboard or keypad; true when it was used for navigation or speech.
     pub fn nav_key(&self, text: &str, shift: bool) -> bool {
         let rtl = self.flow.borrow().rtl();
-        match NavKey::from_key(text, shift, rtl) {
+        let speech_on = self.speech.borrow().on;
+        match NavKey::from_key(text, shift, rtl, speech_on) {
             Some(key) => {
                 // A blanked screen wakes first: F1 then starts speech on a screen that shows
                 // what is said; any other speech key only wakes it, as a touch does.

@@ -47,7 +47,10 @@ pub enum NavKey {
 impl NavKey {
     /// The meaning of a key as Slint reports it (`KeyEvent.text`), or None for a key that is not
     /// for navigation (it is left to the page).
-    pub fn from_key(text: &str, shift: bool, rtl: bool) -> Option<NavKey> {
+    ///
+    /// The one-character shortcuts (R, +, −: WCAG 2.1.4) are speech mode's own: with it off
+    /// (`speech_on` false) they mean nothing, so turning speech mode off turns them off.
+    pub fn from_key(text: &str, shift: bool, rtl: bool, speech_on: bool) -> Option<NavKey> {
         use slint::platform::Key;
         let is = |k: Key| text == slint::SharedString::from(k).as_str();
         if is(Key::F1) {
@@ -62,13 +65,13 @@ impl NavKey {
             Some(if rtl { NavKey::Next } else { NavKey::Previous })
         } else if is(Key::Return) || text == "\r" || text == " " {
             Some(NavKey::Activate)
-        } else if is(Key::F2) || text.eq_ignore_ascii_case("r") {
+        } else if is(Key::F2) || (speech_on && text.eq_ignore_ascii_case("r")) {
             Some(NavKey::Repeat)
         } else if is(Key::Escape) {
             Some(NavKey::Stop)
-        } else if text == "+" || text == "=" {
+        } else if speech_on && (text == "+" || text == "=") {
             Some(NavKey::Louder)
-        } else if text == "-" {
+        } else if speech_on && text == "-" {
             Some(NavKey::Quieter)
         } else {
             None
@@ -494,5 +497,41 @@ mod tests {
         d.after_refresh(&f);
         assert_eq!(d.focus, at.min(f.speech_controls().len() - 1));
         assert!(focused(&d, &f).is_some());
+    }
+
+    #[test]
+    fn the_one_character_shortcuts_are_speech_modes_own() {
+        use slint::platform::Key;
+        let key = |k: Key| slint::SharedString::from(k).to_string();
+        for on in [false, true] {
+            for (text, meant) in [
+                ("r", NavKey::Repeat),
+                ("R", NavKey::Repeat),
+                ("+", NavKey::Louder),
+                ("=", NavKey::Louder),
+                ("-", NavKey::Quieter),
+            ] {
+                let got = NavKey::from_key(text, false, false, on);
+                assert_eq!(got, on.then_some(meant), "{text:?}, speech mode on: {on}");
+            }
+            // Keys that are not characters work either way.
+            assert_eq!(
+                NavKey::from_key(&key(Key::F1), false, false, on),
+                Some(NavKey::Toggle)
+            );
+            assert_eq!(
+                NavKey::from_key(&key(Key::F2), false, false, on),
+                Some(NavKey::Repeat)
+            );
+            assert_eq!(
+                NavKey::from_key(&key(Key::Tab), false, false, on),
+                Some(NavKey::Next)
+            );
+            assert_eq!(
+                NavKey::from_key(&key(Key::RightArrow), false, true, on),
+                Some(NavKey::Previous),
+                "right to left"
+            );
+        }
     }
 }
