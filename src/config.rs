@@ -19,6 +19,20 @@ pub const SYSTEM_CONFIG_PATH: &str = "/etc/guichet/kiosk.toml";
 /// Serial speeds a receipt printer may be set to.
 pub const ALLOWED_BAUD_RATES: &[u32] = &[2400, 4800, 9600, 19200, 38400, 57600, 115200];
 
+/// Bounds for `ui.speech_mixer_db`: what sound cards' playback controls span (0 dB: unity).
+pub const SPEECH_MIXER_DB_RANGE: std::ops::RangeInclusive<f32> = -60.0..=12.0;
+
+/// An ALSA mixer control's name as `amixer sset` takes it ("Master", "PCM", "Master,0"): never
+/// read as an option, nothing but the name.
+fn valid_mixer_control(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && !name.starts_with(['-', ' '])
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | ',' | '.' | '_' | '-'))
+}
+
 /// Bounds for `ui.screen_width_mm`: a 5" panel to a large wall screen.
 pub const SCREEN_WIDTH_MM_RANGE: std::ops::RangeInclusive<f32> = 80.0..=2000.0;
 
@@ -267,6 +281,16 @@ pub struct UiConfig {
     /// headset is sensed in its jack (`runtime/headset.rs`). The technician's override.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub speech_headset: bool,
+    /// The loudspeaker's level in dB, set on the default sound card's mixer
+    /// (`speech_mixer_control`) when the kiosk starts: how loud speech mode's steps are in the
+    /// room, measured at installation with a sound level meter (kiosk-image/README.md, "Speech
+    /// volume"). Without it the mixer is left as ALSA set it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speech_mixer_db: Option<f32>,
+    /// The mixer control `speech_mixer_db` sets; without it, `Master` (some USB sound cards have
+    /// only `PCM` or `Speaker`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speech_mixer_control: Option<String>,
     /// Seconds on the welcome screen without a touch before the screen blanks (0: never). The
     /// touch that wakes it only wakes it.
     #[serde(default = "UiConfig::default_blank_after")]
@@ -278,6 +302,10 @@ pub struct UiConfig {
 }
 
 impl UiConfig {
+    /// The mixer control `speech_mixer_db` sets.
+    pub fn speech_mixer_control(&self) -> &str {
+        self.speech_mixer_control.as_deref().unwrap_or("Master")
+    }
     fn default_blank_after() -> u32 {
         600
     }
@@ -297,6 +325,8 @@ impl Default for UiConfig {
             catch_all_service: None,
             screen_width_mm: None,
             speech_headset: false,
+            speech_mixer_db: None,
+            speech_mixer_control: None,
             blank_after_s: Self::default_blank_after(),
             rotation: 0,
         }
@@ -650,6 +680,28 @@ impl Config {
                     SCREEN_WIDTH_MM_RANGE.start(),
                     SCREEN_WIDTH_MM_RANGE.end()
                 ),
+            ));
+        }
+        if let Some(db) = self.ui.speech_mixer_db
+            && !(SPEECH_MIXER_DB_RANGE.contains(&db))
+        {
+            return Err(bad(
+                "ui.speech_mixer_db",
+                db.to_string(),
+                &format!(
+                    "the loudspeaker's mixer level in dB, from {} to {}",
+                    SPEECH_MIXER_DB_RANGE.start(),
+                    SPEECH_MIXER_DB_RANGE.end()
+                ),
+            ));
+        }
+        if let Some(control) = &self.ui.speech_mixer_control
+            && !valid_mixer_control(control)
+        {
+            return Err(bad(
+                "ui.speech_mixer_control",
+                quoted(control),
+                "an ALSA mixer control's name such as \"Master\", \"PCM\" or \"Speaker\" (letters, digits, spaces, and , . _ -; at most 64, not starting with -)",
             ));
         }
         if self.ui.languages.is_empty() {
@@ -1057,6 +1109,26 @@ idle_timeout_s = 120
                 "[device]\ncode = \"AB\"\n[ui]\nscreen_width_mm = 5.0\n",
                 "ui.screen_width_mm",
                 "millimetres",
+            ),
+            (
+                "[device]\ncode = \"AB\"\n[ui]\nspeech_mixer_db = 20.0\n",
+                "ui.speech_mixer_db",
+                "-60 to 12",
+            ),
+            (
+                "[device]\ncode = \"AB\"\n[ui]\nspeech_mixer_db = nan\n",
+                "ui.speech_mixer_db",
+                "in dB",
+            ),
+            (
+                "[device]\ncode = \"AB\"\n[ui]\nspeech_mixer_control = \"-q Master\"\n",
+                "ui.speech_mixer_control",
+                "Master",
+            ),
+            (
+                "[device]\ncode = \"AB\"\n[ui]\nspeech_mixer_control = \"Master; reboot\"\n",
+                "ui.speech_mixer_control",
+                "PCM",
             ),
             (
                 "[device]\ncode = \"AB\"\n[ui]\nlanguages = [\"xx\"]\n",

@@ -2236,7 +2236,7 @@ fn every_control_has_role_label_and_value(k: &Kiosk) {
 /// `guichet utterances` prints what speech mode says on a screen, one utterance a line: the
 /// confirmation in Arabic reads the receipt with the reference spelled out, and the address a
 /// resident typed is "hidden" on the loudspeaker but read back with `--headset`. With espeak-ng
-/// installed, `--wav` records it as speech (not silence).
+/// installed, `--wav` records it as speech (not silence), at the volume step `--step` asks.
 #[test]
 fn utterances_prints_what_speech_mode_says() {
     let dir = TestDir::new("utterances");
@@ -2322,6 +2322,40 @@ fn utterances_prints_what_speech_mode_says() {
         let voiced =
             windows.iter().filter(|&&rms| rms > 500.0).count() as f64 / windows.len() as f64;
         assert!(voiced > 0.3, "voiced share {voiced:.2}");
+        // At the quietest and the loudest volume step (what a technician plays to set the
+        // mixer): 18 dB or more apart, the loudest under full scale.
+        let at = |step: &str| {
+            let wav = dir.path().join(format!("step{step}.wav"));
+            run(&[
+                "--screen",
+                "confirmation",
+                "--locale",
+                "es",
+                "--wav",
+                wav.to_str().unwrap(),
+                "--step",
+                step,
+            ]);
+            guichet::runtime::speech::loudness(&std::fs::read(&wav).unwrap()).unwrap()
+        };
+        let (quiet, loud) = (at("1"), at("5"));
+        assert!(
+            loud.active_rms_dbfs - quiet.active_rms_dbfs >= 18.0 && loud.peak_dbfs < -0.5,
+            "{quiet:?} {loud:?}"
+        );
+        let refused = common::command(&dir)
+            .args([
+                "utterances",
+                "--screen",
+                "confirmation",
+                "--step",
+                "6",
+                "--wav",
+            ])
+            .arg(dir.path().join("six.wav"))
+            .output()
+            .unwrap();
+        assert_eq!(refused.status.code(), Some(2), "a step past the last");
     } else {
         eprintln!("espeak-ng not installed: the WAV recording is not checked");
     }

@@ -110,6 +110,13 @@ pub struct ProvisionArgs {
     /// answers may be read back.
     #[arg(long)]
     pub speech_headset: bool,
+    /// ui.speech_mixer_db: the loudspeaker's mixer level in dB (-60 to 12), set when the kiosk
+    /// starts; measured at installation.
+    #[arg(long, value_name = "DB", allow_negative_numbers = true)]
+    pub speech_mixer_db: Option<f32>,
+    /// ui.speech_mixer_control: the mixer control it sets (default Master).
+    #[arg(long, value_name = "NAME")]
+    pub speech_mixer_control: Option<String>,
     /// ui.blank_after_s: seconds idle on the welcome screen before the screen blanks (0 never,
     /// else 60–86400; default 600).
     #[arg(long, value_name = "N")]
@@ -247,6 +254,8 @@ fn flag_for(key: &str) -> &'static str {
         "ui.catch_all_service" => "--catch-all-service",
         "ui.screen_width_mm" => "--screen-width-mm",
         "ui.speech_headset" => "--speech-headset",
+        "ui.speech_mixer_db" => "--speech-mixer-db",
+        "ui.speech_mixer_control" => "--speech-mixer-control",
         "ui.blank_after_s" => "--blank-after-s",
         "ui.rotation" => "--rotation",
         "privacy.retention_days" => "--retention-days",
@@ -446,6 +455,8 @@ fn gather(
             catch_all_service: args.catch_all_service.clone(),
             screen_width_mm: args.screen_width_mm,
             speech_headset: args.speech_headset,
+            speech_mixer_db: args.speech_mixer_db,
+            speech_mixer_control: args.speech_mixer_control.clone(),
             blank_after_s: args
                 .blank_after_s
                 .unwrap_or(UiConfig::default().blank_after_s),

@@ -1,6 +1,8 @@
 //! `guichet utterances`: what speech mode says on a screen, one utterance a line, for tests,
 //! translators and reviewers. The screens are `guichet screenshot`'s scenes (demo catalogue,
-//! made-up answers, never the database); `--wav` also records them with espeak-ng.
+//! made-up answers, never the database); `--wav` also records them with espeak-ng, at a volume
+//! step of speech mode (`--step`): what a technician plays through the kiosk's loudspeaker with
+//! `aplay` to set its mixer with a sound level meter (kiosk-image/README.md, "Speech volume").
 
 use std::path::PathBuf;
 
@@ -25,6 +27,12 @@ pub struct UtterancesArgs {
     /// Also write the speech to this WAV file with espeak-ng.
     #[arg(long, value_name = "FILE.wav")]
     pub wav: Option<PathBuf>,
+    /// The volume step the WAV is recorded at, as speech mode speaks at it (1 to 5; 3 is where
+    /// every session starts).
+    #[arg(long, value_name = "1-5", default_value_t = crate::flow::speech::VOLUME_DEFAULT,
+        value_parser = clap::value_parser!(u8).range(1..=i64::from(crate::flow::speech::VOLUME_MAX)),
+        requires = "wav")]
+    pub step: u8,
 }
 
 pub(super) fn run(ctx: &Context, args: UtterancesArgs) -> Result<(), CliError> {
@@ -56,7 +64,7 @@ pub(super) fn run(ctx: &Context, args: UtterancesArgs) -> Result<(), CliError> {
         );
     }
     if let Some(out) = &args.wav {
-        crate::runtime::speech::write_wav(&utterances, &args.locale, out)
+        crate::runtime::speech::write_wav_at(&utterances, &args.locale, args.step, out)
             .map_err(|e| CliError(e.to_string()))?;
         eprintln!("wrote {}", out.display());
     }

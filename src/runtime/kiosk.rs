@@ -140,6 +140,14 @@ pub fn run(
     // Speech mode's voice (ui/speech.rs starts it); without espeak-ng the kiosk stays silent.
     // The technician's override needs no sensing; otherwise the jack, or a USB headset (which
     // the voice then plays on), decides.
+    // The loudspeaker's level, as measured at installation.
+    if let Some(db) = config.ui.speech_mixer_db {
+        let control = config.ui.speech_mixer_control();
+        match super::speech::set_mixer(std::path::Path::new("amixer"), control, db) {
+            Ok(()) => tracing::info!("speech: the loudspeaker's {control} set to {db:.1} dB"),
+            Err(e) => tracing::warn!("speech: {e}"),
+        }
+    }
     let headset = (!config.ui.speech_headset).then(|| {
         super::headset::watch_headset(
             super::headset::JackSource::default(),

@@ -90,6 +90,10 @@ fn provision_from_flags_writes_a_config_the_kiosk_loads() {
             "90",
             "--blank-after-s",
             "300",
+            "--speech-mixer-db",
+            "-7.5",
+            "--speech-mixer-control",
+            "Speaker",
             "--rotation",
             "180",
             "--touch-rule",
@@ -127,6 +131,8 @@ fn provision_from_flags_writes_a_config_the_kiosk_loads() {
     let config = guichet::config::Config::load_file(&out).unwrap();
     assert_eq!(config.device.code, "LIB2");
     assert_eq!((config.ui.blank_after_s, config.ui.rotation), (300, 180));
+    assert_eq!(config.ui.speech_mixer_db, Some(-7.5));
+    assert_eq!(config.ui.speech_mixer_control(), "Speaker");
     let rule = std::fs::read_to_string(dir.path().join("udev/99-guichet-touch.rules")).unwrap();
     assert!(
         rule.contains("\"-1 0 1 0 -1 1\""),
@@ -396,6 +402,18 @@ fn each_bad_value_is_refused_in_one_line_and_nothing_is_written() {
                 "45",
             ],
             "--rotation",
+        ),
+        (
+            vec![
+                "--code",
+                "AB",
+                "--site",
+                "S",
+                "--offline",
+                "--speech-mixer-db",
+                "30",
+            ],
+            "--speech-mixer-db",
         ),
         (
             vec![
