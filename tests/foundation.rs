@@ -1018,6 +1018,7 @@ fn doctor_reports_every_check() {
             "clock",
             "catalog",
             "fonts",
+            "speech",
             "touch",
             "service"
         ]

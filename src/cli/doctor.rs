@@ -31,7 +31,7 @@ const NOTO_ARABIC: &str = "/usr/share/fonts/truetype/noto/NotoSansArabic-Regular
 #[derive(Debug, Clone, Serialize)]
 pub struct Check {
     /// `config`, `database`, `data_key`, `disk`, `printer`, `central`, `last_sync`, `clock`,
-    /// `catalog`, `fonts`, `touch`, `service`.
+    /// `catalog`, `fonts`, `speech`, `touch`, `service`.
     pub name: &'static str,
     /// Passed?
     pub ok: bool,
@@ -80,6 +80,7 @@ const CHECKS: &[(&str, Probe)] = &[
     ("clock", |_, store| check_clock(store)),
     ("catalog", check_catalog),
     ("fonts", |ctx, _| check_fonts(&ctx.config.ui.languages)),
+    ("speech", |ctx, _| check_speech(&ctx.config.ui)),
     ("touch", |ctx, _| check_touch(ctx.config.ui.rotation)),
     ("service", |_, _| check_service()),
 ];
@@ -476,6 +477,59 @@ fn check_fonts(languages: &[String]) -> Outcome {
         } else {
             " missing: Noto files checked"
         }
+    ))
+}
+
+/// Speech mode, the voice of residents who cannot see the screen: espeak-ng speaks each of the
+/// kiosk's languages with the voice the kiosk uses, and the loudspeaker's mixer control, when
+/// `ui.speech_mixer_db` sets one, is on the default card. A mixer left unset is a warning: the
+/// room's level was never measured.
+fn check_speech(ui: &crate::config::UiConfig) -> Outcome {
+    use crate::runtime::speech;
+    let version = speech::version().map_err(|e| {
+        Problem::new(
+            format!("{e}: speech mode is silent"),
+            "apt-get install espeak-ng (the package recommends it)",
+        )
+    })?;
+    let mut silent = Vec::new();
+    for lang in &ui.languages {
+        match speech::speaks(lang) {
+            Ok(true) => {}
+            Ok(false) => silent.push(lang.as_str()),
+            Err(e) => {
+                return Err(Problem::new(
+                    format!("{e}: speech mode is silent"),
+                    "apt-get install espeak-ng (the package recommends it)",
+                ));
+            }
+        }
+    }
+    if !silent.is_empty() {
+        return Err(Problem::new(
+            format!("{version} has no voice for {}", silent.join(", ")),
+            "apt-get install --reinstall espeak-ng-data (its voices), then run doctor again",
+        ));
+    }
+    let voices = format!("{version}, voices for {}", ui.languages.join(", "));
+    let Some(db) = ui.speech_mixer_db else {
+        return Ok((
+            format!("{voices}; the loudspeaker's mixer is left as ALSA set it"),
+            Some(
+                "measure the room's level once and set ui.speech_mixer_db (kiosk-image/README.md, \"Speech volume\")"
+                    .into(),
+            ),
+        ));
+    };
+    let control = ui.speech_mixer_control();
+    speech::check_mixer(Path::new("amixer"), control).map_err(|e| {
+        Problem::new(
+            e.to_string(),
+            "set ui.speech_mixer_control to one of `amixer scontrols` (the default card's controls)",
+        )
+    })?;
+    pass(format!(
+        "{voices}; the loudspeaker's {control} set to {db:.1} dB when the kiosk starts"
     ))
 }
 

@@ -145,7 +145,9 @@ pub fn run(
         let control = config.ui.speech_mixer_control();
         match super::speech::set_mixer(std::path::Path::new("amixer"), control, db) {
             Ok(()) => tracing::info!("speech: the loudspeaker's {control} set to {db:.1} dB"),
-            Err(e) => tracing::warn!("speech: {e}"),
+            Err(e) => tracing::warn!(
+                "speech: {e}; check ui.speech_mixer_control against `amixer scontrols`"
+            ),
         }
     }
     let headset = (!config.ui.speech_headset).then(|| {

@@ -32,10 +32,8 @@ pub enum SpeechError {
     /// espeak-ng is not installed or does not run.
     #[error("{ESPEAK} does not run ({0}); install the espeak-ng package for speech mode")]
     Missing(String),
-    /// Setting the loudspeaker's mixer level failed.
-    #[error(
-        "the loudspeaker's mixer control {control:?} could not be set ({detail}); check ui.speech_mixer_control against `amixer scontrols`"
-    )]
+    /// The loudspeaker's mixer control could not be read or set.
+    #[error("the loudspeaker's mixer control {control:?}: {detail}")]
     Mixer {
         /// The control (`ui.speech_mixer_control`).
         control: String,
@@ -50,6 +48,37 @@ pub enum SpeechError {
         /// What went wrong.
         detail: String,
     },
+}
+
+/// Whether espeak-ng speaks `lang` with the voice the kiosk uses for it ([`voice`]): one word,
+/// synthesised and thrown away (`guichet doctor`). `Err`: espeak-ng does not run at all.
+pub fn speaks(lang: &str) -> Result<bool, SpeechError> {
+    let status = Command::new(ESPEAK)
+        .args(["-v", voice(lang), "--stdout", "1"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .map_err(|e| SpeechError::Missing(e.to_string()))?;
+    Ok(status.success())
+}
+
+/// espeak-ng's first line of `--version` ("eSpeak NG text-to-speech: 1.51 …"), bounded.
+pub fn version() -> Result<String, SpeechError> {
+    let out = Command::new(ESPEAK)
+        .arg("--version")
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()
+        .map_err(|e| SpeechError::Missing(e.to_string()))?;
+    if !out.status.success() {
+        return Err(SpeechError::Missing(out.status.to_string()));
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    let first = text.lines().next().unwrap_or("").trim();
+    // "eSpeak NG text-to-speech: 1.51  Data at: …": the name and number only.
+    let first = first.split("  ").next().unwrap_or(first);
+    Ok(first.chars().take(80).collect())
 }
 
 /// espeak-ng's voice for a UI language.
@@ -88,12 +117,24 @@ pub fn amplitude(level: u8) -> u32 {
 /// step's [`AMPLITUDES`], and the mixer's is measured at installation. The control's name is
 /// checked by the configuration (never an option: it comes after `--`).
 pub fn set_mixer(amixer: &Path, control: &str, db: f32) -> Result<(), SpeechError> {
+    run_amixer(amixer, control, &["sset", control, &format!("{db:.1}dB")])
+}
+
+/// Whether the default sound card has the mixer `control` (`guichet doctor`), as
+/// [`set_mixer`] would find it.
+pub fn check_mixer(amixer: &Path, control: &str) -> Result<(), SpeechError> {
+    run_amixer(amixer, control, &["sget", control])
+}
+
+/// One `amixer -q -- ARGS…` on the default card; its refusal in its own words.
+fn run_amixer(amixer: &Path, control: &str, args: &[&str]) -> Result<(), SpeechError> {
     let err = |detail: String| SpeechError::Mixer {
         control: control.to_string(),
         detail,
     };
     let output = Command::new(amixer)
-        .args(["-q", "--", "sset", control, &format!("{db:.1}dB")])
+        .args(["-q", "--"])
+        .args(args)
         .stdin(Stdio::null())
         .output()
         .map_err(|e| err(format!("{}: {e}", amixer.display())))?;

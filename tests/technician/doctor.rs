@@ -104,15 +104,33 @@ fn doctor_passes_a_healthy_kiosk_and_fails_each_check_for_its_own_reason() {
             "clock",
             "catalog",
             "fonts",
+            "speech",
             "touch",
             "service"
         ]
     );
+    // espeak-ng is installed where CI runs (`.ci/run`); elsewhere speech mode may be missing.
+    let espeak = std::process::Command::new("espeak-ng")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
     for name in &names {
         // The disk check depends on the machine the tests run on.
-        if *name != "disk" {
+        if *name != "disk" && (*name != "speech" || espeak) {
             assert_passes(&healthy.1, name);
         }
+    }
+    if espeak {
+        let speech = find(&healthy.1, "speech");
+        let detail = speech["detail"].as_str().unwrap();
+        assert!(
+            detail.contains("eSpeak NG") && detail.contains("voices for en, ar, uk"),
+            "{speech}"
+        );
+        assert!(
+            speech["hint"].as_str().unwrap().contains("speech_mixer_db"),
+            "an unmeasured mixer is a warning: {speech}"
+        );
     }
     assert!(
         find(&healthy.1, "central")["detail"]
@@ -120,7 +138,7 @@ fn doctor_passes_a_healthy_kiosk_and_fails_each_check_for_its_own_reason() {
             .unwrap()
             .contains("answers as Open311")
     );
-    if find(&healthy.1, "disk")["ok"] == true {
+    if find(&healthy.1, "disk")["ok"] == true && espeak {
         assert_eq!(healthy.0, Some(0), "{}", healthy.2);
     }
 
@@ -236,6 +254,69 @@ fn doctor_passes_a_healthy_kiosk_and_fails_each_check_for_its_own_reason() {
         "fonts",
         "no system font covers en, ar, uk",
     );
+
+    // speech: no espeak-ng on the PATH; a voice missing for one language; a mixer control the
+    // card does not have (fake espeak-ng and amixer first on the PATH).
+    let nothing = dir.path().join("empty-bin");
+    std::fs::create_dir_all(&nothing).unwrap();
+    assert_fails(
+        &doctor(&dir, &config, &[("PATH", nothing.to_str().unwrap())]),
+        "speech",
+        "espeak-ng does not run",
+    );
+    let fakes = dir.path().join("fake-bin");
+    std::fs::create_dir_all(&fakes).unwrap();
+    let fake = |name: &str, script: &str| {
+        let path = fakes.join(name);
+        std::fs::write(&path, script).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    };
+    fake(
+        "espeak-ng",
+        "#!/bin/sh\n[ \"$1\" = --version ] && { echo 'eSpeak NG text-to-speech: 1.51  Data at: /x'; exit 0; }\n[ \"$2\" = ar ] && { echo 'Error: The specified espeak-ng voice does not exist.' >&2; exit 1; }\nexit 0\n",
+    );
+    fake(
+        "amixer",
+        "#!/bin/sh\n[ \"$4\" = Master ] && exit 0\necho \"amixer: Unable to find simple control '$4',0\" >&2\nexit 1\n",
+    );
+    let path = format!(
+        "{}:{}",
+        fakes.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    assert_fails(
+        &doctor(&dir, &config, &[("PATH", &path)]),
+        "speech",
+        "has no voice for ar",
+    );
+    fake(
+        "espeak-ng",
+        "#!/bin/sh\necho 'eSpeak NG text-to-speech: 1.51'\nexit 0\n",
+    );
+    let original = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        format!("{original}speech_mixer_db = -6.0\nspeech_mixer_control = \"Speaker\"\n"),
+    )
+    .unwrap();
+    assert_fails(
+        &doctor(&dir, &config, &[("PATH", &path)]),
+        "speech",
+        "Unable to find simple control 'Speaker'",
+    );
+    std::fs::write(&config, format!("{original}speech_mixer_db = -6.0\n")).unwrap();
+    let mixed = doctor(&dir, &config, &[("PATH", &path)]);
+    assert_passes(&mixed.1, "speech");
+    let speech = find(&mixed.1, "speech");
+    assert!(
+        speech["detail"]
+            .as_str()
+            .unwrap()
+            .contains("Master set to -6.0 dB")
+            && speech["hint"].is_null(),
+        "{speech}"
+    );
+    std::fs::write(&config, original).unwrap();
 
     // service: under systemd without the notify socket, watchdog or display.
     let result = doctor(
