@@ -22,15 +22,23 @@ pub const ALLOWED_BAUD_RATES: &[u32] = &[2400, 4800, 9600, 19200, 38400, 57600, 
 /// Bounds for `ui.speech_mixer_db`: what sound cards' playback controls span (0 dB: unity).
 pub const SPEECH_MIXER_DB_RANGE: std::ops::RangeInclusive<f32> = -60.0..=12.0;
 
-/// An ALSA mixer control's name as `amixer sset` takes it ("Master", "PCM", "Master,0"): never
-/// read as an option, nothing but the name.
-fn valid_mixer_control(name: &str) -> bool {
-    !name.is_empty()
-        && name.len() <= 64
-        && !name.starts_with(['-', ' '])
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | ',' | '.' | '_' | '-'))
+/// An ALSA simple mixer control as `amixer sset` takes it: a name ("Master", "PCM",
+/// "Headphone+LO") and an optional index after a comma ("Master,0"). Never read as an option,
+/// nothing but the control: no leading `-`, no spaces at either end (amixer would look for
+/// another name), digits only after the comma.
+fn valid_mixer_control(control: &str) -> bool {
+    let (name, index) = match control.rsplit_once(',') {
+        Some((name, index)) => (name, Some(index)),
+        None => (control, None),
+    };
+    control.len() <= 64
+        && !name.is_empty()
+        && name.trim() == name
+        && !name.starts_with('-')
+        && name.chars().all(|c| {
+            c.is_ascii_alphanumeric() || matches!(c, ' ' | '.' | '_' | '-' | '+' | '/' | '(' | ')')
+        })
+        && index.is_none_or(|i| (1..=3).contains(&i.len()) && i.chars().all(|c| c.is_ascii_digit()))
 }
 
 /// Bounds for `ui.screen_width_mm`: a 5" panel to a large wall screen.
@@ -701,7 +709,7 @@ impl Config {
             return Err(bad(
                 "ui.speech_mixer_control",
                 quoted(control),
-                "an ALSA mixer control's name such as \"Master\", \"PCM\" or \"Speaker\" (letters, digits, spaces, and , . _ -; at most 64, not starting with -)",
+                "an ALSA mixer control as `amixer scontrols` names it, such as \"Master\", \"PCM\" or \"Speaker\", optionally with its index (\"Master,0\"); at most 64 characters",
             ));
         }
         if self.ui.languages.is_empty() {
@@ -1097,6 +1105,36 @@ idle_timeout_s = 120
     }
 
     #[test]
+    fn mixer_controls_are_names_amixer_takes_as_they_are() {
+        for good in [
+            "Master",
+            "PCM",
+            "Speaker",
+            "Master,0",
+            "Headphone+LO",
+            "Line Out",
+            "Mic (Front)",
+        ] {
+            assert!(valid_mixer_control(good), "{good:?}");
+        }
+        for bad in [
+            "",
+            "-q",
+            " Master",
+            "Master ",
+            "Master,",
+            "Master,x",
+            ",0",
+            "Master,0000",
+            "Master;x",
+            "Mas\nter",
+        ] {
+            assert!(!valid_mixer_control(bad), "{bad:?}");
+        }
+        assert!(!valid_mixer_control(&"M".repeat(65)));
+    }
+
+    #[test]
     fn bad_values_name_key_and_allowed() {
         let cases = [
             ("[device]\ncode = \"lib\"\n", "device.code", "A-Z"),
@@ -1129,6 +1167,16 @@ idle_timeout_s = 120
                 "[device]\ncode = \"AB\"\n[ui]\nspeech_mixer_control = \"Master; reboot\"\n",
                 "ui.speech_mixer_control",
                 "PCM",
+            ),
+            (
+                "[device]\ncode = \"AB\"\n[ui]\nspeech_mixer_control = \"Master,x\"\n",
+                "ui.speech_mixer_control",
+                "Master,0",
+            ),
+            (
+                "[device]\ncode = \"AB\"\n[ui]\nspeech_mixer_control = \"Master \"\n",
+                "ui.speech_mixer_control",
+                "scontrols",
             ),
             (
                 "[device]\ncode = \"AB\"\n[ui]\nlanguages = [\"xx\"]\n",

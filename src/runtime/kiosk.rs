@@ -137,19 +137,29 @@ pub fn run(
     let _ = sync_link.set(Arc::downgrade(&sync));
     let facts = KioskFacts::from_config(config);
     let controller = Controller::install(&app, flow, Box::new(Arc::clone(&worker)), rx, facts);
+    // The loudspeaker's level, as measured at installation: on a thread of its own, so that an
+    // amixer that hangs never holds up the first frame (and READY=1).
+    if let Some(db) = config.ui.speech_mixer_db {
+        let control = config.ui.speech_mixer_control().to_string();
+        let spawned = std::thread::Builder::new()
+            .name("mixer".into())
+            .spawn(move || {
+                match super::speech::set_mixer(std::path::Path::new("amixer"), &control, db) {
+                    Ok(()) => {
+                        tracing::info!("speech: the loudspeaker's {control} set to {db:.1} dB")
+                    }
+                    Err(e) => tracing::warn!(
+                        "speech: {e}; check ui.speech_mixer_control against `amixer scontrols`"
+                    ),
+                }
+            });
+        if let Err(e) = spawned {
+            tracing::warn!("speech: the mixer level was not set: {e}");
+        }
+    }
     // Speech mode's voice (ui/speech.rs starts it); without espeak-ng the kiosk stays silent.
     // The technician's override needs no sensing; otherwise the jack, or a USB headset (which
     // the voice then plays on), decides.
-    // The loudspeaker's level, as measured at installation.
-    if let Some(db) = config.ui.speech_mixer_db {
-        let control = config.ui.speech_mixer_control();
-        match super::speech::set_mixer(std::path::Path::new("amixer"), control, db) {
-            Ok(()) => tracing::info!("speech: the loudspeaker's {control} set to {db:.1} dB"),
-            Err(e) => tracing::warn!(
-                "speech: {e}; check ui.speech_mixer_control against `amixer scontrols`"
-            ),
-        }
-    }
     let headset = (!config.ui.speech_headset).then(|| {
         super::headset::watch_headset(
             super::headset::JackSource::default(),

@@ -164,7 +164,10 @@ impl Controller {
         on!(on_speech_toggle, |c| c.speech_toggle());
         on!(on_speech_zone, |c, zone: i32| c.speech_zone(zone));
         let weak = Rc::downgrade(self);
-        api.on_nav_key(move |text, shift| weak.upgrade().is_some_and(|c| c.nav_key(&text, shift)));
+        api.on_nav_key(move |text, shift, typing| {
+            weak.upgrade()
+                .is_some_and(|c| c.nav_key(&text, shift, typing))
+        });
         on!(on_staff_gesture, |c| c.with_flow(|f| f.staff_gesture()));
         on!(on_pin_key, |c, k: SharedString| c
             .with_flow(|f| f.pin_key(&k)));
@@ -232,10 +235,11 @@ impl Controller {
     }
 
     /// A key from a keyboard or keypad; true when it was used for navigation or speech.
-    pub fn nav_key(&self, text: &str, shift: bool) -> bool {
+    /// `typing`: it was typed into a text field that has the focus (its characters are its own).
+    pub fn nav_key(&self, text: &str, shift: bool, typing: bool) -> bool {
         let rtl = self.flow.borrow().rtl();
         let speech_on = self.speech.borrow().on;
-        match NavKey::from_key(text, shift, rtl, speech_on) {
+        match NavKey::from_key(text, shift, rtl, speech_on, typing) {
             Some(key) => {
                 // A blanked screen wakes first: F1 then starts speech on a screen that shows
                 // what is said; any other speech key only wakes it, as a touch does.

@@ -49,10 +49,19 @@ impl NavKey {
     /// for navigation (it is left to the page).
     ///
     /// The one-character shortcuts (R, +, −: WCAG 2.1.4) are speech mode's own: with it off
-    /// (`speech_on` false) they mean nothing, so turning speech mode off turns them off.
-    pub fn from_key(text: &str, shift: bool, rtl: bool, speech_on: bool) -> Option<NavKey> {
+    /// (`speech_on` false) they mean nothing, so turning speech mode off turns them off. Typed
+    /// into a text field (`typing`: the reference field, from a keyboard or a scanner), they and
+    /// space are characters of what is typed, never shortcuts.
+    pub fn from_key(
+        text: &str,
+        shift: bool,
+        rtl: bool,
+        speech_on: bool,
+        typing: bool,
+    ) -> Option<NavKey> {
         use slint::platform::Key;
         let is = |k: Key| text == slint::SharedString::from(k).as_str();
+        let shortcuts = speech_on && !typing;
         if is(Key::F1) {
             Some(NavKey::Toggle)
         } else if is(Key::Backtab) || (is(Key::Tab) && shift) || is(Key::UpArrow) {
@@ -63,20 +72,25 @@ impl NavKey {
             Some(if rtl { NavKey::Previous } else { NavKey::Next })
         } else if is(Key::LeftArrow) {
             Some(if rtl { NavKey::Next } else { NavKey::Previous })
-        } else if is(Key::Return) || text == "\r" || text == " " {
+        } else if is(Key::Return) || text == "\r" || (text == " " && !typing) {
             Some(NavKey::Activate)
-        } else if is(Key::F2) || (speech_on && text.eq_ignore_ascii_case("r")) {
+        } else if is(Key::F2) || (shortcuts && text.eq_ignore_ascii_case("r")) {
             Some(NavKey::Repeat)
         } else if is(Key::Escape) {
             Some(NavKey::Stop)
-        } else if speech_on && (text == "+" || text == "=") {
+        } else if shortcuts && (text == "+" || text == "=") {
             Some(NavKey::Louder)
-        } else if speech_on && text == "-" {
+        } else if shortcuts && text == "-" {
             Some(NavKey::Quieter)
         } else {
             None
         }
     }
+}
+
+/// A keyboard's key that switches its layout (`{mode:symbols}`, `{mode:native}`…).
+fn is_mode_key(control: &Control) -> bool {
+    matches!(control, Control::Key(k) if k.starts_with("{mode:"))
 }
 
 /// Speech mode's state (lives in the controller, on the UI thread).
@@ -88,7 +102,7 @@ pub struct SpeechDriver {
     /// Keyboard navigation has been used this session (the focus is shown).
     pub navigating: bool,
     /// Index into the current screen's controls.
-    pub focus: usize,
+    focus: usize,
     /// The control at `focus` when it was last set: a change on the same screen that adds or
     /// removes controls before it (the "Text and contrast" drawer opening) keeps the focus on
     /// this control, not on whatever now has its index.
@@ -194,12 +208,17 @@ impl SpeechDriver {
             self.announce(flow, &controls);
             return;
         }
-        // The same screen with other controls around the focused one: follow the control. One
-        // that is gone (a key whose letter changed with Shift) leaves the focus at its place.
-        let kept = self
-            .focus_control
-            .as_ref()
-            .and_then(|was| controls.iter().position(|c| &c.control == was));
+        // The same screen with other controls around the focused one: follow the control. A
+        // keyboard's mode key names the layout it switches to, so after a switch the focus is on
+        // the new layout's mode key. Any other that is gone (a key whose letter changed with
+        // Shift) leaves the focus at its place.
+        let kept = self.focus_control.as_ref().and_then(|was| {
+            controls.iter().position(|c| &c.control == was).or_else(|| {
+                is_mode_key(was)
+                    .then(|| controls.iter().position(|c| is_mode_key(&c.control)))
+                    .flatten()
+            })
+        });
         self.set_focus(&controls, kept.unwrap_or(self.focus));
         let focused = controls.get(self.focus);
         let question = flow.question_view();
@@ -412,6 +431,17 @@ mod tests {
         f.speech_controls().get(d.focus).map(|c| c.control.clone())
     }
 
+    /// Steps by `delta` until `control` has the focus (asserted: within one round).
+    fn step_to(d: &mut SpeechDriver, f: &Flow, control: &Control, delta: isize) {
+        for _ in 0..=f.speech_controls().len() {
+            if focused(d, f).as_ref() == Some(control) {
+                return;
+            }
+            d.step(f, delta);
+        }
+        panic!("{control:?} is not among {:?}", f.speech_controls().len());
+    }
+
     #[test]
     fn the_focus_stays_on_its_control_when_the_text_and_contrast_drawer_opens_or_closes() {
         let mut f = crate::flow::tests::flow();
@@ -427,9 +457,7 @@ mod tests {
         d.toggle(&f);
         // Onto the third group by keys.
         let third = f.tiles()[2].key.clone();
-        while focused(&d, &f) != Some(Control::Tile(third.clone())) {
-            d.step(&f, 1);
-        }
+        step_to(&mut d, &f, &Control::Tile(third.clone()), 1);
         let before = f.speech_controls().len();
         speaker.take();
 
@@ -460,9 +488,7 @@ mod tests {
 
         // By keys: the tool itself keeps the focus, says its new state, and Next goes into the
         // drawer it opened.
-        while focused(&d, &f) != Some(Control::Tool(Tool::Display)) {
-            d.step(&f, -1);
-        }
+        step_to(&mut d, &f, &Control::Tool(Tool::Display), -1);
         speaker.take();
         assert_eq!(d.focused(&f), Some(Control::Tool(Tool::Display)));
         f.tool(Tool::Display);
@@ -489,9 +515,7 @@ mod tests {
         f.tool(Tool::Display);
         d.after_refresh(&f);
         // High contrast, in the drawer, has the focus; closing the drawer takes it away.
-        while focused(&d, &f) != Some(Control::Tool(Tool::Contrast)) {
-            d.step(&f, 1);
-        }
+        step_to(&mut d, &f, &Control::Tool(Tool::Contrast), 1);
         let at = d.focus;
         f.tool(Tool::Display);
         d.after_refresh(&f);
@@ -511,27 +535,81 @@ mod tests {
                 ("=", NavKey::Louder),
                 ("-", NavKey::Quieter),
             ] {
-                let got = NavKey::from_key(text, false, false, on);
+                let got = NavKey::from_key(text, false, false, on, false);
                 assert_eq!(got, on.then_some(meant), "{text:?}, speech mode on: {on}");
             }
             // Keys that are not characters work either way.
             assert_eq!(
-                NavKey::from_key(&key(Key::F1), false, false, on),
+                NavKey::from_key(&key(Key::F1), false, false, on, false),
                 Some(NavKey::Toggle)
             );
             assert_eq!(
-                NavKey::from_key(&key(Key::F2), false, false, on),
+                NavKey::from_key(&key(Key::F2), false, false, on, false),
                 Some(NavKey::Repeat)
             );
             assert_eq!(
-                NavKey::from_key(&key(Key::Tab), false, false, on),
+                NavKey::from_key(&key(Key::Tab), false, false, on, false),
                 Some(NavKey::Next)
             );
             assert_eq!(
-                NavKey::from_key(&key(Key::RightArrow), false, true, on),
+                NavKey::from_key(&key(Key::RightArrow), false, true, on, false),
                 Some(NavKey::Previous),
                 "right to left"
             );
+            // Typed into the reference field (a keyboard, a scanner), characters are its own,
+            // space too; Tab and Enter still walk and act.
+            for text in ["r", "R", "+", "=", "-", " ", "7"] {
+                assert_eq!(
+                    NavKey::from_key(text, false, false, on, true),
+                    None,
+                    "{text:?}"
+                );
+            }
+            assert_eq!(
+                NavKey::from_key(&key(Key::Tab), false, false, on, true),
+                Some(NavKey::Next)
+            );
+            assert_eq!(
+                NavKey::from_key(&key(Key::Return), false, false, on, true),
+                Some(NavKey::Activate)
+            );
         }
+        assert_eq!(
+            NavKey::from_key(" ", false, false, true, false),
+            Some(NavKey::Activate),
+            "space activates outside a field"
+        );
+    }
+
+    /// A keyboard's mode key ("?123") switches the layout, and the key that switches back takes
+    /// its place: the focus goes there, not to whatever key now has the old index.
+    #[test]
+    fn the_focus_follows_a_keyboards_mode_key_to_the_new_layout() {
+        use crate::flow::keyboard::special;
+        let mut f = crate::flow::tests::flow();
+        crate::ui::scenes::enter(&mut f, "question-string", "en").expect("the scene");
+        let mut d = SpeechDriver::new(Box::new(Silent), SpeechSettings::default());
+        d.after_refresh(&f);
+        d.toggle(&f);
+        let symbols = Control::Key(special::MODE_SYMBOLS.into());
+        step_to(&mut d, &f, &symbols, 1);
+        let before = d.focus;
+        f.key(special::MODE_SYMBOLS);
+        d.after_refresh(&f);
+        let now = focused(&d, &f);
+        assert!(
+            now.as_ref().is_some_and(is_mode_key) && now != Some(symbols.clone()),
+            "the new layout's mode key, not {now:?} (was at {before})"
+        );
+        // And back.
+        let back = now.unwrap_or(symbols);
+        if let Control::Key(k) = &back {
+            f.key(k);
+        }
+        d.after_refresh(&f);
+        assert_eq!(
+            focused(&d, &f),
+            Some(Control::Key(special::MODE_SYMBOLS.into()))
+        );
     }
 }

@@ -845,6 +845,22 @@ pub fn staff_screens_by_speech() {
         news.iter().any(|l| l.contains(&k.t("staff-done-send-now"))),
         "{news:?}"
     );
+    // Typed into the look-up's field in speech mode (a keyboard, a scanner): R, +, − and space
+    // are characters of what is typed, not speech mode's shortcuts (WCAG 2.1.4).
+    speaker.take();
+    k.type_physical("R-7 +R");
+    assert_eq!(k.api().get_staff_query().as_str(), "R-7 +R");
+    let events = speaker.take();
+    assert!(
+        !events
+            .iter()
+            .any(|e| matches!(e, guichet::flow::speech::SpeechEvent::Volume(_))),
+        "no volume change: {events:?}"
+    );
+    assert_eq!(
+        k.controller.speech().volume_level(),
+        guichet::flow::speech::VOLUME_DEFAULT
+    );
     super::press(&k, Key::F1);
     k.tap_t("staff-lock");
 }

@@ -436,8 +436,16 @@ pub(super) fn a_title_cut_above_the_keys_says_so(dir: &TestDir) {
                 && p.x + s.width <= width + 0.5,
             "{locale}: the title at {p:?} {s:?}, the typed text from {typed_top}"
         );
+        // `CutLines` also sets the focus caption: the title's sign is the one inside its box.
         let cues: Vec<ElementHandle> = ElementHandle::find_by_element_id(&k.app, "CutLines::cue")
-            .filter(|e| e.is_valid())
+            .filter(|e| {
+                let q = e.absolute_position();
+                e.is_valid()
+                    && q.x >= p.x - 0.5
+                    && q.x <= p.x + s.width + 0.5
+                    && q.y >= p.y - 0.5
+                    && q.y <= p.y + s.height + 0.5
+            })
             .collect();
         assert_eq!(cues.len(), 1, "{locale}: one \"…\" where the title is cut");
         let (cp, cs) = (cues[0].absolute_position(), cues[0].size());
