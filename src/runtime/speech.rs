@@ -127,22 +127,60 @@ pub fn check_mixer(amixer: &Path, control: &str) -> Result<(), SpeechError> {
     run_amixer(amixer, control, &["sget", control])
 }
 
+/// How long amixer may take before it is given up (and killed): a sound card's driver that
+/// hangs must not hang the kiosk's mixer thread or a technician's `doctor` for ever.
+const AMIXER_DEADLINE: Duration = Duration::from_secs(5);
+
 /// One `amixer -q -- ARGS…` on the default card; its refusal in its own words.
 fn run_amixer(amixer: &Path, control: &str, args: &[&str]) -> Result<(), SpeechError> {
+    run_amixer_within(amixer, control, args, AMIXER_DEADLINE)
+}
+
+fn run_amixer_within(
+    amixer: &Path,
+    control: &str,
+    args: &[&str],
+    deadline: Duration,
+) -> Result<(), SpeechError> {
+    use std::io::Read as _;
     let err = |detail: String| SpeechError::Mixer {
         control: control.to_string(),
         detail,
     };
-    let output = Command::new(amixer)
+    let mut child = Command::new(amixer)
         .args(["-q", "--"])
         .args(args)
         .stdin(Stdio::null())
-        .output()
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
         .map_err(|e| err(format!("{}: {e}", amixer.display())))?;
-    if !output.status.success() {
+    let started = std::time::Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if started.elapsed() < deadline => {
+                std::thread::sleep(Duration::from_millis(20))
+            }
+            Ok(None) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(err(format!(
+                    "amixer did not answer within {} s",
+                    deadline.as_secs_f32()
+                )));
+            }
+            Err(e) => return Err(err(e.to_string())),
+        }
+    };
+    if !status.success() {
         // amixer's own last word (alsa-lib's lines come before it, e.g. "amixer: Mixer attach
-        // default error: No such file or directory" where there is no sound card).
-        let said = String::from_utf8_lossy(&output.stderr);
+        // default error: No such file or directory" where there is no sound card). It has
+        // exited: its few lines are all in the pipe.
+        let mut said = String::new();
+        if let Some(mut stderr) = child.stderr.take() {
+            let _ = stderr.by_ref().take(64 * 1024).read_to_string(&mut said);
+        }
         let lines: Vec<&str> = said.lines().filter(|l| !l.trim().is_empty()).collect();
         let last = lines
             .iter()
@@ -501,6 +539,24 @@ mod tests {
         assert!(
             e.contains("\"Nope\"") && e.contains("Unable to find simple control"),
             "{e}"
+        );
+        // A hung driver: given up at the deadline.
+        let slow = dir.join("slow-amixer");
+        std::fs::write(&slow, "#!/bin/sh\nexec sleep 30\n").expect("slow amixer");
+        std::fs::set_permissions(&slow, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        let started = std::time::Instant::now();
+        let e = run_amixer_within(
+            &slow,
+            "Master",
+            &["sget", "Master"],
+            Duration::from_millis(300),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("did not answer"), "{e}");
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "killed, not waited for"
         );
         let e = set_mixer(&dir.join("absent"), "Master", 0.0)
             .unwrap_err()
