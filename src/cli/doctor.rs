@@ -486,23 +486,17 @@ fn check_fonts(languages: &[String]) -> Outcome {
 /// room's level was never measured.
 fn check_speech(ui: &crate::config::UiConfig) -> Outcome {
     use crate::runtime::speech;
-    let version = speech::version().map_err(|e| {
+    let missing = |e: speech::SpeechError| {
         Problem::new(
             format!("{e}: speech mode is silent"),
             "apt-get install espeak-ng (the package recommends it)",
         )
-    })?;
+    };
+    let version = speech::version().map_err(missing)?;
     let mut silent = Vec::new();
     for lang in &ui.languages {
-        match speech::speaks(lang) {
-            Ok(true) => {}
-            Ok(false) => silent.push(lang.as_str()),
-            Err(e) => {
-                return Err(Problem::new(
-                    format!("{e}: speech mode is silent"),
-                    "apt-get install espeak-ng (the package recommends it)",
-                ));
-            }
+        if !speech::speaks(lang).map_err(missing)? {
+            silent.push(lang.as_str());
         }
     }
     if !silent.is_empty() {
@@ -522,7 +516,7 @@ fn check_speech(ui: &crate::config::UiConfig) -> Outcome {
         ));
     };
     let control = ui.speech_mixer_control();
-    speech::check_mixer(Path::new("amixer"), control).map_err(|e| {
+    speech::check_mixer(Path::new(speech::AMIXER), control).map_err(|e| {
         Problem::new(
             e.to_string(),
             "set ui.speech_mixer_control to one of `amixer scontrols` (the default card's controls)",

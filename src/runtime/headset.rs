@@ -60,7 +60,7 @@ impl Default for JackSource {
     fn default() -> JackSource {
         JackSource {
             proc_root: PathBuf::from("/proc"),
-            amixer: PathBuf::from("amixer"),
+            amixer: PathBuf::from(super::speech::AMIXER),
             sys_root: PathBuf::from("/sys"),
             dev_root: PathBuf::from("/dev"),
         }

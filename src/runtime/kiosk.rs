@@ -144,7 +144,11 @@ pub fn run(
         let spawned = std::thread::Builder::new()
             .name("mixer".into())
             .spawn(move || {
-                match super::speech::set_mixer(std::path::Path::new("amixer"), &control, db) {
+                match super::speech::set_mixer(
+                    std::path::Path::new(super::speech::AMIXER),
+                    &control,
+                    db,
+                ) {
                     Ok(()) => {
                         tracing::info!("speech: the loudspeaker's {control} set to {db:.1} dB")
                     }

@@ -20,6 +20,10 @@ use crate::flow::speech::{Speaker, Utterance, VOLUME_DEFAULT, VOLUME_MAX};
 /// The speech engine's command.
 pub const ESPEAK: &str = "espeak-ng";
 
+/// ALSA's mixer command (alsa-utils): the loudspeaker's level here, a headset's jack in
+/// `runtime::headset`.
+pub const AMIXER: &str = "amixer";
+
 /// At most this many characters of one utterance are handed to the engine.
 const MAX_UTTERANCE_CHARS: usize = 4000;
 
@@ -63,7 +67,8 @@ pub fn speaks(lang: &str) -> Result<bool, SpeechError> {
     Ok(status.success())
 }
 
-/// espeak-ng's first line of `--version` ("eSpeak NG text-to-speech: 1.51 …"), bounded.
+/// espeak-ng's first line of `--version` ("eSpeak NG text-to-speech: 1.51 …"), bounded: that it
+/// runs at all (the kiosk's speaker starts only then; `guichet doctor` says which).
 pub fn version() -> Result<String, SpeechError> {
     let out = Command::new(ESPEAK)
         .arg("--version")
@@ -252,15 +257,7 @@ impl EspeakSpeaker {
     pub fn spawn_routed(
         route: Option<super::headset::HeadsetWatch>,
     ) -> Result<EspeakSpeaker, SpeechError> {
-        let status = Command::new(ESPEAK)
-            .arg("--version")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .map_err(|e| SpeechError::Missing(e.to_string()))?;
-        if !status.success() {
-            return Err(SpeechError::Missing(status.to_string()));
-        }
+        version()?;
         let (tx, rx) = mpsc::channel::<Order>();
         std::thread::Builder::new()
             .name("speech".into())
@@ -437,9 +434,9 @@ mod tests {
     use super::*;
 
     /// The volume steps change what espeak-ng writes, each clearly louder (≥ 3.5 dB; about 4.5
-    /// designed): 18 dB or more from the first to the last, the fourth at least 12 dB over the first (EN 301 549 8.2.1); and the loudest step
-    /// stays under full scale in every kiosk language, on the confirmation's whole reading (its
-    /// loudest syllables are not squashed). Measured on espeak-ng's WAV output; where espeak-ng is
+    /// designed): 18 dB or more from the first to the last, the fourth at least 12 dB over the
+    /// first (EN 301 549 8.2.1); and the loudest step stays under full scale in every kiosk
+    /// language, on the confirmation's whole reading (its loudest syllables are not squashed). Measured on espeak-ng's WAV output; where espeak-ng is
     /// not installed there is nothing to measure. Prints the levels for BENCHMARKS.md.
     #[test]
     fn each_volume_step_is_louder_than_the_one_before() {

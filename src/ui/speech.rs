@@ -439,7 +439,10 @@ mod tests {
             }
             d.step(f, delta);
         }
-        panic!("{control:?} is not among {:?}", f.speech_controls().len());
+        panic!(
+            "{control:?} is not among the {} controls",
+            f.speech_controls().len()
+        );
     }
 
     #[test]
