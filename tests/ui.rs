@@ -321,6 +321,7 @@ fn touchscreen_flows() {
     words::a_heading_fits_its_widest_word_or_reports_it_cut(&dir);
     words::an_option_fits_its_widest_word_or_reports_it_cut(&dir);
     words::a_title_cut_above_the_keys_says_so(&dir);
+    words::a_long_typed_value_shows_its_end(&dir);
     let problems = words::no_key_word_is_cut_on_any_keyboard_page(&dir);
     assert!(
         problems.is_empty(),

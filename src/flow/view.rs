@@ -833,6 +833,26 @@ fn sentence_case(text: &str) -> String {
     }
 }
 
+/// How many of a typed value's last words `typed_tails` offers: more than one line of the box
+/// beside the keys holds at the largest size on the narrowest panel (about 15 characters).
+pub const TYPED_TAILS_MAX: usize = 8;
+
+/// The ends of a typed value that begin at a word, shortest first, the value's last
+/// [`TYPED_TAILS_MAX`] words at most, not the whole value: what the box beside the keys shows
+/// when the whole does not fit (the longest that fits, behind "…": what was just typed, in whole
+/// words). Slint measures them; it cannot split a string itself.
+pub fn typed_tails(value: &str) -> Vec<String> {
+    let mut starts: Vec<usize> = value
+        .char_indices()
+        .zip(value.chars().skip(1))
+        .filter(|((_, c), next)| c.is_whitespace() && !next.is_whitespace())
+        .map(|((i, c), _)| i + c.len_utf8())
+        .collect();
+    starts.reverse();
+    starts.truncate(TYPED_TAILS_MAX);
+    starts.into_iter().map(|i| value[i..].to_string()).collect()
+}
+
 fn join_hint(a: &str, b: &str) -> String {
     match (a.is_empty(), b.is_empty()) {
         (true, _) => b.to_string(),
@@ -843,7 +863,29 @@ fn join_hint(a: &str, b: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::sentence_case;
+    use super::{TYPED_TAILS_MAX, sentence_case, typed_tails};
+
+    #[test]
+    fn a_typed_values_tails_begin_at_its_words() {
+        assert_eq!(
+            typed_tails("12 Station Road, flat 3"),
+            ["3", "flat 3", "Road, flat 3", "Station Road, flat 3"]
+        );
+        // Spaces typed last stay (the caret goes after them); runs of spaces are one break.
+        assert_eq!(typed_tails("12  Station "), ["Station "]);
+        assert_eq!(typed_tails(" leading"), ["leading"]);
+        // One word, or nothing: no tail (the whole value is not one).
+        assert!(typed_tails("someone@example.org").is_empty());
+        assert!(typed_tails("").is_empty());
+        assert!(typed_tails("   ").is_empty());
+        // Right to left and multi-byte letters: cut at characters, never inside one.
+        assert_eq!(typed_tails("شارع المحطة ١٢"), ["١٢", "المحطة ١٢"]);
+        // At most the last words.
+        let long = vec!["w"; 20].join(" ");
+        let tails = typed_tails(&long);
+        assert_eq!(tails.len(), TYPED_TAILS_MAX);
+        assert_eq!(tails.last().map(|t| t.len()), Some(2 * TYPED_TAILS_MAX - 1));
+    }
 
     #[test]
     fn catalogue_hints_read_as_sentences() {

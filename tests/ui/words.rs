@@ -2,7 +2,7 @@
 //! tool's title is measured (the widest, not the longest by letters, decides its size and
 //! whether it is cut), a heading is set smaller rather than break a word, and typing beside or
 //! under the keys on a 7" panel keeps the question's title in view above what was typed,
-//! Arabic's taller lines included, with "…" where it is cut.
+//! Arabic's taller lines included, with "…" where it is cut, and what was typed shows its end.
 
 use std::sync::Arc;
 
@@ -505,4 +505,80 @@ fn assert_within_width(e: &ElementHandle, width: f32, what: &str) {
         p.x,
         p.x + s.width
     );
+}
+
+/// Typing on a 7" panel upright at the largest text size, a value longer than the box above the
+/// keys shows its end, in whole words: "…" at the text's start side (the left of a left-to-right
+/// text, the right of a right-to-left one), then the longest of the value's word-ends that fits,
+/// caret and all, inside the box (before, Slint's `elide` kept "12 Station Road..." and hid what
+/// was just typed and the caret). Its accessible label is the whole value; a value that fits has
+/// no "…".
+pub(super) fn a_long_typed_value_shows_its_end(dir: &TestDir) {
+    let k = start_kiosk(dir);
+    let (width, _) = seven_inch_upright(&k);
+    for (locale, value, rtl) in [
+        ("en", "12 Station Road, flat 3", false),
+        ("ar", "شارع المحطة رقم ١٢ الطابق الثالث", true),
+    ] {
+        k.show_largest("address", locale);
+        assert!(
+            k.controller.flow().typing_on_small_panel(),
+            "{locale}: typing"
+        );
+        k.controller.flow_mut().set_value(value);
+        k.controller.refresh();
+        mock_elapsed_time(std::time::Duration::from_millis(1));
+        assert_eq!(k.api().get_question().value_rtl, rtl, "{locale}: {value:?}");
+        let tails = guichet::flow::typed_tails(value);
+        let label = format!("{}: {value}", k.tr.text(locale, "typed-so-far"));
+        let typed = the_one(&k, "TypedSoFar", &label);
+        assert_within_width(&typed, width, &format!("{locale}: the typed value"));
+        let (bp, bs) = (typed.absolute_position(), typed.size());
+        let cues: Vec<ElementHandle> = ElementHandle::find_by_element_id(&k.app, "TypedSoFar::cue")
+            .filter(|e| e.is_valid() && e.computed_opacity() > 0.0)
+            .collect();
+        assert_eq!(cues.len(), 1, "{locale}: one \"…\" before {value:?}");
+        let (cp, cs) = (cues[0].absolute_position(), cues[0].size());
+        let mut shown: Vec<(f32, f32)> =
+            ElementHandle::find_by_element_id(&k.app, "TypedSoFar::end")
+                .filter(|e| e.is_valid() && e.computed_opacity() > 0.0)
+                .map(|e| (e.absolute_position().x, e.size().width))
+                .collect();
+        shown.sort_by(|a, b| a.1.total_cmp(&b.1));
+        // The longest that fits is drawn over the shorter ones; the next longer does not fit.
+        assert!(
+            shown.len() >= 2 && shown.len() < tails.len(),
+            "{locale}: {} of the ends {tails:?} fit",
+            shown.len()
+        );
+        let (x, w) = shown[shown.len() - 1];
+        let inside = if rtl {
+            cp.x + cs.width >= bp.x + bs.width - 20.0 && x >= bp.x && x + w <= cp.x + 0.5
+        } else {
+            cp.x <= bp.x + 20.0 && x >= cp.x + cs.width - 0.5 && x + w <= bp.x + bs.width
+        };
+        assert!(
+            inside,
+            "{locale}: the box at x {}..{}, \"…\" at {}..{}, the end shown at {x}..{}",
+            bp.x,
+            bp.x + bs.width,
+            cp.x,
+            cp.x + cs.width,
+            x + w
+        );
+        // Short again: whole, no "…".
+        let short: String = value.chars().take(4).collect();
+        k.controller.flow_mut().set_value(&short);
+        k.controller.refresh();
+        mock_elapsed_time(std::time::Duration::from_millis(1));
+        assert_eq!(
+            ElementHandle::find_by_element_id(&k.app, "TypedSoFar::cue")
+                .filter(|e| e.is_valid() && e.computed_opacity() > 0.0)
+                .count(),
+            0,
+            "{locale}: a \"…\" before a value that fits"
+        );
+    }
+    k.controller.flow_mut().wipe();
+    k.controller.refresh();
 }
