@@ -671,8 +671,23 @@ fn statuses_follow_the_council_with_and_without_the_updates_extension() {
         let id = server.with_reference(&refs[1])[0].id;
         std::thread::sleep(Duration::from_millis(1100)); // updates are dated to the second
         server.set_status(id, "closed");
+        // A status longer than is ever kept (and with a line break in it): cut at the bound,
+        // and it says so.
+        let long = format!("IN_PROGRESS\n{}", "waiting for the crew ".repeat(10));
+        let id2 = server.with_reference(&refs[2])[0].id;
+        server.set_status(id2, &long);
         kiosk.round();
         let status = |r: &str| kiosk.queue.remote_status(r).unwrap().map(|s| s.0);
+        let cut = status(&refs[2]).unwrap_or_default();
+        assert_eq!(
+            cut.chars().count(),
+            guichet::validate::OPEN311_STATUS_MAX,
+            "extension {extension}: {cut:?}"
+        );
+        assert!(
+            cut.starts_with("IN_PROGRESS waiting for the crew") && cut.ends_with('…'),
+            "extension {extension}: {cut:?}"
+        );
         assert_eq!(
             status(&refs[1]).as_deref(),
             Some("closed"),

@@ -691,8 +691,9 @@ impl Flow {
 
     /// The council's status of a request in the desk's language: Open311's own ("open",
     /// "closed") translated; any other a server uses (`IN_PROGRESS`) as it was sent. It is
-    /// network data, read bounded and without control characters by `sync::wire`, and held to
-    /// the same bound here ([`crate::validate::OPEN311_STATUS_MAX`]).
+    /// network data, read on one line and bounded by `sync::wire` (with "…" where it was cut),
+    /// and held to the same bound here ([`crate::validate::OPEN311_STATUS_MAX`]) for a status
+    /// stored by an older version, which cut without the mark.
     fn council_status(&self, status: &str) -> String {
         match staff::RemoteStatus::from_open311(status) {
             Some(staff::RemoteStatus::Open) => self.t("staff-remote-open"),

@@ -224,15 +224,26 @@ pub fn encode_post(form: &ValidForm, reference: &str, check: &str, ctx: PostCont
     body.finish()
 }
 
-/// Text from a server made safe to store and show: control characters removed, trimmed, at most
-/// `max` characters (cut, since these are read by people).
+/// Text from a server made safe to store and show on one line: control characters (line breaks,
+/// tabs, escapes) and runs of spaces are one space, trimmed, at most `max` characters. Longer text is cut (it is read by people, not refused) and ends in "…"
+/// within the bound, so whoever reads it (a librarian at the desk, a technician in the journal)
+/// knows there was more.
 pub fn clean_text(raw: &str, max: usize) -> String {
-    raw.chars()
-        .filter(|c| !c.is_control())
-        .take(max)
-        .collect::<String>()
-        .trim()
-        .to_string()
+    let kept = raw
+        .split(|c: char| c.is_control() || c.is_whitespace())
+        .filter(|word| !word.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let kept = kept.as_str();
+    if kept.chars().count() <= max {
+        return kept.to_string();
+    }
+    let mut cut: String = kept.chars().take(max.saturating_sub(1)).collect();
+    cut.truncate(cut.trim_end().len());
+    if max > 0 {
+        cut.push('…');
+    }
+    cut
 }
 
 /// An id or token: a string or a number (some servers), non-empty, bounded, printable.
@@ -449,6 +460,26 @@ pub fn path_segment(raw: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn server_text_cut_at_its_bound_says_so() {
+        use super::clean_text;
+        // Within the bound: trimmed, control characters gone, nothing added.
+        assert_eq!(clean_text("  In progress\u{7}\n ", 11), "In progress");
+        // A line break or tab between words is a space (not words run together).
+        assert_eq!(clean_text("In\nprogress:\t\u{1b}[2J crew  sent", 40), "In progress: [2J crew sent");
+        assert_eq!(clean_text(&"W".repeat(64), 64), "W".repeat(64));
+        // Over it: the first characters and "…", never past the bound (in characters: Arabic
+        // and accents are one each), no space before the mark.
+        let cut = clean_text(&"é".repeat(300), 64);
+        assert_eq!(cut.chars().count(), 64);
+        assert_eq!(cut, format!("{}…", "é".repeat(63)));
+        assert_eq!(clean_text("waiting for the crew", 12), "waiting for…");
+        assert_eq!(clean_text("قيد المعالجة لدى الفريق", 5), "قيد…");
+        // Spaces at the ends do not count against the bound.
+        assert_eq!(clean_text("   open   ", 4), "open");
+        assert_eq!(clean_text("anything", 0), "");
+    }
+
     use super::*;
     use crate::validate::{Contact, Location};
 
