@@ -1579,6 +1579,102 @@ fn screenshot_renders_a_png_headlessly() {
     assert!(String::from_utf8_lossy(&bad.stderr).contains("question-multi"));
 }
 
+/// A reference is shown whole in its field: set smaller until it fits (never under 20 px), with
+/// the caret at its end. At the largest text size on a 7" panel upright (90 mm), "Check a
+/// request" showed "DEMO-000" of "DEMO-00042-V": the field held the title's size and its caret
+/// at the start. Counted on the drawn picture: the glyphs inside the field's blue (focused)
+/// border, each a run of columns with ink, one a character of the scene's reference.
+#[test]
+fn a_reference_is_shown_whole_in_its_field_on_a_small_panel() {
+    let dir = TestDir::new("screenshot-reference");
+    for locale in ["ar", "en"] {
+        let out_file = dir.path().join(format!("found-{locale}.png"));
+        let out = common::command(&dir)
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY")
+            .args([
+                "screenshot",
+                "--screen",
+                "check-request-found",
+                "--locale",
+                locale,
+            ])
+            .args(["--width", "600", "--height", "1024", "--text-size", "2"])
+            .args(["--screen-width-mm", "90", "--out"])
+            .arg(&out_file)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let img = image::open(&out_file).unwrap().to_rgba8();
+        let (w, h) = (img.width(), img.height());
+        // Theme.selected (#1d70b8), the focused field's border.
+        let blue = |x: u32, y: u32| {
+            let p = img.get_pixel(x, y).0;
+            p[0].abs_diff(0x1d) < 24 && p[1].abs_diff(0x70) < 24 && p[2].abs_diff(0xb8) < 24
+        };
+        // The border's top and bottom: rows more than half blue.
+        let rows: Vec<u32> = (0..h)
+            .filter(|&y| (0..w).filter(|&x| blue(x, y)).count() > w as usize / 2)
+            .collect();
+        assert!(rows.len() >= 2, "{locale}: the field's border is not drawn");
+        let (top, bottom) = (rows[0], rows[rows.len() - 1]);
+        let row = (top + bottom) / 2;
+        let sides: Vec<u32> = (0..w).filter(|&x| blue(x, row)).collect();
+        assert!(sides.len() >= 2, "{locale}: the field's sides");
+        let (left, right) = (sides[0], sides[sides.len() - 1]);
+        // Inside the border (and clear of it by 2 px): columns with ink (the text is #0b0c0c).
+        let inner_top = rows
+            .iter()
+            .take_while(|&&y| y < row)
+            .last()
+            .copied()
+            .unwrap_or(top);
+        let inner_bottom = rows.iter().find(|&&y| y > row).copied().unwrap_or(bottom);
+        let inked: Vec<bool> = (left..=right)
+            .map(|x| {
+                (inner_top + 3..inner_bottom.saturating_sub(2)).any(|y| {
+                    let p = img.get_pixel(x, y).0;
+                    p[0] < 110 && p[1] < 110 && p[2] < 110
+                })
+            })
+            .collect();
+        // Runs of inked columns: wider than 3 px, the glyphs; the caret, a thin one.
+        let mut runs: Vec<(usize, usize)> = Vec::new();
+        let mut start = None;
+        for (x, ink) in inked.iter().chain([&false]).enumerate() {
+            match (start, *ink) {
+                (None, true) => start = Some(x),
+                (Some(s), false) => {
+                    runs.push((s, x - s));
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        let glyphs: Vec<usize> = runs.iter().filter(|r| r.1 > 3).map(|r| r.0).collect();
+        assert_eq!(
+            glyphs.len(),
+            "DEMO-00042-V".len(),
+            "{locale}: glyphs in the field between x {left} and {right}, rows \
+             {inner_top}..{inner_bottom}: {runs:?}"
+        );
+        // The caret after the last (the pad types at the end; it stood before the first).
+        let caret = runs
+            .iter()
+            .filter(|r| r.1 <= 3)
+            .map(|r| r.0)
+            .collect::<Vec<_>>();
+        assert!(
+            caret.len() == 1 && caret[0] > glyphs[glyphs.len() - 1],
+            "{locale}: the caret at {caret:?}, the glyphs at {glyphs:?}"
+        );
+    }
+}
+
 /// A scene is the same picture however and whenever it is drawn: among all the screens in one
 /// run, or alone in a run of its own. The welcome screen (its greeting rotates on a kiosk), a
 /// date picker (its "today"), a text field (its caret blinks on Slint's time), the PIN pad (a

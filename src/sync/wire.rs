@@ -466,7 +466,10 @@ mod tests {
         // Within the bound: trimmed, control characters gone, nothing added.
         assert_eq!(clean_text("  In progress\u{7}\n ", 11), "In progress");
         // A line break or tab between words is a space (not words run together).
-        assert_eq!(clean_text("In\nprogress:\t\u{1b}[2J crew  sent", 40), "In progress: [2J crew sent");
+        assert_eq!(
+            clean_text("In\nprogress:\t\u{1b}[2J crew  sent", 40),
+            "In progress: [2J crew sent"
+        );
         assert_eq!(clean_text(&"W".repeat(64), 64), "W".repeat(64));
         // Over it: the first characters and "…", never past the bound (in characters: Arabic
         // and accents are one each), no space before the mark.
