@@ -833,24 +833,61 @@ fn sentence_case(text: &str) -> String {
     }
 }
 
-/// How many of a typed value's last words `typed_tails` offers: more than one line of the box
+/// How many of a line's last words [`TypedEcho::tails`] offers: more than one line of the box
 /// beside the keys holds at the largest size on the narrowest panel (about 15 characters).
 pub const TYPED_TAILS_MAX: usize = 8;
 
-/// The ends of a typed value that begin at a word, shortest first, the value's last
-/// [`TYPED_TAILS_MAX`] words at most, not the whole value: what the box beside the keys shows
-/// when the whole does not fit (the longest that fits, behind "…": what was just typed, in whole
-/// words). Slint measures them; it cannot split a string itself.
-pub fn typed_tails(value: &str) -> Vec<String> {
-    let mut starts: Vec<usize> = value
-        .char_indices()
-        .zip(value.chars().skip(1))
-        .filter(|((_, c), next)| c.is_whitespace() && !next.is_whitespace())
-        .map(|((i, c), _)| i + c.len_utf8())
-        .collect();
-    starts.reverse();
-    starts.truncate(TYPED_TAILS_MAX);
-    starts.into_iter().map(|i| value[i..].to_string()).collect()
+/// What was typed, for the one-line box above or beside the keys (the field itself may be out
+/// of view): the line being typed (after the last "New line"), whether lines come before it,
+/// and the line's ends that begin at a word, shortest first, the line itself last. Slint shows
+/// the line whole when it fits and no line comes before; otherwise "…" and the longest end that
+/// fits: what was just typed, in whole words, the caret after it. A "New line" leaves the box
+/// with "…" and the caret: a new line begun. (Before, each line typed made the box a line
+/// taller, and on a 7" panel the question's title gave way to it.) Slint cannot split a string
+/// itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypedEcho {
+    /// The line being typed.
+    pub line: String,
+    /// Lines come before it.
+    pub earlier: bool,
+    /// Its ends that begin at a word, shortest first, the line itself last; the last
+    /// [`TYPED_TAILS_MAX`] words' at most.
+    pub tails: Vec<String>,
+}
+
+impl TypedEcho {
+    /// The echo of `value`.
+    pub fn of(value: &str) -> TypedEcho {
+        let (earlier, line) = match value.rfind('\n') {
+            Some(at) => (true, &value[at + 1..]),
+            None => (false, value),
+        };
+        let mut starts: Vec<usize> = line
+            .char_indices()
+            .zip(line.chars().skip(1))
+            .filter(|((_, c), next)| c.is_whitespace() && !next.is_whitespace())
+            .map(|((i, c), _)| i + c.len_utf8())
+            .collect();
+        let first_word = line.find(|c: char| !c.is_whitespace());
+        if let Some(first) = first_word.filter(|&i| i > 0) {
+            // Spaces before the first word are not an end of their own.
+            starts.retain(|&i| i != first);
+        }
+        starts.insert(0, 0);
+        starts.reverse();
+        starts.truncate(TYPED_TAILS_MAX);
+        let tails = if line.is_empty() {
+            Vec::new()
+        } else {
+            starts.into_iter().map(|i| line[i..].to_string()).collect()
+        };
+        TypedEcho {
+            line: line.to_string(),
+            earlier,
+            tails,
+        }
+    }
 }
 
 fn join_hint(a: &str, b: &str) -> String {
@@ -863,26 +900,50 @@ fn join_hint(a: &str, b: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{TYPED_TAILS_MAX, sentence_case, typed_tails};
+    use super::{TYPED_TAILS_MAX, TypedEcho, sentence_case};
 
     #[test]
-    fn a_typed_values_tails_begin_at_its_words() {
+    fn the_echo_of_what_was_typed_is_its_last_line_and_its_ends() {
+        let echo = TypedEcho::of("12 Station Road, flat 3");
+        assert_eq!(echo.line, "12 Station Road, flat 3");
+        assert!(!echo.earlier);
         assert_eq!(
-            typed_tails("12 Station Road, flat 3"),
-            ["3", "flat 3", "Road, flat 3", "Station Road, flat 3"]
+            echo.tails,
+            [
+                "3",
+                "flat 3",
+                "Road, flat 3",
+                "Station Road, flat 3",
+                "12 Station Road, flat 3"
+            ]
         );
-        // Spaces typed last stay (the caret goes after them); runs of spaces are one break.
-        assert_eq!(typed_tails("12  Station "), ["Station "]);
-        assert_eq!(typed_tails(" leading"), ["leading"]);
-        // One word, or nothing: no tail (the whole value is not one).
-        assert!(typed_tails("someone@example.org").is_empty());
-        assert!(typed_tails("").is_empty());
-        assert!(typed_tails("   ").is_empty());
+        // Spaces typed last stay (the caret goes after them); runs of spaces are one break;
+        // spaces before the first word are no end of their own.
+        assert_eq!(
+            TypedEcho::of("12  Station ").tails,
+            ["Station ", "12  Station "]
+        );
+        assert_eq!(TypedEcho::of(" leading").tails, [" leading"]);
+        assert_eq!(
+            TypedEcho::of("someone@example.org").tails,
+            ["someone@example.org"]
+        );
+        assert!(TypedEcho::of("").tails.is_empty());
+        // "New line": the line being typed, lines before it.
+        let echo = TypedEcho::of("Swing broken\nnear the gate");
+        assert_eq!((echo.line.as_str(), echo.earlier), ("near the gate", true));
+        assert_eq!(echo.tails, ["gate", "the gate", "near the gate"]);
+        let echo = TypedEcho::of("Swing broken\n");
+        assert_eq!((echo.line.as_str(), echo.earlier), ("", true));
+        assert!(echo.tails.is_empty());
         // Right to left and multi-byte letters: cut at characters, never inside one.
-        assert_eq!(typed_tails("شارع المحطة ١٢"), ["١٢", "المحطة ١٢"]);
+        assert_eq!(
+            TypedEcho::of("شارع المحطة ١٢").tails,
+            ["١٢", "المحطة ١٢", "شارع المحطة ١٢"]
+        );
         // At most the last words.
         let long = vec!["w"; 20].join(" ");
-        let tails = typed_tails(&long);
+        let tails = TypedEcho::of(&long).tails;
         assert_eq!(tails.len(), TYPED_TAILS_MAX);
         assert_eq!(tails.last().map(|t| t.len()), Some(2 * TYPED_TAILS_MAX - 1));
     }

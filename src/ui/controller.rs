@@ -565,12 +565,14 @@ impl Controller {
                 title: s(q.title),
                 hint: s(q.hint),
                 value_rtl: crate::i18n::text_is_rtl(&q.value, flow.locale()),
-                value_tails: model(
-                    crate::flow::typed_tails(&q.value)
-                        .into_iter()
-                        .map(s)
-                        .collect(),
-                ),
+                echo: {
+                    let echo = crate::flow::TypedEcho::of(&q.value);
+                    g::TypedEcho {
+                        line: s(echo.line),
+                        earlier: echo.earlier,
+                        tails: model(echo.tails.into_iter().map(s).collect()),
+                    }
+                },
                 value: s(q.value),
                 error: s(q.error),
                 can_skip: q.can_skip,

@@ -509,42 +509,49 @@ fn assert_within_width(e: &ElementHandle, width: f32, what: &str) {
 
 /// Typing on a 7" panel upright at the largest text size, a value longer than the box above the
 /// keys shows its end, in whole words: "…" at the text's start side (the left of a left-to-right
-/// text, the right of a right-to-left one), then the longest of the value's word-ends that fits,
+/// text, the right of a right-to-left one), then the longest of the line's word-ends that fits,
 /// caret and all, inside the box (before, Slint's `elide` kept "12 Station Road..." and hid what
-/// was just typed and the caret). Its accessible label is the whole value; a value that fits has
-/// no "…".
+/// was just typed and the caret). After a "New line" the box shows the line being typed behind
+/// "…", one line high (before, it grew a line a line typed). Its accessible label is the whole
+/// value; a value that fits has no "…".
 pub(super) fn a_long_typed_value_shows_its_end(dir: &TestDir) {
     let k = start_kiosk(dir);
     let (width, _) = seven_inch_upright(&k);
-    for (locale, value, rtl) in [
-        ("en", "12 Station Road, flat 3", false),
-        ("ar", "شارع المحطة رقم ١٢ الطابق الثالث", true),
-    ] {
-        k.show_largest("address", locale);
+    // The "…" and the ends drawn (x, width), narrowest first, for `value` on `scene`.
+    let show = |scene: &str, locale: &str, value: &str| {
+        k.show_largest(scene, locale);
         assert!(
             k.controller.flow().typing_on_small_panel(),
-            "{locale}: typing"
+            "{locale} {scene}: typing"
         );
         k.controller.flow_mut().set_value(value);
         k.controller.refresh();
         mock_elapsed_time(std::time::Duration::from_millis(1));
-        assert_eq!(k.api().get_question().value_rtl, rtl, "{locale}: {value:?}");
-        let tails = guichet::flow::typed_tails(value);
         let label = format!("{}: {value}", k.tr.text(locale, "typed-so-far"));
         let typed = the_one(&k, "TypedSoFar", &label);
         assert_within_width(&typed, width, &format!("{locale}: the typed value"));
-        let (bp, bs) = (typed.absolute_position(), typed.size());
-        let cues: Vec<ElementHandle> = ElementHandle::find_by_element_id(&k.app, "TypedSoFar::cue")
+        let cues: Vec<(f32, f32)> = ElementHandle::find_by_element_id(&k.app, "TypedSoFar::cue")
             .filter(|e| e.is_valid() && e.computed_opacity() > 0.0)
+            .map(|e| (e.absolute_position().x, e.size().width))
             .collect();
-        assert_eq!(cues.len(), 1, "{locale}: one \"…\" before {value:?}");
-        let (cp, cs) = (cues[0].absolute_position(), cues[0].size());
         let mut shown: Vec<(f32, f32)> =
             ElementHandle::find_by_element_id(&k.app, "TypedSoFar::end")
                 .filter(|e| e.is_valid() && e.computed_opacity() > 0.0)
                 .map(|e| (e.absolute_position().x, e.size().width))
                 .collect();
         shown.sort_by(|a, b| a.1.total_cmp(&b.1));
+        (typed, cues, shown)
+    };
+    for (locale, value, rtl) in [
+        ("en", "12 Station Road, flat 3", false),
+        ("ar", "شارع المحطة رقم ١٢ الطابق الثالث", true),
+    ] {
+        let (typed, cues, shown) = show("address", locale, value);
+        assert_eq!(k.api().get_question().value_rtl, rtl, "{locale}: {value:?}");
+        let tails = guichet::flow::TypedEcho::of(value).tails;
+        let (bp, bs) = (typed.absolute_position(), typed.size());
+        assert_eq!(cues.len(), 1, "{locale}: one \"…\" before {value:?}");
+        let (cx, cw) = cues[0];
         // The longest that fits is drawn over the shorter ones; the next longer does not fit.
         assert!(
             shown.len() >= 2 && shown.len() < tails.len(),
@@ -553,31 +560,43 @@ pub(super) fn a_long_typed_value_shows_its_end(dir: &TestDir) {
         );
         let (x, w) = shown[shown.len() - 1];
         let inside = if rtl {
-            cp.x + cs.width >= bp.x + bs.width - 20.0 && x >= bp.x && x + w <= cp.x + 0.5
+            cx + cw >= bp.x + bs.width - 20.0 && x >= bp.x && x + w <= cx + 0.5
         } else {
-            cp.x <= bp.x + 20.0 && x >= cp.x + cs.width - 0.5 && x + w <= bp.x + bs.width
+            cx <= bp.x + 20.0 && x >= cx + cw - 0.5 && x + w <= bp.x + bs.width
         };
         assert!(
             inside,
-            "{locale}: the box at x {}..{}, \"…\" at {}..{}, the end shown at {x}..{}",
+            "{locale}: the box at x {}..{}, \"…\" at {cx}..{}, the end shown at {x}..{}",
             bp.x,
             bp.x + bs.width,
-            cp.x,
-            cp.x + cs.width,
+            cx + cw,
             x + w
         );
         // Short again: whole, no "…".
         let short: String = value.chars().take(4).collect();
-        k.controller.flow_mut().set_value(&short);
-        k.controller.refresh();
-        mock_elapsed_time(std::time::Duration::from_millis(1));
-        assert_eq!(
-            ElementHandle::find_by_element_id(&k.app, "TypedSoFar::cue")
-                .filter(|e| e.is_valid() && e.computed_opacity() > 0.0)
-                .count(),
-            0,
-            "{locale}: a \"…\" before a value that fits"
+        let (_, cues, _) = show("address", locale, &short);
+        assert!(
+            cues.is_empty(),
+            "{locale}: a \"…\" before {short:?}, which fits"
         );
+    }
+    // "New line" on a question of several lines: one line high, the line being typed whole
+    // behind "…"; a new line begun, "…" and the caret.
+    let (one, _, _) = show("question-text", "en", "Swing broken");
+    let one_high = one.size().height;
+    for (value, ends) in [("Swing broken\nnear the gate", 3), ("Swing broken\n", 0)] {
+        let (typed, cues, shown) = show("question-text", "en", value);
+        assert!(
+            (typed.size().height - one_high).abs() < 0.5,
+            "{value:?}: the box {} high, one line {one_high}",
+            typed.size().height
+        );
+        assert_eq!(
+            cues.len(),
+            1,
+            "{value:?}: \"…\" before the line being typed"
+        );
+        assert_eq!(shown.len(), ends, "{value:?}: the line being typed, whole");
     }
     k.controller.flow_mut().wipe();
     k.controller.refresh();
