@@ -1537,31 +1537,12 @@ fn kiosk_without_a_display_explains_in_one_line() {
 #[test]
 fn screenshot_renders_a_png_headlessly() {
     let dir = TestDir::new("screenshot");
-    let out_file = dir.path().join("check-ar.png");
-    let out = common::command(&dir)
-        .env_remove("DISPLAY")
-        .env_remove("WAYLAND_DISPLAY")
-        .args([
-            "screenshot",
-            "--screen",
-            "check",
-            "--locale",
-            "ar",
-            "--width",
-            "1024",
-            "--height",
-            "600",
-            "--out",
-        ])
-        .arg(&out_file)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let img = screenshot_png(
+        &dir,
+        &[
+            "--screen", "check", "--locale", "ar", "--width", "1024", "--height", "600",
+        ],
     );
-    let img = image::open(&out_file).unwrap().to_rgba8();
     assert_eq!((img.width(), img.height()), (1024, 600));
     // Not blank: the top bar is dark, the page is white.
     let dark = img.pixels().filter(|p| p.0[0] < 40).count();
@@ -1579,6 +1560,26 @@ fn screenshot_renders_a_png_headlessly() {
     assert!(String::from_utf8_lossy(&bad.stderr).contains("question-multi"));
 }
 
+/// `guichet screenshot ARGS --out F` with no display, which must succeed; F's picture.
+fn screenshot_png(dir: &TestDir, args: &[&str]) -> image::RgbaImage {
+    let out_file = dir.path().join("screenshot.png");
+    let out = common::command(dir)
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .arg("screenshot")
+        .args(args)
+        .arg("--out")
+        .arg(&out_file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    image::open(&out_file).unwrap().to_rgba8()
+}
+
 /// A reference is shown whole in its field: set smaller until it fits (never under 20 px), with
 /// the caret at its end. At the largest text size on a 7" panel upright (90 mm), "Check a
 /// request" showed "DEMO-000" of "DEMO-00042-V": the field held the title's size and its caret
@@ -1588,28 +1589,23 @@ fn screenshot_renders_a_png_headlessly() {
 fn a_reference_is_shown_whole_in_its_field_on_a_small_panel() {
     let dir = TestDir::new("screenshot-reference");
     for locale in ["ar", "en"] {
-        let out_file = dir.path().join(format!("found-{locale}.png"));
-        let out = common::command(&dir)
-            .env_remove("DISPLAY")
-            .env_remove("WAYLAND_DISPLAY")
-            .args([
-                "screenshot",
+        let img = screenshot_png(
+            &dir,
+            &[
                 "--screen",
                 "check-request-found",
                 "--locale",
                 locale,
-            ])
-            .args(["--width", "600", "--height", "1024", "--text-size", "2"])
-            .args(["--screen-width-mm", "90", "--out"])
-            .arg(&out_file)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
+                "--width",
+                "600",
+                "--height",
+                "1024",
+                "--text-size",
+                "2",
+                "--screen-width-mm",
+                "90",
+            ],
         );
-        let img = image::open(&out_file).unwrap().to_rgba8();
         let (w, h) = (img.width(), img.height());
         // Theme.selected (#1d70b8), the focused field's border.
         let blue = |x: u32, y: u32| {

@@ -225,9 +225,9 @@ pub fn encode_post(form: &ValidForm, reference: &str, check: &str, ctx: PostCont
 }
 
 /// Text from a server made safe to store and show on one line: control characters (line breaks,
-/// tabs, escapes) and runs of spaces are one space, trimmed, at most `max` characters. Longer text is cut (it is read by people, not refused) and ends in "…"
-/// within the bound, so whoever reads it (a librarian at the desk, a technician in the journal)
-/// knows there was more.
+/// tabs, escapes) and runs of spaces are one space, trimmed, at most `max` characters. Longer
+/// text is cut (it is read by people, not refused) and ends in "…" within the bound, so whoever
+/// reads it (a librarian at the desk, a technician in the journal) knows there was more.
 pub fn clean_text(raw: &str, max: usize) -> String {
     let kept = raw
         .split(|c: char| c.is_control() || c.is_whitespace())
