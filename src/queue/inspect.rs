@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use rusqlite::{Connection, OpenFlags, OptionalExtension};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
 
 use super::{DATABASE_FILE, Store, StoreError, put_state};
 
@@ -179,7 +179,10 @@ impl Store {
     /// Records one start of the kiosk on boot `boot_id`, in one transaction, and returns the
     /// counters after it.
     pub fn record_start(&mut self, boot_id: &str) -> Result<Starts, StoreError> {
-        let tx = self.conn.transaction()?;
+        // Immediate: it reads, then writes (see `record_frame`).
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let get = |key: &str| -> Result<Option<String>, rusqlite::Error> {
             tx.query_row("SELECT value FROM kiosk_state WHERE key = ?1", [key], |r| {
                 r.get(0)
@@ -215,7 +218,10 @@ impl Store {
     /// frame of a boot sets both times, later ones the last. Called about once a minute by the
     /// metrics thread, never by the UI thread.
     pub fn record_frame(&self, boot_id: &str, at: &str) -> Result<(), StoreError> {
-        let tx = self.conn.unchecked_transaction()?;
+        // Immediate: the write lock (waiting out the busy timeout) before the read. A deferred
+        // transaction that reads and then writes fails at once when another connection wrote in
+        // between, and the kiosk's other threads write at start-up.
+        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
         let same_boot = tx
             .query_row(
                 "SELECT value FROM kiosk_state WHERE key = ?1",
@@ -285,6 +291,42 @@ mod tests {
         let next_boot = store.record_start("b").unwrap();
         assert_eq!((next_boot.total, next_boot.this_boot), (3, 1));
         assert_eq!(store.starts("c").unwrap().this_boot, 0);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// The kiosk's start and its frames are recorded while other threads and processes write
+    /// (the sync worker, a staff command): each waits for the writer before it reads, so a write
+    /// committed meanwhile never makes it fail (a deferred transaction that reads and then writes
+    /// gets `SQLITE_BUSY` at once when another connection committed since its read, whatever the
+    /// busy timeout; the frame was then missing from `guichet health` for a minute).
+    #[test]
+    fn a_start_or_a_frame_waits_for_another_writer_instead_of_failing() {
+        let dir = crate::fsutil::test_dir("busy-writer");
+        let mut store = Store::open(&dir).unwrap();
+        for round in ["frame", "start"] {
+            let other = Connection::open(dir.join(DATABASE_FILE)).unwrap();
+            other
+                .execute_batch(
+                    "BEGIN IMMEDIATE;
+                     INSERT INTO kiosk_state (key, value) VALUES ('test.other', 'x')
+                     ON CONFLICT (key) DO UPDATE SET value = value || 'x';",
+                )
+                .unwrap();
+            let writer = std::thread::spawn(move || {
+                std::thread::sleep(std::time::Duration::from_millis(300));
+                other.execute_batch("COMMIT").unwrap();
+            });
+            let result = match round {
+                "frame" => store.record_frame("a", "2026-01-01T10:00:00Z"),
+                _ => store.record_start("a").map(|_| ()),
+            };
+            writer.join().unwrap();
+            assert!(result.is_ok(), "{round}: {result:?}");
+        }
+        let state = read_state(&dir).unwrap().unwrap();
+        assert_eq!(state.get(start_keys::FRAME_BOOT_ID), Some("a"));
+        assert_eq!(state.get(start_keys::THIS_BOOT), Some("1"));
+        assert_eq!(state.get("test.other"), Some("xx"));
         let _ = std::fs::remove_dir_all(&dir);
     }
 

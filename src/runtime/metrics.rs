@@ -620,7 +620,10 @@ pub fn spawn_refresher(config: Arc<Config>, location: StoreLocation) -> Refreshe
                         .ok();
                 }
                 if let Some(store) = &store {
-                    let frame = LAST_FRAME_UNIX.load(Ordering::Relaxed);
+                    // Read once: the database and the textfile of one round show the same frame
+                    // (a frame read again for the textfile could be one the database missed).
+                    let facts = KioskFacts::current();
+                    let frame = facts.last_frame;
                     if frame > recorded_frame
                         && let Ok(at) = OffsetDateTime::from_unix_timestamp(frame)
                     {
@@ -632,7 +635,7 @@ pub fn spawn_refresher(config: Arc<Config>, location: StoreLocation) -> Refreshe
                         }
                     }
                     let snapshot = gather(&config, store).map(|mut snapshot| {
-                        snapshot.kiosk = Some(KioskFacts::current());
+                        snapshot.kiosk = Some(facts);
                         snapshot
                     });
                     wrote_frame = snapshot
@@ -676,11 +679,13 @@ pub fn spawn_refresher(config: Arc<Config>, location: StoreLocation) -> Refreshe
                         }
                     }
                 }
-                // Until the textfile shows the first frame (in the first minute), look again
-                // every second, so that it shows the screen alive from the start. (Asked of what
-                // was written, not of the frame counter now: a frame that came while this round
-                // wrote must not wait a whole minute to be shown.)
-                let wait = if !wrote_frame && crate::clock::since_process_start() < REFRESH_INTERVAL
+                // Until both the textfile and the database (`guichet health`) show the first
+                // frame (in the first minute), look again every second, so that they show the
+                // screen alive from the start. (Asked of what was written and recorded, not of
+                // the frame counter now: a frame that came while this round wrote must not wait
+                // a whole minute to be shown, nor a failed record a minute to be retried.)
+                let frame_shown = wrote_frame && recorded_frame > 0;
+                let wait = if !frame_shown && crate::clock::since_process_start() < REFRESH_INTERVAL
                 {
                     Duration::from_secs(1)
                 } else {
