@@ -601,3 +601,72 @@ pub(super) fn a_long_typed_value_shows_its_end(dir: &TestDir) {
     k.controller.flow_mut().wipe();
     k.controller.refresh();
 }
+
+/// The welcome screen does not scroll (it is one big "start" button). A resident who chose a
+/// larger text size and went back to it sees it at that size where the whole screen fits, else
+/// at the largest smaller size that does, and always whole: "Check a request" inside the window
+/// (at 1024×600 in French at either larger size, the words ran off the bottom and the button
+/// with them). Measured on the speech hint's lines (one line at 1920 px wide) and the button.
+pub(super) fn the_welcome_screen_is_whole_at_every_text_size(dir: &TestDir) {
+    let k = start_kiosk(dir);
+    // The hint's and the button's heights, and the button's bottom, at text size `step`.
+    let measure = |locale: &str, step: u8, (width, height): (f32, f32)| -> (f32, f32) {
+        k.app
+            .window()
+            .set_size(slint::LogicalSize::new(width, height));
+        k.show_scene_at("welcome", locale, Some(step));
+        let hint = k.find(&k.tr.text(locale, "speech-welcome-hint"));
+        let button: Vec<ElementHandle> = k
+            .find(&k.tr.text(locale, "lookup-open"))
+            .into_iter()
+            .filter(|e| e.accessible_role() == Some(AccessibleRole::Button))
+            .collect();
+        assert_eq!(
+            (hint.len(), button.len()),
+            (1, 1),
+            "{locale} size {step}: one hint and one \"Check a request\" on screen"
+        );
+        let (p, s) = (button[0].absolute_position(), button[0].size());
+        assert!(
+            p.y >= 0.0 && p.y + s.height <= height + 0.5 && s.height > 0.0,
+            "{locale} size {step} at {width}×{height}: \"Check a request\" at y {}..{}",
+            p.y,
+            p.y + s.height
+        );
+        let (hp, hs) = (hint[0].absolute_position(), hint[0].size());
+        assert!(
+            hp.y >= 0.0 && hp.y + hs.height <= p.y,
+            "{locale} size {step} at {width}×{height}: the hint at y {}..{}, above the button",
+            hp.y,
+            hp.y + hs.height
+        );
+        (hs.height, p.y + s.height)
+    };
+    // Room enough: the resident's size (the hint's one line half as tall again at the largest).
+    let wide = (1920.0, 1080.0);
+    let (default, _) = measure("en", 0, wide);
+    let (largest, _) = measure("en", 2, wide);
+    assert!(
+        (largest / default - 1.5).abs() < 0.1,
+        "at 1920×1080 the largest size is kept: the hint {largest} px high, {default} at the default"
+    );
+    // 1024×600 in French: neither larger size fits, so both are drawn at the default, whole.
+    let small = (1024.0, 600.0);
+    let (default, _) = measure("fr", 0, small);
+    for step in [1, 2] {
+        let (hint, _) = measure("fr", step, small);
+        assert!(
+            (hint - default).abs() < 0.5,
+            "fr size {step} at 1024×600: the hint {hint} px high, {default} at the default"
+        );
+    }
+    // In Arabic the next size fits there, and is kept (taller than at the default).
+    let (default, _) = measure("ar", 0, small);
+    let (larger, _) = measure("ar", 1, small);
+    assert!(
+        larger > default * 1.1,
+        "ar size 1 at 1024×600: the hint {larger} px high, {default} at the default"
+    );
+    k.controller.flow_mut().wipe();
+    k.controller.refresh();
+}
