@@ -84,6 +84,17 @@ fn focus_problem(k: &Kiosk, width: f32, height: f32) -> Option<String> {
             ));
         }
     }
+    // What a page lays over its view's top (a reference field's echo, above its pad).
+    if let Some(echo) = ElementHandle::find_by_element_type_name(&k.app, "ReferenceEcho").next() {
+        let c = rect_of(&echo);
+        let under = clip((x, y, w, h), c);
+        if under.2 > 0.5 && under.3 > 0.5 {
+            return Some(format!(
+                "the control at {:?} is under the reference's echo at {c:?}",
+                (x, y, w, h)
+            ));
+        }
+    }
     None
 }
 

@@ -5,6 +5,7 @@
 //! Arabic's taller lines included, with "…" where it is cut, and what was typed shows its end.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use guichet::i18n::Translations;
 use i_slint_backend_testing::{AccessibleRole, ElementHandle, mock_elapsed_time};
@@ -667,6 +668,83 @@ pub(super) fn the_welcome_screen_is_whole_at_every_text_size(dir: &TestDir) {
         larger > default * 1.1,
         "ar size 1 at 1024×600: the hint {larger} px high, {default} at the default"
     );
+    k.controller.flow_mut().wipe();
+    k.controller.refresh();
+}
+
+/// "Check a request" on a 7" panel upright at the largest size: the pad is taller than the
+/// screen, and a resident typing on its lower keys saw neither the field nor what they typed
+/// (the field under the top bar). While less than a quarter of the field shows, what it holds
+/// stays at the top of the page (`ReferenceEcho`, drawn like the field, a button whose value is
+/// the reference); a touch on it scrolls back to the field. "Check" at the pad's end goes back
+/// to the field, under which the answer is written. In English and Arabic.
+pub(super) fn the_reference_typed_stays_in_sight_above_the_pad(dir: &TestDir) {
+    let k = start_kiosk(dir);
+    let (width, height) = seven_inch_upright(&k);
+    for locale in ["en", "ar"] {
+        k.show_largest("check-request", locale);
+        let query = k.api().get_lookup_query();
+        assert!(!query.is_empty(), "the scene has a reference typed");
+        let label = k.t("lookup-field");
+        let echoes = || -> Vec<ElementHandle> {
+            k.find(&label)
+                .into_iter()
+                .filter(|e| e.accessible_role() == Some(AccessibleRole::Button))
+                .collect()
+        };
+        let field = || -> Vec<ElementHandle> {
+            k.find(&label)
+                .into_iter()
+                .filter(|e| e.accessible_role() == Some(AccessibleRole::TextInput))
+                .collect()
+        };
+        assert!(echoes().is_empty(), "{locale}: the field in view, no echo");
+        assert_eq!(field().len(), 1, "{locale}: the field in view");
+        // To the pad's end, as a resident does.
+        let steps = k.scroll_to_end(30);
+        assert!(
+            steps > 0 && steps < 30,
+            "{locale}: the page scrolls at this size, and ends"
+        );
+        let echo = echoes();
+        assert_eq!(echo.len(), 1, "{locale}: one echo at the pad's end");
+        assert_eq!(echo[0].accessible_value().as_deref(), Some(query.as_str()));
+        let (p, s) = (echo[0].absolute_position(), echo[0].size());
+        let check = k
+            .find(&k.t("lookup-check"))
+            .into_iter()
+            .find(|e| e.accessible_role() == Some(AccessibleRole::Button))
+            .expect("the pad's Check in view");
+        let c = check.absolute_position();
+        assert!(
+            p.y >= 0.0 && p.y + s.height <= c.y && p.x >= -0.5 && p.x + s.width <= width + 0.5,
+            "{locale}: the echo at {:?} {:?} above the pad's Check at y {} in {width}×{height}",
+            p,
+            s,
+            c.y
+        );
+        // A touch on the echo: back to the field.
+        echo[0].invoke_accessible_default_action();
+        mock_elapsed_time(Duration::from_millis(1));
+        assert!(echoes().is_empty(), "{locale}: back at the field, no echo");
+        assert_eq!(field().len(), 1, "{locale}: the field in view again");
+        // To the end again, and "Check": the page goes back to the field and its answer.
+        k.scroll_to_end(30);
+        assert_eq!(echoes().len(), 1);
+        k.tap_t("lookup-check");
+        mock_elapsed_time(Duration::from_millis(1));
+        assert!(
+            echoes().is_empty(),
+            "{locale}: after Check, back at the field"
+        );
+        let answer = k.api().get_lookup_lines();
+        assert!(slint::Model::row_count(&answer) > 0, "{locale}: an answer");
+        let first = slint::Model::row_data(&answer, 0).unwrap_or_default();
+        assert!(
+            k.visible(first.as_str()),
+            "{locale}: the answer {first:?} in view under the field"
+        );
+    }
     k.controller.flow_mut().wipe();
     k.controller.refresh();
 }
