@@ -74,25 +74,21 @@ fn focus_problem(k: &Kiosk, width: f32, height: f32) -> Option<String> {
             (x, y, w, h)
         ));
     }
-    if let Some(caption) = ElementHandle::find_by_element_type_name(&k.app, "FocusCaption").next() {
-        let c = rect_of(&caption);
-        let under = clip((x, y, w, h), c);
-        if under.2 > 0.5 && under.3 > 0.5 {
-            return Some(format!(
-                "the control at {:?} is under the caption bar at {c:?}",
-                (x, y, w, h)
-            ));
-        }
-    }
-    // What a page lays over its view's top (a reference field's echo, above its pad).
-    if let Some(echo) = ElementHandle::find_by_element_type_name(&k.app, "ReferenceEcho").next() {
-        let c = rect_of(&echo);
-        let under = clip((x, y, w, h), c);
-        if under.2 > 0.5 && under.3 > 0.5 {
-            return Some(format!(
-                "the control at {:?} is under the reference's echo at {c:?}",
-                (x, y, w, h)
-            ));
+    // What lies over pages: the caption bar, and what a page lays over its view's top (a
+    // reference field's echo, above its pad).
+    for (type_name, what) in [
+        ("FocusCaption", "the caption bar"),
+        ("ReferenceEcho", "the reference's echo"),
+    ] {
+        if let Some(over) = ElementHandle::find_by_element_type_name(&k.app, type_name).next() {
+            let c = rect_of(&over);
+            let under = clip((x, y, w, h), c);
+            if under.2 > 0.5 && under.3 > 0.5 {
+                return Some(format!(
+                    "the control at {:?} is under {what} at {c:?}",
+                    (x, y, w, h)
+                ));
+            }
         }
     }
     None
