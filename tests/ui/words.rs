@@ -607,7 +607,8 @@ pub(super) fn a_long_typed_value_shows_its_end(dir: &TestDir) {
 /// larger text size and went back to it sees it at that size where the whole screen fits, else
 /// at the largest smaller size that does, and always whole: "Check a request" inside the window
 /// (at 1024×600 in French at either larger size, the words ran off the bottom and the button
-/// with them). Measured on the speech hint's lines (one line at 1920 px wide) and the button.
+/// with them). As the greeting turns through the languages, the smallest size one of them
+/// needed stays. Measured on the speech hint's lines (one line at 1920 px wide) and the button.
 pub(super) fn the_welcome_screen_is_whole_at_every_text_size(dir: &TestDir) {
     let k = start_kiosk(dir);
     // The hint's and the button's heights, and the button's bottom, at text size `step`.
@@ -651,8 +652,15 @@ pub(super) fn the_welcome_screen_is_whole_at_every_text_size(dir: &TestDir) {
         (largest / default - 1.5).abs() < 0.1,
         "at 1920×1080 the largest size is kept: the hint {largest} px high, {default} at the default"
     );
-    // 1024×600 in French: neither larger size fits, so both are drawn at the default, whole.
+    // 1024×600: in Arabic the next size fits, and is kept (taller than at the default).
     let small = (1024.0, 600.0);
+    let (ar_default, _) = measure("ar", 0, small);
+    let (larger, _) = measure("ar", 1, small);
+    assert!(
+        larger > ar_default * 1.1,
+        "ar size 1 at 1024×600: the hint {larger} px high, {ar_default} at the default"
+    );
+    // In French neither larger size fits, so both are drawn at the default, whole.
     let (default, _) = measure("fr", 0, small);
     for step in [1, 2] {
         let (hint, _) = measure("fr", step, small);
@@ -661,89 +669,189 @@ pub(super) fn the_welcome_screen_is_whole_at_every_text_size(dir: &TestDir) {
             "fr size {step} at 1024×600: the hint {hint} px high, {default} at the default"
         );
     }
-    // In Arabic the next size fits there, and is kept (taller than at the default).
-    let (default, _) = measure("ar", 0, small);
-    let (larger, _) = measure("ar", 1, small);
+    // The greeting turns through the kiosk's languages: once French needed the default, Arabic
+    // comes back at it too (the screen does not grow and shrink with each greeting).
+    let (again, _) = measure("ar", 1, small);
     assert!(
-        larger > default * 1.1,
-        "ar size 1 at 1024×600: the hint {larger} px high, {default} at the default"
+        (again - ar_default).abs() < 0.5,
+        "ar size 1 at 1024×600 after French: the hint {again} px high, {ar_default} at the default"
     );
     k.controller.flow_mut().wipe();
     k.controller.refresh();
 }
 
-/// "Check a request" on a 7" panel upright at the largest size: the pad is taller than the
-/// screen, and a resident typing on its lower keys saw neither the field nor what they typed
-/// (the field under the top bar). While less than a quarter of the field shows, what it holds
-/// stays at the top of the page (`ReferenceEcho`, drawn like the field, a button whose value is
-/// the reference); a touch on it scrolls back to the field. "Check" at the pad's end goes back
-/// to the field, under which the answer is written. In English and Arabic.
+/// A page with the digit-and-letter pad under a reference field: its scene, the field's label,
+/// the pad's last key, what the field holds, and the lines said under the field after that key.
+struct PadPage {
+    scene: &'static str,
+    field: &'static str,
+    last_key: &'static str,
+    query: fn(&Kiosk) -> String,
+    answer: fn(&Kiosk) -> Vec<String>,
+}
+
+/// The three pages with the pad: the resident's "Check a request" (the answer's lines), the
+/// staff desk's look-up (what was found) and a council's number (the notice under the field,
+/// after a Save with the field emptied).
+fn pad_pages() -> [PadPage; 3] {
+    [
+        PadPage {
+            scene: "check-request",
+            field: "lookup-field",
+            last_key: "lookup-check",
+            query: |k| k.api().get_lookup_query().to_string(),
+            answer: |k| {
+                slint::Model::iter(&k.api().get_lookup_lines())
+                    .map(|l| l.to_string())
+                    .collect()
+            },
+        },
+        PadPage {
+            scene: "staff-home",
+            field: "staff-lookup-label",
+            last_key: "staff-lookup",
+            query: |k| k.api().get_staff_query().to_string(),
+            answer: |k| {
+                slint::Model::iter(&k.api().get_staff_found())
+                    .map(|r| format!("{}: {}", r.label, r.value))
+                    .collect()
+            },
+        },
+        PadPage {
+            scene: "staff-sent",
+            field: "staff-sent-field",
+            last_key: "staff-sent-save",
+            query: |k| k.api().get_sent_number().to_string(),
+            answer: |k| {
+                let notice = k.api().get_staff_notice();
+                (!notice.is_empty())
+                    .then(|| notice.to_string())
+                    .into_iter()
+                    .collect()
+            },
+        },
+    ]
+}
+
+/// The pages with the pad on a 7" panel upright at the largest size: the pad is taller than
+/// the screen, and a resident (or staff) typing on its lower keys saw neither the field nor
+/// what they typed (the field under the top bar). While less than a quarter of the field
+/// shows, what it holds stays at the top of the page (`ReferenceEcho`, drawn like the field, a
+/// button whose value is the field's); a touch on it scrolls back to the field. The pad's last
+/// key ("Check", "Look up", "Save") goes back to the field, under which the answer is written,
+/// every time (the same answer again too). "Check a request", the staff look-up and a
+/// council's number, in English and Arabic.
 pub(super) fn the_reference_typed_stays_in_sight_above_the_pad(dir: &TestDir) {
     let k = start_kiosk(dir);
     let (width, height) = seven_inch_upright(&k);
-    for locale in ["en", "ar"] {
-        k.show_largest("check-request", locale);
-        let query = k.api().get_lookup_query();
-        assert!(!query.is_empty(), "the scene has a reference typed");
-        let label = k.t("lookup-field");
-        let echoes = || -> Vec<ElementHandle> {
-            k.find(&label)
+    // Whole inside the window's height.
+    let in_window = |e: &ElementHandle| {
+        let (p, s) = (e.absolute_position(), e.size());
+        s.height > 0.0 && p.y >= -0.5 && p.y + s.height <= height + 0.5
+    };
+    for page in pad_pages() {
+        for locale in ["en", "ar"] {
+            let at = format!("{} in {locale}", page.scene);
+            k.show_largest(page.scene, locale);
+            if page.scene == "staff-sent" {
+                // Emptied on the pad: Save then says what is missing under the field.
+                for _ in 0..(page.query)(&k).chars().count() {
+                    k.controller.flow_mut().lookup_key("{backspace}");
+                }
+                k.controller.refresh();
+                mock_elapsed_time(Duration::from_millis(1));
+            } else {
+                assert!(
+                    !(page.query)(&k).is_empty(),
+                    "{at}: the scene has a reference typed"
+                );
+            }
+            let label = k.t(page.field);
+            let echoes = || -> Vec<ElementHandle> {
+                k.find(&label)
+                    .into_iter()
+                    .filter(|e| e.accessible_role() == Some(AccessibleRole::Button))
+                    .collect()
+            };
+            let field = || -> Option<ElementHandle> {
+                let mut found: Vec<ElementHandle> = k
+                    .find(&label)
+                    .into_iter()
+                    .filter(|e| e.accessible_role() == Some(AccessibleRole::TextInput))
+                    .collect();
+                (found.len() == 1).then(|| found.remove(0))
+            };
+            let field_in_view = || field().is_some_and(|f| in_window(&f));
+            // After the page's last key or Enter: two frames (what the key changed above the
+            // field, the desk's notice, is laid out over both), then the field and the first
+            // line of the answer whole in the window.
+            let answered = |what: &str| {
+                mock_elapsed_time(Duration::from_millis(16));
+                mock_elapsed_time(Duration::from_millis(16));
+                assert!(echoes().is_empty(), "{at}: after {what}, no echo");
+                assert!(field_in_view(), "{at}: after {what}, the field in view");
+                let answer = (page.answer)(&k);
+                let first = answer
+                    .first()
+                    .unwrap_or_else(|| panic!("{at}: an answer after {what}"));
+                assert!(
+                    k.find(first).iter().any(&in_window),
+                    "{at}: the answer {first:?} in view under the field after {what}"
+                );
+            };
+            // The page opens at its top (its title in view; the field lower, at this size
+            // partly or wholly out of view): no echo.
+            assert!(echoes().is_empty(), "{at}: the page at its top, no echo");
+            // To the pad's end, as a resident does.
+            let steps = k.scroll_to_end(30);
+            assert!(
+                steps > 0 && steps < 30,
+                "{at}: the page scrolls at this size, and ends"
+            );
+            assert!(
+                !field_in_view(),
+                "{at}: the field out of view at the pad's end"
+            );
+            let echo = echoes();
+            assert_eq!(echo.len(), 1, "{at}: one echo at the pad's end");
+            assert_eq!(
+                echo[0]
+                    .accessible_value()
+                    .map(|v| v.to_string())
+                    .unwrap_or_default(),
+                (page.query)(&k),
+                "{at}: the echo's value is the field's"
+            );
+            let (p, s) = (echo[0].absolute_position(), echo[0].size());
+            let last_key = k
+                .find(&k.t(page.last_key))
                 .into_iter()
-                .filter(|e| e.accessible_role() == Some(AccessibleRole::Button))
-                .collect()
-        };
-        let field = || -> Vec<ElementHandle> {
-            k.find(&label)
-                .into_iter()
-                .filter(|e| e.accessible_role() == Some(AccessibleRole::TextInput))
-                .collect()
-        };
-        assert!(echoes().is_empty(), "{locale}: the field in view, no echo");
-        assert_eq!(field().len(), 1, "{locale}: the field in view");
-        // To the pad's end, as a resident does.
-        let steps = k.scroll_to_end(30);
-        assert!(
-            steps > 0 && steps < 30,
-            "{locale}: the page scrolls at this size, and ends"
-        );
-        let echo = echoes();
-        assert_eq!(echo.len(), 1, "{locale}: one echo at the pad's end");
-        assert_eq!(echo[0].accessible_value().as_deref(), Some(query.as_str()));
-        let (p, s) = (echo[0].absolute_position(), echo[0].size());
-        let check = k
-            .find(&k.t("lookup-check"))
-            .into_iter()
-            .find(|e| e.accessible_role() == Some(AccessibleRole::Button))
-            .expect("the pad's Check in view");
-        let c = check.absolute_position();
-        assert!(
-            p.y >= 0.0 && p.y + s.height <= c.y && p.x >= -0.5 && p.x + s.width <= width + 0.5,
-            "{locale}: the echo at {:?} {:?} above the pad's Check at y {} in {width}×{height}",
-            p,
-            s,
-            c.y
-        );
-        // A touch on the echo: back to the field.
-        echo[0].invoke_accessible_default_action();
-        mock_elapsed_time(Duration::from_millis(1));
-        assert!(echoes().is_empty(), "{locale}: back at the field, no echo");
-        assert_eq!(field().len(), 1, "{locale}: the field in view again");
-        // To the end again, and "Check": the page goes back to the field and its answer.
-        k.scroll_to_end(30);
-        assert_eq!(echoes().len(), 1);
-        k.tap_t("lookup-check");
-        mock_elapsed_time(Duration::from_millis(1));
-        assert!(
-            echoes().is_empty(),
-            "{locale}: after Check, back at the field"
-        );
-        let answer = k.api().get_lookup_lines();
-        assert!(slint::Model::row_count(&answer) > 0, "{locale}: an answer");
-        let first = slint::Model::row_data(&answer, 0).unwrap_or_default();
-        assert!(
-            k.visible(first.as_str()),
-            "{locale}: the answer {first:?} in view under the field"
-        );
+                .find(|e| e.accessible_role() == Some(AccessibleRole::Button))
+                .expect("the pad's last key in view");
+            let c = last_key.absolute_position();
+            assert!(
+                p.y >= 0.0 && p.y + s.height <= c.y && p.x >= -0.5 && p.x + s.width <= width + 0.5,
+                "{at}: the echo at {p:?} {s:?} above the pad's last key at y {} in {width}×{height}",
+                c.y
+            );
+            // A touch on the echo: back to the field.
+            echo[0].invoke_accessible_default_action();
+            mock_elapsed_time(Duration::from_millis(1));
+            assert!(echoes().is_empty(), "{at}: back at the field, no echo");
+            assert!(field_in_view(), "{at}: the field in view again");
+            // To the end again, and the pad's last key, twice (the second time the answer may
+            // be the same): back to the field and its answer, in view, each time.
+            for time in 1..=2 {
+                k.scroll_to_end(30);
+                assert_eq!(echoes().len(), 1, "{at}: the echo at the end ({time})");
+                k.tap_t(page.last_key);
+                answered(&format!("the last key ({time})"));
+            }
+            // Away, so the next opens its page afresh.
+            k.controller.flow_mut().wipe();
+            k.controller.refresh();
+            mock_elapsed_time(Duration::from_millis(1));
+        }
     }
     k.controller.flow_mut().wipe();
     k.controller.refresh();
