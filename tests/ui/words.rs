@@ -782,23 +782,6 @@ pub(super) fn the_reference_typed_stays_in_sight_above_the_pad(dir: &TestDir) {
                 (found.len() == 1).then(|| found.remove(0))
             };
             let field_in_view = || field().is_some_and(|f| in_window(&f));
-            // After the page's last key or Enter: two frames (what the key changed above the
-            // field, the desk's notice, is laid out over both), then the field and the first
-            // line of the answer whole in the window.
-            let answered = |what: &str| {
-                mock_elapsed_time(Duration::from_millis(16));
-                mock_elapsed_time(Duration::from_millis(16));
-                assert!(echoes().is_empty(), "{at}: after {what}, no echo");
-                assert!(field_in_view(), "{at}: after {what}, the field in view");
-                let answer = (page.answer)(&k);
-                let first = answer
-                    .first()
-                    .unwrap_or_else(|| panic!("{at}: an answer after {what}"));
-                assert!(
-                    k.find(first).iter().any(&in_window),
-                    "{at}: the answer {first:?} in view under the field after {what}"
-                );
-            };
             // The page opens at its top (its title in view; the field lower, at this size
             // partly or wholly out of view): no echo.
             assert!(echoes().is_empty(), "{at}: the page at its top, no echo");
@@ -845,14 +828,31 @@ pub(super) fn the_reference_typed_stays_in_sight_above_the_pad(dir: &TestDir) {
                 k.scroll_to_end(30);
                 assert_eq!(echoes().len(), 1, "{at}: the echo at the end ({time})");
                 k.tap_t(page.last_key);
-                answered(&format!("the last key ({time})"));
+                // Two frames: what the key changed above the field (the desk's notice) is laid
+                // out over both.
+                mock_elapsed_time(Duration::from_millis(16));
+                mock_elapsed_time(Duration::from_millis(16));
+                assert!(
+                    echoes().is_empty(),
+                    "{at}: after the last key ({time}), no echo"
+                );
+                assert!(
+                    field_in_view(),
+                    "{at}: after the last key ({time}), the field in view"
+                );
+                let answer = (page.answer)(&k);
+                let first = answer
+                    .first()
+                    .unwrap_or_else(|| panic!("{at}: an answer after the last key ({time})"));
+                assert!(
+                    k.find(first).iter().any(&in_window),
+                    "{at}: the answer {first:?} in view under the field after the last key ({time})"
+                );
             }
-            // Away, so the next opens its page afresh.
+            // Away, so the next opens its page afresh (and the kiosk is left as it was found).
             k.controller.flow_mut().wipe();
             k.controller.refresh();
             mock_elapsed_time(Duration::from_millis(1));
         }
     }
-    k.controller.flow_mut().wipe();
-    k.controller.refresh();
 }
