@@ -32,6 +32,13 @@ pub fn text_is_rtl(text: &str, locale: &str) -> bool {
     }
 }
 
+/// Whether a text is laid out right to left: its first strong letter is a right-to-left one.
+/// A text without letters (digits, a dash) is laid out left to right, in every language, so
+/// what ends it (a caret) is on its right, though [`text_is_rtl`] sets it at the right side.
+pub fn text_runs_rtl(text: &str) -> bool {
+    unicode_bidi::get_base_direction(text) == unicode_bidi::Direction::Rtl
+}
+
 /// The language's own name for itself (never a flag: flags are countries, not languages).
 pub fn endonym(locale: &str) -> &'static str {
     match locale {
@@ -288,6 +295,10 @@ mod tests {
         assert!(super::text_is_rtl("شارع", "en"));
         assert!(!super::text_is_rtl("anne@example.org", "ar"));
         assert!(super::text_is_rtl("12", "ar") && !super::text_is_rtl("", "fr"));
+        // Digits are set at the right in Arabic, but run left to right: their end is on
+        // their right.
+        assert!(super::text_runs_rtl("12 شارع") && !super::text_runs_rtl("12"));
+        assert!(!super::text_runs_rtl("DEMO-00042-V") && !super::text_runs_rtl(""));
         let one = t.format("en", "error-too-long", &[("max", Arg::from(1i64))]);
         let many = t.format("en", "error-too-long", &[("max", Arg::from(250i64))]);
         assert_ne!(one, many);

@@ -6,7 +6,7 @@ use zeroize::Zeroize;
 
 use super::keyboard::Key;
 use super::staff::{
-    self, LOOKUP_MAX, PIN_MAX, PIN_MIN, Paper, PinOutcome, PublicLookup, RemoteStatus,
+    self, FieldKey, LOOKUP_MAX, PIN_MAX, PIN_MIN, Paper, PinOutcome, PublicLookup, RemoteStatus,
     RequestState, StaffDesk, StaffLookup, StaffReply, StaffRequest,
 };
 use super::view::ChoiceView;
@@ -315,7 +315,8 @@ impl Flow {
         self.desk.as_mut().filter(|d| d.signed_in())
     }
 
-    /// The look-up field changed (typed, or a scanner's characters).
+    /// The look-up field's whole text, set at once (a screenshot's scene, tests); keys typed
+    /// come through [`Flow::reference_key`].
     pub fn staff_set_query(&mut self, text: &str) {
         self.touched();
         if let Some(desk) = self.desk_mut_signed_in() {
@@ -392,16 +393,6 @@ impl Flow {
             desk.remote_id.clear();
             desk.notice = None;
             self.session.screen = Screen::StaffSent;
-        }
-    }
-
-    /// The council number's whole text (typed on a keyboard).
-    pub fn staff_sent_set(&mut self, text: &str) {
-        self.touched();
-        if self.session.screen == Screen::StaffSent
-            && let Some(desk) = self.desk_mut_signed_in()
-        {
-            desk.remote_id = text.chars().take(REMOTE_ID_MAX).collect();
         }
     }
 
@@ -616,38 +607,61 @@ impl Flow {
     /// A key of the digit-and-letter pad, on whichever page shows it: the resident's "Check a
     /// request", the staff look-up, or a council number. Its OK key checks, looks up or saves.
     pub fn lookup_key(&mut self, value: &str) {
+        self.reference_edit(|text, max| staff::pad_edit(text, value, max));
+    }
+
+    /// A key from a keyboard or a scanner (`KeyEvent.text`) on a page with a reference field:
+    /// typed into the field as the pad's keys are (`staff::key_edit`). The page's key catcher
+    /// sends every key here (ui/pages/lookup.slint, `ReferenceKeys`): the field itself takes
+    /// no keys, since Slint drops the focus, and the key, of a field scrolled out of view.
+    /// Whether the key typed; Enter and the navigation keys do not.
+    pub fn reference_key(&mut self, key: &str) -> bool {
+        self.reference_edit(|text, max| staff::key_edit(text, key, max)) == FieldKey::Typed
+    }
+
+    /// Applies `edit` to the reference field of the page showing (at most `max` characters);
+    /// a change clears what the last reference found, the OK key acts.
+    fn reference_edit(&mut self, edit: impl FnOnce(&mut String, usize) -> FieldKey) -> FieldKey {
         self.touched();
         match self.session.screen {
             Screen::CheckRequest => {
-                if staff::pad_edit(&mut self.session.lookup, value, LOOKUP_MAX) {
-                    return self.lookup_check();
+                let done = edit(&mut self.session.lookup, LOOKUP_MAX);
+                match done {
+                    FieldKey::Ok => self.lookup_check(),
+                    FieldKey::Typed => self.session.lookup_result = None,
+                    FieldKey::Ignored => {}
                 }
-                self.session.lookup_result = None;
+                done
             }
             Screen::StaffHome => {
                 let Some(desk) = self.desk_mut_signed_in() else {
-                    return;
+                    return FieldKey::Ignored;
                 };
-                if staff::pad_edit(&mut desk.query, value, LOOKUP_MAX) {
-                    self.staff_lookup();
-                } else {
+                let done = edit(&mut desk.query, LOOKUP_MAX);
+                match done {
+                    FieldKey::Ok => self.staff_lookup(),
                     // A new reference: the last one's result goes.
-                    desk.lookup = None;
+                    FieldKey::Typed => desk.lookup = None,
+                    FieldKey::Ignored => {}
                 }
+                done
             }
             Screen::StaffSent => {
                 let Some(desk) = self.desk_mut_signed_in() else {
-                    return;
+                    return FieldKey::Ignored;
                 };
-                if staff::pad_edit(&mut desk.remote_id, value, REMOTE_ID_MAX) {
+                let done = edit(&mut desk.remote_id, REMOTE_ID_MAX);
+                if done == FieldKey::Ok {
                     self.staff_sent_save();
                 }
+                done
             }
-            _ => {}
+            _ => FieldKey::Ignored,
         }
     }
 
-    /// The reference field's whole text (typed on a keyboard or by a scanner).
+    /// The resident's reference field's whole text, set at once (a screenshot's scene, tests);
+    /// keys typed come through [`Flow::reference_key`].
     pub fn lookup_set(&mut self, text: &str) {
         self.touched();
         if self.session.screen == Screen::CheckRequest {

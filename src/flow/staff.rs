@@ -603,22 +603,58 @@ pub fn local_time(rfc3339: &str, offset: UtcOffset) -> Option<time::PrimitiveDat
     Some(time::PrimitiveDateTime::new(t.date(), t.time()))
 }
 
+/// What a key did to a reference field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldKey {
+    /// Typed into it (a character, or one taken away); at `max` characters a further one is
+    /// taken and dropped.
+    Typed,
+    /// The pad's OK key: the caller checks, looks up or saves.
+    Ok,
+    /// Not a key that types (Enter, Tab, an arrow…): the caller lets it go on.
+    Ignored,
+}
+
 /// A key of the digit-and-letter pad applied to the field it types into (the resident's
 /// reference, the staff look-up, a council number: one way for all three). Letters are typed
-/// in capitals; at most `max` characters. Returns true for the pad's OK key, which the caller
-/// acts on.
-pub fn pad_edit(text: &mut String, value: &str, max: usize) -> bool {
+/// in capitals; at most `max` characters.
+pub fn pad_edit(text: &mut String, value: &str, max: usize) -> FieldKey {
     match value {
         pad::BACKSPACE => {
             text.pop();
         }
-        pad::OK => return true,
-        v if v.chars().count() == 1 && text.chars().count() < max => {
-            text.push_str(&v.to_uppercase());
+        pad::OK => return FieldKey::Ok,
+        v if v.chars().count() == 1 => {
+            if text.chars().count() < max {
+                text.push_str(&v.to_uppercase());
+            }
         }
-        _ => {}
+        _ => return FieldKey::Ignored,
     }
-    false
+    FieldKey::Typed
+}
+
+/// A key from a keyboard, or a scanner that types like one, applied to the same field as the
+/// pad's (`KeyEvent.text`): characters are typed as they come (a scanned address keeps its
+/// case; the look-up finds the reference in it), Backspace takes the last one away, at most
+/// `max` characters. Enter, Tab, the arrows and the other keys Slint names with a control or
+/// private-use character are not typing: the page acts on Enter, the window on the rest.
+pub fn key_edit(text: &mut String, key: &str, max: usize) -> FieldKey {
+    const BACKSPACE: &str = "\u{8}";
+    if key == BACKSPACE {
+        text.pop();
+        return FieldKey::Typed;
+    }
+    let typing = |c: char| !c.is_control() && !('\u{e000}'..='\u{f8ff}').contains(&c);
+    if key.is_empty() || !key.chars().all(typing) {
+        return FieldKey::Ignored;
+    }
+    for c in key.chars() {
+        if text.chars().count() < max {
+            text.push(c);
+        }
+    }
+    FieldKey::Typed
 }
 
 /// Keys in a row of the digit-and-letter pad.

@@ -887,7 +887,21 @@ fn a_resident_checks_a_request_and_a_mistyped_reference_is_told_at_once() {
         "no look-up for a mistyped reference"
     );
     assert_eq!(f.lookup_lines(), (vec![f.t("lookup-mistyped")], true));
-    f.lookup_set(&format!("https://council.example/track/{good}"));
+    // A scanner types the receipt QR's address like a keyboard (the page's Enter checks).
+    while !f.session.lookup.is_empty() {
+        assert!(f.reference_key("\u{8}"), "Backspace types");
+    }
+    for c in format!("https://council.example/track/{good}").chars() {
+        assert!(f.reference_key(&c.to_string()), "{c:?} types");
+    }
+    assert_eq!(
+        f.lookup_lines(),
+        (vec![], false),
+        "a new reference: no answer"
+    );
+    for key in ["\n", "\t", "\u{1b}", "\u{f700}", ""] {
+        assert!(!f.reference_key(key), "{key:?} does not type");
+    }
     f.lookup_check();
     assert_eq!(
         f.take_requests(),
@@ -1683,4 +1697,37 @@ fn check_a_request_has_one_check() {
         "{:#?}",
         controls.iter().map(|c| &c.text).collect::<Vec<_>>()
     );
+}
+
+#[test]
+fn keys_from_a_keyboard_type_as_they_come_and_the_pads_in_capitals() {
+    let mut text = String::new();
+    for key in ["d", "E", "é", "-", "4"] {
+        assert_eq!(staff::key_edit(&mut text, key, 4), staff::FieldKey::Typed);
+    }
+    assert_eq!(text, "dEé-", "as typed, at most 4");
+    assert_eq!(
+        staff::key_edit(&mut text, "\u{8}", 4),
+        staff::FieldKey::Typed
+    );
+    assert_eq!(text, "dEé");
+    for key in ["\n", "\r", "\t", "\u{7f}", "\u{f702}", "a\u{1b}", ""] {
+        assert_eq!(
+            staff::key_edit(&mut text, key, 4),
+            staff::FieldKey::Ignored,
+            "{key:?}"
+        );
+    }
+    assert_eq!(text, "dEé");
+    let mut pad = String::new();
+    assert_eq!(staff::pad_edit(&mut pad, "d", 4), staff::FieldKey::Typed);
+    assert_eq!(
+        staff::pad_edit(&mut pad, staff::pad::OK, 4),
+        staff::FieldKey::Ok
+    );
+    assert_eq!(
+        staff::pad_edit(&mut pad, "{unknown}", 4),
+        staff::FieldKey::Ignored
+    );
+    assert_eq!(pad, "D");
 }

@@ -171,8 +171,6 @@ impl Controller {
         on!(on_staff_gesture, |c| c.with_flow(|f| f.staff_gesture()));
         on!(on_pin_key, |c, k: SharedString| c
             .with_flow(|f| f.pin_key(&k)));
-        on!(on_staff_query_edited, |c, q: SharedString| c
-            .with_flow(|f| f.staff_set_query(&q)));
         on!(on_staff_lookup, |c| c.with_flow(|f| f.staff_lookup()));
         on!(on_staff_reprint, |c| c.with_flow(|f| f.staff_reprint()));
         on!(on_staff_send_now, |c| c.with_flow(|f| f.staff_send_now()));
@@ -187,8 +185,6 @@ impl Controller {
             .with_flow(|f| f.staff_refile_to(&code)));
         on!(on_staff_mark_sent, |c, r: SharedString| c
             .with_flow(|f| f.staff_mark_sent(&r)));
-        on!(on_staff_sent_edited, |c, t: SharedString| c
-            .with_flow(|f| f.staff_sent_set(&t)));
         on!(on_staff_sent_save, |c| c.with_flow(|f| f.staff_sent_save()));
         on!(on_staff_cancel, |c, r: SharedString| c
             .with_flow(|f| f.staff_cancel(&r)));
@@ -203,9 +199,15 @@ impl Controller {
             .with_flow(|f| f.open_check_request()));
         on!(on_lookup_key, |c, k: SharedString| c
             .with_flow(|f| f.lookup_key(&k)));
-        on!(on_lookup_edited, |c, t: SharedString| c
-            .with_flow(|f| f.lookup_set(&t)));
         on!(on_lookup_check, |c| c.with_flow(|f| f.lookup_check()));
+        let weak = Rc::downgrade(self);
+        api.on_reference_key(move |key| {
+            weak.upgrade().is_some_and(|c| {
+                let mut typed = false;
+                c.with_flow(|f| typed = f.reference_key(&key));
+                typed
+            })
+        });
     }
 
     /// Installs the speech engine and its settings (the kiosk: espeak-ng; tests: a recorder).
@@ -750,6 +752,7 @@ impl Controller {
             _ => session.lookup.clone(),
         };
         api.set_field_rtl(crate::i18n::text_is_rtl(&field, flow.locale()));
+        api.set_field_runs_rtl(crate::i18n::text_runs_rtl(&field));
         let (lines, problem) = flow.lookup_lines();
         api.set_lookup_lines(model(lines.into_iter().map(s).collect()));
         api.set_lookup_problem(problem);

@@ -57,23 +57,6 @@ impl Kiosk {
         self.tap_t("staff-pin-ok");
     }
 
-    /// Types like a keyboard (or a scanner) into the focused field; `\n` is Enter.
-    fn type_physical(&self, text: &str) {
-        for c in text.chars() {
-            let text: slint::SharedString = if c == '\n' {
-                Key::Return.into()
-            } else {
-                c.to_string().into()
-            };
-            self.app
-                .window()
-                .dispatch_event(WindowEvent::KeyPressed { text: text.clone() });
-            self.app
-                .window()
-                .dispatch_event(WindowEvent::KeyReleased { text });
-        }
-    }
-
     /// Lets the database thread answer until `done` holds (up to 10 s of real time).
     fn wait_until(&self, what: &str, done: impl Fn(&Kiosk) -> bool) {
         for _ in 0..1000 {
@@ -358,7 +341,7 @@ pub fn staff_help_look_up_decide_and_practise() {
     });
     // The look-up of the refused one says why as the lists do: the category in the desk's
     // words, the server's line as it is under it.
-    k.api().invoke_staff_query_edited(refused.as_str().into());
+    k.controller.flow_mut().staff_set_query(refused.as_str());
     k.api().invoke_staff_lookup();
     k.wait_until("the refused one looked up", |k| {
         k.all_text().contains(&k.t("staff-reason-refused"))

@@ -733,6 +733,12 @@ fn pad_pages() -> [PadPage; 3] {
     ]
 }
 
+/// Whether `e` lies whole inside the window's height.
+fn whole_in_height(e: &ElementHandle, height: f32) -> bool {
+    let (p, s) = (e.absolute_position(), e.size());
+    s.height > 0.0 && p.y >= -0.5 && p.y + s.height <= height + 0.5
+}
+
 /// The pages with the pad on a 7" panel upright at the largest size: the pad is taller than
 /// the screen, and a resident (or staff) typing on its lower keys saw neither the field nor
 /// what they typed (the field under the top bar). While less than a quarter of the field
@@ -744,11 +750,7 @@ fn pad_pages() -> [PadPage; 3] {
 pub(super) fn the_reference_typed_stays_in_sight_above_the_pad(dir: &TestDir) {
     let k = start_kiosk(dir);
     let (width, height) = seven_inch_upright(&k);
-    // Whole inside the window's height.
-    let in_window = |e: &ElementHandle| {
-        let (p, s) = (e.absolute_position(), e.size());
-        s.height > 0.0 && p.y >= -0.5 && p.y + s.height <= height + 0.5
-    };
+    let in_window = |e: &ElementHandle| whole_in_height(e, height);
     for page in pad_pages() {
         for locale in ["en", "ar"] {
             let at = format!("{} in {locale}", page.scene);
@@ -854,5 +856,160 @@ pub(super) fn the_reference_typed_stays_in_sight_above_the_pad(dir: &TestDir) {
             k.controller.refresh();
             mock_elapsed_time(Duration::from_millis(1));
         }
+    }
+}
+
+/// A keyboard or a scanner typing into a pad page's field brings the field into view, as every
+/// editor keeps its caret in view. On a 7" panel upright at the largest size each page opens at
+/// its title with the field partly or wholly below the view (the staff desk with a notice above
+/// it), and what a scanner typed there was not seen until its Enter. "Check a request", the
+/// staff look-up and a council's number, in English and Arabic.
+pub(super) fn typing_brings_the_field_into_view(dir: &TestDir) {
+    let k = start_kiosk(dir);
+    let (_, height) = seven_inch_upright(&k);
+    let _speaker = k.record_speech();
+    let mut opened_below = Vec::new();
+    for page in pad_pages() {
+        for locale in ["en", "ar"] {
+            let at = format!("{} in {locale}", page.scene);
+            k.show_largest(page.scene, locale);
+            let label = k.t(page.field);
+            let field = || {
+                k.find(&label)
+                    .into_iter()
+                    .find(|e| e.accessible_role() == Some(AccessibleRole::TextInput))
+            };
+            // The page opens at its top; where the field is not whole in view there, a key
+            // typed brings it into view.
+            if !field().is_some_and(|f| whole_in_height(&f, height)) {
+                opened_below.push(at.clone());
+                let before = (page.query)(&k);
+                k.type_physical("7");
+                mock_elapsed_time(Duration::from_millis(16));
+                let after = (page.query)(&k);
+                assert_eq!(
+                    after.chars().count(),
+                    before.chars().count() + 1,
+                    "{at}: the key typed into the field ({before:?}, then {after:?})"
+                );
+                let shown = field();
+                assert!(
+                    shown.as_ref().is_some_and(|f| whole_in_height(f, height)),
+                    "{at}: the field whole in view after typing into it: {:?}",
+                    shown.map(|f| (f.absolute_position(), f.size()))
+                );
+            }
+            // F1 turns speech mode on and off here too, as on every page (the page's keys
+            // have the focus, not the window's).
+            for on in [true, false] {
+                super::press(&k, slint::platform::Key::F1);
+                assert_eq!(k.api().get_speech_on(), on, "{at}: F1");
+            }
+            // To the pad's end, the field out of view above: a scan there is typed whole, and
+            // its Enter acts (before, Slint took the focus from the field out of view at the
+            // scan's first key, and dropped every key).
+            k.scroll_to_end(30);
+            assert!(
+                field().is_none(),
+                "{at}: the field out of view at the pad's end"
+            );
+            let before = (page.query)(&k);
+            k.type_physical("8X");
+            mock_elapsed_time(Duration::from_millis(16));
+            let after = (page.query)(&k);
+            assert_eq!(
+                after.chars().count(),
+                before.chars().count() + 2,
+                "{at}: a scan at the pad's end typed whole ({before:?}, then {after:?})"
+            );
+            assert!(
+                field().is_some_and(|f| whole_in_height(&f, height)),
+                "{at}: the field brought back into view by the scan"
+            );
+            k.type_physical("\u{8}");
+            assert_eq!(
+                (page.query)(&k).chars().count(),
+                before.chars().count() + 1,
+                "{at}: Backspace took one away"
+            );
+            k.type_physical("\n");
+            mock_elapsed_time(Duration::from_millis(16));
+            mock_elapsed_time(Duration::from_millis(16));
+            // Enter acted: an answer under the field, or (a council's number saved) the lists.
+            let answer = (page.answer)(&k);
+            assert!(
+                !answer.is_empty() || (page.scene == "staff-sent" && k.screen() == "staff-lists"),
+                "{at}: Enter acted; on screen {}",
+                k.screen()
+            );
+            k.controller.flow_mut().wipe();
+            k.controller.refresh();
+            mock_elapsed_time(Duration::from_millis(1));
+        }
+    }
+    // The desk opens with its notice above the field, which puts the field below the view.
+    for at in [
+        "check-request in en",
+        "staff-home in en",
+        "staff-home in ar",
+    ] {
+        assert!(
+            opened_below.iter().any(|o| o == at),
+            "{at} opens with the field out of view (those that did: {opened_below:?})"
+        );
+    }
+}
+
+/// A reference too long for its field even at 20 px (a scanner's address typed into "Check a
+/// request" on a 7" panel upright at the largest size) shows its end, with the caret, and "…"
+/// before it at the field's left (before, the field scrolled with no mark that its start was
+/// cut). Short again, no "…".
+pub(super) fn a_long_reference_shows_its_end(dir: &TestDir) {
+    let k = start_kiosk(dir);
+    let (width, _) = seven_inch_upright(&k);
+    let shown = |id: &str| -> Vec<(f32, f32)> {
+        ElementHandle::find_by_element_id(&k.app, id)
+            .filter(|e| e.is_valid() && e.computed_opacity() > 0.0)
+            .map(|e| (e.absolute_position().x, e.size().width))
+            .collect()
+    };
+    for locale in ["en", "ar"] {
+        k.show_largest("check-request", locale);
+        for _ in 0..k.api().get_lookup_query().chars().count() {
+            k.type_physical("\u{8}");
+        }
+        k.type_physical("https://council.example/track/DEMO-00042-V");
+        mock_elapsed_time(Duration::from_millis(16));
+        let cue = shown("ReferenceLine::cue");
+        let window = shown("ReferenceLine::window");
+        let line = shown("ReferenceLine::line");
+        assert_eq!(cue.len(), 1, "{locale}: one \"…\"");
+        assert_eq!((window.len(), line.len()), (1, 1), "{locale}: one line");
+        let ((cx, cw), (wx, ww), (lx, lw)) = (cue[0], window[0], line[0]);
+        assert!(
+            cx < wx && cx + cw <= wx + 0.5 && wx + ww <= width,
+            "{locale}: \"…\" at {cx}+{cw} before the text's window at {wx}+{ww}"
+        );
+        assert!(
+            lx < wx && (lx + lw - (wx + ww)).abs() < 0.5,
+            "{locale}: the line at {lx}+{lw}, its end at the window's, {wx}+{ww}"
+        );
+        for _ in 0.."/track/DEMO-00042-V".len() {
+            k.type_physical("\u{8}");
+        }
+        mock_elapsed_time(Duration::from_millis(16));
+        assert_eq!(k.api().get_lookup_query(), "https://council.example");
+        let (line, window) = (shown("ReferenceLine::line"), shown("ReferenceLine::window"));
+        assert!(
+            shown("ReferenceLine::cue").is_empty()
+                && line.len() == 1
+                && window.len() == 1
+                && line[0].0 >= window[0].0
+                && line[0].0 + line[0].1 <= window[0].0 + window[0].1 + 0.5,
+            "{locale}: short again, whole in its window ({line:?} in {window:?}), no \"…\""
+        );
+        k.controller.flow_mut().wipe();
+        k.controller.refresh();
+        mock_elapsed_time(Duration::from_millis(1));
     }
 }
