@@ -567,6 +567,7 @@ impl Controller {
                 title: s(q.title),
                 hint: s(q.hint),
                 value_rtl: crate::i18n::text_is_rtl(&q.value, flow.locale()),
+                caret_rtl: crate::i18n::text_runs_rtl(&q.value),
                 echo: {
                     let echo = crate::flow::TypedEcho::of(&q.value);
                     g::TypedEcho {

@@ -549,6 +549,7 @@ pub(super) fn a_long_typed_value_shows_its_end(dir: &TestDir) {
     ] {
         let (typed, cues, shown) = show("address", locale, value);
         assert_eq!(k.api().get_question().value_rtl, rtl, "{locale}: {value:?}");
+        assert_eq!(k.api().get_question().caret_rtl, rtl, "{locale}: {value:?}");
         let tails = guichet::flow::TypedEcho::of(value).tails;
         let (bp, bs) = (typed.absolute_position(), typed.size());
         assert_eq!(cues.len(), 1, "{locale}: one \"…\" before {value:?}");
@@ -599,6 +600,13 @@ pub(super) fn a_long_typed_value_shows_its_end(dir: &TestDir) {
         );
         assert_eq!(shown.len(), ends, "{value:?}: the line being typed, whole");
     }
+    // Digits alone in Arabic: set at the right, but they run left to right, so their caret is
+    // the one drawn at its cell's left, touching their end (it was drawn a space away).
+    k.show_largest("question-number", "ar");
+    k.controller.flow_mut().set_value("12");
+    k.controller.refresh();
+    let q = k.api().get_question();
+    assert!(q.value_rtl && !q.caret_rtl, "digits in Arabic");
     k.controller.flow_mut().wipe();
     k.controller.refresh();
 }
