@@ -93,12 +93,14 @@ impl Controller {
         controller
     }
 
-    /// Runs `f` on the flow, hands what staff asked for to the backend, then refreshes the UI.
-    fn with_flow(&self, f: impl FnOnce(&mut Flow)) {
+    /// Runs `f` on the flow, hands what staff asked for to the backend, then refreshes the UI;
+    /// what `f` returned.
+    fn with_flow<R>(&self, f: impl FnOnce(&mut Flow) -> R) -> R {
         self.worker.touched();
-        f(&mut self.flow.borrow_mut());
+        let out = f(&mut self.flow.borrow_mut());
         self.send_staff_requests();
         self.refresh();
+        out
     }
 
     /// Hands the flow's staff requests (PIN, look-ups, actions, the end of a staff session) to
@@ -202,11 +204,8 @@ impl Controller {
         on!(on_lookup_check, |c| c.with_flow(|f| f.lookup_check()));
         let weak = Rc::downgrade(self);
         api.on_reference_key(move |key| {
-            weak.upgrade().is_some_and(|c| {
-                let mut typed = false;
-                c.with_flow(|f| typed = f.reference_key(&key));
-                typed
-            })
+            weak.upgrade()
+                .is_some_and(|c| c.with_flow(|f| f.reference_key(&key)))
         });
     }
 

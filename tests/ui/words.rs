@@ -887,25 +887,31 @@ pub(super) fn typing_brings_the_field_into_view(dir: &TestDir) {
                     .into_iter()
                     .find(|e| e.accessible_role() == Some(AccessibleRole::TextInput))
             };
-            // The page opens at its top; where the field is not whole in view there, a key
-            // typed brings it into view.
-            if !field().is_some_and(|f| whole_in_height(&f, height)) {
-                opened_below.push(at.clone());
+            // Types `keys`: each is in the field, and the field whole in view (`when`);
+            // returns how many characters the field held before.
+            let type_into_view = |keys: &str, when: &str| -> usize {
                 let before = (page.query)(&k);
-                k.type_physical("7");
+                k.type_physical(keys);
                 mock_elapsed_time(Duration::from_millis(16));
                 let after = (page.query)(&k);
                 assert_eq!(
                     after.chars().count(),
-                    before.chars().count() + 1,
-                    "{at}: the key typed into the field ({before:?}, then {after:?})"
+                    before.chars().count() + keys.chars().count(),
+                    "{at}: {keys:?} typed into the field {when} ({before:?}, then {after:?})"
                 );
                 let shown = field();
                 assert!(
                     shown.as_ref().is_some_and(|f| whole_in_height(f, height)),
-                    "{at}: the field whole in view after typing into it: {:?}",
+                    "{at}: the field whole in view after typing into it {when}: {:?}",
                     shown.map(|f| (f.absolute_position(), f.size()))
                 );
+                before.chars().count()
+            };
+            // The page opens at its top; where the field is not whole in view there, a key
+            // typed brings it into view.
+            if !field().is_some_and(|f| whole_in_height(&f, height)) {
+                opened_below.push(at.clone());
+                type_into_view("7", "below the view");
             }
             // F1 turns speech mode on and off here too, as on every page (the page's keys
             // have the focus, not the window's).
@@ -921,23 +927,11 @@ pub(super) fn typing_brings_the_field_into_view(dir: &TestDir) {
                 field().is_none(),
                 "{at}: the field out of view at the pad's end"
             );
-            let before = (page.query)(&k);
-            k.type_physical("8X");
-            mock_elapsed_time(Duration::from_millis(16));
-            let after = (page.query)(&k);
-            assert_eq!(
-                after.chars().count(),
-                before.chars().count() + 2,
-                "{at}: a scan at the pad's end typed whole ({before:?}, then {after:?})"
-            );
-            assert!(
-                field().is_some_and(|f| whole_in_height(&f, height)),
-                "{at}: the field brought back into view by the scan"
-            );
+            let before = type_into_view("8X", "above the view, at the pad's end");
             k.type_physical("\u{8}");
             assert_eq!(
                 (page.query)(&k).chars().count(),
-                before.chars().count() + 1,
+                before + 1,
                 "{at}: Backspace took one away"
             );
             k.type_physical("\n");
