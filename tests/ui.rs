@@ -2019,6 +2019,9 @@ fn speech_mode_walks_the_whole_flow_without_sight(dir: &TestDir, locale: &str) {
     let lines = speaker.take_lines();
     let hidden = format!("{}: {}", tr("typed-so-far"), tr("speech-hidden"));
     assert!(lines.contains(&hidden), "{lines:?}");
+    // Kept for the check below: what was said as the keys were pressed is where a typed
+    // letter would leak first.
+    said.extend(lines);
     let typed = k.api().get_question().value.to_string();
     assert_eq!(typed.chars().count(), 2);
     focus_on(&k, &continue_key);

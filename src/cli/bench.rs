@@ -36,6 +36,29 @@ pub enum BenchCommand {
         #[arg(long)]
         json: bool,
     },
+    /// A scanner's keys on "Check a request": each key of a tracking address handled and the
+    /// window drawn after it, with the software renderer (BENCHMARKS.md "Keys from a scanner").
+    /// Headless: no display needed.
+    Keys {
+        /// Window width.
+        #[arg(long, default_value_t = 1024)]
+        width: u32,
+        /// Window height.
+        #[arg(long, default_value_t = 600)]
+        height: u32,
+        /// The language of the page.
+        #[arg(long, default_value = "en")]
+        locale: String,
+        /// The text size step (0 the default, 2 the largest).
+        #[arg(long, default_value_t = 0)]
+        text_size: u8,
+        /// How many times the address is typed (the field emptied between).
+        #[arg(long, default_value_t = 20)]
+        rounds: u32,
+        /// One JSON document on stdout.
+        #[arg(long)]
+        json: bool,
+    },
     /// Receipt size and time on the wire in English, Arabic and Ukrainian, for each kind of
     /// printer profile (BENCHMARKS.md "Receipts").
     Receipt {
@@ -118,6 +141,14 @@ pub(super) fn run(ctx: &Context, cmd: BenchCommand) -> Result<(), CliError> {
                 Ok(())
             }
         }
+        BenchCommand::Keys {
+            width,
+            height,
+            locale,
+            text_size,
+            rounds,
+            json,
+        } => bench_keys(ctx, (width, height), &locale, text_size, rounds, json),
         BenchCommand::Enqueue {
             count,
             print_references,
@@ -162,5 +193,86 @@ pub(super) fn run(ctx: &Context, cmd: BenchCommand) -> Result<(), CliError> {
                 Ok(())
             }
         }
+    }
+}
+
+/// What a handheld scanner types for a receipt's QR code: the tracking address with the
+/// reference in it (42 characters), then Enter.
+const SCANNED: &str = "https://council.example/track/DEMO-00042-V";
+
+/// `guichet bench keys`: the scanner's keys one by one, as the kiosk receives them, on the
+/// "Check a request" page (emptied first); each round types the address, checks that the field holds it whole
+/// (a key lost is an error, not a fast key), then empties the field with Backspace.
+fn bench_keys(
+    ctx: &Context,
+    (width, height): (u32, u32),
+    locale: &str,
+    text_size: u8,
+    rounds: u32,
+    json: bool,
+) -> Result<(), CliError> {
+    let catalogs = crate::catalog::demo_catalogs().into_iter().collect();
+    let mut renderer =
+        crate::ui::screenshot::Renderer::new(&ctx.config, catalogs).map_err(CliError)?;
+    renderer.text_size = Some(text_size.min(2));
+    renderer
+        .render("check-request", locale, width, height)
+        .map_err(CliError)?;
+    // The scene shows a reference being typed: the field is emptied first.
+    let shown = renderer.flow().session().lookup.chars().count();
+    for _ in 0..shown {
+        renderer.key("\u{8}").map_err(CliError)?;
+    }
+    let (mut handled, mut drawn, mut scans) = (Vec::new(), Vec::new(), Vec::new());
+    let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+    for _ in 0..rounds.max(1) {
+        let started = Instant::now();
+        for ch in SCANNED.chars() {
+            let (h, d) = renderer.key(&ch.to_string()).map_err(CliError)?;
+            handled.push(ms(h));
+            drawn.push(ms(d));
+        }
+        scans.push(ms(started.elapsed()));
+        let typed = renderer.flow().session().lookup.clone();
+        if typed != SCANNED {
+            return Err(CliError(format!(
+                "the field holds {} characters, not the {} typed: keys were lost",
+                typed.chars().count(),
+                SCANNED.chars().count()
+            )));
+        }
+        for _ in SCANNED.chars() {
+            renderer.key("\u{8}").map_err(CliError)?;
+        }
+        if !renderer.flow().session().lookup.is_empty() {
+            return Err(CliError("Backspace did not empty the field".into()));
+        }
+    }
+    for v in [&mut handled, &mut drawn, &mut scans] {
+        v.sort_by(f64::total_cmp);
+    }
+    let summary = |v: &[f64]| {
+        serde_json::json!({
+            "p50_ms": percentile(v, 0.50),
+            "p99_ms": percentile(v, 0.99),
+            "max_ms": v.last().copied().unwrap_or(0.0),
+        })
+    };
+    let report = serde_json::json!({
+        "width": width,
+        "height": height,
+        "locale": locale,
+        "text_size": text_size.min(2),
+        "keys_per_scan": SCANNED.chars().count(),
+        "rounds": rounds.max(1),
+        "key_handled": summary(&handled),
+        "window_drawn": summary(&drawn),
+        "scan_shown": summary(&scans),
+    });
+    if json {
+        print_json(&report)
+    } else {
+        println!("{report}");
+        Ok(())
     }
 }

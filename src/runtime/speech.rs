@@ -10,8 +10,9 @@
 
 use std::collections::VecDeque;
 use std::io::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::Ordering;
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::Duration;
 
@@ -205,8 +206,8 @@ fn bounded(text: &str) -> String {
 
 /// `card`: the USB headset speech must play on (`ALSA_CARD`, which alsa-lib's `default` device
 /// follows; see `runtime::headset`), or the default card.
-fn start(utterance: &Utterance, level: u8, card: Option<u32>) -> Option<Child> {
-    let mut command = Command::new(ESPEAK);
+fn start(program: &Path, utterance: &Utterance, level: u8, card: Option<u32>) -> Option<Child> {
+    let mut command = Command::new(program);
     if let Some(card) = card {
         command.env("ALSA_CARD", card.to_string());
     }
@@ -218,7 +219,7 @@ fn start(utterance: &Utterance, level: u8, card: Option<u32>) -> Option<Child> {
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
-        .map_err(|e| tracing::warn!("speech: cannot start {ESPEAK}: {e}"))
+        .map_err(|e| tracing::warn!("speech: cannot start {}: {e}", program.display()))
         .ok()?;
     if let Some(mut stdin) = child.stdin.take() {
         // A broken pipe only means espeak-ng already exited; nothing to do about it.
@@ -254,10 +255,29 @@ impl EspeakSpeaker {
     /// [`EspeakSpeaker::spawn`], playing on the USB headset `route` names while it names one.
     /// The card is taken when the utterances arrive, for all of them: speech composed for a
     /// headset never moves to the loudspeaker half-way.
+    ///
+    /// Speech composed while `route` said "private" (it may hold personal data) is cut when
+    /// the headset goes: a headphone jack hands the sound back to the loudspeaker, and the rest
+    /// of it would be heard there. The resident's next action is spoken as for the loudspeaker
+    /// (no personal data); the watcher looks every 2 s, so up to that much may still play
+    /// after the plug is pulled.
     pub fn spawn_routed(
         route: Option<super::headset::HeadsetWatch>,
     ) -> Result<EspeakSpeaker, SpeechError> {
         version()?;
+        EspeakSpeaker::spawn_program(PathBuf::from(ESPEAK), route)
+    }
+
+    /// The speech thread, running `program` (espeak-ng, or a test's stand-in) per utterance.
+    fn spawn_program(
+        program: PathBuf,
+        route: Option<super::headset::HeadsetWatch>,
+    ) -> Result<EspeakSpeaker, SpeechError> {
+        let private_now = move |route: &Option<super::headset::HeadsetWatch>| {
+            route
+                .as_ref()
+                .is_some_and(|r| r.private.load(Ordering::SeqCst))
+        };
         let (tx, rx) = mpsc::channel::<Order>();
         std::thread::Builder::new()
             .name("speech".into())
@@ -266,6 +286,8 @@ impl EspeakSpeaker {
                 let mut child: Option<Child> = None;
                 let mut level = VOLUME_DEFAULT;
                 let mut card = None;
+                // What is being said was composed for a headset.
+                let mut private = false;
                 loop {
                     let busy = child.is_some() || !queue.is_empty();
                     let command = if busy {
@@ -277,6 +299,7 @@ impl EspeakSpeaker {
                         Ok(Order::Say(utterances)) => {
                             cut(&mut child);
                             card = route.as_ref().and_then(super::headset::HeadsetWatch::card);
+                            private = private_now(&route);
                             queue = utterances.into();
                         }
                         Ok(Order::Stop) => {
@@ -290,6 +313,12 @@ impl EspeakSpeaker {
                             return;
                         }
                     }
+                    if private && !private_now(&route) {
+                        // The headset was unplugged: nothing more of it on the loudspeaker.
+                        cut(&mut child);
+                        queue.clear();
+                        private = false;
+                    }
                     if let Some(c) = child.as_mut()
                         && !matches!(c.try_wait(), Ok(None))
                     {
@@ -298,7 +327,7 @@ impl EspeakSpeaker {
                     if child.is_none()
                         && let Some(next) = queue.pop_front()
                     {
-                        child = start(&next, level, card);
+                        child = start(&program, &next, level, card);
                     }
                 }
             })
@@ -559,6 +588,75 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("absent"), "{e}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// A headset unplugged while speech composed for it plays: the utterance under way is cut
+    /// and the rest is not started (personal data is not heard from the loudspeaker a jack
+    /// hands the sound back to). With the headset in, the same speech plays to its end.
+    #[test]
+    fn speech_for_a_headset_stops_when_it_is_unplugged() {
+        use std::os::unix::fs::PermissionsExt as _;
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicBool, AtomicU32};
+        let dir = std::env::temp_dir().join(format!("guichet-unplug-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let log = dir.join("said");
+        let fake = dir.join("espeak-ng");
+        // Says each utterance for a second: its start and its end logged.
+        std::fs::write(
+            &fake,
+            format!(
+                "#!/bin/sh\ntext=$(cat)\necho \"start $text\" >> '{log}'\nsleep 1\necho \"end $text\" >> '{log}'\n",
+                log = log.display()
+            ),
+        )
+        .expect("fake espeak-ng");
+        std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        let said = || std::fs::read_to_string(&log).unwrap_or_default();
+        let wait_for = |line: &str| {
+            let deadline = std::time::Instant::now() + Duration::from_secs(10);
+            while !said().contains(line) {
+                assert!(
+                    std::time::Instant::now() < deadline,
+                    "never: {line}; {}",
+                    said()
+                );
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        };
+        let utterances = |first: &str| {
+            [first, "Postcode: AB1 2CD"].map(|text| Utterance {
+                text: text.into(),
+                lang: "en".into(),
+            })
+        };
+        let route = super::super::headset::HeadsetWatch {
+            private: Arc::new(AtomicBool::new(true)),
+            usb_card: Arc::new(AtomicU32::new(super::super::headset::NO_CARD)),
+        };
+        let speaker =
+            EspeakSpeaker::spawn_program(fake.clone(), Some(route.clone())).expect("thread");
+
+        // Plugged in throughout: both said whole.
+        speaker.say(&utterances("Name: Ada Lovelace"));
+        wait_for("end Postcode: AB1 2CD");
+        assert!(said().contains("end Name: Ada Lovelace"), "{}", said());
+
+        // Unplugged while the first is said.
+        std::fs::remove_file(&log).expect("log");
+        speaker.say(&utterances("Name: Grace Hopper"));
+        wait_for("start Name: Grace Hopper");
+        route.private.store(false, Ordering::SeqCst);
+        std::thread::sleep(Duration::from_millis(1800));
+        let heard = said();
+        assert!(!heard.contains("end Name: Grace Hopper"), "{heard}");
+        assert!(!heard.contains("Postcode"), "{heard}");
+
+        // Speech composed for the loudspeaker is not cut by the headset staying out.
+        speaker.say(&utterances("Step 2 of 5"));
+        wait_for("end Postcode: AB1 2CD");
+        drop(speaker);
         let _ = std::fs::remove_dir_all(&dir);
     }
 

@@ -19,6 +19,7 @@ use crate::flow::keyboard::KeyboardKind;
 use crate::flow::speech::{Activated, Speaker, SpeechSettings};
 use crate::flow::{
     Confirm, DeskMode, Flow, PrintState, QuestionKind, Screen, StaffRow, TileView, Tool, ToolView,
+    Toolbar,
 };
 
 /// Facts the UI shows that come from the configuration.
@@ -55,6 +56,29 @@ pub struct Controller {
     speech: RefCell<SpeechDriver>,
     /// Buttons (tools, keys, the action bar's) whose widest word is cut (`ui/cut_words.rs`).
     cut_words: RefCell<super::cut_words::CutWords>,
+    /// What each list on screen was last built from (see [`Built`]).
+    built: Built,
+}
+
+/// What each list the UI shows (a model: keys, tools, tiles, rows) was last built from. A model
+/// set anew makes its repeater build every element again: on "Check a request" every key typed
+/// rebuilt the pad's keys and the top bar's tools, laid them out and measured their words again,
+/// 40 ms a key in a release build, so a scanner's 42 keys took 2.4 s to show (`guichet bench
+/// keys`, BENCHMARKS.md). `refresh` builds a list only when what it is built from has changed.
+#[derive(Default)]
+struct Built(RefCell<std::collections::HashMap<&'static str, Box<dyn std::any::Any>>>);
+
+impl Built {
+    /// `source` when it differs from what `list` was last built from (kept for the next
+    /// time), `None` when the list on screen already shows it.
+    fn changed<T: PartialEq + Clone + 'static>(&self, list: &'static str, source: T) -> Option<T> {
+        let mut built = self.0.borrow_mut();
+        if built.get(list).and_then(|b| b.downcast_ref::<T>()) == Some(&source) {
+            return None;
+        }
+        built.insert(list, Box::new(source.clone()));
+        Some(source)
+    }
 }
 
 fn model<T: Clone + 'static>(items: Vec<T>) -> ModelRc<T> {
@@ -86,6 +110,7 @@ impl Controller {
                 SpeechSettings::default(),
             )),
             cut_words: RefCell::default(),
+            built: Built::default(),
         });
         controller.connect(app);
         controller.start_timers();
@@ -467,16 +492,6 @@ impl Controller {
         api.set_help_requested(session.help_requested);
         api.set_help_message(s(flow.help_message_id().unwrap_or("help-calling")));
         api.set_text_size_step(session.text_size_step as i32);
-        let mut toolbar = flow.toolbar();
-        // The side column (typing beside the keys) or the side bar (a small landscape panel):
-        // the bar's tools read top to bottom, then those "Text and contrast" opened.
-        let mut side: Vec<ToolView> = toolbar.left.iter().chain(&toolbar.right).cloned().collect();
-        let mut opened = toolbar.drawer.clone();
-        if rtl {
-            side.reverse();
-            opened.reverse();
-        }
-        side.extend(opened);
         api.set_typing_beside(flow.typing_beside());
         // Typing on a small panel upright: Back sits beside Continue under the keys, as it does
         // in the column beside them in landscape, so Start again and Ask for help make one
@@ -484,62 +499,18 @@ impl Controller {
         // "Попросити" took a second row, and the question's title had no line left).
         let typing_under = flow.typing_on_small_panel() && !flow.typing_beside();
         api.set_typing_under(typing_under);
-        let mut back_below = Vec::new();
-        if typing_under {
-            for side in [&mut toolbar.left, &mut toolbar.right] {
-                back_below.extend(side.iter().filter(|t| t.tool == Tool::Back).cloned());
-                side.retain(|t| t.tool != Tool::Back);
-            }
-        }
-        api.set_typing_back(model(back_below.into_iter().map(tool_item).collect()));
         api.set_side_bar(flow.side_bar());
-        api.set_side_tools(model(side.into_iter().map(tool_item).collect()));
-        // A narrow window's two rows: the ways out (Back, Start again, and the staff's Lock)
-        // on the first, at the start and the end of the reading line; the other tools on the
-        // second (five there left Ukrainian "Заблокувати" no room at 600 px). On a small panel
-        // (a 7" panel upright) a second form has Ask for help on the first row too, so the
-        // second holds two tools, not three in rows of two (the bar took three rows, a third of
-        // the panel's height); typing there, it is the bar's only row
-        // (`Flow::typing_on_small_panel`). The bar takes that form when the first row's words
-        // fit at 20 px (measured: French "Recommencer" does not beside "Demander de l'aide").
-        let items = |tools: &[ToolView], keep: &dyn Fn(&ToolView) -> bool| {
-            model(
-                tools
-                    .iter()
-                    .filter(|t| keep(t))
-                    .cloned()
-                    .map(tool_item)
-                    .collect(),
-            )
-        };
-        let all: Vec<ToolView> = toolbar.left.iter().chain(&toolbar.right).cloned().collect();
-        let split = |first: &dyn Fn(&ToolView) -> bool| {
-            let second: Vec<ToolView> = all.iter().filter(|t| !first(t)).cloned().collect();
-            (
-                items(&toolbar.left, first),
-                items(&toolbar.right, first),
-                items(&second, &|_| true),
-            )
-        };
-        let way_out = |t: &ToolView| matches!(t.tool, Tool::Back | Tool::StartOver | Tool::Lock);
-        let (left, right, second) = split(&way_out);
-        api.set_toolbar_narrow_left(left);
-        api.set_toolbar_narrow_right(right);
-        api.set_toolbar_narrow_second(second);
-        let (left, right, second) = if flow.small_panel() {
-            split(&|t: &ToolView| way_out(t) || t.tool == Tool::Help)
-        } else {
-            (model(Vec::new()), model(Vec::new()), model(Vec::new()))
-        };
-        api.set_toolbar_help_up_left(left);
-        api.set_toolbar_help_up_right(right);
-        api.set_toolbar_help_up_second(second);
-        api.set_toolbar_left(model(toolbar.left.into_iter().map(tool_item).collect()));
-        api.set_toolbar_right(model(toolbar.right.into_iter().map(tool_item).collect()));
-        api.set_toolbar_drawer(model(toolbar.drawer.into_iter().map(tool_item).collect()));
+        let bar = (flow.toolbar(), rtl, typing_under, flow.small_panel());
+        if let Some((toolbar, rtl, typing_under, small_panel)) = self.built.changed("toolbar", bar)
+        {
+            set_toolbars(&api, toolbar, rtl, typing_under, small_panel);
+        }
 
         api.set_page_title(s(flow.page_title()));
-        api.set_tiles(model(tile_rows(flow.tiles(), self.columns(&app), rtl)));
+        let tiles = (flow.tiles(), self.columns(&app), rtl);
+        if let Some((tiles, columns, rtl)) = self.built.changed("tiles", tiles) {
+            api.set_tiles(model(tile_rows(tiles, columns, rtl)));
+        }
         api.set_search_available(flow.search_available());
         api.set_searching(session.search.is_some());
         api.set_search_typing(session.search_typing);
@@ -556,81 +527,93 @@ impl Controller {
             KeyboardKind::Phone => g::KeyboardKind::Phone,
         });
         api.set_keyboard_units(crate::flow::keyboard::units(&rows));
-        api.set_keyboard(key_rows(rows));
-        api.set_shift_active(session.shift);
-        api.set_question(match question {
-            Some(q) => g::QuestionView {
-                kind: question_kind(q.kind),
-                caption: s(q.caption),
-                step_label: s(q.step_label),
-                title: s(q.title),
-                hint: s(q.hint),
-                value_rtl: crate::i18n::text_is_rtl(&q.value, flow.locale()),
-                caret_rtl: crate::i18n::text_runs_rtl(&q.value),
-                echo: {
-                    let echo = crate::flow::TypedEcho::of(&q.value);
-                    g::TypedEcho {
-                        line: s(echo.line),
-                        earlier: echo.earlier,
-                        tails: model(echo.tails.into_iter().map(s).collect()),
-                    }
-                },
-                value: s(q.value),
-                error: s(q.error),
-                can_skip: q.can_skip,
-                urgent: q.urgent,
-                choices: model(
-                    q.choices
-                        .into_iter()
-                        .map(|c| g::Choice {
-                            focus_id: s(crate::flow::focus::choice_id(&c.key)),
-                            key: s(c.key),
-                            label: s(c.label),
-                            selected: c.selected,
-                        })
-                        .collect(),
-                ),
-            },
-            None => g::QuestionView::default(),
-        });
-        let date_parts: Vec<g::DatePart> = flow
-            .date_parts()
-            .into_iter()
-            .map(|p| g::DatePart {
-                field: s(p.field),
-                label: s(p.label),
-                value: s(p.value),
-            })
-            .collect();
-        // In reading order for the picker's list (one part a row, narrow portrait windows);
-        // side by side, day on the right and minutes on the left in a right-to-left language.
-        api.set_date_parts_in_order(model(date_parts.clone()));
-        let mut side_by_side = date_parts;
-        if rtl {
-            side_by_side.reverse();
+        if let Some(rows) = self.built.changed("keyboard", rows) {
+            api.set_keyboard(key_rows(rows));
         }
-        api.set_date_parts(model(side_by_side));
-        api.set_check_rows(model(
-            flow.check_rows()
+        api.set_shift_active(session.shift);
+        let question = self
+            .built
+            .changed("question", (question, flow.locale().to_string()));
+        if let Some((question, _)) = question {
+            api.set_question(match question {
+                Some(q) => g::QuestionView {
+                    kind: question_kind(q.kind),
+                    caption: s(q.caption),
+                    step_label: s(q.step_label),
+                    title: s(q.title),
+                    hint: s(q.hint),
+                    value_rtl: crate::i18n::text_is_rtl(&q.value, flow.locale()),
+                    caret_rtl: crate::i18n::text_runs_rtl(&q.value),
+                    echo: {
+                        let echo = crate::flow::TypedEcho::of(&q.value);
+                        g::TypedEcho {
+                            line: s(echo.line),
+                            earlier: echo.earlier,
+                            tails: model(echo.tails.into_iter().map(s).collect()),
+                        }
+                    },
+                    value: s(q.value),
+                    error: s(q.error),
+                    can_skip: q.can_skip,
+                    urgent: q.urgent,
+                    choices: model(
+                        q.choices
+                            .into_iter()
+                            .map(|c| g::Choice {
+                                focus_id: s(crate::flow::focus::choice_id(&c.key)),
+                                key: s(c.key),
+                                label: s(c.label),
+                                selected: c.selected,
+                            })
+                            .collect(),
+                    ),
+                },
+                None => g::QuestionView::default(),
+            });
+        }
+        let date_parts = self.built.changed("date-parts", (flow.date_parts(), rtl));
+        if let Some((date_parts, rtl)) = date_parts {
+            let date_parts: Vec<g::DatePart> = date_parts
                 .into_iter()
-                .map(|r| g::CheckRow {
-                    question: s(r.question),
-                    answer: s(r.answer),
-                    step: r.step,
-                    has_error: r.has_error,
-                    error: s(r.error),
+                .map(|p| g::DatePart {
+                    field: s(p.field),
+                    label: s(p.label),
+                    value: s(p.value),
                 })
-                .collect(),
-        ));
-        api.set_errors(model(
-            flow.error_summary()
-                .into_iter()
-                .map(|e| g::ErrorItem {
-                    message: s(e.message),
-                    step: e.step,
-                })
-                .collect(),
-        ));
+                .collect();
+            // In reading order for the picker's list (one part a row, narrow portrait windows);
+            // side by side, day on the right and minutes on the left in a right-to-left language.
+            api.set_date_parts_in_order(model(date_parts.clone()));
+            let mut side_by_side = date_parts;
+            if rtl {
+                side_by_side.reverse();
+            }
+            api.set_date_parts(model(side_by_side));
+        }
+        if let Some(rows) = self.built.changed("check-rows", flow.check_rows()) {
+            api.set_check_rows(model(
+                rows.into_iter()
+                    .map(|r| g::CheckRow {
+                        question: s(r.question),
+                        answer: s(r.answer),
+                        step: r.step,
+                        has_error: r.has_error,
+                        error: s(r.error),
+                    })
+                    .collect(),
+            ));
+        }
+        if let Some(errors) = self.built.changed("errors", flow.error_summary()) {
+            api.set_errors(model(
+                errors
+                    .into_iter()
+                    .map(|e| g::ErrorItem {
+                        message: s(e.message),
+                        step: e.step,
+                    })
+                    .collect(),
+            ));
+        }
         let reference = session.reference.clone().unwrap_or_default();
         if api.get_reference().as_str() != reference {
             api.set_qr_code(if reference.is_empty() {
@@ -689,7 +672,9 @@ impl Controller {
         api.set_mode_banner(s(flow.mode_banner()));
         // The visitor decides on the consent screen: no staff control there.
         api.set_show_staff_controls(flow.show_staff_controls());
-        api.set_pin_pad(key_rows(flow.pin_pad()));
+        if let Some(pad) = self.built.changed("pin-pad", flow.pin_pad()) {
+            api.set_pin_pad(key_rows(pad));
+        }
         api.set_pin_dots(s(flow.pin_dots()));
         api.set_pin_message(s(flow.pin_message()));
         api.set_pin_problem(flow.desk().is_some_and(|d| d.pin_outcome.is_some()));
@@ -698,48 +683,59 @@ impl Controller {
         if api.get_staff_query().as_str() != home.query {
             api.set_staff_query(s(&home.query));
         }
-        api.set_staff_found(info_rows(home.lookup));
+        if let Some(rows) = self.built.changed("staff-found", home.lookup) {
+            api.set_staff_found(info_rows(rows));
+        }
         api.set_staff_can_reprint(home.can_reprint);
-        api.set_staff_health(info_rows(home.health));
+        if let Some(rows) = self.built.changed("staff-health", home.health) {
+            api.set_staff_health(info_rows(rows));
+        }
         api.set_staff_notice(s(&home.notice));
         api.set_staff_lists_label(s(&home.lists_label));
-        api.set_staff_items(model(
-            flow.staff_items()
-                .into_iter()
-                .map(|i| g::StaffItem {
-                    reference: s(i.reference),
-                    title: s(i.title),
-                    detail: s(i.detail),
-                    review: i.review,
-                })
-                .collect(),
-        ));
-        api.set_staff_help(model(
-            flow.staff_help_rows()
-                .into_iter()
-                .map(|h| g::HelpRow {
-                    id: i32::try_from(h.id).unwrap_or(i32::MAX),
-                    text: s(h.text),
-                })
-                .collect(),
-        ));
+        if let Some(items) = self.built.changed("staff-items", flow.staff_items()) {
+            api.set_staff_items(model(
+                items
+                    .into_iter()
+                    .map(|i| g::StaffItem {
+                        reference: s(i.reference),
+                        title: s(i.title),
+                        detail: s(i.detail),
+                        review: i.review,
+                    })
+                    .collect(),
+            ));
+        }
+        if let Some(rows) = self.built.changed("staff-help", flow.staff_help_rows()) {
+            api.set_staff_help(model(
+                rows.into_iter()
+                    .map(|h| g::HelpRow {
+                        id: i32::try_from(h.id).unwrap_or(i32::MAX),
+                        text: s(h.text),
+                    })
+                    .collect(),
+            ));
+        }
         api.set_refile_reference(s(flow.refile_reference()));
-        api.set_refile_choices(model(
-            flow.refile_choices()
-                .into_iter()
-                .map(|c| g::Choice {
-                    focus_id: s(crate::flow::focus::choice_id(&c.key)),
-                    key: s(c.key),
-                    label: s(c.label),
-                    selected: c.selected,
-                })
-                .collect(),
-        ));
+        if let Some(choices) = self.built.changed("refile-choices", flow.refile_choices()) {
+            api.set_refile_choices(model(
+                choices
+                    .into_iter()
+                    .map(|c| g::Choice {
+                        focus_id: s(crate::flow::focus::choice_id(&c.key)),
+                        key: s(c.key),
+                        label: s(c.label),
+                        selected: c.selected,
+                    })
+                    .collect(),
+            ));
+        }
         api.set_consent_text(s(flow.consent_text()));
         if api.get_lookup_query().as_str() != session.lookup {
             api.set_lookup_query(s(&session.lookup));
         }
-        api.set_lookup_pad(key_rows(flow.lookup_pad()));
+        if let Some(pad) = self.built.changed("lookup-pad", flow.lookup_pad()) {
+            api.set_lookup_pad(key_rows(pad));
+        }
         api.set_sent_reference(s(flow.sent_reference()));
         let number = flow.sent_number();
         if api.get_sent_number().as_str() != number {
@@ -754,7 +750,9 @@ impl Controller {
         api.set_field_rtl(crate::i18n::text_is_rtl(&field, flow.locale()));
         api.set_field_runs_rtl(crate::i18n::text_runs_rtl(&field));
         let (lines, problem) = flow.lookup_lines();
-        api.set_lookup_lines(model(lines.into_iter().map(s).collect()));
+        if let Some(lines) = self.built.changed("lookup-lines", lines) {
+            api.set_lookup_lines(model(lines.into_iter().map(s).collect()));
+        }
         api.set_lookup_problem(problem);
     }
 
@@ -800,6 +798,78 @@ fn screen(screen: Screen) -> g::Screen {
         Screen::StaffSent => g::Screen::StaffSent,
         Screen::Consent => g::Screen::Consent,
     }
+}
+
+/// The top bar's tools, in each of its forms (one row, two rows on a narrow window, the side
+/// column or bar, and the tools under the keys), from the flow's toolbar.
+fn set_toolbars(
+    api: &Api<'_>,
+    mut toolbar: Toolbar,
+    rtl: bool,
+    typing_under: bool,
+    small_panel: bool,
+) {
+    // The side column (typing beside the keys) or the side bar (a small landscape panel):
+    // the bar's tools read top to bottom, then those "Text and contrast" opened.
+    let mut side: Vec<ToolView> = toolbar.left.iter().chain(&toolbar.right).cloned().collect();
+    let mut opened = toolbar.drawer.clone();
+    if rtl {
+        side.reverse();
+        opened.reverse();
+    }
+    side.extend(opened);
+    let mut back_below = Vec::new();
+    if typing_under {
+        for side in [&mut toolbar.left, &mut toolbar.right] {
+            back_below.extend(side.iter().filter(|t| t.tool == Tool::Back).cloned());
+            side.retain(|t| t.tool != Tool::Back);
+        }
+    }
+    api.set_typing_back(model(back_below.into_iter().map(tool_item).collect()));
+    api.set_side_tools(model(side.into_iter().map(tool_item).collect()));
+    // A narrow window's two rows: the ways out (Back, Start again, and the staff's Lock)
+    // on the first, at the start and the end of the reading line; the other tools on the
+    // second (five there left Ukrainian "Заблокувати" no room at 600 px). On a small panel
+    // (a 7" panel upright) a second form has Ask for help on the first row too, so the
+    // second holds two tools, not three in rows of two (the bar took three rows, a third of
+    // the panel's height); typing there, it is the bar's only row
+    // (`Flow::typing_on_small_panel`). The bar takes that form when the first row's words
+    // fit at 20 px (measured: French "Recommencer" does not beside "Demander de l'aide").
+    let items = |tools: &[ToolView], keep: &dyn Fn(&ToolView) -> bool| {
+        model(
+            tools
+                .iter()
+                .filter(|t| keep(t))
+                .cloned()
+                .map(tool_item)
+                .collect(),
+        )
+    };
+    let all: Vec<ToolView> = toolbar.left.iter().chain(&toolbar.right).cloned().collect();
+    let split = |first: &dyn Fn(&ToolView) -> bool| {
+        let second: Vec<ToolView> = all.iter().filter(|t| !first(t)).cloned().collect();
+        (
+            items(&toolbar.left, first),
+            items(&toolbar.right, first),
+            items(&second, &|_| true),
+        )
+    };
+    let way_out = |t: &ToolView| matches!(t.tool, Tool::Back | Tool::StartOver | Tool::Lock);
+    let (left, right, second) = split(&way_out);
+    api.set_toolbar_narrow_left(left);
+    api.set_toolbar_narrow_right(right);
+    api.set_toolbar_narrow_second(second);
+    let (left, right, second) = if small_panel {
+        split(&|t: &ToolView| way_out(t) || t.tool == Tool::Help)
+    } else {
+        (model(Vec::new()), model(Vec::new()), model(Vec::new()))
+    };
+    api.set_toolbar_help_up_left(left);
+    api.set_toolbar_help_up_right(right);
+    api.set_toolbar_help_up_second(second);
+    api.set_toolbar_left(model(toolbar.left.into_iter().map(tool_item).collect()));
+    api.set_toolbar_right(model(toolbar.right.into_iter().map(tool_item).collect()));
+    api.set_toolbar_drawer(model(toolbar.drawer.into_iter().map(tool_item).collect()));
 }
 
 fn key_rows(rows: Vec<Vec<Key>>) -> ModelRc<g::KeyRow> {

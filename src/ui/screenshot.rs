@@ -6,10 +6,10 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::rc::Rc;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use slint::platform::software_renderer::{MinimalSoftwareWindow, RepaintBufferType};
-use slint::platform::{Platform, WindowAdapter};
+use slint::platform::{Platform, WindowAdapter, WindowEvent};
 use slint::{ComponentHandle, PhysicalSize, PlatformError};
 
 use super::controller::{Controller, KioskFacts};
@@ -140,6 +140,31 @@ impl Renderer {
             snapshot.as_bytes().to_vec(),
         )
         .ok_or_else(|| "rendered buffer has the wrong size".to_string())
+    }
+}
+
+impl Renderer {
+    /// One key from a keyboard or a scanner, pressed and released in the scene showing, then
+    /// the whole window drawn, as the kiosk does for each key (`guichet bench keys`). Returns
+    /// the time to handle the key (Slint's dispatch, the page's key catcher, the flow, the
+    /// views set) and the time to draw the window after it.
+    pub fn key(&self, text: &str) -> Result<(Duration, Duration), String> {
+        let window = self.app.window();
+        let started = Instant::now();
+        window.dispatch_event(WindowEvent::KeyPressed { text: text.into() });
+        window.dispatch_event(WindowEvent::KeyReleased { text: text.into() });
+        slint::platform::update_timers_and_animations();
+        let handled = started.elapsed();
+        let started = Instant::now();
+        window
+            .take_snapshot()
+            .map_err(|e| format!("cannot render: {e}"))?;
+        Ok((handled, started.elapsed()))
+    }
+
+    /// The flow behind the scenes (what a key typed, for the bench to check).
+    pub fn flow(&self) -> std::cell::Ref<'_, Flow> {
+        self.controller.flow()
     }
 }
 
