@@ -121,6 +121,25 @@ impl Kiosk {
     }
 
     /// Touches the element with this accessible label (exactly one must be on screen).
+    /// Presses at (`x`, `y`) in the window, holds for `millis` of mocked time (in steps of
+    /// 100 ms, so timers on the way fire), and lets go: a tap, a long tap or a hold.
+    fn hold_at(&self, x: f32, y: f32, millis: u64) {
+        use slint::platform::{PointerEventButton, WindowEvent};
+        let position = slint::LogicalPosition::new(x, y);
+        let window = self.app.window();
+        window.dispatch_event(WindowEvent::PointerPressed {
+            position,
+            button: PointerEventButton::Left,
+        });
+        for _ in 0..millis / 100 {
+            mock_elapsed_time(Duration::from_millis(100));
+        }
+        window.dispatch_event(WindowEvent::PointerReleased {
+            position,
+            button: PointerEventButton::Left,
+        });
+    }
+
     fn tap(&self, label: &str) {
         let found = self.find(label);
         assert!(
@@ -305,6 +324,7 @@ fn touchscreen_flows() {
     staff::desk_pad_sent_cancel_help_and_send_now();
     staff::staff_wake_a_blanked_screen_then_hold_the_corner();
     staff::staff_screens_by_speech();
+    staff::the_desk_warns_before_it_locks();
     let dir = TestDir::new("ui");
     let problems = staff::the_desk_reads_well_at_the_largest_size_on_small_panels(&dir);
     assert!(
@@ -381,6 +401,7 @@ fn touchscreen_flows() {
     for locale in ["en", "ar"] {
         speech_mode_walks_the_whole_flow_without_sight(&dir, locale);
     }
+    speech_mode_is_worked_by_three_touch_zones(&dir);
     the_screen_blanks_on_the_welcome_screen_and_the_waking_touch_only_wakes(&dir);
     the_focus_ring_marks_one_of_two_same_named_services(&dir);
     // A 7" panel (154 mm × 90 mm) in landscape, then upright.
@@ -555,6 +576,7 @@ fn every_screen_fits_a_small_panel_or_says_there_is_more(dir: &TestDir) {
     assert!(upright > 300, "{upright} screens on a 7-inch panel upright");
     the_question_is_in_view_on_a_7_inch_panel_at_the_largest_size(dir);
     the_question_is_in_view_on_a_7_inch_panel_upright(dir, &mut problems);
+    a_question_over_the_page_keeps_its_answers_in_view(dir, &mut problems);
     problems.extend(every_page_holds_what_it_draws(dir));
     assert!(
         problems.is_empty(),
@@ -618,6 +640,129 @@ fn the_question_is_in_view_on_a_7_inch_panel_at_the_largest_size(dir: &TestDir) 
     assert_eq!(seen, 4 * guichet::i18n::SUPPORTED_LOCALES.len());
     k.controller.flow_mut().wipe();
     k.controller.refresh();
+}
+
+/// A question asked over the page keeps its two answers whole in the window, not under the
+/// "More below" cue, at the largest text size on a 7" panel either way round, in every
+/// language: the idle warning ("I need more time", "Start again" or the desk's "Lock now"),
+/// whose seconds run while the resident looks, "Start again?" and the desk's "Cancel this
+/// request?". In the box's scrolled content they lay below the heading and the text (at the
+/// largest size in landscape "I need more time" was wholly out of view until scrolled to).
+/// Adds what it finds to `problems`.
+fn a_question_over_the_page_keeps_its_answers_in_view(dir: &TestDir, problems: &mut Vec<String>) {
+    let mut seen = 0;
+    for ((width, height), width_mm) in [((1024, 600), 154.0), ((600, 1024), 90.0)] {
+        // A kiosk each: the same scale either way round, and a window resized at an unchanged
+        // scale keeps its old logical size in the testing backend.
+        let k = start_kiosk(dir);
+        k.app
+            .window()
+            .set_size(slint::PhysicalSize::new(width, height));
+        guichet::ui::scale::apply(k.app.window(), width_mm);
+        mock_elapsed_time(Duration::from_millis(1));
+        let scale = k.app.window().scale_factor();
+        let (w, h) = (width as f32 / scale, height as f32 / scale);
+        for (scene, title, answers) in [
+            ("timeout", "timeout-title", ["timeout-more", ""]),
+            ("staff-timeout", "timeout-title", ["timeout-more", ""]),
+            (
+                "start-again",
+                "confirm-start-over-title",
+                ["confirm-keep", "confirm-delete"],
+            ),
+            (
+                "staff-cancel",
+                "staff-cancel-title",
+                ["staff-cancel-keep", "staff-cancel-yes"],
+            ),
+        ] {
+            for locale in guichet::i18n::SUPPORTED_LOCALES {
+                let finish = {
+                    let mut flow = k.controller.flow_mut();
+                    guichet::ui::scenes::enter(&mut flow, scene, locale).unwrap();
+                    while flow.session().text_size_step != 2 {
+                        flow.cycle_text_size();
+                    }
+                    flow.timeout_finish()
+                };
+                k.controller.refresh();
+                mock_elapsed_time(Duration::from_millis(1));
+                let at = format!("{scene} {locale} {width}×{height}");
+                // The idle warning's second answer is the flow's ("Start again", "Lock now").
+                let answers = answers.map(|id| {
+                    if id.is_empty() {
+                        finish.clone()
+                    } else {
+                        k.tr.text(locale, id)
+                    }
+                });
+                let rect = |e: &ElementHandle| {
+                    let (p, s) = (e.absolute_position(), e.size());
+                    (p.x, p.y, p.x + s.width, p.y + s.height)
+                };
+                // The dialog's own cue: the page's under the overlay does not count.
+                let title = k.tr.text(locale, title);
+                let Some(dialog) = k.find(&title).into_iter().find(|e| {
+                    e.accessible_role() == Some(i_slint_backend_testing::AccessibleRole::Groupbox)
+                }) else {
+                    problems.push(format!("{at}: no dialog"));
+                    continue;
+                };
+                let within = |label: String| {
+                    dialog
+                        .query_descendants()
+                        .match_predicate(move |e| {
+                            e.is_valid() && e.accessible_label().as_deref() == Some(label.as_str())
+                        })
+                        .find_all()
+                };
+                let cues: Vec<_> = within(k.tr.text(locale, "more-below"))
+                    .iter()
+                    .map(rect)
+                    .collect();
+                for label in answers {
+                    // In the dialog; else (inside the dialog's scrolled content, which a
+                    // search from the dialog does not reach) the one control so named.
+                    let found = within(label.clone()).first().map(rect).or({
+                        let buttons: Vec<_> = k
+                            .find(&label)
+                            .into_iter()
+                            .filter(|e| {
+                                e.accessible_role()
+                                    == Some(i_slint_backend_testing::AccessibleRole::Button)
+                            })
+                            .collect();
+                        match buttons.as_slice() {
+                            [one] => Some(rect(one)),
+                            _ => None,
+                        }
+                    });
+                    let Some(button) = found else {
+                        problems.push(format!("{at}: no {label:?} in the dialog"));
+                        continue;
+                    };
+                    let (x0, y0, x1, y1) = button;
+                    if x0 < -0.5 || y0 < -0.5 || x1 > w + 0.5 || y1 > h + 0.5 {
+                        problems.push(format!(
+                            "{at}: {label:?} at {button:?} is not whole in the {w}×{h} window"
+                        ));
+                    }
+                    for cue in &cues {
+                        let apart = cue.2 <= x0 || x1 <= cue.0 || cue.3 <= y0 || y1 <= cue.1;
+                        if !apart {
+                            problems.push(format!(
+                                "{at}: {label:?} at {button:?} under the cue at {cue:?}"
+                            ));
+                        }
+                    }
+                }
+                seen += 1;
+            }
+        }
+        k.controller.flow_mut().wipe();
+        k.controller.refresh();
+    }
+    assert_eq!(seen, 2 * 4 * guichet::i18n::SUPPORTED_LOCALES.len());
 }
 
 /// On a real 7" panel upright (90 mm × 154 mm) at the largest text size, each question shows
@@ -1851,7 +1996,7 @@ fn said_in_order(lines: &[String], expected: &[String]) {
 /// way to the spoken receipt. Asserted on the text handed to the speech engine.
 fn speech_mode_walks_the_whole_flow_without_sight(dir: &TestDir, locale: &str) {
     use guichet::flow::speech::{SpeechEvent, VOLUME_DEFAULT};
-    use slint::platform::{Key, PointerEventButton, WindowEvent};
+    use slint::platform::Key;
 
     let k = start_kiosk(dir);
     let speaker = k.record_speech();
@@ -1872,17 +2017,7 @@ fn speech_mode_walks_the_whole_flow_without_sight(dir: &TestDir, locale: &str) {
 
     if locale == "en" {
         // A long press anywhere (held 2.5 s, mocked time) starts speech, not the form.
-        let at = slint::LogicalPosition::new(300.0, 300.0);
-        let window = k.app.window();
-        window.dispatch_event(WindowEvent::PointerPressed {
-            position: at,
-            button: PointerEventButton::Left,
-        });
-        mock_elapsed_time(Duration::from_millis(2500));
-        window.dispatch_event(WindowEvent::PointerReleased {
-            position: at,
-            button: PointerEventButton::Left,
-        });
+        k.hold_at(300.0, 300.0, 2500);
         assert_eq!(
             k.screen(),
             "welcome",
@@ -2654,22 +2789,7 @@ fn the_screen_blanks_on_the_welcome_screen_and_the_waking_touch_only_wakes(dir: 
 
     // The staff corner: held 2.5 s and let go before the staff threshold (3 s), it is speech
     // mode's long press; held 3.5 s, it is the staff gesture and speech stays off.
-    let hold_corner = |millis: u64| {
-        use slint::platform::{PointerEventButton, WindowEvent};
-        let position = slint::LogicalPosition::new(8.0, 8.0);
-        let window = k.app.window();
-        window.dispatch_event(WindowEvent::PointerPressed {
-            position,
-            button: PointerEventButton::Left,
-        });
-        for _ in 0..millis / 100 {
-            mock_elapsed_time(Duration::from_millis(100));
-        }
-        window.dispatch_event(WindowEvent::PointerReleased {
-            position,
-            button: PointerEventButton::Left,
-        });
-    };
+    let hold_corner = |millis: u64| k.hold_at(8.0, 8.0, millis);
     hold_corner(2500);
     assert_eq!(k.screen(), "welcome", "not the form, not the PIN pad");
     assert!(
@@ -2686,4 +2806,51 @@ fn the_screen_blanks_on_the_welcome_screen_and_the_waking_touch_only_wakes(dir: 
     k.controller.refresh();
     hold_corner(200);
     assert_eq!(k.screen(), "language");
+}
+
+/// Speech mode's three touch zones (`SpeechLayer`): a tap in the bottom third says the next
+/// control, in the top third the previous one, in the middle it activates the focused one; a
+/// tap counts whether short or long (1.5 s here); a 2.5 s hold ends speech mode and activates
+/// nothing. Where the finger lands on the screen does not matter beyond its third.
+fn speech_mode_is_worked_by_three_touch_zones(dir: &TestDir) {
+    let k = start_kiosk(dir);
+    k.controller.flow_mut().wipe();
+    k.controller.refresh();
+    press(&k, slint::platform::Key::F1);
+    assert!(k.api().get_speech_on(), "F1 starts speech mode");
+    let window = k.app.window();
+    let size = window.size().to_logical(window.scale_factor());
+    let touch = |third: f32, x: f32, millis: u64| {
+        k.hold_at(size.width * x, size.height * third, millis);
+        k.api().get_speech_caption().to_string()
+    };
+    let (top, middle, bottom) = (1.0 / 6.0, 0.5, 5.0 / 6.0);
+    // The welcome screen's focus starts on "Touch the screen to start": the middle starts.
+    touch(middle, 0.5, 0);
+    assert_eq!(
+        k.screen(),
+        "language",
+        "the middle activates the focused control"
+    );
+    assert!(
+        k.api().get_speech_on(),
+        "speech mode goes on to the next screen"
+    );
+    let first = k.api().get_speech_caption().to_string();
+    let second = touch(bottom, 0.2, 0);
+    assert_ne!(second, first, "the bottom third says the next control");
+    let third = touch(bottom, 0.9, 1500);
+    assert_ne!(third, second, "a long tap (1.5 s) is a tap");
+    assert_ne!(third, first);
+    assert_eq!(
+        touch(top, 0.1, 0),
+        second,
+        "the top third says the previous one"
+    );
+    assert_eq!(k.screen(), "language", "moving the focus activates nothing");
+    assert!(k.api().get_speech_on());
+    touch(middle, 0.5, 2500);
+    assert!(!k.api().get_speech_on(), "a 2 s hold ends speech mode");
+    assert_eq!(k.screen(), "language", "and activates nothing");
+    assert_eq!(k.api().get_speech_caption(), "", "nor leaves a caption");
 }

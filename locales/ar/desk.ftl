@@ -85,6 +85,15 @@ staff-help-count = طلبات المساعدة: { $count }
 staff-help-visitor = مساعدة زائر
 staff-practice = وضع التدريب
 staff-lock = قفل
+timeout-staff-body = { $seconds ->
+    [zero] سيُقفل مكتب الموظف الآن.
+    [one] سيُقفل مكتب الموظف بعد ثانية واحدة.
+    [two] سيُقفل مكتب الموظف بعد ثانيتين.
+    [few] سيُقفل مكتب الموظف بعد { $seconds } ثوانٍ.
+    [many] سيُقفل مكتب الموظف بعد { $seconds } ثانية.
+   *[other] سيُقفل مكتب الموظف بعد { $seconds } ثانية.
+}
+timeout-lock = قفل الآن
 staff-end-visit = إنهاء
 staff-state-pending = بانتظار الإرسال
 staff-state-sending = أُرسل، والرد غير معروف بعد

@@ -84,6 +84,11 @@ staff-help-count = Help requests: { $count }
 staff-help-visitor = Help a visitor
 staff-practice = Practice mode
 staff-lock = Lock
+timeout-staff-body = { $seconds ->
+    [one] The staff desk will lock in { $seconds } second.
+   *[other] The staff desk will lock in { $seconds } seconds.
+}
+timeout-lock = Lock now
 staff-end-visit = End
 staff-state-pending = Waiting to be sent
 staff-state-sending = Sent, answer not known yet

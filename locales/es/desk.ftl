@@ -83,6 +83,11 @@ staff-help-count = Peticiones de ayuda: { $count }
 staff-help-visitor = Ayudar a un visitante
 staff-practice = Modo práctica
 staff-lock = Bloquear
+timeout-staff-body = { $seconds ->
+    [one] El mostrador del personal se bloqueará en { $seconds } segundo.
+   *[other] El mostrador del personal se bloqueará en { $seconds } segundos.
+}
+timeout-lock = Bloquear ahora
 staff-end-visit = Terminar
 staff-state-pending = En espera de envío
 staff-state-sending = Enviada, respuesta aún desconocida

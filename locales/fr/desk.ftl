@@ -83,6 +83,11 @@ staff-help-count = Demandes d'aide : { $count }
 staff-help-visitor = Aider un visiteur
 staff-practice = Entraînement
 staff-lock = Verrouiller
+timeout-staff-body = { $seconds ->
+    [one] Le bureau du personnel se verrouillera dans { $seconds } seconde.
+   *[other] Le bureau du personnel se verrouillera dans { $seconds } secondes.
+}
+timeout-lock = Verrouiller maintenant
 staff-end-visit = Terminer
 staff-state-pending = En attente d'envoi
 staff-state-sending = Envoyée, réponse inconnue

@@ -80,6 +80,13 @@ staff-help-count = Prośby o pomoc: { $count }
 staff-help-visitor = Pomóż odwiedzającemu
 staff-practice = Tryb ćwiczeń
 staff-lock = Zablokuj
+timeout-staff-body = { $seconds ->
+    [one] Stanowisko personelu zostanie zablokowane za { $seconds } sekundę.
+    [few] Stanowisko personelu zostanie zablokowane za { $seconds } sekundy.
+    [many] Stanowisko personelu zostanie zablokowane za { $seconds } sekund.
+   *[other] Stanowisko personelu zostanie zablokowane za { $seconds } sekundy.
+}
+timeout-lock = Zablokuj teraz
 staff-end-visit = Zakończ
 staff-state-pending = Czeka na wysłanie
 staff-state-sending = Wysłane, brak odpowiedzi

@@ -80,6 +80,13 @@ staff-help-count = Прохання про допомогу: { $count }
 staff-help-visitor = Допомогти відвідувачу
 staff-practice = Тренування
 staff-lock = Заблокувати
+timeout-staff-body = { $seconds ->
+    [one] Робоче місце персоналу буде заблоковано через { $seconds } секунду.
+    [few] Робоче місце персоналу буде заблоковано через { $seconds } секунди.
+    [many] Робоче місце персоналу буде заблоковано через { $seconds } секунд.
+   *[other] Робоче місце персоналу буде заблоковано через { $seconds } секунди.
+}
+timeout-lock = Заблокувати зараз
 staff-end-visit = Завершити
 staff-state-pending = Очікує надсилання
 staff-state-sending = Надіслано, відповідь невідома

@@ -539,8 +539,12 @@ impl Flow {
     }
 
     /// "Finish" on the confirmation: the next resident's turn, or back to the desk after
-    /// helping or practising.
+    /// helping or practising; the idle warning's "Start again", or on a staff screen its
+    /// "Lock now".
     pub fn finish(&mut self) {
+        if self.session.screen.is_staff() {
+            return self.staff_lock();
+        }
         if self.staff_signed_in() && self.desk_mode() != DeskMode::Resident {
             self.staff_end_visit();
         } else {

@@ -113,7 +113,7 @@ impl Flow {
                 Screen::SaveFailed => "save-failed-retry",
                 _ => "check-submit",
             }),
-            Control::Finish if session.warning.is_some() => self.t("timeout-finish"),
+            Control::Finish if session.warning.is_some() => self.timeout_finish(),
             Control::Finish => self.t("confirm-finish"),
             Control::MoreTime => self.t("timeout-more"),
             Control::ConfirmAnswer(yes) => {

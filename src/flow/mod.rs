@@ -392,9 +392,9 @@ impl Flow {
     pub fn touched(&mut self) {
         if self.session.warning.is_none() {
             self.session.idle_seconds = 0;
-        }
-        if let Some(desk) = &mut self.desk {
-            desk.idle_seconds = 0;
+            if let Some(desk) = &mut self.desk {
+                desk.idle_seconds = 0;
+            }
         }
     }
 
@@ -1479,14 +1479,24 @@ impl Flow {
             return false;
         }
         if self.session.screen.is_staff() {
-            // Staff screens lock on their own, shorter timeout, with no warning to answer.
+            // Staff screens lock on their own, shorter timeout, warned as a resident's is (the
+            // same overlay: "I need more time", or "Lock now"), the lock a minute after the
+            // last touch all the same.
             let Some(desk) = &mut self.desk else {
                 self.wipe();
                 return true;
             };
+            if let Some(remaining) = self.session.warning {
+                if remaining <= 1 {
+                    self.wipe();
+                } else {
+                    self.session.warning = Some(remaining - 1);
+                }
+                return true;
+            }
             desk.idle_seconds += 1;
-            if desk.idle_seconds >= staff::STAFF_IDLE_SECONDS {
-                self.wipe();
+            if desk.idle_seconds >= staff::STAFF_IDLE_SECONDS - staff::STAFF_WARNING_SECONDS {
+                self.session.warning = Some(staff::STAFF_WARNING_SECONDS);
                 return true;
             }
             return false;
@@ -1514,6 +1524,13 @@ impl Flow {
     pub fn more_time(&mut self) {
         self.session.warning = None;
         self.session.idle_seconds = 0;
+        if self.session.screen.is_staff() {
+            // The desk's own countdown; a resident's session counts no staff extensions.
+            if let Some(desk) = &mut self.desk {
+                desk.idle_seconds = 0;
+            }
+            return;
+        }
         self.session.extensions += 1;
     }
 

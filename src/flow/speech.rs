@@ -833,7 +833,7 @@ impl Flow {
         };
         if self.session.warning.is_some() {
             add(Control::MoreTime, self.say_button(&self.t("timeout-more")));
-            add(Control::Finish, self.say_button(&self.t("timeout-finish")));
+            add(Control::Finish, self.say_button(&self.timeout_finish()));
             return out;
         }
         if let Some(confirm) = self.confirmation() {

@@ -25,6 +25,11 @@ use crate::validate::Answer;
 /// Seconds without a touch after which a staff screen locks itself (shorter than a resident's).
 pub const STAFF_IDLE_SECONDS: u32 = 60;
 
+/// The last seconds of [`STAFF_IDLE_SECONDS`], counted down in the idle warning ("I need more
+/// time", "Lock now"): WCAG 2.2.1's at least 20 seconds to extend with one tap. The desk still
+/// locks a minute after the last touch when nobody answers.
+pub const STAFF_WARNING_SECONDS: u32 = 20;
+
 /// PIN lengths accepted by the pad (the accounts' rule: 6 to 12 digits).
 pub const PIN_MIN: usize = 6;
 /// Longest PIN.

@@ -678,8 +678,39 @@ fn a_staff_session_ends_on_lock_on_its_idle_timeout_and_with_every_wipe() {
         }]
     );
 
+    // The desk's idle lock is warned of (WCAG 2.2.1): 20 s to answer, one tap for more time,
+    // the lock a minute after the last touch when nobody answers.
     let mut f = signed_in("Amira");
-    for _ in 0..staff::STAFF_IDLE_SECONDS - 1 {
+    let warn_at = staff::STAFF_IDLE_SECONDS - staff::STAFF_WARNING_SECONDS;
+    const { assert!(staff::STAFF_WARNING_SECONDS >= 20) };
+    for _ in 0..warn_at - 1 {
+        f.tick();
+    }
+    assert_eq!(f.session.warning, None, "not yet");
+    f.tick();
+    assert_eq!(f.session.warning, Some(staff::STAFF_WARNING_SECONDS));
+    assert!(
+        f.timeout_text()
+            .replace(['\u{2068}', '\u{2069}'], "")
+            .contains("desk will lock in 20 seconds")
+    );
+    assert_eq!(f.timeout_finish(), "Lock now");
+    f.touched();
+    f.tick();
+    assert_eq!(
+        f.session.warning,
+        Some(staff::STAFF_WARNING_SECONDS - 1),
+        "a touch elsewhere does not answer the warning"
+    );
+    f.more_time();
+    assert_eq!(f.session.warning, None);
+    assert_eq!(f.session.extensions, 0, "staff time is not the resident's");
+    for _ in 0..warn_at - 1 {
+        f.tick();
+    }
+    assert_eq!(f.session.warning, None, "the whole countdown again");
+    assert_eq!(f.session.screen, Screen::StaffHome);
+    for _ in 0..staff::STAFF_WARNING_SECONDS {
         f.tick();
     }
     assert_eq!(f.session.screen, Screen::StaffHome, "not yet");
@@ -690,6 +721,18 @@ fn a_staff_session_ends_on_lock_on_its_idle_timeout_and_with_every_wipe() {
         "shorter than a resident's timeout"
     );
     assert!(f.desk().is_none());
+    // Its "Lock now" locks at once.
+    let mut f = signed_in("Amira");
+    for _ in 0..warn_at {
+        f.tick();
+    }
+    f.finish();
+    assert_eq!(f.session.screen, Screen::Welcome);
+    assert!(f.desk().is_none());
+    assert_eq!(f.session.warning, None);
+    // The resident's warning says nothing of a desk.
+    assert!(!f.timeout_text().contains("desk"));
+    assert_eq!(f.timeout_finish(), "Start again");
 
     // Helping a visitor: the resident's idle timeout wipes the visitor's answers and locks.
     let mut f = signed_in("Amira");

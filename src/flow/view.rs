@@ -810,11 +810,27 @@ impl Flow {
             .collect()
     }
 
-    /// The idle warning's text with the seconds left.
+    /// The idle warning's second button: "Start again" for a resident (the answers go), "Lock
+    /// now" on a staff screen.
+    pub fn timeout_finish(&self) -> String {
+        self.t(if self.session.screen.is_staff() {
+            "timeout-lock"
+        } else {
+            "timeout-finish"
+        })
+    }
+
+    /// The idle warning's text with the seconds left: the answers to be cleared, or on a staff
+    /// screen the desk to be locked.
     pub fn timeout_text(&self) -> String {
+        let id = if self.session.screen.is_staff() {
+            "timeout-staff-body"
+        } else {
+            "timeout-body"
+        };
         self.translations().format(
             self.locale(),
-            "timeout-body",
+            id,
             &[(
                 "seconds",
                 Arg::from(self.session.warning.unwrap_or(0) as i64),

@@ -18,8 +18,8 @@ use crate::flow::keyboard::Key;
 use crate::flow::keyboard::KeyboardKind;
 use crate::flow::speech::{Activated, Speaker, SpeechSettings};
 use crate::flow::{
-    Confirm, DeskMode, Flow, PrintState, QuestionKind, Screen, StaffRow, TileView, Tool, ToolView,
-    Toolbar,
+    ChoiceView, Confirm, DeskMode, Flow, PrintState, QuestionKind, Screen, StaffRow, TileView,
+    Tool, ToolView, Toolbar,
 };
 
 /// Facts the UI shows that come from the configuration.
@@ -189,6 +189,7 @@ impl Controller {
         on!(on_open_search, |c| c.with_flow(|f| f.open_search()));
         on!(on_close_search, |c| c.with_flow(|f| f.close_search()));
         on!(on_speech_toggle, |c| c.speech_toggle());
+        on!(on_speech_hold, |c| c.speech_hold());
         on!(on_speech_zone, |c, zone: i32| c.speech_zone(zone));
         let weak = Rc::downgrade(self);
         api.on_nav_key(move |text, shift, typing| {
@@ -245,6 +246,15 @@ impl Controller {
         {
             let flow = self.flow.borrow();
             self.speech.borrow_mut().toggle(&flow);
+        }
+        self.refresh();
+    }
+
+    /// Speech mode's 2 s hold: speech mode off by touch, with the focus ring and caption.
+    pub fn speech_hold(&self) {
+        {
+            let flow = self.flow.borrow();
+            self.speech.borrow_mut().end_by_touch(&flow);
         }
         self.refresh();
     }
@@ -556,17 +566,7 @@ impl Controller {
                     error: s(q.error),
                     can_skip: q.can_skip,
                     urgent: q.urgent,
-                    choices: model(
-                        q.choices
-                            .into_iter()
-                            .map(|c| g::Choice {
-                                focus_id: s(crate::flow::focus::choice_id(&c.key)),
-                                key: s(c.key),
-                                label: s(c.label),
-                                selected: c.selected,
-                            })
-                            .collect(),
-                    ),
+                    choices: choice_items(q.choices),
                 },
                 None => g::QuestionView::default(),
             });
@@ -649,6 +649,7 @@ impl Controller {
         api.set_timeout_warning(session.warning.is_some());
         api.set_blanked(flow.blanked());
         api.set_timeout_text(s(flow.timeout_text()));
+        api.set_timeout_finish(s(flow.timeout_finish()));
         let mut speech = self.speech.borrow_mut();
         speech.after_refresh(&flow);
         api.set_speech_on(speech.on);
@@ -717,17 +718,7 @@ impl Controller {
         }
         api.set_refile_reference(s(flow.refile_reference()));
         if let Some(choices) = self.built.changed("refile-choices", flow.refile_choices()) {
-            api.set_refile_choices(model(
-                choices
-                    .into_iter()
-                    .map(|c| g::Choice {
-                        focus_id: s(crate::flow::focus::choice_id(&c.key)),
-                        key: s(c.key),
-                        label: s(c.label),
-                        selected: c.selected,
-                    })
-                    .collect(),
-            ));
+            api.set_refile_choices(choice_items(choices));
         }
         api.set_consent_text(s(flow.consent_text()));
         if api.get_lookup_query().as_str() != session.lookup {
@@ -870,6 +861,21 @@ fn set_toolbars(
     api.set_toolbar_left(model(toolbar.left.into_iter().map(tool_item).collect()));
     api.set_toolbar_right(model(toolbar.right.into_iter().map(tool_item).collect()));
     api.set_toolbar_drawer(model(toolbar.drawer.into_iter().map(tool_item).collect()));
+}
+
+/// A question's choices, or the services a request can be re-filed under.
+fn choice_items(choices: Vec<ChoiceView>) -> ModelRc<g::Choice> {
+    model(
+        choices
+            .into_iter()
+            .map(|c| g::Choice {
+                focus_id: s(crate::flow::focus::choice_id(&c.key)),
+                key: s(c.key),
+                label: s(c.label),
+                selected: c.selected,
+            })
+            .collect(),
+    )
 }
 
 fn key_rows(rows: Vec<Vec<Key>>) -> ModelRc<g::KeyRow> {

@@ -66,32 +66,74 @@ mod tests {
         assert_eq!(scale_factor(0, 154.0), 1.0);
     }
 
-    /// EN 301 549 5.1.4: at the largest text size, a capital H of body text is at least
-    /// 6.1 mm (0.7° at 50 cm) once `mm` is real; measured with the bundled font's own cap
-    /// height and the theme's body size.
+    /// EN 301 549 5.1.4: at the largest text size, a capital H of every text size the theme
+    /// has (`font-small` to `font-huge`) is at least 6.1 mm (0.7° at 50 cm) once `mm` is real;
+    /// measured with the bundled font's own cap height and the theme's sizes. `font-small` at
+    /// 1.5 times 20 px was 5.7 mm (the top bar's tools, captions, the staff's lines): the
+    /// theme's `least-at` raises it at the largest step.
     #[test]
     fn the_largest_text_has_a_capital_h_of_at_least_6_1_mm() {
         let theme = include_str!("../../ui/theme.slint");
-        let body_px: f32 = theme
-            .lines()
-            .find_map(|l| l.trim().strip_prefix("out property <length> font-body: "))
-            .and_then(|v| v.split("px").next())
-            .and_then(|v| v.trim().parse().ok())
-            .expect("font-body in theme.slint");
+        let line = |name: &str| {
+            theme
+                .lines()
+                .find_map(|l| {
+                    l.trim()
+                        .strip_prefix(&format!("out property <length> {name}: "))
+                        .map(str::to_string)
+                })
+                .unwrap_or_else(|| panic!("{name} in theme.slint"))
+        };
+        let px = |text: &str| -> Vec<f32> {
+            text.split("px")
+                .filter_map(|t| t.rsplit([' ', '(']).next()?.trim().parse().ok())
+                .collect()
+        };
+        let function = |name: &str| {
+            theme
+                .lines()
+                .find(|l| l.contains(&format!("public pure function {name}(")))
+                .unwrap_or_else(|| panic!("{name} in theme.slint"))
+                .to_string()
+        };
+        // "scale >= 1.5 ? 33px : 20px": the largest step's least, and the others'.
+        let least = px(&function("least-at"));
+        assert_eq!(least.len(), 2, "{least:?}");
+        let (least_largest, least_other) = (least[0], least[1]);
+        let largest_scale = crate::flow::TEXT_SCALES[2];
+        assert!(function("least-at").contains(&format!("scale >= {largest_scale}")));
         let font = include_bytes!("../../ui/fonts/NotoSans-Regular.ttf");
         let font = swash::FontRef::from_index(font, 0).expect("bundled font");
         let metrics = font.metrics(&[]);
         let cap = metrics.cap_height / f32::from(metrics.units_per_em);
-        let largest = crate::flow::TEXT_SCALES[2] * body_px;
-        let cap_mm = largest * cap / LOGICAL_PX_PER_MM;
-        assert!(cap_mm >= 6.1, "capital H {cap_mm:.2} mm at {largest} px");
-        // And the default size is never under 20 px (WCAG-sized smallest text, issue 16).
-        let small_px: f32 = theme
-            .lines()
-            .find_map(|l| l.trim().strip_prefix("out property <length> font-small: "))
-            .and_then(|v| v.split("px").next())
-            .and_then(|v| v.trim().parse().ok())
-            .expect("font-small in theme.slint");
-        assert!(small_px >= 20.0);
+        for name in [
+            "font-small",
+            "font-body",
+            "font-large",
+            "font-title",
+            "font-huge",
+        ] {
+            let mut text = line(name);
+            if text.contains("small-at") {
+                text = function("small-at");
+            }
+            let base = px(&text)[0];
+            let floored = text.contains("least-at");
+            let at = |scale: f32, least: f32| {
+                if floored {
+                    (base * scale).max(least)
+                } else {
+                    base * scale
+                }
+            };
+            let largest = at(largest_scale, least_largest);
+            let cap_mm = largest * cap / LOGICAL_PX_PER_MM;
+            assert!(
+                cap_mm >= 6.1,
+                "{name}: capital H {cap_mm:.2} mm at {largest} px"
+            );
+            // And no text under 20 px at the default size (issue 16).
+            assert!(at(1.0, least_other) >= 20.0, "{name}");
+        }
     }
 }

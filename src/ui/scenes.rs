@@ -60,6 +60,10 @@ pub const SCENES: &[(&str, &str)] = &[
     ("staff-pin", "staff: the shuffled PIN pad"),
     ("staff-pin-locked", "staff: too many wrong PINs"),
     ("staff-home", "staff: look-up, reprint, health, actions"),
+    (
+        "staff-timeout",
+        "staff: the desk's idle warning before it locks",
+    ),
     ("staff-lists", "staff: help requests, review and rejected"),
     ("staff-cancel", "staff: cancelling a request asks first"),
     ("staff-refile", "staff: re-file under another service"),

@@ -318,6 +318,16 @@ impl SpeechDriver {
         }
     }
 
+    /// Speech mode ended by its touch layer's hold: a resident who works the screen by touch
+    /// has no use for the focus ring and the caption bar, which keep their room on every page
+    /// until the session ends otherwise. F1 (`toggle`) leaves them on: its keys still navigate.
+    pub fn end_by_touch(&mut self, flow: &Flow) {
+        if self.on {
+            self.toggle(flow);
+        }
+        self.navigating = false;
+    }
+
     /// Moves the focus by `delta` (wrapping) and says the control.
     ///
     /// The first Next of keyboard navigation, with no focus shown yet, shows it where the screen

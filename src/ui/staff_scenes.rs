@@ -18,6 +18,7 @@ const NAMES: &[&str] = &[
     "staff-pin",
     "staff-pin-locked",
     "staff-home",
+    "staff-timeout",
     "staff-lists",
     "staff-cancel",
     "staff-refile",
@@ -178,6 +179,14 @@ pub fn enter(flow: &mut Flow, scene: &str, locale: &str) -> Option<Result<(), St
                     assisted_by: Some(SAMPLE_STAFF.into()),
                 })));
                 flow.staff_reply(StaffReply::Done(StaffNotice::Reprinted));
+            }
+            "staff-timeout" => {
+                sign_in(flow, locale);
+                let warned = crate::flow::staff::STAFF_IDLE_SECONDS
+                    - crate::flow::staff::STAFF_WARNING_SECONDS;
+                for _ in 0..warned + 5 {
+                    flow.tick();
+                }
             }
             "staff-lists" | "staff-cancel" | "staff-refile" => {
                 sign_in(flow, locale);

@@ -11,7 +11,7 @@ use guichet::queue::{ClaimMark, DeliveryUpdate, ReviewKind, State, Store};
 use guichet::staff::{Desk, DeskSettings};
 use i_slint_backend_testing::{ElementHandle, mock_elapsed_time};
 use slint::ComponentHandle;
-use slint::platform::{Key, PointerEventButton, WindowEvent};
+use slint::platform::Key;
 
 use super::common::TestDir;
 use super::{Kiosk, Rect, cut_words, rect_of, start_kiosk};
@@ -34,19 +34,7 @@ fn add_staff(dir: &TestDir, name: &str, pin: &str) {
 impl Kiosk {
     /// Holds the welcome screen's top-left corner for `seconds` (mocked time).
     fn hold_corner(&self, seconds: u64) {
-        let position = slint::LogicalPosition::new(8.0, 8.0);
-        let window = self.app.window();
-        window.dispatch_event(WindowEvent::PointerPressed {
-            position,
-            button: PointerEventButton::Left,
-        });
-        for _ in 0..seconds * 10 {
-            mock_elapsed_time(Duration::from_millis(100));
-        }
-        window.dispatch_event(WindowEvent::PointerReleased {
-            position,
-            button: PointerEventButton::Left,
-        });
+        self.hold_at(8.0, 8.0, seconds * 1000);
     }
 
     /// Types on the PIN pad by touching its digits (wherever the shuffle put them), then OK.
@@ -976,4 +964,49 @@ pub fn the_desk_reads_well_at_the_largest_size_on_small_panels(dir: &TestDir) ->
     k.controller.flow_mut().wipe();
     k.controller.refresh();
     problems
+}
+
+/// The desk's idle lock is warned of (WCAG 2.2.1): 40 s after the last touch the idle warning
+/// counts down the last 20 s with "I need more time" and "Lock now"; more time keeps the desk
+/// open, "Lock now" locks it, and unanswered it locks a minute after the last touch.
+pub fn the_desk_warns_before_it_locks() {
+    let dir = TestDir::new("ui-staff-idle");
+    add_staff(&dir, "Amira", PIN);
+    let k = start_kiosk(&dir);
+    let idle = |seconds: u32| {
+        for _ in 0..seconds {
+            mock_elapsed_time(Duration::from_secs(1));
+        }
+    };
+    k.sign_in();
+    idle(39);
+    assert!(!k.api().get_timeout_warning(), "not yet");
+    idle(1);
+    assert!(k.api().get_timeout_warning(), "warned 20 s before the lock");
+    assert!(k.visible(&k.t("timeout-title")), "{}", k.all_text());
+    assert!(
+        k.api().get_timeout_text().contains("20"),
+        "{}",
+        k.api().get_timeout_text()
+    );
+    assert!(k.visible(&k.t("timeout-lock")), "{}", k.all_text());
+    idle(5);
+    k.tap_t("timeout-more");
+    assert!(!k.api().get_timeout_warning());
+    assert_eq!(k.screen(), "staff-home", "the desk stays open");
+    idle(39);
+    assert!(!k.api().get_timeout_warning(), "the whole minute again");
+    idle(1);
+    assert!(k.api().get_timeout_warning());
+    k.tap_t("timeout-lock");
+    assert_eq!(k.screen(), "welcome", "Lock now locks");
+    assert!(!k.api().get_timeout_warning());
+    assert!(k.controller.flow_mut().desk().is_none());
+    // Nobody answers: locked a minute after the last touch.
+    k.sign_in();
+    idle(59);
+    assert_eq!(k.screen(), "staff-home");
+    idle(1);
+    assert_eq!(k.screen(), "welcome");
+    assert!(!k.api().get_timeout_warning());
 }
