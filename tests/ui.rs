@@ -372,6 +372,7 @@ fn touchscreen_flows() {
     words::the_reference_typed_stays_in_sight_above_the_pad(&dir);
     words::typing_brings_the_field_into_view(&dir);
     words::a_long_reference_shows_its_end(&dir);
+    words::keys_under_a_question_over_the_page_are_not_typed(&dir);
     let problems = words::no_key_word_is_cut_on_any_keyboard_page(&dir);
     assert!(
         problems.is_empty(),

@@ -1015,3 +1015,67 @@ pub(super) fn a_long_reference_shows_its_end(dir: &TestDir) {
         mock_elapsed_time(Duration::from_millis(1));
     }
 }
+
+/// Keys from a keyboard or a scanner while a question is over a pad page (the idle warning)
+/// answer it or do nothing: no character is typed into the reference field under it, and
+/// Enter answers the question (its first answer, where the focus starts: "I need more time")
+/// rather than check or look up behind it. Then the keys type again.
+pub(super) fn keys_under_a_question_over_the_page_are_not_typed(dir: &TestDir) {
+    let k = start_kiosk(dir);
+    for page in pad_pages() {
+        for locale in ["en", "ar"] {
+            let at = format!("{} in {locale}", page.scene);
+            k.show_scene_at(page.scene, locale, None);
+            let before = (page.query)(&k).chars().count();
+            k.type_physical("7");
+            mock_elapsed_time(Duration::from_millis(16));
+            assert_eq!(
+                (page.query)(&k).chars().count(),
+                before + 1,
+                "{at}: typed before the warning"
+            );
+            for _ in 0..1000 {
+                if k.controller.flow().session().warning.is_some() {
+                    break;
+                }
+                k.controller.flow_mut().tick();
+            }
+            k.controller.refresh();
+            mock_elapsed_time(Duration::from_millis(16));
+            assert!(k.api().get_timeout_warning(), "{at}: the warning");
+            let (query, answer, screen) = ((page.query)(&k), (page.answer)(&k), k.screen());
+            k.type_physical("8X");
+            mock_elapsed_time(Duration::from_millis(16));
+            assert_eq!(
+                (page.query)(&k),
+                query,
+                "{at}: nothing typed under the warning"
+            );
+            assert!(k.api().get_timeout_warning(), "{at}: still asked");
+            k.type_physical("\n");
+            mock_elapsed_time(Duration::from_millis(16));
+            std::thread::sleep(Duration::from_millis(50));
+            mock_elapsed_time(Duration::from_millis(16));
+            assert!(
+                !k.api().get_timeout_warning(),
+                "{at}: Enter answered \"I need more time\""
+            );
+            assert_eq!(k.screen(), screen, "{at}: the same page");
+            assert_eq!((page.query)(&k), query, "{at}: Enter typed nothing");
+            assert_eq!(
+                (page.answer)(&k),
+                answer,
+                "{at}: Enter did not check or look up behind the warning"
+            );
+            k.type_physical("9");
+            mock_elapsed_time(Duration::from_millis(16));
+            assert_eq!(
+                (page.query)(&k).chars().count(),
+                query.chars().count() + 1,
+                "{at}: typed again after more time"
+            );
+        }
+    }
+    k.controller.flow_mut().wipe();
+    k.controller.refresh();
+}
