@@ -652,17 +652,15 @@ fn the_question_is_in_view_on_a_7_inch_panel_at_the_largest_size(dir: &TestDir) 
 /// Adds what it finds to `problems`.
 fn a_question_over_the_page_keeps_its_answers_in_view(dir: &TestDir, problems: &mut Vec<String>) {
     let mut seen = 0;
-    for ((width, height), width_mm) in [((1024, 600), 154.0), ((600, 1024), 90.0)] {
+    let panels: [(&str, fn(&Kiosk) -> (f32, f32)); 2] = [
+        ("1024×600", words::seven_inch_landscape),
+        ("600×1024", words::seven_inch_upright),
+    ];
+    for (panel, seven_inch) in panels {
         // A kiosk each: the same scale either way round, and a window resized at an unchanged
         // scale keeps its old logical size in the testing backend.
         let k = start_kiosk(dir);
-        k.app
-            .window()
-            .set_size(slint::PhysicalSize::new(width, height));
-        guichet::ui::scale::apply(k.app.window(), width_mm);
-        mock_elapsed_time(Duration::from_millis(1));
-        let scale = k.app.window().scale_factor();
-        let (w, h) = (width as f32 / scale, height as f32 / scale);
+        let (w, h) = seven_inch(&k);
         for (scene, title, answers) in [
             ("timeout", "timeout-title", ["timeout-more", ""]),
             ("staff-timeout", "timeout-title", ["timeout-more", ""]),
@@ -678,17 +676,9 @@ fn a_question_over_the_page_keeps_its_answers_in_view(dir: &TestDir, problems: &
             ),
         ] {
             for locale in guichet::i18n::SUPPORTED_LOCALES {
-                let finish = {
-                    let mut flow = k.controller.flow_mut();
-                    guichet::ui::scenes::enter(&mut flow, scene, locale).unwrap();
-                    while flow.session().text_size_step != 2 {
-                        flow.cycle_text_size();
-                    }
-                    flow.timeout_finish()
-                };
-                k.controller.refresh();
-                mock_elapsed_time(Duration::from_millis(1));
-                let at = format!("{scene} {locale} {width}×{height}");
+                k.show_largest(scene, locale);
+                let finish = k.controller.flow().timeout_finish();
+                let at = format!("{scene} {locale} {panel}");
                 // The idle warning's second answer is the flow's ("Start again", "Lock now").
                 let answers = answers.map(|id| {
                     if id.is_empty() {

@@ -15,7 +15,7 @@ use super::common::TestDir;
 use super::{Kiosk, cut_words, start_kiosk, start_kiosk_translated};
 
 /// A 7" 1024×600 panel in landscape at its real scale (154 mm wide); the window's logical size.
-fn seven_inch_landscape(k: &Kiosk) -> (f32, f32) {
+pub(super) fn seven_inch_landscape(k: &Kiosk) -> (f32, f32) {
     k.app.window().set_size(slint::PhysicalSize::new(1024, 600));
     let factor = guichet::ui::scale::apply(k.app.window(), 154.0);
     mock_elapsed_time(std::time::Duration::from_millis(1));
@@ -245,7 +245,7 @@ pub(super) fn an_action_bar_button_fits_its_widest_word_or_reports_it_cut(dir: &
 /// A 7" 1024×600 panel turned upright at its real scale (90 mm wide); the window's logical
 /// width and height. (Once per window: sized again, the testing backend takes the pixels for
 /// logical ones.)
-fn seven_inch_upright(k: &Kiosk) -> (f32, f32) {
+pub(super) fn seven_inch_upright(k: &Kiosk) -> (f32, f32) {
     k.app.window().set_size(slint::PhysicalSize::new(600, 1024));
     let factor = guichet::ui::scale::apply(k.app.window(), 90.0);
     mock_elapsed_time(std::time::Duration::from_millis(1));
