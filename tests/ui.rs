@@ -652,7 +652,8 @@ fn the_question_is_in_view_on_a_7_inch_panel_at_the_largest_size(dir: &TestDir) 
 /// Adds what it finds to `problems`.
 fn a_question_over_the_page_keeps_its_answers_in_view(dir: &TestDir, problems: &mut Vec<String>) {
     let mut seen = 0;
-    let panels: [(&str, fn(&Kiosk) -> (f32, f32)); 2] = [
+    type Panel = fn(&Kiosk) -> (f32, f32);
+    let panels: [(&str, Panel); 2] = [
         ("1024×600", words::seven_inch_landscape),
         ("600×1024", words::seven_inch_upright),
     ];
