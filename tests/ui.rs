@@ -759,7 +759,7 @@ fn a_question_over_the_page_keeps_its_answers_in_view(dir: &TestDir, problems: &
 
 /// On a real 7" panel upright (90 mm × 154 mm) at the largest text size, each question shows
 /// a line of its title, whole, between the bar and what is under it. Typed ones
-/// (`Flow::typing_on_small_panel`): the bar is one row (Back beside Continue under the keys),
+/// (`Flow::typing_on_small_panel`): the bar is one row (Back and Menu: `Flow::tools_in_menu`),
 /// the title sits above what was typed. With the bar's three rows, the four rows of keys and
 /// the action bar, no word of the question was in view, and the "More below" cue lay over the
 /// bar; not typed: the bar takes two rows (Ask for help on the first where its words fit), and
@@ -819,11 +819,13 @@ fn the_question_is_in_view_on_a_7_inch_panel_upright(dir: &TestDir, problems: &m
                 if rows != 1 {
                     problems.push(format!("{at}: typing, the bar has {rows} rows"));
                 }
+                // At the largest size the bar is Back and Menu (`Flow::tools_in_menu`): Back
+                // stays in it (beside Continue under the keys its words had no room).
                 if k.find(&k.tr.text(locale, "tool-back"))
                     .iter()
-                    .all(|b| b.absolute_position().y < height / 2.0)
+                    .all(|b| b.absolute_position().y > height / 2.0)
                 {
-                    problems.push(format!("{at}: typing, Back is not beside Continue"));
+                    problems.push(format!("{at}: typing, Back is not in the bar"));
                 }
                 // What was typed: the title is above it.
                 let typed = k.tr.text(locale, "typed-so-far");
@@ -908,6 +910,29 @@ fn cut_words(k: &Kiosk) -> Vec<String> {
         .collect()
 }
 
+/// The labels of the element types `types` on screen set under the least size of the text size
+/// shown (`Theme.least-at`), as they reported it to Rust.
+fn small_words(k: &Kiosk, types: &[&str]) -> Vec<String> {
+    mock_elapsed_time(Duration::ZERO);
+    let on_screen: Vec<String> = types
+        .iter()
+        .flat_map(|name| ElementHandle::find_by_element_type_name(&k.app, name))
+        .filter_map(|b| b.accessible_label().map(|l| l.to_string()))
+        .collect();
+    k.controller
+        .small_words()
+        .into_iter()
+        .filter(|title| on_screen.contains(title))
+        .collect()
+}
+
+/// The accessible labels of the keys on screen.
+fn key_titles(k: &Kiosk) -> Vec<String> {
+    ElementHandle::find_by_element_type_name(&k.app, "KeyButton")
+        .filter_map(|b| b.accessible_label().map(|l| l.to_string()))
+        .collect()
+}
+
 /// The controls that keep their words whole and report a cut one: tools, keys and buttons (the
 /// action bar's among them; the others report nothing), a question's options, and the pages'
 /// headings.
@@ -941,6 +966,7 @@ fn words_whole_on_a_real_panel(
     mock_elapsed_time(Duration::from_millis(1));
     let mut checked = 0;
     let (mut buttons, mut keys) = (0, 0);
+    let (mut in_menu_mode, mut menu_rows) = (0, 0);
     each_screen(&k, |scene, locale, size| {
         buttons += ElementHandle::find_by_element_type_name(&k.app, "ToolButton").count();
         keys += ElementHandle::find_by_element_type_name(&k.app, "KeyButton").count();
@@ -950,8 +976,70 @@ fn words_whole_on_a_real_panel(
                  {title:?}: a word cut"
             ));
         }
+        // At the largest size on a small panel the tools are Back and Menu, and the menu's
+        // rows: none is set under 33 px (a capital H of 6.1 mm, EN 301 549 5.1.4). Every
+        // label reports its size when it is made, the menu's rows below the fold too (the
+        // search finds only those in view), so the titles are the flow's.
+        let in_menu = k.controller.flow_mut().tools_in_menu();
+        if in_menu {
+            in_menu_mode += 1;
+            let bar = k.controller.flow_mut().toolbar();
+            let shown: Vec<String> = bar
+                .left
+                .iter()
+                .chain(&bar.right)
+                .chain(&bar.menu)
+                .map(|t| t.title.clone())
+                .collect();
+            let small = k.controller.small_words();
+            for title in shown.iter().filter(|t| small.contains(t)) {
+                problems.push(format!(
+                    "{scene} {locale} at the largest size on a {panel_mm} mm panel: \
+                     {title:?}: a tool set under 33 px"
+                ));
+            }
+            // Nor any other label with words a resident reads or touches: the pages'
+            // headings, a question's options, the action bars' and the dialogs' buttons, the
+            // keys' letters and digits. Not yet the words on keys ("Space", "More letters"), nor
+            // Continue beside the keys (typing on a landscape panel), nor the staff strip's End
+            // (ACCESSIBILITY.md, 5.1.4).
+            let end = k.tr.text(locale, "staff-end-visit");
+            let continue_beside = k.controller.flow_mut().typing_beside();
+            let cont = k.tr.text(locale, "continue");
+            // A key's letter or digit (its title is the letter) is at 33 px too.
+            for title in small_words(
+                &k,
+                &[
+                    "Button",
+                    "RadioToggle",
+                    "CheckToggle",
+                    "Heading",
+                    "KeyButton",
+                ],
+            ) {
+                let word_key = title.chars().count() > 2 && key_titles(&k).contains(&title);
+                if title == end || (continue_beside && title == cont) || word_key {
+                    continue;
+                }
+                problems.push(format!(
+                    "{scene} {locale} at the largest size on a {panel_mm} mm panel: \
+                     {title:?}: set under 33 px"
+                ));
+            }
+            if !bar.menu.is_empty() {
+                assert!(
+                    ElementHandle::find_by_element_type_name(&k.app, "MenuRow").count() > 0,
+                    "{scene} {locale}: the menu is drawn"
+                );
+                menu_rows += bar.menu.len();
+            }
+        }
         checked += 1;
     });
+    assert!(
+        in_menu_mode > 50 && menu_rows >= 6 * 5,
+        "screens with the tools in a menu: {in_menu_mode}, menu rows seen: {menu_rows}"
+    );
     assert!(
         buttons > checked && keys > checked,
         "tool buttons seen: {buttons}, keys: {keys}"

@@ -12,6 +12,7 @@ tool-language = اللغة
 tool-text-size = حجم النص
 tool-contrast = تباين عالٍ
 tool-display = النص والتباين
+tool-menu = القائمة
 tool-help = طلب المساعدة
 help-calling = جارٍ استدعاء أحد الموظفين…
 help-told = تم إبلاغ الموظفين: سيأتي أحدهم لمساعدتك.

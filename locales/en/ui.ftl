@@ -12,6 +12,7 @@ tool-language = Language
 tool-text-size = Text size
 tool-contrast = High contrast
 tool-display = Text and contrast
+tool-menu = Menu
 tool-help = Ask for help
 help-calling = Calling a member of staff…
 help-told = Staff have been told: someone will come to help you.

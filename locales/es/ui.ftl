@@ -12,6 +12,7 @@ tool-language = Idioma
 tool-text-size = Tamaño del texto
 tool-contrast = Alto contraste
 tool-display = Texto y contraste
+tool-menu = Menú
 tool-help = Pedir ayuda
 help-calling = Estamos llamando a un miembro del personal…
 help-told = El personal ha sido avisado: alguien vendrá a ayudarle.

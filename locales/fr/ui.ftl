@@ -12,6 +12,7 @@ tool-language = Langue
 tool-text-size = Taille du texte
 tool-contrast = Contraste élevé
 tool-display = Texte et contraste
+tool-menu = Menu
 tool-help = Demander de l’aide
 help-calling = Nous appelons un membre du personnel…
 help-told = Le personnel a été prévenu : quelqu’un va venir vous aider.

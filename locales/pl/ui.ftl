@@ -12,6 +12,7 @@ tool-language = Język
 tool-text-size = Rozmiar tekstu
 tool-contrast = Wysoki kontrast
 tool-display = Tekst i kontrast
+tool-menu = Menu
 tool-help = Potrzebuję pomocy
 help-calling = Wzywamy pracownika…
 help-told = Pracownicy zostali powiadomieni: ktoś podejdzie, żeby pomóc.

@@ -12,6 +12,7 @@ tool-language = Мова
 tool-text-size = Розмір тексту
 tool-contrast = Високий контраст
 tool-display = Текст і контраст
+tool-menu = Меню
 tool-help = Попросити допомоги
 help-calling = Викликаємо працівника…
 help-told = Працівників повідомлено: хтось підійде, щоб допомогти вам.

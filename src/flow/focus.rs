@@ -61,6 +61,7 @@ impl Flow {
                     .into_iter()
                     .chain(bar.right)
                     .chain(bar.drawer)
+                    .chain(bar.menu)
                     .find(|t| t.tool == *tool)
                     .map(|t| t.title)
                     .unwrap_or_default()

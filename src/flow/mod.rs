@@ -187,6 +187,9 @@ pub enum Tool {
     Lock,
     /// On a small panel: shows or hides Text size and High contrast (see [`Toolbar::drawer`]).
     Display,
+    /// At the largest text size on a small panel: shows or hides the tools the bar has no room
+    /// for, in the page's place (see [`Toolbar::menu`]).
+    Menu,
 }
 
 impl Tool {
@@ -201,6 +204,7 @@ impl Tool {
             Tool::Help => "tool-help",
             Tool::Lock => "staff-lock",
             Tool::Display => "tool-display",
+            Tool::Menu => "tool-menu",
         }
     }
 }
@@ -227,6 +231,10 @@ pub struct Toolbar {
     /// On a small panel, Text size and High contrast while "Text and contrast" is open: a row
     /// under the bar, in visual order (empty otherwise).
     pub drawer: Vec<ToolView>,
+    /// At the largest text size on a small panel, while Menu is open: the tools the bar has no
+    /// room for, in reading order, shown one a row in the page's place (empty otherwise;
+    /// see [`Flow::tools_in_menu`]).
+    pub menu: Vec<ToolView>,
 }
 
 /// What the confirmation says about the paper receipt.
@@ -782,17 +790,17 @@ impl Flow {
 
     /// "Text and contrast" is open on this screen (see [`Flow::small_panel`]).
     pub fn display_open(&self) -> bool {
-        self.small_panel
-            && self.session.display_open == Some((self.session.screen, self.session.step))
+        self.small_panel && self.session.display_open == Some(self.here())
+    }
+
+    /// The screen and question shown: what "Text and contrast" and Menu are opened on.
+    fn here(&self) -> (Screen, usize) {
+        (self.session.screen, self.session.step)
     }
 
     fn toggle_display(&mut self) {
         self.touched();
-        self.session.display_open = if self.display_open() {
-            None
-        } else {
-            Some((self.session.screen, self.session.step))
-        };
+        self.session.display_open = (!self.display_open()).then(|| self.here());
     }
 
     /// The full keyboard or a number pad is up on a question in a short landscape window (a
@@ -803,7 +811,7 @@ impl Flow {
     /// question under a one-row top bar, but not under the two rows the bar takes there so
     /// that no word of a tool is cut (`ui/widgets/topbar.slint`).
     pub fn typing_beside(&self) -> bool {
-        self.keyboard_side_room.is_some() && self.typing()
+        self.keyboard_side_room.is_some() && self.typing() && !self.menu_open()
     }
 
     /// A keyboard or number pad is up on a question (whatever the panel).
@@ -822,7 +830,28 @@ impl Flow {
     /// bar. Language and Text and contrast are back as soon as the keys are down (the next
     /// screen, or Back).
     pub fn typing_on_small_panel(&self) -> bool {
-        self.small_panel && self.typing()
+        self.small_panel && self.typing() && !self.menu_open()
+    }
+
+    /// At the largest text size on a small panel the bar holds Back and Menu only, and Menu
+    /// opens the other tools (Start again, Language, Text size, High contrast, Ask for help,
+    /// Lock) one a row in the page's place. EN 301 549 5.1.4 asks, in the largest text mode,
+    /// for every text needed to use the kiosk with a capital H of 6.1 mm (33 px here): five
+    /// tools in the side bar's 90 mm, or three in a row of an upright panel's 90 mm, only fitted
+    /// at 20–24 px ("Попросити допомоги", "Recommencer"). Smaller sizes keep every tool in view.
+    pub fn tools_in_menu(&self) -> bool {
+        self.small_panel && usize::from(self.session.text_size_step) + 1 >= TEXT_SCALES.len()
+    }
+
+    /// Menu is open on this screen and question (see [`Flow::tools_in_menu`]): closed by
+    /// leaving them, by the same tool, or by a tool of the menu that leaves the page.
+    pub fn menu_open(&self) -> bool {
+        self.tools_in_menu() && self.session.menu_open == Some(self.here())
+    }
+
+    fn toggle_menu(&mut self) {
+        self.touched();
+        self.session.menu_open = (!self.menu_open()).then(|| self.here());
     }
 
     // -----------------------------------------------------------------------------------------
@@ -1295,6 +1324,9 @@ impl Flow {
             tool(Tool::TextSize, self.session.text_size_step > 0),
             tool(Tool::Contrast, self.session.high_contrast),
         ];
+        if self.tools_in_menu() {
+            return self.menu_toolbar(start, end, display);
+        }
         if self.display_open() {
             // Open, it stands for the bar until closed: a 7" panel has no room for both.
             return Toolbar {
@@ -1305,20 +1337,14 @@ impl Flow {
                 } else {
                     display.into()
                 },
+                menu: Vec::new(),
             };
         } else if self.small_panel {
             end.push(tool(Tool::Display, false));
         } else {
             end.extend(display);
         }
-        // Staff have no one to call; an assisted visitor has someone beside them.
-        if !staff && self.session.assisted_by.is_none() && !self.session.practice {
-            end.push(tool(Tool::Help, self.session.help_requested));
-        }
-        // "Lock" is always in reach on the staff screens (not on the PIN pad: nobody is in).
-        if staff && self.staff_signed_in() {
-            end.push(tool(Tool::Lock, false));
-        }
+        self.push_help_or_lock(&mut end);
         // Typing on a small panel: only what takes the resident away or brings help.
         if self.typing_on_small_panel() {
             end.retain(|t| matches!(t.tool, Tool::StartOver | Tool::Help | Tool::Lock));
@@ -1331,19 +1357,85 @@ impl Flow {
                 left: end,
                 right: start,
                 drawer: Vec::new(),
+                menu: Vec::new(),
             }
         } else {
             Toolbar {
                 left: start,
                 right: end,
                 drawer: Vec::new(),
+                menu: Vec::new(),
             }
+        }
+    }
+
+    /// Ask for help (for residents) or Lock (for staff signed in) at the end of the bar.
+    fn push_help_or_lock(&self, end: &mut Vec<ToolView>) {
+        let staff = self.session.screen.is_staff() || self.session.refile.is_some();
+        // Staff have no one to call; an assisted visitor has someone beside them.
+        if !staff && self.session.assisted_by.is_none() && !self.session.practice {
+            end.push(ToolView {
+                tool: Tool::Help,
+                title: self.t(Tool::Help.message_id()),
+                on: self.session.help_requested,
+            });
+        }
+        // "Lock" is always in reach on the staff screens (not on the PIN pad: nobody is in).
+        if staff && self.staff_signed_in() {
+            end.push(ToolView {
+                tool: Tool::Lock,
+                title: self.t(Tool::Lock.message_id()),
+                on: false,
+            });
+        }
+    }
+
+    /// The bar at the largest text size on a small panel ([`Flow::tools_in_menu`]): Back (where
+    /// going back is possible) and Menu, in visual order; while Menu is open, the rest in
+    /// reading order in [`Toolbar::menu`]: Start again and Language (`end`, as the full bar has
+    /// them), Text size and High contrast as tools of their own (the menu has room for both),
+    /// then Ask for help or Lock.
+    fn menu_toolbar(
+        &self,
+        mut start: Vec<ToolView>,
+        mut end: Vec<ToolView>,
+        display: [ToolView; 2],
+    ) -> Toolbar {
+        let open = self.menu_open();
+        let menu = if open {
+            end.extend(display);
+            self.push_help_or_lock(&mut end);
+            end
+        } else {
+            Vec::new()
+        };
+        let mut bar_end = vec![ToolView {
+            tool: Tool::Menu,
+            title: self.t(Tool::Menu.message_id()),
+            on: open,
+        }];
+        if self.rtl() {
+            start.reverse();
+            bar_end.reverse();
+            std::mem::swap(&mut start, &mut bar_end);
+        }
+        Toolbar {
+            left: start,
+            right: bar_end,
+            drawer: Vec::new(),
+            menu,
         }
     }
 
     /// A control of the top bar was touched. Returns true when staff should be called (the
     /// first "ask for help" of a session).
     pub fn tool(&mut self, tool: Tool) -> bool {
+        // A tool of the menu other than Text size and High contrast (which stay for the next
+        // tap, as their drawer does) closes it: "Start again?" then asks over the page, the
+        // answer to Ask for help shows on it, and Language comes back to the page itself.
+        if !matches!(tool, Tool::TextSize | Tool::Contrast | Tool::Menu) {
+            self.session.menu_open = None;
+        }
         match tool {
             Tool::Back => self.back(),
             Tool::StartOver => self.start_over(),
@@ -1353,6 +1445,7 @@ impl Flow {
             Tool::Help => return self.ask_for_help(),
             Tool::Lock => self.staff_lock(),
             Tool::Display => self.toggle_display(),
+            Tool::Menu => self.toggle_menu(),
         }
         false
     }

@@ -61,6 +61,9 @@ pub struct Session {
     /// "Text and contrast" opened on this screen and question, on a small panel
     /// (`Flow::display_open`): closed by leaving them.
     pub display_open: Option<(super::Screen, usize)>,
+    /// Menu opened on this screen and question, at the largest text size on a small panel
+    /// (`Flow::menu_open`): closed by leaving them.
+    pub menu_open: Option<(super::Screen, usize)>,
     /// The resident asked for help.
     pub help_requested: bool,
     /// Whether staff were told (`Some(true)`), could not be (`Some(false)`: "please ask at the
@@ -108,6 +111,7 @@ impl Session {
             wants_contact: None,
             step: 0,
             display_open: None,
+            menu_open: None,
             returning_to_check: false,
             error: None,
             check_errors: Vec::new(),

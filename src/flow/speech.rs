@@ -860,21 +860,32 @@ impl Flow {
             tools.reverse();
             drawer.reverse();
         }
+        let menu_open = !bar.menu.is_empty();
         // Text size and High contrast follow "Text and contrast" when it is open: the row under
-        // the bar comes after the bar's tools.
-        for tool in tools.into_iter().chain(drawer) {
+        // the bar comes after the bar's tools. The menu (already in reading order) stands for
+        // the page while it is open.
+        let bar_len = tools.len() + drawer.len();
+        for tool in tools.into_iter().chain(drawer).chain(bar.menu) {
             let text = match tool.tool {
-                Tool::TextSize | Tool::Contrast | Tool::Help | Tool::Display => self.st(
-                    if tool.on {
-                        "speech-on-state"
-                    } else {
-                        "speech-off-state"
-                    },
-                    &[("label", Arg::from(tool.title.as_str()))],
-                ),
+                Tool::TextSize | Tool::Contrast | Tool::Help | Tool::Display | Tool::Menu => self
+                    .st(
+                        if tool.on {
+                            "speech-on-state"
+                        } else {
+                            "speech-off-state"
+                        },
+                        &[("label", Arg::from(tool.title.as_str()))],
+                    ),
                 _ => self.say_button(&tool.title),
             };
             add(Control::Tool(tool.tool), text);
+        }
+        if menu_open {
+            // The menu is the page: the focus starts on its first tool.
+            for c in out.iter_mut().skip(bar_len) {
+                c.toolbar = false;
+            }
+            return out;
         }
         // The strip's "End" (assisted or practice), where the staff member may use it.
         if self.show_staff_controls() {

@@ -1600,6 +1600,165 @@ fn typing_on_a_small_panel_keeps_only_the_ways_out_and_help() {
     assert!(all.contains(&Tool::Language) && all.contains(&Tool::TextSize));
 }
 
+#[test]
+fn at_the_largest_size_a_small_panel_keeps_its_tools_in_a_menu() {
+    let mut f = flow();
+    let tools = |bar: &[ToolView]| bar.iter().map(|t| t.tool).collect::<Vec<_>>();
+    let spoken = |f: &Flow| {
+        f.speech_controls()
+            .into_iter()
+            .map(|c| c.control)
+            .collect::<Vec<_>>()
+    };
+    // A 7" panel in landscape, BULKY's first question (a choice), at the largest text size.
+    f.set_window_mm(154.0, 90.0);
+    to_service(&mut f, "en", "BULKY");
+    assert!(
+        !f.tools_in_menu(),
+        "the default size keeps every tool in view"
+    );
+    f.tool(Tool::TextSize);
+    assert!(!f.tools_in_menu(), "nor the middle size");
+    f.tool(Tool::TextSize);
+    assert!(f.tools_in_menu());
+    let bar = f.toolbar();
+    assert_eq!(tools(&bar.left), [Tool::Back]);
+    assert_eq!(tools(&bar.right), [Tool::Menu]);
+    assert!(!bar.right[0].on && bar.menu.is_empty() && bar.drawer.is_empty());
+    assert_eq!(
+        bar.right[0].title,
+        f.t("tool-menu"),
+        "its own translated label"
+    );
+    let page = spoken(&f);
+    assert!(page.contains(&speech::Control::Next), "the page is there");
+    // Open: the other tools in reading order, Text size and High contrast on their own;
+    // speech mode walks the bar then the menu (where the focus starts), not the page.
+    assert!(!f.tool(Tool::Menu));
+    assert!(f.menu_open());
+    let bar = f.toolbar();
+    assert!(bar.right[0].on, "Menu shows it is open");
+    assert_eq!(
+        tools(&bar.menu),
+        [
+            Tool::StartOver,
+            Tool::Language,
+            Tool::TextSize,
+            Tool::Contrast,
+            Tool::Help
+        ]
+    );
+    assert!(bar.menu[2].on, "the text is large");
+    let controls = f.speech_controls();
+    assert_eq!(
+        controls
+            .iter()
+            .map(|c| c.control.clone())
+            .collect::<Vec<_>>(),
+        [
+            Tool::Back,
+            Tool::Menu,
+            Tool::StartOver,
+            Tool::Language,
+            Tool::TextSize,
+            Tool::Contrast,
+            Tool::Help
+        ]
+        .map(speech::Control::Tool)
+    );
+    assert_eq!(
+        controls[Flow::speech_first_focus(&controls)].control,
+        speech::Control::Tool(Tool::StartOver),
+        "the focus starts on the menu's first tool"
+    );
+    assert_eq!(
+        f.control_label(&speech::Control::Tool(Tool::Contrast)),
+        f.t("tool-contrast")
+    );
+    // High contrast keeps it open, and shows it is on.
+    f.tool(Tool::Contrast);
+    assert!(f.session.high_contrast && f.menu_open());
+    assert!(f.toolbar().menu[3].on);
+    // Closed by the same tool, and the page is back.
+    f.tool(Tool::Menu);
+    assert!(!f.menu_open() && f.toolbar().menu.is_empty());
+    assert_eq!(spoken(&f), page);
+    // Ask for help from the menu: called, and the page is back to show the answer.
+    f.tool(Tool::Menu);
+    assert!(f.tool(Tool::Help));
+    assert!(f.session.help_requested && !f.menu_open());
+    // Leaving the screen closes it.
+    f.tool(Tool::Menu);
+    f.toggle_choice("furniture");
+    f.next();
+    assert_eq!(f.question_view().unwrap().kind, QuestionKind::Number);
+    assert!(!f.menu_open());
+    // Typing: Back and Menu beside the keys; open, the menu stands for the keys and the bar
+    // is the side bar again.
+    assert!(f.typing_beside() && !f.side_bar());
+    assert_eq!(tools(&f.toolbar().right), [Tool::Menu]);
+    f.tool(Tool::Menu);
+    assert!(f.menu_open() && !f.typing_beside() && f.side_bar());
+    assert!(
+        !spoken(&f)
+            .iter()
+            .any(|c| matches!(c, speech::Control::Key(_)))
+    );
+    f.tool(Tool::Menu);
+    assert!(f.typing_beside());
+    // Upright: the same bar, one row; typing, the keys give way to the open menu too.
+    f.set_window_mm(90.0, 154.0);
+    assert!(f.typing_on_small_panel());
+    f.tool(Tool::Menu);
+    assert!(!f.typing_on_small_panel());
+    f.tool(Tool::Menu);
+    // Arabic: the bar mirrored, the menu in reading order.
+    f.tool(Tool::Menu);
+    f.tool(Tool::Language);
+    assert_eq!(f.session.screen, Screen::Language, "Language left the page");
+    f.choose_language("ar");
+    let bar = f.toolbar();
+    assert_eq!(tools(&bar.left), [Tool::Menu]);
+    assert_eq!(tools(&bar.right), [Tool::Back]);
+    f.tool(Tool::Menu);
+    assert_eq!(
+        tools(&f.toolbar().menu)[..2],
+        [Tool::StartOver, Tool::Language]
+    );
+    // Text size from the menu goes back to the default size: every tool in view again.
+    f.tool(Tool::TextSize);
+    assert!(!f.tools_in_menu() && !f.menu_open());
+    let bar = f.toolbar();
+    let all = tools(&bar.left);
+    assert!(
+        !all.contains(&Tool::Menu) && all.contains(&Tool::StartOver) && all.contains(&Tool::Help),
+        "typing upright: the ways out and help, in the bar again"
+    );
+    // A 10" panel at the largest size keeps every tool in view.
+    f.tool(Tool::TextSize);
+    f.tool(Tool::TextSize);
+    f.set_window_mm(217.0, 136.0);
+    assert!(!f.tools_in_menu());
+    assert!(!tools(&f.toolbar().left).contains(&Tool::Menu));
+}
+
+#[test]
+fn at_the_largest_size_the_staff_desk_locks_from_its_menu() {
+    let mut f = signed_in("Ana");
+    f.set_window_mm(154.0, 90.0);
+    f.tool(Tool::TextSize);
+    f.tool(Tool::TextSize);
+    assert_eq!(f.session.screen, Screen::StaffHome);
+    f.tool(Tool::Menu);
+    let menu: Vec<Tool> = f.toolbar().menu.iter().map(|t| t.tool).collect();
+    assert_eq!(
+        menu,
+        [Tool::Language, Tool::TextSize, Tool::Contrast, Tool::Lock]
+    );
+    f.tool(Tool::Lock);
+    assert!(!f.staff_signed_in());
+}
+
 /// A council's status on the staff look-up is in the desk's language: Open311's "open" and
 /// "closed" (in any case) translated in every language, so an Arabic desk does not read
 /// "open"; a server's own status (`IN_PROGRESS`) is shown as it was sent, held to the bound it

@@ -56,6 +56,10 @@ pub struct Controller {
     speech: RefCell<SpeechDriver>,
     /// Buttons (tools, keys, the action bar's) whose widest word is cut (`ui/cut_words.rs`).
     cut_words: RefCell<super::cut_words::CutWords>,
+    /// Labels set under the least size of the text size shown (`Api.word-small`): the same
+    /// record, never warned of (a small panel shrinks some at the largest size by design;
+    /// ACCESSIBILITY.md 5.1.4 says which).
+    small_words: RefCell<super::cut_words::CutWords>,
     /// What each list on screen was last built from (see [`Built`]).
     built: Built,
 }
@@ -110,6 +114,7 @@ impl Controller {
                 SpeechSettings::default(),
             )),
             cut_words: RefCell::default(),
+            small_words: RefCell::default(),
             built: Built::default(),
         });
         controller.connect(app);
@@ -186,6 +191,10 @@ impl Controller {
             .cut_words
             .borrow_mut()
             .report(&title, cut));
+        on!(on_word_small, |c, title: SharedString, small: bool| c
+            .small_words
+            .borrow_mut()
+            .report(&title, small));
         on!(on_open_search, |c| c.with_flow(|f| f.open_search()));
         on!(on_close_search, |c| c.with_flow(|f| f.close_search()));
         on!(on_speech_toggle, |c| c.speech_toggle());
@@ -353,6 +362,7 @@ impl Controller {
             g::Tool::Help => Tool::Help,
             g::Tool::Lock => Tool::Lock,
             g::Tool::Display => Tool::Display,
+            g::Tool::Menu => Tool::Menu,
         };
         self.run_tool(tool);
     }
@@ -508,9 +518,13 @@ impl Controller {
         // row of the bar in every language (with Back, French "Recommencer" and Ukrainian
         // "Попросити" took a second row, and the question's title had no line left).
         let typing_under = flow.typing_on_small_panel() && !flow.typing_beside();
+        // With the tools in a menu the bar is Back and Menu: Back stays there (beside Continue
+        // under the keys its words had no room at the largest size).
+        let back_under = typing_under && !flow.tools_in_menu();
         api.set_typing_under(typing_under);
         api.set_side_bar(flow.side_bar());
-        let bar = (flow.toolbar(), rtl, typing_under, flow.small_panel());
+        api.set_tools_in_menu(flow.tools_in_menu());
+        let bar = (flow.toolbar(), rtl, back_under, flow.small_panel());
         if let Some((toolbar, rtl, typing_under, small_panel)) = self.built.changed("toolbar", bar)
         {
             set_toolbars(&api, toolbar, rtl, typing_under, small_panel);
@@ -763,6 +777,13 @@ impl Controller {
         self.cut_words.borrow().cut()
     }
 
+    /// The titles of the labels set under the least size of the text size shown
+    /// (`Theme.least-at`), as they reported it (as [`Controller::cut_words`], a title no label
+    /// shows any more may linger).
+    pub fn small_words(&self) -> Vec<String> {
+        self.small_words.borrow().cut()
+    }
+
     /// Sets the receipt state shown on the confirmation (screenshots and tests).
     pub fn set_print_state(&self, state: PrintState) {
         self.flow.borrow_mut().set_print_state(state);
@@ -845,7 +866,13 @@ fn set_toolbars(
             items(&second, &|_| true),
         )
     };
-    let way_out = |t: &ToolView| matches!(t.tool, Tool::Back | Tool::StartOver | Tool::Lock);
+    // (Menu, where the bar is Back and Menu, keeps both on one row: `Flow::tools_in_menu`.)
+    let way_out = |t: &ToolView| {
+        matches!(
+            t.tool,
+            Tool::Back | Tool::StartOver | Tool::Lock | Tool::Menu
+        )
+    };
     let (left, right, second) = split(&way_out);
     api.set_toolbar_narrow_left(left);
     api.set_toolbar_narrow_right(right);
@@ -861,6 +888,8 @@ fn set_toolbars(
     api.set_toolbar_left(model(toolbar.left.into_iter().map(tool_item).collect()));
     api.set_toolbar_right(model(toolbar.right.into_iter().map(tool_item).collect()));
     api.set_toolbar_drawer(model(toolbar.drawer.into_iter().map(tool_item).collect()));
+    api.set_menu_open(!toolbar.menu.is_empty());
+    api.set_menu_tools(model(toolbar.menu.into_iter().map(tool_item).collect()));
 }
 
 /// A question's choices, or the services a request can be re-filed under.
@@ -939,6 +968,7 @@ fn tool_item(view: ToolView) -> g::ToolItem {
             Tool::Help => g::Tool::Help,
             Tool::Lock => g::Tool::Lock,
             Tool::Display => g::Tool::Display,
+            Tool::Menu => g::Tool::Menu,
         },
         words: s(words_one_a_line(&view.title)),
         title: s(view.title),

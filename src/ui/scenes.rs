@@ -17,6 +17,10 @@ pub const SCENES: &[(&str, &str)] = &[
         "start-again",
         "asked before answers are deleted (No, keep my answers)",
     ),
+    (
+        "menu",
+        "the tools behind Menu, open (at the largest text size on a small panel)",
+    ),
     ("question-multi", "multiple choice"),
     (
         "question-large-contrast",
@@ -158,6 +162,12 @@ pub fn enter(flow: &mut Flow, scene: &str, locale: &str) -> Result<(), String> {
             flow.toggle_choice("recycling");
             flow.start_over();
         }
+        "menu" => {
+            open_service(flow, locale, "MISSEDBIN");
+            flow.toggle_choice("recycling");
+            // Shown where the tools are in a menu: at the largest size on a small panel.
+            flow.tool(crate::flow::Tool::Menu);
+        }
         "question-large-contrast" => {
             open_service(flow, locale, "MISSEDBIN");
             flow.toggle_choice("recycling");
@@ -291,7 +301,7 @@ fn find_question(flow: &Flow, scene: &str) -> Option<(String, String)> {
         };
         for a in def.attributes.iter().filter(|a| a.dependencies.is_none()) {
             let fits = match scene {
-                "question-single" | "question-large-contrast" => {
+                "question-single" | "question-large-contrast" | "menu" => {
                     a.variable && a.datatype == Datatype::Singlevaluelist
                 }
                 "question-multi" => a.variable && a.datatype == Datatype::Multivaluelist,
