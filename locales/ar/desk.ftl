@@ -94,6 +94,15 @@ timeout-staff-body = { $seconds ->
    *[other] سيُقفل مكتب الموظف بعد { $seconds } ثانية.
 }
 timeout-lock = قفل الآن
+timeout-pin-body = { $seconds ->
+    [zero] ستُغلق لوحة الرقم السري الآن.
+    [one] ستُغلق لوحة الرقم السري بعد ثانية واحدة.
+    [two] ستُغلق لوحة الرقم السري بعد ثانيتين.
+    [few] ستُغلق لوحة الرقم السري بعد { $seconds } ثوانٍ.
+    [many] ستُغلق لوحة الرقم السري بعد { $seconds } ثانية.
+   *[other] ستُغلق لوحة الرقم السري بعد { $seconds } ثانية.
+}
+timeout-close = إغلاق الآن
 staff-end-visit = إنهاء
 staff-state-pending = بانتظار الإرسال
 staff-state-sending = أُرسل، والرد غير معروف بعد

@@ -89,6 +89,11 @@ timeout-staff-body = { $seconds ->
    *[other] The staff desk will lock in { $seconds } seconds.
 }
 timeout-lock = Lock now
+timeout-pin-body = { $seconds ->
+    [one] The PIN pad will close in { $seconds } second.
+   *[other] The PIN pad will close in { $seconds } seconds.
+}
+timeout-close = Close now
 staff-end-visit = End
 staff-state-pending = Waiting to be sent
 staff-state-sending = Sent, answer not known yet

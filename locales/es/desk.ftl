@@ -88,6 +88,11 @@ timeout-staff-body = { $seconds ->
    *[other] El mostrador del personal se bloqueará en { $seconds } segundos.
 }
 timeout-lock = Bloquear ahora
+timeout-pin-body = { $seconds ->
+    [one] El teclado del PIN se cerrará en { $seconds } segundo.
+   *[other] El teclado del PIN se cerrará en { $seconds } segundos.
+}
+timeout-close = Cerrar ahora
 staff-end-visit = Terminar
 staff-state-pending = En espera de envío
 staff-state-sending = Enviada, respuesta aún desconocida

@@ -88,6 +88,11 @@ timeout-staff-body = { $seconds ->
    *[other] Le bureau du personnel se verrouillera dans { $seconds } secondes.
 }
 timeout-lock = Verrouiller maintenant
+timeout-pin-body = { $seconds ->
+    [one] Le clavier du code se fermera dans { $seconds } seconde.
+   *[other] Le clavier du code se fermera dans { $seconds } secondes.
+}
+timeout-close = Fermer maintenant
 staff-end-visit = Terminer
 staff-state-pending = En attente d'envoi
 staff-state-sending = Envoyée, réponse inconnue

@@ -87,6 +87,13 @@ timeout-staff-body = { $seconds ->
    *[other] Stanowisko personelu zostanie zablokowane za { $seconds } sekundy.
 }
 timeout-lock = Zablokuj teraz
+timeout-pin-body = { $seconds ->
+    [one] Klawiatura PIN zostanie zamknięta za { $seconds } sekundę.
+    [few] Klawiatura PIN zostanie zamknięta za { $seconds } sekundy.
+    [many] Klawiatura PIN zostanie zamknięta za { $seconds } sekund.
+   *[other] Klawiatura PIN zostanie zamknięta za { $seconds } sekundy.
+}
+timeout-close = Zamknij teraz
 staff-end-visit = Zakończ
 staff-state-pending = Czeka na wysłanie
 staff-state-sending = Wysłane, brak odpowiedzi

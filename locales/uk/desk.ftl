@@ -87,6 +87,13 @@ timeout-staff-body = { $seconds ->
    *[other] Робоче місце персоналу буде заблоковано через { $seconds } секунди.
 }
 timeout-lock = Заблокувати зараз
+timeout-pin-body = { $seconds ->
+    [one] Панель PIN-коду буде закрито через { $seconds } секунду.
+    [few] Панель PIN-коду буде закрито через { $seconds } секунди.
+    [many] Панель PIN-коду буде закрито через { $seconds } секунд.
+   *[other] Панель PIN-коду буде закрито через { $seconds } секунди.
+}
+timeout-close = Закрити зараз
 staff-end-visit = Завершити
 staff-state-pending = Очікує надсилання
 staff-state-sending = Надіслано, відповідь невідома

@@ -733,6 +733,21 @@ fn a_staff_session_ends_on_lock_on_its_idle_timeout_and_with_every_wipe() {
     // The resident's warning says nothing of a desk.
     assert!(!f.timeout_text().contains("desk"));
     assert_eq!(f.timeout_finish(), "Start again");
+    // On the PIN pad nobody is signed in: the pad closes, and the warning says so.
+    let mut f = flow();
+    f.staff_gesture();
+    assert_eq!(f.session.screen, Screen::StaffPin);
+    for _ in 0..warn_at {
+        f.tick();
+    }
+    assert_eq!(f.session.warning, Some(staff::STAFF_WARNING_SECONDS));
+    let text = f.timeout_text().replace(['\u{2068}', '\u{2069}'], "");
+    assert!(text.contains("PIN pad will close in 20 seconds"), "{text}");
+    assert!(!text.contains("desk"), "{text}");
+    assert_eq!(f.timeout_finish(), "Close now");
+    f.finish();
+    assert_eq!(f.session.screen, Screen::Welcome);
+    assert!(f.desk().is_none());
 
     // Helping a visitor: the resident's idle timeout wipes the visitor's answers and locks.
     let mut f = signed_in("Amira");

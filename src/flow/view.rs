@@ -811,22 +811,22 @@ impl Flow {
     }
 
     /// The idle warning's second button: "Start again" for a resident (the answers go), "Lock
-    /// now" on a staff screen.
+    /// now" on a staff screen, "Close now" on the PIN pad (nobody is signed in to lock).
     pub fn timeout_finish(&self) -> String {
-        self.t(if self.session.screen.is_staff() {
-            "timeout-lock"
-        } else {
-            "timeout-finish"
+        self.t(match self.idle_end() {
+            IdleEnd::Answers => "timeout-finish",
+            IdleEnd::Desk => "timeout-lock",
+            IdleEnd::PinPad => "timeout-close",
         })
     }
 
-    /// The idle warning's text with the seconds left: the answers to be cleared, or on a staff
-    /// screen the desk to be locked.
+    /// The idle warning's text with the seconds left: the answers to be cleared, on a staff
+    /// screen the desk to be locked, on the PIN pad the pad to be closed.
     pub fn timeout_text(&self) -> String {
-        let id = if self.session.screen.is_staff() {
-            "timeout-staff-body"
-        } else {
-            "timeout-body"
+        let id = match self.idle_end() {
+            IdleEnd::Answers => "timeout-body",
+            IdleEnd::Desk => "timeout-staff-body",
+            IdleEnd::PinPad => "timeout-pin-body",
         };
         self.translations().format(
             self.locale(),
@@ -836,6 +836,17 @@ impl Flow {
                 Arg::from(self.session.warning.unwrap_or(0) as i64),
             )],
         )
+    }
+
+    /// What the idle timeout ends on this screen.
+    fn idle_end(&self) -> IdleEnd {
+        if !self.session.screen.is_staff() {
+            IdleEnd::Answers
+        } else if self.staff_signed_in() {
+            IdleEnd::Desk
+        } else {
+            IdleEnd::PinPad
+        }
     }
 }
 
@@ -912,6 +923,14 @@ fn join_hint(a: &str, b: &str) -> String {
         (_, true) => a.to_string(),
         _ => format!("{a} — {b}"),
     }
+}
+
+/// What the idle timeout ends: a resident's answers, the staff desk (locked), or the PIN pad
+/// (closed: nobody is signed in).
+enum IdleEnd {
+    Answers,
+    Desk,
+    PinPad,
 }
 
 #[cfg(test)]
