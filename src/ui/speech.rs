@@ -518,6 +518,48 @@ mod tests {
     }
 
     #[test]
+    fn menu_opened_by_keys_says_its_state_and_next_goes_into_it() {
+        let mut f = crate::flow::tests::flow();
+        // A 7" panel in landscape at the largest size: the bar is Back and Menu.
+        f.set_window_mm(154.0, 90.0);
+        f.start();
+        f.choose_language("en");
+        f.cycle_text_size();
+        f.cycle_text_size();
+        assert!(f.tools_in_menu());
+        let speaker = RecordingSpeaker::new();
+        let mut d = SpeechDriver::new(Box::new(speaker.clone()), SpeechSettings::default());
+        d.after_refresh(&f);
+        d.toggle(&f);
+        step_to(&mut d, &f, &Control::Tool(Tool::Menu), -1);
+        speaker.take();
+        f.tool(Tool::Menu);
+        d.after_refresh(&f);
+        assert_eq!(focused(&d, &f), Some(Control::Tool(Tool::Menu)));
+        let on = f.translations().format(
+            "en",
+            "speech-on-state",
+            &[("label", crate::i18n::Arg::from(f.t("tool-menu")))],
+        );
+        assert_eq!(speaker.take_lines(), vec![plain(&on)]);
+        d.step(&f, 1);
+        assert_eq!(focused(&d, &f), Some(Control::Tool(Tool::StartOver)));
+        assert!(
+            !f.speech_controls()
+                .iter()
+                .any(|c| matches!(c.control, Control::Tile(_))),
+            "the page's tiles are not walked while the menu stands for the page"
+        );
+        // Closed from the menu's tool: the tiles are back, the focus on Menu.
+        step_to(&mut d, &f, &Control::Tool(Tool::Menu), -1);
+        f.tool(Tool::Menu);
+        d.after_refresh(&f);
+        assert_eq!(focused(&d, &f), Some(Control::Tool(Tool::Menu)));
+        d.step(&f, 1);
+        assert!(matches!(focused(&d, &f), Some(Control::Tile(_))));
+    }
+
+    #[test]
     fn a_control_that_goes_keeps_the_focus_at_its_place_or_the_last() {
         let mut f = crate::flow::tests::flow();
         f.set_window_mm(154.0, 90.0);
