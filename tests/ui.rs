@@ -420,6 +420,7 @@ fn touchscreen_flows() {
     focus::scrolling_by_touch_is_not_undone_by_the_focus(&dir);
     focus::the_caption_keeps_whole_words_inside_its_bar(&dir);
     focus::the_first_tab_lands_on_the_first_control(&dir);
+    focus::keys_reach_the_menu_and_the_page_after_it(&dir);
     for (w, h) in [(1024.0, 600.0), (1920.0, 1080.0)] {
         for (catch_all, locale) in [(None, "en"), (Some("S000"), "ar")] {
             a_long_catalogue_hides_nothing(&dir, w, h, catch_all, locale);
@@ -967,6 +968,9 @@ fn words_whole_on_a_real_panel(
     let mut checked = 0;
     let (mut buttons, mut keys) = (0, 0);
     let (mut in_menu_mode, mut menu_rows) = (0, 0);
+    // Word keys seen at the largest size, and of them set at 33 px: (seen, at 33 px).
+    let mut word_keys = (0, 0);
+    let mut word_keys_whole = std::collections::BTreeSet::new();
     each_screen(&k, |scene, locale, size| {
         buttons += ElementHandle::find_by_element_type_name(&k.app, "ToolButton").count();
         keys += ElementHandle::find_by_element_type_name(&k.app, "KeyButton").count();
@@ -1007,6 +1011,15 @@ fn words_whole_on_a_real_panel(
             let continue_beside = k.controller.flow_mut().typing_beside();
             let cont = k.tr.text(locale, "continue");
             // A key's letter or digit (its title is the letter) is at 33 px too.
+            // A word key whose label fits its key on one line at 33 px is set at 33 px
+            // (`KeyButton.one-line-size`): "Space" in every language, and in English "Delete".
+            for title in key_titles(&k).into_iter().filter(|t| t.chars().count() > 2) {
+                word_keys.0 += 1;
+                if !k.controller.small_words().contains(&title) {
+                    word_keys.1 += 1;
+                    word_keys_whole.insert((locale.to_string(), title));
+                }
+            }
             for title in small_words(
                 &k,
                 &[
@@ -1039,6 +1052,28 @@ fn words_whole_on_a_real_panel(
     assert!(
         in_menu_mode > 50 && menu_rows >= 6 * 5,
         "screens with the tools in a menu: {in_menu_mode}, menu rows seen: {menu_rows}"
+    );
+    eprintln!(
+        "{panel_mm} mm panel, largest size: {} of {} word keys at 33 px: {word_keys_whole:?}",
+        word_keys.1, word_keys.0
+    );
+    // In English "Space" and "Delete" (one line at 33 px on their keys either way round), and
+    // a quarter of all word keys seen (56 of 144 in landscape, 54 upright, on 2026-12-04).
+    // With the keys' own sizes (24 px and 20 px at every text size), none was.
+    let en = |key: &str| word_keys_whole.contains(&("en".to_string(), k.tr.text("en", key)));
+    assert!(
+        en("keyboard-space"),
+        "\"Space\" at 33 px on a {panel_mm} mm panel"
+    );
+    assert!(
+        en("keyboard-backspace"),
+        "\"Delete\" at 33 px on a {panel_mm} mm panel"
+    );
+    assert!(
+        word_keys.1 * 4 >= word_keys.0,
+        "a quarter of the word keys at 33 px on a {panel_mm} mm panel: {} of {}",
+        word_keys.1,
+        word_keys.0
     );
     assert!(
         buttons > checked && keys > checked,
@@ -2628,6 +2663,27 @@ fn utterances_prints_what_speech_mode_says() {
         headset.contains("Where is it?: 12 Station Road"),
         "{headset}"
     );
+
+    // The menu (the tools at the largest size on a 7" panel) is said as the screen shows it:
+    // its name, then its first tool, not the question under it.
+    let menu = run(&["--screen", "menu", "--locale", "en"]);
+    let menu_lines: Vec<&str> = menu.lines().collect();
+    assert_eq!(
+        menu_lines.first(),
+        Some(&tr.text("en", "tool-menu").as_str()),
+        "{menu}"
+    );
+    assert_eq!(menu_lines.len(), 2, "the name and the first tool: {menu}");
+    assert!(
+        menu_lines[1].contains(&tr.text("en", "tool-start-over")),
+        "{menu}"
+    );
+    let question = run(&["--screen", "question-single", "--locale", "en"]);
+    let title = question
+        .lines()
+        .find(|l| l.ends_with('?'))
+        .unwrap_or_default();
+    assert!(!title.is_empty() && !menu.contains(title), "{menu}");
 
     let bad = common::command(&dir)
         .args(["utterances", "--screen", "nope"])

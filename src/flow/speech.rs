@@ -314,6 +314,12 @@ impl Flow {
         {
             push(self.t(id));
         }
+        if self.menu_open() {
+            // The menu stands in the page's place (`Flow::tools_in_menu`): what is said is its
+            // name, and its tools are the controls; the page under it is not shown.
+            push(self.t("tool-menu"));
+            return lines;
+        }
         match self.session.screen {
             Screen::Welcome => {
                 push(self.settings().council.clone());

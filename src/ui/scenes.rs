@@ -165,7 +165,19 @@ pub fn enter(flow: &mut Flow, scene: &str, locale: &str) -> Result<(), String> {
         "menu" => {
             open_service(flow, locale, "MISSEDBIN");
             flow.toggle_choice("recycling");
-            // Shown where the tools are in a menu: at the largest size on a small panel.
+            // The tools are in a menu at the largest size on a small panel: with no window of
+            // that size (`guichet utterances`, or a screenshot of another size) the scene is
+            // on a 7" panel in landscape, at the largest size, so the menu is what it shows
+            // and speaks. A window drawn afterwards sets its own size.
+            if !flow.small_panel() {
+                flow.set_window_mm(154.0, 90.0);
+            }
+            for _ in 0..3 {
+                if flow.tools_in_menu() {
+                    break;
+                }
+                flow.cycle_text_size();
+            }
             flow.tool(crate::flow::Tool::Menu);
         }
         "question-large-contrast" => {

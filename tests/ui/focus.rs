@@ -398,3 +398,64 @@ pub(super) fn the_first_tab_lands_on_the_first_control(dir: &TestDir) {
         k.controller.refresh();
     }
 }
+
+/// Keys keep working when Menu opens and closes by keys, at the largest size on a 7" panel
+/// (`Flow::tools_in_menu`): the page, with what held the keys (`ReferenceKeys` on "Check a
+/// request", in speech mode there), goes while the menu stands in its place, and comes back
+/// after it.
+pub(super) fn keys_reach_the_menu_and_the_page_after_it(dir: &TestDir) {
+    use slint::platform::Key;
+    for scene in ["question-single", "check-request"] {
+        let k = start_kiosk(dir);
+        super::words::seven_inch_landscape(&k);
+        k.show_largest(scene, "en");
+        k.controller.refresh();
+        // On "Check a request" Enter checks what was typed (a scanner's Enter) unless in
+        // speech mode, where the keys walk the controls.
+        if scene == "check-request" {
+            press(&k, Key::F1);
+            settle();
+            assert!(k.api().get_speech_on(), "F1 starts speech mode");
+        }
+        // Back from the page's first control: the bar comes before it, Menu last.
+        let mut on_menu = false;
+        for _ in 0..40 {
+            press(&k, Key::Backtab);
+            settle();
+            if k.api().get_focus_id() == "tool:tool-menu" {
+                on_menu = true;
+                break;
+            }
+        }
+        assert!(
+            on_menu,
+            "{scene}: Tab reaches Menu (at {:?})",
+            k.api().get_focus_id()
+        );
+        press(&k, Key::Return);
+        settle();
+        assert!(k.controller.flow().menu_open(), "{scene}: Enter opened it");
+        let first = guichet::flow::focus::tool_id(k.controller.flow().toolbar().menu[0].tool);
+        press(&k, Key::Tab);
+        settle();
+        assert_eq!(
+            k.api().get_focus_id().as_str(),
+            first,
+            "{scene}: Tab goes on into the menu"
+        );
+        press(&k, Key::Backtab);
+        settle();
+        press(&k, Key::Return);
+        settle();
+        assert!(!k.controller.flow().menu_open(), "{scene}: Enter closed it");
+        press(&k, Key::Tab);
+        settle();
+        let id = k.api().get_focus_id().to_string();
+        assert!(
+            !id.is_empty() && id != "tool:tool-menu" && !id.starts_with("tool:"),
+            "{scene}: Tab goes on to the page: {id:?}"
+        );
+        k.controller.flow_mut().wipe();
+        k.controller.refresh();
+    }
+}
