@@ -1004,7 +1004,7 @@ fn words_whole_on_a_real_panel(
             }
             // Nor any other label with words a resident reads or touches: the pages'
             // headings, a question's options, the action bars' and the dialogs' buttons, the
-            // keys' letters and digits. Not yet the words on keys ("Space", "More letters"), nor
+            // keys' letters and digits. Not yet the words on keys ("More letters", below), nor
             // Continue beside the keys (typing on a landscape panel), nor the staff strip's End
             // (ACCESSIBILITY.md, 5.1.4).
             let end = k.tr.text(locale, "staff-end-visit");
@@ -2518,9 +2518,11 @@ fn every_target_is_15_mm_on_a_real_panel(
             }
             // A question's Continue is in the action bar (beside the keys on a short panel), in
             // view and ≥ 20 mm high, with or without the keyboard up.
-            // (Not under a dialog: then only the dialog's buttons take a touch.)
+            // (Not under a dialog: then only the dialog's buttons take a touch; nor with the
+            // menu open, which stands in the page's place.)
             let dialog = k.api().get_confirm() != guichet::ui::generated::ConfirmKind::None
-                || k.api().get_timeout_warning();
+                || k.api().get_timeout_warning()
+                || k.api().get_menu_open();
             if k.api().get_screen() == Screen::Question && !dialog {
                 let label = k.tr.text(locale, "continue");
                 let mm = guichet::ui::scale::LOGICAL_PX_PER_MM;

@@ -978,9 +978,15 @@ fn tool_item(view: ToolView) -> g::ToolItem {
 
 /// The words of `text`, one a line: what a label must keep whole. A no-wrap text of them is as
 /// wide as its widest word, which is what a button measures (by letters, a short word of wide
-/// letters — "Ш" against "ii" — would be missed).
+/// letters — "Ш" against "ii" — would be missed). A no-break space joins what it stands
+/// between into one word, as the line breaker keeps it (French typography sets one before "?",
+/// ":", "!" and ";", and a council's catalogue may): a label sized for the word alone would
+/// break the pair at its side.
 fn words_one_a_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join("\n")
+    text.split(|c: char| c.is_whitespace() && !matches!(c, '\u{a0}' | '\u{202f}' | '\u{2007}'))
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Chunks tiles into rows of `columns`, padding the last row with invisible tiles so every tile
@@ -1013,4 +1019,24 @@ pub fn tile_rows(tiles: Vec<TileView>, columns: usize, rtl: bool) -> Vec<g::Tile
 /// Reads a model's rows (tests).
 pub fn rows<T: Clone + 'static>(m: &ModelRc<T>) -> Vec<T> {
     m.iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::words_one_a_line;
+
+    #[test]
+    fn a_no_break_space_keeps_its_words_together() {
+        assert_eq!(words_one_a_line("Start  again\tnow"), "Start\nagain\nnow");
+        // French with the no-break space its typography asks for (a council's catalogue): one
+        // word, as the line breaker keeps it, so a label is sized for "demande ?" whole.
+        assert_eq!(
+            words_one_a_line("Annuler cette demande\u{a0}?"),
+            "Annuler\ncette\ndemande\u{a0}?"
+        );
+        assert_eq!(
+            words_one_a_line("a\u{202f}:\u{2007}b c"),
+            "a\u{202f}:\u{2007}b\nc"
+        );
+    }
 }

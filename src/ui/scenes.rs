@@ -19,7 +19,8 @@ pub const SCENES: &[(&str, &str)] = &[
     ),
     (
         "menu",
-        "the tools behind Menu, open (at the largest text size on a small panel)",
+        "the tools behind Menu, open: at the largest text size on a 7\" panel (in a window of \
+         another size, the question under it at that size)",
     ),
     ("question-multi", "multiple choice"),
     (
