@@ -901,54 +901,51 @@ fn each_screen(k: &Kiosk, mut check: impl FnMut(&str, &str, u8)) {
 /// drawing).
 fn cut_words(k: &Kiosk) -> Vec<String> {
     mock_elapsed_time(Duration::ZERO);
-    let on_screen: Vec<String> = word_buttons(k)
-        .filter_map(|b| b.accessible_label().map(|l| l.to_string()))
-        .collect();
-    k.controller
-        .cut_words()
-        .into_iter()
-        .filter(|title| on_screen.contains(title))
-        .collect()
+    reported_on_screen(k, WORD_BUTTONS, k.controller.cut_words())
 }
 
 /// The labels of the element types `types` on screen set under the least size of the text size
 /// shown (`Theme.least-at`), as they reported it to Rust.
 fn small_words(k: &Kiosk, types: &[&str]) -> Vec<String> {
     mock_elapsed_time(Duration::ZERO);
-    let on_screen: Vec<String> = types
-        .iter()
-        .flat_map(|name| ElementHandle::find_by_element_type_name(&k.app, name))
-        .filter_map(|b| b.accessible_label().map(|l| l.to_string()))
-        .collect();
-    k.controller
-        .small_words()
+    reported_on_screen(k, types, k.controller.small_words())
+}
+
+/// Of the titles `reported` (a title no label shows any more may linger there), those that a
+/// label of the element types `types` on screen shows.
+fn reported_on_screen(k: &Kiosk, types: &[&str], reported: Vec<String>) -> Vec<String> {
+    let on_screen = labels_of(k, types);
+    reported
         .into_iter()
         .filter(|title| on_screen.contains(title))
         .collect()
 }
 
-/// The accessible labels of the keys on screen.
-fn key_titles(k: &Kiosk) -> Vec<String> {
-    ElementHandle::find_by_element_type_name(&k.app, "KeyButton")
+/// The accessible labels of the elements of the types `types` on screen.
+fn labels_of(k: &Kiosk, types: &[&str]) -> Vec<String> {
+    types
+        .iter()
+        .flat_map(|name| ElementHandle::find_by_element_type_name(&k.app, name))
         .filter_map(|b| b.accessible_label().map(|l| l.to_string()))
         .collect()
+}
+
+/// The accessible labels of the keys on screen.
+fn key_titles(k: &Kiosk) -> Vec<String> {
+    labels_of(k, &["KeyButton"])
 }
 
 /// The controls that keep their words whole and report a cut one: tools, keys and buttons (the
 /// action bar's among them; the others report nothing), a question's options, and the pages'
 /// headings.
-fn word_buttons(k: &Kiosk) -> impl Iterator<Item = ElementHandle> {
-    [
-        "ToolButton",
-        "KeyButton",
-        "Button",
-        "RadioToggle",
-        "CheckToggle",
-        "Heading",
-    ]
-    .into_iter()
-    .flat_map(|name| ElementHandle::find_by_element_type_name(&k.app, name))
-}
+const WORD_BUTTONS: &[&str] = &[
+    "ToolButton",
+    "KeyButton",
+    "Button",
+    "RadioToggle",
+    "CheckToggle",
+    "Heading",
+];
 
 /// No word cut on a tool, a key or an action bar's button on any screen on a real panel `px`
 /// pixels and `panel_mm` wide (the scale `ui.screen_width_mm` sets); returns how many screens

@@ -455,6 +455,29 @@ mod tests {
         );
     }
 
+    /// Steps to `tool` in the bar and opens it by keys: the tool keeps the focus and only its
+    /// new state is said ("<label>, button, on", `label` its message).
+    fn opened_by_keys_says_on(
+        d: &mut SpeechDriver,
+        f: &mut Flow,
+        speaker: &RecordingSpeaker,
+        tool: Tool,
+        label: &str,
+    ) {
+        step_to(d, f, &Control::Tool(tool), -1);
+        speaker.take();
+        assert_eq!(d.focused(f), Some(Control::Tool(tool)));
+        f.tool(tool);
+        d.after_refresh(f);
+        assert_eq!(focused(d, f), Some(Control::Tool(tool)));
+        let on = f.translations().format(
+            "en",
+            "speech-on-state",
+            &[("label", crate::i18n::Arg::from(f.t(label)))],
+        );
+        assert_eq!(speaker.take_lines(), vec![plain(&on)]);
+    }
+
     #[test]
     fn the_focus_stays_on_its_control_when_the_text_and_contrast_drawer_opens_or_closes() {
         let mut f = crate::flow::tests::flow();
@@ -501,18 +524,7 @@ mod tests {
 
         // By keys: the tool itself keeps the focus, says its new state, and Next goes into the
         // drawer it opened.
-        step_to(&mut d, &f, &Control::Tool(Tool::Display), -1);
-        speaker.take();
-        assert_eq!(d.focused(&f), Some(Control::Tool(Tool::Display)));
-        f.tool(Tool::Display);
-        d.after_refresh(&f);
-        assert_eq!(focused(&d, &f), Some(Control::Tool(Tool::Display)));
-        let on = f.translations().format(
-            "en",
-            "speech-on-state",
-            &[("label", crate::i18n::Arg::from(f.t("tool-display")))],
-        );
-        assert_eq!(speaker.take_lines(), vec![plain(&on)]);
+        opened_by_keys_says_on(&mut d, &mut f, &speaker, Tool::Display, "tool-display");
         d.step(&f, 1);
         assert_eq!(focused(&d, &f), Some(Control::Tool(Tool::TextSize)));
     }
@@ -531,17 +543,7 @@ mod tests {
         let mut d = SpeechDriver::new(Box::new(speaker.clone()), SpeechSettings::default());
         d.after_refresh(&f);
         d.toggle(&f);
-        step_to(&mut d, &f, &Control::Tool(Tool::Menu), -1);
-        speaker.take();
-        f.tool(Tool::Menu);
-        d.after_refresh(&f);
-        assert_eq!(focused(&d, &f), Some(Control::Tool(Tool::Menu)));
-        let on = f.translations().format(
-            "en",
-            "speech-on-state",
-            &[("label", crate::i18n::Arg::from(f.t("tool-menu")))],
-        );
-        assert_eq!(speaker.take_lines(), vec![plain(&on)]);
+        opened_by_keys_says_on(&mut d, &mut f, &speaker, Tool::Menu, "tool-menu");
         d.step(&f, 1);
         assert_eq!(focused(&d, &f), Some(Control::Tool(Tool::StartOver)));
         assert!(
