@@ -27,6 +27,7 @@ question-step = السؤال { $current } من { $total }
 question-step-up-to = السؤال { $current } من { $total } على الأكثر
 contact-step = بيانات الاتصال بك: { $current } من { $total }
 continue = متابعة
+keys-open = اكتب إجابتك
 optional = اختياري
 choose-one = اختر إجابة واحدة
 choose-all = اختر كل الإجابات المناسبة

@@ -27,6 +27,8 @@ question-step = Question { $current } of { $total }
 question-step-up-to = Question { $current } of up to { $total }
 contact-step = Your contact details: { $current } of { $total }
 continue = Continue
+# Opens the keys of a question at the largest text size on a small panel.
+keys-open = Type your answer
 optional = Optional
 choose-one = Choose one
 choose-all = Choose all that apply

@@ -27,6 +27,7 @@ question-step = Pytanie { $current } z { $total }
 question-step-up-to = Pytanie { $current } z najwyżej { $total }
 contact-step = Twoje dane kontaktowe: { $current } z { $total }
 continue = Dalej
+keys-open = Wpisz odpowiedź
 optional = Nieobowiązkowe
 choose-one = Prosimy wybrać jedną odpowiedź
 choose-all = Prosimy wybrać wszystkie pasujące odpowiedzi

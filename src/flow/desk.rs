@@ -175,6 +175,11 @@ impl Flow {
                     PinOutcome::Accepted { name } if self.session.screen == Screen::StaffPin => {
                         desk.name = Some(name);
                         desk.pin_outcome = None;
+                        // The desk's idle minute counts from when it opens, not from the PIN's
+                        // last key: a slow check (a loaded kiosk hashing the PIN) took seconds
+                        // of it.
+                        desk.idle_seconds = 0;
+                        self.session.idle_seconds = 0;
                         self.session.screen = Screen::StaffHome;
                         self.outbox.push(StaffRequest::Refresh);
                     }

@@ -102,6 +102,7 @@ impl Flow {
                 .find(|k| &k.value == value)
                 .map(|k| k.accessible)
                 .unwrap_or_default(),
+            Control::OpenKeys => self.t("keys-open"),
             Control::Next => self.t("continue"),
             Control::Change(step) => self
                 .check_rows()

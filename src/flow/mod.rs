@@ -542,6 +542,15 @@ impl Flow {
     /// "Back": one screen back; never into a previous resident's session (there is none).
     pub fn back(&mut self) {
         self.touched();
+        // Where the question and its keys are two screens, Back from the keys is the question
+        // (its title, hint and error whole at the largest size), not the question before.
+        if self.keys_apart() && !self.keys_hidden() {
+            self.session.keys_open = None;
+            self.session.keyboard_mode = Mode::Native;
+            self.session.keyboard_page = 0;
+            return;
+        }
+        self.session.keys_open = None;
         self.session.error = None;
         self.session.not_listed_advice = false;
         if self.session.screen == Screen::Services && self.session.search.is_some() {
@@ -625,9 +634,13 @@ impl Flow {
         let errors = self.step_errors(&step);
         if let Some(e) = errors.first() {
             self.session.error = Some(e.clone());
+            // The error is read on the question's own screen, whole, where its keys are apart
+            // (above the keys it had one line at most).
+            self.session.keys_open = None;
             return;
         }
         self.session.error = None;
+        self.session.keys_open = None;
         self.session.keyboard_mode = Mode::Native;
         self.session.keyboard_page = 0;
         let total = self.steps().len();
@@ -652,6 +665,7 @@ impl Flow {
         self.touched();
         if step < self.steps().len() {
             self.session.step = step;
+            self.session.keys_open = None;
             self.session.returning_to_check = true;
             self.session.screen = Screen::Question;
             self.session.error = self
@@ -816,10 +830,42 @@ impl Flow {
 
     /// A keyboard or number pad is up on a question (whatever the panel).
     fn typing(&self) -> bool {
-        self.session.screen == Screen::Question
-            && self
-                .current_step()
-                .is_some_and(|step| self.keyboard_kind(&step) != KeyboardKind::None)
+        self.typed_step() && !self.keys_hidden()
+    }
+
+    /// The question on screen is answered with a keyboard or number pad.
+    fn typed_step(&self) -> bool {
+        self.current_step()
+            .is_some_and(|step| self.keyboard_kind(&step) != KeyboardKind::None)
+    }
+
+    /// At the largest text size on a small panel ([`Flow::tools_in_menu`]) a question to type
+    /// and its keys are two screens: first the question, its hint, its error and the answer so
+    /// far at full size with "Type your answer" ([`Flow::open_keys`]), then the keys with what
+    /// is typed above them and Continue beside them; Back from the keys is the question again,
+    /// and an error sent back by Continue is shown there. EN 301 549 5.1.4 asks for every
+    /// text at a capital H of 6.1 mm (33 px on a 7" panel): above four rows of 15 mm keys a
+    /// 90 mm panel had room for the title and the typed line at 22 px, one line each, cut
+    /// with "…" (a French number error was never read whole). The keyboard's own precedent is
+    /// Android's full-screen editing in landscape. Smaller sizes keep both on one screen.
+    pub fn keys_apart(&self) -> bool {
+        self.tools_in_menu() && self.typed_step()
+    }
+
+    /// The question's own screen where its keys are apart ([`Flow::keys_apart`]): no keys
+    /// until "Type your answer".
+    pub fn keys_hidden(&self) -> bool {
+        self.keys_apart() && self.session.keys_open != Some(self.here())
+    }
+
+    /// "Type your answer" (or a touch on the answer's box): the keys of this question. Kept
+    /// for the question whatever the size, so that a text size chosen later finds them open.
+    pub fn open_keys(&mut self) {
+        self.touched();
+        if self.typed_step() {
+            self.session.keys_open = Some(self.here());
+            self.session.menu_open = None;
+        }
     }
 
     /// Typing on a small panel, either way round: the bar keeps only what takes the resident

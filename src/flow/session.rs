@@ -64,6 +64,9 @@ pub struct Session {
     /// Menu opened on this screen and question, at the largest text size on a small panel
     /// (`Flow::menu_open`): closed by leaving them.
     pub menu_open: Option<(super::Screen, usize)>,
+    /// The keys opened on this question ("Type your answer"), where a question and its keys are
+    /// two screens (`Flow::keys_apart`): closed by Back, by Continue, and by leaving it.
+    pub keys_open: Option<(super::Screen, usize)>,
     /// The resident asked for help.
     pub help_requested: bool,
     /// Whether staff were told (`Some(true)`), could not be (`Some(false)`: "please ask at the
@@ -112,6 +115,7 @@ impl Session {
             step: 0,
             display_open: None,
             menu_open: None,
+            keys_open: None,
             returning_to_check: false,
             error: None,
             check_errors: Vec::new(),

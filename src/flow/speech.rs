@@ -172,6 +172,8 @@ pub enum Control {
     DateAdjust(String, i64),
     /// A key of the on-screen keyboard (its value).
     Key(String),
+    /// "Type your answer": the keys of a question whose keys are apart (`Flow::keys_apart`).
+    OpenKeys,
     /// Continue.
     Next,
     /// "Change" a row of the check page (or an error of its summary): the step.
@@ -1002,8 +1004,17 @@ impl Flow {
                     }
                 }
                 // The keys first (the keyboard is under the field), then Continue in the
-                // action bar, with or without a keyboard.
+                // action bar, with or without a keyboard; where the keys are a screen of their
+                // own and not open, "Type your answer" before Continue, as the bar has them.
                 self.add_keys(&mut out);
+                if self.keys_hidden() {
+                    out.push(SpokenControl {
+                        control: Control::OpenKeys,
+                        text: self.say_button(&self.t("keys-open")),
+                        lang: None,
+                        toolbar: false,
+                    });
+                }
                 out.push(SpokenControl {
                     control: Control::Next,
                     text: self.say_button(&self.t("continue")),
@@ -1138,6 +1149,7 @@ impl Flow {
             Control::DateQuick(which) => self.date_quick(which),
             Control::DateAdjust(part, delta) => self.date_adjust(part, *delta),
             Control::Key(value) => self.key(value),
+            Control::OpenKeys => self.open_keys(),
             Control::Next => self.next(),
             Control::Change(step) => self.change((*step).max(0) as usize),
             Control::Submit => return Activated::Submit,

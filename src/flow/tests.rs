@@ -597,6 +597,11 @@ fn signed_in(name: &str) -> Flow {
         matches!(&sent[..], [StaffRequest::Unlock { pin }] if pin == "246810"),
         "{sent:?}"
     );
+    // The check takes its time (the kiosk hashes the PIN): the desk's idle minute counts
+    // from when it opens.
+    for _ in 0..10 {
+        f.tick();
+    }
     assert!(
         f.desk().unwrap().pin.is_empty(),
         "the typed PIN leaves the desk"
@@ -606,6 +611,7 @@ fn signed_in(name: &str) -> Flow {
     }));
     assert_eq!(f.session.screen, Screen::StaffHome);
     assert_eq!(f.take_requests(), vec![StaffRequest::Refresh]);
+    assert_eq!(f.desk().unwrap().idle_seconds, 0, "the minute starts now");
     f
 }
 
@@ -1616,6 +1622,81 @@ fn typing_on_a_small_panel_keeps_only_the_ways_out_and_help() {
 }
 
 #[test]
+fn at_the_largest_size_on_a_small_panel_a_question_comes_before_its_keys() {
+    use super::speech::Control;
+    let mut f = flow();
+    let spoken = |f: &Flow| {
+        f.speech_controls()
+            .into_iter()
+            .map(|c| c.control)
+            .collect::<Vec<_>>()
+    };
+    let has_keys = |f: &Flow| spoken(f).iter().any(|c| matches!(c, Control::Key(_)));
+    // BULKY's number question on a 7" panel in landscape, at the default size: its pad is up
+    // beside the column, with the question.
+    f.set_window_mm(154.0, 90.0);
+    to_service(&mut f, "en", "BULKY");
+    f.toggle_choice("furniture");
+    f.next();
+    let step = f.session.step;
+    assert_eq!(f.question_view().unwrap().kind, QuestionKind::Number);
+    assert!(!f.keys_apart() && !f.keys_hidden());
+    assert!(f.typing_beside() && has_keys(&f));
+    // At the largest size: the question's own screen, no keys, the side bar; in speech mode
+    // "Type your answer" comes right before Continue.
+    f.tool(Tool::TextSize);
+    f.tool(Tool::TextSize);
+    assert!(f.keys_apart() && f.keys_hidden());
+    let (kind, rows) = f.keyboard();
+    assert!(kind == KeyboardKind::None && rows.is_empty());
+    assert!(f.side_bar() && !f.typing_beside() && !f.typing_on_small_panel());
+    let controls = spoken(&f);
+    assert!(!has_keys(&f));
+    let open = controls.iter().position(|c| *c == Control::OpenKeys);
+    assert_eq!(
+        open.map(|i| i + 1),
+        controls.iter().position(|c| *c == Control::Next)
+    );
+    assert_eq!(f.control_label(&Control::OpenKeys), f.t("keys-open"));
+    // "Type your answer": the keys, beside the column with Continue.
+    f.speech_activate(&Control::OpenKeys);
+    assert!(!f.keys_hidden() && f.typing_beside() && has_keys(&f));
+    assert!(!spoken(&f).contains(&Control::OpenKeys));
+    f.key("2");
+    f.key("5");
+    // Continue with a number out of range: the error on the question's own screen, where it
+    // is read whole; the answer kept.
+    f.key(keyboard::special::CONTINUE);
+    assert!(f.session.error.is_some() && f.keys_hidden());
+    assert_eq!(f.session.step, step);
+    assert_eq!(f.question_view().unwrap().value, "25");
+    // Back from the keys is the question again, not the question before; the error stays
+    // until it is mended.
+    f.open_keys();
+    assert!(!f.keys_hidden());
+    f.back();
+    assert!(f.keys_hidden() && f.session.step == step && f.session.error.is_some());
+    // Mended: Continue goes on.
+    f.open_keys();
+    f.key(keyboard::special::BACKSPACE);
+    f.key(keyboard::special::BACKSPACE);
+    f.key("3");
+    f.next();
+    assert!(f.session.error.is_none() && f.session.step == step + 1);
+    // Back to it later: its own screen again, the keys closed.
+    f.back();
+    assert!(f.session.step == step && f.keys_hidden());
+    // Upright, the same; a 10" panel at the largest size has the keys with the question.
+    f.set_window_mm(90.0, 154.0);
+    assert!(f.keys_hidden() && !f.typing_on_small_panel());
+    f.open_keys();
+    assert!(f.typing_on_small_panel() && has_keys(&f));
+    f.back();
+    f.set_window_mm(217.0, 136.0);
+    assert!(!f.keys_apart() && !f.keys_hidden() && has_keys(&f));
+}
+
+#[test]
 fn at_the_largest_size_a_small_panel_keeps_its_tools_in_a_menu() {
     let mut f = flow();
     let tools = |bar: &[ToolView]| bar.iter().map(|t| t.tool).collect::<Vec<_>>();
@@ -1708,8 +1789,10 @@ fn at_the_largest_size_a_small_panel_keeps_its_tools_in_a_menu() {
     f.next();
     assert_eq!(f.question_view().unwrap().kind, QuestionKind::Number);
     assert!(!f.menu_open());
-    // Typing: Back and Menu beside the keys; open, the menu stands for the keys and the bar
-    // is the side bar again.
+    // Typing: the question's own screen first (`Flow::keys_apart`), then Back and Menu beside
+    // the keys; open, the menu stands for the keys and the bar is the side bar again.
+    assert!(f.keys_hidden() && f.side_bar());
+    f.open_keys();
     assert!(f.typing_beside() && !f.side_bar());
     assert_eq!(tools(&f.toolbar().right), [Tool::Menu]);
     f.tool(Tool::Menu);

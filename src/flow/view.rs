@@ -611,6 +611,9 @@ impl Flow {
         let Some(step) = self.current_step() else {
             return (KeyboardKind::None, Vec::new());
         };
+        if self.keys_hidden() {
+            return (KeyboardKind::None, Vec::new());
+        }
         let kind = self.keyboard_kind(&step);
         let multiline = matches!(
             self.question_view().map(|q| q.kind),

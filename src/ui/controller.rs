@@ -196,6 +196,7 @@ impl Controller {
             .borrow_mut()
             .report(&title, small));
         on!(on_open_search, |c| c.with_flow(|f| f.open_search()));
+        on!(on_open_keys, |c| c.with_flow(|f| f.open_keys()));
         on!(on_close_search, |c| c.with_flow(|f| f.close_search()));
         on!(on_speech_toggle, |c| c.speech_toggle());
         on!(on_speech_hold, |c| c.speech_hold());
@@ -513,6 +514,7 @@ impl Controller {
         api.set_help_message(s(flow.help_message_id().unwrap_or("help-calling")));
         api.set_text_size_step(session.text_size_step as i32);
         api.set_typing_beside(flow.typing_beside());
+        api.set_keys_hidden(flow.keys_hidden());
         // Typing on a small panel upright: Back sits beside Continue under the keys, as it does
         // in the column beside them in landscape, so Start again and Ask for help make one
         // row of the bar in every language (with Back, French "Recommencer" and Ukrainian

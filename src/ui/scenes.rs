@@ -31,6 +31,12 @@ pub const SCENES: &[(&str, &str)] = &[
     ("question-datetime", "date and time picker"),
     ("question-date", "date picker for a day (no time asked)"),
     ("question-string", "one line of text with the keyboard"),
+    (
+        "question-before-keys",
+        "a question to type before its keys open: at the largest text size on a 7\" panel, \
+         where the question and its keys are two screens (in a window of another size, the \
+         question with its keys at that size)",
+    ),
     ("question-text", "several lines of text"),
     (
         "question-text-large",
@@ -103,6 +109,21 @@ pub fn print_state_for(scene: &str) -> PrintState {
     }
 }
 
+/// A 7" panel in landscape at the largest text size, where the flow has no window of a small
+/// panel (`guichet utterances`, or a screenshot of another size: a window drawn afterwards sets
+/// its own size): the tools in a menu, and a question's keys apart.
+fn largest_on_small_panel(flow: &mut Flow) {
+    if !flow.small_panel() {
+        flow.set_window_mm(154.0, 90.0);
+    }
+    for _ in 0..3 {
+        if flow.tools_in_menu() {
+            break;
+        }
+        flow.cycle_text_size();
+    }
+}
+
 fn type_text(flow: &mut Flow, text: &str) {
     for c in text.chars() {
         match c {
@@ -131,7 +152,19 @@ const SCENE_PAD: [u8; 10] = [7, 2, 9, 4, 0, 6, 1, 8, 3, 5];
 /// Drives `flow` into `scene` in `locale`. Unknown scenes return an error naming the valid ones.
 /// With a council's own catalogue (`screenshot --catalog`), scenes are found in it instead of the
 /// demo's services; a scene the catalogue has nothing for is an error naming what is missing.
+///
+/// A question to type is shown with its keys, as at every size but the largest on a small panel,
+/// where the question and its keys are two screens (`Flow::keys_apart`): there the scene is its
+/// keys, opened (an error, and `question-before-keys`, are the question's own screen).
 pub fn enter(flow: &mut Flow, scene: &str, locale: &str) -> Result<(), String> {
+    enter_scene(flow, scene, locale)?;
+    if !matches!(scene, "question-error" | "question-before-keys") {
+        flow.open_keys();
+    }
+    Ok(())
+}
+
+fn enter_scene(flow: &mut Flow, scene: &str, locale: &str) -> Result<(), String> {
     flow.wipe();
     // The same picture every day: a date picker's "today", a confirmation's time, the greeting,
     // the PIN pad.
@@ -170,16 +203,13 @@ pub fn enter(flow: &mut Flow, scene: &str, locale: &str) -> Result<(), String> {
             // that size (`guichet utterances`, or a screenshot of another size) the scene is
             // on a 7" panel in landscape, at the largest size, so the menu is what it shows
             // and speaks. A window drawn afterwards sets its own size.
-            if !flow.small_panel() {
-                flow.set_window_mm(154.0, 90.0);
-            }
-            for _ in 0..3 {
-                if flow.tools_in_menu() {
-                    break;
-                }
-                flow.cycle_text_size();
-            }
+            largest_on_small_panel(flow);
             flow.tool(crate::flow::Tool::Menu);
+        }
+        "question-before-keys" => {
+            open_service(flow, locale, "PARK");
+            type_text(flow, "Riverside Park");
+            largest_on_small_panel(flow);
         }
         "question-large-contrast" => {
             open_service(flow, locale, "MISSEDBIN");
@@ -327,7 +357,9 @@ fn find_question(flow: &Flow, scene: &str) -> Option<(String, String)> {
                 "question-date" => {
                     a.variable && a.datatype == Datatype::Datetime && !a.asks_for_time()
                 }
-                "question-string" => a.variable && a.datatype == Datatype::String,
+                "question-string" | "question-before-keys" => {
+                    a.variable && a.datatype == Datatype::String
+                }
                 "question-text" | "question-text-large" => {
                     a.variable && a.datatype == Datatype::Text
                 }
@@ -422,6 +454,10 @@ fn enter_any_catalog(flow: &mut Flow, scene: &str, locale: &str) -> Result<(), S
                     flow.next();
                 }
                 "question-info" => {}
+                "question-before-keys" => {
+                    answer_current(flow, sample_address);
+                    largest_on_small_panel(flow);
+                }
                 "question-text-large" => {
                     answer_current(flow, sample_address);
                     flow.cycle_text_size();

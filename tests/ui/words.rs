@@ -73,7 +73,10 @@ pub(super) fn every_word_of_a_tool_is_measured_not_only_the_longest(dir: &TestDi
 /// Typing beside the keys on a 7" panel, in every language at every text size: the question's
 /// title and what was typed both show above the keys, whole, inside the window, the title
 /// above the typed text and the typed text above the keys. (Arabic's lines are taller: at the
-/// largest size only the typed text showed until both were set tight.)
+/// largest size only the typed text showed until both were set tight.) At the largest size,
+/// where the question and its keys are two screens (`Flow::keys_apart`), the title is read on
+/// the question's own screen and shows above the keys only when it fits whole at 33 px: there
+/// what was typed must show, the title may not.
 pub(super) fn typing_beside_shows_the_title_and_what_was_typed(dir: &TestDir) -> Vec<String> {
     let k = start_kiosk(dir);
     let (width, height) = seven_inch_landscape(&k);
@@ -111,7 +114,9 @@ pub(super) fn typing_beside_shows_the_title_and_what_was_typed(dir: &TestDir) ->
             let keys_top = ElementHandle::find_by_element_type_name(&k.app, "KeyButton")
                 .map(|e| e.absolute_position().y)
                 .fold(f32::INFINITY, f32::min);
+            let apart = k.controller.flow().keys_apart();
             match (title, typed) {
+                (None, Some(_)) if apart => {}
                 (Some(title), Some(typed)) => {
                     if title.1 > typed.0 + 0.5 || typed.1 > keys_top + 0.5 {
                         problems.push(format!(
@@ -371,11 +376,15 @@ pub(super) fn an_option_fits_its_widest_word_or_reports_it_cut(dir: &TestDir) {
     k.controller.refresh();
 }
 
-/// Typing on a 7" panel upright at the largest text size, a question's title too long for
-/// the room above what was typed shows its first lines, whole, in that room, with "…" at the
-/// end of the last (its right end in English, its left in Arabic; before, nothing said there
-/// was more), while its accessible label and what speech mode says are the whole title. Its
-/// lines leave the "…" its room.
+/// Typing on a 7" panel upright at the middle text size, a question's title too long for the
+/// room above what was typed shows its first lines, whole, in that room, with "…" at the end
+/// of the last (its right end in English, its left in Arabic; before, nothing said there was
+/// more), while its accessible label and what speech mode says are the whole title. Its lines
+/// leave the "…" its room. At the largest size, where the question and its keys are two
+/// screens (`Flow::keys_apart`), nothing above the keys is set under 33 px: upright the title's
+/// first line is there at 33 px with its "…" (it was read whole on the screen before), in
+/// landscape no line of it (there is room for one line only: what was typed); what was typed
+/// is at 33 px or more (it was at 20–22 px).
 pub(super) fn a_title_cut_above_the_keys_says_so(dir: &TestDir) {
     let titles = [
         (
@@ -394,7 +403,8 @@ pub(super) fn a_title_cut_above_the_keys_says_so(dir: &TestDir) {
     for (locale, title) in &titles {
         tr.replace_message(locale, "address-title", title).unwrap();
     }
-    let k = start_kiosk_translated(dir, 0, Box::new(|_| {}), Arc::new(tr));
+    let tr = Arc::new(tr);
+    let k = start_kiosk_translated(dir, 0, Box::new(|_| {}), tr.clone());
     let (width, height) = seven_inch_upright(&k);
     let settings = guichet::flow::speech::SpeechSettings {
         headset: false,
@@ -403,7 +413,7 @@ pub(super) fn a_title_cut_above_the_keys_says_so(dir: &TestDir) {
         headset_jack: None,
     };
     for (locale, title) in &titles {
-        k.show_largest("address", locale);
+        k.show_scene_at("address", locale, Some(1));
         assert!(
             k.controller.flow().typing_on_small_panel(),
             "{locale}: typing under the title"
@@ -474,8 +484,62 @@ pub(super) fn a_title_cut_above_the_keys_says_so(dir: &TestDir) {
             "{locale}: the whole title is spoken: {said:?}"
         );
     }
-    // A title that fits whole has none.
-    k.show_largest("question-string", "en");
+    // At the largest size, the keys' screen: upright a line of the title at 33 px (45 px high)
+    // and its "…", in landscape no line of it and no "…"; what was typed in a box at least a
+    // 33 px line high, either way round.
+    for upright in [true, false] {
+        // A kiosk of its own for each way round, as a kiosk is set up once.
+        let k = start_kiosk_translated(dir, 0, Box::new(|_| {}), tr.clone());
+        let (w, h) = if upright { (600, 1024) } else { (1024, 600) };
+        k.app.window().set_size(slint::PhysicalSize::new(w, h));
+        guichet::ui::scale::apply(k.app.window(), if upright { 90.0 } else { 154.0 });
+        mock_elapsed_time(std::time::Duration::from_millis(1));
+        for (locale, title) in &titles {
+            k.show_largest("address", locale);
+            let flow = k.controller.flow();
+            assert!(
+                flow.keys_apart() && !flow.keys_hidden(),
+                "{locale}: the keys' screen"
+            );
+            drop(flow);
+            let title_lines: Vec<f32> =
+                ElementHandle::find_by_element_type_name(&k.app, "FittedLines")
+                    .filter(|e| e.is_valid() && e.accessible_label().is_some_and(|l| l == *title))
+                    .map(|e| e.size().height)
+                    .filter(|h| *h > 0.5)
+                    .collect();
+            let cues = ElementHandle::find_by_element_id(&k.app, "CutLines::cue")
+                .filter(|e| e.is_valid() && e.size().width > 0.0)
+                .count();
+            if upright {
+                assert!(
+                    title_lines.len() == 1 && title_lines[0] >= 45.0 && cues == 1,
+                    "{locale} upright: the title's lines above the keys {title_lines:?} px \
+                     high, {cues} \"…\""
+                );
+            } else {
+                assert!(
+                    title_lines.is_empty() && cues == 0,
+                    "{locale} landscape: the title's lines above the keys {title_lines:?}, \
+                     {cues} \"…\""
+                );
+            }
+            let typed: Vec<f32> = ElementHandle::find_by_element_type_name(&k.app, "TypedSoFar")
+                .filter(|e| e.is_valid())
+                .map(|e| e.size().height)
+                .collect();
+            // A line at 33 px is 45 px high in the Latin font, more in the Arabic one, and the
+            // box adds 1 mm above and below (its border inside it): 52 px at least (at 22 px
+            // it was 38 px).
+            assert!(
+                !typed.is_empty() && typed.iter().all(|h| *h >= 50.0),
+                "{locale} upright {upright}: what was typed in boxes {typed:?} px high"
+            );
+        }
+    }
+    // A title that fits whole has none (at the middle size: at the largest it is set at 33 px,
+    // and cut).
+    k.show_scene_at("question-string", "en", Some(1));
     assert!(k.controller.flow().typing_on_small_panel());
     assert_eq!(
         ElementHandle::find_by_element_id(&k.app, "CutLines::cue")
@@ -486,6 +550,115 @@ pub(super) fn a_title_cut_above_the_keys_says_so(dir: &TestDir) {
     );
     k.controller.flow_mut().wipe();
     k.controller.refresh();
+}
+
+/// At the largest text size on a 7" panel, either way round, in English and Arabic, a question
+/// to type comes before its keys (`Flow::keys_apart`), by touch: no key on the question's own
+/// screen, "Type your answer" in the action bar and Continue after it in reading order (in the
+/// side bar at the reading end in landscape, under it upright); a touch on "Type your answer"
+/// (a pointer press at its centre, not the accessible action) brings the keys, and Continue in
+/// the column beside them or under them; Back closes them on the same question, what was
+/// typed kept; a touch on the answer's box brings them back.
+pub(super) fn the_question_comes_before_its_keys_by_touch(dir: &TestDir) {
+    let keys = |k: &Kiosk| {
+        ElementHandle::find_by_element_type_name(&k.app, "KeyButton")
+            .filter(|e| e.is_valid())
+            .count()
+    };
+    let centre = |e: &ElementHandle| {
+        let (p, s) = (e.absolute_position(), e.size());
+        (p.x + s.width / 2.0, p.y + s.height / 2.0)
+    };
+    for upright in [false, true] {
+        // A kiosk of its own for each way round, as a kiosk is set up once.
+        let k = start_kiosk(dir);
+        let (w, h, mm) = if upright {
+            (600, 1024, 90.0)
+        } else {
+            (1024, 600, 154.0)
+        };
+        k.app.window().set_size(slint::PhysicalSize::new(w, h));
+        let factor = guichet::ui::scale::apply(k.app.window(), mm);
+        mock_elapsed_time(std::time::Duration::from_millis(1));
+        let width = k.app.window().size().to_logical(factor).width;
+        for locale in ["en", "ar"] {
+            let at = format!("{locale} upright {upright}");
+            k.show_largest("question-before-keys", locale);
+            let step = k.controller.flow().session().step;
+            assert!(
+                k.controller.flow().keys_hidden(),
+                "{at}: the question first"
+            );
+            assert_eq!(keys(&k), 0, "{at}: no key on the question's own screen");
+            let type_answer = the_one(&k, "Button", &k.t("keys-open"));
+            let cont = the_one(&k, "Button", &k.t("continue"));
+            let (tp, ts) = (type_answer.absolute_position(), type_answer.size());
+            let cp = cont.absolute_position();
+            assert_within_width(&type_answer, width, &format!("{at}: Type your answer"));
+            if upright {
+                assert!(
+                    cp.y >= tp.y + ts.height,
+                    "{at}: Continue under Type your answer"
+                );
+            } else {
+                // The side bar at the reading end: the right in English, the left in Arabic.
+                let beside = if locale == "ar" {
+                    cp.x + cont.size().width <= tp.x
+                } else {
+                    cp.x >= tp.x + ts.width
+                };
+                assert!(beside, "{at}: Continue in the side bar at the reading end");
+            }
+            let (x, y) = centre(&type_answer);
+            k.hold_at(x, y, 100);
+            mock_elapsed_time(std::time::Duration::from_millis(1));
+            {
+                let flow = k.controller.flow();
+                assert!(
+                    !flow.keys_hidden(),
+                    "{at}: Type your answer opened the keys"
+                );
+                assert!(flow.typing_beside() != upright && flow.typing_on_small_panel());
+            }
+            assert!(keys(&k) > 10, "{at}: the keys are up");
+            assert!(
+                !k.visible(&k.t("keys-open")),
+                "{at}: no Type your answer over the keys"
+            );
+            let _ = the_one(&k, "Button", &k.t("continue"));
+            let before = k.controller.flow().question_view().unwrap().value;
+            k.type_keys(if locale == "ar" { "س" } else { "x" });
+            k.tap(&k.t("tool-back"));
+            mock_elapsed_time(std::time::Duration::from_millis(1));
+            {
+                let flow = k.controller.flow();
+                assert!(
+                    flow.keys_hidden() && flow.session().step == step,
+                    "{at}: Back closed the keys on the same question"
+                );
+                let value = flow.question_view().unwrap().value;
+                assert!(
+                    value.len() > before.len(),
+                    "{at}: {value:?} kept what was typed"
+                );
+            }
+            assert_eq!(keys(&k), 0, "{at}: Back took the keys away");
+            // The answer's box, scrolled into view under the question's title.
+            k.scroll_to_end(10);
+            let field = ElementHandle::find_by_element_type_name(&k.app, "Field")
+                .find(|e| e.is_valid())
+                .expect("the answer's box");
+            let (x, y) = centre(&field);
+            k.hold_at(x, y, 100);
+            mock_elapsed_time(std::time::Duration::from_millis(1));
+            assert!(
+                !k.controller.flow().keys_hidden() && keys(&k) > 10,
+                "{at}: a touch on the answer's box opened the keys"
+            );
+        }
+        k.controller.flow_mut().wipe();
+        k.controller.refresh();
+    }
 }
 
 /// The one element of type `type_name` labelled `label` on screen (asserted: exactly one).
