@@ -861,8 +861,8 @@ impl Flow {
     /// "Type your answer" (or a touch on the answer's box): the keys of this question. Kept
     /// for the question whatever the size, so that a text size chosen later finds them open.
     pub fn open_keys(&mut self) {
-        self.touched();
         if self.typed_step() {
+            self.touched();
             self.session.keys_open = Some(self.here());
             self.session.menu_open = None;
         }

@@ -24,7 +24,7 @@ pub(crate) fn flow() -> Flow {
     )
 }
 
-fn to_service(f: &mut Flow, locale: &str, code: &str) {
+pub(crate) fn to_service(f: &mut Flow, locale: &str, code: &str) {
     f.start();
     f.choose_language(locale);
     assert_eq!(f.session.screen, Screen::Groups);

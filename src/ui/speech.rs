@@ -170,12 +170,14 @@ impl SpeechDriver {
 
     /// Identifies what a screen is about, so that a new one is announced in full and a change on
     /// the same one only says what changed.
+    /// A question and the screen of its keys (`Flow::keys_apart`) are two screens.
     fn screen_key(flow: &Flow) -> String {
         let s = flow.session();
         format!(
-            "{:?}|{}|{:?}|{:?}|{}|{}|{:?}|{}|{}|{:?}|{:?}",
+            "{:?}|{}|{}|{:?}|{:?}|{}|{}|{:?}|{}|{}|{:?}|{:?}",
             s.screen,
             s.step,
+            flow.keys_hidden(),
             flow.confirmation(),
             s.warning.is_some(),
             s.search_typing,
@@ -559,6 +561,46 @@ mod tests {
         assert_eq!(focused(&d, &f), Some(Control::Tool(Tool::Menu)));
         d.step(&f, 1);
         assert!(matches!(focused(&d, &f), Some(Control::Tile(_))));
+    }
+
+    #[test]
+    fn the_keys_screen_is_announced_as_a_screen_and_back_says_the_question_again() {
+        let mut f = crate::flow::tests::flow();
+        // A 7" panel in landscape at the largest size: a question to type comes before its
+        // keys (`Flow::keys_apart`).
+        f.set_window_mm(154.0, 90.0);
+        crate::flow::tests::to_service(&mut f, "en", "PARK");
+        f.cycle_text_size();
+        f.cycle_text_size();
+        assert!(f.keys_hidden());
+        let speaker = RecordingSpeaker::new();
+        let mut d = SpeechDriver::new(Box::new(speaker.clone()), SpeechSettings::default());
+        d.after_refresh(&f);
+        d.toggle(&f);
+        let title = f.question_view().unwrap().title;
+        step_to(&mut d, &f, &Control::OpenKeys, 1);
+        speaker.take();
+        // "Type your answer": the keys' screen, said as a screen (the question, what was typed
+        // so far), the focus on its first control after the bar, a key.
+        f.speech_activate(&Control::OpenKeys);
+        d.after_refresh(&f);
+        let said = speaker.take_lines();
+        assert!(said.contains(&plain(&title)), "{said:?}");
+        assert!(matches!(focused(&d, &f), Some(Control::Key(_))), "{said:?}");
+        assert_eq!(
+            said.last(),
+            Some(&plain(&f.speech_controls()[d.focus].text))
+        );
+        // Back: the question's own screen again, said again, "Type your answer" in reach.
+        f.tool(Tool::Back);
+        d.after_refresh(&f);
+        let said = speaker.take_lines();
+        assert!(f.keys_hidden() && said.contains(&plain(&title)), "{said:?}");
+        assert!(
+            f.speech_controls()
+                .iter()
+                .any(|c| c.control == Control::OpenKeys)
+        );
     }
 
     #[test]
