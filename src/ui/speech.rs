@@ -457,6 +457,15 @@ mod tests {
         );
     }
 
+    /// Speech mode on for `f`'s screen, its words recorded.
+    fn speech_on(f: &Flow) -> (RecordingSpeaker, SpeechDriver) {
+        let speaker = RecordingSpeaker::new();
+        let mut d = SpeechDriver::new(Box::new(speaker.clone()), SpeechSettings::default());
+        d.after_refresh(f);
+        d.toggle(f);
+        (speaker, d)
+    }
+
     /// Steps to `tool` in the bar and opens it by keys: the tool keeps the focus and only its
     /// new state is said ("<label>, button, on", `label` its message).
     fn opened_by_keys_says_on(
@@ -489,10 +498,7 @@ mod tests {
         f.start();
         f.choose_language("en");
         assert_eq!(f.session().screen, Screen::Groups);
-        let speaker = RecordingSpeaker::new();
-        let mut d = SpeechDriver::new(Box::new(speaker.clone()), SpeechSettings::default());
-        d.after_refresh(&f);
-        d.toggle(&f);
+        let (speaker, mut d) = speech_on(&f);
         // Onto the third group by keys.
         let third = f.tiles()[2].key.clone();
         step_to(&mut d, &f, &Control::Tile(third.clone()), 1);
@@ -541,10 +547,7 @@ mod tests {
         f.cycle_text_size();
         f.cycle_text_size();
         assert!(f.tools_in_menu());
-        let speaker = RecordingSpeaker::new();
-        let mut d = SpeechDriver::new(Box::new(speaker.clone()), SpeechSettings::default());
-        d.after_refresh(&f);
-        d.toggle(&f);
+        let (speaker, mut d) = speech_on(&f);
         opened_by_keys_says_on(&mut d, &mut f, &speaker, Tool::Menu, "tool-menu");
         d.step(&f, 1);
         assert_eq!(focused(&d, &f), Some(Control::Tool(Tool::StartOver)));
@@ -573,10 +576,7 @@ mod tests {
         f.cycle_text_size();
         f.cycle_text_size();
         assert!(f.keys_hidden());
-        let speaker = RecordingSpeaker::new();
-        let mut d = SpeechDriver::new(Box::new(speaker.clone()), SpeechSettings::default());
-        d.after_refresh(&f);
-        d.toggle(&f);
+        let (speaker, mut d) = speech_on(&f);
         let title = f.question_view().unwrap().title;
         step_to(&mut d, &f, &Control::OpenKeys, 1);
         speaker.take();
