@@ -272,6 +272,36 @@ mod tests {
         }
     }
 
+    /// A key's one-word name (`keyboard::short_message_id`) is one word of its full name in
+    /// every language, so what a key shows is part of what it is called (WCAG 2.5.3), and is
+    /// shorter.
+    #[test]
+    fn a_keys_short_name_is_a_word_of_its_name() {
+        let t = Translations::load().unwrap();
+        let mut shortened = 0;
+        for id in crate::flow::keyboard::special_message_ids() {
+            let Some(short_id) = crate::flow::keyboard::short_message_id(id) else {
+                continue;
+            };
+            shortened += 1;
+            for locale in SUPPORTED_LOCALES {
+                let (name, short) = (t.text(locale, id), t.text(locale, &short_id));
+                assert!(
+                    !short.contains(char::is_whitespace)
+                        && short.chars().count() <= name.chars().count(),
+                    "{locale} {short_id}: {short:?} one word, no longer than {name:?}"
+                );
+                assert!(
+                    name.to_lowercase()
+                        .split_whitespace()
+                        .any(|w| w == short.to_lowercase()),
+                    "{locale} {short_id}: {short:?} a word of {name:?}"
+                );
+            }
+        }
+        assert_eq!(shortened, 4);
+    }
+
     #[test]
     fn a_message_can_be_replaced_in_one_language_only() {
         let mut tr = Translations::load().unwrap();

@@ -81,6 +81,11 @@ keyboard-letters = حروف
 keyboard-latin = حروف لاتينية
 keyboard-newline = سطر جديد
 keyboard-more-letters = حروف أخرى
+# One word of the name above, shown on the key where the whole name does not fit it on one
+keyboard-shift-short = كبير
+keyboard-latin-short = لاتينية
+keyboard-newline-short = سطر
+keyboard-more-letters-short = أخرى
 
 ## Check your answers
 check-title = راجع إجاباتك قبل الإرسال

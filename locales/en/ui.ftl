@@ -82,6 +82,12 @@ keyboard-letters = Letters
 keyboard-latin = Latin letters
 keyboard-newline = New line
 keyboard-more-letters = More letters
+# One word of the name above, shown on the key where the whole name does not fit it on one
+# line at the largest text size (a word of the name itself: what is seen is part of what is said).
+keyboard-shift-short = Capital
+keyboard-latin-short = Latin
+keyboard-newline-short = Line
+keyboard-more-letters-short = More
 
 ## Check your answers
 check-title = Check your answers before sending

@@ -81,6 +81,11 @@ keyboard-letters = Letras
 keyboard-latin = Letras latinas
 keyboard-newline = Nueva línea
 keyboard-more-letters = Más letras
+# One word of the name above, shown on the key where the whole name does not fit it on one
+keyboard-shift-short = Mayús
+keyboard-latin-short = Latinas
+keyboard-newline-short = Línea
+keyboard-more-letters-short = Más
 
 ## Check your answers
 check-title = Revise sus respuestas antes de enviar

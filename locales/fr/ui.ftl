@@ -81,6 +81,11 @@ keyboard-letters = Lettres
 keyboard-latin = Lettres latines
 keyboard-newline = Retour à la ligne
 keyboard-more-letters = Autres lettres
+# One word of the name above, shown on the key where the whole name does not fit it on one
+keyboard-shift-short = Maj
+keyboard-latin-short = Latines
+keyboard-newline-short = Retour
+keyboard-more-letters-short = Autres
 
 ## Check your answers
 check-title = Vérifiez vos réponses avant d’envoyer

@@ -81,6 +81,11 @@ keyboard-letters = Litery
 keyboard-latin = Litery łacińskie
 keyboard-newline = Nowy wiersz
 keyboard-more-letters = Więcej liter
+# One word of the name above, shown on the key where the whole name does not fit it on one
+keyboard-shift-short = Wielka
+keyboard-latin-short = Łacińskie
+keyboard-newline-short = Wiersz
+keyboard-more-letters-short = Więcej
 
 ## Check your answers
 check-title = Prosimy sprawdzić odpowiedzi przed wysłaniem

@@ -81,6 +81,11 @@ keyboard-letters = Літери
 keyboard-latin = Латинські літери
 keyboard-newline = Новий рядок
 keyboard-more-letters = Інші літери
+# One word of the name above, shown on the key where the whole name does not fit it on one
+keyboard-shift-short = Велика
+keyboard-latin-short = Латинські
+keyboard-newline-short = Рядок
+keyboard-more-letters-short = Інші
 
 ## Check your answers
 check-title = Перевірте відповіді перед надсиланням

@@ -750,6 +750,7 @@ impl Flow {
             value: d.to_string(),
             width: 1.0,
             accessible: d.to_string(),
+            short: String::new(),
         };
         // "Delete" and "OK" in words, as on the resident's keys: a word is understood where a
         // symbol (⌫) is not, and the visible label is the spoken one (WCAG 2.5.3).
@@ -1140,6 +1141,7 @@ impl Flow {
                                 value: k.clone(),
                                 width: 1.0,
                                 accessible: k,
+                                short: String::new(),
                             }]
                         }
                     })

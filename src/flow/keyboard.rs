@@ -41,10 +41,14 @@ pub enum Mode {
 }
 
 /// One key.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Key {
     /// What is shown.
     pub label: String,
+    /// One word of `accessible` shown instead of `label` where the label does not fit its key
+    /// on one line at the largest text size's least size (33 px: "Capital" for "Capital
+    /// letter"); empty: none. See [`short_message_id`].
+    pub short: String,
     /// What it does: text to insert, or a `{special}`.
     pub value: String,
     /// Width in letter-key units.
@@ -82,6 +86,7 @@ fn letters(row: &str) -> Vec<Key> {
             value: c.to_string(),
             width: 1.0,
             accessible: c.to_string(),
+            short: String::new(),
         })
         .collect()
 }
@@ -95,6 +100,7 @@ impl Key {
             value: value.to_string(),
             width,
             accessible: words,
+            short: String::new(),
         }
     }
 }
@@ -105,6 +111,7 @@ fn special_key(label: &str, value: &str, width: f32, message_id: &str) -> Key {
         value: value.to_string(),
         width,
         accessible: message_id.to_string(),
+        short: String::new(),
     }
 }
 
@@ -404,6 +411,7 @@ fn paged(rows: Vec<Vec<Key>>, room: f32, page: usize) -> Vec<Vec<Key>> {
         value: special::MORE_LETTERS.to_string(),
         width: 2.0,
         accessible: "keyboard-more-letters".to_string(),
+        short: String::new(),
     };
     let at = 1.min(out.len() - 1);
     out[at].push(more);
@@ -448,6 +456,27 @@ fn paged(rows: Vec<Vec<Key>>, room: f32, page: usize) -> Vec<Vec<Key>> {
     for key in bottom.iter_mut().filter(|k| k.value == special::SPACE) {
         key.width = (room - others).clamp(2.0, 5.0);
     }
+    // Space over three keys wide beside word keys two wide: what is over three goes to them,
+    // equally. Space's one word needs no more, and theirs may ("Symbols" on a 7" panel at the
+    // largest text size: two keys' width held it on one line at 30 px, not 33).
+    let space = bottom
+        .iter()
+        .find(|k| k.value == special::SPACE)
+        .map_or(0.0, |k| k.width);
+    let beside = bottom
+        .iter()
+        .filter(|k| k.value != special::SPACE && k.value != special::CONTINUE)
+        .count();
+    if space > 3.0 && beside > 0 {
+        let more = (space - 3.0) / beside as f32;
+        for key in bottom.iter_mut() {
+            if key.value == special::SPACE {
+                key.width = 3.0;
+            } else if key.value != special::CONTINUE {
+                key.width += more;
+            }
+        }
+    }
     // Too wide for one row (Arabic's Symbols, Latin letters and New line beside Space, on a
     // keyboard six keys wide): a key and a half each (still ≥ 22 mm, room for their words)
     // rather than a fifth row the window has no height for.
@@ -490,6 +519,25 @@ fn native_label(locale: &str) -> &'static str {
     }
 }
 
+/// The message id of a special key's one-word name (`{id}-short`), for the keys whose names
+/// take two words or more in some language: at the largest text size (33 px at least, EN 301
+/// 549 5.1.4) a 15 mm key holds one line, and "Capital letter" or "Латинські літери" took two
+/// at 20–24 px. Each is a word of the full name, so what is seen is part of what is spoken
+/// (WCAG 2.5.3, Label in Name); the full name stays the key's accessible name.
+pub fn short_message_id(message_id: &str) -> Option<String> {
+    SHORTENED
+        .contains(&message_id)
+        .then(|| format!("{message_id}-short"))
+}
+
+/// The special keys with a one-word name ([`short_message_id`]).
+const SHORTENED: &[&str] = &[
+    "keyboard-shift",
+    "keyboard-latin",
+    "keyboard-newline",
+    "keyboard-more-letters",
+];
+
 #[cfg(test)]
 /// The message ids naming special keys (for the translation coverage test).
 pub fn special_message_ids() -> &'static [&'static str] {
@@ -502,6 +550,10 @@ pub fn special_message_ids() -> &'static [&'static str] {
         "keyboard-latin",
         "keyboard-newline",
         "keyboard-more-letters",
+        "keyboard-shift-short",
+        "keyboard-latin-short",
+        "keyboard-newline-short",
+        "keyboard-more-letters-short",
         "search-done",
     ]
 }
@@ -553,6 +605,31 @@ mod tests {
         assert!(en.iter().flatten().any(|k| k.value == "."));
         let phone = layout(KeyboardKind::Phone, "en", Mode::Native, false, false);
         assert!(phone.iter().flatten().any(|k| k.value == "+"));
+    }
+
+    /// A paged keyboard's last row gives Space three keys' width at most, and the room over
+    /// that to the word keys beside it: beside the side column on a 7" panel (six units),
+    /// "Symbols" and Space three each, where Space had four and "Symbols" two (not room for
+    /// its word on one line at the largest text size).
+    #[test]
+    fn space_shares_a_paged_rows_room_with_the_words_beside_it() {
+        let full = layout(KeyboardKind::Text, "en", Mode::Native, false, false);
+        let beside = room(154.0 - crate::flow::SIDE_COLUMN_MM);
+        assert_eq!(beside, 6.0);
+        let rows = fit(full.clone(), beside, 0);
+        let last = rows.last().unwrap();
+        let width = |value: &str| last.iter().find(|k| k.value == value).map(|k| k.width);
+        assert_eq!(width(special::SPACE), Some(3.0), "{last:?}");
+        assert_eq!(width(special::MODE_SYMBOLS), Some(3.0), "{last:?}");
+        // Where Space has three or less, nothing moves (upright, five units).
+        let rows = fit(full, room(90.0), 0);
+        let last = rows.last().unwrap();
+        assert!(last.iter().all(|k| k.width <= 3.0), "{last:?}");
+        assert!(
+            last.iter()
+                .any(|k| k.value == special::SPACE && k.width <= 3.0),
+            "{last:?}"
+        );
     }
 
     /// On a 10.1" panel (217 mm, 12 units) and a 7" one (154 mm, 9 units; 90 mm in portrait,

@@ -650,6 +650,9 @@ impl Flow {
     /// spoken one (WCAG 2.5.3).
     fn label_keys(&self, mut rows: Vec<Vec<Key>>) -> Vec<Vec<Key>> {
         for key in rows.iter_mut().flatten() {
+            if let Some(id) = keyboard::short_message_id(&key.accessible) {
+                key.short = self.t(&id);
+            }
             if key.value == keyboard::special::MORE_LETTERS {
                 // "More letters 1/2": which page is up, in words and numbers.
                 key.accessible = format!("{} {}", self.t(&key.accessible), key.label);

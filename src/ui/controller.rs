@@ -515,6 +515,7 @@ impl Controller {
         api.set_text_size_step(session.text_size_step as i32);
         api.set_typing_beside(flow.typing_beside());
         api.set_keys_hidden(flow.keys_hidden());
+        api.set_keys_apart(flow.keys_apart());
         // Typing on a small panel upright: Back sits beside Continue under the keys, as it does
         // in the column beside them in landscape, so Start again and Ask for help make one
         // row of the bar in every language (with Back, French "Recommencer" and Ukrainian
@@ -913,6 +914,8 @@ fn key_rows(rows: Vec<Vec<Key>>) -> ModelRc<g::KeyRow> {
     let key = |k: &Key| g::Key {
         focus_id: s(crate::flow::focus::key_id(&k.value)),
         words: s(words_one_a_line(&k.label)),
+        short_words: s(words_one_a_line(&k.short)),
+        short: s(&k.short),
         label: s(&k.label),
         value: s(&k.value),
         width: k.width,
