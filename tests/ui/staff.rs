@@ -869,7 +869,7 @@ pub fn the_desk_reads_well_at_the_largest_size_on_small_panels(dir: &TestDir) ->
     let k = start_kiosk(dir);
     let mut problems = Vec::new();
     let scenes = ["staff-home", "staff-pin", "staff-sent", "check-request"];
-    let (mut rows_seen, mut references, mut word_keys) = (0, 0, 0);
+    let (mut rows_seen, mut references, mut word_keys, mut desk_actions) = (0, 0, 0, 0);
     for locale in guichet::i18n::SUPPORTED_LOCALES {
         for (width, height) in [(341.0, 582.0), (582.0, 341.0), (1024.0, 600.0)] {
             // The heading in view when the desk opens.
@@ -884,6 +884,25 @@ pub fn the_desk_reads_well_at_the_largest_size_on_small_panels(dir: &TestDir) ->
                 (heading, _) => problems.push(format!(
                     "{place}: {signed_in:?} not in view when the desk opens (at {heading:?}, page {area:?})"
                 )),
+            }
+            // In landscape the desk's actions are rows of the page (`ColumnAction`), as wide as
+            // it: their words at 33 px (EN 301 549 5.1.4), none set smaller to stay whole. Every
+            // action reports its size when it is made, those below the fold too (the search
+            // finds only what is in view), so the titles are the desk's own.
+            if width > height && width < 700.0 {
+                mock_elapsed_time(Duration::ZERO);
+                let actions = [
+                    k.api().get_staff_lists_label().to_string(),
+                    k.t("staff-help-visitor"),
+                    k.t("staff-practice"),
+                ];
+                let small = k.controller.small_words();
+                for title in actions.iter().filter(|t| small.contains(t)) {
+                    problems.push(format!(
+                        "{place}: the desk's action {title:?} set under 33 px"
+                    ));
+                }
+                desk_actions += actions.len();
             }
             for scene in &scenes {
                 open_largest(&k, scene, locale, (width, 4000.0));
@@ -958,8 +977,9 @@ pub fn the_desk_reads_well_at_the_largest_size_on_small_panels(dir: &TestDir) ->
         }
     }
     assert!(
-        rows_seen > 100 && references >= 18 && word_keys > 100,
-        "{rows_seen} labelled lines, {references} references, {word_keys} keys with words seen"
+        rows_seen > 100 && references >= 18 && word_keys > 100 && desk_actions == 18,
+        "{rows_seen} labelled lines, {references} references, {word_keys} keys with words, \
+         {desk_actions} desk actions seen"
     );
     k.controller.flow_mut().wipe();
     k.controller.refresh();
