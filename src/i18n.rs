@@ -297,6 +297,18 @@ mod tests {
                         .any(|w| w == short.to_lowercase()),
                     "{locale} {short_id}: {short:?} a word of {name:?}"
                 );
+                // Never the words of a control on the same screen: a tool of the bar beside
+                // the keys, or Continue (French "Retour", a word of "Retour à la ligne", is
+                // Back).
+                for other in t.message_ids(locale) {
+                    if other.starts_with("tool-") || other == "continue" {
+                        assert_ne!(
+                            t.text(locale, &other).to_lowercase(),
+                            short.to_lowercase(),
+                            "{locale} {short_id} shows what {other} shows"
+                        );
+                    }
+                }
             }
         }
         assert_eq!(shortened, 4);

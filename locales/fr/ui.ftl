@@ -84,7 +84,7 @@ keyboard-more-letters = Autres lettres
 # One word of the name above, shown on the key where the whole name does not fit it on one
 keyboard-shift-short = Maj
 keyboard-latin-short = Latines
-keyboard-newline-short = Retour
+keyboard-newline-short = Ligne
 keyboard-more-letters-short = Autres
 
 ## Check your answers
