@@ -1030,18 +1030,6 @@ fn words_whole_on_a_real_panel(
             // keys' letters and digits. Not yet the words on keys ("More letters", below), nor
             // the staff strip's End (ACCESSIBILITY.md, 5.1.4).
             let end = k.tr.text(locale, "staff-end-visit");
-            // Nor, upright, the staff desk's actions at the page's foot (30 px: ACCESSIBILITY.md,
-            // 5.1.4). In landscape they are rows of the page at 33 px, not excused (and checked
-            // in `the_desk_reads_well_at_the_largest_size_on_small_panels`). (Upright, the
-            // page's own rows exist for a moment at the default size, where the page is short
-            // enough for them, and a text size made larger reports their words small before the
-            // page puts them back at its foot: the report outlives them.)
-            let desk_actions = [
-                k.api().get_staff_lists_label().to_string(),
-                k.tr.text(locale, "staff-help-visitor"),
-                k.tr.text(locale, "staff-practice"),
-            ];
-            let at_the_foot = |title: &String| panel_mm < 100.0 && desk_actions.contains(title);
             // A key's letter or digit (its title is the letter) is at 33 px too.
             // A word key whose label fits its key on one line at 33 px is set at 33 px
             // (`KeyButton.one-line-size`): "Space" in every language, and in English "Delete".
@@ -1066,7 +1054,7 @@ fn words_whole_on_a_real_panel(
                 // Continue in the side column is at 33 px in every language (since its words
                 // went from "Continuer", "Continuar", "Продовжити" to "Suivant", "Siguiente",
                 // "Далі", and its padding to 1 mm), so it is not excused.
-                if title == end || word_key || at_the_foot(&title) {
+                if title == end || word_key {
                     continue;
                 }
                 problems.push(format!(

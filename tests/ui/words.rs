@@ -1041,7 +1041,9 @@ pub(super) fn the_reference_typed_stays_in_sight_above_the_pad(dir: &TestDir) {
 }
 
 /// A keyboard or a scanner typing into a pad page's field brings the field into view, as every
-/// editor keeps its caret in view. On a 7" panel upright at the largest size each page opens at
+/// editor keeps its caret in view, and keeps it there: the page does not follow the focus ring
+/// away from it (on the desk, the key that clears the last look-up takes "Reprint receipt" away,
+/// and the focus moves from it to "Send now", lower in the page: `Scrolling.typing-hold`). On a 7" panel upright at the largest size each page opens at
 /// its title with the field partly or wholly below the view (the staff desk with a notice above
 /// it), and what a scanner typed there was not seen until its Enter. "Check a request", the
 /// staff look-up and a council's number, in English and Arabic.
@@ -1122,17 +1124,14 @@ pub(super) fn typing_brings_the_field_into_view(dir: &TestDir) {
             mock_elapsed_time(Duration::from_millis(1));
         }
     }
-    // The desk opens with its notice above the field, which puts the field below the view.
-    for at in [
-        "check-request in en",
-        "staff-home in en",
-        "staff-home in ar",
-    ] {
-        assert!(
-            opened_below.iter().any(|o| o == at),
-            "{at} opens with the field out of view (those that did: {opened_below:?})"
-        );
-    }
+    // "Check a request" opens with its field below the view. (The desk did too, its notice
+    // above the field, while its actions stood at the page's foot; at the largest size they
+    // are rows of the page under the field, which is in view when the desk opens, and the
+    // desk's field is typed into from out of view at the pad's end above.)
+    assert!(
+        opened_below.iter().any(|o| o == "check-request in en"),
+        "check-request in en opens with the field out of view (those that did: {opened_below:?})"
+    );
 }
 
 /// A reference too long for its field even at 20 px (a scanner's address typed into "Check a
