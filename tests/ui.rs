@@ -1081,7 +1081,7 @@ fn words_whole_on_a_real_panel(
         word_keys.1, word_keys.0
     );
     // In English "Space" and "Delete" (one line at 33 px on their keys either way round), and
-    // three in five of all word keys seen (97 of 138 in landscape, 88 upright, on 2026-12-05;
+    // three in five of all word keys seen (97 of 138 in landscape, 88 upright, on 2026-12-04;
     // 56 of 144 and 54 before the keys' one-word names, `Key.short`, and Space's room beside
     // "Symbols"). With the keys' own sizes (24 px and 20 px at every text size), none was.
     let en = |key: &str| word_keys_whole.contains(&("en".to_string(), k.tr.text("en", key)));

@@ -41,7 +41,7 @@ pub enum Mode {
 }
 
 /// One key.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Key {
     /// What is shown.
     pub label: String,

@@ -1042,10 +1042,11 @@ pub(super) fn the_reference_typed_stays_in_sight_above_the_pad(dir: &TestDir) {
 
 /// A keyboard or a scanner typing into a pad page's field brings the field into view, as every
 /// editor keeps its caret in view, and keeps it there: the page does not follow the focus ring
-/// away from it (on the desk, the key that clears the last look-up takes "Reprint receipt" away,
-/// and the focus moves from it to "Send now", lower in the page: `Scrolling.typing-hold`). On a 7" panel upright at the largest size each page opens at
-/// its title with the field partly or wholly below the view (the staff desk with a notice above
-/// it), and what a scanner typed there was not seen until its Enter. "Check a request", the
+/// away from it (on the desk, the key that clears the last look-up takes "Reprint receipt"
+/// away, and the focus moves from it to "Send now", lower in the page: `Scrolling.typing-hold`).
+/// On a 7" panel upright at the largest size a page may open at its title with the field partly
+/// or wholly below the view ("Check a request"), and what a scanner typed there was not seen
+/// until its Enter. "Check a request", the
 /// staff look-up and a council's number, in English and Arabic.
 pub(super) fn typing_brings_the_field_into_view(dir: &TestDir) {
     let k = start_kiosk(dir);
