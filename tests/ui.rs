@@ -922,23 +922,32 @@ fn each_screen(k: &Kiosk, mut check: impl FnMut(&str, &str, u8)) {
     }
 }
 
-/// The buttons with words on screen (tools, keys, the action bar's) whose widest word is cut,
-/// as they reported it to Rust (change handlers run first, as the event loop runs them before
-/// drawing).
-fn cut_words(k: &Kiosk) -> Vec<String> {
+/// Every measured label the window holds reports again (`Controller::start_word_census`), after
+/// the change handlers run, as the event loop runs them before drawing: what is recorded is
+/// then the window's now, not a label's made and gone a moment ago.
+fn word_census(k: &Kiosk) {
     mock_elapsed_time(Duration::ZERO);
+    k.controller.start_word_census();
+    mock_elapsed_time(Duration::ZERO);
+}
+
+/// The buttons with words on screen (tools, keys, the action bar's) whose widest word is cut,
+/// as they reported it to Rust on a census.
+fn cut_words(k: &Kiosk) -> Vec<String> {
+    word_census(k);
     reported_on_screen(k, WORD_BUTTONS, k.controller.cut_words())
 }
 
 /// The labels of the element types `types` on screen set under the least size of the text size
-/// shown (`Theme.least-at`), as they reported it to Rust.
+/// shown (`Theme.least-at`), as they reported it to Rust on a census.
 fn small_words(k: &Kiosk, types: &[&str]) -> Vec<String> {
-    mock_elapsed_time(Duration::ZERO);
+    word_census(k);
     reported_on_screen(k, types, k.controller.small_words())
 }
 
-/// Of the titles `reported` (a title no label shows any more may linger there), those that a
-/// label of the element types `types` on screen shows.
+/// Of the titles `reported` by the labels the window holds, those that a label of the element
+/// types `types` on screen shows (a label scrolled out of view, or of another type, reports
+/// too).
 fn reported_on_screen(k: &Kiosk, types: &[&str], reported: Vec<String>) -> Vec<String> {
     let on_screen = labels_of(k, types);
     reported
@@ -990,7 +999,7 @@ fn words_whole_on_a_real_panel(
     mock_elapsed_time(Duration::from_millis(1));
     let mut checked = 0;
     let (mut buttons, mut keys) = (0, 0);
-    let (mut in_menu_mode, mut menu_rows) = (0, 0);
+    let (mut in_menu_mode, mut menu_rows, mut banners) = (0, 0, 0);
     // Word keys seen at the largest size, and of them set at 33 px: (seen, at 33 px).
     let mut word_keys = (0, 0);
     let mut word_keys_whole = std::collections::BTreeSet::new();
@@ -1005,11 +1014,13 @@ fn words_whole_on_a_real_panel(
         }
         // At the largest size on a small panel the tools are Back and Menu, and the menu's
         // rows: none is set under 33 px (a capital H of 6.1 mm, EN 301 549 5.1.4). Every
-        // label reports its size when it is made, the menu's rows below the fold too (the
+        // label reports its size on a census, the menu's rows below the fold too (the
         // search finds only those in view), so the titles are the flow's.
+        word_census(&k);
         let in_menu = k.controller.flow_mut().tools_in_menu();
         if in_menu {
             in_menu_mode += 1;
+            banners += labels_of(&k, &["ModeBanner"]).len();
             let bar = k.controller.flow_mut().toolbar();
             let shown: Vec<String> = bar
                 .left
@@ -1027,9 +1038,9 @@ fn words_whole_on_a_real_panel(
             }
             // Nor any other label with words a resident reads or touches: the pages'
             // headings, a question's options, the action bars' and the dialogs' buttons, the
-            // keys' letters and digits. Not yet the words on keys ("More letters", below), nor
-            // the staff strip's End (ACCESSIBILITY.md, 5.1.4).
-            let end = k.tr.text(locale, "staff-end-visit");
+            // keys' letters and digits, the assisted or practice strip's words (their End is
+            // a tool of the menu here, checked above). Not yet all the words on keys ("More
+            // letters", below; ACCESSIBILITY.md, 5.1.4).
             // A key's letter or digit (its title is the letter) is at 33 px too.
             // A word key whose label fits its key on one line at 33 px is set at 33 px
             // (`KeyButton.one-line-size`): "Space" in every language, and in English "Delete".
@@ -1048,13 +1059,20 @@ fn words_whole_on_a_real_panel(
                     "CheckToggle",
                     "Heading",
                     "KeyButton",
+                    "ModeBanner",
                 ],
             ) {
                 let word_key = title.chars().count() > 2 && key_titles(&k).contains(&title);
                 // Continue in the side column is at 33 px in every language (since its words
                 // went from "Continuer", "Continuar", "Продовжити" to "Suivant", "Siguiente",
                 // "Далі", and its padding to 1 mm), so it is not excused.
-                if title == end || word_key {
+                // The re-filing strip's words in landscape keep one line, as near 33 px as it
+                // allows (staff's own work; "إعادة تصنيف REF" is about 29 px): not met yet
+                // (ACCESSIBILITY.md, 5.1.4). Every other strip's words are at 33 px.
+                let refiling = scene == "staff-refile-question"
+                    && panel_mm > 100.0
+                    && title == k.api().get_mode_banner().as_str();
+                if word_key || refiling {
                     continue;
                 }
                 problems.push(format!(
@@ -1073,8 +1091,9 @@ fn words_whole_on_a_real_panel(
         checked += 1;
     });
     assert!(
-        in_menu_mode > 50 && menu_rows >= 6 * 5,
-        "screens with the tools in a menu: {in_menu_mode}, menu rows seen: {menu_rows}"
+        in_menu_mode > 50 && menu_rows >= 6 * 5 && banners >= 6 * 2,
+        "screens with the tools in a menu: {in_menu_mode}, menu rows seen: {menu_rows}, \
+         assisted or practice strips: {banners}"
     );
     eprintln!(
         "{panel_mm} mm panel, largest size: {} of {} word keys at 33 px: {word_keys_whole:?}",

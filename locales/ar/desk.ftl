@@ -104,6 +104,7 @@ timeout-pin-body = { $seconds ->
 }
 timeout-close = إغلاق الآن
 staff-end-visit = إنهاء
+tool-end-visit = إنهاء: العودة إلى المكتب
 staff-state-pending = بانتظار الإرسال
 staff-state-sending = أُرسل، والرد غير معروف بعد
 staff-state-review = للمراجعة
@@ -157,3 +158,4 @@ staff-sent-missing = اكتب رقم البلدية أولًا (حروف وأر�
 staff-done-resolved-sent = حُفظ: الطلب لدى البلدية بهذا الرقم.
 
 refile-banner = إعادة تصنيف { $reference }: أسئلة الخدمة الجديدة
+refile-banner-short = إعادة تصنيف { $reference }

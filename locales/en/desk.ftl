@@ -95,6 +95,9 @@ timeout-pin-body = { $seconds ->
 }
 timeout-close = Close now
 staff-end-visit = End
+# "End" as a tool of the menu (at the largest text size on a 7" panel), where it stands
+# alone, away from the strip that says who is helping: its word, then where it goes.
+tool-end-visit = End: back to the desk
 staff-state-pending = Waiting to be sent
 staff-state-sending = Sent, answer not known yet
 staff-state-review = To check
@@ -148,3 +151,6 @@ staff-sent-missing = Type the council's number first (letters and digits).
 staff-done-resolved-sent = Saved: the council has it under that number.
 
 refile-banner = Re-filing { $reference }: the new service's questions
+# The same, at the largest text size on a 7" panel, where the strip is at 33 px and the
+# whole sentence took half the panel's height in landscape.
+refile-banner-short = Re-filing { $reference }

@@ -94,6 +94,7 @@ timeout-pin-body = { $seconds ->
 }
 timeout-close = Cerrar ahora
 staff-end-visit = Terminar
+tool-end-visit = Terminar: volver al mostrador
 staff-state-pending = En espera de envío
 staff-state-sending = Enviada, respuesta aún desconocida
 staff-state-review = Por revisar
@@ -147,3 +148,4 @@ staff-sent-missing = Escriba primero el número del ayuntamiento (letras y cifra
 staff-done-resolved-sent = Guardado: el ayuntamiento la tiene con ese número.
 
 refile-banner = Reclasificando { $reference }: las preguntas del nuevo servicio
+refile-banner-short = Reclasificando { $reference }

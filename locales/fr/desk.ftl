@@ -94,6 +94,7 @@ timeout-pin-body = { $seconds ->
 }
 timeout-close = Fermer maintenant
 staff-end-visit = Terminer
+tool-end-visit = Terminer : retour au bureau
 staff-state-pending = En attente d'envoi
 staff-state-sending = Envoyée, réponse inconnue
 staff-state-review = À vérifier
@@ -147,3 +148,4 @@ staff-sent-missing = Tapez d'abord le numéro de la mairie (lettres et chiffres)
 staff-done-resolved-sent = Enregistré : la mairie l'a sous ce numéro.
 
 refile-banner = Reclassement de { $reference } : les questions du nouveau service
+refile-banner-short = Reclassement de { $reference }

@@ -95,6 +95,7 @@ timeout-pin-body = { $seconds ->
 }
 timeout-close = Zamknij teraz
 staff-end-visit = Zakończ
+tool-end-visit = Zakończ: powrót do stanowiska
 staff-state-pending = Czeka na wysłanie
 staff-state-sending = Wysłane, brak odpowiedzi
 staff-state-review = Do sprawdzenia
@@ -148,3 +149,4 @@ staff-sent-missing = Najpierw wpisz numer urzędu (litery i cyfry).
 staff-done-resolved-sent = Zapisano: urząd ma je pod tym numerem.
 
 refile-banner = Przenoszenie { $reference }: pytania nowej usługi
+refile-banner-short = Przenoszenie { $reference }

@@ -95,6 +95,7 @@ timeout-pin-body = { $seconds ->
 }
 timeout-close = Закрити зараз
 staff-end-visit = Завершити
+tool-end-visit = Завершити: назад до робочого місця
 staff-state-pending = Очікує надсилання
 staff-state-sending = Надіслано, відповідь невідома
 staff-state-review = Перевірити
@@ -148,3 +149,4 @@ staff-sent-missing = Спершу введіть номер ради (літер
 staff-done-resolved-sent = Збережено: рада має його під цим номером.
 
 refile-banner = Перенесення { $reference }: питання нової послуги
+refile-banner-short = Перенесення { $reference }

@@ -565,6 +565,15 @@ impl Flow {
             && self.session.screen != Screen::Consent
     }
 
+    /// Whether "End" stands in the assisted or practice strip: offered, and the tools not in
+    /// a menu. At the largest text size on a small panel ([`Flow::tools_in_menu`]) it is a
+    /// tool of the menu instead: beside it the strip's words had half a 7" panel's width, at
+    /// 24 px over three lines ("З / допомогою: / Amira"), and End's own at 24 px; alone the
+    /// words are at 33 px (EN 301 549 5.1.4) in one or two lines, no taller than before.
+    pub fn end_in_strip(&self) -> bool {
+        self.show_staff_controls() && !self.tools_in_menu()
+    }
+
     /// Who the resident flow is for.
     pub fn desk_mode(&self) -> DeskMode {
         if self.session.refile.is_some() {
@@ -1042,10 +1051,15 @@ impl Flow {
     /// "PRACTICE"), empty for a resident.
     pub fn mode_banner(&self) -> String {
         if let Some(visit) = &self.session.refile {
-            return self.tf(
-                "refile-banner",
-                &[("reference", Arg::from(visit.reference.as_str()))],
-            );
+            // At the largest size on a 7" panel the strip's words are at 33 px: the whole
+            // sentence took four lines, half the panel in landscape, and the page under it had
+            // no room; the reference is what staff need there.
+            let id = if self.tools_in_menu() {
+                "refile-banner-short"
+            } else {
+                "refile-banner"
+            };
+            return self.tf(id, &[("reference", Arg::from(visit.reference.as_str()))]);
         }
         match self.desk_mode() {
             DeskMode::Resident => String::new(),

@@ -190,6 +190,9 @@ pub enum Tool {
     /// At the largest text size on a small panel: shows or hides the tools the bar has no room
     /// for, in the page's place (see [`Toolbar::menu`]).
     Menu,
+    /// Staff helping or practising: end it, back to the desk (the assisted or practice strip's
+    /// "End"; a tool of the menu where the tools are in one, see [`Flow::end_in_strip`]).
+    EndVisit,
 }
 
 impl Tool {
@@ -205,6 +208,7 @@ impl Tool {
             Tool::Lock => "staff-lock",
             Tool::Display => "tool-display",
             Tool::Menu => "tool-menu",
+            Tool::EndVisit => "tool-end-visit",
         }
     }
 }
@@ -1440,7 +1444,7 @@ impl Flow {
     /// going back is possible) and Menu, in visual order; while Menu is open, the rest in
     /// reading order in [`Toolbar::menu`]: Start again and Language (`end`, as the full bar has
     /// them), Text size and High contrast as tools of their own (the menu has room for both),
-    /// then Ask for help or Lock.
+    /// then Ask for help or Lock, and staff's End when helping or practising.
     fn menu_toolbar(
         &self,
         mut start: Vec<ToolView>,
@@ -1451,6 +1455,14 @@ impl Flow {
         let menu = if open {
             end.extend(display);
             self.push_help_or_lock(&mut end);
+            // The strip's "End" last: the strip then has the panel's width for its words.
+            if self.show_staff_controls() {
+                end.push(ToolView {
+                    tool: Tool::EndVisit,
+                    title: self.t(Tool::EndVisit.message_id()),
+                    on: false,
+                });
+            }
             end
         } else {
             Vec::new()
@@ -1492,6 +1504,11 @@ impl Flow {
             Tool::Lock => self.staff_lock(),
             Tool::Display => self.toggle_display(),
             Tool::Menu => self.toggle_menu(),
+            Tool::EndVisit => {
+                if self.show_staff_controls() {
+                    self.staff_end_visit();
+                }
+            }
         }
         false
     }

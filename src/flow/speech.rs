@@ -895,8 +895,9 @@ impl Flow {
             }
             return out;
         }
-        // The strip's "End" (assisted or practice), where the staff member may use it.
-        if self.show_staff_controls() {
+        // The strip's "End" (assisted or practice), where the staff member may use it (in
+        // the menu, with the other tools, where they are in one).
+        if self.end_in_strip() {
             add(
                 Control::EndVisit,
                 self.say_button(&self.t("staff-end-visit")),

@@ -910,7 +910,18 @@ fn staff_actions_carry_the_staff_name_and_cancelling_asks_first() {
     }));
     assert_eq!(f.session.screen, Screen::Question);
     assert_eq!(f.steps(), vec![Step::Attribute("PROBLEM".into())]);
-    assert!(f.mode_banner().contains("DEMO-00042-V"));
+    assert_eq!(
+        f.mode_banner(),
+        "Re-filing \u{2068}DEMO-00042-V\u{2069}: the new service's questions"
+    );
+    // At the largest size on a 7" panel (its words at 33 px) the reference alone.
+    let size = f.session.text_size_step;
+    f.set_window_mm(154.0, 90.0);
+    f.session.text_size_step = 2;
+    assert!(f.tools_in_menu());
+    assert_eq!(f.mode_banner(), "Re-filing \u{2068}DEMO-00042-V\u{2069}");
+    f.set_window_mm(400.0, 300.0);
+    f.session.text_size_step = size;
     let tools: Vec<Tool> = f.toolbar().right.iter().map(|t| t.tool).collect();
     assert!(!tools.contains(&Tool::StartOver) && !tools.contains(&Tool::Help));
     f.next();
@@ -1855,6 +1866,64 @@ fn at_the_largest_size_the_staff_desk_locks_from_its_menu() {
     );
     f.tool(Tool::Lock);
     assert!(!f.staff_signed_in());
+}
+
+/// Helping a visitor or practising at the largest size on a 7" panel, the strip's "End" is the
+/// menu's last tool (the strip keeps its words alone, at 33 px), in speech mode's order too, and
+/// it ends the visit as the strip's did; at a smaller size, or on a larger panel, it is in the
+/// strip and not in the menu. Where the visitor decides (consent) it is in neither.
+#[test]
+fn at_the_largest_size_on_a_small_panel_end_is_a_tool_of_the_menu() {
+    use super::speech::Control;
+    for practice in [false, true] {
+        let mut f = signed_in("Amira");
+        f.set_window_mm(154.0, 90.0);
+        if practice {
+            f.staff_practice();
+        } else {
+            f.staff_help_visitor();
+        }
+        f.choose_language("en");
+        assert!(f.end_in_strip(), "the default size: in the strip");
+        let spoken = |f: &Flow| -> Vec<Control> {
+            f.speech_controls().into_iter().map(|c| c.control).collect()
+        };
+        assert!(spoken(&f).contains(&Control::EndVisit));
+        f.tool(Tool::TextSize);
+        f.tool(Tool::TextSize);
+        assert!(f.tools_in_menu());
+        assert!(!f.end_in_strip() && f.show_staff_controls());
+        assert!(!spoken(&f).contains(&Control::EndVisit), "not in the strip");
+        f.tool(Tool::Menu);
+        let menu: Vec<Tool> = f.toolbar().menu.iter().map(|t| t.tool).collect();
+        assert_eq!(menu.last(), Some(&Tool::EndVisit), "{menu:?}");
+        assert!(spoken(&f).contains(&Control::Tool(Tool::EndVisit)));
+        assert_eq!(
+            f.control_label(&Control::Tool(Tool::EndVisit)),
+            f.t("tool-end-visit")
+        );
+        f.tool(Tool::EndVisit);
+        assert_eq!(f.session.screen, Screen::StaffHome, "practice {practice}");
+        assert!(f.session().assisted_by.is_none() && f.staff_signed_in());
+        assert!(!f.tools_in_menu() || f.toolbar().menu.is_empty());
+    }
+    // A larger panel keeps it in the strip at the largest size.
+    let mut f = signed_in("Amira");
+    f.set_window_mm(217.0, 136.0);
+    f.staff_help_visitor();
+    f.tool(Tool::TextSize);
+    f.tool(Tool::TextSize);
+    assert!(!f.tools_in_menu() && f.end_in_strip());
+    // The desk's own menu has no End (nothing to end), and the tool does nothing there.
+    let mut f = signed_in("Amira");
+    f.set_window_mm(154.0, 90.0);
+    f.tool(Tool::TextSize);
+    f.tool(Tool::TextSize);
+    f.tool(Tool::Menu);
+    assert!(f.toolbar().menu.iter().all(|t| t.tool != Tool::EndVisit));
+    f.tool(Tool::EndVisit);
+    assert_eq!(f.session.screen, Screen::StaffHome);
+    assert!(f.staff_signed_in());
 }
 
 /// A council's status on the staff look-up is in the desk's language: Open311's "open" and

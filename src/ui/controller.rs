@@ -364,6 +364,7 @@ impl Controller {
             g::Tool::Lock => Tool::Lock,
             g::Tool::Display => Tool::Display,
             g::Tool::Menu => Tool::Menu,
+            g::Tool::EndVisit => Tool::EndVisit,
         };
         self.run_tool(tool);
     }
@@ -688,8 +689,9 @@ impl Controller {
             DeskMode::Practice => g::DeskMode::Practice,
         });
         api.set_mode_banner(s(flow.mode_banner()));
-        // The visitor decides on the consent screen: no staff control there.
-        api.set_show_staff_controls(flow.show_staff_controls());
+        // The visitor decides on the consent screen: no staff control there; in the menu where
+        // the tools are in one.
+        api.set_show_staff_controls(flow.end_in_strip());
         if let Some(pad) = self.built.changed("pin-pad", flow.pin_pad()) {
             api.set_pin_pad(key_rows(pad));
         }
@@ -785,6 +787,25 @@ impl Controller {
     /// shows any more may linger).
     pub fn small_words(&self) -> Vec<String> {
         self.small_words.borrow().cut()
+    }
+
+    /// Asks every measured label the window holds now to report again, after forgetting what
+    /// was reported (`CutWords::start_census`): the reports then come from the labels made, not
+    /// from ones shown a moment ago. The reports arrive when Slint next runs its change
+    /// handlers (the event loop; in tests, `mock_elapsed_time`).
+    pub fn start_word_census(&self) {
+        self.cut_words.borrow_mut().start_census();
+        self.small_words.borrow_mut().start_census();
+        if let Some(window) = self.window.upgrade() {
+            let api = window.global::<g::Api>();
+            api.set_word_census(api.get_word_census().wrapping_add(1));
+        }
+    }
+
+    /// The titles of the measured labels that reported their size since the last census
+    /// (every measured label reports its size when made).
+    pub fn measured_words(&self) -> Vec<String> {
+        self.small_words.borrow().seen()
     }
 
     /// Sets the receipt state shown on the confirmation (screenshots and tests).
@@ -974,6 +995,7 @@ fn tool_item(view: ToolView) -> g::ToolItem {
             Tool::Lock => g::Tool::Lock,
             Tool::Display => g::Tool::Display,
             Tool::Menu => g::Tool::Menu,
+            Tool::EndVisit => g::Tool::EndVisit,
         },
         words: s(words_one_a_line(&view.title)),
         title: s(view.title),

@@ -26,6 +26,8 @@ const MAX_TITLES: usize = 256;
 #[derive(Debug, Default)]
 pub struct CutWords {
     cut: BTreeSet<String>,
+    /// Every title reported since the last [`CutWords::start_census`], cut or whole.
+    seen: BTreeSet<String>,
     /// Cut at the last [`CutWords::tick`].
     cut_at_last_tick: BTreeSet<String>,
     warned: BTreeSet<String>,
@@ -35,6 +37,9 @@ impl CutWords {
     /// A button showing `title` reports its word `cut` (or whole).
     pub fn report(&mut self, title: &str, cut: bool) {
         let title: String = title.chars().take(MAX_TITLE_CHARS).collect();
+        if self.seen.len() < MAX_TITLES {
+            self.seen.insert(title.clone());
+        }
         if !cut {
             self.cut.remove(&title);
         } else if self.cut.len() < MAX_TITLES {
@@ -61,9 +66,24 @@ impl CutWords {
     }
 
     /// The titles cut now (a title shown by no button any more may linger: callers look only
-    /// at the buttons on screen).
+    /// at the buttons on screen, or take a census first).
     pub fn cut(&self) -> Vec<String> {
         self.cut.iter().cloned().collect()
+    }
+
+    /// Forgets what was reported (not what was warned of), before every label still made is
+    /// asked to report again (`Api.word-census`): a label gone (Slint tells no one when it
+    /// destroys an element) then reports nothing, so what is recorded after is what the
+    /// window shows now, not what it showed a moment ago.
+    pub fn start_census(&mut self) {
+        self.cut.clear();
+        self.seen.clear();
+    }
+
+    /// Every title reported since the last census, cut or whole: the labels the window has
+    /// measured (with [`CutWords::start_census`], the ones it holds now).
+    pub fn seen(&self) -> Vec<String> {
+        self.seen.iter().cloned().collect()
     }
 }
 
@@ -97,5 +117,23 @@ mod tests {
         words.tick();
         let lines = words.tick();
         assert!(lines.len() == 1 && lines[0].len() < 300, "{lines:?}");
+    }
+
+    #[test]
+    fn a_census_forgets_what_was_reported_but_not_what_was_warned_of() {
+        let mut words = CutWords::default();
+        words.report("Back", false);
+        words.report("Попросити допомоги", true);
+        words.tick();
+        assert_eq!(words.tick().len(), 1);
+        assert_eq!(words.seen().len(), 2);
+        words.start_census();
+        assert!(words.cut().is_empty() && words.seen().is_empty());
+        // The label still shown reports again; the other is gone and says nothing.
+        words.report("Попросити допомоги", true);
+        assert_eq!(words.seen(), vec!["Попросити допомоги".to_string()]);
+        assert_eq!(words.cut(), vec!["Попросити допомоги".to_string()]);
+        words.tick();
+        assert!(words.tick().is_empty(), "warned once already");
     }
 }

@@ -91,6 +91,10 @@ pub const SCENES: &[(&str, &str)] = &[
         "helping a visitor: a question with the strip",
     ),
     (
+        "assisted-menu",
+        "helping a visitor: the tools behind Menu, End among them, at the largest text size on a 7\" panel",
+    ),
+    (
         "consent",
         "helping a visitor: the visitor's consent and Send",
     ),
@@ -112,7 +116,7 @@ pub fn print_state_for(scene: &str) -> PrintState {
 /// A 7" panel in landscape at the largest text size, where the flow has no window of a small
 /// panel (`guichet utterances`, or a screenshot of another size: a window drawn afterwards sets
 /// its own size): the tools in a menu, and a question's keys apart.
-fn largest_on_small_panel(flow: &mut Flow) {
+pub(super) fn largest_on_small_panel(flow: &mut Flow) {
     if !flow.small_panel() {
         flow.set_window_mm(154.0, 90.0);
     }

@@ -25,6 +25,7 @@ const NAMES: &[&str] = &[
     "staff-sent",
     "staff-refile-question",
     "assisted-question",
+    "assisted-menu",
     "consent",
     "practice-confirmation",
 ];
@@ -230,7 +231,7 @@ pub fn enter(flow: &mut Flow, scene: &str, locale: &str) -> Option<Result<(), St
                     questions,
                 }));
             }
-            "assisted-question" => {
+            "assisted-question" | "assisted-menu" => {
                 sign_in(flow, locale);
                 flow.staff_help_visitor();
                 flow.choose_language(locale);
@@ -248,6 +249,11 @@ pub fn enter(flow: &mut Flow, scene: &str, locale: &str) -> Option<Result<(), St
                     .ok_or("the catalogue has no service")?;
                 open_service(flow, locale, &service);
                 answer_current(flow, "12 Station Road");
+                // End is the menu's last tool there (`Flow::end_in_strip`).
+                if scene == "assisted-menu" {
+                    super::scenes::largest_on_small_panel(flow);
+                    flow.tool(crate::flow::Tool::Menu);
+                }
             }
             "consent" => {
                 sign_in(flow, locale);
