@@ -566,7 +566,7 @@ impl Flow {
     }
 
     /// Whether "End" stands in the assisted or practice strip: offered, and the tools not in
-    /// a menu. At the largest text size on a small panel ([`Flow::tools_in_menu`]) it is a
+    /// a menu. At the largest text size on a 7" or 10" panel ([`Flow::tools_in_menu`]) it is a
     /// tool of the menu instead: beside it the strip's words had half a 7" panel's width, at
     /// 24 px over three lines ("З / допомогою: / Amira"), and End's own at 24 px; alone the
     /// words are at 33 px (EN 301 549 5.1.4) in one or two lines, no taller than before.

@@ -274,6 +274,12 @@ pub const TEXT_SCALES: [f32; 3] = [1.0, 1.25, 1.5];
 /// question need about 120 mm.
 pub const SHORT_LANDSCAPE_MM: f32 = 120.0;
 
+/// Under this on its short side (a 7" panel, a 10" one: 136 mm) a panel at the largest text
+/// size has its tools in a menu ([`Flow::tools_in_menu`]): on a 10" panel in landscape the bar
+/// took two rows whose second was cut by the page, and a question to type showed no line of
+/// its title above the keys.
+pub const MENU_PANEL_MM: f32 = 150.0;
+
 /// The side column's width with its gap to the keys (`Theme.side-column` + `Theme.target-gap`
 /// in `ui/theme.slint`): wide enough for "Recommencer" or "Продовжити" on one line.
 pub const SIDE_COLUMN_MM: f32 = 50.0;
@@ -311,6 +317,9 @@ pub struct Flow {
     keyboard_side_room: Option<f32>,
     /// A 7" panel either way round (see [`Flow::small_panel`]).
     small_panel: bool,
+    /// Under [`MENU_PANEL_MM`] on its short side (a 7" or a 10" panel): at the largest text
+    /// size the tools are in a menu there ([`Flow::tools_in_menu`]).
+    menu_panel: bool,
     /// "Now", when fixed ([`Flow::fix_clock`]); the system's clock otherwise.
     clock: Option<OffsetDateTime>,
     /// The PIN pad's order, when fixed ([`Flow::fix_pin_pad`]); shuffled otherwise.
@@ -348,6 +357,7 @@ impl Flow {
             keyboard_short: false,
             keyboard_side_room: None,
             small_panel: false,
+            menu_panel: false,
             clock: None,
             pad_order: None,
         }
@@ -783,6 +793,7 @@ impl Flow {
             (height_mm.is_finite() && height_mm < SHORT_LANDSCAPE_MM && width_mm > height_mm)
                 .then(|| keyboard::room(width_mm - SIDE_COLUMN_MM));
         self.small_panel = width_mm.min(height_mm) < SHORT_LANDSCAPE_MM;
+        self.menu_panel = width_mm.min(height_mm) < MENU_PANEL_MM;
     }
 
     /// A panel under [`SHORT_LANDSCAPE_MM`] on its short side (a 7" panel, landscape or
@@ -888,9 +899,11 @@ impl Flow {
     /// Lock) one a row in the page's place. EN 301 549 5.1.4 asks, in the largest text mode,
     /// for every text needed to use the kiosk with a capital H of 6.1 mm (33 px here): five
     /// tools in the side bar's 90 mm, or three in a row of an upright panel's 90 mm, only fitted
-    /// at 20–24 px ("Попросити допомоги", "Recommencer"). Smaller sizes keep every tool in view.
+    /// at 20–24 px ("Попросити допомоги", "Recommencer"). And on a 10" panel ([`MENU_PANEL_MM`]):
+    /// six tools in a row of 217 mm at 33 px took two rows, the second cut by the page, and a
+    /// question to type had no line above its keys. Smaller sizes keep every tool in view.
     pub fn tools_in_menu(&self) -> bool {
-        self.small_panel && usize::from(self.session.text_size_step) + 1 >= TEXT_SCALES.len()
+        self.menu_panel && usize::from(self.session.text_size_step) + 1 >= TEXT_SCALES.len()
     }
 
     /// Menu is open on this screen and question (see [`Flow::tools_in_menu`]): closed by

@@ -1697,13 +1697,16 @@ fn at_the_largest_size_on_a_small_panel_a_question_comes_before_its_keys() {
     // Back to it later: its own screen again, the keys closed.
     f.back();
     assert!(f.session.step == step && f.keys_hidden());
-    // Upright, the same; a 10" panel at the largest size has the keys with the question.
+    // Upright, the same; a 10" panel at the largest size too (its tools in a menu); a panel
+    // 150 mm or more on its short side has the keys with the question.
     f.set_window_mm(90.0, 154.0);
     assert!(f.keys_hidden() && !f.typing_on_small_panel());
     f.open_keys();
     assert!(f.typing_on_small_panel() && has_keys(&f));
     f.back();
     f.set_window_mm(217.0, 136.0);
+    assert!(f.keys_apart() && f.keys_hidden() && !has_keys(&f));
+    f.set_window_mm(271.0, 159.0);
     assert!(!f.keys_apart() && !f.keys_hidden() && has_keys(&f));
 }
 
@@ -1843,10 +1846,16 @@ fn at_the_largest_size_a_small_panel_keeps_its_tools_in_a_menu() {
         !all.contains(&Tool::Menu) && all.contains(&Tool::StartOver) && all.contains(&Tool::Help),
         "typing upright: the ways out and help, in the bar again"
     );
-    // A 10" panel at the largest size keeps every tool in view.
+    // A 10" panel at the largest size has them in a menu too (in one row of 217 mm at 33 px
+    // they took two rows, the second cut by the page); a panel 150 mm or more on its short
+    // side (1024×600 at 96 dpi: 271 × 159 mm) keeps every tool in view.
     f.tool(Tool::TextSize);
     f.tool(Tool::TextSize);
     f.set_window_mm(217.0, 136.0);
+    assert!(f.tools_in_menu() && !f.small_panel());
+    let bar = f.toolbar();
+    assert!(tools(&bar.left).contains(&Tool::Menu) || tools(&bar.right).contains(&Tool::Menu));
+    f.set_window_mm(271.0, 159.0);
     assert!(!f.tools_in_menu());
     assert!(!tools(&f.toolbar().left).contains(&Tool::Menu));
 }
@@ -1870,8 +1879,8 @@ fn at_the_largest_size_the_staff_desk_locks_from_its_menu() {
 
 /// Helping a visitor or practising at the largest size on a 7" panel, the strip's "End" is the
 /// menu's last tool (the strip keeps its words alone, at 33 px), in speech mode's order too, and
-/// it ends the visit as the strip's did; at a smaller size, or on a larger panel, it is in the
-/// strip and not in the menu. Where the visitor decides (consent) it is in neither.
+/// it ends the visit as the strip's did; at a smaller size, or on a panel 150 mm or more on its
+/// short side, it is in the strip and not in the menu. Where the visitor decides (consent) it is in neither.
 #[test]
 fn at_the_largest_size_on_a_small_panel_end_is_a_tool_of_the_menu() {
     use super::speech::Control;
@@ -1909,7 +1918,7 @@ fn at_the_largest_size_on_a_small_panel_end_is_a_tool_of_the_menu() {
     }
     // A larger panel keeps it in the strip at the largest size.
     let mut f = signed_in("Amira");
-    f.set_window_mm(217.0, 136.0);
+    f.set_window_mm(271.0, 159.0);
     f.staff_help_visitor();
     f.tool(Tool::TextSize);
     f.tool(Tool::TextSize);
