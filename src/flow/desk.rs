@@ -1051,9 +1051,9 @@ impl Flow {
     /// "PRACTICE"), empty for a resident.
     pub fn mode_banner(&self) -> String {
         if let Some(visit) = &self.session.refile {
-            // At the largest size on a 7" panel the strip's words are at 33 px: the whole
-            // sentence took four lines, half the panel in landscape, and the page under it had
-            // no room; the reference is what staff need there.
+            // At the largest size on a 7" or 10" panel (the tools in a menu) the strip's words
+            // are at 33 px: on a 7" panel the whole sentence took four lines, half the panel in
+            // landscape, and the page under it had no room; the reference is what staff need.
             let id = if self.tools_in_menu() {
                 "refile-banner-short"
             } else {

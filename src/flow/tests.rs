@@ -1880,7 +1880,9 @@ fn at_the_largest_size_the_staff_desk_locks_from_its_menu() {
 /// Helping a visitor or practising at the largest size on a 7" panel, the strip's "End" is the
 /// menu's last tool (the strip keeps its words alone, at 33 px), in speech mode's order too, and
 /// it ends the visit as the strip's did; at a smaller size, or on a panel 150 mm or more on its
-/// short side, it is in the strip and not in the menu. Where the visitor decides (consent) it is in neither.
+/// short side, it is in the strip and not in the menu. (Where the visitor decides, on the
+/// consent screen, staff controls are offered nowhere: both follow `show_staff_controls`, which
+/// `an_assisted_request_asks_the_visitor_before_it_is_sent` checks there.)
 #[test]
 fn at_the_largest_size_on_a_small_panel_end_is_a_tool_of_the_menu() {
     use super::speech::Control;
