@@ -272,6 +272,7 @@ pub const TEXT_SCALES: [f32; 3] = [1.0, 1.25, 1.5];
 /// Under this height a landscape window types with the side column ([`Flow::typing_beside`]):
 /// the top bar (18 mm), four rows of keys (68 mm), the action bar (26 mm) and a line of the
 /// question need about 120 mm.
+/// (`Theme.short-below` in `ui/theme.slint` is the same height.)
 pub const SHORT_LANDSCAPE_MM: f32 = 120.0;
 
 /// Under this on its short side (a 7" panel, a 10" one: 136 mm) a panel at the largest text
