@@ -314,29 +314,72 @@ pub fn room(width_mm: f32) -> f32 {
 
 /// Reshapes a text keyboard's `rows` to be no wider than `room` units: unchanged when they fit;
 /// else one-unit Delete and Shift, Delete at the end of the narrowest row; else pages of letters (`page`
-/// counts taps on "More letters" and wraps). Number pads are three keys wide and never change.
-pub fn fit(rows: Vec<Vec<Key>>, room: f32, page: usize) -> Vec<Vec<Key>> {
+/// counts taps on "More letters" and wraps). Number pads are three keys wide and never change
+/// here ([`widen_pad`]).
+///
+/// At the largest text size (`largest`) a word key beside letters (Delete, Shift, More
+/// letters) needs the room of one word at 33 px (EN 301 549 5.1.4: a capital H of 6.1 mm),
+/// which one unit (15 mm) never gives and two give only to short words ("Capital", "Велика",
+/// "Effacer" were set at about 30 px on two units of a 7" panel). So there Delete and Shift
+/// keep two units where the keyboard is compact, and a paged keyboard gives them
+/// [`WORD_UNITS_LARGEST`] where a row then keeps three letters (a page fewer letters a row: on
+/// a 7" panel in landscape, four pages where there were three); upright (five units) they keep
+/// two. Smaller sizes are as they were.
+pub fn fit(rows: Vec<Vec<Key>>, room: f32, page: usize, largest: bool) -> Vec<Vec<Key>> {
     if units(&rows) <= room || room < 4.0 {
         return rows;
     }
-    let compact = compacted(rows.clone());
+    let compact = compacted(rows.clone(), if largest { 2.0 } else { 1.0 });
     if units(&compact) <= room {
         return compact;
     }
-    paged(rows, room, page)
+    let words = if largest && room - WORD_UNITS_LARGEST >= 3.0 {
+        WORD_UNITS_LARGEST
+    } else {
+        2.0
+    };
+    paged(rows, room, page, words, largest)
 }
 
-fn compacted(mut rows: Vec<Vec<Key>>) -> Vec<Vec<Key>> {
+/// The width of a word key beside letters on a paged keyboard at the largest text size, in
+/// units: three hold "Capital", "Велика", "Стерти" or "Effacer" on one line at 33 px on a 7"
+/// panel in landscape (two held about 30 px).
+pub const WORD_UNITS_LARGEST: f32 = 3.0;
+
+/// A number pad at the largest text size: Delete holds its word at 33 px ("Стерти" needs
+/// 33 mm; one unit of an upright 7" panel's pad is 20 mm). On the whole-number pad Delete and
+/// 0 share the last row equally; on the four-column pads the fourth column (Delete, the
+/// decimal separator or "+", "-" or Space) is two units wide and 0 takes the last row.
+pub fn widen_pad(mut rows: Vec<Vec<Key>>) -> Vec<Vec<Key>> {
+    let four_columns = rows.first().is_some_and(|r| r.len() == 4);
+    for row in rows.iter_mut() {
+        let n = row.len();
+        for key in row.iter_mut() {
+            if four_columns {
+                if n == 4 && !key.value.chars().all(|c| c.is_ascii_digit()) {
+                    key.width = 2.0;
+                } else if n == 1 {
+                    key.width = 5.0;
+                }
+            } else if n == 2 {
+                key.width = 1.5;
+            }
+        }
+    }
+    rows
+}
+
+fn compacted(mut rows: Vec<Vec<Key>>, words: f32) -> Vec<Vec<Key>> {
     let mut delete = None;
     for row in &mut rows {
         if let Some(i) = row.iter().position(|k| k.value == special::BACKSPACE) {
             delete = Some(Key {
-                width: 1.0,
+                width: words,
                 ..row.remove(i)
             });
         }
         for key in row.iter_mut().filter(|k| k.value == special::SHIFT) {
-            key.width = 1.0;
+            key.width = words;
         }
     }
     // Delete goes to the end of the narrowest typing row (the digit row when there is one).
@@ -377,16 +420,16 @@ fn letter_rows(rows: &[Vec<Key>]) -> Vec<Vec<Key>> {
 }
 
 /// Pages of letters: row 1 ends with Delete, row 2 with "More letters", row 3 starts with
-/// Shift; the other specials (Symbols, Latin letters, Space, New line, Done) make the last
-/// row, each two units wide and Space what is left.
-fn paged(rows: Vec<Vec<Key>>, room: f32, page: usize) -> Vec<Vec<Key>> {
+/// Shift, each `words` units wide; the other specials (Symbols, Latin letters, Space, New
+/// line, Done) make the last row, each two units wide and Space what is left.
+fn paged(rows: Vec<Vec<Key>>, room: f32, page: usize, words: f32, largest: bool) -> Vec<Vec<Key>> {
     let letters = letter_rows(&rows);
     let specials: Vec<Key> = rows
         .into_iter()
         .flatten()
         .filter(|k| k.value.starts_with('{'))
         .collect();
-    let per_row = (room - 2.0).max(1.0) as usize;
+    let per_row = (room - words).max(1.0) as usize;
     let pages = letters
         .iter()
         .map(|r| r.len().div_ceil(per_row))
@@ -402,14 +445,14 @@ fn paged(rows: Vec<Vec<Key>>, room: f32, page: usize) -> Vec<Vec<Key>> {
             r.iter().skip(page * chunk).take(chunk).cloned().collect()
         })
         .collect();
-    let wide = |k: Key| Key { width: 2.0, ..k };
+    let wide = |k: Key| Key { width: words, ..k };
     if let Some(delete) = take(special::BACKSPACE) {
         out[0].push(wide(delete));
     }
     let more = Key {
         label: format!("{}/{pages}", page + 1),
         value: special::MORE_LETTERS.to_string(),
-        width: 2.0,
+        width: words,
         accessible: "keyboard-more-letters".to_string(),
         short: String::new(),
     };
@@ -437,12 +480,24 @@ fn paged(rows: Vec<Vec<Key>>, room: f32, page: usize) -> Vec<Vec<Key>> {
     // Latin letters gives way on the language's own page and the one to Symbols on the Latin
     // page. Every page stays two taps away at most, through the Symbols page, whose two such
     // keys ("АБВ", "ABC") are short.
-    if bottom.len() > 3 {
+    // At the largest text size (33 px) a last row holds two keys with words, no more
+    // ("Символи", "Латинські" and "Пробіл" need 124 mm; Spanish "Letras", "Espacio" and "Línea"
+    // 92 mm of an upright 7" panel's 84): the same key gives way on the own-letters and Latin
+    // pages, and on a Symbols page with keys to two alphabets, Space (a tap away on either).
+    // New line is not offered there: beside two others its word was set at 26–31 px, and a
+    // request's description reads as well in one paragraph. The pages stay two taps apart
+    // at most.
+    if largest {
+        bottom.retain(|k| k.value != special::NEWLINE);
+    }
+    if bottom.len() > 3 || (largest && bottom.len() > 2) {
         let has = |value: &str| bottom.iter().any(|k| k.value == value);
         let leaves = if has(special::MODE_SYMBOLS) && has(special::MODE_LATIN) {
             Some(special::MODE_LATIN)
         } else if has(special::MODE_SYMBOLS) && has(special::MODE_NATIVE) {
             Some(special::MODE_SYMBOLS)
+        } else if largest && has(special::MODE_NATIVE) && has(special::MODE_LATIN) {
+            Some(special::SPACE)
         } else {
             None
         };
@@ -455,6 +510,13 @@ fn paged(rows: Vec<Vec<Key>>, room: f32, page: usize) -> Vec<Vec<Key>> {
         .sum();
     for key in bottom.iter_mut().filter(|k| k.value == special::SPACE) {
         key.width = (room - others).clamp(2.0, 5.0);
+    }
+    // No Space (the Symbols page above, at the largest size): the keys share the row.
+    if !bottom.iter().any(|k| k.value == special::SPACE) && !bottom.is_empty() {
+        let each = (room / bottom.len() as f32).max(2.0);
+        for key in bottom.iter_mut().filter(|k| k.value != special::CONTINUE) {
+            key.width = each;
+        }
     }
     // Space over three keys wide beside word keys two wide: what is over three goes to them,
     // equally. Space's one word needs no more, and theirs may ("Symbols" on a 7" panel at the
@@ -616,13 +678,13 @@ mod tests {
         let full = layout(KeyboardKind::Text, "en", Mode::Native, false, false);
         let beside = room(154.0 - crate::flow::SIDE_COLUMN_MM);
         assert_eq!(beside, 6.0);
-        let rows = fit(full.clone(), beside, 0);
+        let rows = fit(full.clone(), beside, 0, false);
         let last = rows.last().unwrap();
         let width = |value: &str| last.iter().find(|k| k.value == value).map(|k| k.width);
         assert_eq!(width(special::SPACE), Some(3.0), "{last:?}");
         assert_eq!(width(special::MODE_SYMBOLS), Some(3.0), "{last:?}");
         // Where Space has three or less, nothing moves (upright, five units).
-        let rows = fit(full, room(90.0), 0);
+        let rows = fit(full, room(90.0), 0, false);
         let last = rows.last().unwrap();
         assert!(last.iter().all(|k| k.width <= 3.0), "{last:?}");
         assert!(
@@ -651,17 +713,33 @@ mod tests {
                         .filter(|k| !k.value.starts_with('{'))
                         .map(|k| k.value.clone())
                         .collect();
-                    for width_mm in [217.0, 154.0, 90.0] {
+                    for (width_mm, largest) in [217.0, 154.0, 90.0]
+                        .into_iter()
+                        .flat_map(|w| [(w, false), (w, true)])
+                    {
                         let room = room(width_mm);
                         let mut seen = std::collections::BTreeSet::new();
                         for page in 0..8 {
-                            let rows = fit(full.clone(), room, page);
-                            let what = format!("{locale} {mode:?} {width_mm} mm page {page}");
+                            let rows = fit(full.clone(), room, page, largest);
+                            let what = format!(
+                                "{locale} {mode:?} {width_mm} mm page {page} largest {largest}"
+                            );
                             assert!(units(&rows) <= room, "{what}: {}", units(&rows));
                             assert!(rows.iter().flatten().all(|k| k.width >= 1.0), "{what}");
+                            // At the largest size a paged Symbols page with keys to two
+                            // alphabets has no Space (a tap away on either).
+                            let paged = rows
+                                .iter()
+                                .flatten()
+                                .any(|k| k.value == special::MORE_LETTERS);
+                            let no_space = largest
+                                && paged
+                                && mode == Mode::Symbols
+                                && matches!(locale, "uk" | "ar");
                             for special in [special::BACKSPACE, special::SPACE] {
                                 assert!(
-                                    rows.iter().flatten().any(|k| k.value == special),
+                                    rows.iter().flatten().any(|k| k.value == special)
+                                        || (special == special::SPACE && no_space),
                                     "{what} lacks {special}"
                                 );
                             }
@@ -672,7 +750,7 @@ mod tests {
                             let digit = value.chars().all(|c| c.is_ascii_digit());
                             assert!(
                                 seen.contains(value) || (digit && mode != Mode::Symbols),
-                                "{locale} {mode:?} at {width_mm} mm never shows {value}"
+                                "{locale} {mode:?} at {width_mm} mm (largest {largest}) never shows {value}"
                             );
                         }
                     }
@@ -693,11 +771,15 @@ mod tests {
                     }
                     // And on the same panel upright (90 mm: 5 units), where the top bar's
                     // three rows and Continue leave the keys no room for a fifth row.
-                    for room in [beside, room(90.0)] {
-                        for page in 0..4 {
-                            let rows = fit(full.clone(), room, page);
+                    for (room, largest) in [beside, room(90.0)]
+                        .into_iter()
+                        .flat_map(|r| [(r, false), (r, true)])
+                    {
+                        for page in 0..5 {
+                            let rows = fit(full.clone(), room, page, largest);
                             let what = format!(
-                                "{locale} {mode:?} multiline {multiline} page {page} in {room}"
+                                "{locale} {mode:?} multiline {multiline} page {page} in {room} \
+                                 (largest {largest})"
                             );
                             assert!(rows.len() <= 4, "{what}: {} rows", rows.len());
                             assert!(units(&rows) <= room, "{what}: {}", units(&rows));
@@ -710,21 +792,30 @@ mod tests {
         // On a paged keyboard with four keys for the last row (New line, or a search's Done),
         // one key that changes page gives way on the own-letters and Latin pages, and each
         // page is still reachable from every other, through the Symbols page at most.
-        for locale in ["uk", "ar"] {
+        // At the largest text size the same with three keys for the last row (Symbols,
+        // Latin letters and Space).
+        for (locale, largest, multiline) in [
+            ("uk", false, true),
+            ("ar", false, true),
+            ("uk", true, false),
+            ("ar", true, false),
+            ("uk", true, true),
+        ] {
             let page_of = |mode: Mode| {
-                let mut rows = layout(KeyboardKind::Text, locale, mode, false, true);
+                let mut rows = layout(KeyboardKind::Text, locale, mode, false, multiline);
                 if mode != Mode::Symbols {
                     rows.remove(0);
                 }
-                fit(rows, 6.0, 0)
+                fit(rows, 6.0, 0, largest)
             };
             let ways = |mode: Mode| -> Vec<Mode> {
                 let rows = page_of(mode);
                 let bottom = rows.last().unwrap();
                 // The Symbols page keeps its four: its keys to other pages are short.
+                let most = if largest { 2 } else { 3 };
                 assert!(
-                    bottom.len() <= 3 || mode == Mode::Symbols,
-                    "{locale} {mode:?}: {} keys",
+                    bottom.len() <= most || mode == Mode::Symbols,
+                    "{locale} {mode:?} (largest {largest}): {} keys",
                     bottom.len()
                 );
                 bottom
@@ -751,13 +842,13 @@ mod tests {
         // A 10" panel keeps English and Arabic on one page (compact), a 7" one pages them.
         let en = layout(KeyboardKind::Text, "en", Mode::Native, false, false);
         assert!(
-            !fit(en.clone(), 12.0, 0)
+            !fit(en.clone(), 12.0, 0, false)
                 .iter()
                 .flatten()
                 .any(|k| k.value == special::MORE_LETTERS)
         );
         assert!(
-            fit(en, 9.0, 0)
+            fit(en, 9.0, 0, false)
                 .iter()
                 .flatten()
                 .any(|k| k.value == special::MORE_LETTERS)
@@ -765,10 +856,113 @@ mod tests {
         let mut ar = layout(KeyboardKind::Text, "ar", Mode::Native, false, false);
         ar.remove(0);
         assert!(
-            !fit(ar, 12.0, 0)
+            !fit(ar, 12.0, 0, false)
                 .iter()
                 .flatten()
                 .any(|k| k.value == special::MORE_LETTERS)
         );
+    }
+
+    /// At the largest text size a word key beside letters takes three units on a paged
+    /// keyboard beside a 7" panel's side column (six units: three letters a row, a page more),
+    /// two upright (five units) and two on a compact 10" keyboard where English fits with
+    /// them; its row keeps within the room. The number pads' Delete takes two units (one and
+    /// a half on the whole-number pad). At the default size nothing changes.
+    #[test]
+    fn at_the_largest_size_word_keys_beside_letters_have_room_for_their_word() {
+        let width = |rows: &[Vec<Key>], value: &str| {
+            rows.iter()
+                .flatten()
+                .find(|k| k.value == value)
+                .map(|k| k.width)
+        };
+        let mut short = layout(KeyboardKind::Text, "en", Mode::Native, false, false);
+        short.remove(0);
+        for page in 0..4 {
+            let rows = fit(short.clone(), 6.0, page, true);
+            for value in [special::BACKSPACE, special::SHIFT, special::MORE_LETTERS] {
+                assert_eq!(width(&rows, value), Some(WORD_UNITS_LARGEST), "{rows:?}");
+            }
+            assert!(units(&rows) <= 6.0, "{rows:?}");
+            let more = rows
+                .iter()
+                .flatten()
+                .find(|k| k.value == special::MORE_LETTERS);
+            assert_eq!(
+                more.map(|k| k.label.as_str()),
+                Some(["1/4", "2/4", "3/4", "4/4"][page])
+            );
+        }
+        let rows = fit(short.clone(), 6.0, 0, false);
+        assert_eq!(width(&rows, special::SHIFT), Some(2.0), "{rows:?}");
+        let more = rows
+            .iter()
+            .flatten()
+            .find(|k| k.value == special::MORE_LETTERS);
+        assert_eq!(more.map(|k| k.label.as_str()), Some("1/3"));
+        let rows = fit(short, 5.0, 0, true);
+        assert_eq!(width(&rows, special::SHIFT), Some(2.0), "{rows:?}");
+        // Ukrainian's own page at the largest size: Latin letters through Symbols.
+        let mut uk = layout(KeyboardKind::Text, "uk", Mode::Native, false, false);
+        uk.remove(0);
+        let rows = fit(uk, 6.0, 0, true);
+        assert_eq!(width(&rows, special::MODE_LATIN), None, "{rows:?}");
+        assert!(width(&rows, special::MODE_SYMBOLS).is_some(), "{rows:?}");
+        // A 10" panel (12 units), with the digit row: compact, Delete and Shift two units.
+        let en = layout(KeyboardKind::Text, "en", Mode::Native, false, false);
+        let rows = fit(en.clone(), 12.0, 0, true);
+        assert_eq!(width(&rows, special::MORE_LETTERS), None, "{rows:?}");
+        assert_eq!(width(&rows, special::BACKSPACE), Some(2.0), "{rows:?}");
+        assert_eq!(width(&rows, special::SHIFT), Some(2.0), "{rows:?}");
+        let rows = fit(en, 12.0, 0, false);
+        assert_eq!(width(&rows, special::BACKSPACE), Some(1.0), "{rows:?}");
+        // Several lines at the largest size: no New line on a paged keyboard's pages (it is
+        // there at the default size); a Symbols page with keys to two alphabets has them and
+        // no Space.
+        for locale in ["en", "uk"] {
+            for mode in [Mode::Native, Mode::Latin, Mode::Symbols] {
+                let mut rows = layout(KeyboardKind::Text, locale, mode, false, true);
+                if mode != Mode::Symbols {
+                    rows.remove(0);
+                }
+                let at_largest = fit(rows.clone(), 6.0, 0, true);
+                let bottom = at_largest.last().unwrap();
+                assert_eq!(bottom.len(), 2, "{locale} {mode:?}: {bottom:?}");
+                assert_eq!(width(&at_largest, special::NEWLINE), None);
+                assert!(width(&fit(rows, 6.0, 0, false), special::NEWLINE).is_some());
+                assert_eq!(
+                    width(&at_largest, special::SPACE).is_none(),
+                    locale == "uk" && mode == Mode::Symbols,
+                    "{locale} {mode:?}: {bottom:?}"
+                );
+                // The row's room is shared without Space too.
+                assert_eq!(
+                    bottom.iter().map(|k| k.width).sum::<f32>(),
+                    6.0,
+                    "{locale} {mode:?}: {bottom:?}"
+                );
+            }
+        }
+        // The pads.
+        let whole = widen_pad(layout(
+            KeyboardKind::WholeNumber,
+            "uk",
+            Mode::Native,
+            false,
+            false,
+        ));
+        assert_eq!(width(&whole, special::BACKSPACE), Some(1.5));
+        assert_eq!(width(&whole, "0"), Some(1.5));
+        assert_eq!(units(&whole), 3.0);
+        for kind in [KeyboardKind::Number, KeyboardKind::Phone] {
+            let pad = widen_pad(layout(kind, "fr", Mode::Native, false, false));
+            assert_eq!(width(&pad, special::BACKSPACE), Some(2.0), "{kind:?}");
+            assert!(
+                pad.iter()
+                    .all(|r| r.iter().map(|k| k.width).sum::<f32>() == 5.0),
+                "{pad:?}"
+            );
+            assert_eq!(width(&pad, "5"), Some(1.0));
+        }
     }
 }

@@ -904,7 +904,13 @@ impl Flow {
     /// six tools in a row of 217 mm at 33 px took two rows, the second cut by the page, and a
     /// question to type had no line above its keys. Smaller sizes keep every tool in view.
     pub fn tools_in_menu(&self) -> bool {
-        self.menu_panel && usize::from(self.session.text_size_step) + 1 >= TEXT_SCALES.len()
+        self.menu_panel && self.largest_text()
+    }
+
+    /// The resident chose the largest text size, where EN 301 549 5.1.4 asks every text
+    /// needed at a capital H of 6.1 mm (33 px once `ui.screen_width_mm` is set).
+    pub fn largest_text(&self) -> bool {
+        usize::from(self.session.text_size_step) + 1 >= TEXT_SCALES.len()
     }
 
     /// Menu is open on this screen and question (see [`Flow::tools_in_menu`]): closed by

@@ -604,7 +604,12 @@ impl Flow {
             if let Some(last) = rows.last_mut() {
                 last.push(keyboard::done_key());
             }
-            let rows = keyboard::fit(rows, self.keyboard_room, self.session.keyboard_page);
+            let rows = keyboard::fit(
+                rows,
+                self.keyboard_room,
+                self.session.keyboard_page,
+                self.largest_text(),
+            );
             let rows = self.label_keys(rows);
             return (KeyboardKind::Text, rows);
         }
@@ -638,8 +643,10 @@ impl Flow {
                     Some(room) if self.typing_beside() => room,
                     _ => self.keyboard_room,
                 };
-                keyboard::fit(rows, room, self.session.keyboard_page)
+                keyboard::fit(rows, room, self.session.keyboard_page, self.largest_text())
             }
+            KeyboardKind::None => rows,
+            _ if self.largest_text() => keyboard::widen_pad(rows),
             _ => rows,
         };
         (kind, self.label_keys(rows))

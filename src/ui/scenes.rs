@@ -46,6 +46,7 @@ pub const SCENES: &[(&str, &str)] = &[
     ("question-error", "a validation error next to the field"),
     ("address", "where is it"),
     ("contact", "would you like to be contacted"),
+    ("contact-phone", "a phone number with the phone pad"),
     ("check", "check your answers"),
     ("check-errors", "check your answers with the error summary"),
     ("submitting", "saving"),
@@ -276,6 +277,7 @@ fn enter_scene(flow: &mut Flow, scene: &str, locale: &str) -> Result<(), String>
         }
         "address"
         | "contact"
+        | "contact-phone"
         | "check"
         | "check-errors"
         | "submitting"
@@ -297,6 +299,16 @@ fn enter_scene(flow: &mut Flow, scene: &str, locale: &str) -> Result<(), String>
             flow.next();
             if scene == "contact" {
                 flow.toggle_choice("no");
+                return Ok(());
+            }
+            if scene == "contact-phone" {
+                flow.toggle_choice("yes");
+                flow.next();
+                for name in ["Jo", "Doe", "jo@example.org"] {
+                    type_text(flow, name);
+                    flow.next();
+                }
+                type_text(flow, "0161 496 0000");
                 return Ok(());
             }
             flow.toggle_choice("no");

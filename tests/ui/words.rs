@@ -12,7 +12,7 @@ use i_slint_backend_testing::{AccessibleRole, ElementHandle, mock_elapsed_time};
 use slint::ComponentHandle;
 
 use super::common::TestDir;
-use super::{Kiosk, cut_words, start_kiosk, start_kiosk_translated};
+use super::{Kiosk, cut_words, small_words, start_kiosk, start_kiosk_translated};
 
 /// A 7" 1024×600 panel in landscape at its real scale (154 mm wide); the window's logical size.
 pub(super) fn seven_inch_landscape(k: &Kiosk) -> (f32, f32) {
@@ -141,9 +141,10 @@ pub(super) fn typing_beside_shows_the_title_and_what_was_typed(dir: &TestDir) ->
 
 /// Every page of the on-screen keyboard (its own letters, Latin letters, Symbols, and each
 /// page of letters on a narrow panel) for a line and for several lines of text, and the search
-/// keyboard where the demo has one, in every language on a 7" panel either way round: no key's
-/// word is cut (each key reports a cut word as the tools do; the screens the scenes show have
-/// the first page only). Returns the problems.
+/// keyboard where the demo has one, in every language on a 7" panel either way round, at the
+/// default and the largest text size: no key's word is cut (each key reports a cut word as
+/// the tools do; the screens the scenes show have the first page only), and at the largest
+/// size none is set under 33 px (EN 301 549 5.1.4). Returns the problems.
 pub(super) fn no_key_word_is_cut_on_any_keyboard_page(dir: &TestDir) -> Vec<String> {
     let mut problems = Vec::new();
     let mut with_words = 0;
@@ -156,11 +157,17 @@ pub(super) fn no_key_word_is_cut_on_any_keyboard_page(dir: &TestDir) -> Vec<Stri
         mock_elapsed_time(std::time::Duration::from_millis(1));
         for locale in guichet::i18n::SUPPORTED_LOCALES {
             for scene in ["question-string", "question-text", "services"] {
-                for mode in ["{mode:native}", "{mode:latin}", "{mode:symbols}"] {
-                    for page in 0..4 {
+                for (mode, page, size) in ["{mode:native}", "{mode:latin}", "{mode:symbols}"]
+                    .into_iter()
+                    .flat_map(|m| (0..4).flat_map(move |p| [(m, p, 0), (m, p, 2)]))
+                {
+                    {
                         {
                             let mut flow = k.controller.flow_mut();
                             guichet::ui::scenes::enter(&mut flow, scene, locale).unwrap();
+                            while flow.session().text_size_step != size {
+                                flow.cycle_text_size();
+                            }
                             if scene == "services" {
                                 flow.open_search();
                                 if !flow.session().search_typing {
@@ -182,9 +189,17 @@ pub(super) fn no_key_word_is_cut_on_any_keyboard_page(dir: &TestDir) -> Vec<Stri
                             .count();
                         for title in cut_words(&k) {
                             problems.push(format!(
-                                "{scene} {locale} {mode} page {page} on a {mm} mm panel: \
-                                 {title:?}: a word cut"
+                                "{scene} {locale} {mode} page {page} size {size} on a {mm} mm \
+                                 panel: {title:?}: a word cut"
                             ));
+                        }
+                        if size == 2 {
+                            for title in small_words(&k, &["KeyButton"]) {
+                                problems.push(format!(
+                                    "{scene} {locale} {mode} page {page} at the largest size \
+                                     on a {mm} mm panel: {title:?}: set under 33 px"
+                                ));
+                            }
                         }
                     }
                 }
