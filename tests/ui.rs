@@ -151,6 +151,14 @@ impl Kiosk {
         found[0].invoke_accessible_default_action();
     }
 
+    /// Touches the welcome screen where it says so, in the language its greeting is in now
+    /// (it turns through the kiosk's languages every few seconds of the mocked clock, which
+    /// every test before this one moved on).
+    fn tap_welcome(&self) {
+        let locale = self.api().get_greeting_locale().to_string();
+        self.tap(&self.tr.text(&locale, "welcome-touch"));
+    }
+
     fn tap_t(&self, id: &str) {
         let label = self.t(id);
         self.tap(&label);
@@ -432,7 +440,7 @@ fn touchscreen_flows() {
 fn start_again_asks_first_and_keeps_language_and_text_size(k: &Kiosk) {
     k.controller.flow_mut().wipe();
     k.controller.refresh();
-    k.tap(&k.tr.text("en", "welcome-touch"));
+    k.tap_welcome();
     k.tap("العربية");
     k.tap_t("tool-text-size");
     let bin = k
@@ -477,7 +485,7 @@ fn start_again_asks_first_and_keeps_language_and_text_size(k: &Kiosk) {
 fn asking_for_help_is_honest_and_sessions_are_counted(k: &Kiosk, dir: &TestDir) {
     k.controller.flow_mut().wipe();
     k.controller.refresh();
-    k.tap(&k.tr.text("en", "welcome-touch"));
+    k.tap_welcome();
     k.tap("Français");
     k.tap_t("tool-help");
     assert!(k.visible(&k.t("help-calling")), "{}", k.all_text());
@@ -1574,7 +1582,7 @@ fn a_long_catalogue_hides_nothing(
     };
     let scroll_to = |label: &str| scroll(label, "more-below");
     {
-        k.tap(&k.tr.text("en", "welcome-touch"));
+        k.tap_welcome();
         k.tap(guichet::i18n::endonym(locale));
         assert_eq!(k.screen(), "groups");
         let not_listed = k.t("not-listed");
@@ -1646,7 +1654,7 @@ fn a_long_catalogue_hides_nothing(
 
 fn a_resident_reading_arabic_sends_a_request(k: &Kiosk, dir: &TestDir) {
     assert_eq!(k.screen(), "welcome");
-    k.tap(&k.tr.text("en", "welcome-touch"));
+    k.tap_welcome();
     assert_eq!(k.screen(), "language");
     k.tap("العربية");
     assert_eq!(k.locale(), "ar");
@@ -1790,7 +1798,7 @@ fn a_resident_reading_arabic_sends_a_request(k: &Kiosk, dir: &TestDir) {
 }
 
 fn the_idle_timeout_wipes_everything_mid_form(k: &Kiosk) {
-    k.tap(&k.tr.text("en", "welcome-touch"));
+    k.tap_welcome();
     k.tap("English");
     let en: Catalog = guichet::catalog::demo_catalogs().remove(0).1;
     let park = en.service("PARK").unwrap().clone();
@@ -1840,9 +1848,9 @@ fn the_idle_timeout_wipes_everything_mid_form(k: &Kiosk) {
     );
 
     // The next resident cannot get back to it, by back or by going to the same service.
-    k.tap(&k.tr.text("en", "welcome-touch"));
+    k.tap_welcome();
     k.tap_t("tool-back");
-    k.tap(&k.tr.text("en", "welcome-touch"));
+    k.tap_welcome();
     k.tap("English");
     k.tap(park.group.as_deref().unwrap());
     k.tap(&park.service_name);

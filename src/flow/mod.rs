@@ -895,6 +895,18 @@ impl Flow {
         self.small_panel && self.typing() && !self.menu_open()
     }
 
+    /// The keys are up under the question's first lines and what was typed, Continue under
+    /// them (`TypingUnder` in `ui/pages/question.slint`): typing on a small panel upright, and
+    /// the keys' own screen where they are apart from the question ([`Flow::keys_apart`]) on
+    /// a larger panel (a 10" one at the largest size), where the page over the keys had room
+    /// for "More below" only and the question's title was never in view.
+    pub fn typing_under(&self) -> bool {
+        (self.small_panel || self.keys_apart())
+            && self.typing()
+            && !self.menu_open()
+            && !self.typing_beside()
+    }
+
     /// At the largest text size on a small panel the bar holds Back and Menu only, and Menu
     /// opens the other tools (Start again, Language, Text size, High contrast, Ask for help,
     /// Lock) one a row in the page's place. EN 301 549 5.1.4 asks, in the largest text mode,

@@ -1706,8 +1706,15 @@ fn at_the_largest_size_on_a_small_panel_a_question_comes_before_its_keys() {
     f.back();
     f.set_window_mm(217.0, 136.0);
     assert!(f.keys_apart() && f.keys_hidden() && !has_keys(&f));
+    assert!(!f.typing_under());
+    // Its keys' screen has the question's first lines and what was typed over the keys, as
+    // a 7" panel upright has (the page over them had room for "More below" only).
+    f.open_keys();
+    assert!(has_keys(&f) && f.typing_under() && !f.typing_on_small_panel());
+    f.back();
     f.set_window_mm(271.0, 159.0);
     assert!(!f.keys_apart() && !f.keys_hidden() && has_keys(&f));
+    assert!(!f.typing_under());
 }
 
 #[test]

@@ -521,7 +521,7 @@ impl Controller {
         // in the column beside them in landscape, so Start again and Ask for help make one
         // row of the bar in every language (with Back, French "Recommencer" and Ukrainian
         // "Попросити" took a second row, and the question's title had no line left).
-        let typing_under = flow.typing_on_small_panel() && !flow.typing_beside();
+        let typing_under = flow.typing_under();
         // With the tools in a menu the bar is Back and Menu: Back stays there (beside Continue
         // under the keys its words had no room at the largest size).
         let back_under = typing_under && !flow.tools_in_menu();
