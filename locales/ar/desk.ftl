@@ -158,4 +158,4 @@ staff-sent-missing = اكتب رقم البلدية أولًا (حروف وأر�
 staff-done-resolved-sent = حُفظ: الطلب لدى البلدية بهذا الرقم.
 
 refile-banner = إعادة تصنيف { $reference }: أسئلة الخدمة الجديدة
-refile-banner-short = إعادة تصنيف { $reference }
+refile-banner-short = نقل { $reference }

@@ -322,9 +322,9 @@ pub fn room(width_mm: f32) -> f32 {
 /// which one unit (15 mm) never gives and two give only to short words ("Capital", "Велика",
 /// "Effacer" were set at about 30 px on two units of a 7" panel). So there Delete and Shift
 /// keep two units where the keyboard is compact, and a paged keyboard gives them
-/// [`WORD_UNITS_LARGEST`] where a row then keeps three letters (a page fewer letters a row: on
-/// a 7" panel in landscape, four pages where there were three); upright (five units) they keep
-/// two. Smaller sizes are as they were.
+/// [`WORD_UNITS_LARGEST`] where a row then keeps three letters (fewer letters a row, so more
+/// pages: on a 7" panel in landscape, four where there were three); upright (five units) they
+/// keep two. Smaller sizes are as they were.
 pub fn fit(rows: Vec<Vec<Key>>, room: f32, page: usize, largest: bool) -> Vec<Vec<Key>> {
     if units(&rows) <= room || room < 4.0 {
         return rows;
@@ -512,8 +512,17 @@ fn paged(rows: Vec<Vec<Key>>, room: f32, page: usize, words: f32, largest: bool)
         key.width = (room - others).clamp(2.0, 5.0);
     }
     // No Space (the Symbols page above, at the largest size): the keys share the row.
-    if !bottom.iter().any(|k| k.value == special::SPACE) && !bottom.is_empty() {
-        let each = (room / bottom.len() as f32).max(2.0);
+    let sharing = bottom
+        .iter()
+        .filter(|k| k.value != special::CONTINUE)
+        .count();
+    if !bottom.iter().any(|k| k.value == special::SPACE) && sharing > 0 {
+        let done: f32 = bottom
+            .iter()
+            .filter(|k| k.value == special::CONTINUE)
+            .map(|k| k.width)
+            .sum();
+        let each = ((room - done) / sharing as f32).max(2.0);
         for key in bottom.iter_mut().filter(|k| k.value != special::CONTINUE) {
             key.width = each;
         }

@@ -281,6 +281,14 @@ pub const SHORT_LANDSCAPE_MM: f32 = 120.0;
 /// its title above the keys.
 pub const MENU_PANEL_MM: f32 = 150.0;
 
+/// Under this wide a window at the largest text size has its tools in a menu too, whatever
+/// its height: six tools in one row at 33 px need about 420 mm in the kiosk's languages
+/// (measured by the UI test: on a 17" panel, 339 mm wide, "Recommencer" and "Попросити
+/// допомоги" were set under 33 px; 1024×600 at 96 dpi, 271 mm, "Language" too; a 21.5"
+/// panel upright, 237 mm, most tools; at 420 mm and 476 mm none). The question and its keys
+/// stay on one screen there ([`Flow::keys_apart`] is the short side's).
+pub const BAR_ROW_MM: f32 = 420.0;
+
 /// The side column's width with its gap to the keys (`Theme.side-column` + `Theme.target-gap`
 /// in `ui/theme.slint`): wide enough for "Recommencer" or "Продовжити" on one line.
 pub const SIDE_COLUMN_MM: f32 = 50.0;
@@ -319,8 +327,11 @@ pub struct Flow {
     /// A 7" panel either way round (see [`Flow::small_panel`]).
     small_panel: bool,
     /// Under [`MENU_PANEL_MM`] on its short side (a 7" or a 10" panel): at the largest text
-    /// size the tools are in a menu there ([`Flow::tools_in_menu`]).
+    /// size the tools are in a menu there ([`Flow::tools_in_menu`]) and a question to type
+    /// comes before its keys ([`Flow::keys_apart`]).
     menu_panel: bool,
+    /// Under [`BAR_ROW_MM`] wide: at the largest text size the tools are in a menu.
+    narrow_bar: bool,
     /// "Now", when fixed ([`Flow::fix_clock`]); the system's clock otherwise.
     clock: Option<OffsetDateTime>,
     /// The PIN pad's order, when fixed ([`Flow::fix_pin_pad`]); shuffled otherwise.
@@ -359,6 +370,7 @@ impl Flow {
             keyboard_side_room: None,
             small_panel: false,
             menu_panel: false,
+            narrow_bar: false,
             clock: None,
             pad_order: None,
         }
@@ -795,6 +807,7 @@ impl Flow {
                 .then(|| keyboard::room(width_mm - SIDE_COLUMN_MM));
         self.small_panel = width_mm.min(height_mm) < SHORT_LANDSCAPE_MM;
         self.menu_panel = width_mm.min(height_mm) < MENU_PANEL_MM;
+        self.narrow_bar = width_mm.is_finite() && width_mm < BAR_ROW_MM;
     }
 
     /// A panel under [`SHORT_LANDSCAPE_MM`] on its short side (a 7" panel, landscape or
@@ -865,7 +878,7 @@ impl Flow {
     /// with "…" (a French number error was never read whole). The keyboard's own precedent is
     /// Android's full-screen editing in landscape. Smaller sizes keep both on one screen.
     pub fn keys_apart(&self) -> bool {
-        self.tools_in_menu() && self.typed_step()
+        self.menu_panel && self.largest_text() && self.typed_step()
     }
 
     /// The question's own screen where its keys are apart ([`Flow::keys_apart`]): no keys
@@ -914,9 +927,11 @@ impl Flow {
     /// tools in the side bar's 90 mm, or three in a row of an upright panel's 90 mm, only fitted
     /// at 20–24 px ("Попросити допомоги", "Recommencer"). And on a 10" panel ([`MENU_PANEL_MM`]):
     /// six tools in a row of 217 mm at 33 px took two rows, the second cut by the page, and a
-    /// question to type had no line above its keys. Smaller sizes keep every tool in view.
+    /// question to type had no line above its keys. And on any window under [`BAR_ROW_MM`]
+    /// wide, whose one row of six tools set some under 33 px. Smaller sizes, and wider
+    /// windows, keep every tool in view.
     pub fn tools_in_menu(&self) -> bool {
-        self.menu_panel && self.largest_text()
+        (self.menu_panel || self.narrow_bar) && self.largest_text()
     }
 
     /// The resident chose the largest text size, where EN 301 549 5.1.4 asks every text

@@ -1715,6 +1715,8 @@ fn at_the_largest_size_on_a_small_panel_a_question_comes_before_its_keys() {
     f.set_window_mm(271.0, 159.0);
     assert!(!f.keys_apart() && !f.keys_hidden() && has_keys(&f));
     assert!(!f.typing_under());
+    // Its tools are in a menu at that size (under `BAR_ROW_MM` wide), its keys not apart.
+    assert!(f.tools_in_menu());
 }
 
 #[test]
@@ -1854,17 +1856,31 @@ fn at_the_largest_size_a_small_panel_keeps_its_tools_in_a_menu() {
         "typing upright: the ways out and help, in the bar again"
     );
     // A 10" panel at the largest size has them in a menu too (in one row of 217 mm at 33 px
-    // they took two rows, the second cut by the page); a panel 150 mm or more on its short
-    // side (1024×600 at 96 dpi: 271 × 159 mm) keeps every tool in view.
+    // they took two rows, the second cut by the page), and so has any window under
+    // `BAR_ROW_MM` (420 mm) wide, whatever its height: 1024×600 at 96 dpi (271 × 159 mm), a
+    // 17" panel (339 × 271 mm), a 21.5" one upright (237 × 421 mm), whose one row set
+    // "Recommencer" or "Language" under 33 px. A 21.5" panel in landscape (476 mm) keeps
+    // every tool in view.
     f.tool(Tool::TextSize);
     f.tool(Tool::TextSize);
-    f.set_window_mm(217.0, 136.0);
-    assert!(f.tools_in_menu() && !f.small_panel());
-    let bar = f.toolbar();
-    assert!(tools(&bar.left).contains(&Tool::Menu) || tools(&bar.right).contains(&Tool::Menu));
-    f.set_window_mm(271.0, 159.0);
+    for (w, h) in [
+        (217.0, 136.0),
+        (271.0, 159.0),
+        (339.0, 271.0),
+        (237.0, 421.0),
+    ] {
+        f.set_window_mm(w, h);
+        assert!(f.tools_in_menu() && !f.small_panel(), "{w} × {h} mm");
+        let bar = f.toolbar();
+        assert!(
+            tools(&bar.left).contains(&Tool::Menu) || tools(&bar.right).contains(&Tool::Menu),
+            "{w} × {h} mm"
+        );
+    }
+    f.set_window_mm(476.0, 268.0);
     assert!(!f.tools_in_menu());
     assert!(!tools(&f.toolbar().left).contains(&Tool::Menu));
+    assert!(!tools(&f.toolbar().right).contains(&Tool::Menu));
 }
 
 #[test]
@@ -1886,8 +1902,8 @@ fn at_the_largest_size_the_staff_desk_locks_from_its_menu() {
 
 /// Helping a visitor or practising at the largest size on a 7" panel, the strip's "End" is the
 /// menu's last tool (the strip keeps its words alone, at 33 px), in speech mode's order too, and
-/// it ends the visit as the strip's did; at a smaller size, or on a panel 150 mm or more on its
-/// short side, it is in the strip and not in the menu. (Where the visitor decides, on the
+/// it ends the visit as the strip's did; at a smaller size, or on a panel whose tools keep one
+/// row at the largest size (`BAR_ROW_MM` wide or more), it is in the strip and not in the menu. (Where the visitor decides, on the
 /// consent screen, staff controls are offered nowhere: both follow `show_staff_controls`, which
 /// `an_assisted_request_asks_the_visitor_before_it_is_sent` checks there.)
 #[test]
@@ -1927,7 +1943,7 @@ fn at_the_largest_size_on_a_small_panel_end_is_a_tool_of_the_menu() {
     }
     // A larger panel keeps it in the strip at the largest size.
     let mut f = signed_in("Amira");
-    f.set_window_mm(271.0, 159.0);
+    f.set_window_mm(476.0, 268.0);
     f.staff_help_visitor();
     f.tool(Tool::TextSize);
     f.tool(Tool::TextSize);
