@@ -1032,8 +1032,8 @@ fn words_whole_on_a_real_panel(
                  {title:?}: a word cut"
             ));
         }
-        // At the largest size the tools (on a small panel Back and Menu, and the menu's
-        // rows) are none set under 33 px (a capital H of 6.1 mm, EN 301 549 5.1.4). Every
+        // At the largest size no tool (where they are in a menu, Back and Menu and the
+        // menu's rows) is set under 33 px (a capital H of 6.1 mm, EN 301 549 5.1.4). Every
         // label reports its size on a census, the menu's rows below the fold too (the
         // search finds only those in view), so the titles are the flow's.
         word_census(&k);
@@ -1133,7 +1133,8 @@ fn words_whole_on_a_real_panel(
             "keyboard-more-letters",
             "keyboard-symbols",
         ] {
-            // A 10" panel's keyboard is on one page in English, French and Spanish.
+            // A panel over 200 mm wide has its letters on one page in some languages (a 10"
+            // one in English, French and Spanish), with no "More letters".
             if id == "keyboard-more-letters" && panel_mm > 200.0 {
                 continue;
             }
