@@ -333,12 +333,7 @@ pub fn fit(rows: Vec<Vec<Key>>, room: f32, page: usize, largest: bool) -> Vec<Ve
     if units(&compact) <= room {
         return compact;
     }
-    let words = if largest && room - WORD_UNITS_LARGEST >= 3.0 {
-        WORD_UNITS_LARGEST
-    } else {
-        2.0
-    };
-    paged(rows, room, page, words, largest)
+    paged(rows, room, page, largest)
 }
 
 /// The width of a word key beside letters on a paged keyboard at the largest text size, in
@@ -349,22 +344,18 @@ pub const WORD_UNITS_LARGEST: f32 = 3.0;
 /// A number pad at the largest text size: Delete holds its word at 33 px ("Стерти" needs
 /// 33 mm; one unit of an upright 7" panel's pad is 20 mm). On the whole-number pad Delete and
 /// 0 share the last row equally; on the four-column pads the fourth column (Delete, the
-/// decimal separator or "+", "-" or Space) is two units wide and 0 takes the last row.
-pub fn widen_pad(mut rows: Vec<Vec<Key>>) -> Vec<Vec<Key>> {
-    let four_columns = rows.first().is_some_and(|r| r.len() == 4);
-    for row in rows.iter_mut() {
-        let n = row.len();
-        for key in row.iter_mut() {
-            if four_columns {
-                if n == 4 && !key.value.chars().all(|c| c.is_ascii_digit()) {
-                    key.width = 2.0;
-                } else if n == 1 {
-                    key.width = 5.0;
-                }
-            } else if n == 2 {
-                key.width = 1.5;
-            }
-        }
+/// decimal separator or "+", "-" or Space) is two units wide and 0 takes the last row. Keys
+/// are known by their values, so the pads' rows in [`layout`] may change; a text keyboard is
+/// left as it is (see [`fit`]).
+pub fn widen_pad(kind: KeyboardKind, mut rows: Vec<Vec<Key>>) -> Vec<Vec<Key>> {
+    for key in rows.iter_mut().flatten() {
+        let digit = key.value.chars().all(|c| c.is_ascii_digit());
+        key.width = match kind {
+            KeyboardKind::WholeNumber if key.value == "0" || key.value == special::BACKSPACE => 1.5,
+            KeyboardKind::Number | KeyboardKind::Phone if key.value == "0" => 5.0,
+            KeyboardKind::Number | KeyboardKind::Phone if !digit => 2.0,
+            _ => key.width,
+        };
     }
     rows
 }
@@ -420,9 +411,15 @@ fn letter_rows(rows: &[Vec<Key>]) -> Vec<Vec<Key>> {
 }
 
 /// Pages of letters: row 1 ends with Delete, row 2 with "More letters", row 3 starts with
-/// Shift, each `words` units wide; the other specials (Symbols, Latin letters, Space, New
-/// line, Done) make the last row, each two units wide and Space what is left.
-fn paged(rows: Vec<Vec<Key>>, room: f32, page: usize, words: f32, largest: bool) -> Vec<Vec<Key>> {
+/// Shift, each two units wide ([`WORD_UNITS_LARGEST`] at the largest size where a row keeps
+/// three letters beside them); the other specials (Symbols, Latin letters, Space, New line,
+/// Done) make the last row, each two units wide and Space what is left.
+fn paged(rows: Vec<Vec<Key>>, room: f32, page: usize, largest: bool) -> Vec<Vec<Key>> {
+    let words = if largest && room - WORD_UNITS_LARGEST >= 3.0 {
+        WORD_UNITS_LARGEST
+    } else {
+        2.0
+    };
     let letters = letter_rows(&rows);
     let specials: Vec<Key> = rows
         .into_iter()
@@ -953,18 +950,13 @@ mod tests {
             }
         }
         // The pads.
-        let whole = widen_pad(layout(
-            KeyboardKind::WholeNumber,
-            "uk",
-            Mode::Native,
-            false,
-            false,
-        ));
+        let kind = KeyboardKind::WholeNumber;
+        let whole = widen_pad(kind, layout(kind, "uk", Mode::Native, false, false));
         assert_eq!(width(&whole, special::BACKSPACE), Some(1.5));
         assert_eq!(width(&whole, "0"), Some(1.5));
         assert_eq!(units(&whole), 3.0);
         for kind in [KeyboardKind::Number, KeyboardKind::Phone] {
-            let pad = widen_pad(layout(kind, "fr", Mode::Native, false, false));
+            let pad = widen_pad(kind, layout(kind, "fr", Mode::Native, false, false));
             assert_eq!(width(&pad, special::BACKSPACE), Some(2.0), "{kind:?}");
             assert!(
                 pad.iter()

@@ -645,8 +645,7 @@ impl Flow {
                 };
                 keyboard::fit(rows, room, self.session.keyboard_page, self.largest_text())
             }
-            KeyboardKind::None => rows,
-            _ if self.largest_text() => keyboard::widen_pad(rows),
+            _ if self.largest_text() => keyboard::widen_pad(kind, rows),
             _ => rows,
         };
         (kind, self.label_keys(rows))
